@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import type { CapabilityId } from '../capabilities';
+
+/** Who may call a route: anyone, any signed-in user (customers and admins), or admins only. */
+export type Access = 'public' | 'customer' | 'admin';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ResponseSpec {
+  description: string;
+  /** Body schema; omitted for an empty body (204). */
+  schema?: z.ZodType;
+}
+
+export interface RouteDefinition {
+  /** Unique, camelCase; the OpenAPI operationId and the key of the route table. */
+  operationId: string;
+  method: HttpMethod;
+  /** Path below the stage (`/v1`), API Gateway style: `/cars/{carId}`. */
+  path: string;
+  capability: CapabilityId;
+  access: Access;
+  summary: string;
+  tag: string;
+  request: {
+    params?: z.ZodObject;
+    query?: z.ZodObject;
+    body?: z.ZodType;
+    /** Request headers the operation reads (e.g. Idempotency-Key). */
+    headers?: z.ZodObject;
+  };
+  /** Success responses by status; error responses are added from `errorResponses` for the OpenAPI document. */
+  responses: Record<number, ResponseSpec>;
+  /** Error statuses this route can answer with, besides the ones every route has. */
+  errors?: number[];
+  /** Steady-state requests per second and burst for this method (API Gateway method throttling). */
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+/** Infers the typed input a handler receives from its route. */
+export type RouteInput<R extends RouteDefinition> = {
+  params: R['request']['params'] extends z.ZodType ? z.output<R['request']['params']> : Record<string, never>;
+  query: R['request']['query'] extends z.ZodType ? z.output<R['request']['query']> : Record<string, never>;
+  body: R['request']['body'] extends z.ZodType ? z.output<R['request']['body']> : undefined;
+  headers: R['request']['headers'] extends z.ZodType ? z.output<R['request']['headers']> : Record<string, never>;
+};
+
+export const defineRoute = <const R extends RouteDefinition>(route: R): R => route;

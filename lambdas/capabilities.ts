@@ -1,0 +1,57 @@
+import type { TableId } from './shared/tables';
+
+/**
+ * Every Lambda function of the system, declared once: where its code is, what triggers it, and exactly
+ * which resources it uses. The CDK stack turns `uses` into least-privilege grants and environment
+ * variables; the local runtime loads `entry` and invokes its `handler` with AWS-shaped events.
+ */
+export type TableAccess = 'read' | 'write' | 'readWrite';
+
+export interface CapabilityUses {
+  tables?: Partial<Record<TableId, TableAccess>>;
+  /** The booking FIFO queue: send requests to it, or consume them. */
+  bookingQueue?: 'send' | 'consume';
+  /** The car-media bucket: read (presigned GET) or readWrite (presigned PUT, delete). */
+  carMedia?: 'read' | 'readWrite';
+  /** Cognito: 'client' for sign-up/sign-in calls, 'admin' for Admin* user-management calls. */
+  userPool?: 'client' | 'admin';
+  /** Runs in the VPC with a network path and credentials for ElastiCache Redis. */
+  redis?: boolean;
+  /** Runs in the VPC with a network path and credentials for Aurora PostgreSQL (via RDS Proxy). */
+  database?: boolean;
+}
+
+export type Trigger =
+  | { kind: 'http' }
+  | { kind: 'queue'; queue: 'booking'; batchSize: number }
+  | { kind: 'schedule'; everyMinutes: number };
+
+export interface CapabilityDefinition {
+  /** Path of the handler module from the project root; it exports `handler`. */
+  entry: string;
+  description: string;
+  trigger: Trigger;
+  uses: CapabilityUses;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+}
+
+export const capabilities = {
+  health: {
+    entry: 'lambdas/handlers/health.ts',
+    description: 'Liveness and dependency readiness (DynamoDB, Redis, PostgreSQL).',
+    trigger: { kind: 'http' },
+    uses: { tables: { users: 'read' }, redis: true, database: true },
+  },
+  openapi: {
+    entry: 'lambdas/handlers/openapi.ts',
+    description: 'Serves the OpenAPI 3.1 document generated from the route table.',
+    trigger: { kind: 'http' },
+    uses: {},
+  },
+} satisfies Record<string, CapabilityDefinition>;
+
+export type CapabilityId = keyof typeof capabilities;
+
+export const capabilityList = (): Array<[CapabilityId, CapabilityDefinition]> =>
+  Object.entries(capabilities) as Array<[CapabilityId, CapabilityDefinition]>;

@@ -1,0 +1,45 @@
+/** A dependency probe: resolves when the dependency answers, rejects otherwise. */
+export type Probe = () => Promise<unknown>;
+
+export interface CheckResult {
+  status: 'ok' | 'down';
+  latencyMs: number;
+  message?: string;
+}
+
+export interface Readiness {
+  status: 'ok' | 'degraded';
+  checks: Record<string, CheckResult>;
+}
+
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e) => (clearTimeout(timer), reject(e)),
+    );
+  });
+
+/** Runs every probe at once, each bounded by `timeoutMs`, so one hung dependency cannot hang the check. */
+export const checkReadiness = async (
+  probes: Record<string, Probe>,
+  timeoutMs: number,
+  now: () => number = Date.now,
+): Promise<Readiness> => {
+  const entries = await Promise.all(
+    Object.entries(probes).map(async ([name, probe]): Promise<[string, CheckResult]> => {
+      const started = now();
+      try {
+        await withTimeout(Promise.resolve().then(probe), timeoutMs);
+        return [name, { status: 'ok', latencyMs: Math.round(now() - started) }];
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        return [name, { status: 'down', latencyMs: Math.round(now() - started), message }];
+      }
+    }),
+  );
+  const checks = Object.fromEntries(entries);
+  const status = entries.every(([, c]) => c.status === 'ok') ? 'ok' : 'degraded';
+  return { status, checks };
+};

@@ -1,0 +1,47 @@
+import { AppError, type ErrorKind } from '../shared/errors';
+
+/** The single place where domain failures become HTTP statuses and the JSON error body. */
+const STATUS: Record<ErrorKind, { status: number; code: string }> = {
+  VALIDATION: { status: 400, code: 'VALIDATION_FAILED' },
+  UNAUTHENTICATED: { status: 401, code: 'UNAUTHENTICATED' },
+  FORBIDDEN: { status: 403, code: 'FORBIDDEN' },
+  NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
+  CONFLICT: { status: 409, code: 'CONFLICT' },
+  PAYLOAD_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  PAYMENT_DECLINED: { status: 422, code: 'PAYMENT_DECLINED' },
+  TOO_MANY_REQUESTS: { status: 429, code: 'THROTTLED' },
+  DEPENDENCY_UNAVAILABLE: { status: 503, code: 'SERVICE_UNAVAILABLE' },
+};
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
+
+export const errorBody = (code: string, message: string, details?: unknown) =>
+  JSON.stringify({ error: details === undefined ? { code, message } : { code, message, details } });
+
+/**
+ * Maps any thrown value to a response. Unknown errors become a 500 with a generic message: the stack
+ * trace goes to the log (with the request id the client also gets), never to the client.
+ */
+export const toErrorResponse = (err: unknown, requestId?: string): HttpResponse => {
+  if (err instanceof AppError) {
+    const { status, code } = STATUS[err.kind];
+    const headers: Record<string, string> = { ...JSON_HEADERS };
+    if (err.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterSeconds)));
+    return { statusCode: status, headers, body: errorBody(code, err.message, err.details) };
+  }
+  const ref = requestId ? ` (reference ${requestId})` : '';
+  return {
+    statusCode: 500,
+    headers: { ...JSON_HEADERS },
+    body: errorBody('INTERNAL', `Something went wrong on our side${ref}. It has been logged.`),
+  };
+};
+
+export const statusOf = (kind: ErrorKind) => STATUS[kind].status;

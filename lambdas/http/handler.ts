@@ -1,0 +1,70 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { RouteDefinition, RouteInput } from '../api/route';
+import { ENV } from '../shared/env-names';
+import { logger } from '../shared/logger';
+import { JSON_HEADERS, toErrorResponse } from './error-response';
+import { authorize, principalFromClaims, type Principal } from './principal';
+import { parseRequest } from './request';
+
+/** What a use-case adapter returns: a body (200 by default), or a full result. */
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type HttpHandlerFn<R extends RouteDefinition> = (
+  input: RouteInput<R> & { principal: Principal | undefined; requestId: string },
+) => Promise<Reply>;
+
+const requestIdOf = (event: APIGatewayProxyEvent, context: Context) =>
+  event.requestContext?.requestId ?? context.awsRequestId;
+
+/**
+ * In the local runtime and in tests, responses are checked against the route table's schema so the
+ * OpenAPI document cannot silently drift from what handlers send. Skipped in AWS (cost, and a bad
+ * response is better than none).
+ */
+const checkResponse = (route: RouteDefinition, status: number, body: unknown) => {
+  if (process.env[ENV.validateResponses] !== 'true') return;
+  const spec = route.responses[status];
+  if (!spec) throw new Error(`${route.operationId} answered ${status}, which the route table does not declare`);
+  if (spec.schema) {
+    const result = spec.schema.safeParse(body);
+    if (!result.success) {
+      throw new Error(`${route.operationId} ${status} body does not match its schema: ${result.error.message}`);
+    }
+  }
+};
+
+/**
+ * Builds the Lambda handler for one route: parse and validate input, enforce the route's access level,
+ * call the use case, map the reply, and map any failure to the JSON error body in one place.
+ */
+export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandlerFn<R>) =>
+  middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .before(async (request) => {
+      logger.addContext(request.context);
+      logger.appendKeys({ operation: route.operationId, requestId: requestIdOf(request.event, request.context) });
+    })
+    .handler(async (event, context): Promise<APIGatewayProxyResult> => {
+      const requestId = requestIdOf(event, context);
+      try {
+        const principal = authorize(route.access, principalFromClaims(event.requestContext?.authorizer?.claims));
+        const input = parseRequest(route, event);
+        const reply = await fn({ ...input, principal, requestId });
+        const status = reply.status ?? 200;
+        checkResponse(route, status, reply.body);
+        return {
+          statusCode: status,
+          headers: { ...(reply.body === undefined ? {} : JSON_HEADERS), ...reply.headers },
+          body: reply.body === undefined ? '' : JSON.stringify(reply.body),
+        };
+      } catch (err) {
+        const response = toErrorResponse(err, requestId);
+        if (response.statusCode >= 500) logger.error('request failed', { error: err as Error });
+        else logger.info('request refused', { status: response.statusCode });
+        return response;
+      }
+    });

@@ -1,0 +1,29 @@
+/**
+ * Names of the environment variables that carry deployed resources into functions. The CDK function
+ * construct sets them, the local runtime sets them, and `config.ts` reads them: one list for all three.
+ * (Table names use each table definition's `envVar`.)
+ */
+export const ENV = {
+  stage: 'STAGE',
+  appVersion: 'APP_VERSION',
+  bookingQueueUrl: 'BOOKING_QUEUE_URL',
+  carMediaBucket: 'CAR_MEDIA_BUCKET',
+  userPoolId: 'USER_POOL_ID',
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
+  /** Full connection URL (redis:// or rediss://); wins over host/port/secret when set. */
+  redisUrl: 'REDIS_URL',
+  redisHost: 'REDIS_HOST',
+  redisPort: 'REDIS_PORT',
+  /** Secrets Manager ARN of the ElastiCache AUTH token (secret string is the token). */
+  redisAuthSecretArn: 'REDIS_AUTH_SECRET_ARN',
+  /** Full PostgreSQL URL; wins over the proxy endpoint and secret when set. */
+  databaseUrl: 'DATABASE_URL',
+  dbProxyEndpoint: 'DB_PROXY_ENDPOINT',
+  /** Secrets Manager ARN of the Aurora credentials (JSON with username and password). */
+  dbSecretArn: 'DB_SECRET_ARN',
+  dbName: 'DB_NAME',
+  /** `true` for S3 stand-ins that only speak path-style URLs. */
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  /** Check handler responses against the route table's schemas (local runtime and tests). */
+  validateResponses: 'VALIDATE_RESPONSES',
+} as const;

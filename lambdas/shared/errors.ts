@@ -1,0 +1,51 @@
+/**
+ * Domain errors. They carry no HTTP knowledge: `http/errors.ts` maps each kind to a status in one place,
+ * so use cases stay free of transport concerns.
+ */
+export type ErrorKind =
+  | 'VALIDATION'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'PAYMENT_DECLINED'
+  | 'TOO_MANY_REQUESTS'
+  | 'DEPENDENCY_UNAVAILABLE';
+
+/** One bad input field: where it is (dotted path, `body.email`, `query.startDate`) and what is wrong. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly details?: unknown,
+    /** Seconds a client should wait before retrying (429, 503). */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const validationError = (issues: FieldIssue[], message = 'The request is invalid.') =>
+  new AppError('VALIDATION', message, { fields: issues });
+export const unauthenticated = (message = 'A valid bearer token is required.') =>
+  new AppError('UNAUTHENTICATED', message);
+export const forbidden = (message = 'You are not allowed to do this.') => new AppError('FORBIDDEN', message);
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} was not found.`);
+export const conflict = (message: string, details?: unknown) => new AppError('CONFLICT', message, details);
+export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many requests; retry later.') =>
+  new AppError('TOO_MANY_REQUESTS', message, undefined, retryAfterSeconds);
+export const dependencyUnavailable = (dependency: string, retryAfterSeconds = 5) =>
+  new AppError(
+    'DEPENDENCY_UNAVAILABLE',
+    `A service this request needs (${dependency}) is unavailable; nothing was changed. Retry later.`,
+    { dependency },
+    retryAfterSeconds,
+  );

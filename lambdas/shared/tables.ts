@@ -1,0 +1,89 @@
+/**
+ * The DynamoDB data model, declared once. The CDK stack creates these tables from it, the local runtime
+ * creates the same tables in DynamoDB Local from it, and the repositories take index names from it, so
+ * the three can never drift. All key attributes are strings; generic names (pk/sk/gsiNpk) let one table
+ * hold several item types (see README "Data model" for every item and access pattern).
+ */
+export interface IndexDefinition {
+  name: string;
+  partitionKey: string;
+  sortKey?: string;
+  /** 'ALL', 'KEYS_ONLY', or the non-key attributes to project. */
+  projection: 'ALL' | 'KEYS_ONLY' | readonly string[];
+}
+
+export interface TableDefinition {
+  /** Stable id: CDK construct id and key of `tables`. */
+  id: TableId;
+  /** Environment variable that carries the deployed table name into a function. */
+  envVar: string;
+  partitionKey: string;
+  sortKey?: string;
+  indexes: readonly IndexDefinition[];
+  /** Epoch-seconds attribute DynamoDB uses to expire items. */
+  ttlAttribute?: string;
+  description: string;
+}
+
+export type TableId = 'users' | 'cars' | 'reservations' | 'feedback' | 'idempotency';
+
+const gsi = (n: number, name: string, projection: IndexDefinition['projection'] = 'ALL'): IndexDefinition => ({
+  name,
+  partitionKey: `gsi${n}pk`,
+  sortKey: `gsi${n}sk`,
+  projection,
+});
+
+export const tables: Record<TableId, TableDefinition> = {
+  users: {
+    id: 'users',
+    envVar: 'USERS_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [],
+    description: 'Profiles keyed by Cognito sub (USER#<id>), and one EMAIL#<email> guard item per address.',
+  },
+  cars: {
+    id: 'cars',
+    envVar: 'CARS_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    // Search index: partition = location + write shard, sort = type#price#carId. Sparse: a removed car
+    // loses its gsi1 attributes and so leaves search without a filter.
+    indexes: [gsi(1, 'byLocation')],
+    description: 'Cars (CAR#<id>), their photos, and per-location counters (LOCATIONS / <code>).',
+  },
+  reservations: {
+    id: 'reservations',
+    envVar: 'RESERVATIONS_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [
+      gsi(1, 'byUser'),
+      gsi(2, 'byCar'),
+      // Sparse: only Pending reservations carry gsi3 attributes, so the sweeper reads lapsed holds only.
+      gsi(3, 'byHoldExpiry', 'KEYS_ONLY'),
+    ],
+    ttlAttribute: 'expiresAt',
+    description: 'Reservations (RES#<id>) and one lock item per rented car-day (DAY#<carId>#<date>).',
+  },
+  feedback: {
+    id: 'feedback',
+    envVar: 'FEEDBACK_TABLE',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    indexes: [gsi(1, 'byCar'), gsi(2, 'byUser')],
+    description: 'One feedback item per reservation (RES#<id> / FEEDBACK).',
+  },
+  idempotency: {
+    id: 'idempotency',
+    envVar: 'IDEMPOTENCY_TABLE',
+    // Powertools idempotency's default schema.
+    partitionKey: 'id',
+    indexes: [],
+    ttlAttribute: 'expiration',
+    description: 'Idempotency records for POST requests carrying an Idempotency-Key (Powertools schema).',
+  },
+};
+
+export const tableList: readonly TableDefinition[] = Object.values(tables);
