@@ -1,15 +1,17 @@
 import type { Config } from 'jest';
 
 // Four layers, each a jest project, so one layer can be run alone (`npm run test:unit` etc.).
-const transform: Config['transform'] = {
-  '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
-};
+// Tests run as CommonJS; ESM-only packages (@middy/core) are transpiled on the way in.
+const ESM_ONLY = ['@middy'];
+const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false, tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true } }];
 
 const project = (displayName: string, extra: Partial<Config> = {}): Config => ({
   displayName,
   testEnvironment: 'node',
-  transform,
+  transform: { '^.+\\.[tj]s$': tsJest as never },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   testMatch: [`<rootDir>/test/${displayName}/**/*.test.ts`],
+  setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
   ...extra,
 });
 

@@ -96,6 +96,7 @@ const operation = (route: RouteDefinition, components: Components) => {
 export const buildOpenApiDocument = (serverUrl = `/${API_STAGE}`) => {
   const paths: Record<string, Record<string, unknown>> = {};
   const components: Components = {};
+  toSchema(ErrorBody, 'output', components); // hoists the named Error schema
   for (const route of routeList) {
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, components);
   }
@@ -114,7 +115,7 @@ export const buildOpenApiDocument = (serverUrl = `/${API_STAGE}`) => {
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { ...components, Error: toSchema(ErrorBody, 'output') },
+      schemas: components,
     },
   };
 };

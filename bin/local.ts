@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the whole API on localhost with no AWS account and no Docker.
+ * PORT (default 3000) and LOCAL_DATA_DIR (persist data between runs) configure it; DATABASE_URL,
+ * REDIS_URL and AWS_ENDPOINT_URL_* replace a stand-in with a real service (see README).
+ */
+import { startLocalRuntime } from '../local/main';
+
+const main = async () => {
+  const port = Number(process.env.PORT ?? 3000);
+  const runtime = await startLocalRuntime({
+    port,
+    dataDir: process.env.LOCAL_DATA_DIR || undefined,
+    log: (line) => console.log(line),
+    accessLog: process.env.ACCESS_LOG !== 'false',
+  });
+  const base = runtime.url.replace(/\/v1$/, '');
+  console.log(
+    [
+      '',
+      `  Car Rental API is ready in ${(runtime.startupMs / 1000).toFixed(1)} s`,
+      `  API            ${runtime.url}`,
+      `  Health         ${runtime.url}/health   (deep: ${runtime.url}/health?deep=true)`,
+      `  OpenAPI        ${runtime.url}/openapi.json`,
+      `  API reference  ${base}/docs`,
+      '',
+      '  Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl-C: do not wait any longer
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    runtime.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+};
+
+main().catch((err: Error) => {
+  console.error(`Could not start the local runtime: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import { version } from '../package.json';
+import { useRedisFactory } from '../lambdas/adapters/redis';
+import { closePostgresPool } from '../lambdas/adapters/postgres';
+import { API_STAGE } from '../lambdas/api/routes';
+import { capabilityList, type CapabilityDefinition } from '../lambdas/capabilities';
+import { ENV } from '../lambdas/shared/env-names';
+import { createTokenVerifier } from './auth/verify-token';
+import { startLocalApi } from './server';
+import { startStandIns } from './standins';
+import { startQueueConsumer, startSchedule, type Worker } from './workers';
+
+export interface LocalRuntimeOptions {
+  port: number;
+  /** Keep DynamoDB, PostgreSQL and Cognito data here between runs; in memory when omitted. */
+  dataDir?: string;
+  log?: (line: string) => void;
+  /** Print each request (method, path, status, time). */
+  accessLog?: boolean;
+}
+
+export interface LocalRuntime {
+  url: string;
+  env: Record<string, string>;
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the stand-ins, points the Lambda code at them, then serves the API and runs the workers. */
+export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<LocalRuntime> => {
+  const started = performance.now();
+  const log = options.log ?? (() => undefined);
+  const standIns = await startStandIns({ dataDir: options.dataDir, log });
+  const stops: Array<() => Promise<void>> = [() => standIns.stop()];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) await s().catch((err: Error) => log(`stop: ${err.message}`));
+  };
+  try {
+    // The handlers run in this process and read their configuration from the environment, as in Lambda.
+    Object.assign(process.env, standIns.env, {
+      [ENV.stage]: 'local',
+      [ENV.appVersion]: version,
+      [ENV.validateResponses]: 'true',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    if ('mock' in standIns.redis) {
+      // Loaded only here, so ioredis-mock never ends up in a Lambda bundle.
+      const { default: RedisMock } = await import('ioredis-mock');
+      useRedisFactory(async () => new RedisMock() as never);
+    }
+    stops.push(closePostgresPool);
+
+    const verifyToken = createTokenVerifier(standIns.cognito);
+    const api = await startLocalApi({ port: options.port, verifyToken, log: options.accessLog ? log : undefined });
+    stops.push(api.stop);
+
+    const workers: Worker[] = capabilityList().flatMap(([name, capability]): Worker[] => {
+      const trigger = capability.trigger;
+      if (trigger.kind === 'queue') {
+        const queueUrl = process.env[ENV.bookingQueueUrl]!;
+        return [startQueueConsumer({ name, capability: capability as CapabilityDefinition & { trigger: typeof trigger }, queueUrl, log })];
+      }
+      if (trigger.kind === 'schedule') {
+        return [startSchedule({ name, capability: capability as CapabilityDefinition & { trigger: typeof trigger }, log })];
+      }
+      return [];
+    });
+    stops.push(async () => void (await Promise.all(workers.map((w) => w.stop()))));
+
+    return { url: `${api.url}/${API_STAGE}`, env: standIns.env, startupMs: performance.now() - started, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+};

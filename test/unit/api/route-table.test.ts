@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { buildOpenApiDocument } from '../../../lambdas/api/openapi';
+import { routeList } from '../../../lambdas/api/routes';
+import { capabilities } from '../../../lambdas/capabilities';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+describe('route table', () => {
+  it.each(routeList.map((r) => [`${r.method} ${r.path}`, r] as const))('%s is complete', (_name, route) => {
+    // Every route documents at least one success response with a schema (or an explicit empty 204).
+    const statuses = Object.keys(route.responses).map(Number);
+    expect(statuses.some((s) => s >= 200 && s < 300)).toBe(true);
+    for (const [status, spec] of Object.entries(route.responses)) {
+      if (Number(status) !== 204) expect(spec.schema).toBeInstanceOf(z.ZodType);
+    }
+    // Methods that take a body declare its schema; path parameters are declared by a params schema.
+    if (['POST', 'PUT', 'PATCH'].includes(route.method)) expect(route.request.body).toBeInstanceOf(z.ZodType);
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    expect(Object.keys(route.request.params?.shape ?? {}).sort()).toEqual(pathParams);
+    // It runs in a declared capability whose handler module exists.
+    expect(existsSync(path.join(ROOT, capabilities[route.capability].entry))).toBe(true);
+    expect(route.throttle.burstLimit).toBeGreaterThanOrEqual(route.throttle.rateLimit);
+  });
+
+  it('declares each method and path, and each operationId, once', () => {
+    const keys = routeList.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const ids = routeList.map((r) => r.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('OpenAPI document', () => {
+  const doc = buildOpenApiDocument();
+
+  it('is OpenAPI 3.1 with one operation per route', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const ops = Object.values(doc.paths).flatMap((m) => Object.values(m)) as Array<{ operationId: string }>;
+    expect(ops.map((o) => o.operationId).sort()).toEqual(routeList.map((r) => r.operationId).sort());
+  });
+
+  it('resolves every $ref to a component', () => {
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(doc.components.schemas).toHaveProperty(ref);
+    expect(JSON.stringify(doc)).not.toContain('#/$defs/');
+  });
+
+  it('marks public operations as needing no token and documents errors with the Error schema', () => {
+    const health = doc.paths['/health'].get as { security: unknown[]; responses: Record<string, unknown> };
+    expect(health.security).toEqual([]);
+    expect(health.responses['429']).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      headers: { 'Retry-After': expect.anything() },
+    });
+  });
+});
