@@ -1,8 +1,8 @@
 import type { Config } from 'jest';
 
 // Four layers, each a jest project, so one layer can be run alone (`npm run test:unit` etc.).
-// Tests run as CommonJS; ESM-only packages (@middy/core) are transpiled on the way in.
-const ESM_ONLY = ['@middy'];
+// Tests run as CommonJS; ESM-only packages (@middy/core, otplib and its deps) are transpiled on the way in.
+const ESM_ONLY = ['@middy', 'otplib', '@otplib', '@scure', '@noble'];
 const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false, tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true } }];
 
 const project = (displayName: string, extra: Partial<Config> = {}): Config => ({
@@ -20,7 +20,11 @@ const config: Config = {
     project('unit'),
     project('infra', { testTimeout: 120_000 }),
     project('integration', { testTimeout: 120_000 }),
-    project('e2e', { testTimeout: 180_000 }),
+    project('e2e', {
+      testTimeout: 60_000,
+      globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/e2e-global-teardown.ts',
+    }),
   ],
 };
 

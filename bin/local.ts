@@ -4,6 +4,7 @@
  * PORT (default 3000) and LOCAL_DATA_DIR (persist data between runs) configure it; DATABASE_URL,
  * REDIS_URL and AWS_ENDPOINT_URL_* replace a stand-in with a real service (see README).
  */
+import '../local/quiet-sdk-warnings';
 import { startLocalRuntime } from '../local/main';
 
 const main = async () => {
