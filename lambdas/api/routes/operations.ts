@@ -1,14 +1,10 @@
 import { z } from 'zod';
-import { defineRoute, type RouteDefinition } from './route';
-import { HealthQuery, HealthResponse } from './schemas';
+import { defineRoute } from '../route';
+import { HealthQuery, HealthResponse } from '../schemas';
+import { DEFAULT_THROTTLE } from './throttle';
 
-/**
- * THE route table. API Gateway resources and methods (lib/api), the local runtime's dispatcher (local/)
- * and the OpenAPI document (lambdas/api/openapi.ts) are all built from this list and nothing else.
- */
-const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
-
-export const routes = {
+/** Operational routes: health and the API's own description. */
+export const operationsRoutes = {
   getHealth: defineRoute({
     operationId: 'getHealth',
     method: 'GET',
@@ -36,12 +32,4 @@ export const routes = {
     responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) } },
     throttle: DEFAULT_THROTTLE,
   }),
-} satisfies Record<string, RouteDefinition>;
-
-export type RouteId = keyof typeof routes;
-export const routeList: readonly RouteDefinition[] = Object.values(routes);
-
-/** Stage name: the API version in the URL (`/v1/...`). */
-export const API_STAGE = 'v1';
-/** Stage-wide throttling, applied before per-method limits. */
-export const STAGE_THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;
+};

@@ -1,4 +1,5 @@
-import type { TableId } from './shared/tables';
+import type { TableId } from '../shared/tables';
+import { operationsCapabilities } from './operations';
 
 /**
  * Every Lambda function of the system, declared once: where its code is, what triggers it, and exactly
@@ -36,19 +37,9 @@ export interface CapabilityDefinition {
   timeoutSeconds?: number;
 }
 
+/** Every area declares its functions in its own module; this joins them. */
 export const capabilities = {
-  health: {
-    entry: 'lambdas/handlers/health.ts',
-    description: 'Liveness and dependency readiness (DynamoDB, Redis, PostgreSQL).',
-    trigger: { kind: 'http' },
-    uses: { tables: { users: 'read' }, redis: true, database: true },
-  },
-  openapi: {
-    entry: 'lambdas/handlers/openapi.ts',
-    description: 'Serves the OpenAPI 3.1 document generated from the route table.',
-    trigger: { kind: 'http' },
-    uses: {},
-  },
+  ...operationsCapabilities,
 } satisfies Record<string, CapabilityDefinition>;
 
 export type CapabilityId = keyof typeof capabilities;

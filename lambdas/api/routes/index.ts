@@ -1,0 +1,18 @@
+import type { RouteDefinition } from '../route';
+import { operationsRoutes } from './operations';
+
+/**
+ * THE route table. API Gateway resources and methods (lib/), the local runtime's dispatcher (local/)
+ * and the OpenAPI document (lambdas/api/openapi.ts) are all built from this object and nothing else.
+ * Each area of the API declares its routes in its own module here; this file only joins them.
+ */
+export const routes = {
+  ...operationsRoutes,
+} satisfies Record<string, RouteDefinition>;
+
+export type RouteId = keyof typeof routes;
+export const routeList: readonly RouteDefinition[] = Object.values(routes);
+
+/** Stage name: the API version in the URL (`/v1/...`). */
+export const API_STAGE = 'v1';
+export { DEFAULT_THROTTLE, STAGE_THROTTLE } from './throttle';

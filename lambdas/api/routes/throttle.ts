@@ -1,0 +1,4 @@
+/** Per-method throttling for routes with no reason to differ (requests per second, burst). */
+export const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+/** Stage-wide throttling, applied before per-method limits. */
+export const STAGE_THROTTLE = { rateLimit: 1000, burstLimit: 2000 } as const;

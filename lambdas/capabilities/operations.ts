@@ -1,0 +1,16 @@
+import type { CapabilityDefinition } from '.';
+
+export const operationsCapabilities = {
+  health: {
+    entry: 'lambdas/handlers/health.ts',
+    description: 'Liveness and dependency readiness (DynamoDB, Redis, PostgreSQL).',
+    trigger: { kind: 'http' },
+    uses: { tables: { users: 'read' }, redis: true, database: true },
+  },
+  openapi: {
+    entry: 'lambdas/handlers/openapi.ts',
+    description: 'Serves the OpenAPI 3.1 document generated from the route table.',
+    trigger: { kind: 'http' },
+    uses: {},
+  },
+} satisfies Record<string, CapabilityDefinition>;
