@@ -1,0 +1,45 @@
+import * as path from 'node:path';
+import { RemovalPolicy, type App } from 'aws-cdk-lib';
+
+/** Everything that differs between deployments, read once from CDK context (see cdk.json). */
+export interface DeploymentConfig {
+  /** `prod` keeps data on stack deletion and turns deletion protection on. */
+  stage: string;
+  /** Origins allowed to PUT/GET car photos with presigned URLs. */
+  corsOrigins: string[];
+  /** Optional address subscribed to the alarm topic. */
+  alarmEmail?: string;
+  /**
+   * SES-verified sender for Cognito emails (verification, password reset). Without it Cognito's built-in
+   * sender is used, which AWS caps at a few dozen emails a day: set this for production traffic.
+   */
+  sesFromEmail?: string;
+  /** Cognito Plus tier with threat protection enforced (billed per MAU, so opt-in). */
+  cognitoThreatProtection: boolean;
+}
+
+/** Repository root: capability entries (lambdas/capabilities) are relative to it. */
+export const projectRoot = path.resolve(__dirname, '..');
+
+export const isProd = (config: DeploymentConfig): boolean => config.stage === 'prod';
+
+/** Production data outlives the stack; other stages clean up after themselves. */
+export const dataRemovalPolicy = (config: DeploymentConfig): RemovalPolicy =>
+  isProd(config) ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+const asList = (value: unknown, fallback: string[]): string[] => {
+  if (value === undefined) return fallback;
+  // `-c corsOrigins=a,b` arrives as a string, cdk.json as an array.
+  return Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim()).filter(Boolean);
+};
+
+export const configFromContext = (app: App): DeploymentConfig => {
+  const ctx = (key: string): unknown => app.node.tryGetContext(key);
+  return {
+    stage: String(ctx('stage') ?? 'prod'),
+    corsOrigins: asList(ctx('corsOrigins'), ['*']),
+    alarmEmail: ctx('alarmEmail') ? String(ctx('alarmEmail')) : undefined,
+    sesFromEmail: ctx('sesFromEmail') ? String(ctx('sesFromEmail')) : undefined,
+    cognitoThreatProtection: String(ctx('cognitoThreatProtection') ?? 'false') === 'true',
+  };
+};

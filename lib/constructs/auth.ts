@@ -1,0 +1,92 @@
+import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+
+/** Cognito groups; handlers read `cognito:groups` from the token to tell admins from customers. */
+export const USER_GROUPS = { admin: 'admin', customer: 'customer' } as const;
+
+export interface AuthProps {
+  removalPolicy: RemovalPolicy;
+  deletionProtection: boolean;
+  /** Plus tier with enforced threat protection (adaptive auth, compromised credentials); billed per MAU. */
+  threatProtection: boolean;
+  /** SES-verified sender address; Cognito's built-in (low daily quota) sender when absent. */
+  sesFromEmail?: string;
+}
+
+/** The user pool customers and admins sign in to, and the public app client the API uses for them. */
+export class Auth extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly client: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: AuthProps) {
+    super(scope, id);
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      selfSignUpEnabled: true,
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      passwordPolicy: {
+        minLength: 10,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // The SES identity must be verified in the stack's region.
+      email: props.sesFromEmail
+        ? cognito.UserPoolEmail.withSES({ fromEmail: props.sesFromEmail, sesRegion: Stack.of(this).region })
+        : undefined,
+      featurePlan: props.threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
+      standardThreatProtectionMode: props.threatProtection
+        ? cognito.StandardThreatProtectionMode.FULL_FUNCTION
+        : undefined,
+      deletionProtection: props.deletionProtection,
+      removalPolicy: props.removalPolicy,
+    });
+
+    NagSuppressions.addResourceSuppressions(this.userPool, [
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is optional by product decision: customers may enrol TOTP; admins are expected to (enforced by policy, not by the pool, since one pool serves both).',
+      },
+      ...(props.threatProtection
+        ? []
+        : [
+            {
+              id: 'AwsSolutions-COG8',
+              reason:
+                'Threat protection needs the Plus tier, billed per monthly active user; it is opt-in with context cognitoThreatProtection=true. API throttling and strong passwords apply meanwhile.',
+            },
+          ]),
+    ]);
+
+    for (const [key, groupName] of Object.entries(USER_GROUPS)) {
+      this.userPool.addGroup(`${key}Group`, {
+        groupName,
+        precedence: groupName === USER_GROUPS.admin ? 0 : 10,
+        description: `Users with the ${groupName} role`,
+      });
+    }
+
+    this.client = this.userPool.addClient('ApiClient', {
+      // The API calls InitiateAuth on the user's behalf; refresh-token auth is always enabled by CDK.
+      authFlows: { userPassword: true },
+      generateSecret: false,
+      disableOAuth: true, // no hosted UI or OAuth redirects: the API is the only client
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+  }
+}

@@ -1,0 +1,271 @@
+import * as path from 'node:path';
+import { Duration, Stack, type CfnElement, type RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions, type NagPackSuppression } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { CapabilityDefinition, TableAccess } from '../../lambdas/capabilities';
+import { ENV } from '../../lambdas/shared/env-names';
+import { tables as tableDefinitions, type TableId } from '../../lambdas/shared/tables';
+import { projectRoot } from '../config';
+import type { Auth } from './auth';
+import type { BookingQueue } from './booking-queue';
+import type { MediaBucket } from './media-bucket';
+import { Monitoring } from './monitoring';
+import type { Network } from './network';
+import type { PaymentsDatabase } from './payments-database';
+import type { RedisCache } from './redis-cache';
+
+export const DEFAULT_MEMORY_MB = 512;
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
+/** Everything a capability may `use`; the construct picks what its definition asks for. */
+export interface CapabilityResources {
+  stage: string;
+  appVersion: string;
+  removalPolicy: RemovalPolicy;
+  network: Network;
+  tables: Record<TableId, dynamodb.ITable>;
+  bookingQueue: BookingQueue;
+  media: MediaBucket;
+  auth: Auth;
+  redis: RedisCache;
+  database: PaymentsDatabase;
+  monitoring: Monitoring;
+}
+
+export interface CapabilityFunctionProps {
+  /** Capability id (key of `capabilities`). */
+  id: string;
+  definition: CapabilityDefinition;
+  resources: CapabilityResources;
+}
+
+/** Cognito user-management calls an 'admin' capability may make, and nothing else. */
+const COGNITO_ADMIN_ACTIONS = [
+  'AdminGetUser',
+  'AdminCreateUser',
+  'AdminUpdateUserAttributes',
+  'AdminDisableUser',
+  'AdminEnableUser',
+  'AdminDeleteUser',
+  'AdminAddUserToGroup',
+  'AdminRemoveUserFromGroup',
+  'AdminListGroupsForUser',
+  'AdminUserGlobalSignOut',
+].map((a) => `cognito-idp:${a}`);
+
+/** The CDK grants include `<table>/index/*`, so Query on a GSI works without a broader grant. */
+const grantTable = (table: dynamodb.ITable, access: TableAccess, grantee: iam.IGrantable): iam.Grant => {
+  switch (access) {
+    case 'read':
+      return table.grantReadData(grantee);
+    case 'write':
+      return table.grantWriteData(grantee);
+    case 'readWrite':
+      return table.grantReadWriteData(grantee);
+  }
+};
+
+/**
+ * One Lambda function for one entry of `capabilities` (lambdas/capabilities): bundled ESM for Node.js 22
+ * on Graviton, traced, with its own log group, alarms, and exactly the grants and environment its `uses` lists.
+ */
+export class CapabilityFunction extends Construct {
+  readonly fn: nodejs.NodejsFunction;
+  /** IAM5 findings this function's grants legitimately produce, suppressed with reasons below. */
+  private readonly wildcards: NagPackSuppression[] = [];
+
+  constructor(scope: Construct, id: string, props: CapabilityFunctionProps) {
+    super(scope, id);
+    const { definition: def, resources: r } = props;
+    const uses = def.uses;
+    const inVpc = Boolean(uses.redis || uses.database);
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: r.removalPolicy,
+    });
+
+    // An explicit role, so logging is granted on this function's log group only (not logs:* on *).
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${props.id} capability`,
+    });
+    logGroup.grantWrite(role);
+
+    this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(projectRoot, def.entry),
+      handler: 'handler',
+      description: def.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: def.memoryMb ?? DEFAULT_MEMORY_MB,
+      timeout: Duration.seconds(def.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      tracing: lambda.Tracing.ACTIVE,
+      role,
+      logGroup,
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        // Lets CommonJS dependencies call require() inside the ESM bundle.
+        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+        externalModules: ['@aws-sdk/*'], // provided by the Node.js 22 runtime
+      },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'car-rental',
+        [ENV.stage]: r.stage,
+        [ENV.appVersion]: r.appVersion,
+      },
+      ...(inVpc
+        ? { vpc: r.network.vpc, vpcSubnets: r.network.subnets, securityGroups: [r.network.functionsSecurityGroup] }
+        : {}),
+    });
+
+    this.wildcards.push({
+      id: 'AwsSolutions-IAM5',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (and VPC ENI management) do not support resource-level permissions.',
+      appliesTo: ['Resource::*'],
+    });
+    if (inVpc) {
+      // What AWSLambdaVPCAccessExecutionRole grants for ENIs, without its logs:* on every log group.
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
+
+    this.grantTables(uses.tables ?? {}, r.tables);
+    this.useQueue(uses.bookingQueue, def, r.bookingQueue);
+    this.useMedia(uses.carMedia, r.media);
+    this.useUserPool(uses.userPool, r.auth);
+    if (uses.redis) this.useRedis(r.redis);
+    if (uses.database) this.useDatabase(r.database);
+    this.addTrigger(def);
+    this.addAlarms(props.id, r.monitoring);
+
+    NagSuppressions.addResourceSuppressions(role, this.wildcards, true);
+    NagSuppressions.addResourceSuppressions(this.fn, [
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'Pinned to Node.js 22 (LTS) on purpose: the bundle targets node22 and the local runtime tests run on the same major.',
+      },
+    ]);
+  }
+
+  /** The CloudFormation logical id cdk-nag prints for a resource (`<Id.Arn>` in findings). */
+  private logicalId(resource: Construct): string {
+    return Stack.of(this).getLogicalId(resource.node.defaultChild as CfnElement);
+  }
+
+  private env(name: string, value: string): void {
+    this.fn.addEnvironment(name, value);
+  }
+
+  private grantTables(access: Partial<Record<TableId, TableAccess>>, tables: Record<TableId, dynamodb.ITable>): void {
+    for (const [tableId, mode] of Object.entries(access) as Array<[TableId, TableAccess]>) {
+      const table = tables[tableId];
+      grantTable(table, mode, this.fn);
+      this.env(tableDefinitions[tableId].envVar, table.tableName);
+      if (tableDefinitions[tableId].indexes.length > 0) {
+        this.wildcards.push({
+          id: 'AwsSolutions-IAM5',
+          reason: `Queries on the ${tableId} table's global secondary indexes (the grant covers <table>/index/* of that table only).`,
+          appliesTo: [`Resource::<${this.logicalId(table)}.Arn>/index/*`],
+        });
+      }
+    }
+  }
+
+  private useQueue(mode: CapabilityDefinition['uses']['bookingQueue'], def: CapabilityDefinition, booking: BookingQueue): void {
+    if (!mode) return;
+    this.env(ENV.bookingQueueUrl, booking.queue.queueUrl);
+    if (mode === 'send') {
+      booking.queue.grantSendMessages(this.fn);
+      return;
+    }
+    const batchSize = def.trigger.kind === 'queue' ? def.trigger.batchSize : 10;
+    // The event source grants receive/delete; failed records are retried alone (partial batch response).
+    this.fn.addEventSource(new SqsEventSource(booking.queue, { batchSize, reportBatchItemFailures: true }));
+  }
+
+  private useMedia(mode: CapabilityDefinition['uses']['carMedia'], media: MediaBucket): void {
+    if (!mode) return;
+    const bucket = media.bucket;
+    this.env(ENV.carMediaBucket, bucket.bucketName);
+        if (mode === 'read') {
+      bucket.grantRead(this.fn);
+    } else {
+      bucket.grantReadWrite(this.fn);
+      bucket.grantDelete(this.fn);
+    }
+    this.wildcards.push({
+      id: 'AwsSolutions-IAM5',
+      reason: 'Presigned URLs act on any object key of the car-media bucket (keys are generated per upload); the s3:*Object* action groups come from the CDK bucket grants.',
+      appliesTo: [
+        `Resource::<${this.logicalId(bucket)}.Arn>/*`,
+        'Action::s3:GetBucket*',
+        'Action::s3:GetObject*',
+        'Action::s3:List*',
+        ...(mode === 'readWrite' ? ['Action::s3:Abort*', 'Action::s3:DeleteObject*'] : []),
+      ],
+    });
+  }
+
+  private useUserPool(mode: CapabilityDefinition['uses']['userPool'], auth: Auth): void {
+    if (!mode) return;
+    this.env(ENV.userPoolId, auth.userPool.userPoolId);
+    this.env(ENV.userPoolClientId, auth.client.userPoolClientId);
+    // 'client' calls (SignUp, InitiateAuth...) are public Cognito APIs and need no IAM permission.
+    if (mode === 'admin') auth.userPool.grant(this.fn, ...COGNITO_ADMIN_ACTIONS);
+  }
+
+  private useRedis(redis: RedisCache): void {
+    this.env(ENV.redisHost, redis.host);
+    this.env(ENV.redisPort, redis.port);
+    this.env(ENV.redisAuthSecretArn, redis.authSecret.secretArn);
+    redis.authSecret.grantRead(this.fn);
+  }
+
+  private useDatabase(db: PaymentsDatabase): void {
+    this.env(ENV.dbProxyEndpoint, db.proxy.endpoint);
+    this.env(ENV.dbSecretArn, db.cluster.secret!.secretArn);
+    this.env(ENV.dbName, db.databaseName);
+    db.cluster.secret!.grantRead(this.fn);
+  }
+
+  private addTrigger(def: CapabilityDefinition): void {
+    if (def.trigger.kind !== 'schedule') return;
+    new events.Rule(this, 'Schedule', {
+      schedule: events.Schedule.rate(Duration.minutes(def.trigger.everyMinutes)),
+      targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 2 })],
+    });
+  }
+
+  private addAlarms(id: string, monitoring: Monitoring): void {
+    const period = Monitoring.PERIOD;
+    monitoring.alarm(this, 'ErrorsAlarm', this.fn.metricErrors({ period }), `The ${id} function failed at least once in 5 minutes.`);
+    monitoring.alarm(this, 'ThrottlesAlarm', this.fn.metricThrottles({ period }), `The ${id} function was throttled.`);
+  }
+}

@@ -1,0 +1,151 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { RouteDefinition } from '../../lambdas/api/route';
+import { API_STAGE, STAGE_THROTTLE } from '../../lambdas/api/routes';
+import { errorTemplate, gatewayErrorResponses } from '../api/gateway-responses';
+import { modelName, requestJsonSchema, requestParameters } from '../api/request-validation';
+
+export interface RestApiProps {
+  routes: readonly RouteDefinition[];
+  /** Function of each capability id the routes name. */
+  functions: Record<string, lambda.IFunction>;
+  userPool: cognito.IUserPool;
+  removalPolicy: RemovalPolicy;
+}
+
+/** `/cars/{carId}` + `GET` -> `/cars/{carId}/GET`, the key API Gateway method settings use. */
+export const methodSettingsKey = (route: Pick<RouteDefinition, 'path' | 'method'>): string =>
+  `${route.path === '/' ? '' : route.path}/${route.method}`;
+
+/**
+ * The REST API, built from the route table and nothing else: one method per route, integrated with its
+ * capability's function, authorised by Cognito unless public, validated against the route's zod schemas,
+ * throttled per method, with every gateway-made error in the project's JSON error shape.
+ */
+export class RestApi extends Construct {
+  readonly api: apigateway.RestApi;
+  private authorizer?: apigateway.CognitoUserPoolsAuthorizer;
+
+  constructor(scope: Construct, id: string, private readonly props: RestApiProps) {
+    super(scope, id);
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy,
+    });
+
+    // A method-level setting replaces the stage-level one for that method, so it repeats logging and metrics.
+    const observability = { loggingLevel: apigateway.MethodLoggingLevel.INFO, metricsEnabled: true, dataTraceEnabled: false };
+
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: 'car-rental-api',
+      description: 'Car rental platform API',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      cloudWatchRole: true, // account-level role API Gateway needs to write execution logs
+      deployOptions: {
+        stageName: API_STAGE,
+        tracingEnabled: true,
+        ...observability, // no data trace: it would log request bodies (passwords, tokens)
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        throttlingRateLimit: STAGE_THROTTLE.rateLimit,
+        throttlingBurstLimit: STAGE_THROTTLE.burstLimit,
+        methodOptions: Object.fromEntries(
+          props.routes.map((route) => [
+            methodSettingsKey(route),
+            { ...observability, throttlingRateLimit: route.throttle.rateLimit, throttlingBurstLimit: route.throttle.burstLimit },
+          ]),
+        ),
+      },
+    });
+    // The stack exports the stage URL as ApiUrl; drop CDK's automatic duplicate output.
+    this.api.node.tryRemoveChild('Endpoint');
+    NagSuppressions.addResourceSuppressions(
+      this.api,
+      [
+        {
+          id: 'AwsSolutions-IAM4',
+          reason: 'The CDK-managed API Gateway CloudWatch role uses AWS-maintained AmazonAPIGatewayPushToCloudWatchLogs, the documented minimum for execution logging.',
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
+        },
+        {
+          id: 'AwsSolutions-APIG3',
+          reason: 'No WAF yet: stage and per-method throttling, Cognito authorisation and request validation front the API; a WAF web ACL (managed rules, per-IP rate limits) can be associated with the stage without code changes.',
+        },
+      ],
+      true,
+    );
+
+    const validator = this.api.addRequestValidator('RequestValidator', {
+      requestValidatorName: 'body-and-params',
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+
+    for (const response of gatewayErrorResponses) {
+      this.api.addGatewayResponse(response.id, {
+        type: response.type,
+        statusCode: response.statusCode,
+        responseHeaders: { 'Content-Type': "'application/json'", ...response.headers },
+        templates: { 'application/json': errorTemplate(response) },
+      });
+    }
+
+    // One integration per function: a capability may serve several routes.
+    const integrations = new Map<string, apigateway.LambdaIntegration>();
+    const integrationFor = (capability: string) => {
+      if (!integrations.has(capability)) {
+        if (!props.functions[capability]) throw new Error(`No function for capability ${capability}`);
+        integrations.set(capability, new apigateway.LambdaIntegration(props.functions[capability]));
+      }
+      return integrations.get(capability)!;
+    };
+
+    for (const route of props.routes) {
+      const resource = this.api.root.resourceForPath(route.path);
+      const method = resource.addMethod(route.method, integrationFor(route.capability), {
+        operationName: route.operationId,
+        requestValidator: validator,
+        requestParameters: requestParameters(route),
+        requestModels: route.request.body
+          ? {
+              'application/json': this.api.addModel(modelName(route), {
+                modelName: modelName(route),
+                contentType: 'application/json',
+                schema: {
+                  schema: apigateway.JsonSchemaVersion.DRAFT4,
+                  ...(requestJsonSchema(route.request.body) as apigateway.JsonSchema),
+                },
+              }),
+            }
+          : undefined,
+        ...this.authorization(route),
+      });
+      if (route.access === 'public') {
+        NagSuppressions.addResourceSuppressions(method, [
+          { id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by design (route access: public).` },
+          { id: 'AwsSolutions-COG4', reason: `${route.method} ${route.path} is public by design (route access: public).` },
+        ]);
+      }
+    }
+  }
+
+  /**
+   * Signed-in routes ('customer' and 'admin') share one Cognito authorizer; the handler checks the admin group
+   * and ownership, which a user-pool authorizer cannot express.
+   */
+  private authorization(route: RouteDefinition): apigateway.MethodOptions {
+    if (route.access === 'public') return { authorizationType: apigateway.AuthorizationType.NONE };
+    // Created on first use: API Gateway rejects an authorizer attached to no method.
+    this.authorizer ??= new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [this.props.userPool],
+      authorizerName: 'cognito',
+    });
+    return { authorizationType: apigateway.AuthorizationType.COGNITO, authorizer: this.authorizer };
+  }
+}

@@ -1,0 +1,203 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Construct } from 'constructs';
+import { ENV } from '../../lambdas/shared/env-names';
+import type { TableId } from '../../lambdas/shared/tables';
+import type { DataTables } from '../../lib/constructs/data-tables';
+import { fixtureCapabilities, fixtureRoutes } from './fixtures';
+import { resourcesOf, synthStack } from './synth';
+
+// The stack built from the fixture capabilities and routes (every kind of `uses`), once for the file.
+const { stack, template } = synthStack({ capabilities: fixtureCapabilities, routes: fixtureRoutes });
+
+const logicalId = (c: Construct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+const tableId = (id: TableId) => logicalId((stack.node.findChild('Tables') as DataTables).tables[id]);
+
+const fn = (capability: string) => {
+  const description = fixtureCapabilities.find(([id]) => id === capability)![1].description;
+  const [id, props] = resourcesOf(template, 'AWS::Lambda::Function').find(([, p]) => p.Description === description)!;
+  return { id, props, env: props.Environment.Variables as Record<string, unknown> };
+};
+
+const statements = (capability: string): Array<{ Action: string | string[]; Resource: unknown }> => {
+  const role = fn(capability).props.Role['Fn::GetAtt'][0];
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => p.Roles.some((r: { Ref: string }) => r.Ref === role))
+    .flatMap(([, p]) => p.PolicyDocument.Statement);
+};
+const actionsOn = (capability: string, resourceId: string) =>
+  statements(capability)
+    .filter((s) => JSON.stringify(s.Resource).includes(`"${resourceId}"`))
+    .flatMap((s) => [s.Action].flat());
+const allActions = (capability: string) => statements(capability).flatMap((s) => [s.Action].flat());
+
+const READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+describe('table grants follow `uses.tables`', () => {
+  test('readWrite: both, including the table’s indexes', () => {
+    const actions = actionsOn('fleet', tableId('cars'));
+    expect(actions).toEqual(expect.arrayContaining([...READ, ...WRITE]));
+    const indexGrant = statements('fleet').find((s) => JSON.stringify(s.Resource).includes('/index/*'));
+    expect(JSON.stringify(indexGrant?.Resource)).toContain(tableId('cars'));
+    expect(fn('fleet').env.CARS_TABLE).toEqual({ Ref: tableId('cars') });
+  });
+
+  test('write only: no reads', () => {
+    const actions = actionsOn('signup', tableId('users'));
+    expect(actions).toEqual(expect.arrayContaining(WRITE));
+    for (const read of READ) expect(actions).not.toContain(read);
+  });
+
+  test('read only: no writes; unlisted tables: nothing', () => {
+    const actions = actionsOn('reserve', tableId('reservations'));
+    expect(actions).toEqual(expect.arrayContaining(READ));
+    for (const write of WRITE) expect(actions).not.toContain(write);
+    expect(actionsOn('reserve', tableId('cars'))).toEqual([]);
+    expect(fn('reserve').env.CARS_TABLE).toBeUndefined();
+  });
+});
+
+describe('queue, bucket, user pool, VPC', () => {
+  test('send: SendMessage only, and the queue URL', () => {
+    const queueId = logicalId(stack.node.findChild('BookingQueue').node.findChild('Queue'));
+    expect(actionsOn('reserve', queueId)).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(actionsOn('reserve', queueId)).not.toContain('sqs:ReceiveMessage');
+    expect(fn('reserve').env[ENV.bookingQueueUrl]).toEqual({ Ref: queueId });
+  });
+
+  test('consume: an SQS event source with partial batch failures and the trigger’s batch size', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fn('worker').id },
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(fn('worker').props).toMatchObject({ Timeout: 60, MemorySize: 1024 });
+  });
+
+  test('visibility timeout is six times the longest consumer timeout', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'booking-requests.fifo', VisibilityTimeout: 360 });
+  });
+
+  test('schedule: an EventBridge rule at the declared rate', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn('sweeper').id, 'Arn'] } })],
+    });
+  });
+
+  test('car media: read vs readWrite (+ delete)', () => {
+    expect(allActions('signup')).toEqual(expect.arrayContaining(['s3:GetObject*']));
+    expect(allActions('signup')).not.toContain('s3:PutObject');
+    expect(allActions('fleet')).toEqual(expect.arrayContaining(['s3:GetObject*', 's3:PutObject', 's3:DeleteObject*']));
+    expect(fn('fleet').env[ENV.carMediaBucket]).toBeDefined();
+  });
+
+  test('user pool: admin gets named Admin* actions on the pool; client gets ids and no IAM', () => {
+    const poolId = logicalId(stack.node.findChild('Auth').node.findChild('UserPool'));
+    const admin = actionsOn('fleet', poolId);
+    expect(admin).toEqual(expect.arrayContaining(['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup']));
+    expect(admin.every((a) => /^cognito-idp:Admin[A-Za-z]+$/.test(a))).toBe(true);
+    expect(allActions('signup').some((a) => a.startsWith('cognito-idp:'))).toBe(false);
+    expect(fn('signup').env).toMatchObject({ [ENV.userPoolId]: { Ref: poolId }, [ENV.userPoolClientId]: expect.anything() });
+  });
+
+  test('interface endpoints follow what in-VPC functions call (SQS, Cognito)', () => {
+    for (const service of ['.sqs', '.cognito-idp', '.secretsmanager']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        ServiceName: { 'Fn::Join': ['', Match.arrayWith([service])] },
+      });
+    }
+  });
+
+  test('functions outside the VPC get no VPC config and no ENI permissions', () => {
+    expect(fn('fleet').props.VpcConfig).toBeUndefined();
+    expect(allActions('fleet')).not.toContain('ec2:CreateNetworkInterface');
+    expect(fn('worker').props.VpcConfig).toBeDefined();
+    expect(allActions('worker')).toContain('ec2:CreateNetworkInterface');
+  });
+});
+
+describe('API from a richer route table', () => {
+  const method = (operationId: string) => resourcesOf(template, 'AWS::ApiGateway::Method').find(([, p]) => p.OperationName === operationId)![1];
+
+  test('one Cognito authorizer shared by customer and admin routes; public routes have none', () => {
+    const authorizers = resourcesOf(template, 'AWS::ApiGateway::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0][1]).toMatchObject({ Type: 'COGNITO_USER_POOLS', IdentitySource: 'method.request.header.Authorization' });
+    for (const op of ['createCar', 'updateCar', 'createReservation']) {
+      expect(method(op)).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: authorizers[0][0] } });
+    }
+    for (const op of ['searchCars', 'register']) {
+      expect(method(op).AuthorizationType).toBe('NONE');
+      expect(method(op).AuthorizerId).toBeUndefined();
+    }
+  });
+
+  test('nested resources follow the path', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{carId}' });
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'register' });
+  });
+
+  test('required parameters come from the zod schemas', () => {
+    expect(method('searchCars').RequestParameters).toEqual({
+      'method.request.querystring.location': true,
+      'method.request.querystring.type': false,
+    });
+    expect(method('updateCar').RequestParameters).toEqual({ 'method.request.path.carId': true });
+    expect(method('createReservation').RequestParameters).toEqual({
+      'method.request.header.Idempotency-Key': false,
+      'method.request.header.X-Trace': true,
+    });
+  });
+
+  test('body models are draft-4 JSON Schema generated from zod, named from the operationId', () => {
+    const models = Object.fromEntries(resourcesOf(template, 'AWS::ApiGateway::Model').map(([, p]) => [p.Name, p]));
+    expect(Object.keys(models).sort()).toEqual(['CreateCarRequest', 'CreateReservationRequest', 'UpdateCarRequest']);
+    const schema = models.CreateCarRequest.Schema;
+    expect(models.CreateCarRequest.ContentType).toBe('application/json');
+    expect(schema).toMatchObject({
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      type: 'object',
+      required: ['make', 'seats', 'type', 'location'],
+      properties: {
+        seats: { type: 'integer', minimum: 1, maximum: 9 },
+        type: { type: 'string', enum: ['SUV', 'SEDAN'] },
+        location: { type: 'object', properties: { code: { type: 'string' } } }, // inlined, no $ref
+      },
+    });
+    expect(JSON.stringify(schema)).not.toContain('$ref');
+    expect(method('createCar').RequestModels).toEqual({ 'application/json': { Ref: expect.stringMatching(/CreateCarRequest/) } });
+    expect(method('searchCars').RequestModels).toBeUndefined();
+  });
+
+  test('per-method throttling from each route', () => {
+    const [[, stage]] = resourcesOf(template, 'AWS::ApiGateway::Stage');
+    expect(stage.MethodSettings).toContainEqual(
+      expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1cars', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 7 }),
+    );
+    expect(stage.MethodSettings).toContainEqual(
+      expect.objectContaining({ HttpMethod: 'PUT', ResourcePath: '/~1cars~1{carId}', ThrottlingRateLimit: 10 }),
+    );
+  });
+
+  test('a function serving several routes is integrated once per method and invocable by API Gateway', () => {
+    const fleet = fn('fleet').id;
+    const fleetMethods = resourcesOf(template, 'AWS::ApiGateway::Method').filter(([, p]) => JSON.stringify(p.Integration.Uri).includes(fleet));
+    expect(fleetMethods).toHaveLength(3);
+    const permissions = resourcesOf(template, 'AWS::Lambda::Permission').filter(
+      ([, p]) => p.Principal === 'apigateway.amazonaws.com' && JSON.stringify(p.FunctionName).includes(fleet),
+    );
+    expect(permissions.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('the stack refuses a route whose capability has no function', () => {
+    expect(() =>
+      synthStack({
+        capabilities: fixtureCapabilities,
+        routes: [{ ...fixtureRoutes[0], capability: 'nope' as never }],
+      }),
+    ).toThrow(/No function for capability nope/);
+  });
+});

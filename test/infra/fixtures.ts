@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { RouteDefinition } from '../../lambdas/api/route';
+import type { CapabilityDefinition } from '../../lambdas/capabilities';
+
+/**
+ * A made-up capability set and route table using every kind of `uses`, trigger and route access, so the
+ * constructs are tested for what the real tables will grow into, not only for today's two routes.
+ * Entries point at an existing handler: bundling is skipped, but NodejsFunction checks the file exists.
+ */
+const entry = 'lambdas/handlers/health.ts';
+const http = { kind: 'http' } as const;
+
+export const fixtureCapabilities: Array<[string, CapabilityDefinition]> = [
+  ['fleet', { entry, description: 'fixture: fleet admin', trigger: http, uses: { tables: { cars: 'readWrite' }, carMedia: 'readWrite', userPool: 'admin' } }],
+  ['signup', { entry, description: 'fixture: sign-up', trigger: http, uses: { tables: { users: 'write' }, carMedia: 'read', userPool: 'client' } }],
+  ['reserve', { entry, description: 'fixture: reserve', trigger: http, uses: { tables: { reservations: 'read' }, bookingQueue: 'send', redis: true } }],
+  [
+    'worker',
+    {
+      entry,
+      description: 'fixture: booking worker',
+      trigger: { kind: 'queue', queue: 'booking', batchSize: 5 },
+      uses: { tables: { reservations: 'readWrite' }, bookingQueue: 'consume', redis: true },
+      timeoutSeconds: 60,
+      memoryMb: 1024,
+    },
+  ],
+  ['sweeper', { entry, description: 'fixture: hold sweeper', trigger: { kind: 'schedule', everyMinutes: 5 }, uses: { tables: { reservations: 'readWrite' }, userPool: 'client', redis: true } }],
+];
+
+export const CarBody = z.object({
+  make: z.string().min(1),
+  seats: z.number().int().min(1).max(9),
+  type: z.enum(['SUV', 'SEDAN']),
+  location: z.object({ code: z.string() }).meta({ id: 'Location' }),
+  notes: z.string().optional(),
+});
+
+const route = (r: Omit<RouteDefinition, 'summary' | 'tag' | 'responses' | 'throttle' | 'capability'> & { capability: string; throttle?: RouteDefinition['throttle'] }) =>
+  ({ summary: r.operationId, tag: 'Fixture', responses: { 200: { description: 'ok' } }, throttle: { rateLimit: 10, burstLimit: 20 }, ...r }) as RouteDefinition;
+
+export const fixtureRoutes: RouteDefinition[] = [
+  route({ operationId: 'searchCars', method: 'GET', path: '/cars', capability: 'fleet', access: 'public', request: { query: z.object({ location: z.string(), type: z.string().optional() }) } }),
+  route({ operationId: 'createCar', method: 'POST', path: '/cars', capability: 'fleet', access: 'admin', request: { body: CarBody }, throttle: { rateLimit: 5, burstLimit: 7 } }),
+  route({ operationId: 'updateCar', method: 'PUT', path: '/cars/{carId}', capability: 'fleet', access: 'admin', request: { params: z.object({ carId: z.string() }), body: CarBody } }),
+  route({
+    operationId: 'createReservation',
+    method: 'POST',
+    path: '/reservations',
+    capability: 'reserve',
+    access: 'customer',
+    request: { body: z.object({ carId: z.string() }), headers: z.object({ 'Idempotency-Key': z.string().optional(), 'X-Trace': z.string() }) },
+  }),
+  route({ operationId: 'register', method: 'POST', path: '/users/register', capability: 'signup', access: 'public', request: {} }),
+];

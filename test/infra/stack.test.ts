@@ -1,0 +1,466 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Construct } from 'constructs';
+import { API_STAGE, STAGE_THROTTLE, routeList } from '../../lambdas/api/routes';
+import { capabilityList } from '../../lambdas/capabilities';
+import { ENV } from '../../lambdas/shared/env-names';
+import { tableList, type TableId } from '../../lambdas/shared/tables';
+import type { DataTables } from '../../lib/constructs/data-tables';
+import { methodSettingsKey } from '../../lib/constructs/rest-api';
+import { resourcesOf, synthStack } from './synth';
+
+// The real stack (real capability list and route table), synthesised once for the whole file.
+const { stack, template } = synthStack();
+
+const logicalId = (c: Construct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
+const tableLogicalId = (id: TableId) => logicalId((stack.node.findChild('Tables') as DataTables).tables[id]);
+
+/** Logical id of the function serving a capability (its description is the capability's). */
+const functionId = (description: string): string => {
+  const [id] = resourcesOf(template, 'AWS::Lambda::Function').find(([, p]) => p.Description === description) ?? [];
+  if (!id) throw new Error(`no function described "${description}"`);
+  return id;
+};
+
+/** Every statement of the policies attached to a function's role. */
+const statementsOf = (fnId: string): Array<{ Action: string | string[]; Resource: unknown }> => {
+  const roleRef = template.toJSON().Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, p]) => p.Roles.some((r: { Ref: string }) => r.Ref === roleRef))
+    .flatMap(([, p]) => p.PolicyDocument.Statement);
+};
+const actionsOn = (fnId: string, resourceLogicalId: string): string[] =>
+  statementsOf(fnId)
+    .filter((s) => JSON.stringify(s.Resource).includes(`"${resourceLogicalId}"`))
+    .flatMap((s) => [s.Action].flat());
+
+describe('DynamoDB tables (from tableList)', () => {
+  test('one table per definition, nothing else', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', tableList.length);
+  });
+
+  test.each(tableList.map((t) => [t.id, t] as const))('%s: keys, indexes, PITR, SSE, TTL, on-demand, retained', (id, def) => {
+    const keys = [def.partitionKey, def.sortKey].filter(Boolean) as string[];
+    const props = template.toJSON().Resources[tableLogicalId(id)];
+    expect(props.DeletionPolicy).toBe('Retain');
+    expect(props.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      DeletionProtectionEnabled: true,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      KeySchema: keys.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+    });
+    if (def.ttlAttribute) {
+      expect(props.Properties.TimeToLiveSpecification).toEqual({ AttributeName: def.ttlAttribute, Enabled: true });
+    } else {
+      expect(props.Properties.TimeToLiveSpecification).toBeUndefined();
+    }
+    const indexes = (props.Properties.GlobalSecondaryIndexes ?? []) as Array<Record<string, any>>;
+    expect(indexes.map((i) => i.IndexName)).toEqual(def.indexes.map((i) => i.name));
+    for (const index of def.indexes) {
+      const actual = indexes.find((i) => i.IndexName === index.name)!;
+      expect(actual.KeySchema).toEqual([
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        ...(index.sortKey ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' }] : []),
+      ]);
+      expect(actual.Projection.ProjectionType).toBe(typeof index.projection === 'string' ? index.projection : 'INCLUDE');
+    }
+  });
+});
+
+describe('booking queue', () => {
+  test('FIFO, high throughput, no content dedup, SSE, redrive to a FIFO DLQ after 5 receives', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'booking-requests.fifo',
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      DeduplicationScope: 'messageGroup',
+      FifoThroughputLimit: 'perMessageGroupId',
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 180, // 6 x 30 s: no consumer declares a longer timeout
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BookingQueueDlq'), 'Arn'] }, maxReceiveCount: 5 },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'booking-requests-dlq.fifo', FifoQueue: true, SqsManagedSseEnabled: true });
+  });
+
+  test('both queues deny non-TLS access', () => {
+    const policies = resourcesOf(template, 'AWS::SQS::QueuePolicy');
+    expect(policies).toHaveLength(2);
+    for (const [, p] of policies) {
+      expect(p.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  test('an alarm fires when the DLQ holds a message', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BookingQueueDlq'), 'QueueName'] } }],
+    });
+  });
+});
+
+describe('network', () => {
+  test('isolated subnets only, no NAT, flow logs, gateway endpoints for DynamoDB and S3', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    for (const service of ['dynamodb', 's3']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Gateway',
+        ServiceName: { 'Fn::Join': ['', Match.arrayWith([`.${service}`])] },
+      });
+    }
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Interface',
+      PrivateDnsEnabled: true,
+      ServiceName: { 'Fn::Join': ['', Match.arrayWith(['.secretsmanager'])] },
+    });
+  });
+});
+
+describe('Redis', () => {
+  test('replication group: redis 7, two nodes, multi-AZ failover, TLS, at-rest encryption, AUTH from Secrets Manager', () => {
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'redis',
+      EngineVersion: Match.stringLikeRegexp('^7\\.'),
+      CacheNodeType: 'cache.t4g.small',
+      NumCacheClusters: 2,
+      MultiAZEnabled: true,
+      AutomaticFailoverEnabled: true,
+      TransitEncryptionEnabled: true,
+      AtRestEncryptionEnabled: true,
+      Port: 6379,
+      AuthToken: { 'Fn::Join': ['', Match.arrayWith(['{{resolve:secretsmanager:', ':SecretString:::}}'])] },
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ ExcludePunctuation: true }),
+    });
+  });
+
+  test('only the functions security group reaches 6379', () => {
+    const ingress = resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').filter(([, p]) => p.FromPort === 6379);
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0][1].SourceSecurityGroupId['Fn::GetAtt'][0]).toMatch(/^NetworkFunctionsSg/);
+    expect(ingress[0][1].ToPort).toBe(6379);
+  });
+});
+
+describe('Aurora PostgreSQL', () => {
+  test('serverless v2 cluster: encrypted, IAM auth, deletion protection, backups, log export', () => {
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      EngineVersion: Match.stringLikeRegexp('^16\\.'),
+      StorageEncrypted: true,
+      EnableIAMDatabaseAuthentication: true,
+      DeletionProtection: true,
+      BackupRetentionPeriod: 14,
+      EnableCloudwatchLogsExports: ['postgresql'],
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: Match.anyValue() },
+      DatabaseName: 'carrental',
+    });
+    const instances = resourcesOf(template, 'AWS::RDS::DBInstance');
+    expect(instances).toHaveLength(2); // writer + reader
+    for (const [, p] of instances) expect(p.DBInstanceClass).toBe('db.serverless');
+  });
+
+  test('RDS Proxy requires TLS, reached only from the functions security group; the secret rotates', () => {
+    template.hasResourceProperties('AWS::RDS::DBProxy', { EngineFamily: 'POSTGRESQL', RequireTLS: true });
+    const ingress = resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').filter(([, p]) => p.FromPort === 5432);
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0][1].SourceSecurityGroupId['Fn::GetAtt'][0]).toMatch(/^NetworkFunctionsSg/);
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+    });
+  });
+});
+
+describe('car media bucket', () => {
+  const bucket = () =>
+    resourcesOf(template, 'AWS::S3::Bucket').find(([, p]) => p.CorsConfiguration) ?? (() => { throw new Error('no media bucket'); })();
+
+  test('private, encrypted, versioned, access-logged, CORS for presigned PUT/GET/HEAD', () => {
+    const [, props] = bucket();
+    expect(props).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: expect.stringMatching(/^MediaAccessLogs/) } },
+    });
+    expect(props.CorsConfiguration.CorsRules).toEqual([
+      expect.objectContaining({ AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedOrigins: ['https://app.example.com'] }),
+    ]);
+    expect(props.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }),
+    );
+  });
+
+  test('bucket policy denies requests without TLS; objects are not auto-deleted in prod', () => {
+    const [bucketId] = bucket();
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+});
+
+describe('Cognito', () => {
+  test('user pool: email sign-in, strong passwords, optional TOTP-only MFA, email recovery', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UsernameAttributes: ['email'],
+      UsernameConfiguration: { CaseSensitive: false },
+      AutoVerifiedAttributes: ['email'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: 10,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  test('Cognito sends email itself unless an SES sender is configured', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', { EmailConfiguration: Match.absent() });
+    const ses = synthStack({ config: { sesFromEmail: 'no-reply@example.com' } }).template;
+    ses.hasResourceProperties('AWS::Cognito::UserPool', {
+      EmailConfiguration: Match.objectLike({ EmailSendingAccount: 'DEVELOPER', From: 'no-reply@example.com' }),
+    });
+  });
+
+  test('admin and customer groups', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'customer' });
+  });
+
+  test('public app client: password + refresh auth, no secret, no OAuth, 1 h / 30 d tokens, revocation', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: false,
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+      IdTokenValidity: 60,
+      AccessTokenValidity: 60,
+      RefreshTokenValidity: 30 * 24 * 60,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'minutes' },
+    });
+  });
+});
+
+describe('capability functions', () => {
+  const capabilities = capabilityList();
+
+  test('exactly one function per capability (plus CDK-internal helpers)', () => {
+    for (const [, def] of capabilities) functionId(def.description);
+    const own = resourcesOf(template, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x');
+    expect(own).toHaveLength(capabilities.length);
+  });
+
+  test.each(capabilities)('%s: Node.js 22 on arm64, traced, own log group, base environment', (_id, def) => {
+    const fn = template.toJSON().Resources[functionId(def.description)].Properties;
+    expect(fn).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: def.memoryMb ?? 512,
+      Timeout: def.timeoutSeconds ?? 10,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+    });
+    expect(fn.Environment.Variables).toMatchObject({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'car-rental',
+      [ENV.stage]: 'prod',
+      [ENV.appVersion]: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    for (const metric of ['Errors', 'Throttles']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        Namespace: 'AWS/Lambda',
+        Threshold: 1,
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(def.description) } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
+      });
+    }
+  });
+
+  test('health: reads the users table, cannot write it; runs in the VPC with Redis and DB settings', () => {
+    const fnId = functionId(capabilityList().find(([id]) => id === 'health')![1].description);
+    const actions = actionsOn(fnId, tableLogicalId('users'));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      expect(actions).not.toContain(write);
+    }
+    for (const other of ['cars', 'reservations', 'feedback', 'idempotency'] as const) {
+      expect(actionsOn(fnId, tableLogicalId(other))).toEqual([]);
+    }
+    const fn = template.toJSON().Resources[fnId].Properties;
+    expect(fn.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^NetworkFunctionsSg/), 'GroupId'] }]);
+    expect(Object.keys(fn.Environment.Variables)).toEqual(
+      expect.arrayContaining(['USERS_TABLE', ENV.redisHost, ENV.redisPort, ENV.redisAuthSecretArn, ENV.dbProxyEndpoint, ENV.dbSecretArn, ENV.dbName]),
+    );
+    const secretReads = statementsOf(fnId).filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(secretReads)).toMatch(/RedisAuthToken/);
+    expect(JSON.stringify(secretReads)).toMatch(/PaymentsClusterSecret/);
+  });
+
+  test('openapi: no table, queue, bucket or secret access, outside the VPC', () => {
+    const fnId = functionId(capabilityList().find(([id]) => id === 'openapi')![1].description);
+    const actions = statementsOf(fnId).flatMap((s) => [s.Action].flat());
+    expect(actions.filter((a) => !/^(logs|xray):/.test(a))).toEqual([]);
+    const fn = template.toJSON().Resources[fnId].Properties;
+    expect(fn.VpcConfig).toBeUndefined();
+    expect(Object.keys(fn.Environment.Variables).filter((k) => k.endsWith('_TABLE'))).toEqual([]);
+  });
+
+  test('logging is granted on each function’s own log group only', () => {
+    for (const [, def] of capabilities) {
+      const logs = statementsOf(functionId(def.description)).filter((s) => [s.Action].flat().includes('logs:PutLogEvents'));
+      expect(logs).toHaveLength(1);
+      expect(logs[0].Resource).toEqual({ 'Fn::GetAtt': [expect.any(String), 'Arn'] });
+    }
+  });
+});
+
+describe('REST API (from the route table)', () => {
+  const methods = resourcesOf(template, 'AWS::ApiGateway::Method');
+
+  test('one method per route, with its HTTP method, authorization, validator and integration', () => {
+    expect(methods).toHaveLength(routeList.length);
+    const validatorId = Object.keys(template.findResources('AWS::ApiGateway::RequestValidator'))[0];
+    for (const route of routeList) {
+      const [, m] = methods.find(([, p]) => p.OperationName === route.operationId)!;
+      const capability = capabilityList().find(([id]) => id === route.capability)![1];
+      expect(m).toMatchObject({
+        HttpMethod: route.method,
+        AuthorizationType: route.access === 'public' ? 'NONE' : 'COGNITO_USER_POOLS',
+        RequestValidatorId: { Ref: validatorId },
+        Integration: { Type: 'AWS_PROXY' },
+      });
+      expect(JSON.stringify(m.Integration.Uri)).toContain(functionId(capability.description));
+    }
+  });
+
+  test('health declares its optional query parameter', () => {
+    const [, m] = methods.find(([, p]) => p.OperationName === 'getHealth')!;
+    expect(m.RequestParameters).toEqual({ 'method.request.querystring.deep': false });
+  });
+
+  test('request validator checks bodies and parameters', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+  });
+
+  test(`stage ${API_STAGE}: tracing, JSON access logs, INFO logging, no data trace, stage and per-route throttling`, () => {
+    const [[, stage]] = resourcesOf(template, 'AWS::ApiGateway::Stage');
+    expect(stage).toMatchObject({
+      StageName: API_STAGE,
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'] } },
+    });
+    expect(JSON.parse(stage.AccessLogSetting.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    expect(stage.MethodSettings).toContainEqual({
+      HttpMethod: '*',
+      ResourcePath: '/*',
+      LoggingLevel: 'INFO',
+      DataTraceEnabled: false,
+      MetricsEnabled: true,
+      ThrottlingRateLimit: STAGE_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: STAGE_THROTTLE.burstLimit,
+    });
+    for (const route of routeList) {
+      expect(stage.MethodSettings).toContainEqual(
+        expect.objectContaining({
+          HttpMethod: route.method,
+          ResourcePath: `/${route.path.replace(/\//g, '~1')}`,
+          LoggingLevel: 'INFO',
+          MetricsEnabled: true,
+          ThrottlingRateLimit: route.throttle.rateLimit,
+          ThrottlingBurstLimit: route.throttle.burstLimit,
+        }),
+      );
+    }
+    expect(methodSettingsKey({ path: '/cars/{carId}', method: 'GET' })).toBe('/cars/{carId}/GET');
+  });
+
+  test('gateway errors use the JSON error body; THROTTLED is 429 with Retry-After', () => {
+    const responses = resourcesOf(template, 'AWS::ApiGateway::GatewayResponse');
+    const byType = Object.fromEntries(responses.map(([, p]) => [p.ResponseType, p]));
+    const expected: Record<string, [string | undefined, string]> = {
+      DEFAULT_4XX: [undefined, 'BAD_REQUEST'],
+      DEFAULT_5XX: [undefined, 'INTERNAL_ERROR'],
+      UNAUTHORIZED: ['401', 'UNAUTHENTICATED'],
+      ACCESS_DENIED: ['403', 'FORBIDDEN'],
+      BAD_REQUEST_BODY: ['400', 'VALIDATION_FAILED'],
+      BAD_REQUEST_PARAMETERS: ['400', 'VALIDATION_FAILED'],
+      THROTTLED: ['429', 'THROTTLED'],
+      QUOTA_EXCEEDED: ['429', 'THROTTLED'],
+    };
+    for (const [type, [status, code]] of Object.entries(expected)) {
+      const r = byType[type];
+      expect(r).toBeDefined();
+      expect(r.StatusCode).toBe(status);
+      expect(r.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/json'");
+      const template = r.ResponseTemplates['application/json'] as string;
+      // After API Gateway substitutes the variables (messageString arrives quoted), the body is JSON.
+      const rendered = template
+        .replace('$context.error.messageString', JSON.stringify('Too Many Requests'))
+        .replace('$context.error.validationErrorString', '[object has missing required properties ([\\"name\\"])]');
+      expect(JSON.parse(rendered)).toEqual({ error: { code, message: expect.any(String) } });
+    }
+    expect(byType.THROTTLED.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
+    expect(byType.BAD_REQUEST_BODY.ResponseTemplates['application/json']).toContain('$context.error.validationErrorString');
+  });
+
+  test('CloudWatch role for execution logs', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+  });
+});
+
+describe('outputs', () => {
+  test('everything a client or operator needs', () => {
+    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+    const tableOutputs = tableList.map((t) => `${t.id.charAt(0).toUpperCase()}${t.id.slice(1)}TableName`);
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'ApiUrl',
+        'UserPoolId',
+        'UserPoolClientId',
+        ...tableOutputs,
+        'BookingQueueUrl',
+        'BookingDlqUrl',
+        'CarMediaBucket',
+        'DbProxyEndpoint',
+        'RedisEndpoint',
+      ]),
+    );
+    expect(JSON.stringify(outputs.ApiUrl)).toContain('ApiDeploymentStagev1');
+  });
+});
