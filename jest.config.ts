@@ -3,7 +3,7 @@ import type { Config } from 'jest';
 // Four layers, each a jest project, so one layer can be run alone (`npm run test:unit` etc.).
 // Tests run as CommonJS; ESM-only packages (@middy/core, otplib and its deps) are transpiled on the way in.
 const ESM_ONLY = ['@middy', 'otplib', '@otplib', '@scure', '@noble'];
-const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false, tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true } }];
+const tsJest = ['ts-jest', { diagnostics: false, tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, isolatedModules: true } }];
 
 const project = (displayName: string, extra: Partial<Config> = {}): Config => ({
   displayName,
@@ -16,12 +16,13 @@ const project = (displayName: string, extra: Partial<Config> = {}): Config => ({
 });
 
 const config: Config = {
+  // Global, not per project (jest ignores it there): generous for the synth, stand-in and e2e layers.
+  testTimeout: 120_000,
   projects: [
     project('unit'),
-    project('infra', { testTimeout: 120_000 }),
-    project('integration', { testTimeout: 120_000 }),
+    project('infra'),
+    project('integration'),
     project('e2e', {
-      testTimeout: 60_000,
       globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/e2e-global-teardown.ts',
     }),
