@@ -1,5 +1,6 @@
 import type { TableId } from '../shared/tables';
 import { operationsCapabilities } from './operations';
+import { fleetCapabilities } from './fleet';
 
 /**
  * Every Lambda function of the system, declared once: where its code is, what triggers it, and exactly
@@ -40,6 +41,7 @@ export interface CapabilityDefinition {
 /** Every area declares its functions in its own module; this joins them. */
 export const capabilities = {
   ...operationsCapabilities,
+  ...fleetCapabilities,
 } satisfies Record<string, CapabilityDefinition>;
 
 export type CapabilityId = keyof typeof capabilities;

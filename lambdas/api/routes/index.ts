@@ -1,5 +1,6 @@
 import type { RouteDefinition } from '../route';
 import { operationsRoutes } from './operations';
+import { fleetRoutes } from './fleet';
 
 /**
  * THE route table. API Gateway resources and methods (lib/), the local runtime's dispatcher (local/)
@@ -8,6 +9,7 @@ import { operationsRoutes } from './operations';
  */
 export const routes = {
   ...operationsRoutes,
+  ...fleetRoutes,
 } satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

@@ -1,0 +1,75 @@
+import type Redis from 'ioredis';
+import type { LocationCode } from '../../domain/fleet/catalog';
+import type { Car, Photo } from '../../domain/fleet/car';
+import type { FleetCache } from '../../domain/fleet/ports';
+import type { SearchResultPage } from '../../domain/fleet/search';
+import { logger } from '../../shared/logger';
+
+/** Short on purpose: invalidation is the rule, the TTL only bounds staleness if an invalidation was lost. */
+const SEARCH_TTL_SECONDS = 60;
+const CAR_TTL_SECONDS = 300;
+
+const generationKey = (location: string) => `fleet:gen:${location}`;
+const searchKey = (location: string, generation: string, queryKey: string) => `fleet:search:${location}:${generation}:${queryKey}`;
+const carKey = (carId: string) => `fleet:car:${carId}`;
+
+/**
+ * The fleet cache in Redis. Searches are cached per location under a generation number; invalidating
+ * a location is one INCR, which makes every cached page of it unreachable (old ones expire). A page
+ * computed from a read that raced with a change is stored under the generation read *before* the
+ * DynamoDB read, so it is never served after that change's invalidation.
+ *
+ * Redis is optional: every failure is logged and behaves as a miss; DynamoDB answers instead.
+ */
+export class RedisFleetCache implements FleetCache {
+  constructor(private readonly redis: () => Promise<Redis>) {}
+
+  private async attempt<T>(what: string, work: (redis: Redis) => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await work(await this.redis());
+    } catch (err) {
+      logger.warn('fleet cache unavailable; answering without it', { what, error: (err as Error).message });
+      return fallback;
+    }
+  }
+
+  lookupSearch(location: LocationCode, queryKey: string) {
+    return this.attempt(
+      'lookupSearch',
+      async (redis) => {
+        const generation = (await redis.get(generationKey(location))) ?? '0';
+        const hit = await redis.get(searchKey(location, generation, queryKey));
+        return { generation, page: hit ? (JSON.parse(hit) as SearchResultPage) : undefined };
+      },
+      {} as { page?: SearchResultPage; generation?: string },
+    );
+  }
+
+  async storeSearch(location: LocationCode, queryKey: string, generation: string | undefined, page: SearchResultPage) {
+    if (generation === undefined) return; // the lookup failed: do not store under a guessed generation
+    await this.attempt('storeSearch', (redis) => redis.set(searchKey(location, generation, queryKey), JSON.stringify(page), 'EX', SEARCH_TTL_SECONDS), null);
+  }
+
+  async invalidateLocation(location: LocationCode) {
+    await this.attempt('invalidateLocation', (redis) => redis.incr(generationKey(location)), 0);
+  }
+
+  lookupCar(carId: string) {
+    return this.attempt(
+      'lookupCar',
+      async (redis) => {
+        const hit = await redis.get(carKey(carId));
+        return hit ? (JSON.parse(hit) as { car: Car; photos: Photo[] }) : undefined;
+      },
+      undefined,
+    );
+  }
+
+  async storeCar(carId: string, details: { car: Car; photos: Photo[] }) {
+    await this.attempt('storeCar', (redis) => redis.set(carKey(carId), JSON.stringify(details), 'EX', CAR_TTL_SECONDS), null);
+  }
+
+  async invalidateCar(carId: string) {
+    await this.attempt('invalidateCar', (redis) => redis.del(carKey(carId)), 0);
+  }
+}

@@ -1,0 +1,37 @@
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { PHOTO_READ_TTL_SECONDS, PHOTO_UPLOAD_TTL_SECONDS, type PhotoContentType } from '../../domain/fleet/catalog';
+import type { MediaStore, PresignedUpload } from '../../domain/fleet/ports';
+
+/**
+ * Car photos in S3, read and written by clients through presigned URLs. An upload URL signs the
+ * content type and exact length, so S3 refuses a different type or size than the one allowed.
+ */
+export class S3MediaStore implements MediaStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async uploadUrl(key: string, contentType: PhotoContentType, contentLength: number): Promise<PresignedUpload> {
+    const url = await getSignedUrl(
+      this.s3,
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: contentLength }),
+      { expiresIn: PHOTO_UPLOAD_TTL_SECONDS, signableHeaders: new Set(['content-type', 'content-length']) },
+    );
+    return {
+      url,
+      method: 'PUT',
+      headers: { 'content-type': contentType, 'content-length': String(contentLength) },
+      expiresAt: new Date(Date.now() + PHOTO_UPLOAD_TTL_SECONDS * 1000).toISOString(),
+    };
+  }
+
+  readUrl(key: string): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: PHOTO_READ_TTL_SECONDS });
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+}

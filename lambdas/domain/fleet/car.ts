@@ -1,0 +1,41 @@
+import type { Block } from './availability';
+import type { CarType, LocationCode, PhotoContentType } from './catalog';
+
+/** What an admin sends to create or replace a car (price already in minor units). */
+export interface CarSpec {
+  make: string;
+  model: string;
+  year: number;
+  type: CarType;
+  location: LocationCode;
+  pricePerDayMinor: number;
+  seats?: number;
+  transmission?: string;
+  fuel?: string;
+  features?: string[];
+}
+
+export type CarStatus = 'active' | 'removed';
+
+export interface Car extends CarSpec {
+  carId: string;
+  status: CarStatus;
+  blocks: Block[];
+  /** S3 key of the first photo, so search results show one without reading the photo items. */
+  coverPhotoKey?: string;
+  /** Running totals the feedback capability adds to, so the average needs no read of the feedback table. */
+  ratingCount: number;
+  ratingTotal: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Photo {
+  photoId: string;
+  key: string;
+  contentType: PhotoContentType;
+  createdAt: string;
+}
+
+export const averageRating = (car: Pick<Car, 'ratingCount' | 'ratingTotal'>): number | null =>
+  car.ratingCount > 0 ? Math.round((car.ratingTotal / car.ratingCount) * 10) / 10 : null;

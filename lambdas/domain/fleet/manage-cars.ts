@@ -1,0 +1,45 @@
+import { conflict, notFound } from '../../shared/errors';
+import type { Car, CarSpec } from './car';
+import type { FleetDeps } from './ports';
+
+/** Admin use cases on the fleet. Every change invalidates the cached searches of the locations it touches. */
+
+export const activeCar = async (deps: FleetDeps, carId: string): Promise<Car> => {
+  const car = await deps.cars.get(carId);
+  if (!car || car.status !== 'active') throw notFound(`Car ${carId}`);
+  return car;
+};
+
+/** Moving or removing a car would strand the customers who booked it there: refuse and list them. */
+const refuseIfBooked = async (deps: FleetDeps, carId: string, action: string) => {
+  const upcoming = await deps.reservations.upcoming(carId, deps.now());
+  if (upcoming.length > 0) {
+    throw conflict(`The car has upcoming reservations; ${action} it after they end or are cancelled.`, { reservations: upcoming });
+  }
+};
+
+export const createCar = async (deps: FleetDeps, spec: CarSpec): Promise<string> => {
+  const at = deps.now().toISOString();
+  const car: Car = { ...spec, carId: deps.newId(), status: 'active', blocks: [], ratingCount: 0, ratingTotal: 0, createdAt: at, updatedAt: at };
+  await deps.cars.create(car);
+  await deps.cache.invalidateLocation(car.location);
+  return car.carId;
+};
+
+export const updateCar = async (deps: FleetDeps, carId: string, spec: CarSpec): Promise<void> => {
+  const previous = await activeCar(deps, carId);
+  if (previous.location !== spec.location) await refuseIfBooked(deps, carId, 'move');
+  await deps.cars.update(previous, spec, deps.now().toISOString());
+  await Promise.all([
+    deps.cache.invalidateLocation(previous.location),
+    ...(previous.location !== spec.location ? [deps.cache.invalidateLocation(spec.location)] : []),
+    deps.cache.invalidateCar(carId),
+  ]);
+};
+
+export const removeCar = async (deps: FleetDeps, carId: string): Promise<void> => {
+  const car = await activeCar(deps, carId);
+  await refuseIfBooked(deps, carId, 'remove');
+  await deps.cars.remove(car, deps.now().toISOString());
+  await Promise.all([deps.cache.invalidateLocation(car.location), deps.cache.invalidateCar(carId)]);
+};

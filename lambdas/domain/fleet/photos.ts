@@ -1,0 +1,37 @@
+import { conflict, notFound } from '../../shared/errors';
+import { MAX_PHOTOS_PER_CAR, type PhotoContentType } from './catalog';
+import type { Photo } from './car';
+import { activeCar } from './manage-cars';
+import type { FleetDeps, PresignedUpload } from './ports';
+
+const EXTENSIONS: Record<PhotoContentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+
+/**
+ * Photos go straight from the admin's client to S3 through a short-lived presigned PUT, bound to the
+ * content type and exact size declared here (so the size cap holds): the API never proxies image bytes.
+ */
+export const startPhotoUpload = async (
+  deps: FleetDeps,
+  carId: string,
+  contentType: PhotoContentType,
+  contentLength: number,
+): Promise<{ photoId: string; upload: PresignedUpload }> => {
+  const car = await activeCar(deps, carId);
+  const existing = await deps.cars.getWithPhotos(carId);
+  if ((existing?.photos.length ?? 0) >= MAX_PHOTOS_PER_CAR) throw conflict(`A car has at most ${MAX_PHOTOS_PER_CAR} photos.`);
+  const photoId = deps.newId();
+  const photo: Photo = { photoId, key: `cars/${carId}/${photoId}.${EXTENSIONS[contentType]}`, contentType, createdAt: deps.now().toISOString() };
+  const upload = await deps.media.uploadUrl(photo.key, contentType, contentLength);
+  await deps.cars.addPhoto(carId, photo);
+  // The first photo becomes the cover that search results show.
+  await Promise.all([deps.cache.invalidateCar(carId), deps.cache.invalidateLocation(car.location)]);
+  return { photoId, upload };
+};
+
+export const deletePhoto = async (deps: FleetDeps, carId: string, photoId: string): Promise<void> => {
+  const car = await activeCar(deps, carId);
+  const removed = await deps.cars.deletePhoto(carId, photoId);
+  if (!removed) throw notFound(`Photo ${photoId}`);
+  await deps.media.delete(removed.key);
+  await Promise.all([deps.cache.invalidateCar(carId), deps.cache.invalidateLocation(car.location)]);
+};

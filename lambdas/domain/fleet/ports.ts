@@ -1,0 +1,88 @@
+import type { Block } from './availability';
+import type { LocationCode, PhotoContentType } from './catalog';
+import type { Car, CarSpec, Photo } from './car';
+import type { SearchResultPage } from './search';
+
+/** What the fleet use cases need from the outside world; adapters implement these with AWS SDK calls. */
+
+export interface SearchPageRequest {
+  /** Index partition (`<location>#<shard>`). */
+  partition: string;
+  /** Inclusive sort-key bounds. */
+  from: string;
+  to: string;
+  descending: boolean;
+  limit: number;
+  /** Opaque continuation from the previous page of this same request. */
+  next?: unknown;
+}
+
+export interface CarRepository {
+  /** Writes the car and bumps its location's counter in one transaction. */
+  create(car: Car): Promise<void>;
+  get(carId: string): Promise<Car | undefined>;
+  /** The car and its photos (one Query on the car's partition). */
+  getWithPhotos(carId: string): Promise<{ car: Car; photos: Photo[] } | undefined>;
+  /** Replaces the descriptive fields (never the blocks), moving the counters when the location changes. */
+  update(previous: Car, spec: CarSpec, at: string): Promise<void>;
+  /** Marks the car removed and takes it out of the search index; the item (its history) stays. */
+  remove(car: Car, at: string): Promise<void>;
+  locationCounts(): Promise<Map<string, number>>;
+  searchPage(request: SearchPageRequest): Promise<{ cars: Car[]; next?: unknown }>;
+  addPhoto(carId: string, photo: Photo): Promise<void>;
+  /** Deletes a photo item; returns it, or undefined when there was none. Keeps the cover photo valid. */
+  deletePhoto(carId: string, photoId: string): Promise<Photo | undefined>;
+  /** Appends a block; returns the car's location (for cache invalidation), undefined for an unknown car. */
+  addBlock(carId: string, block: Block): Promise<LocationCode | undefined>;
+  /** Removes the blocks of a reservation (and lapsed ones); returns the car's location. */
+  removeBlocks(carId: string, reservationId: string, now: Date): Promise<LocationCode | undefined>;
+}
+
+export interface UpcomingReservation {
+  reservationId: string;
+  startDate: string;
+  endDate: string;
+  status: string;
+}
+
+/** A car's reservations that have not ended yet and still hold the car (from the reservations table). */
+export interface ReservationsOfCar {
+  upcoming(carId: string, now: Date): Promise<UpcomingReservation[]>;
+}
+
+export interface PresignedUpload {
+  url: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+export interface MediaStore {
+  uploadUrl(key: string, contentType: PhotoContentType, contentLength: number): Promise<PresignedUpload>;
+  readUrl(key: string): Promise<string>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * Cache of search pages and car details. Best effort by contract: implementations never throw (a
+ * cache that is down behaves as a miss), because DynamoDB can always answer.
+ */
+export interface FleetCache {
+  /** A cached page, and the location's generation to store a fresh page under. */
+  lookupSearch(location: LocationCode, queryKey: string): Promise<{ page?: SearchResultPage; generation?: string }>;
+  storeSearch(location: LocationCode, queryKey: string, generation: string | undefined, page: SearchResultPage): Promise<void>;
+  /** Makes every cached search of the location unreachable. */
+  invalidateLocation(location: LocationCode): Promise<void>;
+  lookupCar(carId: string): Promise<{ car: Car; photos: Photo[] } | undefined>;
+  storeCar(carId: string, details: { car: Car; photos: Photo[] }): Promise<void>;
+  invalidateCar(carId: string): Promise<void>;
+}
+
+export interface FleetDeps {
+  cars: CarRepository;
+  reservations: ReservationsOfCar;
+  media: MediaStore;
+  cache: FleetCache;
+  now: () => Date;
+  newId: () => string;
+}

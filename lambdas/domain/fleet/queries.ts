@@ -1,0 +1,21 @@
+import { notFound } from '../../shared/errors';
+import { LOCATIONS } from './catalog';
+import type { Car, Photo } from './car';
+import type { FleetDeps } from './ports';
+
+/** Public reads of the fleet. */
+
+export const carDetails = async (deps: FleetDeps, carId: string): Promise<{ car: Car; photos: Photo[] }> => {
+  const cached = await deps.cache.lookupCar(carId);
+  if (cached) return cached;
+  const found = await deps.cars.getWithPhotos(carId);
+  if (!found || found.car.status !== 'active') throw notFound(`Car ${carId}`);
+  await deps.cache.storeCar(carId, found);
+  return found;
+};
+
+/** Every location, including those with no car yet (counters are kept in the car transactions). */
+export const locationsWithCounts = async (deps: FleetDeps): Promise<Array<{ code: string; activeCars: number }>> => {
+  const counts = await deps.cars.locationCounts();
+  return LOCATIONS.map((code) => ({ code, activeCars: counts.get(code) ?? 0 }));
+};

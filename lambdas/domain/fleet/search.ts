@@ -1,0 +1,119 @@
+import { isFreeFor } from './availability';
+import { CAR_TYPES, type CarType, type LocationCode } from './catalog';
+import type { Car } from './car';
+import { decodeCursor, encodeCursor, filtersFingerprint, type SortOrder } from './cursor';
+import type { Period } from './period';
+import type { CarRepository, FleetCache } from './ports';
+import { pricePosition, searchPartitions, sortKeyRange } from './search-keys';
+
+export interface SearchQuery {
+  location: LocationCode;
+  period: Period;
+  type?: CarType;
+  minPriceMinor?: number;
+  maxPriceMinor?: number;
+  sort: SortOrder;
+  limit: number;
+  cursor?: string;
+}
+
+export interface SearchResultPage {
+  cars: Car[];
+  nextCursor?: string;
+}
+
+/** One ordered source of cars: one type's key range in one index partition. */
+class Stream {
+  buffer: Car[] = [];
+  private next: unknown;
+  private exhausted = false;
+
+  constructor(
+    private readonly repo: CarRepository,
+    private readonly request: { partition: string; from: string; to: string; descending: boolean; limit: number },
+    /** Sort-key suffix already consumed by an earlier page; skipped when the range starts on it. */
+    private readonly after?: string,
+  ) {}
+
+  get needsRefill() {
+    return this.buffer.length === 0 && !this.exhausted;
+  }
+  get hasMore() {
+    return this.buffer.length > 0 || !this.exhausted;
+  }
+
+  async refill(): Promise<void> {
+    const page = await this.repo.searchPage({ ...this.request, next: this.next });
+    this.buffer = page.cars.filter((car) => positionOf(car) !== this.after);
+    this.next = page.next;
+    this.exhausted = page.next === undefined;
+  }
+}
+
+const positionOf = (car: Car): string => pricePosition(car.pricePerDayMinor, car.carId);
+
+/**
+ * Cars at a location that are active and free for the whole period, ordered by price, one page at a
+ * time. Reads one Query per (type, write shard) in parallel, k-way merges them by price, and filters
+ * availability in memory from each car's blocks; it stops reading as soon as the page is full. Never
+ * a Scan: every read is a key-range Query on the `byLocation` index.
+ */
+export const searchAvailableCars = async (repo: CarRepository, query: SearchQuery, nowMs: number): Promise<SearchResultPage> => {
+  const descending = query.sort === '-price';
+  const filters = filtersFingerprint([query.location, query.period, query.type, query.minPriceMinor, query.maxPriceMinor]);
+  const after = query.cursor ? decodeCursor(query.cursor, { sort: query.sort, filters }) : undefined;
+  const types = query.type ? [query.type] : CAR_TYPES;
+  const partitions = searchPartitions(query.location);
+  // Enough per request that a typical page fills in one round, without reading a whole location.
+  const pageSize = Math.max(5, Math.ceil((query.limit * 2) / (types.length * partitions.length)));
+
+  const streams = types.flatMap((type) => {
+    const range = sortKeyRange(type, query.minPriceMinor, query.maxPriceMinor);
+    // Resume where the previous page stopped: the consumed position becomes the inclusive bound.
+    if (after && !descending) range.from = `${type}#${after}` > range.from ? `${type}#${after}` : range.from;
+    if (after && descending) range.to = `${type}#${after}` < range.to ? `${type}#${after}` : range.to;
+    return partitions.map((partition) => new Stream(repo, { partition, ...range, descending, limit: pageSize }, after));
+  });
+
+  const cars: Car[] = [];
+  let last: string | undefined;
+  while (cars.length < query.limit) {
+    await Promise.all(streams.filter((s) => s.needsRefill).map((s) => s.refill()));
+    const head = pickHead(streams, descending);
+    if (!head) break;
+    const car = head.buffer.shift()!;
+    last = positionOf(car);
+    if (car.status === 'active' && isFreeFor(car.blocks, query.period, nowMs)) cars.push(car);
+  }
+  const more = cars.length === query.limit && streams.some((s) => s.hasMore);
+  return { cars, nextCursor: more && last ? encodeCursor({ sort: query.sort, position: last, filters }) : undefined };
+};
+
+const pickHead = (streams: Stream[], descending: boolean): Stream | undefined => {
+  let best: Stream | undefined;
+  for (const stream of streams) {
+    if (stream.buffer.length === 0) continue;
+    if (!best) {
+      best = stream;
+      continue;
+    }
+    const a = positionOf(stream.buffer[0]);
+    const b = positionOf(best.buffer[0]);
+    if (descending ? a > b : a < b) best = stream;
+  }
+  return best;
+};
+
+/** Search through the cache: a hit answers without DynamoDB; a miss is stored under the location's generation. */
+export const searchWithCache = async (
+  deps: { cars: CarRepository; cache: FleetCache },
+  query: SearchQuery,
+  nowMs: number,
+): Promise<SearchResultPage & { cached: boolean }> => {
+  const queryKey = filtersFingerprint(query);
+  const { page, generation } = await deps.cache.lookupSearch(query.location, queryKey);
+  if (page) return { ...page, cached: true };
+  const fresh = await searchAvailableCars(deps.cars, query, nowMs);
+  await deps.cache.storeSearch(query.location, queryKey, generation, fresh);
+  return { ...fresh, cached: false };
+};

@@ -1,0 +1,10 @@
+import { fleetDeps } from '../adapters/fleet';
+import { routes } from '../api/routes';
+import { locationsWithCounts } from '../domain/fleet/queries';
+import { httpHandler } from '../http/handler';
+
+const deps = fleetDeps();
+
+export const handler = httpHandler(routes.listLocations, async () => ({
+  body: { locations: await locationsWithCounts(deps) },
+}));

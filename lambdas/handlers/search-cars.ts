@@ -1,0 +1,29 @@
+import { fleetDeps } from '../adapters/fleet';
+import { routes } from '../api/routes';
+import { toMinorUnits } from '../domain/fleet/money';
+import { searchWithCache } from '../domain/fleet/search';
+import { httpHandler } from '../http/handler';
+import { presentCar } from './fleet-presenter';
+
+const deps = fleetDeps();
+
+export const handler = httpHandler(routes.searchCars, async ({ query }) => {
+  const page = await searchWithCache(
+    deps,
+    {
+      location: query.location,
+      period: { startDate: query.startDate, endDate: query.endDate },
+      type: query.type,
+      minPriceMinor: query.minPrice === undefined ? undefined : toMinorUnits(query.minPrice),
+      maxPriceMinor: query.maxPrice === undefined ? undefined : toMinorUnits(query.maxPrice),
+      sort: query.sort,
+      limit: query.limit,
+      cursor: query.cursor,
+    },
+    deps.now().getTime(),
+  );
+  return {
+    body: { cars: await Promise.all(page.cars.map((car) => presentCar(car, deps.media))), nextCursor: page.nextCursor ?? null },
+    headers: { 'x-cache': page.cached ? 'hit' : 'miss' },
+  };
+});
