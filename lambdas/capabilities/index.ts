@@ -1,5 +1,6 @@
 import type { TableId } from '../shared/tables';
 import { operationsCapabilities } from './operations';
+import { accountsCapabilities } from './accounts';
 import { fleetCapabilities } from './fleet';
 
 /**
@@ -41,6 +42,7 @@ export interface CapabilityDefinition {
 /** Every area declares its functions in its own module; this joins them. */
 export const capabilities = {
   ...operationsCapabilities,
+  ...accountsCapabilities,
   ...fleetCapabilities,
 } satisfies Record<string, CapabilityDefinition>;
 

@@ -4,7 +4,7 @@ import type { RouteDefinition, RouteInput } from '../api/route';
 import { ENV } from '../shared/env-names';
 import { logger } from '../shared/logger';
 import { JSON_HEADERS, toErrorResponse } from './error-response';
-import { authorize, principalFromClaims, type Principal } from './principal';
+import { authorizeRoute, principalFromClaims, type Principal } from './principal';
 import { parseRequest } from './request';
 
 /** What a use-case adapter returns: a body (200 by default), or a full result. */
@@ -15,7 +15,12 @@ export interface Reply {
 }
 
 export type HttpHandlerFn<R extends RouteDefinition> = (
-  input: RouteInput<R> & { principal: Principal | undefined; requestId: string },
+  input: RouteInput<R> & {
+    principal: Principal | undefined;
+    requestId: string;
+    /** The caller's IP address as API Gateway saw it (per-client limits). */
+    sourceIp: string;
+  },
 ) => Promise<Reply>;
 
 const requestIdOf = (event: APIGatewayProxyEvent, context: Context) =>
@@ -51,9 +56,10 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
     .handler(async (event, context): Promise<APIGatewayProxyResult> => {
       const requestId = requestIdOf(event, context);
       try {
-        const principal = authorize(route.access, principalFromClaims(event.requestContext?.authorizer?.claims));
+        const principal = authorizeRoute(route.access, principalFromClaims(event.requestContext?.authorizer?.claims));
         const input = parseRequest(route, event);
-        const reply = await fn({ ...input, principal, requestId });
+        const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
+        const reply = await fn({ ...input, principal, requestId, sourceIp });
         const status = reply.status ?? 200;
         checkResponse(route, status, reply.body);
         return {

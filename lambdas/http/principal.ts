@@ -1,4 +1,5 @@
 import type { Access } from '../api/route';
+import { MFA_ENABLED_CLAIM } from '../shared/auth-claims';
 import { forbidden, unauthenticated } from '../shared/errors';
 
 export type Role = 'admin' | 'customer';
@@ -9,6 +10,8 @@ export interface Principal {
   email?: string;
   groups: Role[];
   isAdmin: boolean;
+  /** The token says TOTP MFA was on for this user when it was issued (see requireAdminMfa). */
+  mfaEnabled: boolean;
 }
 
 type Claims = Record<string, unknown>;
@@ -35,6 +38,8 @@ export const principalFromClaims = (claims: Claims | undefined): Principal | und
     email: typeof claims?.email === 'string' ? claims.email : undefined,
     groups,
     isAdmin: groups.includes('admin'),
+    // A string in API Gateway's claims (every claim is), a string from the local verifier too.
+    mfaEnabled: String(claims?.[MFA_ENABLED_CLAIM]) === 'true',
   };
 };
 
@@ -48,4 +53,27 @@ export const authorize = (access: Access, principal: Principal | undefined): Pri
   if (access === 'admin' && !principal.isAdmin) throw forbidden('This operation is for administrators only.');
   if (access === 'customer' && principal.groups.length === 0) throw forbidden('Your account has no role yet.');
   return principal;
+};
+
+export const ADMIN_MFA_REQUIRED =
+  'Administrators must have MFA on to use admin routes. Set it up with POST /v1/users/me/mfa/setup and ' +
+  'POST /v1/users/me/mfa/verify, then sign in again with your code.';
+
+/**
+ * Admin routes also need MFA. Why a token claim and not a lookup: an admin with TOTP on can only sign in
+ * with a code (Cognito asks for it at every sign-in), and /users/me/mfa/verify records MFA in the
+ * custom attribute that Cognito copies into every ID token issued afterwards. So "the token carries
+ * the claim" means "this session began with an MFA sign-in (or a refresh of one)": checked here with
+ * no I/O, no extra grant for every admin function, and a token from before MFA was turned on does
+ * not count. Only the back end can write the attribute (see lambdas/shared/auth-claims.ts).
+ */
+export const requireAdminMfa = (access: Access, principal: Principal | undefined): void => {
+  if (access === 'admin' && principal && !principal.mfaEnabled) throw forbidden(ADMIN_MFA_REQUIRED);
+};
+
+/** Everything a route's access level requires: group membership, and MFA for admin routes. */
+export const authorizeRoute = (access: Access, principal: Principal | undefined): Principal | undefined => {
+  const allowed = authorize(access, principal);
+  requireAdminMfa(access, allowed);
+  return allowed;
 };

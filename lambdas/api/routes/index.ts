@@ -1,5 +1,6 @@
 import type { RouteDefinition } from '../route';
 import { operationsRoutes } from './operations';
+import { accountsRoutes } from './accounts';
 import { fleetRoutes } from './fleet';
 
 /**
@@ -9,6 +10,7 @@ import { fleetRoutes } from './fleet';
  */
 export const routes = {
   ...operationsRoutes,
+  ...accountsRoutes,
   ...fleetRoutes,
 } satisfies Record<string, RouteDefinition>;
 

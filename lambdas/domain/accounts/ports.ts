@@ -1,0 +1,57 @@
+import type { NewAccount, Profile, ProfileChanges, Role, SessionTokens, SignInResult } from './model';
+
+/**
+ * What the accounts use cases need from the outside world. Cognito, DynamoDB and Redis implement them
+ * in lambdas/adapters/accounts; unit tests use in-memory fakes. Every method throws
+ * `dependencyUnavailable` (503) when its service cannot be reached.
+ */
+export interface IdentityProvider {
+  /** Creates a confirmed user with a permanent password in `role`'s group; returns its id (`sub`). Throws IdentityAlreadyExists. */
+  createUser(account: Pick<NewAccount, 'email' | 'password'>, role: Role): Promise<string>;
+  /** Deletes the user with this email; succeeds when there is none. */
+  deleteUser(email: string): Promise<void>;
+  /** Throws invalidCredentials() for an unknown email and a wrong password alike. */
+  signIn(email: string, password: string): Promise<SignInResult>;
+  answerMfaChallenge(email: string, session: string, code: string): Promise<SessionTokens>;
+  refresh(refreshToken: string): Promise<SessionTokens>;
+  /** Revokes a refresh token (and the tokens issued from it, where the provider supports that). */
+  revoke(refreshToken: string): Promise<void>;
+  /** Starts enrolling an authenticator for the owner of `accessToken`; returns the base32 TOTP secret. */
+  associateTotp(accessToken: string): Promise<string>;
+  /** Checks a code from the new authenticator, then makes TOTP the user's MFA: every sign-in asks for a code. */
+  enableTotp(accessToken: string, code: string): Promise<void>;
+  /** Records on the identity (so it reaches the ID token) that MFA is on; only the back end can write it. */
+  markMfaEnabled(email: string): Promise<void>;
+}
+
+export interface ProfileStore {
+  /**
+   * Claims an email before anything is created, so two registrations cannot race and a failed one
+   * can be finished by a retry. Throws conflict (409) if the email belongs to an account, or is held
+   * by a registration still in progress (not yet past `heldUntil` of its own claim).
+   */
+  claimEmail(email: string, heldUntil: Date, now: Date): Promise<void>;
+  /** Gives up a claim that never became an account; a no-op for an email that belongs to one. */
+  releaseEmail(email: string): Promise<void>;
+  /** Writes the profile and turns the email claim into the account's, atomically. */
+  create(profile: Profile): Promise<void>;
+  get(userId: string): Promise<Profile | undefined>;
+  /** Throws notFound when there is no profile. */
+  update(userId: string, changes: ProfileChanges & { mfaEnabled?: boolean }, now: Date): Promise<Profile>;
+  /** Removes a profile and its email (local runtime re-seeding). */
+  remove(profile: Pick<Profile, 'userId' | 'email'>): Promise<void>;
+}
+
+/** Counts failed sign-ins per account and per client so guessing is refused for a while, never forever. */
+export interface LoginAttempts {
+  /** 0 when a sign-in may be tried, else the seconds until it may. */
+  retryAfter(email: string, client: string): Promise<number>;
+  recordFailure(email: string, client: string): Promise<void>;
+  /** Forgets the account's failures after a successful sign-in (the client's count stays). */
+  reset(email: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };

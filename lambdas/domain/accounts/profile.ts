@@ -1,0 +1,18 @@
+import { notFound } from '../../shared/errors';
+import type { Profile, ProfileChanges } from './model';
+import { systemClock, type Clock, type ProfileStore } from './ports';
+
+export interface ProfileDeps {
+  profiles: ProfileStore;
+  clock?: Clock;
+}
+
+export const getProfile = async (deps: ProfileDeps, userId: string): Promise<Profile> => {
+  const profile = await deps.profiles.get(userId);
+  if (!profile) throw notFound('User');
+  return profile;
+};
+
+/** Only name, phone number and address are writable: the schema refuses anything else (email, role...). */
+export const updateProfile = (deps: ProfileDeps, userId: string, changes: ProfileChanges): Promise<Profile> =>
+  deps.profiles.update(userId, changes, (deps.clock ?? systemClock).now());

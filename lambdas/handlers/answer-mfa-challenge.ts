@@ -1,0 +1,9 @@
+import { accountIdentities } from '../adapters/accounts';
+import { routes } from '../api/routes';
+import { answerMfaChallenge } from '../domain/accounts/session';
+import { httpHandler } from '../http/handler';
+import { sessionBody } from './accounts-presenter';
+
+export const handler = httpHandler(routes.answerMfaChallenge, async ({ body }) => ({
+  body: sessionBody(await answerMfaChallenge({ identities: accountIdentities() }, body.session, body.code)),
+}));

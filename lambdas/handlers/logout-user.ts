@@ -1,0 +1,9 @@
+import { accountIdentities } from '../adapters/accounts';
+import { routes } from '../api/routes';
+import { logout } from '../domain/accounts/session';
+import { httpHandler } from '../http/handler';
+
+export const handler = httpHandler(routes.logoutUser, async ({ body }) => {
+  await logout({ identities: accountIdentities() }, body.refreshToken);
+  return { status: 204 };
+});

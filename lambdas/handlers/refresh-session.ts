@@ -1,0 +1,9 @@
+import { accountIdentities } from '../adapters/accounts';
+import { routes } from '../api/routes';
+import { refreshSession } from '../domain/accounts/session';
+import { httpHandler } from '../http/handler';
+import { sessionBody } from './accounts-presenter';
+
+export const handler = httpHandler(routes.refreshSession, async ({ body }) => ({
+  body: sessionBody(await refreshSession({ identities: accountIdentities() }, body.refreshToken)),
+}));

@@ -1,0 +1,9 @@
+import { accountIdentities, accountProfiles } from '../adapters/accounts';
+import { routes } from '../api/routes';
+import { registerCustomer } from '../domain/accounts/register';
+import { httpHandler } from '../http/handler';
+
+export const handler = httpHandler(routes.registerUser, async ({ body }) => ({
+  status: 201,
+  body: await registerCustomer({ identities: accountIdentities(), profiles: accountProfiles() }, body),
+}));

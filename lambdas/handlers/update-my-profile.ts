@@ -1,0 +1,9 @@
+import { accountProfiles } from '../adapters/accounts';
+import { routes } from '../api/routes';
+import { updateProfile } from '../domain/accounts/profile';
+import { httpHandler } from '../http/handler';
+import { callerOf } from './accounts-presenter';
+
+export const handler = httpHandler(routes.updateMyProfile, async ({ principal, body }) => ({
+  body: await updateProfile({ profiles: accountProfiles() }, callerOf(principal).userId, body),
+}));

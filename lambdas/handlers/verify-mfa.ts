@@ -1,0 +1,14 @@
+import { accountIdentities, accountProfiles } from '../adapters/accounts';
+import { routes } from '../api/routes';
+import { verifyMfa } from '../domain/accounts/mfa';
+import { httpHandler } from '../http/handler';
+import { callerOf } from './accounts-presenter';
+
+export const handler = httpHandler(routes.verifyMfa, async ({ principal, headers, body }) => ({
+  body: await verifyMfa(
+    { identities: accountIdentities(), profiles: accountProfiles() },
+    callerOf(principal),
+    headers['x-access-token'],
+    body.code,
+  ),
+}));

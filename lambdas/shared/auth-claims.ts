@@ -1,0 +1,8 @@
+/**
+ * The custom Cognito attribute that records "this user has TOTP MFA on". Cognito copies custom
+ * attributes into the ID token, so the admin check (http/principal.ts) reads it from the verified
+ * token with no lookup. Only the back end writes it (AdminUpdateUserAttributes after a successful
+ * VerifySoftwareToken); the app client must not list it among its writable attributes.
+ */
+export const MFA_ENABLED_ATTRIBUTE = 'mfa_enabled';
+export const MFA_ENABLED_CLAIM = `custom:${MFA_ENABLED_ATTRIBUTE}`;
