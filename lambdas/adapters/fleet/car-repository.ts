@@ -1,4 +1,4 @@
-import { TransactionCanceledException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -27,9 +27,6 @@ const carKey = (carId: string) => ({ pk: `CAR#${carId}`, sk: 'CAR' });
 const photoKey = (carId: string, photoId: string) => ({ pk: `CAR#${carId}`, sk: `PHOTO#${photoId}` });
 const COUNTERS_PK = 'LOCATIONS';
 const SEARCH_INDEX = tables.cars.indexes.find((i) => i.name === 'byLocation')!.name;
-
-/** Per-request read statistics, for the benchmark (items read and capacity consumed). */
-export type ReadObserver = (stat: { operation: 'Query' | 'GetItem'; itemsRead: number; capacityUnits: number }) => void;
 
 const CAR_FIELDS = [
   'carId', 'make', 'model', 'year', 'type', 'location', 'pricePerDayMinor', 'seats', 'transmission', 'fuel', 'features',
@@ -61,7 +58,6 @@ export class DynamoCarRepository implements CarRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly observe?: ReadObserver,
   ) {}
 
   private counter(location: string, delta: number) {
@@ -73,14 +69,6 @@ export class DynamoCarRepository implements CarRepository {
         ExpressionAttributeValues: { ':d': delta },
       },
     };
-  }
-
-  private record(operation: 'Query' | 'GetItem', itemsRead: number, capacity: ConsumedCapacity | undefined) {
-    this.observe?.({ operation, itemsRead, capacityUnits: capacity?.CapacityUnits ?? 0 });
-  }
-
-  private get returnCapacity() {
-    return this.observe ? ('TOTAL' as const) : undefined;
   }
 
   /** Every item of one table partition (a car with its photos, or the location counters). */
@@ -143,10 +131,7 @@ export class DynamoCarRepository implements CarRepository {
   }
 
   async get(carId: string): Promise<Car | undefined> {
-    const res = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: carKey(carId), ReturnConsumedCapacity: this.returnCapacity }),
-    );
-    this.record('GetItem', res.Item ? 1 : 0, res.ConsumedCapacity);
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: carKey(carId) }));
     return res.Item ? toCar(res.Item) : undefined;
   }
 
@@ -216,10 +201,8 @@ export class DynamoCarRepository implements CarRepository {
         ScanIndexForward: !request.descending,
         Limit: request.limit,
         ExclusiveStartKey: request.next as Record<string, unknown> | undefined,
-        ReturnConsumedCapacity: this.returnCapacity,
       }),
     );
-    this.record('Query', res.ScannedCount ?? res.Count ?? 0, res.ConsumedCapacity);
     return { cars: (res.Items ?? []).map(toCar), next: res.LastEvaluatedKey };
   }
 
