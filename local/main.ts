@@ -4,6 +4,8 @@ import { closePostgresPool } from '../lambdas/adapters/postgres';
 import { API_STAGE } from '../lambdas/api/routes';
 import { capabilityList, type CapabilityDefinition } from '../lambdas/capabilities';
 import { ENV } from '../lambdas/shared/env-names';
+import { seedLocalAdmin, type SeededAdmin } from './accounts/seed-admin';
+import { writeRuntimeFile } from './accounts/runtime-file';
 import { createTokenVerifier } from './auth/verify-token';
 import { startLocalApi } from './server';
 import { startStandIns } from './standins';
@@ -22,6 +24,8 @@ export interface LocalRuntime {
   url: string;
   env: Record<string, string>;
   startupMs: number;
+  /** The admin seeded at start (MFA on), for the banner. */
+  admin: SeededAdmin;
   stop(): Promise<void>;
 }
 
@@ -52,6 +56,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const verifyToken = createTokenVerifier(standIns.cognito);
     const api = await startLocalApi({ port: options.port, verifyToken, log: options.accessLog ? log : undefined });
     stops.push(api.stop);
+    const url = `${api.url}/${API_STAGE}`;
+    const admin = await seedLocalAdmin(standIns.cognito, options.dataDir);
+    stops.push(await writeRuntimeFile({ apiUrl: url, env: standIns.env, admin }));
 
     const workers: Worker[] = capabilityList().flatMap(([name, capability]): Worker[] => {
       const trigger = capability.trigger;
@@ -66,7 +73,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
     stops.push(async () => void (await Promise.all(workers.map((w) => w.stop()))));
 
-    return { url: `${api.url}/${API_STAGE}`, env: standIns.env, startupMs: performance.now() - started, stop };
+    return { url, env: standIns.env, startupMs: performance.now() - started, admin, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -130,15 +130,4 @@ export class DynamoProfileStore implements ProfileStore {
       throw err;
     }
   }
-
-  async remove({ userId, email }: Pick<Profile, 'userId' | 'email'>): Promise<void> {
-    await viaDynamo(() => this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Delete: { TableName: this.tableName, Key: profileKey(userId) } },
-          { Delete: { TableName: this.tableName, Key: emailKey(email) } },
-        ],
-      }),
-    ));
-  }
 }

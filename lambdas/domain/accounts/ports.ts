@@ -38,8 +38,6 @@ export interface ProfileStore {
   get(userId: string): Promise<Profile | undefined>;
   /** Throws notFound when there is no profile. */
   update(userId: string, changes: ProfileChanges & { mfaEnabled?: boolean }, now: Date): Promise<Profile>;
-  /** Removes a profile and its email (local runtime re-seeding). */
-  remove(profile: Pick<Profile, 'userId' | 'email'>): Promise<void>;
 }
 
 /** Counts failed sign-ins per account and per client so guessing is refused for a while, never forever. */

@@ -1,0 +1,16 @@
+import { generate } from 'otplib';
+import { accountIdentities, accountProfiles } from '../../lambdas/adapters/accounts';
+import { createAdmin, type CreatedAdmin } from '../../lambdas/domain/accounts/admin';
+import type { NewAccount } from '../../lambdas/domain/accounts/model';
+
+/**
+ * Creates an admin with the same use case and adapters the API uses, configured from process.env
+ * (the local runtime's or a deployed stack's). With MFA, the code for enrolment is computed from the
+ * new secret the way an authenticator app would.
+ */
+export const bootstrapAdmin = (account: NewAccount, enrolMfa: boolean): Promise<CreatedAdmin> =>
+  createAdmin(
+    { identities: accountIdentities(), profiles: accountProfiles() },
+    account,
+    enrolMfa ? { enrol: true, codeFor: (secret) => generate({ secret }) } : { enrol: false },
+  );
