@@ -1,0 +1,289 @@
+/**
+ * `npm run bench:search`: search at fleet scale against DynamoDB Local.
+ *
+ * Loads 50,000 cars over 100 locations and 200,000 reservations (each also a block on its car, as the
+ * booking transaction keeps them), then runs the real search Lambda handler for several scenarios and
+ * prints, per scenario: p50/p95 handler latency, DynamoDB requests and items read per search (counted
+ * at the SDK layer from ScannedCount, with consumed capacity), cars returned and the cache hit rate.
+ * Redis is ioredis-mock unless REDIS_URL is set. BENCH_CARS / BENCH_RESERVATIONS / BENCH_SEARCHES scale it.
+ */
+import '../local/quiet-sdk-warnings';
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { documentClient } from '../lambdas/adapters/dynamodb';
+import { useRedisFactory } from '../lambdas/adapters/redis';
+import { overlaps, type Block } from '../lambdas/domain/fleet/availability';
+import { CAR_TYPES, LOCATIONS, type CarType } from '../lambdas/domain/fleet/catalog';
+import { searchKeysOf } from '../lambdas/domain/fleet/search-keys';
+import { clientConfig } from '../local/standins/aws';
+import { startDynamoDb } from '../local/standins/dynamodb';
+import { createTables } from '../local/standins/resources';
+import { apiEvent, context } from '../test/support/api-event';
+
+const CARS = Number(process.env.BENCH_CARS ?? 50_000);
+const RESERVATIONS = Number(process.env.BENCH_RESERVATIONS ?? 200_000);
+const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 40);
+const WRITE_CONCURRENCY = 24;
+const DAY_MS = 86_400_000;
+const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
+
+interface BenchCar {
+  carId: string;
+  type: CarType;
+  location: (typeof LOCATIONS)[number];
+  blocks: Block[];
+}
+
+// Deterministic pseudo-random numbers, so runs are comparable.
+let seed = 42;
+const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
+
+const generate = (): { cars: BenchCar[]; reservations: Array<Record<string, unknown>> } => {
+  const cars: BenchCar[] = Array.from({ length: CARS }, (_, i) => ({
+    carId: randomUUID(),
+    type: pick(CAR_TYPES),
+    location: LOCATIONS[i % LOCATIONS.length],
+    blocks: [],
+  }));
+  const reservations = Array.from({ length: RESERVATIONS }, (_, i) => {
+    const car = cars[i % cars.length];
+    // Each car's reservations follow each other over the next ~120 days, 1-7 days long.
+    const start = car.blocks.length ? Math.round((Date.parse(car.blocks.at(-1)!.to) - Date.now()) / DAY_MS) + 1 + Math.floor(rand() * 20) : Math.floor(rand() * 20);
+    const end = start + 1 + Math.floor(rand() * 7);
+    const reservationId = randomUUID();
+    car.blocks.push({ from: day(start), to: day(end), kind: 'booking', reservationId });
+    return {
+      pk: `RES#${reservationId}`,
+      sk: 'RES',
+      reservationId,
+      carId: car.carId,
+      status: 'Confirmed',
+      startDate: day(start),
+      endDate: day(end),
+      gsi2pk: `CAR#${car.carId}`,
+      gsi2sk: `${day(end)}#${reservationId}`,
+    };
+  });
+  return { cars, reservations };
+};
+
+const carItem = (car: BenchCar) => {
+  const pricePerDayMinor = 2000 + Math.floor(rand() * 300) * 100;
+  const at = new Date().toISOString();
+  return {
+    pk: `CAR#${car.carId}`,
+    sk: 'CAR',
+    carId: car.carId,
+    make: 'Make',
+    model: 'Model',
+    year: 2022,
+    type: car.type,
+    location: car.location,
+    pricePerDayMinor,
+    status: 'active',
+    blocks: car.blocks,
+    blocksVersion: 0,
+    ratingCount: 0,
+    ratingTotal: 0,
+    createdAt: at,
+    updatedAt: at,
+    ...searchKeysOf({ ...car, pricePerDayMinor }),
+  };
+};
+
+/** BatchWrite in chunks of 25, many in flight, re-sending unprocessed items. */
+const load = async (db: DynamoDBDocumentClient, table: string, items: Array<Record<string, unknown>>) => {
+  const chunks: Array<Array<Record<string, unknown>>> = [];
+  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      let requests = chunks[next++].map((Item) => ({ PutRequest: { Item } }));
+      while (requests.length) {
+        const res = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (res.UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
+};
+
+/** Counts every DynamoDB call the handler makes, and what it read, at the SDK middleware layer. */
+const meter = { requests: 0, scans: 0, itemsRead: 0, capacity: 0 };
+const instrument = () => {
+  documentClient().middlewareStack.add(
+    (next, ctx) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const output = result.output as { ScannedCount?: number; Count?: number; Item?: unknown; ConsumedCapacity?: { CapacityUnits?: number } };
+      meter.requests++;
+      if (ctx.commandName === 'ScanCommand') meter.scans++;
+      meter.itemsRead += output.ScannedCount ?? output.Count ?? (output.Item ? 1 : 0);
+      meter.capacity += output.ConsumedCapacity?.CapacityUnits ?? 0;
+      return result;
+    },
+    { step: 'initialize', name: 'benchMeter' },
+  );
+};
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+interface Row {
+  scenario: string;
+  searches: number;
+  p50: number;
+  p95: number;
+  requests: number;
+  itemsRead: number;
+  bound: number;
+  returned: number;
+  hitRate: number;
+}
+
+const main = async () => {
+  const dynamo = await startDynamoDb();
+  const raw = new DynamoDBClient(clientConfig(dynamo.endpoint));
+  try {
+    await createTables(raw);
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      CARS_TABLE: 'cars',
+      RESERVATIONS_TABLE: 'reservations',
+      CAR_MEDIA_BUCKET: 'bench-media',
+      S3_FORCE_PATH_STYLE: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    if (!process.env.REDIS_URL) {
+      const { default: RedisMock } = await import('ioredis-mock');
+      useRedisFactory(async () => new RedisMock() as never);
+    }
+
+    const db = DynamoDBDocumentClient.from(raw);
+    const { cars, reservations } = generate();
+    const loadStarted = performance.now();
+    await load(db, 'cars', cars.map(carItem));
+    await load(
+      db,
+      'cars',
+      LOCATIONS.map((code) => ({ pk: 'LOCATIONS', sk: code, activeCars: cars.filter((c) => c.location === code).length })),
+    );
+    const carsLoadedMs = performance.now() - loadStarted;
+    await load(db, 'reservations', reservations);
+    const loadMs = performance.now() - loadStarted;
+    console.log(
+      `Loaded ${CARS} cars (${(carsLoadedMs / 1000).toFixed(1)} s) and ${RESERVATIONS} reservations in ${(loadMs / 1000).toFixed(1)} s total ` +
+        `(${Math.round(((CARS + RESERVATIONS) / loadMs) * 1000)} items/s, BatchWrite x${WRITE_CONCURRENCY}).`,
+    );
+
+    instrument();
+    const { handler } = (await import('../lambdas/handlers/search-cars')) as {
+      handler: (e: unknown, c: unknown) => Promise<APIGatewayProxyResult>;
+    };
+
+    /** Cars of that type at that location, plus reservations overlapping the period there: the target's bound. */
+    const boundFor = (q: Record<string, string>) => {
+      const period = { startDate: q.startDate, endDate: q.endDate };
+      const here = cars.filter((c) => c.location === q.location && (!q.type || c.type === q.type));
+      return here.length + here.reduce((n, c) => n + c.blocks.filter((b) => overlaps(b, period)).length, 0);
+    };
+
+    const run = async (scenario: string, queries: Array<Record<string, string>>): Promise<Row> => {
+      const latencies: number[] = [];
+      let hits = 0;
+      let returned = 0;
+      let worstRatio = 0;
+      let bound = 0;
+      Object.assign(meter, { requests: 0, itemsRead: 0, capacity: 0 });
+      for (const q of queries) {
+        const before = meter.itemsRead;
+        const started = performance.now();
+        const res = await handler(apiEvent({ httpMethod: 'GET', path: '/cars', queryStringParameters: q }), context);
+        latencies.push(performance.now() - started);
+        if (res.statusCode !== 200) throw new Error(`${scenario}: HTTP ${res.statusCode} ${res.body}`);
+        const body = JSON.parse(res.body) as { cars: unknown[] };
+        returned += body.cars.length;
+        if (res.headers?.['x-cache'] === 'hit') hits++;
+        const b = boundFor(q);
+        bound += b;
+        worstRatio = Math.max(worstRatio, (meter.itemsRead - before) / Math.max(1, b));
+      }
+      const n = Math.max(1, queries.length);
+      if (worstRatio > 2) console.warn(`  ! ${scenario}: a search read ${worstRatio.toFixed(2)} x its bound`);
+      return {
+        scenario,
+        searches: queries.length,
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+        requests: meter.requests / n,
+        itemsRead: meter.itemsRead / n,
+        bound: bound / n,
+        returned: returned / n,
+        hitRate: hits / n,
+      };
+    };
+
+    const queriesFor = (extra: (i: number) => Record<string, string>) =>
+      Array.from({ length: SEARCHES }, (_, i) => {
+        const start = 1 + Math.floor(rand() * 60);
+        return {
+          location: pick(LOCATIONS),
+          startDate: day(start),
+          endDate: day(start + 1 + Math.floor(rand() * 7)),
+          ...extra(i),
+        };
+      });
+
+    const typed = queriesFor(() => ({ type: pick(CAR_TYPES) }));
+    const rows: Row[] = [];
+    rows.push(await run('type, cold cache', typed));
+    rows.push(await run('type, warm cache', typed));
+    rows.push(await run('type + price range, cold', queriesFor(() => ({ type: pick(CAR_TYPES), minPrice: '50', maxPrice: '150' }))));
+    rows.push(await run('all types, cold', queriesFor(() => ({}))));
+    rows.push(await run('all types, limit 100, cold', queriesFor(() => ({ limit: '100' }))));
+    // Second pages: take the cursor of a first page, then measure the page it leads to.
+    const firstPages = queriesFor(() => ({ type: pick(CAR_TYPES), limit: '10' }));
+    const second: Array<Record<string, string>> = [];
+    for (const q of firstPages) {
+      const res = await handler(apiEvent({ httpMethod: 'GET', path: '/cars', queryStringParameters: q }), context);
+      const cursor = (JSON.parse(res.body) as { nextCursor: string | null }).nextCursor;
+      if (cursor) second.push({ ...q, cursor });
+    }
+    rows.push(await run('type, page 2 (cursor), cold', second));
+
+    const fmt = (v: number, d = 1) => v.toFixed(d).padStart(8);
+    console.log(`\nScans: ${meter.scans} (target 0)`);
+    console.log(
+      ['scenario'.padEnd(30), 'n'.padStart(4), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'requests'.padStart(8), 'items'.padStart(8), 'bound'.padStart(8), 'returned'.padStart(8), 'hit rate'.padStart(8)].join(' '),
+    );
+    for (const r of rows) {
+      console.log(
+        [r.scenario.padEnd(30), String(r.searches).padStart(4), fmt(r.p50), fmt(r.p95), fmt(r.requests), fmt(r.itemsRead), fmt(r.bound), fmt(r.returned), fmt(r.hitRate * 100, 0) + '%'].join(' '),
+      );
+    }
+    const cold = rows[0].p95;
+    const warm = rows[1].p95;
+    console.log(`\nWarm-cache p95 is ${(cold / warm).toFixed(1)}x lower than cold (target >= 5x).`);
+    console.log('items = DynamoDB items read per search (ScannedCount); bound = cars of that type at that location + reservations overlapping the period (target: items <= 2 x bound).');
+  } finally {
+    raw.destroy();
+    await dynamo.stop();
+  }
+};
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

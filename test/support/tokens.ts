@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { generate } from 'otplib';
+import { readRuntimeFile, type RuntimeDescription } from '../../local/accounts/runtime-file';
+import { apiUrl, request } from './local-runtime';
+
+/**
+ * Bearer tokens for e2e tests, obtained the way a client does: the admin the local runtime seeded
+ * (MFA on, credentials from the runtime's description file) and a freshly registered customer.
+ */
+let runtime: Promise<RuntimeDescription> | undefined;
+export const runtimeDescription = () => (runtime ??= readRuntimeFile(new URL(apiUrl()).port));
+
+const post = (path: string, body: unknown) =>
+  request(`${apiUrl()}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+const login = async (email: string, password: string, totpSecret?: string): Promise<string> => {
+  const first = await post('/users/login', { email, password });
+  if (first.status !== 200) throw new Error(`login failed: ${first.status} ${JSON.stringify(first.body)}`);
+  if (first.body.token) return first.body.token as string;
+  if (!totpSecret) throw new Error('login asked for MFA but no TOTP secret is known');
+  const answered = await post('/users/login/mfa', { session: first.body.session, code: await generate({ secret: totpSecret }) });
+  if (answered.status !== 200) throw new Error(`MFA answer failed: ${answered.status} ${JSON.stringify(answered.body)}`);
+  return answered.body.token as string;
+};
+
+let admin: Promise<string> | undefined;
+export const adminToken = () =>
+  (admin ??= runtimeDescription().then(({ admin: a }) => login(a.email, a.password, a.totpSecret)));
+
+let customer: Promise<string> | undefined;
+export const customerToken = () =>
+  (customer ??= (async () => {
+    const email = `customer-${randomUUID()}@example.com`;
+    const password = `Pw-${randomUUID()}-x1A!`;
+    const registered = await post('/users/register', { name: 'E2E Customer', email, password, phoneNumber: '+14155550123', address: '1 Test St' });
+    if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+    return login(email, password);
+  })());
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
