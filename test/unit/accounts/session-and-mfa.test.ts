@@ -1,0 +1,105 @@
+import { createAdmin } from '../../../lambdas/domain/accounts/admin';
+import { otpauthUri, setupMfa, verifyMfa } from '../../../lambdas/domain/accounts/mfa';
+import { getProfile, updateProfile } from '../../../lambdas/domain/accounts/profile';
+import { registerCustomer } from '../../../lambdas/domain/accounts/register';
+import { answerMfaChallenge, login, logout, refreshSession } from '../../../lambdas/domain/accounts/session';
+import { INVALID_CREDENTIALS } from '../../../lambdas/domain/accounts/errors';
+import { FakeAttempts, FakeIdentities, FakeProfiles, fakeJwt } from './fakes';
+
+const password = 'Sup3r-secret!';
+const setup = async () => {
+  const identities = new FakeIdentities();
+  const profiles = new FakeProfiles();
+  const attempts = new FakeAttempts(3);
+  const { userId } = await registerCustomer({ identities, profiles }, { name: 'Ada', email: 'ada@example.com', password, phoneNumber: '+14155550123', address: 'x' });
+  return { identities, profiles, attempts, userId, caller: { userId, email: 'ada@example.com' } };
+};
+
+describe('login', () => {
+  it('signs in (email in any case) and returns tokens', async () => {
+    const { identities, attempts, userId } = await setup();
+    const out = await login({ identities, attempts }, 'ADA@example.com', password, '1.2.3.4');
+    expect(out).toMatchObject({ kind: 'signedIn', tokens: { userId, refreshToken: `rt-${userId}` } });
+  });
+
+  it('gives one message for an unknown email and a wrong password', async () => {
+    const { identities, attempts } = await setup();
+    const unknown = await login({ identities, attempts }, 'nobody@example.com', password, 'ip').catch((e) => e);
+    const wrong = await login({ identities, attempts }, 'ada@example.com', 'Wrong-pass1!', 'ip').catch((e) => e);
+    expect(unknown).toMatchObject({ kind: 'UNAUTHENTICATED', message: INVALID_CREDENTIALS });
+    expect(wrong).toMatchObject({ kind: 'UNAUTHENTICATED', message: INVALID_CREDENTIALS });
+  });
+
+  it('refuses with 429 + Retry-After after repeated failures, without checking the password, and forgets on success', async () => {
+    const { identities, attempts } = await setup();
+    for (let i = 0; i < 3; i++) await login({ identities, attempts }, 'ada@example.com', 'Wrong-pass1!', 'ip').catch(() => undefined);
+    const signIn = jest.spyOn(identities, 'signIn');
+    const refused = await login({ identities, attempts }, 'ada@example.com', password, 'ip').catch((e) => e);
+    expect(refused).toMatchObject({ kind: 'TOO_MANY_REQUESTS', retryAfterSeconds: 60 });
+    expect(signIn).not.toHaveBeenCalled();
+    // The window passes (the Redis key expires): the owner gets in, and the count starts over.
+    attempts.failures.delete('ada@example.com');
+    await expect(login({ identities, attempts }, 'ada@example.com', password, 'ip')).resolves.toMatchObject({ kind: 'signedIn' });
+  });
+
+  it('does not count a Cognito outage as a failed guess', async () => {
+    const { identities, attempts } = await setup();
+    identities.failing.add('signIn');
+    await expect(login({ identities, attempts }, 'ada@example.com', password, 'ip')).rejects.toMatchObject({ kind: 'DEPENDENCY_UNAVAILABLE' });
+    expect(attempts.failures.size).toBe(0);
+  });
+});
+
+describe('MFA', () => {
+  it('setup -> verify -> login answers a challenge -> code gives tokens; the profile and identity record MFA', async () => {
+    const { identities, profiles, attempts, caller } = await setup();
+    const accessToken = fakeJwt(caller.userId);
+    const { secret, otpauthUri: uri } = await setupMfa({ identities }, caller, accessToken);
+    expect(uri).toBe(otpauthUri(caller.email, secret));
+    expect(uri).toMatch(/^otpauth:\/\/totp\/Car%20Rental%3Aada%40example\.com\?secret=/);
+    await expect(verifyMfa({ identities, profiles }, caller, accessToken, '000000')).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+    await expect(verifyMfa({ identities, profiles }, caller, accessToken, `code-${secret}`)).resolves.toMatchObject({ mfaEnabled: true });
+    expect(identities.markedMfa.has(caller.email)).toBe(true);
+    expect((await getProfile({ profiles }, caller.userId)).mfaEnabled).toBe(true);
+
+    const challenge = await login({ identities, attempts }, caller.email, password, 'ip');
+    expect(challenge.kind).toBe('mfaRequired');
+    const session = (challenge as { session: string }).session;
+    await expect(answerMfaChallenge({ identities }, session, `code-${secret}`)).resolves.toMatchObject({ userId: caller.userId });
+    await expect(answerMfaChallenge({ identities }, 'not-a-session', '123456')).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+  });
+
+  it("refuses another user's access token (403), so MFA cannot be recorded for the wrong account", async () => {
+    const { identities, profiles, caller } = await setup();
+    const other = fakeJwt('someone-else');
+    await expect(setupMfa({ identities }, caller, other)).rejects.toMatchObject({ kind: 'FORBIDDEN' });
+    await expect(verifyMfa({ identities, profiles }, caller, other, '123456')).rejects.toMatchObject({ kind: 'FORBIDDEN' });
+  });
+
+  it('createAdmin enrols TOTP straight away unless told not to', async () => {
+    const identities = new FakeIdentities();
+    const profiles = new FakeProfiles();
+    const withMfa = await createAdmin({ identities, profiles }, { email: 'ops@example.com', password, name: 'Ops' }, { enrol: true, codeFor: async (s) => `code-${s}` });
+    expect(withMfa.profile).toMatchObject({ role: 'admin', mfaEnabled: true });
+    expect(withMfa.totp?.secret).toBeDefined();
+    expect(identities.markedMfa.has('ops@example.com')).toBe(true);
+    const without = await createAdmin({ identities, profiles }, { email: 'ops2@example.com', password, name: 'Ops' }, { enrol: false });
+    expect(without).toEqual({ profile: expect.objectContaining({ role: 'admin', mfaEnabled: false }) });
+  });
+});
+
+describe('refresh, logout, profile', () => {
+  it('refresh works until logout revokes the refresh token', async () => {
+    const { identities, userId } = await setup();
+    await expect(refreshSession({ identities }, `rt-${userId}`)).resolves.toMatchObject({ userId });
+    await logout({ identities }, `rt-${userId}`);
+    await expect(refreshSession({ identities }, `rt-${userId}`)).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+  });
+
+  it('reads and updates only name, phone and address; unknown user is 404', async () => {
+    const { profiles, userId } = await setup();
+    const updated = await updateProfile({ profiles }, userId, { address: 'New St 1' });
+    expect(updated).toMatchObject({ address: 'New St 1', role: 'customer', email: 'ada@example.com' });
+    await expect(getProfile({ profiles }, 'nope')).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+  });
+});
