@@ -1,6 +1,7 @@
 import { dependencyUnavailable } from '../shared/errors';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
+const NETWORK_MESSAGE = new RegExp(`\\b(${[...NETWORK_CODES].join('|')})\\b|socket hang up`);
 const UNAVAILABLE_NAMES = new Set([
   'TimeoutError',
   'RequestTimeout',
@@ -21,10 +22,12 @@ const UNAVAILABLE_NAMES = new Set([
  * Retry-After, the latter the caller's problem.
  */
 export const isUnavailable = (err: unknown): boolean => {
-  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; errors?: unknown[] } | null;
+  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; errors?: unknown[] } | null;
   if (!e || typeof e !== 'object') return false;
   if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
   if (UNAVAILABLE_NAMES.has(e.name ?? '') || NETWORK_CODES.has(e.code ?? '')) return true;
+  // The SDK's retry layer sometimes re-wraps a socket error as a plain Error with only its text.
+  if (NETWORK_MESSAGE.test(e.message ?? '')) return true;
   // Node reports a refused connection to every resolved address as an AggregateError.
   return Array.isArray(e.errors) && e.errors.some(isUnavailable);
 };

@@ -23,7 +23,7 @@ const SEED_FILE = 'seeded-admin.json';
  * The stack declares the `custom:mfa_enabled` attribute on its pool (see shared/auth-claims.ts);
  * the local pool gets it here. Adding it twice is refused, which is fine.
  */
-const ensureMfaAttribute = async (cognito: CognitoStandIn) => {
+export const ensureMfaAttribute = async (cognito: CognitoStandIn) => {
   const idp = new CognitoIdentityProviderClient(clientConfig(cognito.endpoint));
   try {
     await idp.send(
