@@ -1,0 +1,143 @@
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  SetUserPoolMfaConfigCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { clientConfig } from './aws';
+import { startRunner } from './runner';
+
+/**
+ * Cognito user pools via cognito-local, run by cognito-runner.cjs in a child process with its data in
+ * a directory we choose (a temp dir unless given). Issued tokens are RS256 JWTs whose issuer is
+ * `<endpoint>/<poolId>`, with the JWKS at `<issuer>/.well-known/jwks.json`.
+ *
+ * What cognito-local 5.3 supports, checked by test/integration/standins-cognito.test.ts:
+ *   works: SignUp (+ ConfirmSignUp with the code, see lastCode), AdminCreateUser (MessageAction
+ *     SUPPRESS; a TemporaryPassword gives NEW_PASSWORD_REQUIRED on login), AdminSetUserPassword
+ *     (Permanent), AdminAddUserToGroup, AdminConfirmSignUp, AdminGetUser, GetUser,
+ *     UpdateUserAttributes, InitiateAuth USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, TOTP MFA
+ *     (AssociateSoftwareToken -> VerifySoftwareToken -> SetUserMFAPreference, then login answers
+ *     SOFTWARE_TOKEN_MFA and RespondToAuthChallenge accepts a valid code, rejects a wrong one),
+ *     RevokeToken (the refresh token stops working).
+ *   ID tokens carry sub, email, email_verified, token_use "id", aud = client id, iss, and
+ *     cognito:groups (omitted when the user is in no group, as in Cognito). Tokens live 24 h.
+ *   missing or different: GlobalSignOut and AdminUserGlobalSignOut are unsupported (HTTP 500
+ *     CognitoLocal#Unsupported); the password policy is stored but NOT enforced; disabled users can
+ *     still log in; a wrong password gives InvalidPasswordException (Cognito: NotAuthorizedException);
+ *     access tokens passed to GetUser etc. are not signature-checked; revoking a refresh token does
+ *     not invalidate access tokens already issued.
+ *
+ * Caveat: cognito-local signs every token with a key pair shipped inside the npm package, so anyone
+ * can mint tokens it accepts. Fine on a laptop; never expose it.
+ */
+export interface CognitoStandIn {
+  endpoint: string;
+  userPoolId: string;
+  clientId: string;
+  issuer: string;
+  jwksUri: string;
+  /** Runner pid, or undefined when COGNITO_ENDPOINT is used. */
+  pid?: number;
+  /** Latest confirmation/verification code sent to this destination (email), cognito-local only. */
+  lastCode(destination: string): string | undefined;
+  stop(): Promise<void>;
+}
+
+export const POOL_NAME = 'car-rental-local';
+export const CLIENT_NAME = 'car-rental-web';
+export const GROUPS = ['admin', 'customer'] as const;
+
+export async function startCognito(opts: { dataDir?: string; log?: (msg: string) => void } = {}): Promise<CognitoStandIn> {
+  if (process.env.COGNITO_ENDPOINT) return externalCognito(process.env.COGNITO_ENDPOINT);
+
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'cognito-local-')));
+  await mkdir(dataDir, { recursive: true });
+  const codes = new Map<string, string>();
+  const log = opts.log ?? (() => {});
+  const runner = await startRunner<{ endpoint: string }>('cognito-runner.cjs', {
+    what: 'cognito-local',
+    timeoutMs: 15_000,
+    env: { ...process.env, COGNITO_DATA_DIR: dataDir },
+    onMessage: ({ code, destination }) => {
+      codes.set(String(destination), String(code));
+      log(`cognito-local: code ${code} sent to ${destination}`);
+    },
+  });
+  const { endpoint } = runner.ready;
+  const stop = async () => {
+    await runner.stop();
+    if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const { userPoolId, clientId } = await provisionPool(endpoint);
+    const issuer = `${endpoint}/${userPoolId}`;
+    return { endpoint, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, pid: runner.pid, lastCode: (d) => codes.get(d), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Finds or creates the pool, app client and groups the stack defines; idempotent for a kept data dir. */
+async function provisionPool(endpoint: string): Promise<{ userPoolId: string; clientId: string }> {
+  const idp = new CognitoIdentityProviderClient(clientConfig(endpoint));
+  try {
+    const pools = await idp.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    let userPoolId = pools.UserPools?.find((p) => p.Name === POOL_NAME)?.Id;
+    if (!userPoolId) {
+      const created = await idp.send(
+        new CreateUserPoolCommand({
+          PoolName: POOL_NAME,
+          UsernameAttributes: ['email'],
+          AutoVerifiedAttributes: ['email'],
+          Policies: {
+            PasswordPolicy: { MinimumLength: 10, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true },
+          },
+          MfaConfiguration: 'OPTIONAL',
+        }),
+      );
+      userPoolId = created.UserPool!.Id!;
+      await idp.send(
+        new SetUserPoolMfaConfigCommand({ UserPoolId: userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }),
+      );
+      await Promise.all(GROUPS.map((GroupName) => idp.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName }))));
+    }
+    const clients = await idp.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
+    let clientId = clients.UserPoolClients?.find((c) => c.ClientName === CLIENT_NAME)?.ClientId;
+    if (!clientId) {
+      const created = await idp.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientName: CLIENT_NAME,
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          EnableTokenRevocation: true,
+        }),
+      );
+      clientId = created.UserPoolClient!.ClientId!;
+    }
+    return { userPoolId, clientId };
+  } finally {
+    idp.destroy();
+  }
+}
+
+/** A Cognito (real or an already running emulator) named by COGNITO_ENDPOINT; pool and client must be given. */
+function externalCognito(endpoint: string): CognitoStandIn {
+  const { USER_POOL_ID: userPoolId, USER_POOL_CLIENT_ID: clientId } = process.env;
+  if (!userPoolId || !clientId) {
+    throw new Error('COGNITO_ENDPOINT is set, so USER_POOL_ID and USER_POOL_CLIENT_ID must be set too.');
+  }
+  // Real Cognito issues tokens as https://cognito-idp.<region>.amazonaws.com/<poolId>; an emulator as <endpoint>/<poolId>.
+  const region = userPoolId.split('_')[0];
+  const issuer =
+    process.env.COGNITO_ISSUER ??
+    (/amazonaws\.com/.test(endpoint) ? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}` : `${endpoint.replace(/\/$/, '')}/${userPoolId}`);
+  return { endpoint, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, lastCode: () => undefined, stop: async () => {} };
+}

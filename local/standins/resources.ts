@@ -1,0 +1,153 @@
+import {
+  CreateTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  ListTablesCommand,
+  type Projection,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type IndexDefinition, type TableDefinition, tableList } from '../../lambdas/shared/tables';
+
+/**
+ * Creates the resources the stack would create, from the same definitions, in whatever endpoint the
+ * clients point at (a stand-in or a real service). Every function is idempotent, so re-running
+ * against a persistent data dir or a shared emulator is harmless.
+ */
+
+export const LOCAL_NAMES = {
+  bookingQueue: 'booking-requests.fifo',
+  bookingDlq: 'booking-requests-dlq.fifo',
+  carMediaBucket: 'car-media-local',
+} as const;
+
+/** Local table name for a definition: its id, which is also what the stack's construct id is based on. */
+export const localTableName = (table: TableDefinition): string => table.id;
+
+export async function createTables(
+  client: DynamoDBClient,
+  name: (table: TableDefinition) => string = localTableName,
+): Promise<void> {
+  const existing = new Set(await listAllTables(client));
+  await Promise.all(
+    tableList.map(async (table) => {
+      const tableName = name(table);
+      if (!existing.has(tableName)) await createTable(client, table, tableName);
+      if (table.ttlAttribute) await enableTtl(client, tableName, table.ttlAttribute);
+    }),
+  );
+}
+
+async function listAllTables(client: DynamoDBClient): Promise<string[]> {
+  const names: string[] = [];
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    names.push(...(page.TableNames ?? []));
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  return names;
+}
+
+async function createTable(client: DynamoDBClient, table: TableDefinition, tableName: string): Promise<void> {
+  const keys = [table, ...table.indexes].flatMap((k) => [k.partitionKey, k.sortKey]);
+  const keyAttributes = new Set(keys.filter((name): name is string => name !== undefined));
+
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        // Every key attribute is a string (see tables.ts).
+        AttributeDefinitions: [...keyAttributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        KeySchema: keySchema(table.partitionKey, table.sortKey),
+        GlobalSecondaryIndexes: table.indexes.length ? table.indexes.map(toGsi) : undefined,
+      }),
+    );
+  } catch (err) {
+    // Someone else created it between our list and create: that is the state we wanted.
+    if (!(err instanceof ResourceInUseException)) throw err;
+  }
+}
+
+const keySchema = (partitionKey: string, sortKey?: string) => [
+  { AttributeName: partitionKey, KeyType: 'HASH' as const },
+  ...(sortKey ? [{ AttributeName: sortKey, KeyType: 'RANGE' as const }] : []),
+];
+
+function toGsi(index: IndexDefinition): GlobalSecondaryIndex {
+  const projection: Projection =
+    typeof index.projection === 'string'
+      ? { ProjectionType: index.projection }
+      : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] };
+  return { IndexName: index.name, KeySchema: keySchema(index.partitionKey, index.sortKey), Projection: projection };
+}
+
+async function enableTtl(client: DynamoDBClient, tableName: string, attribute: string): Promise<void> {
+  try {
+    const current = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    if (current.TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED') return;
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: attribute } }),
+    );
+  } catch {
+    // TTL only deletes expired items eventually; code must not rely on it (it filters on expiry
+    // itself), so an emulator without TTL support is still usable.
+  }
+}
+
+export interface BookingQueues {
+  queueUrl: string;
+  dlqUrl: string;
+}
+
+/** The booking FIFO queue and its DLQ, with the redrive the stack configures. */
+export async function createBookingQueues(sqs: SQSClient): Promise<BookingQueues> {
+  const fifo = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: LOCAL_NAMES.bookingDlq, Attributes: fifo }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: LOCAL_NAMES.bookingQueue,
+      Attributes: {
+        ...fifo,
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 5 }),
+      },
+    }),
+  );
+  return { queueUrl: queue.QueueUrl!, dlqUrl: dlq.QueueUrl! };
+}
+
+/**
+ * The car-media bucket. Browsers upload photos straight to it with presigned PUT URLs, which needs
+ * CORS on real S3; fauxqs has no bucket configuration API (and answers CORS itself), so a failure to
+ * set CORS is ignored.
+ */
+export async function createCarMediaBucket(s3: S3Client, bucket: string = LOCAL_NAMES.carMediaBucket): Promise<string> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (err) {
+    const name = (err as Error).name;
+    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw err;
+  }
+  try {
+    await s3.send(
+      new PutBucketCorsCommand({
+        Bucket: bucket,
+        CORSConfiguration: {
+          CORSRules: [
+            { AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedOrigins: ['*'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3000 },
+          ],
+        },
+      }),
+    );
+  } catch {
+    // See above: unsupported by the emulator.
+  }
+  return bucket;
+}
