@@ -27,9 +27,11 @@ const toSchema = (schema: z.ZodType, io: 'input' | 'output', components?: Compon
   const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
   const { $schema: _schema, $defs, ...rest } = converted as JsonSchema & { $defs?: Components };
   if (!components) return rest;
-  Object.assign(components, $defs ?? {});
-  const json = JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/');
-  return JSON.parse(json) as JsonSchema;
+  // Named schemas may nest other named schemas: their references move to components too.
+  const hoist = <T>(value: T): T =>
+    JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as T;
+  Object.assign(components, hoist($defs ?? {}));
+  return hoist(rest);
 };
 
 const parameters = (route: RouteDefinition) => {
@@ -93,11 +95,11 @@ const operation = (route: RouteDefinition, components: Components) => {
 };
 
 /** The OpenAPI 3.1 document, generated from the route table and nothing else. */
-export const buildOpenApiDocument = (serverUrl = `/${API_STAGE}`) => {
+export const buildOpenApiDocument = (routes: readonly RouteDefinition[] = routeList, serverUrl = `/${API_STAGE}`) => {
   const paths: Record<string, Record<string, unknown>> = {};
   const components: Components = {};
   toSchema(ErrorBody, 'output', components); // hoists the named Error schema
-  for (const route of routeList) {
+  for (const route of routes) {
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, components);
   }
   return {
@@ -111,7 +113,7 @@ export const buildOpenApiDocument = (serverUrl = `/${API_STAGE}`) => {
     },
     servers: [{ url: serverUrl }],
     security: [{ bearerAuth: [] }],
-    tags: [...new Set(routeList.map((r) => r.tag))].map((name) => ({ name })),
+    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },

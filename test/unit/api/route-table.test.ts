@@ -57,3 +57,17 @@ describe('OpenAPI document', () => {
     });
   });
 });
+
+describe('OpenAPI named schemas', () => {
+  it('hoists a named schema nested in another named schema into components', () => {
+    const Inner = z.object({ a: z.string() }).meta({ id: 'InnerForTest' });
+    const Outer = z.object({ inner: Inner }).meta({ id: 'OuterForTest' });
+    const route = { ...routeList[0], responses: { 200: { description: 'nested', schema: Outer } } };
+    const doc = buildOpenApiDocument([route]);
+    expect(JSON.stringify(doc)).not.toContain('#/$defs/');
+    expect(doc.components.schemas).toHaveProperty('InnerForTest');
+    expect((doc.components.schemas as Record<string, any>).OuterForTest.properties.inner).toEqual({
+      $ref: '#/components/schemas/InnerForTest',
+    });
+  });
+});
