@@ -1,8 +1,8 @@
 import type { Access } from '../api/route';
-import { MFA_ENABLED_CLAIM } from '../shared/auth-claims';
+import { MFA_ENABLED_CLAIM, USER_GROUPS, type Role } from '../shared/auth-claims';
 import { forbidden, unauthenticated } from '../shared/errors';
 
-export type Role = 'admin' | 'customer';
+export type { Role };
 
 /** The caller, as established by the Cognito authorizer (API Gateway or the local runtime's twin). */
 export interface Principal {
@@ -26,7 +26,7 @@ export const parseGroups = (raw: unknown): Role[] => {
     : typeof raw === 'string'
       ? raw.replace(/^\[|\]$/g, '').split(/[\s,]+/)
       : [];
-  return list.filter((g): g is Role => g === 'admin' || g === 'customer');
+  return list.filter((g): g is Role => (USER_GROUPS as readonly string[]).includes(g));
 };
 
 export const principalFromClaims = (claims: Claims | undefined): Principal | undefined => {

@@ -1,3 +1,7 @@
+/** The Cognito groups a user can be in: the roles the route table's access levels check. */
+export const USER_GROUPS = ['admin', 'customer'] as const;
+export type Role = (typeof USER_GROUPS)[number];
+
 /**
  * The custom Cognito attribute that records "this user has TOTP MFA on". Cognito copies custom
  * attributes into the ID token, so the admin check (http/principal.ts) reads it from the verified

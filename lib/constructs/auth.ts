@@ -2,9 +2,9 @@ import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { PASSWORD_POLICY } from '../../lambdas/domain/accounts/password-policy';
+import { MFA_ENABLED_ATTRIBUTE, USER_GROUPS } from '../../lambdas/shared/auth-claims';
 
-/** Cognito groups; handlers read `cognito:groups` from the token to tell admins from customers. */
-export const USER_GROUPS = { admin: 'admin', customer: 'customer' } as const;
 
 export interface AuthProps {
   removalPolicy: RemovalPolicy;
@@ -29,14 +29,17 @@ export class Auth extends Construct {
       selfSignUpEnabled: true,
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
+      // The same policy the API checks first, so its 400 can name each broken rule.
       passwordPolicy: {
-        minLength: 10,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
+        minLength: PASSWORD_POLICY.minLength,
+        requireLowercase: PASSWORD_POLICY.requireLowercase,
+        requireUppercase: PASSWORD_POLICY.requireUppercase,
+        requireDigits: PASSWORD_POLICY.requireDigits,
+        requireSymbols: PASSWORD_POLICY.requireSymbols,
         tempPasswordValidity: Duration.days(3),
       },
+      // Set by the back end once TOTP is verified; copied into ID tokens for the admin-MFA check.
+      customAttributes: { [MFA_ENABLED_ATTRIBUTE]: new cognito.StringAttribute({ mutable: true }) },
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
@@ -69,10 +72,11 @@ export class Auth extends Construct {
           ]),
     ]);
 
-    for (const [key, groupName] of Object.entries(USER_GROUPS)) {
-      this.userPool.addGroup(`${key}Group`, {
+    // Handlers read `cognito:groups` from the token to tell admins from customers.
+    for (const groupName of USER_GROUPS) {
+      this.userPool.addGroup(`${groupName}Group`, {
         groupName,
-        precedence: groupName === USER_GROUPS.admin ? 0 : 10,
+        precedence: groupName === 'admin' ? 0 : 10,
         description: `Users with the ${groupName} role`,
       });
     }
@@ -83,6 +87,14 @@ export class Auth extends Construct {
       generateSecret: false,
       disableOAuth: true, // no hosted UI or OAuth redirects: the API is the only client
       preventUserExistenceErrors: true,
+      // Users may update their own standard attributes, never custom:mfa_enabled (only the back end
+      // writes it), or an admin could claim MFA without enrolling.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({
+        email: true,
+        fullname: true,
+        phoneNumber: true,
+        address: true,
+      }),
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),

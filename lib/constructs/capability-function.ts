@@ -51,6 +51,7 @@ export interface CapabilityFunctionProps {
 const COGNITO_ADMIN_ACTIONS = [
   'AdminGetUser',
   'AdminCreateUser',
+  'AdminSetUserPassword',
   'AdminUpdateUserAttributes',
   'AdminDisableUser',
   'AdminEnableUser',

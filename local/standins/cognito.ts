@@ -10,6 +10,8 @@ import {
   ListUserPoolsCommand,
   SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { PASSWORD_POLICY } from '../../lambdas/domain/accounts/password-policy';
+import { USER_GROUPS } from '../../lambdas/shared/auth-claims';
 import { clientConfig } from './aws';
 import { startRunner } from './runner';
 
@@ -52,7 +54,6 @@ export interface CognitoStandIn {
 
 export const POOL_NAME = 'car-rental-local';
 export const CLIENT_NAME = 'car-rental-web';
-export const GROUPS = ['admin', 'customer'] as const;
 
 export async function startCognito(opts: { dataDir?: string; log?: (msg: string) => void } = {}): Promise<CognitoStandIn> {
   if (process.env.COGNITO_ENDPOINT) return externalCognito(process.env.COGNITO_ENDPOINT);
@@ -98,7 +99,13 @@ async function provisionPool(endpoint: string): Promise<{ userPoolId: string; cl
           UsernameAttributes: ['email'],
           AutoVerifiedAttributes: ['email'],
           Policies: {
-            PasswordPolicy: { MinimumLength: 10, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true },
+            PasswordPolicy: {
+              MinimumLength: PASSWORD_POLICY.minLength,
+              RequireUppercase: PASSWORD_POLICY.requireUppercase,
+              RequireLowercase: PASSWORD_POLICY.requireLowercase,
+              RequireNumbers: PASSWORD_POLICY.requireDigits,
+              RequireSymbols: PASSWORD_POLICY.requireSymbols,
+            },
           },
           MfaConfiguration: 'OPTIONAL',
         }),
@@ -107,7 +114,7 @@ async function provisionPool(endpoint: string): Promise<{ userPoolId: string; cl
       await idp.send(
         new SetUserPoolMfaConfigCommand({ UserPoolId: userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }),
       );
-      await Promise.all(GROUPS.map((GroupName) => idp.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName }))));
+      await Promise.all(USER_GROUPS.map((GroupName) => idp.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName }))));
     }
     const clients = await idp.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
     let clientId = clients.UserPoolClients?.find((c) => c.ClientName === CLIENT_NAME)?.ClientId;

@@ -249,6 +249,18 @@ describe('Cognito', () => {
     });
   });
 
+  test('custom:mfa_enabled exists for the admin-MFA check, and users cannot write it themselves', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'mfa_enabled', AttributeDataType: 'String', Mutable: true })]),
+    });
+    const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0] as {
+      Properties: { WriteAttributes: string[]; ReadAttributes?: string[] };
+    };
+    expect(client.Properties.WriteAttributes).toEqual(expect.arrayContaining(['name', 'phone_number', 'address']));
+    expect(client.Properties.WriteAttributes).not.toContain('custom:mfa_enabled');
+    expect(client.Properties.ReadAttributes).toBeUndefined(); // all attributes readable: the claim reaches ID tokens
+  });
+
   test('admin and customer groups', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
     template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'customer' });
