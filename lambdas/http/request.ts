@@ -7,10 +7,14 @@ import { AppError, validationError, type FieldIssue } from '../shared/errors';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 const issuesOf = (where: string, error: z.ZodError): FieldIssue[] =>
-  error.issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  error.issues.flatMap((issue) => {
+    const at = [where, ...issue.path.map(String)];
+    // A strict object names all unknown keys in one issue: report each as its own field.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'Unknown field; it is not accepted here.' }));
+    }
+    return [{ field: at.join('.'), message: issue.message }];
+  });
 
 const lowerCaseKeys = (headers: Record<string, string | undefined> | null): Record<string, string> => {
   const out: Record<string, string> = {};

@@ -51,7 +51,7 @@ describe('httpHandler', () => {
     const error = errorOf(res);
     expect(error.code).toBe('VALIDATION_FAILED');
     const fields = error.details.fields.map((f: { field: string }) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['params.thingId', 'query.dryRun', 'body.name', 'body.count', 'body']));
+    expect(fields).toEqual(expect.arrayContaining(['params.thingId', 'query.dryRun', 'body.name', 'body.count', 'body.role']));
   });
 
   it('answers 400 for a body that is not JSON and for a missing body', async () => {
