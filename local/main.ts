@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { version } from '../package.json';
 import { useRedisFactory } from '../lambdas/adapters/redis';
 import { closePostgresPool } from '../lambdas/adapters/postgres';
@@ -45,6 +46,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       [ENV.appVersion]: version,
       [ENV.validateResponses]: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // A shared real Redis may hold another run's cache pages for tables this run has never seen.
+      [ENV.redisKeyPrefix]: process.env[ENV.redisKeyPrefix] ?? `car-rental:local:${randomUUID().slice(0, 8)}:`,
     });
     if ('mock' in standIns.redis) {
       // Loaded only here, so ioredis-mock never ends up in a Lambda bundle.

@@ -12,23 +12,41 @@ const FAIL_FAST: RedisOptions = {
   commandTimeout: 1_000,
   maxRetriesPerRequest: 1,
   enableOfflineQueue: false,
-  lazyConnect: false,
+  // Connect explicitly (see `connected`): without an offline queue, a command sent before the
+  // connection is up would be refused, so the client is handed out only once it is ready.
+  lazyConnect: true,
+};
+
+/** Resolves once the client can take commands; a client that cannot connect is closed, not leaked. */
+const connected = async (redis: Redis): Promise<Redis> => {
+  // Connection errors surface as rejected commands (callers fall back); no unhandled 'error' events.
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
 };
 
 export type RedisFactory = () => Promise<Redis>;
 
 const fromEnvironment: RedisFactory = async () => {
+  const options: RedisOptions = { ...FAIL_FAST, keyPrefix: env.optional(ENV.redisKeyPrefix) };
   const url = env.optional(ENV.redisUrl);
-  if (url) return new Redis(url, FAIL_FAST);
+  if (url) return connected(new Redis(url, options));
   // In AWS: ElastiCache with in-transit encryption and an AUTH token held in Secrets Manager.
   const secretArn = env.optional(ENV.redisAuthSecretArn);
-  return new Redis({
-    ...FAIL_FAST,
-    host: env.required(ENV.redisHost),
-    port: env.int(ENV.redisPort, 6379),
-    password: secretArn ? await secretString(secretArn) : undefined,
-    tls: {},
-  });
+  return connected(
+    new Redis({
+      ...options,
+      host: env.required(ENV.redisHost),
+      port: env.int(ENV.redisPort, 6379),
+      password: secretArn ? await secretString(secretArn) : undefined,
+      tls: {},
+    }),
+  );
 };
 
 let factory: RedisFactory = fromEnvironment;
@@ -43,8 +61,11 @@ export const redisClient = (): Promise<Redis> => {
   return client;
 };
 
-/** Lets the local runtime supply an in-process Redis (ioredis-mock) without bundling it into Lambda. */
-export const useRedisFactory = (next: RedisFactory): void => {
+/**
+ * Lets the local runtime supply an in-process Redis (ioredis-mock) without bundling it into Lambda;
+ * without an argument, back to the environment's Redis.
+ */
+export const useRedisFactory = (next: RedisFactory = fromEnvironment): void => {
   factory = next;
   client = undefined;
 };

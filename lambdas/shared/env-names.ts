@@ -12,6 +12,8 @@ export const ENV = {
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   /** Full connection URL (redis:// or rediss://); wins over host/port/secret when set. */
   redisUrl: 'REDIS_URL',
+  /** Prefix for every key, so several runtimes can share one Redis without reading each other's data. */
+  redisKeyPrefix: 'REDIS_KEY_PREFIX',
   redisHost: 'REDIS_HOST',
   redisPort: 'REDIS_PORT',
   /** Secrets Manager ARN of the ElastiCache AUTH token (secret string is the token). */

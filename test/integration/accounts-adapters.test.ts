@@ -2,8 +2,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import RedisMock from 'ioredis-mock';
-import type Redis from 'ioredis';
+import { testRedis } from '../support/redis';
 import { generate } from 'otplib';
 import { CognitoIdentities } from '../../lambdas/adapters/accounts/cognito-identities';
 import { DynamoProfileStore, EMAIL_TAKEN } from '../../lambdas/adapters/accounts/dynamo-profile-store';
@@ -166,21 +165,25 @@ describe('DynamoDB profile store (DynamoDB Local)', () => {
   });
 });
 
-describe('Redis login attempts (ioredis-mock)', () => {
+describe(`Redis login attempts (${process.env.REDIS_URL ? 'real Redis' : 'ioredis-mock'})`, () => {
   const limits = { account: { maxFailures: 3, windowSeconds: 60 }, client: { maxFailures: 5, windowSeconds: 30 } };
 
   it('refuses after the limit for the window, per account and per client, and reset forgets the account', async () => {
-    const redis = new RedisMock() as unknown as Redis;
-    const attempts = new RedisLoginAttempts(async () => redis, limits);
-    for (let i = 0; i < 3; i++) await attempts.recordFailure('a@x.com', 'ip1');
-    const wait = await attempts.retryAfter('a@x.com', 'ip2');
-    expect(wait).toBeGreaterThan(0);
-    expect(wait).toBeLessThanOrEqual(60);
-    expect(await attempts.retryAfter('b@x.com', 'ip2')).toBe(0);
-    await attempts.reset('a@x.com');
-    expect(await attempts.retryAfter('a@x.com', 'ip2')).toBe(0);
-    for (let i = 0; i < 2; i++) await attempts.recordFailure(`c${i}@x.com`, 'ip1');
-    expect(await attempts.retryAfter('new@x.com', 'ip1')).toBeGreaterThan(0); // 5 failures from ip1 in all
+    const redis = testRedis();
+    try {
+      const attempts = new RedisLoginAttempts(async () => redis, limits);
+      for (let i = 0; i < 3; i++) await attempts.recordFailure('a@x.com', 'ip1');
+      const wait = await attempts.retryAfter('a@x.com', 'ip2');
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBeLessThanOrEqual(60);
+      expect(await attempts.retryAfter('b@x.com', 'ip2')).toBe(0);
+      await attempts.reset('a@x.com');
+      expect(await attempts.retryAfter('a@x.com', 'ip2')).toBe(0);
+      for (let i = 0; i < 2; i++) await attempts.recordFailure(`c${i}@x.com`, 'ip1');
+      expect(await attempts.retryAfter('new@x.com', 'ip1')).toBeGreaterThan(0); // 5 failures from ip1 in all
+    } finally {
+      await redis.quit();
+    }
   });
 
   it('fails open when Redis is down', async () => {

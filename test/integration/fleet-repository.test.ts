@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import RedisMock from 'ioredis-mock';
+import { testRedis } from '../support/redis';
 import type Redis from 'ioredis';
 import { RedisFleetCache } from '../../lambdas/adapters/fleet/cache';
 import { DynamoCarRepository } from '../../lambdas/adapters/fleet/car-repository';
@@ -23,6 +23,7 @@ import { createTables } from '../../local/standins/resources';
 let dynamo: DynamoDbStandIn;
 let raw: DynamoDBClient;
 let db: DynamoDBDocumentClient;
+let redis: Redis;
 let deps: FleetDeps;
 const deletedKeys: string[] = [];
 const media: MediaStore = {
@@ -69,7 +70,7 @@ beforeAll(async () => {
   raw = new DynamoDBClient(clientConfig(dynamo.endpoint));
   await createTables(raw);
   db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  const redis = new RedisMock() as unknown as Redis;
+  redis = testRedis();
   deps = {
     cars: new DynamoCarRepository(db, 'cars'),
     reservations: new DynamoReservationsOfCar(db, 'reservations'),
@@ -81,6 +82,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await redis?.quit();
   raw?.destroy();
   await dynamo?.stop();
 });
