@@ -5,6 +5,7 @@
  * REDIS_URL and AWS_ENDPOINT_URL_* replace a stand-in with a real service (see README).
  */
 import '../local/quiet-sdk-warnings';
+import { DEMO_LOCATIONS } from '../local/fleet/seed-demo-fleet';
 import { startLocalRuntime } from '../local/main';
 
 const main = async () => {
@@ -14,6 +15,7 @@ const main = async () => {
     dataDir: process.env.LOCAL_DATA_DIR || undefined,
     log: (line) => console.log(line),
     accessLog: process.env.ACCESS_LOG !== 'false',
+    seedDemoFleet: process.env.SEED_DEMO_FLEET !== 'false',
   });
   const base = runtime.url.replace(/\/v1$/, '');
   console.log(
@@ -30,6 +32,9 @@ const main = async () => {
       `                 Codes: an authenticator app, or node -e "require('otplib').generate({ secret: '${runtime.admin.totpSecret}' }).then(console.log)"`,
       '                 Sign in: POST /v1/users/login, then POST /v1/users/login/mfa with the session and a code.',
       '',
+      ...(runtime.demoCars > 0
+        ? [`  Demo fleet     ${runtime.demoCars} cars at ${DEMO_LOCATIONS.join(', ')}, e.g. ${runtime.url}/cars?location=LAX&startDate=<YYYY-MM-DD>&endDate=<YYYY-MM-DD>`, '']
+        : []),
       '  Press Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -6,6 +6,7 @@ import { API_STAGE } from '../lambdas/api/routes';
 import { capabilityList, type CapabilityDefinition } from '../lambdas/capabilities';
 import { ENV } from '../lambdas/shared/env-names';
 import { seedLocalAdmin, type SeededAdmin } from './accounts/seed-admin';
+import { seedDemoFleet } from './fleet/seed-demo-fleet';
 import { writeRuntimeFile } from './accounts/runtime-file';
 import { createTokenVerifier } from './auth/verify-token';
 import { startLocalApi } from './server';
@@ -19,6 +20,8 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** Print each request (method, path, status, time). */
   accessLog?: boolean;
+  /** Add a demo fleet to empty demo locations (default true). */
+  seedDemoFleet?: boolean;
 }
 
 export interface LocalRuntime {
@@ -27,6 +30,8 @@ export interface LocalRuntime {
   startupMs: number;
   /** The admin seeded at start (MFA on), for the banner. */
   admin: SeededAdmin;
+  /** Demo cars added at this start (0 when the locations already had cars). */
+  demoCars: number;
   stop(): Promise<void>;
 }
 
@@ -60,7 +65,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const api = await startLocalApi({ port: options.port, verifyToken, log: options.accessLog ? log : undefined });
     stops.push(api.stop);
     const url = `${api.url}/${API_STAGE}`;
-    const admin = await seedLocalAdmin(standIns.cognito, options.dataDir);
+    const [admin, demoCars] = await Promise.all([
+      seedLocalAdmin(standIns.cognito, options.dataDir),
+      options.seedDemoFleet === false ? 0 : seedDemoFleet(),
+    ]);
     stops.push(await writeRuntimeFile({ apiUrl: url, env: standIns.env, admin }));
 
     const workers: Worker[] = capabilityList().flatMap(([name, capability]): Worker[] => {
@@ -76,7 +84,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
     stops.push(async () => void (await Promise.all(workers.map((w) => w.stop()))));
 
-    return { url, env: standIns.env, startupMs: performance.now() - started, admin, stop };
+    return { url, env: standIns.env, startupMs: performance.now() - started, admin, demoCars, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -17,7 +17,8 @@ import { periodProblems } from '../domain/fleet/period';
 
 export const CarType = z.enum(CAR_TYPES).meta({ description: 'Car category.' });
 export const LocationCode = z
-  .enum(LOCATIONS)
+  // 100 codes are too many to list in an error: point to where they are.
+  .enum(LOCATIONS, { error: 'Unknown location code; GET /v1/locations lists them.' })
   .meta({ description: 'IATA code of a rental location (see GET /v1/locations).' });
 
 const Price = z

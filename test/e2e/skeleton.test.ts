@@ -66,3 +66,16 @@ describe('local runtime: API Gateway behaviour', () => {
     expect((await request(`${api}/health`)).status).toBe(200);
   });
 });
+
+describe('local runtime: demo data', () => {
+  it('starts with a demo fleet to search, added through the same use case as POST /v1/cars', async () => {
+    const start = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const end = new Date(Date.now() + 13 * 86_400_000).toISOString().slice(0, 10);
+    const res = await request(`${api}/cars?location=LAX&startDate=${start}&endDate=${end}&limit=100`);
+    expect(res.status).toBe(200);
+    expect(res.body.cars.length).toBeGreaterThanOrEqual(10);
+    const locations = await request(`${api}/locations`);
+    const lax = locations.body.locations.find((l: { code: string }) => l.code === 'LAX');
+    expect(lax.activeCars).toBeGreaterThanOrEqual(10);
+  });
+});
