@@ -1,6 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition, RouteInput } from '../api/route';
+import { capabilities, type CapabilityDefinition } from '../capabilities';
+import { missingEnvironment } from '../capabilities/environment';
+import { ConfigError } from '../shared/config';
 import { ENV } from '../shared/env-names';
 import { logger } from '../shared/logger';
 import { JSON_HEADERS, toErrorResponse } from './error-response';
@@ -44,11 +47,23 @@ const checkResponse = (route: RouteDefinition, status: number, body: unknown) =>
 };
 
 /**
+ * Fail fast: in Lambda, a function whose environment lacks what its capability uses stops at cold start
+ * with the names of the missing variables, instead of failing on some later request.
+ */
+const assertEnvironment = (route: RouteDefinition) => {
+  if (!process.env.AWS_LAMBDA_FUNCTION_NAME) return; // tests and the local runtime set what they use
+  const capability: CapabilityDefinition = capabilities[route.capability];
+  const missing = missingEnvironment(capability.uses, process.env);
+  if (missing.length) throw new ConfigError(`${route.capability}: environment variables not set: ${missing.join(', ')}`);
+};
+
+/**
  * Builds the Lambda handler for one route: parse and validate input, enforce the route's access level,
  * call the use case, map the reply, and map any failure to the JSON error body in one place.
  */
-export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandlerFn<R>) =>
-  middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandlerFn<R>) => {
+  assertEnvironment(route);
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .before(async (request) => {
       logger.addContext(request.context);
       logger.appendKeys({ operation: route.operationId, requestId: requestIdOf(request.event, request.context) });
@@ -74,3 +89,4 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
         return response;
       }
     });
+};

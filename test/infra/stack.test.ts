@@ -1,4 +1,5 @@
 import type { CfnElement } from 'aws-cdk-lib';
+import { missingEnvironment } from '../../lambdas/capabilities/environment';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
 import { API_STAGE, STAGE_THROTTLE, routeList } from '../../lambdas/api/routes';
@@ -319,6 +320,11 @@ describe('capability functions', () => {
         AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
       });
     }
+  });
+
+  test.each(capabilities)('%s: the stack sets every variable its code requires at cold start', (_id, def) => {
+    const variables = template.toJSON().Resources[functionId(def.description)].Properties.Environment.Variables;
+    expect(missingEnvironment(def.uses, variables)).toEqual([]);
   });
 
   test('health: reads the users table, cannot write it; runs in the VPC with Redis and DB settings', () => {

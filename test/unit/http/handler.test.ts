@@ -123,3 +123,19 @@ describe('httpHandler', () => {
     expect((await call(wrong, event)).statusCode).toBe(201);
   });
 });
+
+describe('httpHandler at cold start in Lambda', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('refuses to start when the environment lacks what the capability uses, naming each variable', () => {
+    process.env = { AWS_LAMBDA_FUNCTION_NAME: 'health' };
+    expect(() => httpHandler(route, async () => ({}))).toThrow(
+      'health: environment variables not set: USERS_TABLE, REDIS_URL or REDIS_HOST, DATABASE_URL or DB_PROXY_ENDPOINT, DATABASE_URL or DB_SECRET_ARN',
+    );
+    process.env = { AWS_LAMBDA_FUNCTION_NAME: 'health', USERS_TABLE: 'u', REDIS_HOST: 'r', DB_PROXY_ENDPOINT: 'p', DB_SECRET_ARN: 's' };
+    expect(() => httpHandler(route, async () => ({}))).not.toThrow();
+  });
+});

@@ -1,0 +1,23 @@
+import { ENV } from '../shared/env-names';
+import { tables, type TableId } from '../shared/tables';
+import type { CapabilityUses } from '.';
+
+/**
+ * The environment variables a function's code needs, derived from what its capability uses. Each entry
+ * lists alternatives: any one of them satisfies it (a local URL, or the deployed endpoint and secret).
+ * The CDK stack must set them (an infra test checks it), and a function checks them at cold start.
+ */
+export const requiredEnvironment = (uses: CapabilityUses): string[][] => [
+  ...Object.keys(uses.tables ?? {}).map((id) => [tables[id as TableId].envVar]),
+  ...(uses.bookingQueue === 'send' ? [[ENV.bookingQueueUrl]] : []),
+  ...(uses.carMedia ? [[ENV.carMediaBucket]] : []),
+  ...(uses.userPool ? [[ENV.userPoolId], [ENV.userPoolClientId]] : []),
+  ...(uses.redis ? [[ENV.redisUrl, ENV.redisHost]] : []),
+  ...(uses.database ? [[ENV.databaseUrl, ENV.dbProxyEndpoint], [ENV.databaseUrl, ENV.dbSecretArn]] : []),
+];
+
+/** The requirements `env` leaves unmet, each as "A or B". */
+export const missingEnvironment = (uses: CapabilityUses, env: Record<string, string | undefined>): string[] =>
+  requiredEnvironment(uses)
+    .filter((anyOf) => !anyOf.some((name) => env[name]))
+    .map((anyOf) => anyOf.join(' or '));
