@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ENV } from '../../lambdas/shared/env-names';
+import { withTimeout } from '../../lambdas/shared/timeout';
 import { tableList } from '../../lambdas/shared/tables';
 import { clientConfig, DUMMY_CREDENTIALS, LOCAL_REGION } from './aws';
 import { type CognitoStandIn, startCognito } from './cognito';
@@ -12,7 +13,6 @@ import { startFauxqs, type FauxqsStandIn } from './fauxqs';
 import { type PostgresStandIn, startPostgres } from './postgres';
 import { resolveRedis, type RedisStandIn } from './redis';
 import { createBookingQueues, createCarMediaBucket, createTables, localTableName } from './resources';
-import { withTimeout } from './process';
 
 /**
  * Starts every local stand-in for AWS at once and creates the stack's resources in them. Each one is

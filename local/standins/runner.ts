@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { captureOutput, superviseChild, withTimeout } from './process';
+import { withTimeout } from '../../lambdas/shared/timeout';
+import { captureOutput, superviseChild } from './process';
 
 /**
  * Runs one of the *-runner scripts next to this file in a child Node process. fauxqs and

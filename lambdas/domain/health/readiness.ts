@@ -1,3 +1,5 @@
+import { withTimeout } from '../../shared/timeout';
+
 /** A dependency probe: resolves when the dependency answers, rejects otherwise. */
 export type Probe = () => Promise<unknown>;
 
@@ -11,15 +13,6 @@ export interface Readiness {
   status: 'ok' | 'degraded';
   checks: Record<string, CheckResult>;
 }
-
-const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e) => (clearTimeout(timer), reject(e)),
-    );
-  });
 
 /** Runs every probe at once, each bounded by `timeoutMs`, so one hung dependency cannot hang the check. */
 export const checkReadiness = async (
