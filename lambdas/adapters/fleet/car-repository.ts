@@ -16,6 +16,7 @@ import { todayUtc } from '../../domain/fleet/period';
 import { searchKeysOf } from '../../domain/fleet/search-keys';
 import { conflict, notFound } from '../../shared/errors';
 import { tables } from '../../shared/tables';
+import { queryAll } from '../dynamodb';
 
 /**
  * The cars table (see lambdas/shared/tables.ts):
@@ -72,22 +73,8 @@ export class DynamoCarRepository implements CarRepository {
   }
 
   /** Every item of one table partition (a car with its photos, or the location counters). */
-  private async partition(pk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return items;
+  private partition(pk: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.db, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
   }
 
   /** An Update of a car item that only applies while the car is active (plus any extra condition). */

@@ -1,7 +1,8 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReservationsOfCar, UpcomingReservation } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { tables } from '../../shared/tables';
+import { queryAll } from '../dynamodb';
 
 const BY_CAR = tables.reservations.indexes.find((i) => i.name === 'byCar')!.name;
 /** Reservation states that still hold the car (a Pending one only until its hold lapses). */
@@ -18,32 +19,25 @@ export class DynamoReservationsOfCar implements ReservationsOfCar {
   ) {}
 
   async upcoming(carId: string, now: Date): Promise<UpcomingReservation[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      IndexName: BY_CAR,
+      // endDate is exclusive (the return day), so a reservation ending today no longer holds the car.
+      KeyConditionExpression: 'gsi2pk = :car AND gsi2sk > :today',
+      ExpressionAttributeValues: { ':car': `CAR#${carId}`, ':today': `${todayUtc(now)}#~` },
+    });
     const found: UpcomingReservation[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: BY_CAR,
-          // endDate is exclusive (the return day), so a reservation ending today no longer holds the car.
-          KeyConditionExpression: 'gsi2pk = :car AND gsi2sk > :today',
-          ExpressionAttributeValues: { ':car': `CAR#${carId}`, ':today': `${todayUtc(now)}#~` },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of res.Items ?? []) {
-        const lapsedHold = item.status === 'Pending' && typeof item.holdExpiresAt === 'number' && item.holdExpiresAt <= now.getTime();
-        if (HOLDING.has(String(item.status)) && !lapsedHold) {
-          found.push({
-            reservationId: String(item.reservationId),
-            startDate: String(item.startDate),
-            endDate: String(item.endDate),
-            status: String(item.status),
-          });
-        }
+    for (const item of items) {
+      const lapsedHold = item.status === 'Pending' && typeof item.holdExpiresAt === 'number' && item.holdExpiresAt <= now.getTime();
+      if (HOLDING.has(String(item.status)) && !lapsedHold) {
+        found.push({
+          reservationId: String(item.reservationId),
+          startDate: String(item.startDate),
+          endDate: String(item.endDate),
+          status: String(item.status),
+        });
       }
-      start = res.LastEvaluatedKey;
-    } while (start);
+    }
     return found;
   }
 }
