@@ -1,5 +1,5 @@
 import { conflict, notFound } from '../../shared/errors';
-import type { Car, CarSpec } from './car';
+import type { Car, CarSpec, Photo } from './car';
 import type { FleetDeps } from './ports';
 
 /** Admin use cases on the fleet. Every change invalidates the cached searches of the locations it touches. */
@@ -8,6 +8,13 @@ export const activeCar = async (deps: FleetDeps, carId: string): Promise<Car> =>
   const car = await deps.cars.get(carId);
   if (!car || car.status !== 'active') throw notFound(`Car ${carId}`);
   return car;
+};
+
+/** An active car and its photos in one read (the car's partition), or 404. */
+export const activeCarWithPhotos = async (deps: Pick<FleetDeps, 'cars'>, carId: string): Promise<{ car: Car; photos: Photo[] }> => {
+  const found = await deps.cars.getWithPhotos(carId);
+  if (!found || found.car.status !== 'active') throw notFound(`Car ${carId}`);
+  return found;
 };
 
 /** Moving or removing a car would strand the customers who booked it there: refuse and list them. */

@@ -1,7 +1,7 @@
 import { conflict, notFound } from '../../shared/errors';
 import { MAX_PHOTOS_PER_CAR, type PhotoContentType } from './catalog';
 import type { Photo } from './car';
-import { activeCar } from './manage-cars';
+import { activeCar, activeCarWithPhotos } from './manage-cars';
 import type { FleetDeps, PresignedUpload } from './ports';
 
 const EXTENSIONS: Record<PhotoContentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
@@ -16,9 +16,8 @@ export const startPhotoUpload = async (
   contentType: PhotoContentType,
   contentLength: number,
 ): Promise<{ photoId: string; upload: PresignedUpload }> => {
-  const car = await activeCar(deps, carId);
-  const existing = await deps.cars.getWithPhotos(carId);
-  if ((existing?.photos.length ?? 0) >= MAX_PHOTOS_PER_CAR) throw conflict(`A car has at most ${MAX_PHOTOS_PER_CAR} photos.`);
+  const { car, photos } = await activeCarWithPhotos(deps, carId);
+  if (photos.length >= MAX_PHOTOS_PER_CAR) throw conflict(`A car has at most ${MAX_PHOTOS_PER_CAR} photos.`);
   const photoId = deps.newId();
   const photo: Photo = { photoId, key: `cars/${carId}/${photoId}.${EXTENSIONS[contentType]}`, contentType, createdAt: deps.now().toISOString() };
   const upload = await deps.media.uploadUrl(photo.key, contentType, contentLength);

@@ -1,6 +1,6 @@
-import { notFound } from '../../shared/errors';
 import { LOCATIONS } from './catalog';
 import type { Car, Photo } from './car';
+import { activeCarWithPhotos } from './manage-cars';
 import type { FleetDeps } from './ports';
 
 /** Public reads of the fleet. */
@@ -8,8 +8,7 @@ import type { FleetDeps } from './ports';
 export const carDetails = async (deps: FleetDeps, carId: string): Promise<{ car: Car; photos: Photo[] }> => {
   const cached = await deps.cache.lookupCar(carId);
   if (cached) return cached;
-  const found = await deps.cars.getWithPhotos(carId);
-  if (!found || found.car.status !== 'active') throw notFound(`Car ${carId}`);
+  const found = await activeCarWithPhotos(deps, carId);
   await deps.cache.storeCar(carId, found);
   return found;
 };
