@@ -10,3 +10,16 @@ export type Role = (typeof USER_GROUPS)[number];
  */
 export const MFA_ENABLED_ATTRIBUTE = 'mfa_enabled';
 export const MFA_ENABLED_CLAIM = `custom:${MFA_ENABLED_ATTRIBUTE}`;
+
+/**
+ * The `sub` claim of a JWT, read without verifying it (undefined when it cannot be read): for tokens
+ * Cognito just issued, or that Cognito verifies itself when they are used.
+ */
+export const unverifiedSubject = (jwt: string): string | undefined => {
+  try {
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
+    return typeof payload.sub === 'string' ? payload.sub : undefined;
+  } catch {
+    return undefined;
+  }
+};

@@ -22,7 +22,7 @@ import {
 } from '../../domain/accounts/errors';
 import type { Role, SessionTokens, SignInResult } from '../../domain/accounts/model';
 import type { IdentityProvider } from '../../domain/accounts/ports';
-import { MFA_ENABLED_CLAIM } from '../../shared/auth-claims';
+import { MFA_ENABLED_CLAIM, unverifiedSubject } from '../../shared/auth-claims';
 import { unauthenticated, validationError } from '../../shared/errors';
 import { logger } from '../../shared/logger';
 import { orUnavailable } from '../unavailable';
@@ -216,9 +216,9 @@ export class CognitoIdentities implements IdentityProvider {
 }
 
 const subOf = (jwt: string): string => {
-  const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: string };
-  if (!payload.sub) throw new Error('Cognito issued an ID token without sub');
-  return payload.sub;
+  const sub = unverifiedSubject(jwt);
+  if (!sub) throw new Error('Cognito issued an ID token without sub');
+  return sub;
 };
 
 const tokensFrom = (result: AuthenticationResultType): SessionTokens => ({

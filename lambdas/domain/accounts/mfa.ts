@@ -1,3 +1,4 @@
+import { unverifiedSubject } from '../../shared/auth-claims';
 import { forbidden } from '../../shared/errors';
 import type { IdentityProvider, ProfileStore } from './ports';
 import { systemClock, type Clock } from './ports';
@@ -20,22 +21,12 @@ export const TOTP_ISSUER = 'Car Rental';
 export const otpauthUri = (email: string, secret: string, issuer = TOTP_ISSUER): string =>
   `otpauth://totp/${encodeURIComponent(`${issuer}:${email}`)}?secret=${secret}&issuer=${encodeURIComponent(issuer)}&algorithm=SHA1&digits=6&period=30`;
 
-/** The `sub` claim of a JWT, unverified: the identity provider verifies the token itself when it is used. */
-const subjectOf = (jwt: string): string | undefined => {
-  try {
-    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
-    return typeof payload.sub === 'string' ? payload.sub : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
 /**
  * The access token must be the caller's own. Without this, someone holding another user's access
  * token could enrol an authenticator on that account and have MFA recorded as on for their own.
  */
 const requireOwnAccessToken = (caller: Caller, accessToken: string) => {
-  if (subjectOf(accessToken) !== caller.userId) {
+  if (unverifiedSubject(accessToken) !== caller.userId) {
     throw forbidden('The access token (X-Access-Token) belongs to another user than the bearer token.');
   }
 };
