@@ -10,7 +10,7 @@ import { tableList } from '../lambdas/shared/tables';
 import { dataRemovalPolicy, isProd, type DeploymentConfig } from './config';
 import { Auth } from './constructs/auth';
 import { BookingQueue } from './constructs/booking-queue';
-import { CapabilityFunction, DEFAULT_TIMEOUT_SECONDS } from './constructs/capability-function';
+import { CapabilityFunction, DEFAULT_TIMEOUT_SECONDS, runsInVpc } from './constructs/capability-function';
 import { DataTables } from './constructs/data-tables';
 import { MediaBucket } from './constructs/media-bucket';
 import { Monitoring } from './constructs/monitoring';
@@ -31,11 +31,9 @@ export interface CarRentalStackProps extends StackProps {
 /** Visibility timeout basis when no consumer declares a longer timeout (6 x 30 s). */
 const MIN_CONSUMER_TIMEOUT_SECONDS = 30;
 
-const inVpc = (def: CapabilityDefinition) => Boolean(def.uses.redis || def.uses.database);
-
 /** Interface endpoints the in-VPC functions need, derived from what they use (each costs money per AZ). */
 const interfaceEndpointsFor = (defs: CapabilityDefinition[]): ec2.InterfaceVpcEndpointAwsService[] => {
-  const vpcDefs = defs.filter(inVpc);
+  const vpcDefs = defs.filter((d) => runsInVpc(d.uses));
   return [
     ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     ...(vpcDefs.some((d) => d.uses.bookingQueue === 'send') ? [ec2.InterfaceVpcEndpointAwsService.SQS] : []),

@@ -25,6 +25,9 @@ import type { RedisCache } from './redis-cache';
 export const DEFAULT_MEMORY_MB = 512;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 
+/** Redis and the database are reachable only from the VPC, so a function that uses either runs in it. */
+export const runsInVpc = (uses: CapabilityDefinition['uses']): boolean => Boolean(uses.redis || uses.database);
+
 /** Everything a capability may `use`; the construct picks what its definition asks for. */
 export interface CapabilityResources {
   stage: string;
@@ -87,7 +90,7 @@ export class CapabilityFunction extends Construct {
     super(scope, id);
     const { definition: def, resources: r } = props;
     const uses = def.uses;
-    const inVpc = Boolean(uses.redis || uses.database);
+    const inVpc = runsInVpc(uses);
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_MONTH,
