@@ -1,5 +1,8 @@
 /** What the accounts domain knows about a user. No AWS types here: adapters translate. */
-export type Role = 'admin' | 'customer';
+import type { Role } from '../../shared/auth-claims';
+
+/** The user's group: one of USER_GROUPS, which the pool, the tokens and the admin check share. */
+export type { Role };
 
 export interface Profile {
   /** The Cognito `sub`. */

@@ -1,7 +1,7 @@
 import { tooManyRequests } from '../../shared/errors';
 import { logger } from '../../shared/logger';
 import { invalidMfaSession, isInvalidCredentials } from './errors';
-import { normalizeEmail, type SessionTokens } from './model';
+import { normalizeEmail, type SignInResult } from './model';
 import type { IdentityProvider, LoginAttempts } from './ports';
 
 export interface SessionDeps {
@@ -9,16 +9,12 @@ export interface SessionDeps {
   attempts: LoginAttempts;
 }
 
-export type LoginOutcome =
-  | { kind: 'signedIn'; tokens: SessionTokens }
-  | { kind: 'mfaRequired'; session: string };
-
 /**
  * Signs in with email and password. Failed attempts are counted per account and per client; past the
  * limit the answer is 429 with Retry-After, *before* the password is even checked, so guessing stops
  * paying off, and the count expires so the real owner is never locked out for good.
  */
-export const login = async (deps: SessionDeps, email: string, password: string, client: string): Promise<LoginOutcome> => {
+export const login = async (deps: SessionDeps, email: string, password: string, client: string): Promise<SignInResult> => {
   const account = normalizeEmail(email);
   const wait = await deps.attempts.retryAfter(account, client);
   if (wait > 0) throw tooManyRequests(wait, 'Too many failed sign-ins; retry after the time in Retry-After.');
