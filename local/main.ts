@@ -66,7 +66,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     stops.push(api.stop);
     const url = `${api.url}/${API_STAGE}`;
     const [admin, demoCars] = await Promise.all([
-      seedLocalAdmin(standIns.cognito, options.dataDir),
+      seedLocalAdmin(options.dataDir),
       options.seedDemoFleet === false ? 0 : seedDemoFleet(),
     ]);
     stops.push(await writeRuntimeFile({ apiUrl: url, env: standIns.env, admin }));

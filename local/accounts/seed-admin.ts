@@ -1,11 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AddCustomAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { generatePassword } from '../../lambdas/domain/accounts/password-policy';
-import { MFA_ENABLED_ATTRIBUTE } from '../../lambdas/shared/auth-claims';
-import type { CognitoStandIn } from '../standins/cognito';
-import { clientConfig } from '../standins/aws';
 import { bootstrapAdmin } from './admin-bootstrap';
 
 export interface SeededAdmin {
@@ -20,34 +16,13 @@ export const LOCAL_ADMIN_EMAIL = 'admin@carrental.local';
 const SEED_FILE = 'seeded-admin.json';
 
 /**
- * The stack declares the `custom:mfa_enabled` attribute on its pool (see shared/auth-claims.ts);
- * the local pool gets it here. Adding it twice is refused, which is fine.
- */
-export const ensureMfaAttribute = async (cognito: CognitoStandIn) => {
-  const idp = new CognitoIdentityProviderClient(clientConfig(cognito.endpoint));
-  try {
-    await idp.send(
-      new AddCustomAttributesCommand({
-        UserPoolId: cognito.userPoolId,
-        CustomAttributes: [{ Name: MFA_ENABLED_ATTRIBUTE, AttributeDataType: 'String', Mutable: true }],
-      }),
-    );
-  } catch (err) {
-    if (!/already/i.test((err as Error).message)) throw err;
-  } finally {
-    idp.destroy();
-  }
-};
-
-/**
  * One admin with MFA on, so admin routes can be tried at once. Its password and TOTP secret are
  * printed in the banner. With a data dir they are kept there (the account persists); otherwise the
  * admin is created afresh on each start.
  */
-export const seedLocalAdmin = async (cognito: CognitoStandIn, dataDir?: string): Promise<SeededAdmin> => {
+export const seedLocalAdmin = async (dataDir?: string): Promise<SeededAdmin> => {
   const seedFile = dataDir ? join(dataDir, SEED_FILE) : undefined;
   if (seedFile && existsSync(seedFile)) return JSON.parse(await readFile(seedFile, 'utf8')) as SeededAdmin;
-  await ensureMfaAttribute(cognito);
   const password = generatePassword();
   const { totp } = await bootstrapAdmin({ email: LOCAL_ADMIN_EMAIL, password, name: 'Local Admin' }, true);
   const admin: SeededAdmin = { email: LOCAL_ADMIN_EMAIL, password, totpSecret: totp!.secret, otpauthUri: totp!.otpauthUri };

@@ -2,6 +2,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AddCustomAttributesCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
@@ -11,7 +12,7 @@ import {
   SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PASSWORD_POLICY } from '../../lambdas/domain/accounts/password-policy';
-import { USER_GROUPS } from '../../lambdas/shared/auth-claims';
+import { MFA_ENABLED_ATTRIBUTE, USER_GROUPS } from '../../lambdas/shared/auth-claims';
 import { clientConfig } from './aws';
 import { startRunner } from './runner';
 
@@ -56,7 +57,7 @@ export const POOL_NAME = 'car-rental-local';
 export const CLIENT_NAME = 'car-rental-web';
 
 export async function startCognito(opts: { dataDir?: string; log?: (msg: string) => void } = {}): Promise<CognitoStandIn> {
-  if (process.env.COGNITO_ENDPOINT) return externalCognito(process.env.COGNITO_ENDPOINT);
+  if (process.env.COGNITO_ENDPOINT) return await externalCognito(process.env.COGNITO_ENDPOINT);
 
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'cognito-local-')));
   await mkdir(dataDir, { recursive: true });
@@ -86,7 +87,7 @@ export async function startCognito(opts: { dataDir?: string; log?: (msg: string)
   }
 }
 
-/** Finds or creates the pool, app client and groups the stack defines; idempotent for a kept data dir. */
+/** Finds or creates the pool, app client, groups and custom attribute the stack defines; idempotent for a kept data dir. */
 async function provisionPool(endpoint: string): Promise<{ userPoolId: string; clientId: string }> {
   const idp = new CognitoIdentityProviderClient(clientConfig(endpoint));
   try {
@@ -129,14 +130,32 @@ async function provisionPool(endpoint: string): Promise<{ userPoolId: string; cl
       );
       clientId = created.UserPoolClient!.ClientId!;
     }
+    await ensureMfaAttribute(idp, userPoolId);
     return { userPoolId, clientId };
   } finally {
     idp.destroy();
   }
 }
 
+/**
+ * The stack declares the `custom:mfa_enabled` attribute on its pool (see shared/auth-claims.ts);
+ * a local or external pool gets it here. Adding it twice is refused, which is fine.
+ */
+async function ensureMfaAttribute(idp: CognitoIdentityProviderClient, userPoolId: string): Promise<void> {
+  try {
+    await idp.send(
+      new AddCustomAttributesCommand({
+        UserPoolId: userPoolId,
+        CustomAttributes: [{ Name: MFA_ENABLED_ATTRIBUTE, AttributeDataType: 'String', Mutable: true }],
+      }),
+    );
+  } catch (err) {
+    if (!/already/i.test((err as Error).message)) throw err;
+  }
+}
+
 /** A Cognito (real or an already running emulator) named by COGNITO_ENDPOINT; pool and client must be given. */
-function externalCognito(endpoint: string): CognitoStandIn {
+async function externalCognito(endpoint: string): Promise<CognitoStandIn> {
   const { USER_POOL_ID: userPoolId, USER_POOL_CLIENT_ID: clientId } = process.env;
   if (!userPoolId || !clientId) {
     throw new Error('COGNITO_ENDPOINT is set, so USER_POOL_ID and USER_POOL_CLIENT_ID must be set too.');
@@ -146,5 +165,11 @@ function externalCognito(endpoint: string): CognitoStandIn {
   const issuer =
     process.env.COGNITO_ISSUER ??
     (/amazonaws\.com/.test(endpoint) ? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}` : `${endpoint.replace(/\/$/, '')}/${userPoolId}`);
+  const idp = new CognitoIdentityProviderClient(clientConfig(endpoint));
+  try {
+    await ensureMfaAttribute(idp, userPoolId);
+  } finally {
+    idp.destroy();
+  }
   return { endpoint, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, lastCode: () => undefined, stop: async () => {} };
 }

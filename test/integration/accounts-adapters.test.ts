@@ -9,7 +9,6 @@ import { DynamoProfileStore, EMAIL_TAKEN } from '../../lambdas/adapters/accounts
 import { RedisLoginAttempts } from '../../lambdas/adapters/accounts/redis-login-attempts';
 import { IdentityAlreadyExists, INVALID_CREDENTIALS } from '../../lambdas/domain/accounts/errors';
 import type { Profile } from '../../lambdas/domain/accounts/model';
-import { ensureMfaAttribute } from '../../local/accounts/seed-admin';
 import { clientConfig } from '../../local/standins/aws';
 import { startCognito, type CognitoStandIn } from '../../local/standins/cognito';
 import { startDynamoDb, type DynamoDbStandIn } from '../../local/standins/dynamodb';
@@ -27,7 +26,6 @@ const email = () => `user-${randomUUID().slice(0, 8)}@example.com`;
 
 beforeAll(async () => {
   [cognito, dynamo] = await Promise.all([startCognito(), startDynamoDb()]);
-  await ensureMfaAttribute(cognito);
   const idp = new CognitoIdentityProviderClient(clientConfig(cognito.endpoint));
   const ddb = new DynamoDBClient(clientConfig(dynamo.endpoint));
   clients.push(idp, ddb);
