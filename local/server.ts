@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { API_STAGE, routeList, STAGE_THROTTLE } from '../lambdas/api/routes';
 import { capabilities, type CapabilityDefinition } from '../lambdas/capabilities';
 import { errorBody, JSON_HEADERS } from '../lambdas/http/error-response';
+import type { VerifyToken } from './auth/verify-token';
 import { docsPage } from './docs-page';
 import { apiGatewayEvent, lambdaContext } from './events';
 import { loadHandler } from './handlers';
@@ -12,8 +13,6 @@ import { Throttle } from './throttle';
 
 /** API Gateway's own payload cap. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-
-export type VerifyToken = (token: string) => Promise<Record<string, unknown>>;
 
 export interface LocalApiOptions {
   port: number;
