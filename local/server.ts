@@ -130,7 +130,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     const event = apiGatewayEvent({
       route,
       method,
-      path: `/${API_STAGE}${path}`,
+      path, // below the stage, as API Gateway sends it; requestContext.path carries the stage
       params,
       query: url.searchParams,
       headers,

@@ -44,4 +44,3 @@ export const toErrorResponse = (err: unknown, requestId?: string): HttpResponse 
   };
 };
 
-export const statusOf = (kind: ErrorKind) => STATUS[kind].status;

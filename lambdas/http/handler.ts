@@ -3,7 +3,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { RouteDefinition, RouteInput } from '../api/route';
 import { capabilities, type CapabilityDefinition } from '../capabilities';
 import { missingEnvironment } from '../capabilities/environment';
+import { isUnavailable } from '../adapters/unavailable';
 import { ConfigError } from '../shared/config';
+import { AppError, dependencyUnavailable } from '../shared/errors';
 import { ENV } from '../shared/env-names';
 import { logger } from '../shared/logger';
 import { JSON_HEADERS, toErrorResponse } from './error-response';
@@ -82,9 +84,12 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
           headers: { ...(reply.body === undefined ? {} : JSON_HEADERS), ...reply.headers },
           body: reply.body === undefined ? '' : JSON.stringify(reply.body),
         };
-      } catch (err) {
+      } catch (thrown) {
+        // Any adapter's "service unreachable" (network, timeout, throttling, 5xx) is a 503 with
+        // Retry-After, even where the adapter did not translate it itself.
+        const err = !(thrown instanceof AppError) && isUnavailable(thrown) ? dependencyUnavailable('backing service') : thrown;
         const response = toErrorResponse(err, requestId);
-        if (response.statusCode >= 500) logger.error('request failed', { error: err as Error });
+        if (response.statusCode >= 500) logger.error('request failed', { error: thrown as Error });
         else logger.info('request refused', { status: response.statusCode });
         return response;
       }

@@ -65,5 +65,3 @@ export const parseRequest = <R extends RouteDefinition>(route: R, event: APIGate
   return input as RouteInput<R>;
 };
 
-export const headerOf = (event: APIGatewayProxyEvent, name: string): string | undefined =>
-  lowerCaseKeys(event.headers)[name.toLowerCase()];

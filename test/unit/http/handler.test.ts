@@ -99,6 +99,17 @@ describe('httpHandler', () => {
     expect(res2.headers?.['retry-after']).toBe('7');
   });
 
+  it('answers 503 with Retry-After when an adapter could not reach its service', async () => {
+    const unreachable = httpHandler(route, async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' });
+    });
+    const res = await call(unreachable, { pathParameters: { thingId: 't-1' }, body: '{"name":"a","count":1}', claims: customer });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['retry-after']).toBe('5');
+    expect(errorOf(res).code).toBe('SERVICE_UNAVAILABLE');
+    expect(res.body).not.toContain('10.0.0.1');
+  });
+
   it('never leaks an unexpected error to the client', async () => {
     const boom = httpHandler(route, async () => {
       throw new Error('secret connection string postgres://user:pw@db');
