@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { RouteDefinition } from '../lambdas/api/route';
 import { API_STAGE } from '../lambdas/api/routes';
+import { LOCAL_REGION } from './standins/aws';
 
 /** Builds the event API Gateway's Lambda proxy integration sends, so handlers run unchanged. */
 export const apiGatewayEvent = (args: {
@@ -92,7 +93,7 @@ export const sqsEvent = (
       md5OfBody: '',
       eventSource: 'aws:sqs',
       eventSourceARN: queueArn,
-      awsRegion: process.env.AWS_REGION ?? 'us-east-1',
+      awsRegion: process.env.AWS_REGION ?? LOCAL_REGION,
     }),
   ),
 });

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { CapabilityDefinition } from '../lambdas/capabilities';
 import { lambdaContext, sqsEvent } from './events';
 import { loadHandler } from './handlers';
+import { LOCAL_REGION } from './standins/aws';
 
 /**
  * The local twins of Lambda's SQS event source mapping and EventBridge schedules. A queue consumer
@@ -90,7 +91,7 @@ export const startSchedule = (args: {
       source: 'aws.events',
       account: '000000000000',
       time: new Date().toISOString(),
-      region: process.env.AWS_REGION ?? 'us-east-1',
+      region: process.env.AWS_REGION ?? LOCAL_REGION,
       resources: [],
       detail: {},
     } as ScheduledEvent;

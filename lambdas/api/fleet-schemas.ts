@@ -96,7 +96,6 @@ export const CarSummary = z
     photoUrl: z.string().nullable().meta({ description: 'Presigned URL of the cover photo, or null.' }),
     rating: z.object({ average: z.number().nullable(), count: z.number().int() }),
   })
-  // No component id: named schemas nested in named schemas are not hoisted by the OpenAPI builder.
   .meta({ description: 'A car as search results show it.' });
 
 export const CarDetails = CarSummary.extend({
