@@ -4,6 +4,7 @@
  * PORT (default 3000) and LOCAL_DATA_DIR (persist data between runs) configure it; DATABASE_URL,
  * REDIS_URL and AWS_ENDPOINT_URL_* replace a stand-in with a real service (see README).
  */
+import '../local/runtime-env';
 import '../local/quiet-sdk-warnings';
 import { DEMO_LOCATIONS } from '../local/fleet/seed-demo-fleet';
 import { startLocalRuntime } from '../local/main';
@@ -26,6 +27,7 @@ const main = async () => {
       `  Health         ${runtime.url}/health   (deep: ${runtime.url}/health?deep=true)`,
       `  OpenAPI        ${runtime.url}/openapi.json`,
       `  API reference  ${base}/docs`,
+      `  Mailbox        ${base}/_local/mailbox   (emails the API sent; local only)`,
       '',
       `  Admin          ${runtime.admin.email}   password ${runtime.admin.password}`,
       `                 MFA is on: TOTP secret ${runtime.admin.totpSecret}`,

@@ -6,16 +6,18 @@ import type { Construct } from 'constructs';
 import { routeList } from '../lambdas/api/routes';
 import type { RouteDefinition } from '../lambdas/api/route';
 import { capabilityList, type CapabilityDefinition } from '../lambdas/capabilities';
+import { queueList, type QueueId } from '../lambdas/shared/queues';
 import { tableList } from '../lambdas/shared/tables';
 import { dataRemovalPolicy, isProd, type DeploymentConfig } from './config';
 import { Auth } from './constructs/auth';
-import { BookingQueue } from './constructs/booking-queue';
 import { CapabilityFunction, DEFAULT_TIMEOUT_SECONDS, runsInVpc } from './constructs/capability-function';
 import { DataTables } from './constructs/data-tables';
 import { MediaBucket } from './constructs/media-bucket';
 import { Monitoring } from './constructs/monitoring';
 import { Network } from './constructs/network';
+import { Notifications } from './constructs/notifications';
 import { PaymentsDatabase } from './constructs/payments-database';
+import { Queues } from './constructs/queues';
 import { RedisCache } from './constructs/redis-cache';
 import { RestApi } from './constructs/rest-api';
 import { version as appVersion } from '../package.json';
@@ -36,7 +38,8 @@ const interfaceEndpointsFor = (defs: CapabilityDefinition[]): ec2.InterfaceVpcEn
   const vpcDefs = defs.filter((d) => runsInVpc(d.uses));
   return [
     ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-    ...(vpcDefs.some((d) => d.uses.bookingQueue === 'send') ? [ec2.InterfaceVpcEndpointAwsService.SQS] : []),
+    ...(vpcDefs.some((d) => Object.keys(d.uses.queues ?? {}).length > 0) ? [ec2.InterfaceVpcEndpointAwsService.SQS] : []),
+    ...(vpcDefs.some((d) => d.uses.notifications) ? [ec2.InterfaceVpcEndpointAwsService.SNS, ec2.InterfaceVpcEndpointAwsService.EMAIL] : []),
     ...(vpcDefs.some((d) => d.uses.userPool) ? [ec2.InterfaceVpcEndpointAwsService.COGNITO_IDP] : []),
   ];
 };
@@ -55,13 +58,15 @@ export class CarRentalStack extends Stack {
     const network = new Network(this, 'Network', { interfaceEndpoints: interfaceEndpointsFor(definitions), removalPolicy });
     const data = new DataTables(this, 'Tables', { removalPolicy, deletionProtection: prod });
 
-    const consumerTimeouts = definitions
-      .filter((d) => d.trigger.kind === 'queue')
-      .map((d) => d.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
-    const bookingQueue = new BookingQueue(this, 'BookingQueue', {
-      consumerTimeout: Duration.seconds(Math.max(MIN_CONSUMER_TIMEOUT_SECONDS, ...consumerTimeouts)),
-      monitoring,
-    });
+    const consumerTimeout = (queue: QueueId) =>
+      Duration.seconds(
+        Math.max(
+          MIN_CONSUMER_TIMEOUT_SECONDS,
+          ...definitions.filter((d) => d.trigger.kind === 'queue' && d.trigger.queue === queue).map((d) => d.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+        ),
+      );
+    const { queues } = new Queues(this, 'Queues', { consumerTimeout, monitoring });
+    const notifications = new Notifications(this, 'Notifications', { emailSender: config.sesFromEmail });
 
     const redis = new RedisCache(this, 'Redis', { network });
     const database = new PaymentsDatabase(this, 'Payments', { network, removalPolicy, deletionProtection: prod });
@@ -83,7 +88,8 @@ export class CarRentalStack extends Stack {
       removalPolicy,
       network,
       tables: data.tables,
-      bookingQueue,
+      queues,
+      notifications,
       media,
       auth,
       redis,
@@ -106,8 +112,12 @@ export class CarRentalStack extends Stack {
     for (const def of tableList) {
       output(`${def.id.charAt(0).toUpperCase()}${def.id.slice(1)}TableName`, data.tables[def.id].tableName, def.description);
     }
-    output('BookingQueueUrl', bookingQueue.queue.queueUrl, 'Booking requests FIFO queue');
-    output('BookingDlqUrl', bookingQueue.deadLetterQueue.queueUrl, 'Booking requests dead-letter queue');
+    for (const def of queueList) {
+      const name = `${def.id.charAt(0).toUpperCase()}${def.id.slice(1)}`;
+      output(`${name}QueueUrl`, queues[def.id].queue.queueUrl, def.description);
+      output(`${name}DlqUrl`, queues[def.id].deadLetterQueue.queueUrl, `Dead-letter queue of ${def.name}`);
+    }
+    output('NotificationsTopicArn', notifications.topic.topicArn, 'Booking life-cycle events');
     output('CarMediaBucket', media.bucket.bucketName, 'Car photos bucket');
     output('DbProxyEndpoint', database.proxy.endpoint, 'RDS Proxy endpoint for PostgreSQL');
     output('RedisEndpoint', redis.host, 'ElastiCache Redis primary endpoint');

@@ -1,12 +1,10 @@
 import { buildOpenApiDocument } from '../lambdas/api/openapi';
+import { escapeHtml as escape } from './html';
 
 /**
  * A self-contained, human-readable API reference rendered from the OpenAPI document (no CDN, so it
  * works offline). The machine-readable document is at /v1/openapi.json.
  */
-const escape = (s: unknown) =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 const json = (value: unknown) => `<pre>${escape(JSON.stringify(value, null, 2))}</pre>`;
 
 interface Operation {

@@ -1,17 +1,20 @@
+import './runtime-env';
 import { randomUUID } from 'node:crypto';
 import { version } from '../package.json';
 import { useRedisFactory } from '../lambdas/adapters/redis';
+import { ShiftedClock, useClock } from '../lambdas/shared/clock';
 import { closePostgresPool } from '../lambdas/adapters/postgres';
 import { API_STAGE } from '../lambdas/api/routes';
-import { capabilityList, type CapabilityDefinition } from '../lambdas/capabilities';
+import { capabilityList } from '../lambdas/capabilities';
 import { ENV } from '../lambdas/shared/env-names';
 import { seedLocalAdmin, type SeededAdmin } from './accounts/seed-admin';
 import { seedDemoFleet } from './fleet/seed-demo-fleet';
 import { writeRuntimeFile } from './accounts/runtime-file';
 import { createTokenVerifier } from './auth/verify-token';
+import { devRoutes } from './dev-routes';
 import { startLocalApi } from './server';
 import { startStandIns } from './standins';
-import { startQueueConsumer, startSchedule, type Worker } from './workers';
+import { startWorkers, type Worker } from './workers';
 
 export interface LocalRuntimeOptions {
   port: number;
@@ -50,7 +53,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       [ENV.stage]: 'local',
       [ENV.appVersion]: version,
       [ENV.validateResponses]: 'true',
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       // A shared real Redis may hold another run's cache pages for tables this run has never seen.
       [ENV.redisKeyPrefix]: process.env[ENV.redisKeyPrefix] ?? `car-rental:local:${randomUUID().slice(0, 8)}:`,
     });
@@ -61,8 +63,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     }
     stops.push(closePostgresPool);
 
+    // Every handler reads time from this clock; /_local/clock moves it forward.
+    const clock = new ShiftedClock();
+    useClock(clock);
+    stops.push(async () => useClock());
+    const workers: Worker[] = [];
     const verifyToken = createTokenVerifier(standIns.cognito);
-    const api = await startLocalApi({ port: options.port, verifyToken, log: options.accessLog ? log : undefined });
+    const api = await startLocalApi({
+      port: options.port,
+      verifyToken,
+      log: options.accessLog ? log : undefined,
+      devRoutes: devRoutes({ mailbox: standIns.ses.mailbox, clock, schedules: () => workers }),
+    });
     stops.push(api.stop);
     const url = `${api.url}/${API_STAGE}`;
     const [admin, demoCars] = await Promise.all([
@@ -71,17 +83,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     ]);
     stops.push(await writeRuntimeFile({ apiUrl: url, env: standIns.env, admin }));
 
-    const workers: Worker[] = capabilityList().flatMap(([name, capability]): Worker[] => {
-      const trigger = capability.trigger;
-      if (trigger.kind === 'queue') {
-        const queueUrl = process.env[ENV.bookingQueueUrl]!;
-        return [startQueueConsumer({ name, capability: capability as CapabilityDefinition & { trigger: typeof trigger }, queueUrl, log })];
-      }
-      if (trigger.kind === 'schedule') {
-        return [startSchedule({ name, capability: capability as CapabilityDefinition & { trigger: typeof trigger }, log })];
-      }
-      return [];
-    });
+    workers.push(...startWorkers(capabilityList(), { log }));
     stops.push(async () => void (await Promise.all(workers.map((w) => w.stop()))));
 
     return { url, env: standIns.env, startupMs: performance.now() - started, admin, demoCars, stop };

@@ -5,6 +5,7 @@ import { API_STAGE, routeList, STAGE_THROTTLE } from '../lambdas/api/routes';
 import { capabilities, type CapabilityDefinition } from '../lambdas/capabilities';
 import { errorBody, JSON_HEADERS } from '../lambdas/http/error-response';
 import type { VerifyToken } from './auth/verify-token';
+import type { DevRoutes } from './dev-routes';
 import { docsPage } from './docs-page';
 import { apiGatewayEvent, lambdaContext } from './events';
 import { loadHandler } from './handlers';
@@ -19,6 +20,8 @@ export interface LocalApiOptions {
   host?: string;
   /** Acts as the Cognito user-pool authorizer; without it protected routes answer 401. */
   verifyToken?: VerifyToken;
+  /** Developer routes under /_local/ (see dev-routes.ts), answered before the stage's routes. */
+  devRoutes?: DevRoutes;
   log?: (line: string) => void;
 }
 
@@ -92,7 +95,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       if (method === 'GET' && (url.pathname === '/docs' || url.pathname === '/docs/')) {
         result = { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: docsPage() };
       } else {
-        result = await dispatch(req, method, url);
+        result = (await options.devRoutes?.(method, url, req)) ?? (await dispatch(req, method, url));
       }
     } catch (err) {
       const failure =

@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, Context, ScheduledEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import type { CapabilityDefinition } from '../lambdas/capabilities';
+import type { CapabilityDefinition, Trigger } from '../lambdas/capabilities';
+import { queues, type QueueId } from '../lambdas/shared/queues';
 import { lambdaContext, sqsEvent } from './events';
 import { loadHandler } from './handlers';
 import { LOCAL_REGION } from './standins/aws';
@@ -18,23 +19,58 @@ import { LOCAL_REGION } from './standins/aws';
  * maxReceiveCount receives, move to the dead-letter queue, as in AWS.
  */
 export interface Worker {
+  name: string;
+  /** Runs a scheduled function now (local only: tests and developers need not wait for the timer). */
+  runNow?(): Promise<void>;
   stop(): Promise<void>;
 }
+
+type QueueTrigger = Extract<Trigger, { kind: 'queue' }>;
+type ScheduleTrigger = Extract<Trigger, { kind: 'schedule' }>;
+
+/**
+ * Like Lambda scaling out over message groups: several pollers per queue. A FIFO queue never hands two
+ * of them messages of one group at once, so per-car order holds.
+ */
+const QUEUE_CONCURRENCY = 4;
+
+/** One worker per function whose trigger is not HTTP, as the stack's event sources and rules do. */
+export const startWorkers = (
+  capabilities: ReadonlyArray<readonly [string, CapabilityDefinition]>,
+  options: { log?: (line: string) => void; queueUrl?: (id: QueueId) => string } = {},
+): Worker[] =>
+  capabilities.flatMap(([name, capability]): Worker[] => {
+    const trigger = capability.trigger;
+    switch (trigger.kind) {
+      case 'queue': {
+        const queueUrl = options.queueUrl?.(trigger.queue) ?? process.env[queues[trigger.queue].envVar];
+        if (!queueUrl) throw new Error(`${name}: no URL for queue ${trigger.queue}`);
+        return [startQueueConsumer({ name, capability, trigger, queueUrl, log: options.log, concurrency: QUEUE_CONCURRENCY })];
+      }
+      case 'schedule':
+        return [startSchedule({ name, capability, trigger, log: options.log })];
+      case 'http':
+        return [];
+    }
+  });
 
 type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 type ScheduleHandler = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 
 export const startQueueConsumer = (args: {
   name: string;
-  capability: CapabilityDefinition & { trigger: { kind: 'queue'; batchSize: number } };
+  capability: CapabilityDefinition;
+  trigger: QueueTrigger;
   queueUrl: string;
   sqs?: SQSClient;
   log?: (line: string) => void;
+  /** Pollers working at once (default 1). */
+  concurrency?: number;
 }): Worker => {
   const sqs = args.sqs ?? new SQSClient({});
   const log = args.log ?? (() => undefined);
   let running = true;
-  const loop = (async () => {
+  const poll = async () => {
     const { Attributes } = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: args.queueUrl, AttributeNames: ['QueueArn'] }),
     );
@@ -45,7 +81,7 @@ export const startQueueConsumer = (args: {
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: args.queueUrl,
-            MaxNumberOfMessages: Math.min(10, args.capability.trigger.batchSize),
+            MaxNumberOfMessages: Math.min(10, args.trigger.batchSize),
             WaitTimeSeconds: 1,
             MessageSystemAttributeNames: ['All'],
           }),
@@ -68,18 +104,21 @@ export const startQueueConsumer = (args: {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
-  })();
+  };
+  const loops = Array.from({ length: args.concurrency ?? 1 }, () => poll());
   return {
+    name: args.name,
     stop: async () => {
       running = false;
-      await loop.catch(() => undefined);
+      await Promise.all(loops.map((loop) => loop.catch(() => undefined)));
     },
   };
 };
 
 export const startSchedule = (args: {
   name: string;
-  capability: CapabilityDefinition & { trigger: { kind: 'schedule'; everyMinutes: number } };
+  capability: CapabilityDefinition;
+  trigger: ScheduleTrigger;
   log?: (line: string) => void;
 }): Worker => {
   const tick = async () => {
@@ -95,11 +134,22 @@ export const startSchedule = (args: {
       resources: [],
       detail: {},
     } as ScheduledEvent;
-    await handler(event, lambdaContext(args.name, args.capability.timeoutSeconds)).catch((err: Error) =>
-      args.log?.(`${args.name}: ${err.message}`),
-    );
+    await handler(event, lambdaContext(args.name, args.capability.timeoutSeconds));
   };
-  const timer = setInterval(() => void tick(), args.capability.trigger.everyMinutes * 60_000);
+  // One run at a time, as a schedule with reserved concurrency 1 would (a slow run is not overlapped).
+  let running: Promise<void> | undefined;
+  const runNow = () =>
+    (running ??= tick()
+      .catch((err: Error) => args.log?.(`${args.name}: ${err.message}`))
+      .finally(() => (running = undefined)));
+  const timer = setInterval(() => void runNow(), args.trigger.everyMinutes * 60_000);
   timer.unref();
-  return { stop: async () => clearInterval(timer) };
+  return {
+    name: args.name,
+    runNow,
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 };

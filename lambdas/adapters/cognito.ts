@@ -1,4 +1,5 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { traced } from '../shared/observability';
 
 let client: CognitoIdentityProviderClient | undefined;
 
@@ -8,7 +9,9 @@ let client: CognitoIdentityProviderClient | undefined;
  * AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER when set: that is how the local runtime uses cognito-local.
  */
 export const cognitoClient = (): CognitoIdentityProviderClient =>
-  (client ??= new CognitoIdentityProviderClient({
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1_500, requestTimeout: 5_000 },
-  }));
+  (client ??= traced(
+    new CognitoIdentityProviderClient({
+      maxAttempts: 2,
+      requestHandler: { connectionTimeout: 1_500, requestTimeout: 5_000 },
+    }),
+  ));

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { traced } from '../shared/observability';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -9,7 +10,7 @@ let client: DynamoDBDocumentClient | undefined;
  * DynamoDB Local without any branch here.
  */
 export const documentClient = (): DynamoDBDocumentClient =>
-  (client ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
+  (client ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 3 })), {
     marshallOptions: { removeUndefinedValues: true },
   }));
 

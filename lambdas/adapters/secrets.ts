@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { traced } from '../shared/observability';
 
 let client: SecretsManagerClient | undefined;
 const cache = new Map<string, Promise<string>>();
@@ -7,7 +8,7 @@ const cache = new Map<string, Promise<string>>();
 export const secretString = (arn: string): Promise<string> => {
   let value = cache.get(arn);
   if (!value) {
-    client ??= new SecretsManagerClient({});
+    client ??= traced(new SecretsManagerClient({}));
     value = client.send(new GetSecretValueCommand({ SecretId: arn })).then((r) => {
       if (!r.SecretString) throw new Error(`Secret ${arn} has no string value`);
       return r.SecretString;

@@ -12,6 +12,7 @@ import {
 } from '../domain/fleet/catalog';
 import { hasAtMostTwoDecimals } from '../domain/fleet/money';
 import { periodProblems } from '../domain/fleet/period';
+import { clock } from '../shared/clock';
 
 /** Request and response schemas of the fleet routes (admin car management, car details, search). */
 
@@ -131,7 +132,7 @@ export const SearchQuery = z
     cursor: z.string().max(2000).optional().meta({ description: 'Opaque cursor from the previous page.' }),
   })
   .superRefine((query, ctx) => {
-    for (const problem of periodProblems(query, new Date())) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+    for (const problem of periodProblems(query, clock.now())) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
     if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
       ctx.addIssue({ code: 'custom', path: ['maxPrice'], message: 'maxPrice is below minPrice.' });
     }

@@ -14,7 +14,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state (taken, duplicate, or not allowed in this state)',
   413: 'Request body too large',
   415: 'Request body is not JSON',
-  422: 'Payment declined',
+  422: 'Payment declined, or an Idempotency-Key reused with another request',
   429: 'Throttled; retry after the number of seconds in Retry-After',
   500: 'Unexpected failure; the body carries a reference to quote',
   503: 'A dependency is down; nothing was changed; retry after Retry-After seconds',

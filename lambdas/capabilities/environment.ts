@@ -1,4 +1,5 @@
 import { ENV } from '../shared/env-names';
+import { queues, type QueueId } from '../shared/queues';
 import { tables, type TableId } from '../shared/tables';
 import type { CapabilityUses } from '.';
 
@@ -9,7 +10,8 @@ import type { CapabilityUses } from '.';
  */
 export const requiredEnvironment = (uses: CapabilityUses): string[][] => [
   ...Object.keys(uses.tables ?? {}).map((id) => [tables[id as TableId].envVar]),
-  ...(uses.bookingQueue === 'send' ? [[ENV.bookingQueueUrl]] : []),
+  ...Object.keys(uses.queues ?? {}).map((id) => [queues[id as QueueId].envVar]),
+  ...(uses.notifications ? [[ENV.notificationsTopicArn]] : []),
   ...(uses.carMedia ? [[ENV.carMediaBucket]] : []),
   ...(uses.userPool ? [[ENV.userPoolId], [ENV.userPoolClientId]] : []),
   ...(uses.redis ? [[ENV.redisUrl, ENV.redisHost]] : []),

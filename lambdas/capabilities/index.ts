@@ -1,7 +1,9 @@
+import type { QueueId } from '../shared/queues';
 import type { TableId } from '../shared/tables';
 import { operationsCapabilities } from './operations';
 import { accountsCapabilities } from './accounts';
 import { fleetCapabilities } from './fleet';
+import { bookingCapabilities } from './bookings';
 
 /**
  * Every Lambda function of the system, declared once: where its code is, what triggers it, and exactly
@@ -12,8 +14,10 @@ export type TableAccess = 'read' | 'write' | 'readWrite';
 
 export interface CapabilityUses {
   tables?: Partial<Record<TableId, TableAccess>>;
-  /** The booking FIFO queue: send requests to it, or consume them. */
-  bookingQueue?: 'send' | 'consume';
+  /** Queues (lambdas/shared/queues.ts) it sends to; a queue it consumes is named by its trigger. */
+  queues?: Partial<Record<QueueId, 'send'>>;
+  /** Publishes booking events to the notifications topic and emails customers. */
+  notifications?: boolean;
   /** The car-media bucket: read (presigned GET) or readWrite (presigned PUT, delete). */
   carMedia?: 'read' | 'readWrite';
   /** Cognito: 'client' for sign-up/sign-in calls, 'admin' for Admin* user-management calls. */
@@ -26,7 +30,8 @@ export interface CapabilityUses {
 
 export type Trigger =
   | { kind: 'http' }
-  | { kind: 'queue'; queue: 'booking'; batchSize: number }
+  /** SQS event source with partial batch responses. */
+  | { kind: 'queue'; queue: QueueId; batchSize: number }
   | { kind: 'schedule'; everyMinutes: number };
 
 export interface CapabilityDefinition {
@@ -44,6 +49,7 @@ export const capabilities = {
   ...operationsCapabilities,
   ...accountsCapabilities,
   ...fleetCapabilities,
+  ...bookingCapabilities,
 } satisfies Record<string, CapabilityDefinition>;
 
 export type CapabilityId = keyof typeof capabilities;

@@ -4,6 +4,7 @@ import { documentClient } from '../adapters/dynamodb';
 import { postgresPool } from '../adapters/postgres';
 import { redisClient } from '../adapters/redis';
 import { checkReadiness } from '../domain/health/readiness';
+import { clock } from '../shared/clock';
 import { tableName } from '../shared/config';
 import { ENV } from '../shared/env-names';
 import { httpHandler } from '../http/handler';
@@ -19,7 +20,7 @@ const probes = {
 };
 
 export const handler = httpHandler(routes.getHealth, async ({ query }) => {
-  const base = { version: process.env[ENV.appVersion] ?? 'dev', time: new Date().toISOString() };
+  const base = { version: process.env[ENV.appVersion] ?? 'dev', time: clock.now().toISOString() };
   if (!query.deep) return { body: { status: 'ok', ...base, checks: {} } };
   const readiness = await checkReadiness(probes, PROBE_TIMEOUT_MS);
   const body = { ...base, ...readiness };

@@ -20,7 +20,7 @@ export const handler = httpHandler(routes.searchCars, async ({ query }) => {
       limit: query.limit,
       cursor: query.cursor,
     },
-    deps.now().getTime(),
+    deps.clock.now().getTime(),
   );
   return {
     body: { cars: await Promise.all(page.cars.map((car) => presentCar(car, deps.media))), nextCursor: page.nextCursor ?? null },

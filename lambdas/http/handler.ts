@@ -1,12 +1,9 @@
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition, RouteInput } from '../api/route';
-import { capabilities, type CapabilityDefinition } from '../capabilities';
-import { missingEnvironment } from '../capabilities/environment';
 import { isUnavailable } from '../adapters/unavailable';
-import { ConfigError } from '../shared/config';
 import { AppError, dependencyUnavailable } from '../shared/errors';
 import { ENV } from '../shared/env-names';
+import { lambdaFunction } from '../shared/lambda-function';
 import { logger } from '../shared/logger';
 import { JSON_HEADERS, toErrorResponse } from './error-response';
 import { authorizeRoute, principalFromClaims, type Principal } from './principal';
@@ -25,6 +22,8 @@ export type HttpHandlerFn<R extends RouteDefinition> = (
     requestId: string;
     /** The caller's IP address as API Gateway saw it (per-client limits). */
     sourceIp: string;
+    /** The Lambda context (remaining time, for handlers that wait). */
+    context: Context;
   },
 ) => Promise<Reply>;
 
@@ -49,34 +48,20 @@ const checkResponse = (route: RouteDefinition, status: number, body: unknown) =>
 };
 
 /**
- * Fail fast: in Lambda, a function whose environment lacks what its capability uses stops at cold start
- * with the names of the missing variables, instead of failing on some later request.
- */
-const assertEnvironment = (route: RouteDefinition) => {
-  if (!process.env.AWS_LAMBDA_FUNCTION_NAME) return; // tests and the local runtime set what they use
-  const capability: CapabilityDefinition = capabilities[route.capability];
-  const missing = missingEnvironment(capability.uses, process.env);
-  if (missing.length) throw new ConfigError(`${route.capability}: environment variables not set: ${missing.join(', ')}`);
-};
-
-/**
  * Builds the Lambda handler for one route: parse and validate input, enforce the route's access level,
  * call the use case, map the reply, and map any failure to the JSON error body in one place.
  */
-export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandlerFn<R>) => {
-  assertEnvironment(route);
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .before(async (request) => {
-      logger.addContext(request.context);
-      logger.appendKeys({ operation: route.operationId, requestId: requestIdOf(request.event, request.context) });
-    })
-    .handler(async (event, context): Promise<APIGatewayProxyResult> => {
+export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandlerFn<R>) =>
+  lambdaFunction<APIGatewayProxyEvent, APIGatewayProxyResult>(
+    route.capability,
+    async (event, context) => {
+      logger.appendKeys({ operation: route.operationId });
       const requestId = requestIdOf(event, context);
       try {
         const principal = authorizeRoute(route.access, principalFromClaims(event.requestContext?.authorizer?.claims));
         const input = parseRequest(route, event);
         const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
-        const reply = await fn({ ...input, principal, requestId, sourceIp });
+        const reply = await fn({ ...input, principal, requestId, sourceIp, context });
         const status = reply.status ?? 200;
         checkResponse(route, status, reply.body);
         return {
@@ -93,5 +78,7 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
         else logger.info('request refused', { status: response.statusCode });
         return response;
       }
-    });
-};
+    },
+    // API Gateway's request id: the reference a client quotes, through logs, traces and queue messages.
+    requestIdOf,
+  );

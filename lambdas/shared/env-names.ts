@@ -1,12 +1,15 @@
 /**
  * Names of the environment variables that carry deployed resources into functions. The CDK function
  * construct sets them, the local runtime sets them, and `config.ts` reads them: one list for all three.
- * (Table names use each table definition's `envVar`.)
+ * (Table and queue names use each definition's `envVar`.)
  */
 export const ENV = {
   stage: 'STAGE',
   appVersion: 'APP_VERSION',
-  bookingQueueUrl: 'BOOKING_QUEUE_URL',
+  /** SNS topic the booking life-cycle events are published to. */
+  notificationsTopicArn: 'NOTIFICATIONS_TOPIC_ARN',
+  /** Sender address of customer emails (an SES-verified identity); emails are skipped when unset. */
+  emailSender: 'EMAIL_SENDER',
   carMediaBucket: 'CAR_MEDIA_BUCKET',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',

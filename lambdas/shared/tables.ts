@@ -61,11 +61,11 @@ export const tables: Record<TableId, TableDefinition> = {
     indexes: [
       gsi(1, 'byUser'),
       gsi(2, 'byCar'),
-      // Sparse: only Pending reservations carry gsi3 attributes, so the sweeper reads lapsed holds only.
-      gsi(3, 'byHoldExpiry', 'KEYS_ONLY'),
+      // Sparse: only reservations the sweeper must act on (resend, expire, remind, complete) carry gsi3.
+      gsi(3, 'byDue'),
     ],
     ttlAttribute: 'expiresAt',
-    description: 'Reservations (RES#<id>) and one lock item per rented car-day (DAY#<carId>#<date>).',
+    description: 'Reservations (RES#<id>), one lock item per rented car-day (DAY#<carId>#<date>), request claims (CLAIM#...).',
   },
   feedback: {
     id: 'feedback',

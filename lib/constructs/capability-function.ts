@@ -12,14 +12,16 @@ import { NagSuppressions, type NagPackSuppression } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { CapabilityDefinition, TableAccess } from '../../lambdas/capabilities';
 import { ENV } from '../../lambdas/shared/env-names';
+import { queues as queueDefinitions, type QueueId } from '../../lambdas/shared/queues';
 import { tables as tableDefinitions, type TableId } from '../../lambdas/shared/tables';
 import { projectRoot } from '../config';
 import type { Auth } from './auth';
-import type { BookingQueue } from './booking-queue';
 import type { MediaBucket } from './media-bucket';
 import { Monitoring } from './monitoring';
 import type { Network } from './network';
+import type { Notifications } from './notifications';
 import type { PaymentsDatabase } from './payments-database';
+import type { QueuePair } from './queues';
 import type { RedisCache } from './redis-cache';
 
 export const DEFAULT_MEMORY_MB = 512;
@@ -35,7 +37,8 @@ export interface CapabilityResources {
   removalPolicy: RemovalPolicy;
   network: Network;
   tables: Record<TableId, dynamodb.ITable>;
-  bookingQueue: BookingQueue;
+  queues: Record<QueueId, QueuePair>;
+  notifications: Notifications;
   media: MediaBucket;
   auth: Auth;
   redis: RedisCache;
@@ -161,12 +164,13 @@ export class CapabilityFunction extends Construct {
     }
 
     this.grantTables(uses.tables ?? {}, r.tables);
-    this.useQueue(uses.bookingQueue, def, r.bookingQueue);
+    this.useQueues(uses.queues ?? {}, r.queues);
+    if (uses.notifications) this.useNotifications(r.notifications);
     this.useMedia(uses.carMedia, r.media);
     this.useUserPool(uses.userPool, r.auth);
     if (uses.redis) this.useRedis(r.redis);
     if (uses.database) this.useDatabase(r.database);
-    this.addTrigger(def);
+    this.addTrigger(def, r.queues);
     this.addAlarms(props.id, r.monitoring);
 
     NagSuppressions.addResourceSuppressions(role, this.wildcards, true);
@@ -202,16 +206,24 @@ export class CapabilityFunction extends Construct {
     }
   }
 
-  private useQueue(mode: CapabilityDefinition['uses']['bookingQueue'], def: CapabilityDefinition, booking: BookingQueue): void {
-    if (!mode) return;
-    this.env(ENV.bookingQueueUrl, booking.queue.queueUrl);
-    if (mode === 'send') {
-      booking.queue.grantSendMessages(this.fn);
-      return;
+  private useQueues(sends: Partial<Record<QueueId, 'send'>>, queues: Record<QueueId, QueuePair>): void {
+    for (const id of Object.keys(sends) as QueueId[]) {
+      this.env(queueDefinitions[id].envVar, queues[id].queue.queueUrl);
+      queues[id].queue.grantSendMessages(this.fn);
     }
-    const batchSize = def.trigger.kind === 'queue' ? def.trigger.batchSize : 10;
-    // The event source grants receive/delete; failed records are retried alone (partial batch response).
-    this.fn.addEventSource(new SqsEventSource(booking.queue, { batchSize, reportBatchItemFailures: true }));
+  }
+
+  private useNotifications(notifications: Notifications): void {
+    this.env(ENV.notificationsTopicArn, notifications.topic.topicArn);
+    if (notifications.emailSender) {
+      this.env(ENV.emailSender, notifications.emailSender);
+      this.wildcards.push({
+        id: 'AwsSolutions-IAM5',
+        reason: 'SES authorises SendEmail against the sender and (in the SES sandbox) each recipient identity, which are not known in advance.',
+        appliesTo: ['Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*'],
+      });
+    }
+    notifications.grantPublish(this.fn);
   }
 
   private useMedia(mode: CapabilityDefinition['uses']['carMedia'], media: MediaBucket): void {
@@ -259,12 +271,20 @@ export class CapabilityFunction extends Construct {
     db.cluster.secret!.grantRead(this.fn);
   }
 
-  private addTrigger(def: CapabilityDefinition): void {
-    if (def.trigger.kind !== 'schedule') return;
-    new events.Rule(this, 'Schedule', {
-      schedule: events.Schedule.rate(Duration.minutes(def.trigger.everyMinutes)),
-      targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 2 })],
-    });
+  private addTrigger(def: CapabilityDefinition, queues: Record<QueueId, QueuePair>): void {
+    const trigger = def.trigger;
+    if (trigger.kind === 'queue') {
+      // The event source grants receive/delete; failed records are retried alone (partial batch response).
+      this.fn.addEventSource(
+        new SqsEventSource(queues[trigger.queue].queue, { batchSize: trigger.batchSize, reportBatchItemFailures: true }),
+      );
+    }
+    if (trigger.kind === 'schedule') {
+      new events.Rule(this, 'Schedule', {
+        schedule: events.Schedule.rate(Duration.minutes(trigger.everyMinutes)),
+        targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 2 })],
+      });
+    }
   }
 
   private addAlarms(id: string, monitoring: Monitoring): void {

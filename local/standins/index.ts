@@ -2,9 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ENV } from '../../lambdas/shared/env-names';
 import { withTimeout } from '../../lambdas/shared/timeout';
+import { queueList } from '../../lambdas/shared/queues';
 import { tableList } from '../../lambdas/shared/tables';
 import { clientConfig, DUMMY_CREDENTIALS, LOCAL_REGION } from './aws';
 import { type CognitoStandIn, startCognito } from './cognito';
@@ -12,7 +14,8 @@ import { startDynamoDb, type DynamoDbStandIn } from './dynamodb';
 import { startFauxqs, type FauxqsStandIn } from './fauxqs';
 import { type PostgresStandIn, startPostgres } from './postgres';
 import { resolveRedis, type RedisStandIn } from './redis';
-import { createBookingQueues, createCarMediaBucket, createTables, localTableName } from './resources';
+import { startSes, type SesStandIn } from './ses';
+import { createCarMediaBucket, createNotificationTopic, createQueues, createTables, localTableName } from './resources';
 
 /**
  * Starts every local stand-in for AWS at once and creates the stack's resources in them. Each one is
@@ -32,6 +35,7 @@ export interface StandIns {
   dynamodb: DynamoDbStandIn;
   fauxqs: FauxqsStandIn;
   postgres: PostgresStandIn;
+  ses: SesStandIn;
   /** Milliseconds each step took, for startup-time reporting. */
   timings: Record<string, number>;
   /** Stops everything; idempotent, and bounded in time even if a stand-in hangs. */
@@ -64,6 +68,7 @@ export async function startStandIns(opts: StandInsOptions = {}): Promise<StandIn
     timed('fauxqs', () => startFauxqs()),
     timed('cognito', async () => startCognito({ dataDir: await dir('cognito'), log })),
     timed('postgres', async () => startPostgres({ dataDir: await dir('postgres') })),
+    timed('ses', () => startSes()),
   ] as const);
   const stoppers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.stop] : []));
   const stop = once(() => stopAll(stoppers, log));
@@ -72,17 +77,20 @@ export async function startStandIns(opts: StandInsOptions = {}): Promise<StandIn
     await stop();
     throw failures.length === 1 ? failures[0] : new AggregateError(failures, failures.map((e) => e.message).join('; '));
   }
-  const [dynamodb, fauxqs, cognito, postgres] = results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+  const [dynamodb, fauxqs, cognito, postgres, ses] = results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
     DynamoDbStandIn,
     FauxqsStandIn,
     CognitoStandIn,
     PostgresStandIn,
+    SesStandIn,
   ];
+  // fauxqs serves SNS on its SQS port.
+  const snsEndpoint = process.env.AWS_ENDPOINT_URL_SNS ?? fauxqs.sqsEndpoint;
 
   try {
-    const [, queues, bucket] = await timed('resources', () =>
-      withClients(dynamodb, fauxqs, ({ ddb, sqs, s3 }) =>
-        Promise.all([createTables(ddb), createBookingQueues(sqs), createCarMediaBucket(s3)]),
+    const [, queues, bucket, topicArn] = await timed('resources', () =>
+      withClients(dynamodb, fauxqs, snsEndpoint, ({ ddb, sqs, s3, sns }) =>
+        Promise.all([createTables(ddb), createQueues(sqs), createCarMediaBucket(s3), createNotificationTopic(sns)]),
       ),
     );
     timings.total = Date.now() - started;
@@ -97,8 +105,17 @@ export async function startStandIns(opts: StandInsOptions = {}): Promise<StandIn
       AWS_ENDPOINT_URL_SQS: fauxqs.sqsEndpoint,
       AWS_ENDPOINT_URL_S3: fauxqs.s3Endpoint,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      AWS_ENDPOINT_URL_SNS: snsEndpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      [ENV.notificationsTopicArn]: topicArn,
+      [ENV.emailSender]: process.env.EMAIL_SENDER ?? 'Car Rental <no-reply@carrental.local>',
       ...Object.fromEntries(tableList.map((table) => [table.envVar, localTableName(table)])),
-      [ENV.bookingQueueUrl]: queues.queueUrl,
+      ...Object.fromEntries(
+        queueList.flatMap((q) => [
+          [q.envVar, queues[q.id].queueUrl],
+          [q.dlqEnvVar, queues[q.id].dlqUrl],
+        ]),
+      ),
       [ENV.carMediaBucket]: bucket,
       [ENV.s3ForcePathStyle]: 'true',
       [ENV.userPoolId]: cognito.userPoolId,
@@ -106,7 +123,7 @@ export async function startStandIns(opts: StandInsOptions = {}): Promise<StandIn
       [ENV.databaseUrl]: postgres.url,
       ...('url' in redis ? { [ENV.redisUrl]: redis.url } : {}),
     };
-    return { env, redis, cognito, dynamodb, fauxqs, postgres, timings, stop };
+    return { env, redis, cognito, dynamodb, fauxqs, postgres, ses, timings, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -116,12 +133,14 @@ export async function startStandIns(opts: StandInsOptions = {}): Promise<StandIn
 async function withClients<T>(
   dynamodb: DynamoDbStandIn,
   fauxqs: FauxqsStandIn,
-  work: (clients: { ddb: DynamoDBClient; sqs: SQSClient; s3: S3Client }) => Promise<T>,
+  snsEndpoint: string,
+  work: (clients: { ddb: DynamoDBClient; sqs: SQSClient; s3: S3Client; sns: SNSClient }) => Promise<T>,
 ): Promise<T> {
   const clients = {
     ddb: new DynamoDBClient(clientConfig(dynamodb.endpoint)),
     sqs: new SQSClient(clientConfig(fauxqs.sqsEndpoint)),
     s3: new S3Client({ ...clientConfig(fauxqs.s3Endpoint), forcePathStyle: true }),
+    sns: new SNSClient(clientConfig(snsEndpoint)),
   };
   try {
     return await work(clients);

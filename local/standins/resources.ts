@@ -10,6 +10,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { deadLetterQueueName, queueList, type QueueId } from '../../lambdas/shared/queues';
 import { type IndexDefinition, type TableDefinition, tableList } from '../../lambdas/shared/tables';
 
 /**
@@ -19,8 +21,6 @@ import { type IndexDefinition, type TableDefinition, tableList } from '../../lam
  */
 
 export const LOCAL_NAMES = {
-  bookingQueue: 'booking-requests.fifo',
-  bookingDlq: 'booking-requests-dlq.fifo',
   carMediaBucket: 'car-media-local',
 } as const;
 
@@ -99,28 +99,31 @@ async function enableTtl(client: DynamoDBClient, tableName: string, attribute: s
   }
 }
 
-export interface BookingQueues {
+export interface QueueUrls {
   queueUrl: string;
   dlqUrl: string;
 }
 
-/** The booking FIFO queue and its DLQ, with the redrive the stack configures. */
-export async function createBookingQueues(sqs: SQSClient): Promise<BookingQueues> {
-  const fifo = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: LOCAL_NAMES.bookingDlq, Attributes: fifo }));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const queue = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: LOCAL_NAMES.bookingQueue,
-      Attributes: {
-        ...fifo,
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: 5 }),
-      },
+/** Every queue of `queueList` and its DLQ, with the redrive the stack configures. */
+export async function createQueues(sqs: SQSClient): Promise<Record<QueueId, QueueUrls>> {
+  const created = await Promise.all(
+    queueList.map(async (def): Promise<[QueueId, QueueUrls]> => {
+      const kind = def.fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {};
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: deadLetterQueueName(def), Attributes: kind }));
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
+      const queue = await sqs.send(
+        new CreateQueueCommand({
+          QueueName: def.name,
+          Attributes: {
+            ...kind,
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: def.maxReceiveCount }),
+          },
+        }),
+      );
+      return [def.id, { queueUrl: queue.QueueUrl!, dlqUrl: dlq.QueueUrl! }];
     }),
   );
-  return { queueUrl: queue.QueueUrl!, dlqUrl: dlq.QueueUrl! };
+  return Object.fromEntries(created) as Record<QueueId, QueueUrls>;
 }
 
 /**
@@ -150,4 +153,10 @@ export async function createCarMediaBucket(s3: S3Client, bucket: string = LOCAL_
     // See above: unsupported by the emulator.
   }
   return bucket;
+}
+
+/** The booking-events topic; returns its ARN. CreateTopic is idempotent in SNS (and fauxqs): a second call returns the same ARN. */
+export async function createNotificationTopic(sns: SNSClient, name = 'booking-events'): Promise<string> {
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+  return TopicArn!;
 }

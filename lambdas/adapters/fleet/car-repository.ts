@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { pruneBlocks, type Block } from '../../domain/fleet/availability';
+import { endedBlocks, type Block } from '../../domain/fleet/availability';
 import type { LocationCode } from '../../domain/fleet/catalog';
 import type { Car, CarSpec, Photo } from '../../domain/fleet/car';
 import type { CarRepository, SearchPageRequest } from '../../domain/fleet/ports';
@@ -20,7 +20,11 @@ import { queryAll } from '../dynamodb';
 
 /**
  * The cars table (see lambdas/shared/tables.ts):
- *   car      pk CAR#<carId>  sk CAR            + gsi1pk/gsi1sk while active (the sparse search index)
+ *   car      pk CAR#<carId>  sk CAR            + gsi1pk/gsi1sk while active (the sparse search index);
+ *                                              `blocks` is a map <reservation or block id> -> block, so a
+ *                                              transaction adds or removes one with a single clause, and
+ *                                              `blocksVersion` counts those changes (moves and removals
+ *                                              are conditioned on it).
  *   photo    pk CAR#<carId>  sk PHOTO#<photoId>
  *   counter  pk LOCATIONS    sk <code>         activeCars, changed in the same transaction as the car
  */
@@ -34,9 +38,13 @@ const CAR_FIELDS = [
   'status', 'blocks', 'coverPhotoKey', 'ratingCount', 'ratingTotal', 'createdAt', 'updatedAt',
 ] as const;
 
+type StoredBlock = Omit<Block, 'id'>;
+
 const toCar = (item: Record<string, unknown>): Car => {
   const car = Object.fromEntries(CAR_FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as unknown as Car;
-  car.blocks ??= [];
+  const stored = (item.blocks ?? {}) as Record<string, StoredBlock>;
+  car.blocks = Object.entries(stored).map(([id, block]) => ({ ...block, id }) as Block);
+  car.blocksVersion = Number(item.blocksVersion ?? 0);
   car.ratingCount ??= 0;
   car.ratingTotal ??= 0;
   return car;
@@ -54,6 +62,19 @@ const SPEC_FIELDS = ['make', 'model', 'year', 'type', 'location', 'pricePerDayMi
 const wasConditionFailure = (err: unknown) =>
   (err as Error).name === 'ConditionalCheckFailedException' ||
   (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** What a transaction does to a car's blocks: one block set or removed, ended ones dropped on the way. */
+export interface BlockChange {
+  set?: Block;
+  remove?: string;
+  /** The car as read, to drop its ended blocks in the same write. */
+  seen?: Car;
+  /** The car must be active and at this location (the one a reservation was priced for). */
+  activeAt?: LocationCode;
+  now: Date;
+}
 
 export class DynamoCarRepository implements CarRepository {
   constructor(
@@ -100,14 +121,61 @@ export class DynamoCarRepository implements CarRepository {
     }
   }
 
+  /**
+   * The clause of a TransactWriteItems that changes one block of a car: `SET blocks.#id` or
+   * `REMOVE blocks.#id`, plus `REMOVE` of the ended blocks of the car as seen, so the map stays small
+   * without a read-modify-write. Cache invalidation is the caller's step after the commit.
+   */
+  blockClause(carId: string, change: BlockChange): TransactItem {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':one': 1 };
+    const removes: string[] = [];
+    const sets: string[] = [];
+    if (change.set) {
+      const { id, ...block } = change.set;
+      names['#set'] = id;
+      values[':block'] = block;
+      sets.push('blocks.#set = :block');
+    }
+    if (change.remove) {
+      names['#rm'] = change.remove;
+      removes.push('blocks.#rm');
+    }
+    const ended = change.seen ? endedBlocks(change.seen.blocks, todayUtc(change.now), change.now.getTime()) : [];
+    ended
+      .filter((b) => b.id !== change.set?.id && b.id !== change.remove)
+      .forEach((b, i) => {
+        names[`#e${i}`] = b.id;
+        removes.push(`blocks.#e${i}`);
+      });
+    const conditions = ['attribute_exists(pk)'];
+    if (change.activeAt) {
+      conditions.push('#status = :active', '#location = :at');
+      Object.assign(names, { '#status': 'status', '#location': 'location' });
+      Object.assign(values, { ':active': 'active', ':at': change.activeAt });
+    }
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: carKey(carId),
+        UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}${removes.length ? `REMOVE ${removes.join(', ')} ` : ''}ADD blocksVersion :one`,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
   async create(car: Car): Promise<void> {
+    const { blocks: _none, blocksVersion: _zero, ...fields } = car;
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...carKey(car.carId), ...car, ...searchKeysOf(car), blocksVersion: 0 },
+              // An empty map, so block clauses can SET blocks.#id from the first booking on.
+              Item: { ...carKey(car.carId), ...fields, ...searchKeysOf(car), blocks: {}, blocksVersion: 0 },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -147,15 +215,17 @@ export class DynamoCarRepository implements CarRepository {
     values[':gsi1pk'] = keys.gsi1pk;
     values[':gsi1sk'] = keys.gsi1sk;
     const moved = previous.location !== spec.location;
+    // The location condition guards against a concurrent move between our read and this write; on a
+    // move, the blocks version against a booking that landed after the upcoming-reservations check.
+    if (moved) values[':seenVersion'] = previous.blocksVersion;
     await this.transact(
       [
-        // The location condition guards against a concurrent move between our read and this write.
         this.activeCarUpdate(
           previous.carId,
           `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           values,
           names,
-          ' AND #location = :was',
+          ` AND #location = :was${moved ? ' AND blocksVersion = :seenVersion' : ''}`,
         ),
         ...(moved ? [this.counter(previous.location, -1), this.counter(spec.location, 1)] : []),
       ],
@@ -166,10 +236,17 @@ export class DynamoCarRepository implements CarRepository {
   async remove(car: Car, at: string): Promise<void> {
     await this.transact(
       [
-        this.activeCarUpdate(car.carId, 'SET #status = :removed, updatedAt = :at REMOVE gsi1pk, gsi1sk', { ':removed': 'removed', ':at': at }),
+        // The blocks version: a booking that landed after the upcoming-reservations check stops the removal.
+        this.activeCarUpdate(
+          car.carId,
+          'SET #status = :removed, updatedAt = :at REMOVE gsi1pk, gsi1sk',
+          { ':removed': 'removed', ':at': at, ':seenVersion': car.blocksVersion },
+          {},
+          ' AND blocksVersion = :seenVersion',
+        ),
         this.counter(car.location, -1),
       ],
-      () => notFound(`Car ${car.carId}`),
+      () => conflict('The car was changed, booked or removed meanwhile; read it again and retry.'),
     );
   }
 
@@ -223,53 +300,5 @@ export class DynamoCarRepository implements CarRepository {
       if (!wasConditionFailure(err)) throw err; // it was not the cover: nothing to do
     });
     return removed;
-  }
-
-  async addBlock(carId: string, block: Block): Promise<LocationCode | undefined> {
-    try {
-      const res = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: carKey(carId),
-          UpdateExpression: 'SET blocks = list_append(if_not_exists(blocks, :none), :block) ADD blocksVersion :one',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':none': [], ':block': [block], ':one': 1 },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return res.Attributes?.location as LocationCode;
-    } catch (err) {
-      if (wasConditionFailure(err)) return undefined;
-      throw err;
-    }
-  }
-
-  /** Read-modify-write guarded by blocksVersion, retried when a concurrent change won the race. */
-  async removeBlocks(carId: string, reservationId: string, now: Date): Promise<LocationCode | undefined> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: carKey(carId), ConsistentRead: true }));
-      if (!res.Item) return undefined;
-      const blocks = (res.Item.blocks ?? []) as Block[];
-      const kept = pruneBlocks(
-        blocks.filter((b) => b.reservationId !== reservationId),
-        todayUtc(now),
-        now.getTime(),
-      );
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: carKey(carId),
-            UpdateExpression: 'SET blocks = :kept, blocksVersion = :next',
-            ConditionExpression: 'attribute_not_exists(blocksVersion) OR blocksVersion = :version',
-            ExpressionAttributeValues: { ':kept': kept, ':version': res.Item.blocksVersion ?? 0, ':next': Number(res.Item.blocksVersion ?? 0) + 1 },
-          }),
-        );
-        return res.Item.location as LocationCode;
-      } catch (err) {
-        if (!wasConditionFailure(err)) throw err;
-      }
-    }
-    throw conflict('The car’s availability is changing too fast; retry.');
   }
 }

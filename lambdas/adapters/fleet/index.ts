@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { FleetDeps } from '../../domain/fleet/ports';
+import { clock } from '../../shared/clock';
 import { env, tableName } from '../../shared/config';
+import { traced } from '../../shared/observability';
 import { ENV } from '../../shared/env-names';
 import { documentClient } from '../dynamodb';
 import { redisClient } from '../redis';
@@ -11,7 +13,7 @@ import { S3MediaStore } from './media-store';
 import { DynamoReservationsOfCar } from './reservations-of-car';
 
 let s3: S3Client | undefined;
-const s3Client = () => (s3 ??= new S3Client({ forcePathStyle: env.flag(ENV.s3ForcePathStyle) }));
+const s3Client = () => (s3 ??= traced(new S3Client({ forcePathStyle: env.flag(ENV.s3ForcePathStyle) })));
 
 /**
  * The fleet use cases' dependencies from the function's environment. Each piece is built only when
@@ -34,7 +36,7 @@ export const fleetDeps = (): FleetDeps => {
       return (media ??= new S3MediaStore(s3Client(), env.required(ENV.carMediaBucket)));
     },
     cache: new RedisFleetCache(redisClient),
-    now: () => new Date(),
+    clock,
     newId: () => randomUUID(),
   };
 };

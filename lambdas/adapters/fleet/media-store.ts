@@ -2,6 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { PHOTO_READ_TTL_SECONDS, PHOTO_UPLOAD_TTL_SECONDS, type PhotoContentType } from '../../domain/fleet/catalog';
 import type { MediaStore, PresignedUpload } from '../../domain/fleet/ports';
+import { clock } from '../../shared/clock';
 
 /**
  * Car photos in S3, read and written by clients through presigned URLs. An upload URL signs the
@@ -23,7 +24,7 @@ export class S3MediaStore implements MediaStore {
       url,
       method: 'PUT',
       headers: { 'content-type': contentType, 'content-length': String(contentLength) },
-      expiresAt: new Date(Date.now() + PHOTO_UPLOAD_TTL_SECONDS * 1000).toISOString(),
+      expiresAt: new Date(clock.now().getTime() + PHOTO_UPLOAD_TTL_SECONDS * 1000).toISOString(),
     };
   }
 

@@ -2,6 +2,7 @@ import type { RouteDefinition } from '../route';
 import { operationsRoutes } from './operations';
 import { accountsRoutes } from './accounts';
 import { fleetRoutes } from './fleet';
+import { bookingRoutes } from './bookings';
 
 /**
  * THE route table. API Gateway resources and methods (lib/), the local runtime's dispatcher (local/)
@@ -12,6 +13,7 @@ export const routes = {
   ...operationsRoutes,
   ...accountsRoutes,
   ...fleetRoutes,
+  ...bookingRoutes,
 } satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

@@ -1,7 +1,7 @@
 import { unverifiedSubject } from '../../shared/auth-claims';
 import { forbidden } from '../../shared/errors';
 import type { IdentityProvider, ProfileStore } from './ports';
-import { systemClock, type Clock } from './ports';
+import { clock as sharedClock, type Clock } from '../../shared/clock';
 
 export interface MfaDeps {
   identities: IdentityProvider;
@@ -45,7 +45,7 @@ export const verifyMfa = async (deps: MfaDeps, caller: Caller, accessToken: stri
   requireOwnAccessToken(caller, accessToken);
   await deps.identities.enableTotp(accessToken, code);
   await deps.identities.markMfaEnabled(caller.email);
-  await deps.profiles.update(caller.userId, { mfaEnabled: true }, (deps.clock ?? systemClock).now());
+  await deps.profiles.update(caller.userId, { mfaEnabled: true }, (deps.clock ?? sharedClock).now());
   return {
     mfaEnabled: true as const,
     message: 'MFA is on. Sign in again: you will be asked for a code, and the new token carries MFA.',

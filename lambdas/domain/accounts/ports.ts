@@ -48,8 +48,3 @@ export interface LoginAttempts {
   /** Forgets the account's failures after a successful sign-in (the client's count stays). */
   reset(email: string): Promise<void>;
 }
-
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };

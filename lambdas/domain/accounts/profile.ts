@@ -1,6 +1,7 @@
 import { notFound } from '../../shared/errors';
 import type { Profile, ProfileChanges } from './model';
-import { systemClock, type Clock, type ProfileStore } from './ports';
+import { clock as sharedClock, type Clock } from '../../shared/clock';
+import { type ProfileStore } from './ports';
 
 export interface ProfileDeps {
   profiles: ProfileStore;
@@ -15,4 +16,4 @@ export const getProfile = async (deps: ProfileDeps, userId: string): Promise<Pro
 
 /** Only name, phone number and address are writable: the schema refuses anything else (email, role...). */
 export const updateProfile = (deps: ProfileDeps, userId: string, changes: ProfileChanges): Promise<Profile> =>
-  deps.profiles.update(userId, changes, (deps.clock ?? systemClock).now());
+  deps.profiles.update(userId, changes, (deps.clock ?? sharedClock).now());

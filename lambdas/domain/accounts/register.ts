@@ -1,7 +1,8 @@
 import { logger } from '../../shared/logger';
 import { IdentityAlreadyExists } from './errors';
 import { normalizeEmail, type NewAccount, type Profile, type Role } from './model';
-import { systemClock, type Clock, type IdentityProvider, type ProfileStore } from './ports';
+import { clock as sharedClock, type Clock } from '../../shared/clock';
+import { type IdentityProvider, type ProfileStore } from './ports';
 
 /**
  * How long a registration holds its email claim. Far above a function's timeout: once it has passed,
@@ -26,7 +27,7 @@ export interface RegisterDeps {
  * such orphan survives a retry. A profile is written last, so it never exists without its user.
  */
 export const createAccount = async (deps: RegisterDeps, input: NewAccount, role: Role): Promise<Profile> => {
-  const { identities, profiles, clock = systemClock } = deps;
+  const { identities, profiles, clock = sharedClock } = deps;
   const email = normalizeEmail(input.email);
   const now = clock.now();
   await profiles.claimEmail(email, new Date(now.getTime() + EMAIL_CLAIM_SECONDS * 1000), now);

@@ -21,6 +21,8 @@ export interface Car extends CarSpec {
   carId: string;
   status: CarStatus;
   blocks: Block[];
+  /** Counts changes to `blocks`: a move or removal is conditioned on it, so a booking in between stops it. */
+  blocksVersion: number;
   /** S3 key of the first photo, so search results show one without reading the photo items. */
   coverPhotoKey?: string;
   /** Running totals the feedback capability adds to, so the average needs no read of the feedback table. */

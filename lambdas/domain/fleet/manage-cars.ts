@@ -1,10 +1,10 @@
 import { conflict, notFound } from '../../shared/errors';
 import type { Car, CarSpec, Photo } from './car';
-import type { FleetDeps } from './ports';
+import type { CarRepository, FleetDeps } from './ports';
 
 /** Admin use cases on the fleet. Every change invalidates the cached searches of the locations it touches. */
 
-export const activeCar = async (deps: FleetDeps, carId: string): Promise<Car> => {
+export const activeCar = async (deps: { cars: Pick<CarRepository, 'get'> }, carId: string): Promise<Car> => {
   const car = await deps.cars.get(carId);
   if (!car || car.status !== 'active') throw notFound(`Car ${carId}`);
   return car;
@@ -19,15 +19,15 @@ export const activeCarWithPhotos = async (deps: Pick<FleetDeps, 'cars'>, carId: 
 
 /** Moving or removing a car would strand the customers who booked it there: refuse and list them. */
 const refuseIfBooked = async (deps: FleetDeps, carId: string, action: string) => {
-  const upcoming = await deps.reservations.upcoming(carId, deps.now());
+  const upcoming = await deps.reservations.upcoming(carId, deps.clock.now());
   if (upcoming.length > 0) {
     throw conflict(`The car has upcoming reservations; ${action} it after they end or are cancelled.`, { reservations: upcoming });
   }
 };
 
 export const createCar = async (deps: FleetDeps, spec: CarSpec): Promise<string> => {
-  const at = deps.now().toISOString();
-  const car: Car = { ...spec, carId: deps.newId(), status: 'active', blocks: [], ratingCount: 0, ratingTotal: 0, createdAt: at, updatedAt: at };
+  const at = deps.clock.now().toISOString();
+  const car: Car = { ...spec, carId: deps.newId(), status: 'active', blocks: [], blocksVersion: 0, ratingCount: 0, ratingTotal: 0, createdAt: at, updatedAt: at };
   await deps.cars.create(car);
   await deps.cache.invalidateLocation(car.location);
   return car.carId;
@@ -36,7 +36,7 @@ export const createCar = async (deps: FleetDeps, spec: CarSpec): Promise<string>
 export const updateCar = async (deps: FleetDeps, carId: string, spec: CarSpec): Promise<void> => {
   const previous = await activeCar(deps, carId);
   if (previous.location !== spec.location) await refuseIfBooked(deps, carId, 'move');
-  await deps.cars.update(previous, spec, deps.now().toISOString());
+  await deps.cars.update(previous, spec, deps.clock.now().toISOString());
   await Promise.all([
     deps.cache.invalidateLocation(previous.location),
     ...(previous.location !== spec.location ? [deps.cache.invalidateLocation(spec.location)] : []),
@@ -47,6 +47,6 @@ export const updateCar = async (deps: FleetDeps, carId: string, spec: CarSpec): 
 export const removeCar = async (deps: FleetDeps, carId: string): Promise<void> => {
   const car = await activeCar(deps, carId);
   await refuseIfBooked(deps, carId, 'remove');
-  await deps.cars.remove(car, deps.now().toISOString());
+  await deps.cars.remove(car, deps.clock.now().toISOString());
   await Promise.all([deps.cache.invalidateLocation(car.location), deps.cache.invalidateCar(carId)]);
 };

@@ -18,14 +18,14 @@ export const daysBetween = (from: string, to: string): number => (Date.parse(to)
 
 export type PeriodProblem = { field: 'startDate' | 'endDate'; message: string };
 
-/** What is wrong with a period (reversed, in the past, too long), or nothing. */
-export const periodProblems = (period: Period, now: Date): PeriodProblem[] => {
+/** What is wrong with a period (reversed, in the past, longer than `maxDays`), or nothing. */
+export const periodProblems = (period: Period, now: Date, maxDays = MAX_RENTAL_DAYS): PeriodProblem[] => {
   const problems: PeriodProblem[] = [];
   if (period.startDate < todayUtc(now)) problems.push({ field: 'startDate', message: 'The start date is in the past.' });
   const days = daysBetween(period.startDate, period.endDate);
   if (days < 1) problems.push({ field: 'endDate', message: 'The end date must be after the start date.' });
-  else if (days > MAX_RENTAL_DAYS) {
-    problems.push({ field: 'endDate', message: `A rental lasts at most ${MAX_RENTAL_DAYS} days.` });
+  else if (days > maxDays) {
+    problems.push({ field: 'endDate', message: `The period lasts at most ${maxDays} days.` });
   }
   return problems;
 };

@@ -1,4 +1,4 @@
-import type { Block } from './availability';
+import type { Clock } from '../../shared/clock';
 import type { LocationCode, PhotoContentType } from './catalog';
 import type { Car, CarSpec, Photo } from './car';
 import type { SearchResultPage } from './search';
@@ -32,10 +32,6 @@ export interface CarRepository {
   addPhoto(carId: string, photo: Photo): Promise<void>;
   /** Deletes a photo item; returns it, or undefined when there was none. Keeps the cover photo valid. */
   deletePhoto(carId: string, photoId: string): Promise<Photo | undefined>;
-  /** Appends a block; returns the car's location (for cache invalidation), undefined for an unknown car. */
-  addBlock(carId: string, block: Block): Promise<LocationCode | undefined>;
-  /** Removes the blocks of a reservation (and lapsed ones); returns the car's location. */
-  removeBlocks(carId: string, reservationId: string, now: Date): Promise<LocationCode | undefined>;
 }
 
 export interface UpcomingReservation {
@@ -45,7 +41,7 @@ export interface UpcomingReservation {
   status: string;
 }
 
-/** A car's reservations that have not ended yet and still hold the car (from the reservations table). */
+/** A car's reservations that have not ended yet and hold the car (`holdsCar`), from the reservations table. */
 export interface ReservationsOfCar {
   upcoming(carId: string, now: Date): Promise<UpcomingReservation[]>;
 }
@@ -83,6 +79,6 @@ export interface FleetDeps {
   reservations: ReservationsOfCar;
   media: MediaStore;
   cache: FleetCache;
-  now: () => Date;
+  clock: Clock;
   newId: () => string;
 }

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { Reservation } from '../../domain/bookings/reservation';
+import { tables } from '../../shared/tables';
+
+/**
+ * The one owner of the reservations table's item formats (see README "Data model"): the bookings
+ * adapter, the fleet's upcoming-reservations lookup, the benchmark and the tests all go through it.
+ *
+ *   reservation  pk RES#<id>                  sk RES
+ *                gsi1 byUser   USER#<userId> / <startDate>#<id>     (history, newest first)
+ *                gsi2 byCar    CAR#<carId>   / <endDate>#<id>       (a car's upcoming and past)
+ *                gsi3 byDue    SWEEP#<n>     / <due ms, 13 digits>#<id>   (sparse: only while the
+ *                              sweeper has something to do: resend, expire, remind or complete)
+ *   day lock     pk DAY#<carId>#<yyyy-mm-dd>  sk DAY   owner, kind, holdExpiresAt? (a lapsed hold is free)
+ *   claim        pk CLAIM#<userId>#<key>      sk CLAIM  reservationId, fingerprint, claimUntil
+ */
+export const BY_USER = tables.reservations.indexes.find((i) => i.name === 'byUser')!.name;
+export const BY_CAR = tables.reservations.indexes.find((i) => i.name === 'byCar')!.name;
+export const BY_DUE = tables.reservations.indexes.find((i) => i.name === 'byDue')!.name;
+/** Partitions of the sparse due index, so its writes spread (the sweeper reads them all). */
+export const DUE_SHARDS = 4;
+
+const FIELDS = [
+  'reservationId', 'userId', 'contactEmail', 'carId', 'startDate', 'endDate', 'status', 'price', 'car',
+  'holdExpiresAt', 'reason', 'refund', 'remindedAt', 'createdAt', 'updatedAt',
+] as const;
+
+export const reservationKey = (reservationId: string) => ({ pk: `RES#${reservationId}`, sk: 'RES' });
+export const dayLockKey = (carId: string, day: string) => ({ pk: `DAY#${carId}#${day}`, sk: 'DAY' });
+export const claimKey = (userId: string, key: string) => ({ pk: `CLAIM#${userId}#${key}`, sk: 'CLAIM' });
+
+const dueShard = (reservationId: string) => createHash('sha1').update(reservationId).digest().readUInt32BE(0) % DUE_SHARDS;
+export const duePartition = (shard: number) => `SWEEP#${shard}`;
+export const dueSortKey = (dueMs: number, reservationId: string) => `${String(Math.max(0, Math.floor(dueMs))).padStart(13, '0')}#${reservationId}`;
+
+/** The due-index attributes for a reservation the sweeper must look at again at `dueMs`. */
+export const dueKeys = (reservationId: string, dueMs: number) => ({
+  gsi3pk: duePartition(dueShard(reservationId)),
+  gsi3sk: dueSortKey(dueMs, reservationId),
+});
+
+export const toReservationItem = (r: Reservation, dueMs?: number): Record<string, unknown> => ({
+  ...reservationKey(r.reservationId),
+  ...Object.fromEntries(FIELDS.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])),
+  gsi1pk: `USER#${r.userId}`,
+  gsi1sk: `${r.startDate}#${r.reservationId}`,
+  gsi2pk: `CAR#${r.carId}`,
+  gsi2sk: `${r.endDate}#${r.reservationId}`,
+  ...(dueMs === undefined ? {} : dueKeys(r.reservationId, dueMs)),
+});
+
+export const fromReservationItem = (item: Record<string, unknown>): Reservation =>
+  Object.fromEntries(FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as unknown as Reservation;
+
+export const isReservationItem = (item: Record<string, unknown>): boolean => item.sk === 'RES';

@@ -1,0 +1,363 @@
+import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CreateOutcome, HoldOutcome, Page, ReservationStore, RequestClaim } from '../../domain/bookings/ports';
+import type { RejectionReason, Refund, Reservation, ReservationStatus } from '../../domain/bookings/reservation';
+import type { MaintenanceBlock } from '../../domain/fleet/availability';
+import type { Car } from '../../domain/fleet/car';
+import { todayUtc } from '../../domain/fleet/period';
+import { validationError } from '../../shared/errors';
+import type { DynamoCarRepository, TransactItem } from '../fleet/car-repository';
+import {
+  BY_CAR,
+  BY_DUE,
+  BY_USER,
+  claimKey,
+  dayLockKey,
+  dueKeys,
+  DUE_SHARDS,
+  duePartition,
+  dueSortKey,
+  fromReservationItem,
+  reservationKey,
+  toReservationItem,
+} from './reservation-item';
+
+const DAY_MS = 86_400_000;
+/** Day locks outlive their day by a week, then DynamoDB's TTL deletes them (nothing reads past days). */
+const LOCK_TTL_AFTER_DAY_S = 7 * 86_400;
+
+/** Every day of [from, to), `YYYY-MM-DD`. */
+export const daysOf = (from: string, to: string): string[] => {
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+};
+
+const reasonsOf = (err: unknown): CancellationReason[] | undefined =>
+  err instanceof TransactionCanceledException || (err as Error)?.name === 'TransactionCanceledException'
+    ? ((err as TransactionCanceledException).CancellationReasons ?? [])
+    : undefined;
+
+const failedCondition = (reason: CancellationReason | undefined) => reason?.Code === 'ConditionalCheckFailed';
+
+/** One transient transaction conflict (another transaction on the same items) is retried this many times. */
+const CONFLICT_RETRIES = 4;
+
+/**
+ * Reservations in DynamoDB. Every change of state is one TransactWriteItems that is conditional on the
+ * state it starts from, so the worker, the sweeper, payments and clients can race freely: exactly one
+ * of two conflicting changes lands. Day locks make a double booking impossible; the car's blocks
+ * (changed in the same transactions through the fleet adapter's `blockClause`) only serve search.
+ */
+export class DynamoReservationStore implements ReservationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly cars: DynamoCarRepository,
+  ) {}
+
+  /** Sends a transaction, retrying transient TransactionConflicts; returns the cancellation reasons of a failed condition. */
+  private async transact(items: TransactItem[]): Promise<CancellationReason[] | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return undefined;
+      } catch (err) {
+        const reasons = reasonsOf(err);
+        if (!reasons) throw err;
+        if (reasons.some(failedCondition)) return reasons;
+        if (attempt >= CONFLICT_RETRIES || !reasons.some((r) => r.Code === 'TransactionConflict')) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+      }
+    }
+  }
+
+  /** An Update of the reservation item, conditional on its status (and an optional extra condition). */
+  private transition(
+    r: Reservation,
+    from: ReservationStatus[],
+    set: Record<string, unknown>,
+    options: { remove?: string[]; due?: number | null; extraCondition?: string; values?: Record<string, unknown> } = {},
+  ): TransactItem {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ...options.values };
+    const sets: string[] = [];
+    const removes = [...(options.remove ?? [])];
+    Object.entries(set).forEach(([field, value], i) => {
+      names[`#s${i}`] = field;
+      values[`:s${i}`] = value;
+      sets.push(`#s${i} = :s${i}`);
+    });
+    if (typeof options.due === 'number') {
+      const keys = dueKeys(r.reservationId, options.due);
+      Object.assign(values, { ':g3pk': keys.gsi3pk, ':g3sk': keys.gsi3sk });
+      sets.push('gsi3pk = :g3pk', 'gsi3sk = :g3sk');
+    } else if (options.due === null) removes.push('gsi3pk', 'gsi3sk');
+    from.forEach((status, i) => (values[`:from${i}`] = status));
+    const condition = `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})${options.extraCondition ? ` AND ${options.extraCondition}` : ''}`;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: reservationKey(r.reservationId),
+        UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}${removes.length ? `REMOVE ${removes.join(', ')}` : ''}`.trim(),
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  private claimPut(userId: string, reservationId: string, claim: RequestClaim, nowMs: number): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...claimKey(userId, claim.key),
+          reservationId,
+          fingerprint: claim.fingerprint,
+          claimUntil: claim.until,
+          expiresAt: Math.ceil(claim.until / 1000),
+        },
+        // A live claim names another request: the transaction fails and the caller reads that one.
+        ConditionExpression: 'attribute_not_exists(pk) OR claimUntil < :now',
+        ExpressionAttributeValues: { ':now': nowMs },
+      },
+    };
+  }
+
+  async create(r: Reservation, claims: RequestClaim[], resendAt: number): Promise<CreateOutcome> {
+    const nowMs = Date.parse(r.createdAt);
+    const reasons = await this.transact([
+      { Put: { TableName: this.tableName, Item: toReservationItem(r, resendAt), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...claims.map((c) => this.claimPut(r.userId, r.reservationId, c, nowMs)),
+    ]);
+    if (!reasons) return { created: true };
+    // The claim that was live, read strongly so the reservation it names is there (same transaction).
+    const taken = claims.find((_, i) => failedCondition(reasons[i + 1])) ?? claims[0];
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: claimKey(r.userId, taken.key), ConsistentRead: true }));
+    if (!res.Item) return this.create(r, claims, resendAt); // it lapsed and vanished meanwhile: claim afresh
+    return { created: false, reservationId: String(res.Item.reservationId), fingerprint: String(res.Item.fingerprint) };
+  }
+
+  async discard(r: Reservation, claims: RequestClaim[]): Promise<void> {
+    await this.transact([
+      { Delete: { TableName: this.tableName, Key: reservationKey(r.reservationId), ConditionExpression: '#status = :requested', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':requested': 'Requested' } } },
+      ...claims.map((c) => ({
+        Delete: { TableName: this.tableName, Key: claimKey(r.userId, c.key), ConditionExpression: 'reservationId = :id', ExpressionAttributeValues: { ':id': r.reservationId } },
+      })),
+    ]);
+  }
+
+  async get(reservationId: string): Promise<Reservation | undefined> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: reservationKey(reservationId), ConsistentRead: true }));
+    return res.Item ? fromReservationItem(res.Item) : undefined;
+  }
+
+  private dayLockPut(carId: string, day: string, owner: string, kind: 'reservation' | 'maintenance', nowMs: number, holdExpiresAt?: number): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...dayLockKey(carId, day),
+          owner,
+          kind,
+          holdExpiresAt,
+          expiresAt: Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + LOCK_TTL_AFTER_DAY_S,
+        },
+        // Free, or held by a hold that lapsed (a lapsed hold never blocks, whether or not it was swept).
+        ConditionExpression: 'attribute_not_exists(pk) OR (attribute_exists(holdExpiresAt) AND holdExpiresAt <= :now)',
+        ExpressionAttributeValues: { ':now': nowMs },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
+  }
+
+  /** Day-lock clauses for the days a reservation or block owns: each conditional on still being its own. */
+  private ownedLocks(carId: string, from: string, to: string, owner: string, op: 'Delete' | 'Confirm'): TransactItem[] {
+    return daysOf(from, to).map((day) =>
+      op === 'Delete'
+        ? { Delete: { TableName: this.tableName, Key: dayLockKey(carId, day), ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } } }
+        : { Update: { TableName: this.tableName, Key: dayLockKey(carId, day), UpdateExpression: 'REMOVE holdExpiresAt', ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } } },
+    );
+  }
+
+  async hold(r: Reservation, car: Car, holdExpiresAt: number, now: Date): Promise<HoldOutcome> {
+    const nowMs = now.getTime();
+    const days = daysOf(r.startDate, r.endDate);
+    const reasons = await this.transact([
+      this.transition(r, ['Requested'], { status: 'Pending', holdExpiresAt, updatedAt: now.toISOString() }, { due: holdExpiresAt }),
+      ...days.map((day) => this.dayLockPut(r.carId, day, r.reservationId, 'reservation', nowMs, holdExpiresAt)),
+      this.cars.blockClause(r.carId, {
+        set: { id: r.reservationId, kind: 'reservation', from: r.startDate, to: r.endDate, status: 'Pending', holdExpiresAt },
+        seen: car,
+        activeAt: r.car.location,
+        now,
+      }),
+    ]);
+    if (!reasons) return { kind: 'held' };
+    if (failedCondition(reasons[0])) return { kind: 'alreadyDecided' };
+    const takenDays = reasons.slice(1, 1 + days.length).filter(failedCondition);
+    if (takenDays.length === 0) return { kind: 'rejected', reason: 'CAR_UNAVAILABLE' };
+    // The lock's old item says whose day it is (raw attribute values: the document client leaves them so).
+    const kindOf = (reason: CancellationReason) => {
+      const kind = reason.Item?.kind as unknown;
+      return typeof kind === 'string' ? kind : (kind as { S?: string } | undefined)?.S;
+    };
+    const maintenance = takenDays.some((reason) => kindOf(reason) === 'maintenance');
+    return { kind: 'rejected', reason: maintenance ? 'CAR_BLOCKED' : 'CAR_TAKEN' };
+  }
+
+  async reject(r: Reservation, reason: RejectionReason, now: Date): Promise<boolean> {
+    return !(await this.transact([this.transition(r, ['Requested'], { status: 'Rejected', reason, updatedAt: now.toISOString() }, { due: null })]));
+  }
+
+  async confirm(r: Reservation, now: Date, dueMs: number): Promise<boolean> {
+    const reasons = await this.transact([
+      this.transition(r, ['Pending'], { status: 'Confirmed', updatedAt: now.toISOString() }, {
+        remove: ['holdExpiresAt'],
+        due: dueMs,
+        extraCondition: 'holdExpiresAt > :now',
+        values: { ':now': now.getTime() },
+      }),
+      ...this.ownedLocks(r.carId, r.startDate, r.endDate, r.reservationId, 'Confirm'),
+      this.cars.blockClause(r.carId, { set: { id: r.reservationId, kind: 'reservation', from: r.startDate, to: r.endDate, status: 'Confirmed' }, now }),
+    ]);
+    return !reasons;
+  }
+
+  async cancel(r: Reservation, refund: Refund | undefined, now: Date): Promise<boolean> {
+    const holding = r.status === 'Pending' || r.status === 'Confirmed';
+    const reasons = await this.transact([
+      this.transition(r, [r.status], { status: 'Cancelled', updatedAt: now.toISOString(), ...(refund ? { refund } : {}) }, {
+        remove: ['holdExpiresAt'],
+        due: null,
+        // A Pending one only while its hold is live: after that its days may belong to someone else.
+        ...(r.status === 'Pending' ? { extraCondition: 'holdExpiresAt > :now', values: { ':now': now.getTime() } } : {}),
+      }),
+      ...(holding ? [...this.ownedLocks(r.carId, r.startDate, r.endDate, r.reservationId, 'Delete'), this.cars.blockClause(r.carId, { remove: r.reservationId, now })] : []),
+    ]);
+    return !reasons;
+  }
+
+  async expire(r: Reservation, now: Date): Promise<boolean> {
+    const reasons = await this.transact([
+      this.transition(r, ['Pending'], { status: 'Expired', updatedAt: now.toISOString() }, {
+        due: null,
+        extraCondition: 'holdExpiresAt <= :now',
+        values: { ':now': now.getTime() },
+      }),
+      this.cars.blockClause(r.carId, { remove: r.reservationId, now }),
+    ]);
+    if (reasons) return false;
+    // Its day locks are free already (lapsed); delete those still its own so the table stays lean.
+    await Promise.all(
+      daysOf(r.startDate, r.endDate).map((day) =>
+        this.db
+          .send(new DeleteCommand({ TableName: this.tableName, Key: dayLockKey(r.carId, day), ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': r.reservationId } }))
+          .catch(() => undefined),
+      ),
+    );
+    return true;
+  }
+
+  async complete(r: Reservation, now: Date): Promise<boolean> {
+    const reasons = await this.transact([
+      this.transition(r, ['Confirmed'], { status: 'Completed', updatedAt: now.toISOString() }, { due: null }),
+      this.cars.blockClause(r.carId, { remove: r.reservationId, now }),
+    ]);
+    return !reasons;
+  }
+
+  async reminded(r: Reservation, now: Date, dueMs: number): Promise<void> {
+    await this.transact([this.transition(r, ['Confirmed'], { remindedAt: now.toISOString() }, { due: dueMs })]);
+  }
+
+  async postpone(r: Reservation, dueMs: number | undefined): Promise<void> {
+    await this.transact([this.transition(r, [r.status], {}, { due: dueMs ?? null })]);
+  }
+
+  async due(now: Date, limit: number): Promise<Reservation[]> {
+    const pages = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, (_, shard) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: BY_DUE,
+            KeyConditionExpression: 'gsi3pk = :shard AND gsi3sk <= :now',
+            ExpressionAttributeValues: { ':shard': duePartition(shard), ':now': dueSortKey(now.getTime(), '~') },
+            Limit: Math.ceil(limit / DUE_SHARDS),
+          }),
+        ),
+      ),
+    );
+    return pages.flatMap((page) => (page.Items ?? []).map(fromReservationItem));
+  }
+
+  async listByUser(userId: string, options: { status?: ReservationStatus; limit: number; cursor?: string }): Promise<Page<Reservation>> {
+    const partition = `USER#${userId}`;
+    return this.page({
+      IndexName: BY_USER,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition, ...(options.status ? { ':status': options.status } : {}) },
+      ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ScanIndexForward: false,
+    }, options, { gsi1pk: partition });
+  }
+
+  async listByCar(carId: string, options: { when: 'upcoming' | 'past'; limit: number; cursor?: string; now: Date }): Promise<Page<Reservation>> {
+    const partition = `CAR#${carId}`;
+    const today = `${todayUtc(options.now)}#~`;
+    return this.page({
+      IndexName: BY_CAR,
+      KeyConditionExpression: options.when === 'upcoming' ? 'gsi2pk = :pk AND gsi2sk > :today' : 'gsi2pk = :pk AND gsi2sk <= :today',
+      ExpressionAttributeValues: { ':pk': partition, ':today': today },
+      // Upcoming soonest first; past most recent first.
+      ScanIndexForward: options.when === 'upcoming',
+    }, options, { gsi2pk: partition });
+  }
+
+  /** One page of an index Query; the cursor is the last key, accepted back only for the same partition. */
+  private async page(
+    query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+    options: { limit: number; cursor?: string },
+    partition: Record<string, string>,
+  ): Promise<Page<Reservation>> {
+    const res = await this.db.send(
+      new QueryCommand({ ...query, TableName: this.tableName, Limit: options.limit, ExclusiveStartKey: options.cursor ? decodeKey(options.cursor, partition) : undefined }),
+    );
+    return { items: (res.Items ?? []).map(fromReservationItem), nextCursor: res.LastEvaluatedKey ? encodeKey(res.LastEvaluatedKey) : undefined };
+  }
+
+  async block(car: Car, block: MaintenanceBlock, now: Date): Promise<boolean> {
+    const days = daysOf(block.from, block.to);
+    const reasons = await this.transact([
+      ...days.map((day) => this.dayLockPut(car.carId, day, block.id, 'maintenance', now.getTime())),
+      this.cars.blockClause(car.carId, { set: block, seen: car, activeAt: car.location, now }),
+    ]);
+    return !reasons;
+  }
+
+  async unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<void> {
+    await this.transact([...this.ownedLocks(car.carId, block.from, block.to, block.id, 'Delete'), this.cars.blockClause(car.carId, { remove: block.id, seen: car, now })]);
+  }
+}
+
+const encodeKey = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+/** A cursor is the last key of a page of this very partition; anything else is a 400, never a 500. */
+const decodeKey = (cursor: string, partition: Record<string, string>): Record<string, unknown> => {
+  const bad = () => validationError([{ field: 'query.cursor', message: 'The cursor is malformed or belongs to another list.' }]);
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  const [[indexPk, value]] = Object.entries(partition);
+  const indexSk = indexPk.replace(/pk$/, 'sk');
+  const expected = ['pk', 'sk', indexPk, indexSk].sort().join();
+  if (!key || typeof key !== 'object' || Object.keys(key).sort().join() !== expected) throw bad();
+  const k = key as Record<string, unknown>;
+  if (!Object.values(k).every((v) => typeof v === 'string' && v.length < 300) || k[indexPk] !== value || k.sk !== 'RES' || !String(k.pk).startsWith('RES#')) throw bad();
+  return k;
+};

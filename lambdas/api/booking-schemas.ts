@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { MAX_WAIT_SECONDS } from '../domain/bookings/policy';
+import { REJECTION_REASONS, RESERVATION_STATUSES } from '../domain/bookings/reservation';
+import { MAX_RENTAL_DAYS } from '../domain/fleet/catalog';
+import { periodProblems } from '../domain/fleet/period';
+import { clock } from '../shared/clock';
+import { CarType, LocationCode } from './fleet-schemas';
+
+/** Request and response schemas of the booking routes. */
+
+const IsoDate = z.iso.date();
+const Id = z.uuid();
+
+/** Period checks (past, reversed, too long) on a body with startDate/endDate, reported on those fields. */
+const checkPeriod =
+  (maxDays?: number) =>
+  (value: { startDate: string; endDate: string }, ctx: z.RefinementCtx) => {
+    for (const problem of periodProblems(value, clock.now(), maxDays)) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+  };
+
+export const BookingBody = z
+  .strictObject({
+    carId: Id,
+    startDate: IsoDate.meta({ description: 'Pick-up day (YYYY-MM-DD, UTC), today or later.' }),
+    endDate: IsoDate.meta({ description: `Return day (YYYY-MM-DD): the car is rented up to, not including, this day. At most ${MAX_RENTAL_DAYS} days.` }),
+    userId: z.string().max(64).optional().meta({ description: 'Optional; when given it must be your own user id.' }),
+  })
+  .superRefine(checkPeriod())
+  .meta({ id: 'BookingRequest' });
+
+export const BookingHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'Use 1 to 255 visible ASCII characters.')
+    .optional()
+    .meta({ description: 'Repeat a request with the same key (within 24 hours) to get the same reservation back, never a second one.' }),
+  prefer: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: `RFC 7240. \`wait=N\` (N up to ${MAX_WAIT_SECONDS}) answers with the decision when it comes within N seconds.` }),
+});
+
+/** The seconds of `wait=N` in a Prefer header, capped, or 0. */
+export const preferredWait = (prefer: string | undefined): number => {
+  const match = /(?:^|[,;\s])wait\s*=\s*"?(\d{1,6})"?/i.exec(prefer ?? '');
+  return match ? Math.min(MAX_WAIT_SECONDS, Number(match[1])) : 0;
+};
+
+export const ReservationIdParams = z.object({ reservationId: Id });
+export const UserReservationsParams = z.object({ userId: z.string().regex(/^[\w-]{1,64}$/, 'Must be a user id.') });
+
+const Limit = z.coerce.number().int().min(1).max(100).default(20);
+const Cursor = z.string().max(2000).optional().meta({ description: 'Opaque cursor from the previous page.' });
+
+export const UserReservationsQuery = z.object({
+  status: z.enum(RESERVATION_STATUSES).optional(),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+export const CarReservationsQuery = z.object({
+  when: z.enum(['upcoming', 'past']).default('upcoming').meta({ description: 'Not yet returned (soonest first), or returned (latest first).' }),
+  limit: Limit,
+  cursor: Cursor,
+});
+
+export const ReservationView = z
+  .object({
+    reservationId: z.string(),
+    userId: z.string(),
+    carId: z.string(),
+    car: z.object({ make: z.string(), model: z.string(), year: z.number().int(), type: CarType, location: LocationCode }),
+    startDate: IsoDate,
+    endDate: IsoDate,
+    status: z.enum(RESERVATION_STATUSES),
+    totalPrice: z.number().meta({ description: 'What the stay costs, as quoted when booked.' }),
+    price: z.object({ currency: z.literal('USD'), dailyRate: z.number(), days: z.number().int(), total: z.number() }),
+    holdExpiresAt: z.iso.datetime().optional().meta({ description: 'Pending only: pay before this, or the hold lapses.' }),
+    reason: z.object({ code: z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS]), message: z.string() }).optional(),
+    refund: z.object({ percent: z.number().int(), amount: z.number() }).optional(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Reservation' });
+
+export const ReservationList = z
+  .object({
+    reservations: z.array(ReservationView),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  })
+  .meta({ id: 'ReservationList' });
+
+export const BlockBody = z
+  .strictObject({
+    startDate: IsoDate,
+    endDate: IsoDate.meta({ description: 'The day the car is back in service (exclusive).' }),
+    reason: z.string().trim().min(1).max(200),
+  })
+  .meta({ id: 'MaintenanceBlockRequest' });
+
+export const BlockParams = z.object({ carId: Id, blockId: Id });
+
+export const BlockView = z
+  .object({ blockId: z.string(), carId: z.string(), startDate: IsoDate, endDate: IsoDate, reason: z.string() })
+  .meta({ id: 'MaintenanceBlock' });

@@ -1,0 +1,118 @@
+import {
+  BlockBody,
+  BlockParams,
+  BlockView,
+  BookingBody,
+  BookingHeaders,
+  CarReservationsQuery,
+  ReservationIdParams,
+  ReservationList,
+  ReservationView,
+  UserReservationsParams,
+  UserReservationsQuery,
+} from '../booking-schemas';
+import { CarIdParams } from '../fleet-schemas';
+import { defineRoute } from '../route';
+import { ErrorBody } from '../schemas';
+import { DEFAULT_THROTTLE } from './throttle';
+
+/** Booking requests are writes that queue work: a tighter limit than reads. */
+const BOOKING_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+const ADMIN_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
+const tag = 'Reservations';
+
+export const bookingRoutes = {
+  requestBooking: defineRoute({
+    operationId: 'requestBooking',
+    method: 'POST',
+    path: '/reservations',
+    capability: 'requestBooking',
+    access: 'customer',
+    summary: 'Book a car for a period: queued, decided without double booking (send `Prefer: wait=N` to get the decision)',
+    tag,
+    request: { body: BookingBody, headers: BookingHeaders },
+    responses: {
+      201: { description: 'Decided within the wait: held (Pending) until `holdExpiresAt` for payment', schema: ReservationView },
+      202: { description: 'Accepted and queued (Requested); follow the Location header for the decision', schema: ReservationView },
+      409: { description: 'Decided within the wait: rejected (car taken, blocked or removed); `details.reservation` records it', schema: ErrorBody },
+    },
+    errors: [404, 422, 503],
+    throttle: BOOKING_THROTTLE,
+  }),
+  getReservation: defineRoute({
+    operationId: 'getReservation',
+    method: 'GET',
+    path: '/reservations/{reservationId}',
+    capability: 'getReservation',
+    access: 'customer',
+    summary: 'A reservation: status, dates, price, hold deadline, reason when rejected (yours, or any for admins)',
+    tag,
+    request: { params: ReservationIdParams },
+    responses: { 200: { description: 'The reservation', schema: ReservationView } },
+    errors: [404],
+    throttle: DEFAULT_THROTTLE,
+  }),
+  cancelReservation: defineRoute({
+    operationId: 'cancelReservation',
+    method: 'POST',
+    path: '/reservations/{reservationId}/cancel',
+    capability: 'cancelReservation',
+    access: 'customer',
+    summary: 'Cancel a reservation: its days are free at once; a paid one is refunded by the policy (full 48 h or more before pick-up, half after, none once started)',
+    tag,
+    request: { params: ReservationIdParams },
+    responses: { 200: { description: 'Cancelled, with the refund when it was paid', schema: ReservationView } },
+    errors: [404, 409, 503],
+    throttle: BOOKING_THROTTLE,
+  }),
+  listUserReservations: defineRoute({
+    operationId: 'listUserReservations',
+    method: 'GET',
+    path: '/users/{userId}/reservations',
+    capability: 'listUserReservations',
+    access: 'customer',
+    summary: "A user's rental history, newest pick-up first (that user or an admin)",
+    tag,
+    request: { params: UserReservationsParams, query: UserReservationsQuery },
+    responses: { 200: { description: 'A page of reservations (an empty list when none)', schema: ReservationList } },
+    throttle: DEFAULT_THROTTLE,
+  }),
+  listCarReservations: defineRoute({
+    operationId: 'listCarReservations',
+    method: 'GET',
+    path: '/cars/{carId}/reservations',
+    capability: 'listCarReservations',
+    access: 'admin',
+    summary: "A car's reservations, upcoming or past",
+    tag,
+    request: { params: CarIdParams, query: CarReservationsQuery },
+    responses: { 200: { description: 'A page of reservations', schema: ReservationList } },
+    throttle: ADMIN_THROTTLE,
+  }),
+  addCarBlock: defineRoute({
+    operationId: 'addCarBlock',
+    method: 'POST',
+    path: '/cars/{carId}/blocks',
+    capability: 'manageCarBlocks',
+    access: 'admin',
+    summary: 'Take a car out of service for some days: it can be neither booked nor found for them',
+    tag: 'Fleet',
+    request: { params: CarIdParams, body: BlockBody },
+    responses: { 201: { description: 'Blocked', schema: BlockView } },
+    errors: [404, 409, 503],
+    throttle: ADMIN_THROTTLE,
+  }),
+  removeCarBlock: defineRoute({
+    operationId: 'removeCarBlock',
+    method: 'DELETE',
+    path: '/cars/{carId}/blocks/{blockId}',
+    capability: 'manageCarBlocks',
+    access: 'admin',
+    summary: 'Put a car back in service for the days of a block',
+    tag: 'Fleet',
+    request: { params: BlockParams },
+    responses: { 204: { description: 'Block removed' } },
+    errors: [404, 503],
+    throttle: ADMIN_THROTTLE,
+  }),
+};

@@ -1,0 +1,65 @@
+import { logger } from '../../shared/logger';
+import { metrics } from '../../shared/observability';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { BookingDeps } from './ports';
+import type { RejectionReason, Reservation } from './reservation';
+
+/** Long enough for one decision; short enough that a crashed decider does not stall its car for long. */
+const LOCK_TTL_MS = 5_000;
+const LOCK_WAIT_MS = 2_000;
+
+export type Decision = 'held' | RejectionReason | 'alreadyDecided' | 'unknown';
+
+/**
+ * The booking worker's decision for one queued request. Correctness is DynamoDB's: the hold is one
+ * transaction conditional on the reservation still being Requested, on every day being free (or held
+ * by a lapsed hold) and on the car being active where it was priced. A conflict is a decision
+ * (Rejected with its reason), never a retry; a redelivered message finds the reservation decided and
+ * changes nothing. The Redis lock on the car only keeps deciders of one car from colliding; when Redis
+ * is down the worker decides without it and says so. An unreachable dependency throws, so the message
+ * is retried (and after the queue's receive limit lands in the dead-letter queue).
+ */
+export const decideBooking = async (deps: BookingDeps, reservationId: string): Promise<Decision> => {
+  const reservation = await deps.reservations.get(reservationId);
+  if (!reservation) {
+    logger.warn('booking request for an unknown reservation (discarded after a failed send?); dropped', { reservationId });
+    return 'unknown';
+  }
+  if (reservation.status !== 'Requested') return 'alreadyDecided';
+
+  const lock = await deps.locks.acquire(reservation.carId, LOCK_TTL_MS, LOCK_WAIT_MS);
+  if (lock === 'unavailable') {
+    logger.warn('Redis is unavailable: deciding without the car lock (DynamoDB conditions still decide)', { carId: reservation.carId });
+    metrics.addMetric('BookingLockUnavailable', MetricUnit.Count, 1);
+  } else if (lock === 'busy') {
+    logger.info('car lock still busy after waiting: deciding anyway (DynamoDB conditions decide)', { carId: reservation.carId });
+  }
+  try {
+    const decision = await decideHeld(deps, reservation);
+    metrics.addMetric(decision === 'held' ? 'BookingHeld' : 'BookingRejected', MetricUnit.Count, decision === 'alreadyDecided' ? 0 : 1);
+    return decision;
+  } finally {
+    if (typeof lock === 'object') await lock.release();
+  }
+};
+
+const decideHeld = async (deps: BookingDeps, reservation: Reservation): Promise<Decision> => {
+  const now = deps.clock.now();
+  const car = await deps.cars.get(reservation.carId);
+  const outcome =
+    !car || car.status !== 'active' || car.location !== reservation.car.location
+      ? ({ kind: 'rejected', reason: 'CAR_UNAVAILABLE' } as const)
+      : await deps.reservations.hold(reservation, car, now.getTime() + deps.holdMs, now);
+
+  if (outcome.kind === 'alreadyDecided') return 'alreadyDecided';
+  if (outcome.kind === 'rejected') {
+    if (!(await deps.reservations.reject(reservation, outcome.reason, now))) return 'alreadyDecided';
+    await deps.notifier.publish({ type: 'ReservationRejected', reservation: { ...reservation, status: 'Rejected', reason: outcome.reason }, at: now.toISOString() });
+    return outcome.reason;
+  }
+  // A search made after this returns must not offer the car for these days.
+  await deps.cache.invalidateLocation(reservation.car.location);
+  const held: Reservation = { ...reservation, status: 'Pending', holdExpiresAt: now.getTime() + deps.holdMs, updatedAt: now.toISOString() };
+  await deps.notifier.publish({ type: 'ReservationHeld', reservation: held, at: now.toISOString() });
+  return 'held';
+};

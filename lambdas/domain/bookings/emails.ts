@@ -1,0 +1,88 @@
+import { fromMinorUnits } from '../fleet/money';
+import type { BookingEvent, BookingEventType } from './notifications';
+import { REJECTION_REASONS, type Reservation } from './reservation';
+
+/** A plain-text customer email: plain text reads everywhere and cannot be broken by a value that looks like markup. */
+export interface Email {
+  subject: string;
+  text: string;
+}
+
+const money = (minor: number, currency: string): string =>
+  new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(fromMinorUnits(minor));
+
+/** A `YYYY-MM-DD` day as "Mon, Mar 10, 2025": calendar days, so formatted in UTC (no time zone may shift them). */
+const day = (isoDay: string): string =>
+  new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' }).format(
+    new Date(`${isoDay}T00:00:00Z`),
+  );
+
+/** "2025-03-10 14:05 UTC", cut to the minute: rounding down never tells a customer they have longer than they do. */
+const utcTime = (epochMs: number): string => `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+const carName = ({ car }: Reservation): string => `${car.year} ${car.make} ${car.model}`;
+
+const summary = (r: Reservation): string =>
+  [
+    `Reservation: ${r.reservationId}`,
+    `Car:         ${carName(r)} (${r.car.type})`,
+    `Pick-up:     ${day(r.startDate)} at ${r.car.location}`,
+    `Return:      ${day(r.endDate)} (${r.price.days} ${r.price.days === 1 ? 'day' : 'days'})`,
+    `Total:       ${money(r.price.totalMinor, r.price.currency)}`,
+  ].join('\n');
+
+const email = (subject: string, paragraphs: Array<string | undefined>, r: Reservation): Email => ({
+  subject,
+  text: [...paragraphs.filter((p): p is string => p !== undefined), summary(r), 'Car Rental'].join('\n\n') + '\n',
+});
+
+const refundLine = (r: Reservation): string | undefined => {
+  if (!r.refund) return undefined; // nothing was paid, so there is nothing to refund
+  if (r.refund.amountMinor === 0) return 'Under our cancellation policy no refund is due for this booking.';
+  return `We are refunding ${money(r.refund.amountMinor, r.price.currency)} (${r.refund.percent}% of the total) to your payment method.`;
+};
+
+const RENDER: Record<BookingEventType, (r: Reservation) => Email> = {
+  ReservationHeld: (r) => {
+    // A Pending reservation always has a hold; the fallback only keeps a malformed one from breaking the email.
+    const deadline = r.holdExpiresAt === undefined ? 'shortly' : `until ${utcTime(r.holdExpiresAt)}`;
+    return email(
+      `Complete your payment: ${carName(r)} is held for you`,
+      [
+        `We are holding the ${carName(r)} for you ${deadline}.`,
+        'Your payment must arrive before then; after that the hold lapses and the car is released to other customers.',
+      ],
+      r,
+    );
+  },
+  ReservationConfirmed: (r) =>
+    email(`Booking confirmed: ${carName(r)} from ${day(r.startDate)}`, ['Your payment was received and your booking is confirmed.'], r),
+  ReservationRejected: (r) =>
+    email(
+      `We could not book the ${carName(r)}`,
+      [
+        `Your booking request could not be completed. ${r.reason ? REJECTION_REASONS[r.reason] : 'The car is not available for these days.'}`,
+        'You have not been charged. Please search again for other cars or dates.',
+      ],
+      r,
+    ),
+  ReservationCancelled: (r) => email(`Booking cancelled: ${carName(r)}`, ['Your booking has been cancelled.', refundLine(r)], r),
+  ReservationExpired: (r) =>
+    email(
+      `Your hold on the ${carName(r)} has expired`,
+      [
+        'We did not receive your payment in time, so the hold has lapsed and the car has been released.',
+        'You have not been charged. You are welcome to book again.',
+      ],
+      r,
+    ),
+  PickupReminder: (r) =>
+    email(
+      `Reminder: pick up your ${carName(r)} on ${day(r.startDate)}`,
+      [`Your rental starts on ${day(r.startDate)} at ${r.car.location}. Please bring your driving licence.`],
+      r,
+    ),
+};
+
+/** The customer email for an event, or undefined for an event type that has none (a newer producer's type). */
+export const emailFor = (event: BookingEvent): Email | undefined => RENDER[event.type]?.(event.reservation);

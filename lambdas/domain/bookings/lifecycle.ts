@@ -1,0 +1,150 @@
+import { conflict, notFound } from '../../shared/errors';
+import { logger } from '../../shared/logger';
+import type { BookingEvent, BookingEventType } from './notifications';
+import { confirmedDueMs, DECIDE_WITHIN_MS, pickupMs, REMINDER_BEFORE_MS, RESEND_AFTER_MS, refundFor, returnMs } from './policy';
+import type { BookingDeps } from './ports';
+import { holdsCar, type Reservation } from './reservation';
+
+/** Who is asking: owners see and act on their own reservations, admins on every one. */
+export interface Actor {
+  userId: string;
+  isAdmin: boolean;
+}
+
+/** The reservation if the actor may see it; 404 otherwise, so ids of others cannot be probed. */
+export const reservationFor = async (deps: Pick<BookingDeps, 'reservations'>, actor: Actor, reservationId: string): Promise<Reservation> => {
+  const reservation = await deps.reservations.get(reservationId);
+  if (!reservation || (!actor.isAdmin && reservation.userId !== actor.userId)) throw notFound(`Reservation ${reservationId}`);
+  return reservation;
+};
+
+const tell = (deps: Pick<BookingDeps, 'notifier'>, type: BookingEventType, reservation: Reservation, now: Date) =>
+  deps.notifier.publish({ type, reservation, at: now.toISOString() } satisfies BookingEvent);
+
+const refuseTransition = (reservation: Reservation, action: string) =>
+  conflict(`A ${reservation.status} reservation cannot be ${action}.`, { status: reservation.status });
+
+/** Changes of state race with the worker, the sweeper and other clients: re-read and decide again, a few times. */
+const ATTEMPTS = 3;
+
+/**
+ * Cancels a reservation (its owner or an admin): frees its days at once, and records the refund the
+ * policy gives (`refundFor`), which the payments capability carries out from the published event.
+ */
+export const cancelReservation = async (deps: BookingDeps, actor: Actor, reservationId: string): Promise<Reservation> => {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const reservation = await reservationFor(deps, actor, reservationId);
+    const now = deps.clock.now();
+    if (reservation.status === 'Pending' && !holdsCar(reservation, now.getTime())) {
+      // The hold lapsed before the cancel: the reservation is over already; record it as such.
+      await expireReservation(deps, reservation);
+      throw refuseTransition({ ...reservation, status: 'Expired' }, 'cancelled');
+    }
+    if (!['Requested', 'Pending', 'Confirmed'].includes(reservation.status)) throw refuseTransition(reservation, 'cancelled');
+    // Only money paid comes back: a Confirmed reservation was paid for.
+    const refund = reservation.status === 'Confirmed' ? refundFor(reservation, now) : undefined;
+    if (await deps.reservations.cancel(reservation, refund, now)) {
+      const cancelled: Reservation = { ...reservation, status: 'Cancelled', refund, holdExpiresAt: undefined, updatedAt: now.toISOString() };
+      if (reservation.status !== 'Requested') await deps.cache.invalidateLocation(reservation.car.location);
+      await tell(deps, 'ReservationCancelled', cancelled, now);
+      return cancelled;
+    }
+  }
+  throw conflict('The reservation is changing right now; retry.');
+};
+
+/**
+ * Payments' hook: a Pending reservation whose hold is still live becomes Confirmed, and its hold
+ * becomes a booking on the car and the day locks. False when the hold lapsed or the state moved on (the
+ * caller then refunds).
+ */
+export const confirmReservation = async (deps: BookingDeps, reservationId: string): Promise<boolean> => {
+  const reservation = await deps.reservations.get(reservationId);
+  if (!reservation) throw notFound(`Reservation ${reservationId}`);
+  const now = deps.clock.now();
+  if (reservation.status === 'Confirmed') return true;
+  if (!holdsCar(reservation, now.getTime())) return false;
+  const confirmed: Reservation = { ...reservation, status: 'Confirmed', holdExpiresAt: undefined, updatedAt: now.toISOString() };
+  if (!(await deps.reservations.confirm(reservation, now, confirmedDueMs(confirmed)))) return false;
+  await deps.cache.invalidateLocation(reservation.car.location);
+  await tell(deps, 'ReservationConfirmed', confirmed, now);
+  return true;
+};
+
+/** A Pending reservation whose hold lapsed becomes Expired and its days are free (they already were to new bookings). */
+export const expireReservation = async (deps: BookingDeps, reservation: Reservation): Promise<boolean> => {
+  const now = deps.clock.now();
+  if (reservation.status !== 'Pending' || holdsCar(reservation, now.getTime())) return false;
+  if (!(await deps.reservations.expire(reservation, now))) return false;
+  await deps.cache.invalidateLocation(reservation.car.location);
+  await tell(deps, 'ReservationExpired', { ...reservation, status: 'Expired', updatedAt: now.toISOString() }, now);
+  return true;
+};
+
+export interface SweepReport {
+  resent: number;
+  rejected: number;
+  expired: number;
+  reminded: number;
+  completed: number;
+}
+
+/**
+ * The scheduled sweeper: reads the reservations whose deadline passed (a sparse index, never the
+ * table) and moves each on. Requested ones are sent to the queue again (a lost message) and rejected
+ * when too old; lapsed holds expire; Confirmed ones get their pick-up reminder, then complete after
+ * the return day. Correctness never waits for it: a lapsed hold stops blocking the car at its deadline.
+ */
+export const sweepReservations = async (deps: BookingDeps, batch = 100): Promise<SweepReport> => {
+  const report: SweepReport = { resent: 0, rejected: 0, expired: 0, reminded: 0, completed: 0 };
+  const now = deps.clock.now();
+  for (const reservation of await deps.reservations.due(now, batch)) {
+    try {
+      await sweepOne(deps, reservation, now, report);
+    } catch (err) {
+      // One bad reservation must not stop the others; it is due again at the next run.
+      logger.error('sweeper could not move a reservation on', { reservationId: reservation.reservationId, error: err as Error });
+    }
+  }
+  return report;
+};
+
+const sweepOne = async (deps: BookingDeps, r: Reservation, now: Date, report: SweepReport) => {
+  const t = now.getTime();
+  switch (r.status) {
+    case 'Requested':
+      if (t - Date.parse(r.createdAt) >= DECIDE_WITHIN_MS) {
+        if (await deps.reservations.reject(r, 'NOT_DECIDED', now)) {
+          report.rejected++;
+          await tell(deps, 'ReservationRejected', { ...r, status: 'Rejected', reason: 'NOT_DECIDED' }, now);
+        }
+      } else {
+        await deps.queue.send({ reservationId: r.reservationId, carId: r.carId });
+        await deps.reservations.postpone(r, t + RESEND_AFTER_MS);
+        report.resent++;
+      }
+      return;
+    case 'Pending':
+      if (await expireReservation(deps, r)) report.expired++;
+      else if (r.holdExpiresAt !== undefined) await deps.reservations.postpone(r, r.holdExpiresAt);
+      return;
+    case 'Confirmed':
+      if (t >= returnMs(r)) {
+        if (await deps.reservations.complete(r, now)) {
+          report.completed++;
+          await deps.cache.invalidateLocation(r.car.location);
+        }
+      } else if (!r.remindedAt && t >= pickupMs(r) - REMINDER_BEFORE_MS) {
+        const reminded = { ...r, remindedAt: now.toISOString() };
+        await tell(deps, 'PickupReminder', reminded, now);
+        await deps.reservations.reminded(r, now, confirmedDueMs(reminded));
+        report.reminded++;
+      } else {
+        await deps.reservations.postpone(r, confirmedDueMs(r));
+      }
+      return;
+    default:
+      // A final state still in the due index (an interrupted write): take it out.
+      await deps.reservations.postpone(r, undefined);
+  }
+};

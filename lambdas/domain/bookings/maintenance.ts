@@ -1,0 +1,44 @@
+import { conflict, notFound, validationError } from '../../shared/errors';
+import { overlaps, type MaintenanceBlock } from '../fleet/availability';
+import { activeCar } from '../fleet/manage-cars';
+import { periodProblems, type Period } from '../fleet/period';
+import type { CarRepository, ReservationsOfCar } from '../fleet/ports';
+import { MAX_BLOCK_DAYS } from './policy';
+import type { BookingDeps } from './ports';
+
+export type MaintenanceDeps = Pick<BookingDeps, 'reservations' | 'cache' | 'clock' | 'newId'> & {
+  cars: Pick<CarRepository, 'get'>;
+  upcoming: ReservationsOfCar;
+};
+
+/**
+ * Admins take a car out of service for some days (repairs, servicing): it can be neither booked nor
+ * found for them. Written like a booking (a lock per day, conditional on the day being free, and a
+ * block on the car, in one transaction) so a booking racing with it loses one way or the other.
+ */
+export const addMaintenanceBlock = async (deps: MaintenanceDeps, carId: string, period: Period, reason: string): Promise<MaintenanceBlock> => {
+  const now = deps.clock.now();
+  const problems = periodProblems(period, now, MAX_BLOCK_DAYS);
+  if (problems.length) throw validationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
+  const car = await activeCar(deps, carId);
+  const block: MaintenanceBlock = { id: deps.newId(), kind: 'maintenance', from: period.startDate, to: period.endDate, reason };
+  if (!(await deps.reservations.block(car, block, now))) {
+    const overlapping = (await deps.upcoming.upcoming(carId, now)).filter((r) => overlaps({ from: r.startDate, to: r.endDate }, period));
+    throw conflict(
+      overlapping.length
+        ? 'Reservations hold the car on some of these days; cancel them first or choose other days.'
+        : 'Another block or booking took some of these days meanwhile; read the car again.',
+      { reservations: overlapping },
+    );
+  }
+  await deps.cache.invalidateLocation(car.location);
+  return block;
+};
+
+export const removeMaintenanceBlock = async (deps: MaintenanceDeps, carId: string, blockId: string): Promise<void> => {
+  const car = await activeCar(deps, carId);
+  const block = car.blocks.find((b): b is MaintenanceBlock => b.id === blockId && b.kind === 'maintenance');
+  if (!block) throw notFound(`Block ${blockId}`);
+  await deps.reservations.unblock(car, block, deps.clock.now());
+  await deps.cache.invalidateLocation(car.location);
+};

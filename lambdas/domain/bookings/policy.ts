@@ -1,0 +1,39 @@
+import { daysBetween } from '../fleet/period';
+import type { Refund, Reservation } from './reservation';
+
+/** The booking rules in numbers, in one place (README "Booking"). */
+export const DEFAULT_HOLD_MINUTES = 5;
+/** How long the same user, car and dates (with no Idempotency-Key) name the same request: SQS's deduplication window. */
+export const REQUEST_DEDUP_MS = 5 * 60_000;
+/** How long an Idempotency-Key names the same request. */
+export const IDEMPOTENCY_KEY_MS = 24 * 3_600_000;
+/** A Requested reservation not decided after this is sent to the queue again by the sweeper... */
+export const RESEND_AFTER_MS = 60_000;
+/** ...and rejected after this, so no request is ever left undecided. */
+export const DECIDE_WITHIN_MS = 15 * 60_000;
+/** Maintenance blocks: at most this many days at once. */
+export const MAX_BLOCK_DAYS = 90;
+/** The pick-up reminder is sent this long before pick-up. */
+export const REMINDER_BEFORE_MS = 24 * 3_600_000;
+/** Longest `Prefer: wait=N` honoured, in seconds. */
+export const MAX_WAIT_SECONDS = 10;
+
+/** Pick-up and return are taken at 00:00 UTC of their days (the API's days are UTC calendar days). */
+export const pickupMs = (r: Pick<Reservation, 'startDate'>): number => Date.parse(`${r.startDate}T00:00:00Z`);
+export const returnMs = (r: Pick<Reservation, 'endDate'>): number => Date.parse(`${r.endDate}T00:00:00Z`);
+
+/**
+ * The refund policy: everything paid back when cancelled 48 hours or more before pick-up, half of it
+ * after that, nothing once the rental has started.
+ */
+export const refundFor = (r: Pick<Reservation, 'startDate' | 'price'>, now: Date): Refund => {
+  const before = pickupMs(r) - now.getTime();
+  const percent = before >= 48 * 3_600_000 ? 100 : before > 0 ? 50 : 0;
+  return { percent, amountMinor: Math.floor((r.price.totalMinor * percent) / 100) };
+};
+
+/** When the sweeper must next look at a Confirmed reservation: the reminder, then the return day. */
+export const confirmedDueMs = (r: Pick<Reservation, 'startDate' | 'endDate' | 'remindedAt'>): number =>
+  r.remindedAt ? returnMs(r) : Math.min(pickupMs(r) - REMINDER_BEFORE_MS, returnMs(r));
+
+export const rentalDays = (startDate: string, endDate: string): number => Math.round(daysBetween(startDate, endDate));

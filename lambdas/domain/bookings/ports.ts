@@ -1,0 +1,84 @@
+import type { Clock } from '../../shared/clock';
+import type { Car } from '../fleet/car';
+import type { MaintenanceBlock } from '../fleet/availability';
+import type { CarRepository, FleetCache } from '../fleet/ports';
+import type { Notifier } from './notifications';
+import type { RejectionReason, Refund, Reservation, ReservationStatus } from './reservation';
+
+/** What the booking use cases need from the outside world; adapters implement these. */
+
+/** A request's claim on a deduplication key: the same key within its window names the same reservation. */
+export interface RequestClaim {
+  key: string;
+  /** What the request was (car and dates): the same key with another request is refused. */
+  fingerprint: string;
+  /** Epoch ms after which the key may name a new request. */
+  until: number;
+}
+
+export type CreateOutcome = { created: true } | { created: false; reservationId: string; fingerprint: string };
+
+/** Why the hold transaction did not go through: a decision (rejection), or nothing to do. */
+export type HoldOutcome = { kind: 'held' } | { kind: 'rejected'; reason: RejectionReason } | { kind: 'alreadyDecided' };
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface ReservationStore {
+  /** Writes a Requested reservation and its claims in one transaction, unless a claim is live. */
+  create(reservation: Reservation, claims: RequestClaim[], resendAt: number): Promise<CreateOutcome>;
+  /** Undoes `create` while the reservation is still Requested (its message never reached the queue). */
+  discard(reservation: Reservation, claims: RequestClaim[]): Promise<void>;
+  get(reservationId: string): Promise<Reservation | undefined>;
+  /** Requested -> Pending: the reservation, one lock per day and the car's block in one transaction. */
+  hold(reservation: Reservation, car: Car, holdExpiresAt: number, now: Date): Promise<HoldOutcome>;
+  /** Requested -> Rejected; false when it was already decided. */
+  reject(reservation: Reservation, reason: RejectionReason, now: Date): Promise<boolean>;
+  /** Pending with a live hold -> Confirmed: the day locks and the car's block become a booking. */
+  confirm(reservation: Reservation, now: Date, dueMs: number): Promise<boolean>;
+  /** Requested, Pending (live hold) or Confirmed -> Cancelled, freeing the days; false when the state changed meanwhile. */
+  cancel(reservation: Reservation, refund: Refund | undefined, now: Date): Promise<boolean>;
+  /** Pending with a lapsed hold -> Expired, releasing what is still its own. */
+  expire(reservation: Reservation, now: Date): Promise<boolean>;
+  /** Confirmed past its return day -> Completed. */
+  complete(reservation: Reservation, now: Date): Promise<boolean>;
+  /** Records the pick-up reminder and when the sweeper looks again. */
+  reminded(reservation: Reservation, now: Date, dueMs: number): Promise<void>;
+  /** Sets when the sweeper looks at a reservation next; `undefined` takes it off the sweeper's list. */
+  postpone(reservation: Reservation, dueMs: number | undefined): Promise<void>;
+  /** Reservations whose sweeper deadline has passed. */
+  due(now: Date, limit: number): Promise<Reservation[]>;
+  listByUser(userId: string, options: { status?: ReservationStatus; limit: number; cursor?: string }): Promise<Page<Reservation>>;
+  listByCar(carId: string, options: { when: 'upcoming' | 'past'; limit: number; cursor?: string; now: Date }): Promise<Page<Reservation>>;
+  /** Adds a maintenance block (a lock per day + the car's block) in one transaction; false when a day is taken. */
+  block(car: Car, block: MaintenanceBlock, now: Date): Promise<boolean>;
+  unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<void>;
+}
+
+/** The queue booking requests wait in (SQS FIFO, one message group per car). */
+export interface BookingQueue {
+  send(request: { reservationId: string; carId: string; correlationId?: string }): Promise<void>;
+}
+
+/**
+ * A short per-car lock (Redis SET NX PX) that serialises deciders of one car to cut contention. Never
+ * needed for correctness: `acquire` answers 'unavailable' when Redis is down and the caller goes on.
+ */
+export interface CarLocks {
+  acquire(carId: string, ttlMs: number, waitMs: number): Promise<{ release(): Promise<void> } | 'busy' | 'unavailable'>;
+}
+
+export interface BookingDeps {
+  reservations: ReservationStore;
+  cars: Pick<CarRepository, 'get'>;
+  cache: Pick<FleetCache, 'invalidateLocation'>;
+  queue: BookingQueue;
+  locks: CarLocks;
+  notifier: Notifier;
+  clock: Clock;
+  newId: () => string;
+  /** How long a Pending reservation holds the car for payment. */
+  holdMs: number;
+}

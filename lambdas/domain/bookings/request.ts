@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { AppError, conflict, forbidden, notFound, validationError } from '../../shared/errors';
+import { logger } from '../../shared/logger';
+import { periodProblems, type Period } from '../fleet/period';
+import { IDEMPOTENCY_KEY_MS, rentalDays, REQUEST_DEDUP_MS, RESEND_AFTER_MS } from './policy';
+import type { BookingDeps, RequestClaim } from './ports';
+import type { Reservation } from './reservation';
+
+export interface BookingRequest {
+  /** The caller (Cognito sub) and where to tell them about the decision. */
+  userId: string;
+  email?: string;
+  /** A `userId` the client put in the body: it must be the caller's own. */
+  claimedUserId?: string;
+  carId: string;
+  period: Period;
+  idempotencyKey?: string;
+  correlationId?: string;
+}
+
+const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 32);
+
+/**
+ * The keys that make a request idempotent: the client's Idempotency-Key (24 hours), and always the
+ * user, car and dates (5 minutes), so a double click or a retry without a key books once.
+ */
+const claimsFor = (req: BookingRequest, nowMs: number): RequestClaim[] => {
+  const fingerprint = hash(req.carId, req.period.startDate, req.period.endDate);
+  return [
+    { key: `REQ#${fingerprint}`, fingerprint, until: nowMs + REQUEST_DEDUP_MS },
+    ...(req.idempotencyKey ? [{ key: `KEY#${hash(req.idempotencyKey)}`, fingerprint, until: nowMs + IDEMPOTENCY_KEY_MS }] : []),
+  ];
+};
+
+/**
+ * POST /reservations: validates, prices the stay from the car's current price (the reservation keeps
+ * that snapshot: the price quoted is the price charged), writes it as Requested and queues it for the
+ * worker. A repeat of the same request returns the reservation it made (sent to the queue again if it
+ * is still undecided; the queue deduplicates by reservation id).
+ */
+export const requestBooking = async (deps: BookingDeps, req: BookingRequest): Promise<{ reservation: Reservation; replayed: boolean }> => {
+  if (req.claimedUserId !== undefined && req.claimedUserId !== req.userId) {
+    throw forbidden('You can only book for yourself: userId must be your own (or left out).');
+  }
+  const now = deps.clock.now();
+  const problems = periodProblems(req.period, now);
+  if (problems.length) throw validationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
+
+  const car = await deps.cars.get(req.carId);
+  if (!car || car.status !== 'active') throw notFound(`Car ${req.carId}`);
+
+  const days = rentalDays(req.period.startDate, req.period.endDate);
+  const at = now.toISOString();
+  const reservation: Reservation = {
+    reservationId: deps.newId(),
+    userId: req.userId,
+    contactEmail: req.email,
+    carId: car.carId,
+    ...req.period,
+    status: 'Requested',
+    price: { currency: 'USD', dailyMinor: car.pricePerDayMinor, days, totalMinor: car.pricePerDayMinor * days },
+    car: { make: car.make, model: car.model, year: car.year, type: car.type, location: car.location },
+    createdAt: at,
+    updatedAt: at,
+  };
+  const claims = claimsFor(req, now.getTime());
+  const outcome = await deps.reservations.create(reservation, claims, now.getTime() + RESEND_AFTER_MS);
+
+  if (!outcome.created) {
+    if (outcome.fingerprint !== claims[0].fingerprint) {
+      throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was already used for another booking request; use a new key.');
+    }
+    const existing = await deps.reservations.get(outcome.reservationId);
+    if (!existing) throw conflict('The same request is being processed; retry in a moment.');
+    // Heals a first attempt whose message was lost: the queue drops a duplicate of one it still has.
+    if (existing.status === 'Requested') await deps.queue.send({ reservationId: existing.reservationId, carId: existing.carId, correlationId: req.correlationId });
+    return { reservation: existing, replayed: true };
+  }
+
+  try {
+    await deps.queue.send({ reservationId: reservation.reservationId, carId: reservation.carId, correlationId: req.correlationId });
+  } catch (err) {
+    // Nothing may wait in Requested for a message that never left: undo, so the client's retry starts
+    // afresh. If even the undo fails, the sweeper sends it again (a later decision, never none).
+    await deps.reservations.discard(reservation, claims).catch((undo: Error) =>
+      logger.error('could not discard an unsent booking request; the sweeper will resend it', { reservationId: reservation.reservationId, error: undo }),
+    );
+    throw err;
+  }
+  return { reservation, replayed: false };
+};
+
+/**
+ * `Prefer: wait=N`: reads the reservation until the worker has decided it or the time is up (strongly
+ * consistent reads, backing off from 50 ms to 500 ms).
+ */
+export const awaitDecision = async (deps: Pick<BookingDeps, 'reservations'>, reservation: Reservation, waitMs: number): Promise<Reservation> => {
+  const deadline = Date.now() + waitMs;
+  let current = reservation;
+  for (let pause = 50; current.status === 'Requested' && Date.now() + pause < deadline; pause = Math.min(500, pause * 1.5)) {
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    current = (await deps.reservations.get(reservation.reservationId)) ?? current;
+  }
+  return current;
+};

@@ -1,0 +1,76 @@
+import type { LocationCode } from '../fleet/catalog';
+
+/**
+ * A reservation's life cycle:
+ *
+ *   Requested --(worker: days free)--> Pending --(payment within the hold)--> Confirmed --(return day)--> Completed
+ *       |                                 |                                       |
+ *       +--(car taken/removed/blocked)--> Rejected   +--(hold lapsed)--> Expired   +--(customer/admin)--> Cancelled
+ *
+ * Requested, Pending and Confirmed can be cancelled. Only Pending with a live hold, and Confirmed, hold
+ * the car (`holdsCar`): one rule for search, booking and the fleet's 409s.
+ */
+export const RESERVATION_STATUSES = ['Requested', 'Pending', 'Confirmed', 'Completed', 'Rejected', 'Expired', 'Cancelled'] as const;
+export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
+
+/** Why a request was refused by the worker (or the request path). */
+export const REJECTION_REASONS = {
+  CAR_TAKEN: 'The car is already booked for some of these days.',
+  CAR_BLOCKED: 'The car is out of service for some of these days.',
+  CAR_UNAVAILABLE: 'The car was removed from the fleet or moved to another location.',
+  NOT_DECIDED: 'The request could not be processed in time; please book again.',
+} as const;
+export type RejectionReason = keyof typeof REJECTION_REASONS;
+
+/** The price as quoted when the request was made: what the customer is charged. */
+export interface PriceSnapshot {
+  currency: 'USD';
+  dailyMinor: number;
+  days: number;
+  totalMinor: number;
+}
+
+/** The car as it was when booked, so history reads without the fleet (and survives car edits). */
+export interface CarSnapshot {
+  make: string;
+  model: string;
+  year: number;
+  type: string;
+  location: LocationCode;
+}
+
+export interface Refund {
+  /** Share of the total refunded, 0 to 100 (the cancellation policy). */
+  percent: number;
+  amountMinor: number;
+}
+
+export interface Reservation {
+  reservationId: string;
+  userId: string;
+  /** Where notifications go (the email of the token that made the request). */
+  contactEmail?: string;
+  carId: string;
+  /** Pick-up day and return day (exclusive), `YYYY-MM-DD`. */
+  startDate: string;
+  endDate: string;
+  status: ReservationStatus;
+  price: PriceSnapshot;
+  car: CarSnapshot;
+  /** Epoch ms until which a Pending reservation holds the car. */
+  holdExpiresAt?: number;
+  reason?: RejectionReason;
+  refund?: Refund;
+  /** Set when a pick-up reminder was sent, so the sweeper sends it once. */
+  remindedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** THE rule: does this reservation hold its car right now? Pending with a live hold, or Confirmed. */
+export const holdsCar = (r: { status: string; holdExpiresAt?: number }, nowMs: number): boolean =>
+  r.status === 'Confirmed' || (r.status === 'Pending' && r.holdExpiresAt !== undefined && r.holdExpiresAt > nowMs);
+
+/** States a reservation never leaves. */
+export const isFinal = (status: ReservationStatus): boolean =>
+  status === 'Completed' || status === 'Rejected' || status === 'Expired' || status === 'Cancelled';

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import type { CarType } from '../api/fleet-schemas';
+import type { ReservationView } from '../api/booking-schemas';
+import { REJECTION_REASONS, type Reservation } from '../domain/bookings/reservation';
+import type { Actor } from '../domain/bookings/lifecycle';
+import { fromMinorUnits } from '../domain/fleet/money';
+import type { Principal } from '../http/principal';
+import { unauthenticated } from '../shared/errors';
+
+/** A reservation as the API shows it: money as decimal numbers, times as ISO strings. */
+export const presentReservation = (r: Reservation): z.output<typeof ReservationView> => ({
+  reservationId: r.reservationId,
+  userId: r.userId,
+  carId: r.carId,
+  car: { ...r.car, type: r.car.type as z.output<typeof CarType> },
+  startDate: r.startDate,
+  endDate: r.endDate,
+  status: r.status,
+  totalPrice: fromMinorUnits(r.price.totalMinor),
+  price: { currency: r.price.currency, dailyRate: fromMinorUnits(r.price.dailyMinor), days: r.price.days, total: fromMinorUnits(r.price.totalMinor) },
+  ...(r.status === 'Pending' && r.holdExpiresAt !== undefined ? { holdExpiresAt: new Date(r.holdExpiresAt).toISOString() } : {}),
+  ...(r.reason ? { reason: { code: r.reason, message: REJECTION_REASONS[r.reason] } } : {}),
+  ...(r.refund ? { refund: { percent: r.refund.percent, amount: fromMinorUnits(r.refund.amountMinor) } } : {}),
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
+/** A protected route always has a principal. */
+export const actorOf = (principal: Principal | undefined): Actor => {
+  if (!principal) throw unauthenticated();
+  return { userId: principal.userId, isAdmin: principal.isAdmin };
+};
+
+export const presentPage = (page: { items: Reservation[]; nextCursor?: string }) => ({
+  reservations: page.items.map(presentReservation),
+  nextCursor: page.nextCursor ?? null,
+});

@@ -1,0 +1,11 @@
+import { bookingDeps } from '../adapters/bookings';
+import { routes } from '../api/routes';
+import { userReservations } from '../domain/bookings/history';
+import { httpHandler } from '../http/handler';
+import { actorOf, presentPage } from './bookings-presenter';
+
+const deps = bookingDeps();
+
+export const handler = httpHandler(routes.listUserReservations, async ({ params, query, principal }) => ({
+  body: presentPage(await userReservations(deps, actorOf(principal), params.userId, query)),
+}));

@@ -1,0 +1,43 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Context } from 'aws-lambda';
+import { capabilities, type CapabilityId } from '../capabilities';
+import { missingEnvironment } from '../capabilities/environment';
+import { ConfigError } from './config';
+import { logger } from './logger';
+import { metrics, tracer } from './observability';
+
+/**
+ * Fail fast: in Lambda, a function whose environment lacks what its capability uses stops at cold start
+ * with the names of the missing variables, instead of failing on some later request.
+ */
+const assertEnvironment = (capability: CapabilityId) => {
+  if (!process.env.AWS_LAMBDA_FUNCTION_NAME) return; // tests and the local runtime set what they use
+  const missing = missingEnvironment(capabilities[capability].uses, process.env);
+  if (missing.length) throw new ConfigError(`${capability}: environment variables not set: ${missing.join(', ')}`);
+};
+
+/**
+ * What every function gets, whatever triggers it (HTTP, queue, schedule, stream): the cold-start
+ * environment check, the logger with the Lambda context and a correlation id, a trace segment, and
+ * metrics flushed after each invocation (with a cold-start metric). Trigger-specific wrappers
+ * (`httpHandler`, `queueHandler`, `scheduleHandler`) build on this one.
+ */
+export const lambdaFunction = <E, R>(
+  capability: CapabilityId,
+  handler: (event: E, context: Context) => Promise<R>,
+  correlationIdOf: (event: E, context: Context) => string | undefined = () => undefined,
+) => {
+  assertEnvironment(capability);
+  return middy<E, R>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .before(async (request) => {
+      logger.appendKeys({ capability });
+      logger.setCorrelationId(correlationIdOf(request.event, request.context) ?? request.context.awsRequestId);
+    })
+    .handler(handler);
+};

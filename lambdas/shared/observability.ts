@@ -1,0 +1,17 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+/**
+ * Powertools tracer and metrics, one of each per function instance. Outside Lambda the tracer turns
+ * itself off (no AWS_EXECUTION_ENV), and the local runtime and tests set POWERTOOLS_METRICS_DISABLED
+ * so metrics are not printed as EMF lines.
+ */
+export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'car-rental' });
+
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CarRental',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'car-rental',
+});
+
+/** Every AWS SDK client goes through this, so its calls show as subsegments of the function's trace. */
+export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client as never) as T;

@@ -1,0 +1,73 @@
+import { Duration } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { deadLetterQueueName, queueList, type QueueDefinition, type QueueId } from '../../lambdas/shared/queues';
+import { Monitoring } from './monitoring';
+
+export interface QueuesProps {
+  /** Longest timeout among each queue's consumers; its visibility timeout is six times that (AWS guidance). */
+  consumerTimeout: (queue: QueueId) => Duration;
+  monitoring: Monitoring;
+}
+
+export interface QueuePair {
+  queue: sqs.Queue;
+  deadLetterQueue: sqs.Queue;
+}
+
+/**
+ * One queue and its dead-letter queue per entry of `queueList` (lambdas/shared/queues.ts), the list the
+ * local runtime creates its queues from too. A FIFO queue uses high-throughput mode (deduplication and
+ * throughput per message group); producers always set a deduplication id, so content-based
+ * deduplication stays off.
+ */
+export class Queues extends Construct {
+  readonly queues: Record<QueueId, QueuePair>;
+
+  constructor(scope: Construct, id: string, props: QueuesProps) {
+    super(scope, id);
+    this.queues = Object.fromEntries(queueList.map((def) => [def.id, this.pair(def, props)])) as Record<QueueId, QueuePair>;
+  }
+
+  private pair(def: QueueDefinition, props: QueuesProps): QueuePair {
+    const common = { fifo: def.fifo || undefined, encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
+    const deadLetterQueue = new sqs.Queue(this, `${def.id}Dlq`, {
+      ...common,
+      queueName: deadLetterQueueName(def),
+      retentionPeriod: Duration.days(14), // the longest SQS allows: time to inspect and redrive
+    });
+    NagSuppressions.addResourceSuppressions(deadLetterQueue, [
+      { id: 'AwsSolutions-SQS3', reason: `This queue is the dead-letter queue of ${def.name}.` },
+    ]);
+    const queue = new sqs.Queue(this, `${def.id}Queue`, {
+      ...common,
+      queueName: def.name,
+      ...(def.fifo
+        ? {
+            contentBasedDeduplication: false,
+            deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
+            fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+          }
+        : {}),
+      visibilityTimeout: Duration.seconds(props.consumerTimeout(def.id).toSeconds() * 6),
+      retentionPeriod: Duration.days(def.retentionDays),
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: def.maxReceiveCount },
+    });
+    // A message in a DLQ is a request nobody decided: someone must look at it (npm run dlq:redrive).
+    props.monitoring.alarm(
+      this,
+      `${def.id}DlqNotEmptyAlarm`,
+      deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
+      `Messages landed in ${deadLetterQueueName(def)}; inspect them and redrive with npm run dlq:redrive.`,
+    );
+    props.monitoring.alarm(
+      this,
+      `${def.id}OldestMessageAlarm`,
+      queue.metricApproximateAgeOfOldestMessage({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
+      `The oldest message in ${def.name} waited over 5 minutes: its consumer is stuck or failing.`,
+      300,
+    );
+    return { queue, deadLetterQueue };
+  }
+}
