@@ -31,10 +31,12 @@ export const lambdaFunction = <E, R>(
   correlationIdOf: (event: E, context: Context) => string | undefined = () => undefined,
 ) => {
   assertEnvironment(capability);
-  return middy<E, R>()
+  const fn = middy<E, R>()
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+  // Disabled (local runtime, tests), the flush would only warn that there is nothing to publish.
+  if (!metrics.isDisabled()) fn.use(logMetrics(metrics, { captureColdStartMetric: true }));
+  return fn
     .before(async (request) => {
       logger.appendKeys({ capability });
       logger.setCorrelationId(correlationIdOf(request.event, request.context) ?? request.context.awsRequestId);

@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type Redis from 'ioredis';
+import { RedisCarLocks } from '../../lambdas/adapters/bookings/redis-car-locks';
+import { dayLockKey } from '../../lambdas/adapters/bookings/reservation-item';
+import { daysOf, DynamoReservationStore } from '../../lambdas/adapters/bookings/reservation-store';
+import { RedisFleetCache } from '../../lambdas/adapters/fleet/cache';
+import { DynamoCarRepository } from '../../lambdas/adapters/fleet/car-repository';
+import { DynamoReservationsOfCar } from '../../lambdas/adapters/fleet/reservations-of-car';
+import { decideBooking } from '../../lambdas/domain/bookings/decide';
+import { cancelReservation, confirmReservation, sweepReservations } from '../../lambdas/domain/bookings/lifecycle';
+import { addMaintenanceBlock } from '../../lambdas/domain/bookings/maintenance';
+import type { BookingEvent } from '../../lambdas/domain/bookings/notifications';
+import type { BookingDeps, BookingQueue } from '../../lambdas/domain/bookings/ports';
+import { requestBooking } from '../../lambdas/domain/bookings/request';
+import { holdsCar } from '../../lambdas/domain/bookings/reservation';
+import { overlaps } from '../../lambdas/domain/fleet/availability';
+import { createCar, removeCar } from '../../lambdas/domain/fleet/manage-cars';
+import type { FleetDeps } from '../../lambdas/domain/fleet/ports';
+import { searchAvailableCars } from '../../lambdas/domain/fleet/search';
+import { ShiftedClock } from '../../lambdas/shared/clock';
+import { AppError } from '../../lambdas/shared/errors';
+import { clientConfig } from '../../local/standins/aws';
+import { startDynamoDb, type DynamoDbStandIn } from '../../local/standins/dynamodb';
+import { createTables } from '../../local/standins/resources';
+import { testRedis } from '../support/redis';
+
+// The booking use cases on their real DynamoDB adapters (DynamoDB Local) and Redis (real when
+// REDIS_URL is set), with real concurrency: many deciders at once, as Lambda runs them.
+let dynamo: DynamoDbStandIn;
+let raw: DynamoDBClient;
+let db: DynamoDBDocumentClient;
+let redis: Redis;
+let cars: DynamoCarRepository;
+let store: DynamoReservationStore;
+const clock = new ShiftedClock();
+const sent: Array<{ reservationId: string }> = [];
+const events: BookingEvent[] = [];
+const queue: BookingQueue = { send: async (m) => void sent.push(m) };
+
+const day = (offset: number) => new Date(clock.now().getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+const depsWith = (patch: Partial<BookingDeps> = {}): BookingDeps => ({
+  reservations: store,
+  cars,
+  cache: new RedisFleetCache(async () => redis),
+  queue,
+  locks: new RedisCarLocks(async () => redis),
+  notifier: { publish: async (e) => void events.push(e) },
+  clock,
+  newId: () => randomUUID(),
+  holdMs: 5 * 60_000,
+  ...patch,
+});
+const fleet = (): FleetDeps => ({
+  cars,
+  reservations: new DynamoReservationsOfCar(db, 'reservations'),
+  media: { uploadUrl: async () => ({ url: '', method: 'PUT', headers: {}, expiresAt: '' }), readUrl: async (k) => k, delete: async () => undefined },
+  cache: new RedisFleetCache(async () => redis),
+  clock,
+  newId: () => randomUUID(),
+});
+const newCar = (location: 'BOS' | 'BNA' = 'BOS') =>
+  createCar(fleet(), { make: 'Kia', model: 'Rio', year: 2023, type: 'COMPACT', location, pricePerDayMinor: 3_500 });
+
+const request = (deps: BookingDeps, carId: string, from: number, to: number, userId = randomUUID(), idempotencyKey?: string) =>
+  requestBooking(deps, { userId, email: `${userId}@example.com`, carId, period: { startDate: day(from), endDate: day(to) }, idempotencyKey });
+
+const dayLock = async (carId: string, d: string) => (await db.send(new GetCommand({ TableName: 'reservations', Key: dayLockKey(carId, d), ConsistentRead: true }))).Item;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDb();
+  raw = new DynamoDBClient(clientConfig(dynamo.endpoint));
+  await createTables(raw);
+  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  redis = testRedis();
+  cars = new DynamoCarRepository(db, 'cars');
+  store = new DynamoReservationStore(db, 'reservations', cars);
+}, 60_000);
+
+afterAll(async () => {
+  await redis?.quit();
+  raw?.destroy();
+  await dynamo?.stop();
+});
+
+describe('booking against DynamoDB Local', () => {
+  it('holds a request: Pending with its deadline, one lock per day, the car blocked in search', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const { reservation } = await request(deps, carId, 10, 13);
+    expect(reservation).toMatchObject({ status: 'Requested', price: { dailyMinor: 3_500, days: 3, totalMinor: 10_500, currency: 'USD' } });
+    expect(sent.at(-1)).toMatchObject({ reservationId: reservation.reservationId });
+    expect(await decideBooking(deps, reservation.reservationId)).toBe('held');
+
+    const held = (await store.get(reservation.reservationId))!;
+    expect(held.status).toBe('Pending');
+    expect(held.holdExpiresAt).toBeGreaterThan(clock.now().getTime());
+    for (const d of daysOf(day(10), day(13))) expect(await dayLock(carId, d)).toMatchObject({ owner: reservation.reservationId, holdExpiresAt: held.holdExpiresAt });
+    const car = (await cars.get(carId))!;
+    expect(car.blocks).toEqual([{ id: reservation.reservationId, kind: 'reservation', status: 'Pending', from: day(10), to: day(13), holdExpiresAt: held.holdExpiresAt }]);
+    const found = await searchAvailableCars(cars, { location: 'BOS', period: { startDate: day(11), endDate: day(12) }, sort: 'price', limit: 100 }, clock.now().getTime());
+    expect(found.cars.map((c) => c.carId)).not.toContain(carId);
+    expect(events.at(-1)).toMatchObject({ type: 'ReservationHeld', reservation: { reservationId: reservation.reservationId } });
+  });
+
+  it('50 deciders at once for overlapping days of one car: exactly one hold, 49 rejections, none undecided', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const requests = await Promise.all(Array.from({ length: 50 }, (_, i) => request(deps, carId, 20 + (i % 3), 24 + (i % 2))));
+    const decisions = await Promise.all(requests.map(({ reservation }) => decideBooking(deps, reservation.reservationId)));
+    expect(decisions.filter((d) => d === 'held')).toHaveLength(1);
+    expect(decisions.filter((d) => d === 'CAR_TAKEN')).toHaveLength(49);
+    const final = await Promise.all(requests.map(({ reservation }) => store.get(reservation.reservationId)));
+    expect(final.filter((r) => r!.status === 'Requested')).toHaveLength(0);
+  });
+
+  it('with Redis down, still exactly one winner (and the worker says it decided without the lock)', async () => {
+    const down = async (): Promise<Redis> => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    };
+    const deps = depsWith({ locks: new RedisCarLocks(down), cache: new RedisFleetCache(down) });
+    const carId = await newCar();
+    const requests = await Promise.all(Array.from({ length: 20 }, () => request(deps, carId, 30, 33)));
+    const decisions = await Promise.all(requests.map(({ reservation }) => decideBooking(deps, reservation.reservationId)));
+    expect(decisions.filter((d) => d === 'held')).toHaveLength(1);
+    expect(decisions.filter((d) => d !== 'held').every((d) => d === 'CAR_TAKEN')).toBe(true);
+  });
+
+  it('a redelivered message (worker died after the transaction) changes nothing', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const { reservation } = await request(deps, carId, 40, 42);
+    await decideBooking(deps, reservation.reservationId);
+    const before = await store.get(reservation.reservationId);
+    const carBefore = await cars.get(carId);
+    expect(await decideBooking(deps, reservation.reservationId)).toBe('alreadyDecided');
+    expect(await store.get(reservation.reservationId)).toEqual(before);
+    expect((await cars.get(carId))!.blocks).toEqual(carBefore!.blocks);
+  });
+
+  it('the same request twice books once; the same Idempotency-Key with other dates is refused', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const userId = randomUUID();
+    const [a, b] = await Promise.all([request(deps, carId, 50, 52, userId, 'key-1'), request(deps, carId, 50, 52, userId, 'key-1')]);
+    expect(a.reservation.reservationId).toBe(b.reservation.reservationId);
+    expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
+    await expect(request(deps, carId, 50, 53, userId, 'key-1')).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+    // Without a key, the same user, car and dates within 5 minutes also name the same reservation.
+    const again = await request(deps, carId, 50, 52, userId);
+    expect(again.reservation.reservationId).toBe(a.reservation.reservationId);
+  });
+
+  it('a queue that cannot be reached leaves nothing behind; a retry books afresh', async () => {
+    const failing: BookingQueue = {
+      send: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      },
+    };
+    const carId = await newCar();
+    const userId = randomUUID();
+    await expect(request(depsWith({ queue: failing }), carId, 60, 62, userId, 'k')).rejects.toThrow(/ECONNREFUSED/);
+    expect((await store.listByUser(userId, { limit: 10 })).items).toEqual([]);
+    const retried = await request(depsWith(), carId, 60, 62, userId, 'k');
+    expect(retried.replayed).toBe(false);
+  });
+
+  it('a request whose message was lost is sent again by the sweeper, and rejected when it stays undecided', async () => {
+    const carId = await newCar();
+    const lost: BookingQueue = { send: async () => undefined };
+    const { reservation } = await request(depsWith({ queue: lost }), carId, 70, 72);
+    clock.advance(61_000);
+    const sentBefore = sent.length;
+    const report = await sweepReservations(depsWith());
+    expect(report.resent).toBeGreaterThanOrEqual(1);
+    expect(sent.slice(sentBefore).map((m) => m.reservationId)).toContain(reservation.reservationId);
+    clock.advance(15 * 60_000);
+    await sweepReservations(depsWith());
+    expect(await store.get(reservation.reservationId)).toMatchObject({ status: 'Rejected', reason: 'NOT_DECIDED' });
+  });
+
+  it('a lapsed hold frees the days before the sweeper runs; the sweeper then expires it and its locks go', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const first = (await request(deps, carId, 80, 83)).reservation;
+    await decideBooking(deps, first.reservationId);
+    clock.advance(5 * 60_000 + 1_000);
+    const second = (await request(deps, carId, 81, 82)).reservation;
+    expect(await decideBooking(deps, second.reservationId)).toBe('held');
+    expect(await dayLock(carId, day(81))).toMatchObject({ owner: second.reservationId });
+
+    await sweepReservations(deps);
+    expect(await store.get(first.reservationId)).toMatchObject({ status: 'Expired' });
+    expect(await dayLock(carId, day(80))).toBeUndefined(); // still its own: deleted
+    expect(await dayLock(carId, day(81))).toMatchObject({ owner: second.reservationId }); // taken over: kept
+    expect((await cars.get(carId))!.blocks.map((b) => b.id)).toEqual([second.reservationId]);
+    expect(events.some((e) => e.type === 'ReservationExpired' && e.reservation.reservationId === first.reservationId)).toBe(true);
+  });
+
+  it('confirming makes the hold a booking that never lapses; cancelling frees the days and records the refund', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const { reservation } = await request(deps, carId, 90, 94);
+    await decideBooking(deps, reservation.reservationId);
+    expect(await confirmReservation(deps, reservation.reservationId)).toBe(true);
+    expect(await store.get(reservation.reservationId)).toMatchObject({ status: 'Confirmed' });
+    expect((await dayLock(carId, day(90)))!.holdExpiresAt).toBeUndefined();
+    clock.advance(10 * 60_000);
+    const late = (await request(deps, carId, 91, 92)).reservation;
+    expect(await decideBooking(deps, late.reservationId)).toBe('CAR_TAKEN');
+
+    const owner = { userId: reservation.userId, isAdmin: false };
+    await expect(cancelReservation(deps, { userId: randomUUID(), isAdmin: false }, reservation.reservationId)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    const cancelled = await cancelReservation(deps, owner, reservation.reservationId);
+    expect(cancelled).toMatchObject({ status: 'Cancelled', refund: { percent: 100, amountMinor: reservation.price.totalMinor } });
+    expect(await dayLock(carId, day(90))).toBeUndefined();
+    expect((await cars.get(carId))!.blocks).toEqual([]);
+    await expect(cancelReservation(deps, owner, reservation.reservationId)).rejects.toMatchObject({ kind: 'CONFLICT', details: { status: 'Cancelled' } });
+    const after = (await request(deps, carId, 91, 92)).reservation;
+    expect(await decideBooking(deps, after.reservationId)).toBe('held');
+  });
+
+  it('a booking of a car removed (or moved) after it was priced is rejected; a removal after a booking landed is refused', async () => {
+    const deps = depsWith();
+    const carId = await newCar('BNA');
+    const { reservation } = await request(deps, carId, 100, 101);
+    await removeCar(fleet(), carId);
+    expect(await decideBooking(deps, reservation.reservationId)).toBe('CAR_UNAVAILABLE');
+
+    const other = await newCar('BNA');
+    const seen = (await cars.get(other))!;
+    const booked = (await request(deps, other, 100, 101)).reservation;
+    await decideBooking(deps, booked.reservationId);
+    // The car as read before the booking: the blocks version makes the write fail instead of stranding it.
+    await expect(cars.remove(seen, clock.now().toISOString())).rejects.toMatchObject({ kind: 'CONFLICT' });
+  });
+
+  it('maintenance blocks: a booking over them is rejected as blocked; a block over a hold is a 409', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const mdeps = { ...deps, cars, upcoming: new DynamoReservationsOfCar(db, 'reservations') };
+    await addMaintenanceBlock(mdeps, carId, { startDate: day(110), endDate: day(112) }, 'brakes');
+    const blocked = (await request(deps, carId, 111, 113)).reservation;
+    expect(await decideBooking(deps, blocked.reservationId)).toBe('CAR_BLOCKED');
+    const held = (await request(deps, carId, 120, 122)).reservation;
+    await decideBooking(deps, held.reservationId);
+    const err = await addMaintenanceBlock(mdeps, carId, { startDate: day(121), endDate: day(125) }, 'tyres').catch((e: AppError) => e);
+    expect(err).toMatchObject({ kind: 'CONFLICT', details: { reservations: [{ reservationId: held.reservationId }] } });
+  });
+
+  it('300 concurrent decisions over 20 cars: no overlap among held reservations, locks and blocks match them', async () => {
+    const deps = depsWith();
+    const carIds = await Promise.all(Array.from({ length: 20 }, () => newCar('BNA')));
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const requests = await Promise.all(
+      Array.from({ length: 300 }, () => {
+        const start = 130 + rand(20);
+        return request(deps, carIds[rand(20)], start, start + 1 + rand(4));
+      }),
+    );
+    await Promise.all(requests.map(({ reservation }) => decideBooking(deps, reservation.reservationId)));
+    const now = clock.now().getTime();
+    const final = await Promise.all(requests.map(({ reservation }) => store.get(reservation.reservationId)));
+    expect(final.every((r) => r!.status === 'Pending' || r!.status === 'Rejected')).toBe(true);
+    for (const carId of carIds) {
+      const held = final.filter((r) => r!.carId === carId && holdsCar(r!, now)).map((r) => r!);
+      for (const a of held) for (const b of held) if (a !== b) expect(overlaps({ from: a.startDate, to: a.endDate }, b)).toBe(false);
+      const locks = await db.send(new QueryCommand({ TableName: 'reservations', IndexName: undefined, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': `DAY#${carId}#${day(131)}`, ':sk': 'DAY' } }));
+      for (const lock of locks.Items ?? []) expect(held.some((r) => r.reservationId === lock.owner && r.startDate <= day(131) && day(131) < r.endDate)).toBe(true);
+      for (const r of held) for (const d of daysOf(r.startDate, r.endDate)) expect((await dayLock(carId, d))!.owner).toBe(r.reservationId);
+      const blocks = (await cars.get(carId))!.blocks.map((b) => b.id).sort();
+      expect(blocks).toEqual(held.map((r) => r.reservationId).sort());
+    }
+  });
+});
