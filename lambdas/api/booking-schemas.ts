@@ -4,11 +4,10 @@ import { REJECTION_REASONS, RESERVATION_STATUSES } from '../domain/bookings/rese
 import { MAX_RENTAL_DAYS } from '../domain/fleet/catalog';
 import { periodProblems } from '../domain/fleet/period';
 import { clock } from '../shared/clock';
-import { CarType, LocationCode } from './fleet-schemas';
+import { CarType, IsoDate, LocationCode } from './fleet-schemas';
 
 /** Request and response schemas of the booking routes. */
 
-const IsoDate = z.iso.date();
 const Id = z.uuid();
 
 /** Period checks (past, reversed, too long) on a body with startDate/endDate, reported on those fields. */

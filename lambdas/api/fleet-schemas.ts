@@ -114,7 +114,7 @@ export const SearchResults = z
   })
   .meta({ id: 'CarSearchResults' });
 
-const IsoDate = z.iso.date();
+export const IsoDate = z.iso.date();
 const QueryPrice = z.coerce.number().nonnegative().max(MAX_PRICE_PER_DAY).refine(hasAtMostTwoDecimals, 'Use at most 2 decimals.');
 
 export const SearchQuery = z

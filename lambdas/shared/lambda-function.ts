@@ -7,7 +7,7 @@ import { capabilities, type CapabilityId } from '../capabilities';
 import { missingEnvironment } from '../capabilities/environment';
 import { ConfigError } from './config';
 import { logger } from './logger';
-import { metrics, tracer } from './observability';
+import { metrics, metricsDisabled, tracer } from './observability';
 
 /**
  * Fail fast: in Lambda, a function whose environment lacks what its capability uses stops at cold start
@@ -35,7 +35,7 @@ export const lambdaFunction = <E, R>(
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }));
   // Disabled (local runtime, tests), the flush would only warn that there is nothing to publish.
-  if (!metrics.isDisabled()) fn.use(logMetrics(metrics, { captureColdStartMetric: true }));
+  if (!metricsDisabled()) fn.use(logMetrics(metrics, { captureColdStartMetric: true }));
   return fn
     .before(async (request) => {
       logger.appendKeys({ capability });

@@ -13,5 +13,8 @@ export const metrics = new Metrics({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'car-rental',
 });
 
+/** Powertools' own switch (its `isDisabled` is not public): the local runtime and tests set it. */
+export const metricsDisabled = (): boolean => process.env.POWERTOOLS_METRICS_DISABLED === 'true';
+
 /** Every AWS SDK client goes through this, so its calls show as subsegments of the function's trace. */
 export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client as never) as T;

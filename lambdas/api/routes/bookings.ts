@@ -14,11 +14,10 @@ import {
 import { CarIdParams } from '../fleet-schemas';
 import { defineRoute } from '../route';
 import { ErrorBody } from '../schemas';
-import { DEFAULT_THROTTLE } from './throttle';
+import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 
 /** Booking requests are writes that queue work: a tighter limit than reads. */
 const BOOKING_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
-const ADMIN_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 const tag = 'Reservations';
 
 export const bookingRoutes = {

@@ -13,10 +13,8 @@ import {
   SearchResults,
 } from '../fleet-schemas';
 import { defineRoute } from '../route';
-import { DEFAULT_THROTTLE } from './throttle';
+import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 
-/** Admin throttling: a handful of people manage the fleet. */
-const ADMIN_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
 /** The fleet: administrators manage cars and photos; anyone reads cars and locations and searches. */
 export const fleetRoutes = {
