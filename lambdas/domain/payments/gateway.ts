@@ -1,0 +1,72 @@
+/**
+ * The port every payment gateway adapter implements (Stripe, PayPal, the local sandbox). The payment
+ * service never knows which one it talks to: a method's strategy says which gateways may take it (a
+ * primary and a fallback), and the gateway router picks one that is up.
+ */
+export type GatewayId = 'stripe' | 'paypal' | 'sandbox';
+
+/** What is charged: a token or id the client got from the gateway's own client-side SDK, never a raw card number. */
+export type ChargeSource =
+  | { type: 'card_token'; token: string }
+  | { type: 'paypal_order'; orderId: string }
+  | { type: 'wallet_token'; wallet: 'apple_pay' | 'google_pay'; token: string };
+
+export interface ChargeRequest {
+  amountMinor: number;
+  currency: 'USD';
+  source: ChargeSource;
+  /** Ours, passed to the gateway so a retry of this charge never charges twice there either. */
+  idempotencyKey: string;
+  description: string;
+}
+
+export type ChargeResult =
+  | { outcome: 'succeeded'; reference: string }
+  /** Final: a declined payment is never retried on another gateway. */
+  | { outcome: 'declined'; reason: string };
+
+export interface RefundRequest {
+  /** The gateway's reference of the charge. */
+  reference: string;
+  amountMinor: number;
+  currency: 'USD';
+  idempotencyKey: string;
+}
+
+export interface PaymentGateway {
+  readonly id: GatewayId;
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+  refund(request: RefundRequest): Promise<{ reference: string }>;
+}
+
+/**
+ * Thrown by an adapter when the gateway could not be reached or could not answer (network, timeout,
+ * 5xx, rate limit): the charge did not go through as far as we know, so another gateway may take it.
+ */
+export class GatewayUnavailable extends Error {
+  constructor(
+    readonly gateway: GatewayId,
+    message: string,
+  ) {
+    super(`${gateway}: ${message}`);
+    this.name = 'GatewayUnavailable';
+  }
+}
+
+/**
+ * The gateways behind circuit breakers and timeouts: a charge goes to the first gateway of `order` that
+ * is up; when it fails (not a decline), or its breaker is open, the next one takes it. Throws
+ * `AllGatewaysUnavailable` when none could.
+ */
+export interface GatewayRouter {
+  charge(order: readonly GatewayId[], request: ChargeRequest): Promise<{ gateway: GatewayId; result: ChargeResult }>;
+  /** A refund goes to the gateway that took the charge (no fallback: the money is there). */
+  refund(gateway: GatewayId, request: RefundRequest): Promise<{ reference: string }>;
+}
+
+export class AllGatewaysUnavailable extends Error {
+  constructor(readonly tried: GatewayId[]) {
+    super(`no payment gateway could take the request (tried ${tried.join(', ') || 'none'})`);
+    this.name = 'AllGatewaysUnavailable';
+  }
+}
