@@ -14,7 +14,9 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { documentClient } from '../lambdas/adapters/dynamodb';
 import { useRedisFactory } from '../lambdas/adapters/redis';
-import { overlaps, type Block } from '../lambdas/domain/fleet/availability';
+import { toReservationItem } from '../lambdas/adapters/bookings/reservation-item';
+import type { Reservation } from '../lambdas/domain/bookings/reservation';
+import { overlaps, type ReservationBlock } from '../lambdas/domain/fleet/availability';
 import { CAR_TYPES, LOCATIONS, type CarType } from '../lambdas/domain/fleet/catalog';
 import { searchKeysOf } from '../lambdas/domain/fleet/search-keys';
 import { clientConfig } from '../local/standins/aws';
@@ -33,7 +35,10 @@ interface BenchCar {
   carId: string;
   type: CarType;
   location: (typeof LOCATIONS)[number];
-  blocks: Block[];
+  /** Set when its item is built. */
+  pricePerDayMinor?: number;
+  /** One per reservation, as the booking transaction keeps them (Confirmed: they hold the car). */
+  blocks: ReservationBlock[];
 }
 
 // Deterministic pseudo-random numbers, so runs are comparable.
@@ -41,37 +46,48 @@ let seed = 42;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
 
-const generate = (): { cars: BenchCar[]; reservations: Array<Record<string, unknown>> } => {
+const generate = (): BenchCar[] => {
   const cars: BenchCar[] = Array.from({ length: CARS }, (_, i) => ({
     carId: randomUUID(),
     type: pick(CAR_TYPES),
     location: LOCATIONS[i % LOCATIONS.length],
     blocks: [],
   }));
-  const reservations = Array.from({ length: RESERVATIONS }, (_, i) => {
+  for (let i = 0; i < RESERVATIONS; i++) {
     const car = cars[i % cars.length];
     // Each car's reservations follow each other over the next ~120 days, 1-7 days long.
     const start = car.blocks.length ? Math.round((Date.parse(car.blocks.at(-1)!.to) - Date.now()) / DAY_MS) + 1 + Math.floor(rand() * 20) : Math.floor(rand() * 20);
     const end = start + 1 + Math.floor(rand() * 7);
-    const reservationId = randomUUID();
-    car.blocks.push({ from: day(start), to: day(end), kind: 'booking', reservationId });
-    return {
-      pk: `RES#${reservationId}`,
-      sk: 'RES',
-      reservationId,
+    car.blocks.push({ id: randomUUID(), kind: 'reservation', status: 'Confirmed', from: day(start), to: day(end) });
+  }
+  return cars;
+};
+
+/** The reservations behind a car's blocks, in the bookings adapter's item format (its one owner). */
+const reservationItems = (car: BenchCar) => {
+  const at = new Date().toISOString();
+  const dailyMinor = car.pricePerDayMinor!;
+  return car.blocks.map((block) => {
+    const days = Math.round((Date.parse(block.to) - Date.parse(block.from)) / DAY_MS);
+    const reservation: Reservation = {
+      reservationId: block.id,
+      userId: `bench-user-${parseInt(block.id.slice(0, 4), 16) % 5000}`,
       carId: car.carId,
+      startDate: block.from,
+      endDate: block.to,
       status: 'Confirmed',
-      startDate: day(start),
-      endDate: day(end),
-      gsi2pk: `CAR#${car.carId}`,
-      gsi2sk: `${day(end)}#${reservationId}`,
+      price: { currency: 'USD', dailyMinor, days, totalMinor: dailyMinor * days },
+      car: { make: 'Make', model: 'Model', year: 2022, type: car.type, location: car.location },
+      createdAt: at,
+      updatedAt: at,
     };
+    return toReservationItem(reservation);
   });
-  return { cars, reservations };
 };
 
 const carItem = (car: BenchCar) => {
   const pricePerDayMinor = 2000 + Math.floor(rand() * 300) * 100;
+  car.pricePerDayMinor = pricePerDayMinor;
   const at = new Date().toISOString();
   return {
     pk: `CAR#${car.carId}`,
@@ -84,8 +100,10 @@ const carItem = (car: BenchCar) => {
     location: car.location,
     pricePerDayMinor,
     status: 'active',
-    blocks: car.blocks,
-    blocksVersion: 0,
+    // As DynamoCarRepository stores them: a map keyed by reservation id, the id not repeated inside;
+    // every block was one change of the map.
+    blocks: Object.fromEntries(car.blocks.map(({ id, ...block }) => [id, block])),
+    blocksVersion: car.blocks.length,
     ratingCount: 0,
     ratingTotal: 0,
     createdAt: at,
@@ -131,6 +149,7 @@ const instrument = () => {
 };
 
 const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return NaN; // a scenario with no searches (e.g. no second pages at a tiny scale)
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
@@ -162,6 +181,8 @@ const main = async () => {
       CAR_MEDIA_BUCKET: 'bench-media',
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
+      // As in the local runtime and tests: no EMF lines printed per invocation.
+      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     if (!process.env.REDIS_URL) {
       const { default: RedisMock } = await import('ioredis-mock');
@@ -169,7 +190,7 @@ const main = async () => {
     }
 
     const db = DynamoDBDocumentClient.from(raw);
-    const { cars, reservations } = generate();
+    const cars = generate();
     const loadStarted = performance.now();
     await load(db, 'cars', cars.map(carItem));
     await load(
@@ -178,7 +199,7 @@ const main = async () => {
       LOCATIONS.map((code) => ({ pk: 'LOCATIONS', sk: code, activeCars: cars.filter((c) => c.location === code).length })),
     );
     const carsLoadedMs = performance.now() - loadStarted;
-    await load(db, 'reservations', reservations);
+    await load(db, 'reservations', cars.flatMap(reservationItems));
     const loadMs = performance.now() - loadStarted;
     console.log(
       `Loaded ${CARS} cars (${(carsLoadedMs / 1000).toFixed(1)} s) and ${RESERVATIONS} reservations in ${(loadMs / 1000).toFixed(1)} s total ` +

@@ -12,10 +12,12 @@ import { dataRemovalPolicy, isProd, type DeploymentConfig } from './config';
 import { Auth } from './constructs/auth';
 import { CapabilityFunction, DEFAULT_TIMEOUT_SECONDS, runsInVpc } from './constructs/capability-function';
 import { DataTables } from './constructs/data-tables';
+import { DatabaseMigrations } from './constructs/database-migrations';
 import { MediaBucket } from './constructs/media-bucket';
 import { Monitoring } from './constructs/monitoring';
 import { Network } from './constructs/network';
 import { Notifications } from './constructs/notifications';
+import { PaymentGateways } from './constructs/payment-gateways';
 import { PaymentsDatabase } from './constructs/payments-database';
 import { Queues } from './constructs/queues';
 import { RedisCache } from './constructs/redis-cache';
@@ -67,6 +69,8 @@ export class CarRentalStack extends Stack {
       );
     const { queues } = new Queues(this, 'Queues', { consumerTimeout, monitoring });
     const notifications = new Notifications(this, 'Notifications', { emailSender: config.sesFromEmail });
+    for (const def of queueList.filter((q) => q.subscribesTo)) notifications.subscribe(queues[def.id].queue, def.subscribesTo!.eventTypes);
+    const paymentGateways = new PaymentGateways(this, 'PaymentGateways', { mode: config.paymentGateways });
 
     const redis = new RedisCache(this, 'Redis', { network });
     const database = new PaymentsDatabase(this, 'Payments', { network, removalPolicy, deletionProtection: prod });
@@ -90,6 +94,7 @@ export class CarRentalStack extends Stack {
       tables: data.tables,
       queues,
       notifications,
+      paymentGateways,
       media,
       auth,
       redis,
@@ -102,6 +107,13 @@ export class CarRentalStack extends Stack {
     }
 
     const api = new RestApi(this, 'Api', { routes: props.routes ?? routeList, functions, userPool: auth.userPool, removalPolicy });
+    // The payments schema is migrated on deploy, after the database and before the API and the functions that use it.
+    new DatabaseMigrations(this, 'Migrations', {
+      network,
+      database,
+      removalPolicy,
+      executeBefore: [api, ...capabilities.filter(([, def]) => def.uses.database).map(([capId]) => functions[capId])],
+    });
 
     this.suppressCdkInternals();
 

@@ -16,6 +16,11 @@ export interface DeploymentConfig {
   sesFromEmail?: string;
   /** Cognito Plus tier with threat protection enforced (billed per MAU, so opt-in). */
   cognitoThreatProtection: boolean;
+  /**
+   * `sandbox` (default: no money moves, test tokens only) or `live` (Stripe and PayPal, credentials in
+   * the PaymentGatewaySecret the stack creates, which an operator fills in).
+   */
+  paymentGateways: 'sandbox' | 'live';
 }
 
 /** Repository root: capability entries (lambdas/capabilities) are relative to it. */
@@ -41,5 +46,6 @@ export const configFromContext = (app: App): DeploymentConfig => {
     alarmEmail: ctx('alarmEmail') ? String(ctx('alarmEmail')) : undefined,
     sesFromEmail: ctx('sesFromEmail') ? String(ctx('sesFromEmail')) : undefined,
     cognitoThreatProtection: String(ctx('cognitoThreatProtection') ?? 'false') === 'true',
+    paymentGateways: String(ctx('paymentGateways') ?? 'sandbox') === 'live' ? 'live' : 'sandbox',
   };
 };

@@ -4,6 +4,7 @@ import { version } from '../package.json';
 import { useRedisFactory } from '../lambdas/adapters/redis';
 import { ShiftedClock, useClock } from '../lambdas/shared/clock';
 import { closePostgresPool } from '../lambdas/adapters/postgres';
+import { migrateDatabase } from '../lambdas/adapters/payments/migrate';
 import { API_STAGE } from '../lambdas/api/routes';
 import { capabilityList } from '../lambdas/capabilities';
 import { ENV } from '../lambdas/shared/env-names';
@@ -62,6 +63,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       useRedisFactory(async () => new RedisMock() as never);
     }
     stops.push(closePostgresPool);
+    // The payments schema (migrations/), before the API serves; a no-op when already up to date.
+    await migrateDatabase(process.env[ENV.databaseUrl]!);
 
     // Every handler reads time from this clock; /_local/clock moves it forward.
     const clock = new ShiftedClock();

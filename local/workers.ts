@@ -137,19 +137,38 @@ export const startSchedule = (args: {
     await handler(event, lambdaContext(args.name, args.capability.timeoutSeconds));
   };
   // One run at a time, as a schedule with reserved concurrency 1 would (a slow run is not overlapped).
-  let running: Promise<void> | undefined;
-  const runNow = () =>
-    (running ??= tick()
+  let running: { done: Promise<void>; onDemand: boolean } | undefined;
+  let afterTimerRun: Promise<void> | undefined;
+  const start = (onDemand: boolean): Promise<void> => {
+    const done: Promise<void> = tick()
       .catch((err: Error) => args.log?.(`${args.name}: ${err.message}`))
-      .finally(() => (running = undefined)));
-  const timer = setInterval(() => void runNow(), args.trigger.everyMinutes * 60_000);
+      .finally(() => {
+        if (running?.done === done) running = undefined;
+      });
+    running = { done, onDemand };
+    return done;
+  };
+  // An on-demand run joins one asked for meanwhile, but not a timer run in progress: that one may have
+  // read its time before the caller changed something (moved the clock, say), so a fresh run follows it.
+  const runNow = (): Promise<void> => {
+    if (!running) return start(true);
+    if (running.onDemand) return running.done;
+    return (afterTimerRun ??= running.done.then(() => {
+      afterTimerRun = undefined;
+      return running?.onDemand ? running.done : start(true);
+    }));
+  };
+  const timer = setInterval(() => {
+    if (!running) void start(false);
+  }, args.trigger.everyMinutes * 60_000);
   timer.unref();
   return {
     name: args.name,
     runNow,
     stop: async () => {
       clearInterval(timer);
-      await running;
+      await afterTimerRun;
+      await running?.done;
     },
   };
 };

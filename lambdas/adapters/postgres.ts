@@ -6,7 +6,11 @@ import { secretString } from './secrets';
 /** A Lambda instance serves one request at a time: a tiny pool, and RDS Proxy multiplexes the rest. */
 const POOL_DEFAULTS: PoolConfig = { max: 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 3_000 };
 
-const configFromEnvironment = async (): Promise<PoolConfig> => {
+/**
+ * How this function reaches PostgreSQL: DATABASE_URL when set (local runtime, tests), else the RDS Proxy
+ * endpoint with the credentials in Secrets Manager (AWS). Also used by the deploy-time migrations.
+ */
+export const postgresConfig = async (): Promise<PoolConfig> => {
   const url = env.optional(ENV.databaseUrl);
   if (url) return { ...POOL_DEFAULTS, connectionString: url };
   const secret = JSON.parse(await secretString(env.required(ENV.dbSecretArn))) as {
@@ -29,7 +33,7 @@ let pool: Promise<Pool> | undefined;
 
 export const postgresPool = (): Promise<Pool> => {
   if (!pool) {
-    pool = configFromEnvironment().then((config) => {
+    pool = postgresConfig().then((config) => {
       const created = new Pool(config);
       // An idle client dropped by the server must not crash the process.
       created.on('error', () => undefined);

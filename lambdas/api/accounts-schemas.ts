@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { brokenPasswordRules, PASSWORD_POLICY } from '../domain/accounts/password-policy';
 
 /**

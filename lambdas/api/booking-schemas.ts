@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_WAIT_SECONDS } from '../domain/bookings/policy';
 import { REJECTION_REASONS, RESERVATION_STATUSES } from '../domain/bookings/reservation';
 import { MAX_RENTAL_DAYS } from '../domain/fleet/catalog';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CapabilityId } from '../capabilities';
 
 /** Who may call a route: anyone, any signed-in user (customers and admins), or admins only. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The one error body every failure uses, from API Gateway and from the handlers alike. */
 export const ErrorBody = z

@@ -16,6 +16,7 @@ export const requiredEnvironment = (uses: CapabilityUses): string[][] => [
   ...(uses.userPool ? [[ENV.userPoolId], [ENV.userPoolClientId]] : []),
   ...(uses.redis ? [[ENV.redisUrl, ENV.redisHost]] : []),
   ...(uses.database ? [[ENV.databaseUrl, ENV.dbProxyEndpoint], [ENV.databaseUrl, ENV.dbSecretArn]] : []),
+  ...(uses.paymentGateways ? [[ENV.paymentGatewayMode]] : []),
 ];
 
 /** The requirements `env` leaves unmet, each as "A or B". */

@@ -4,6 +4,7 @@ import { operationsCapabilities } from './operations';
 import { accountsCapabilities } from './accounts';
 import { fleetCapabilities } from './fleet';
 import { bookingCapabilities } from './bookings';
+import { paymentCapabilities } from './payments';
 
 /**
  * Every Lambda function of the system, declared once: where its code is, what triggers it, and exactly
@@ -26,6 +27,8 @@ export interface CapabilityUses {
   redis?: boolean;
   /** Runs in the VPC with a network path and credentials for Aurora PostgreSQL (via RDS Proxy). */
   database?: boolean;
+  /** Reads the payment gateways' credentials (Stripe, PayPal) from Secrets Manager. */
+  paymentGateways?: boolean;
 }
 
 export type Trigger =
@@ -50,6 +53,7 @@ export const capabilities = {
   ...accountsCapabilities,
   ...fleetCapabilities,
   ...bookingCapabilities,
+  ...paymentCapabilities,
 } satisfies Record<string, CapabilityDefinition>;
 
 export type CapabilityId = keyof typeof capabilities;

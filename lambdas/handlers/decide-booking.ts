@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bookingDeps } from '../adapters/bookings';
 import { decideBooking } from '../domain/bookings/decide';
 import { logger } from '../shared/logger';

@@ -1,20 +1,11 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RouteDefinition, RouteInput } from '../api/route';
 import { AppError, validationError, type FieldIssue } from '../shared/errors';
+import { fieldIssues } from '../shared/validation';
 
 /** Bodies above this are refused with 413 before parsing (API Gateway's own cap is 10 MB). */
 export const MAX_BODY_BYTES = 64 * 1024;
-
-const issuesOf = (where: string, error: z.ZodError): FieldIssue[] =>
-  error.issues.flatMap((issue) => {
-    const at = [where, ...issue.path.map(String)];
-    // A strict object names all unknown keys in one issue: report each as its own field.
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'Unknown field; it is not accepted here.' }));
-    }
-    return [{ field: at.join('.'), message: issue.message }];
-  });
 
 const lowerCaseKeys = (headers: Record<string, string | undefined> | null): Record<string, string> => {
   const out: Record<string, string> = {};
@@ -51,7 +42,7 @@ export const parseRequest = <R extends RouteDefinition>(route: R, event: APIGate
     if (!schema) return where === 'body' ? undefined : {};
     const result = schema.safeParse(value);
     if (result.success) return result.data;
-    issues.push(...issuesOf(where, result.error));
+    issues.push(...fieldIssues(where, result.error));
     return undefined;
   };
   const parsedBody = body ? readBody(event, headers) : undefined;

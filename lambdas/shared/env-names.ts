@@ -27,6 +27,12 @@ export const ENV = {
   /** Secrets Manager ARN of the Aurora credentials (JSON with username and password). */
   dbSecretArn: 'DB_SECRET_ARN',
   dbName: 'DB_NAME',
+  /** PostgreSQL schema the payment tables live in (tests use one per run); `public` when unset. */
+  dbSchema: 'DB_SCHEMA',
+  /** `sandbox` (no money moves; the local runtime's default) or `live` (Stripe and PayPal). */
+  paymentGatewayMode: 'PAYMENT_GATEWAY_MODE',
+  /** Secrets Manager ARN of the gateways' credentials (JSON: stripeSecretKey, paypalClientId, paypalClientSecret). */
+  paymentGatewaySecretArn: 'PAYMENT_GATEWAY_SECRET_ARN',
   /** `true` for S3 stand-ins that only speak path-style URLs. */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   /** Check handler responses against the route table's schemas (local runtime and tests). */

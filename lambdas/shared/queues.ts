@@ -10,13 +10,15 @@ export interface QueueDefinition {
   /** Environment variable with the dead-letter queue's URL (for the redrive tool). */
   dlqEnvVar: string;
   fifo: boolean;
+  /** Booking events (from the notifications topic) delivered to this queue, by event type. */
+  subscribesTo?: { topic: 'bookingEvents'; eventTypes: readonly string[] };
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
   retentionDays: number;
   description: string;
 }
 
-export type QueueId = 'booking';
+export type QueueId = 'booking' | 'paymentEvents';
 
 export const queues: Record<QueueId, QueueDefinition> = {
   booking: {
@@ -29,6 +31,18 @@ export const queues: Record<QueueId, QueueDefinition> = {
     retentionDays: 4,
     description:
       'Booking requests; one message group per car serialises its decisions, the deduplication id is the reservation id.',
+  },
+  paymentEvents: {
+    id: 'paymentEvents',
+    name: 'payment-events',
+    envVar: 'PAYMENT_EVENTS_QUEUE_URL',
+    dlqEnvVar: 'PAYMENT_EVENTS_DLQ_URL',
+    // SNS standard topics deliver to standard queues; the refund is idempotent per reservation anyway.
+    fifo: false,
+    subscribesTo: { topic: 'bookingEvents', eventTypes: ['ReservationCancelled'] },
+    maxReceiveCount: 5,
+    retentionDays: 4,
+    description: 'Booking events payments acts on (cancellations to refund), subscribed to the notifications topic.',
   },
 };
 

@@ -2,6 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface NotificationsProps {
@@ -25,6 +27,16 @@ export class Notifications extends Construct {
       masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
       enforceSSL: true,
     });
+  }
+
+  /** Delivers the events of these types to a queue, as sent (raw), e.g. cancellations to payments. */
+  subscribe(queue: sqs.IQueue, eventTypes: readonly string[]): void {
+    this.topic.addSubscription(
+      new subscriptions.SqsSubscription(queue, {
+        rawMessageDelivery: true,
+        filterPolicy: { type: sns.SubscriptionFilter.stringFilter({ allowlist: [...eventTypes] }) },
+      }),
+    );
   }
 
   /** Publish events; send emails when a sender is configured (SES checks sender and, in its sandbox, recipients). */

@@ -15,7 +15,7 @@ import { startFauxqs, type FauxqsStandIn } from './fauxqs';
 import { type PostgresStandIn, startPostgres } from './postgres';
 import { resolveRedis, type RedisStandIn } from './redis';
 import { startSes, type SesStandIn } from './ses';
-import { createCarMediaBucket, createNotificationTopic, createQueues, createTables, localTableName } from './resources';
+import { createCarMediaBucket, createNotificationTopic, createQueues, createTables, localTableName, subscribeQueues } from './resources';
 
 /**
  * Starts every local stand-in for AWS at once and creates the stack's resources in them. Each one is
@@ -90,7 +90,10 @@ export async function startStandIns(opts: StandInsOptions = {}): Promise<StandIn
   try {
     const [, queues, bucket, topicArn] = await timed('resources', () =>
       withClients(dynamodb, fauxqs, snsEndpoint, ({ ddb, sqs, s3, sns }) =>
-        Promise.all([createTables(ddb), createQueues(sqs), createCarMediaBucket(s3), createNotificationTopic(sns)]),
+        Promise.all([createTables(ddb), createQueues(sqs), createCarMediaBucket(s3), createNotificationTopic(sns)]).then(async (made) => {
+          await subscribeQueues(sns, sqs, made[3], made[1]);
+          return made;
+        }),
       ),
     );
     timings.total = Date.now() - started;
@@ -109,6 +112,8 @@ export async function startStandIns(opts: StandInsOptions = {}): Promise<StandIn
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       [ENV.notificationsTopicArn]: topicArn,
       [ENV.emailSender]: process.env.EMAIL_SENDER ?? 'Car Rental <no-reply@carrental.local>',
+      // No money moves locally: the sandbox gateway and its test tokens (README "Payments").
+      [ENV.paymentGatewayMode]: process.env[ENV.paymentGatewayMode] ?? 'sandbox',
       ...Object.fromEntries(tableList.map((table) => [table.envVar, localTableName(table)])),
       ...Object.fromEntries(
         queueList.flatMap((q) => [

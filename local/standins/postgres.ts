@@ -16,8 +16,9 @@ export interface PostgresStandIn {
   stop(): Promise<void>;
 }
 
-export async function startPostgres(opts: { dataDir?: string } = {}): Promise<PostgresStandIn> {
-  const external = process.env.DATABASE_URL;
+/** `embedded: true` starts PGlite even when DATABASE_URL is set (tests that cover both). */
+export async function startPostgres(opts: { dataDir?: string; embedded?: boolean } = {}): Promise<PostgresStandIn> {
+  const external = opts.embedded ? undefined : process.env.DATABASE_URL;
   if (external) return { url: external, embedded: false, stop: async () => {} };
 
   const { ready, pid, stop } = await startRunner<{ url: string }>('postgres-runner.mjs', {

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { deadLetterQueueName, queueList, type QueueId } from '../../lambdas/shared/queues';
 import { type IndexDefinition, type TableDefinition, tableList } from '../../lambdas/shared/tables';
 
@@ -159,4 +159,27 @@ export async function createCarMediaBucket(s3: S3Client, bucket: string = LOCAL_
 export async function createNotificationTopic(sns: SNSClient, name = 'booking-events'): Promise<string> {
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
   return TopicArn!;
+}
+
+/**
+ * The subscriptions the stack makes from the notifications topic to the queues that declare
+ * `subscribesTo` (raw delivery, filtered on the `type` attribute), so a cancellation reaches payments
+ * locally the way it does in AWS.
+ */
+export async function subscribeQueues(sns: SNSClient, sqs: SQSClient, topicArn: string, urls: Record<QueueId, QueueUrls>): Promise<void> {
+  await Promise.all(
+    queueList
+      .filter((def) => def.subscribesTo)
+      .map(async (def) => {
+        const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: urls[def.id].queueUrl, AttributeNames: ['QueueArn'] }));
+        await sns.send(
+          new SubscribeCommand({
+            TopicArn: topicArn,
+            Protocol: 'sqs',
+            Endpoint: Attributes?.QueueArn,
+            Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ type: [...def.subscribesTo!.eventTypes] }) },
+          }),
+        );
+      }),
+  );
 }

@@ -1,7 +1,9 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
+import { missingEnvironment } from '../../lambdas/capabilities/environment';
 import { ENV } from '../../lambdas/shared/env-names';
+import { queues } from '../../lambdas/shared/queues';
 import type { TableId } from '../../lambdas/shared/tables';
 import type { DataTables } from '../../lib/constructs/data-tables';
 import { fixtureCapabilities, fixtureRoutes } from './fixtures';
@@ -59,20 +61,30 @@ describe('table grants follow `uses.tables`', () => {
 });
 
 describe('queue, bucket, user pool, VPC', () => {
+  const bookingQueueId = () => logicalId(stack.node.findChild('Queues').node.findChild('bookingQueue'));
+
   test('send: SendMessage only, and the queue URL', () => {
-    const queueId = logicalId(stack.node.findChild('BookingQueue').node.findChild('Queue'));
+    const queueId = bookingQueueId();
     expect(actionsOn('reserve', queueId)).toEqual(expect.arrayContaining(['sqs:SendMessage']));
     expect(actionsOn('reserve', queueId)).not.toContain('sqs:ReceiveMessage');
-    expect(fn('reserve').env[ENV.bookingQueueUrl]).toEqual({ Ref: queueId });
+    expect(actionsOn('reserve', queueId)).not.toContain('sqs:DeleteMessage');
+    expect(fn('reserve').env[queues.booking.envVar]).toEqual({ Ref: queueId });
   });
 
-  test('consume: an SQS event source with partial batch failures and the trigger’s batch size', () => {
+  test('consume: an SQS event source on the trigger’s queue with partial batch failures and its batch size', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: fn('worker').id },
+      EventSourceArn: { 'Fn::GetAtt': [bookingQueueId(), 'Arn'] },
       BatchSize: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+    expect(actionsOn('worker', bookingQueueId())).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    // A consumer does not send: no SendMessage, and no URL it has no use for.
+    expect(actionsOn('worker', bookingQueueId())).not.toContain('sqs:SendMessage');
+    expect(fn('worker').env[queues.booking.envVar]).toBeUndefined();
     expect(fn('worker').props).toMatchObject({ Timeout: 60, MemorySize: 1024 });
+    // Only the consumer has an event source.
+    expect(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(1);
   });
 
   test('visibility timeout is six times the longest consumer timeout', () => {
@@ -84,6 +96,26 @@ describe('queue, bucket, user pool, VPC', () => {
       ScheduleExpression: 'rate(5 minutes)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn('sweeper').id, 'Arn'] } })],
     });
+  });
+
+  test('notifications: the topic ARN and sns:Publish on that topic only; none without `uses.notifications`', () => {
+    const topicId = logicalId(stack.node.findChild('Notifications').node.findChild('BookingEvents'));
+    expect(fn('worker').env[ENV.notificationsTopicArn]).toEqual({ Ref: topicId });
+    const publish = statements('worker').filter((s) => [s.Action].flat().some((a) => a.startsWith('sns:')));
+    expect(publish).toEqual([expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topicId } })]);
+    // No sender configured here: no SES grant and no sender variable.
+    expect(allActions('worker').some((a) => a.startsWith('ses:'))).toBe(false);
+    expect(fn('worker').env[ENV.emailSender]).toBeUndefined();
+    for (const other of ['fleet', 'signup', 'reserve', 'sweeper']) {
+      expect(allActions(other).some((a) => a.startsWith('sns:'))).toBe(false);
+      expect(fn(other).env[ENV.notificationsTopicArn]).toBeUndefined();
+    }
+  });
+
+  test('every fixture function gets the environment its capability requires', () => {
+    for (const [id, def] of fixtureCapabilities) {
+      expect([id, missingEnvironment(def.uses, fn(id).env as Record<string, string>)]).toEqual([id, []]);
+    }
   });
 
   test('car media: read vs readWrite (+ delete)', () => {
@@ -102,8 +134,8 @@ describe('queue, bucket, user pool, VPC', () => {
     expect(fn('signup').env).toMatchObject({ [ENV.userPoolId]: { Ref: poolId }, [ENV.userPoolClientId]: expect.anything() });
   });
 
-  test('interface endpoints follow what in-VPC functions call (SQS, Cognito)', () => {
-    for (const service of ['.sqs', '.cognito-idp', '.secretsmanager']) {
+  test('interface endpoints follow what in-VPC functions call (SQS, Cognito, SNS and SES)', () => {
+    for (const service of ['.sqs', '.cognito-idp', '.secretsmanager', '.sns', '.email']) {
       template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
         VpcEndpointType: 'Interface',
         ServiceName: { 'Fn::Join': ['', Match.arrayWith([service])] },

@@ -13,14 +13,15 @@ const http = { kind: 'http' } as const;
 export const fixtureCapabilities: Array<[string, CapabilityDefinition]> = [
   ['fleet', { entry, description: 'fixture: fleet admin', trigger: http, uses: { tables: { cars: 'readWrite' }, carMedia: 'readWrite', userPool: 'admin' } }],
   ['signup', { entry, description: 'fixture: sign-up', trigger: http, uses: { tables: { users: 'write' }, carMedia: 'read', userPool: 'client' } }],
-  ['reserve', { entry, description: 'fixture: reserve', trigger: http, uses: { tables: { reservations: 'read' }, bookingQueue: 'send', redis: true } }],
+  ['reserve', { entry, description: 'fixture: reserve', trigger: http, uses: { tables: { reservations: 'read' }, queues: { booking: 'send' }, redis: true } }],
   [
     'worker',
     {
       entry,
       description: 'fixture: booking worker',
       trigger: { kind: 'queue', queue: 'booking', batchSize: 5 },
-      uses: { tables: { reservations: 'readWrite' }, bookingQueue: 'consume', redis: true },
+      // The queue it consumes is named by its trigger, not by `uses`.
+      uses: { tables: { reservations: 'readWrite' }, redis: true, notifications: true },
       timeoutSeconds: 60,
       memoryMb: 1024,
     },

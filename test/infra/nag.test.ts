@@ -22,6 +22,16 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nagFindings(synthStack({ nag: true, capabilities: fixtureCapabilities, routes: fixtureRoutes }).stack)).toEqual([]);
   });
 
+  test('with an SES sender (notifying functions may send email): none either', () => {
+    expect(nagFindings(synthStack({ nag: true, config: { sesFromEmail: 'no-reply@example.com' } }).stack)).toEqual([]);
+  });
+
+  test('with a known account and region (as `cdk synth` has them from the CLI): none either', () => {
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    expect(nagFindings(synthStack({ nag: true, env }).stack)).toEqual([]);
+    expect(nagFindings(synthStack({ nag: true, env, config: { sesFromEmail: 'no-reply@example.com' } }).stack)).toEqual([]);
+  });
+
   test('threat protection on: Plus tier, enforced, and clean without the COG8 suppression', () => {
     const { stack, template } = synthStack({ nag: true, config: { cognitoThreatProtection: true } });
     expect(nagFindings(stack)).toEqual([]);

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { API_STAGE, STAGE_THROTTLE, routeList } from '../../lambdas/api/routes';
 import { capabilityList } from '../../lambdas/capabilities';
 import { ENV } from '../../lambdas/shared/env-names';
+import { deadLetterQueueName, queueList, queues, type QueueId } from '../../lambdas/shared/queues';
 import { tableList, type TableId } from '../../lambdas/shared/tables';
 import type { DataTables } from '../../lib/constructs/data-tables';
 import { methodSettingsKey } from '../../lib/constructs/rest-api';
@@ -69,24 +70,48 @@ describe('DynamoDB tables (from tableList)', () => {
   });
 });
 
-describe('booking queue', () => {
-  test('FIFO, high throughput, no content dedup, SSE, redrive to a FIFO DLQ after 5 receives', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      QueueName: 'booking-requests.fifo',
-      FifoQueue: true,
-      ContentBasedDeduplication: false,
-      DeduplicationScope: 'messageGroup',
-      FifoThroughputLimit: 'perMessageGroupId',
-      SqsManagedSseEnabled: true,
-      VisibilityTimeout: 180, // 6 x 30 s: no consumer declares a longer timeout
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BookingQueueDlq'), 'Arn'] }, maxReceiveCount: 5 },
-    });
-    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'booking-requests-dlq.fifo', FifoQueue: true, SqsManagedSseEnabled: true });
+describe('queues (from queueList)', () => {
+  const queueLogicalId = (id: QueueId, which: 'Queue' | 'Dlq') => logicalId(stack.node.findChild('Queues').node.findChild(`${id}${which}`));
+
+  test('one queue and one dead-letter queue per definition, nothing else', () => {
+    template.resourceCountIs('AWS::SQS::Queue', queueList.length * 2);
   });
 
-  test('both queues deny non-TLS access', () => {
+  test.each(queueList.map((q) => [q.id, q] as const))('%s: FIFO, high throughput, no content dedup, SSE, redrive to its DLQ', (id, def) => {
+    const queue = template.toJSON().Resources[queueLogicalId(id, 'Queue')].Properties;
+    expect(queue).toMatchObject({
+      QueueName: def.name,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: def.retentionDays * 86_400,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [queueLogicalId(id, 'Dlq'), 'Arn'] }, maxReceiveCount: def.maxReceiveCount },
+    });
+    if (def.fifo) {
+      expect(queue).toMatchObject({
+        FifoQueue: true,
+        ContentBasedDeduplication: false,
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+      });
+    }
+    const dlq = template.toJSON().Resources[queueLogicalId(id, 'Dlq')].Properties;
+    expect(dlq).toMatchObject({ QueueName: deadLetterQueueName(def), SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    if (def.fifo) expect(dlq.FifoQueue).toBe(true);
+  });
+
+  test('the booking queue: booking-requests.fifo, 5 receives before the DLQ, visibility 6 x its consumer’s timeout', () => {
+    expect(queues.booking).toMatchObject({ name: 'booking-requests.fifo', fifo: true, maxReceiveCount: 5 });
+    const decide = capabilityList().find(([id]) => id === 'decideBooking')![1];
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'booking-requests.fifo',
+      VisibilityTimeout: 6 * (decide.timeoutSeconds ?? 10), // 180: no consumer declares a longer timeout
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [queueLogicalId('booking', 'Dlq'), 'Arn'] }, maxReceiveCount: 5 },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'booking-requests-dlq.fifo', FifoQueue: true });
+  });
+
+  test('every queue denies non-TLS access', () => {
     const policies = resourcesOf(template, 'AWS::SQS::QueuePolicy');
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(queueList.length * 2);
     for (const [, p] of policies) {
       expect(p.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -94,14 +119,167 @@ describe('booking queue', () => {
     }
   });
 
-  test('an alarm fires when the DLQ holds a message', () => {
+  test.each(queueList.map((q) => [q.id] as const))('%s: alarms when the DLQ holds a message and when the oldest message is over 5 minutes old', (id) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BookingQueueDlq'), 'QueueName'] } }],
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueLogicalId(id, 'Dlq'), 'QueueName'] } }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
     });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Threshold: 300,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueLogicalId(id, 'Queue'), 'QueueName'] } }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
+    });
+  });
+});
+
+describe('notifications', () => {
+  const topicLogicalId = () => logicalId(stack.node.findChild('Notifications').node.findChild('BookingEvents'));
+
+  test('the booking-events topic: SSE with the SNS key, publishing only over TLS', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'Car rental booking events',
+      KmsMasterKeyId: { 'Fn::Join': ['', Match.arrayWith([':alias/aws/sns'])] },
+    });
+    expect(template.toJSON().Resources[topicLogicalId()].Properties.KmsMasterKeyId).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicLogicalId() }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  test.each(capabilityList())('%s: topic ARN and sns:Publish on that topic only when it uses notifications', (_id, def) => {
+    const fnId = functionId(def.description);
+    const variables = template.toJSON().Resources[fnId].Properties.Environment.Variables;
+    const sns = statementsOf(fnId).filter((s) => [s.Action].flat().some((a) => a.startsWith('sns:')));
+    if (def.uses.notifications) {
+      expect(variables[ENV.notificationsTopicArn]).toEqual({ Ref: topicLogicalId() });
+      expect(sns).toEqual([expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topicLogicalId() } })]);
+      // The topic's AWS-managed key: the grant on key/* (its id is unknown at synth) is narrowed to it.
+      const anyKey = statementsOf(fnId).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')) && JSON.stringify(s.Resource).includes(':key/*'));
+      expect(anyKey.length).toBeGreaterThan(0);
+      for (const statement of anyKey) {
+        expect(statement).toMatchObject({ Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/aws/sns' } } });
+      }
+    } else {
+      expect(variables[ENV.notificationsTopicArn]).toBeUndefined();
+      expect(sns).toEqual([]);
+    }
+  });
+
+  test('emails: with an SES sender, notifying functions get it and ses:SendEmail; the others get neither', () => {
+    const ses = synthStack({ config: { sesFromEmail: 'no-reply@example.com' } }).template;
+    const fns = resourcesOf(ses, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x');
+    const policies = resourcesOf(ses, 'AWS::IAM::Policy');
+    for (const [, def] of capabilityList()) {
+      const [, props] = fns.find(([, p]) => p.Description === def.description)!;
+      const role = props.Role['Fn::GetAtt'][0];
+      const sesStatements = policies
+        .filter(([, p]) => p.Roles.some((r: { Ref: string }) => r.Ref === role))
+        .flatMap(([, p]) => p.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>)
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
+      if (def.uses.notifications) {
+        expect(props.Environment.Variables[ENV.emailSender]).toBe('no-reply@example.com');
+        expect(sesStatements).toEqual([expect.objectContaining({ Action: 'ses:SendEmail' })]);
+        expect(JSON.stringify(sesStatements[0].Resource)).toContain(':identity/*');
+      } else {
+        expect(props.Environment.Variables[ENV.emailSender]).toBeUndefined();
+        expect(sesStatements).toEqual([]);
+      }
+    }
+  });
+});
+
+describe('booking functions', () => {
+  const def = (id: string) => capabilityList().find(([c]) => c === id)![1];
+  const fnOf = (id: string) => functionId(def(id).description);
+  const queueId = () => logicalId(stack.node.findChild('Queues').node.findChild('bookingQueue'));
+  const sqsActions = (id: string) => actionsOn(fnOf(id), queueId()).filter((a) => a.startsWith('sqs:'));
+  const eventSources = (id: string) =>
+    resourcesOf(template, 'AWS::Lambda::EventSourceMapping').filter(([, p]) => p.FunctionName.Ref === fnOf(id));
+
+  test('requestBooking: may SendMessage to the booking queue and nothing more; has its URL; no event source', () => {
+    expect(sqsActions('requestBooking')).toContain('sqs:SendMessage');
+    for (const consume of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue']) {
+      expect(sqsActions('requestBooking')).not.toContain(consume);
+    }
+    // The only SQS statement is on the booking queue (not its DLQ, not *).
+    const sqsStatements = statementsOf(fnOf('requestBooking')).filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
+    expect(sqsStatements.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [queueId(), 'Arn'] }]);
+    expect(template.toJSON().Resources[fnOf('requestBooking')].Properties.Environment.Variables[queues.booking.envVar]).toEqual({ Ref: queueId() });
+    expect(eventSources('requestBooking')).toEqual([]);
+  });
+
+  test('decideBooking: consumes the booking queue (SQS event source, batch 10, partial batch failures), does not send', () => {
+    const [[, mapping], ...more] = eventSources('decideBooking');
+    expect(more).toEqual([]);
+    expect(mapping).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [queueId(), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(def('decideBooking').trigger).toEqual({ kind: 'queue', queue: 'booking', batchSize: 10 });
+    expect(sqsActions('decideBooking')).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    expect(sqsActions('decideBooking')).not.toContain('sqs:SendMessage');
+  });
+
+  test('only queue-triggered functions have an event source, one each, on the queue their trigger names', () => {
+    const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
+    const consumers = capabilityList().filter(([, d]) => d.trigger.kind === 'queue');
+    expect(mappings).toHaveLength(consumers.length);
+    for (const [id, d] of consumers) {
+      const queueOf = d.trigger.kind === 'queue' ? d.trigger.queue : undefined;
+      const target = logicalId(stack.node.findChild('Queues').node.findChild(`${queueOf}Queue`));
+      expect(eventSources(id).map(([, p]) => p.EventSourceArn)).toEqual([{ 'Fn::GetAtt': [target, 'Arn'] }]);
+    }
+  });
+
+  test('sweepReservations: an EventBridge rule every minute, and may send to the booking queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnOf('sweepReservations'), 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [fnOf('sweepReservations'), 'Arn'] },
+    });
+    expect(sqsActions('sweepReservations')).toContain('sqs:SendMessage');
+    expect(sqsActions('sweepReservations')).not.toContain('sqs:ReceiveMessage');
+    expect(eventSources('sweepReservations')).toEqual([]);
+  });
+
+  test('in-VPC functions reach SQS, SNS and SES through interface endpoints', () => {
+    for (const service of ['.sqs', '.sns', '.email']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        PrivateDnsEnabled: true,
+        ServiceName: { 'Fn::Join': ['', Match.arrayWith([service])] },
+      });
+    }
+  });
+
+  test('the functions that change car blocks are the ones that read and write both tables', () => {
+    for (const id of ['cancelReservation', 'manageCarBlocks', 'decideBooking', 'sweepReservations']) {
+      for (const table of ['cars', 'reservations'] as const) {
+        expect(actionsOn(fnOf(id), tableLogicalId(table))).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:GetItem']));
+      }
+    }
+    // requestBooking prices from the car but never changes it.
+    expect(actionsOn(fnOf('requestBooking'), tableLogicalId('cars'))).not.toContain('dynamodb:UpdateItem');
   });
 });
 
@@ -288,7 +466,8 @@ describe('capability functions', () => {
   test('exactly one function per capability (plus CDK-internal helpers)', () => {
     for (const [, def] of capabilities) functionId(def.description);
     const own = resourcesOf(template, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x');
-    expect(own).toHaveLength(capabilities.length);
+    // Plus the deploy-time migrations function (test/infra/migrations.test.ts).
+    expect(own).toHaveLength(capabilities.length + 1);
   });
 
   test.each(capabilities)('%s: Node.js 22 on arm64, traced, own log group, base environment', (_id, def) => {
@@ -472,8 +651,9 @@ describe('outputs', () => {
         'UserPoolId',
         'UserPoolClientId',
         ...tableOutputs,
-        'BookingQueueUrl',
-        'BookingDlqUrl',
+        ...queueList.flatMap((q) => [`${q.id.charAt(0).toUpperCase()}${q.id.slice(1)}QueueUrl`, `${q.id.charAt(0).toUpperCase()}${q.id.slice(1)}DlqUrl`]),
+        'NotificationsTopicArn',
+        'AlarmTopicArn',
         'CarMediaBucket',
         'DbProxyEndpoint',
         'RedisEndpoint',

@@ -16,6 +16,7 @@ export const prodConfig: DeploymentConfig = {
   stage: 'prod',
   corsOrigins: ['https://app.example.com'],
   cognitoThreatProtection: false,
+  paymentGateways: 'sandbox',
 };
 
 export interface Synthesised {

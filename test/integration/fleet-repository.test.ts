@@ -1,18 +1,23 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { testRedis } from '../support/redis';
 import type Redis from 'ioredis';
 import { RedisFleetCache } from '../../lambdas/adapters/fleet/cache';
-import { DynamoCarRepository } from '../../lambdas/adapters/fleet/car-repository';
+import { fromReservationItem, toReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
+import { DynamoCarRepository, type BlockChange } from '../../lambdas/adapters/fleet/car-repository';
 import { DynamoReservationsOfCar } from '../../lambdas/adapters/fleet/reservations-of-car';
-import { blockCar, unblockCar } from '../../lambdas/domain/fleet/blocks';
+import type { Reservation, ReservationStatus } from '../../lambdas/domain/bookings/reservation';
+import type { Block } from '../../lambdas/domain/fleet/availability';
+import type { LocationCode } from '../../lambdas/domain/fleet/catalog';
 import type { CarSpec } from '../../lambdas/domain/fleet/car';
 import { createCar, removeCar, updateCar } from '../../lambdas/domain/fleet/manage-cars';
 import { deletePhoto, startPhotoUpload } from '../../lambdas/domain/fleet/photos';
 import type { FleetDeps, MediaStore } from '../../lambdas/domain/fleet/ports';
 import { carDetails, locationsWithCounts } from '../../lambdas/domain/fleet/queries';
 import { searchWithCache, type SearchQuery } from '../../lambdas/domain/fleet/search';
+import { toErrorResponse } from '../../lambdas/http/error-response';
+import { systemClock } from '../../lambdas/shared/clock';
 import { AppError } from '../../lambdas/shared/errors';
 import { clientConfig } from '../../local/standins/aws';
 import { startDynamoDb, type DynamoDbStandIn } from '../../local/standins/dynamodb';
@@ -25,6 +30,7 @@ let raw: DynamoDBClient;
 let db: DynamoDBDocumentClient;
 let redis: Redis;
 let deps: FleetDeps;
+let cars: DynamoCarRepository;
 const deletedKeys: string[] = [];
 const media: MediaStore = {
   uploadUrl: async (key) => ({ url: `http://s3/${key}`, method: 'PUT', headers: {}, expiresAt: new Date().toISOString() }),
@@ -50,20 +56,40 @@ const query = (patch: Partial<SearchQuery> = {}): SearchQuery => ({
   ...patch,
 });
 const search = (patch: Partial<SearchQuery> = {}) => searchWithCache(deps, query(patch), Date.now());
-const reservationItem = (carId: string, status: string, startDate = day(10), endDate = day(12)) => {
-  const reservationId = randomUUID();
+/** A reservation as the bookings adapter stores it, written through the one owner of its item format. */
+const reservation = (carId: string, status: ReservationStatus, startDate = day(10), endDate = day(12), patch: Partial<Reservation> = {}): Reservation => {
+  const at = new Date().toISOString();
   return {
-    pk: `RES#${reservationId}`,
-    sk: 'RES',
-    reservationId,
+    reservationId: randomUUID(),
+    userId: 'user-1',
     carId,
-    status,
     startDate,
     endDate,
-    gsi2pk: `CAR#${carId}`,
-    gsi2sk: `${endDate}#${reservationId}`,
+    status,
+    price: { currency: 'USD', dailyMinor: 4999, days: 2, totalMinor: 9998 },
+    car: { make: 'Toyota', model: 'Corolla', year: 2022, type: 'SEDAN', location: 'ORD' },
+    createdAt: at,
+    updatedAt: at,
+    ...patch,
   };
 };
+const putReservation = (r: Reservation) => db.send(new PutCommand({ TableName: 'reservations', Item: toReservationItem(r) }));
+
+/**
+ * Changes a car's blocks as the booking transactions do: the fleet adapter's clause inside a
+ * TransactWriteItems (here alone), then the caller's cache invalidation.
+ */
+const changeBlocks = async (carId: string, change: Omit<BlockChange, 'now'> & { now?: Date }, location?: LocationCode) => {
+  await db.send(new TransactWriteCommand({ TransactItems: [cars.blockClause(carId, { now: new Date(), ...change })] }));
+  if (location) await deps.cache.invalidateLocation(location);
+};
+const rawCarItem = async (carId: string) =>
+  (await db.send(new GetCommand({ TableName: 'cars', Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }))).Item!;
+const confirmed = (id: string, from: string, to: string): Block => ({ id, kind: 'reservation', status: 'Confirmed', from, to });
+const pending = (id: string, from: string, to: string, holdExpiresAt: number): Block => ({ id, kind: 'reservation', status: 'Pending', from, to, holdExpiresAt });
+const maintenance = (id: string, from: string, to: string): Block => ({ id, kind: 'maintenance', reason: 'service', from, to });
+const idsIn = async (patch: Partial<SearchQuery>) => (await search(patch)).cars.map((c) => c.carId);
+const countsByLocation = async () => Object.fromEntries((await locationsWithCounts(deps)).map((l) => [l.code, l.activeCars]));
 
 beforeAll(async () => {
   dynamo = await startDynamoDb();
@@ -71,12 +97,13 @@ beforeAll(async () => {
   await createTables(raw);
   db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   redis = testRedis();
+  cars = new DynamoCarRepository(db, 'cars');
   deps = {
-    cars: new DynamoCarRepository(db, 'cars'),
+    cars,
     reservations: new DynamoReservationsOfCar(db, 'reservations'),
     media,
     cache: new RedisFleetCache(async () => redis),
-    now: () => new Date(),
+    clock: systemClock,
     newId: () => randomUUID(),
   };
 }, 60_000);
@@ -135,72 +162,203 @@ describe('fleet repository against DynamoDB Local', () => {
   });
 });
 
-describe('availability and cache invalidation', () => {
+describe('blocks: the map the booking transactions change through blockClause', () => {
+  it('a car starts with an empty map at version 0, so the first clause can SET blocks.<id>', async () => {
+    const carId = await createCar(deps, spec({ location: 'SAN' }));
+    expect(await rawCarItem(carId)).toMatchObject({ blocks: {}, blocksVersion: 0 });
+    expect(await cars.get(carId)).toMatchObject({ blocks: [], blocksVersion: 0 });
+    await changeBlocks(carId, { set: confirmed('r-1', day(3), day(5)) });
+    // Stored keyed by id (the id is the key, not a field); read back as a list with ids.
+    const item = await rawCarItem(carId);
+    expect(item.blocks).toEqual({ 'r-1': { kind: 'reservation', status: 'Confirmed', from: day(3), to: day(5) } });
+    expect(item.blocksVersion).toBe(1);
+    expect((await cars.get(carId))!.blocks).toEqual([confirmed('r-1', day(3), day(5))]);
+  });
+
   it('a search after a block never shows the car for those days, even with a warm cache', async () => {
     const carId = await createCar(deps, spec({ location: 'MIA' }));
-    const first = await search({ location: 'MIA' });
-    expect(first.cars.map((c) => c.carId)).toContain(carId);
+    expect(await idsIn({ location: 'MIA' })).toContain(carId);
     expect((await search({ location: 'MIA' })).cached).toBe(true);
 
-    await blockCar(deps, carId, { from: day(11), to: day(12), kind: 'booking', reservationId: 'r-1' });
+    await changeBlocks(carId, { set: confirmed('r-1', day(11), day(12)) }, 'MIA');
     const after = await search({ location: 'MIA' });
     expect(after.cached).toBe(false);
     expect(after.cars.map((c) => c.carId)).not.toContain(carId);
-    // Other days are still free.
-    expect((await search({ location: 'MIA', period: { startDate: day(12), endDate: day(14) } })).cars.map((c) => c.carId)).toContain(carId);
+    // The return day and the days before are still free.
+    expect(await idsIn({ location: 'MIA', period: { startDate: day(12), endDate: day(14) } })).toContain(carId);
+    expect(await idsIn({ location: 'MIA', period: { startDate: day(8), endDate: day(11) } })).toContain(carId);
 
-    await unblockCar(deps, carId, 'r-1', new Date());
-    expect((await search({ location: 'MIA' })).cars.map((c) => c.carId)).toContain(carId);
+    // A maintenance block hides it too.
+    await changeBlocks(carId, { set: maintenance('m-1', day(12), day(13)) }, 'MIA');
+    expect(await idsIn({ location: 'MIA', period: { startDate: day(12), endDate: day(14) } })).not.toContain(carId);
+
+    await changeBlocks(carId, { remove: 'r-1' }, 'MIA');
+    await changeBlocks(carId, { remove: 'm-1' }, 'MIA');
+    expect(await idsIn({ location: 'MIA' })).toContain(carId);
+    expect(await idsIn({ location: 'MIA', period: { startDate: day(12), endDate: day(14) } })).toContain(carId);
+    expect(await rawCarItem(carId)).toMatchObject({ blocks: {}, blocksVersion: 4 });
   });
 
-  it('a lapsed hold does not block; a live one does', async () => {
+  it('a lapsed hold does not block; a live one does until it lapses; a Confirmed one does', async () => {
     const carId = await createCar(deps, spec({ location: 'ATL' }));
-    await blockCar(deps, carId, { from: day(10), to: day(11), kind: 'hold', reservationId: 'h-old', holdExpiresAt: Date.now() - 1000 });
-    expect((await search({ location: 'ATL' })).cars.map((c) => c.carId)).toContain(carId);
-    await blockCar(deps, carId, { from: day(12), to: day(13), kind: 'hold', reservationId: 'h-new', holdExpiresAt: Date.now() + 300_000 });
-    expect((await search({ location: 'ATL' })).cars.map((c) => c.carId)).not.toContain(carId);
+    await changeBlocks(carId, { set: pending('h-old', day(10), day(11), Date.now() - 1000) }, 'ATL');
+    expect(await idsIn({ location: 'ATL' })).toContain(carId);
+    await changeBlocks(carId, { set: pending('h-new', day(12), day(13), Date.now() + 300_000) }, 'ATL');
+    expect(await idsIn({ location: 'ATL' })).not.toContain(carId);
+    // The same hold, read after it lapsed, no longer blocks (no sweep needed).
+    const later = await searchWithCache({ cars, cache: deps.cache }, query({ location: 'ATL', period: { startDate: day(12), endDate: day(13) } }), Date.now() + 600_000);
+    expect(later.cars.map((c) => c.carId)).toContain(carId);
+    // Paid in time: Confirmed blocks for good.
+    await changeBlocks(carId, { set: confirmed('h-old', day(10), day(11)) }, 'ATL');
+    await changeBlocks(carId, { remove: 'h-new' }, 'ATL');
+    expect(await idsIn({ location: 'ATL', period: { startDate: day(10), endDate: day(11) } })).not.toContain(carId);
+    expect(await idsIn({ location: 'ATL', period: { startDate: day(11), endDate: day(13) } })).toContain(carId);
   });
 
-  it('answers from DynamoDB when Redis is down', async () => {
+  it('ended blocks (ended before today, lapsed holds) are pruned by the next write that read the car; the others stay', async () => {
+    const carId = await createCar(deps, spec({ location: 'AUS' }));
+    const blocks = [
+      confirmed('past', day(-5), day(-2)),
+      maintenance('ends-today', day(-1), day(0)), // the return day is today: it no longer holds the car
+      pending('lapsed', day(4), day(6), Date.now() - 60_000),
+      pending('live', day(7), day(8), Date.now() + 300_000),
+      confirmed('current', day(-1), day(2)),
+      maintenance('later', day(20), day(22)),
+    ];
+    for (const block of blocks) await changeBlocks(carId, { set: block });
+    expect(Object.keys((await rawCarItem(carId)).blocks).sort()).toEqual(['current', 'ends-today', 'lapsed', 'later', 'live', 'past']);
+
+    // Without the car as read, a write prunes nothing.
+    await changeBlocks(carId, { set: confirmed('other', day(30), day(31)) });
+    expect(Object.keys((await rawCarItem(carId)).blocks)).toHaveLength(7);
+
+    // The next write that read the car drops what has ended, in the same clause.
+    const seen = (await cars.get(carId))!;
+    await changeBlocks(carId, { set: confirmed('next', day(40), day(41)), seen });
+    const item = await rawCarItem(carId);
+    expect(Object.keys(item.blocks).sort()).toEqual(['current', 'later', 'live', 'next', 'other']);
+    expect(item.blocksVersion).toBe(blocks.length + 2);
+
+    // Removing a block that has itself ended names it once (no overlapping document paths).
+    const short = pending('short', day(50), day(51), Date.now() - 1);
+    await changeBlocks(carId, { set: short });
+    const seenAgain = (await cars.get(carId))!;
+    expect(seenAgain.blocks.map((b) => b.id)).toContain('short');
+    await changeBlocks(carId, { remove: 'short', seen: seenAgain });
+    expect(Object.keys((await rawCarItem(carId)).blocks)).not.toContain('short');
+  });
+
+  it('fails its transaction for an unknown car, and with activeAt for a car elsewhere or removed', async () => {
+    const cancelled = { name: 'TransactionCanceledException' };
+    await expect(changeBlocks(randomUUID(), { set: confirmed('x', day(1), day(2)) })).rejects.toMatchObject(cancelled);
+    const carId = await createCar(deps, spec({ location: 'DFW' }));
+    await expect(changeBlocks(carId, { set: confirmed('x', day(1), day(2)), activeAt: 'LAX' })).rejects.toMatchObject(cancelled);
+    await changeBlocks(carId, { set: confirmed('x', day(1), day(2)), activeAt: 'DFW' });
+    await removeCar(deps, carId); // no reservation in the table: nothing stops the removal
+    expect((await rawCarItem(carId)).status).toBe('removed');
+    await expect(changeBlocks(carId, { set: confirmed('y', day(3), day(4)), activeAt: 'DFW' })).rejects.toMatchObject(cancelled);
+  });
+
+  it('answers from DynamoDB when Redis is down, and invalidating a down cache does not throw', async () => {
     const carId = await createCar(deps, spec({ location: 'PHX' }));
     const down = new RedisFleetCache(async () => Promise.reject(new Error('ECONNREFUSED')));
-    const page = await searchWithCache({ cars: deps.cars, cache: down }, query({ location: 'PHX' }), Date.now());
+    const page = await searchWithCache({ cars, cache: down }, query({ location: 'PHX' }), Date.now());
     expect(page).toMatchObject({ cached: false });
     expect(page.cars.map((c) => c.carId)).toEqual([carId]);
-    await expect(blockCar({ cars: deps.cars, cache: down }, carId, { from: day(1), to: day(2), kind: 'maintenance' })).resolves.toBe(true);
+    await changeBlocks(carId, { set: maintenance('m', day(10), day(11)) });
+    await expect(down.invalidateLocation('PHX')).resolves.toBeUndefined();
+    expect((await searchWithCache({ cars, cache: down }, query({ location: 'PHX' }), Date.now())).cars).toEqual([]);
   });
 });
 
 describe('moves and removals', () => {
   it('refuses to move or remove a car with an upcoming reservation, listing it; allows it once cancelled', async () => {
     const carId = await createCar(deps, spec({ location: 'ORD' }));
-    const reservation = reservationItem(carId, 'Confirmed');
-    await db.send(new PutCommand({ TableName: 'reservations', Item: reservation }));
-    // A past reservation never blocks.
-    await db.send(new PutCommand({ TableName: 'reservations', Item: reservationItem(carId, 'Confirmed', day(-5), day(-2)) }));
+    const booked = reservation(carId, 'Confirmed');
+    await putReservation(booked);
+    // The mapper owns the item format: what it writes reads back as the same reservation.
+    const stored = await db.send(new GetCommand({ TableName: 'reservations', Key: { pk: `RES#${booked.reservationId}`, sk: 'RES' } }));
+    expect(fromReservationItem(stored.Item!)).toEqual(booked);
+    // Past reservations, lapsed holds and final states never stop a move.
+    await putReservation(reservation(carId, 'Confirmed', day(-5), day(-2)));
+    await putReservation(reservation(carId, 'Pending', day(10), day(12), { holdExpiresAt: Date.now() - 1000 }));
+    await putReservation(reservation(carId, 'Expired'));
+    await putReservation(reservation(carId, 'Rejected'));
 
     const move = updateCar(deps, carId, spec({ location: 'JFK' }));
-    await expect(move).rejects.toMatchObject({ kind: 'CONFLICT', details: { reservations: [{ reservationId: reservation.reservationId, status: 'Confirmed' }] } });
+    await expect(move).rejects.toMatchObject({ kind: 'CONFLICT', details: { reservations: [{ reservationId: booked.reservationId, status: 'Confirmed' }] } });
     await expect(removeCar(deps, carId)).rejects.toMatchObject({ kind: 'CONFLICT' });
     // Changing the price in place is fine.
     await updateCar(deps, carId, spec({ location: 'ORD', pricePerDayMinor: 5500 }));
 
-    await db.send(new PutCommand({ TableName: 'reservations', Item: { ...reservation, status: 'Cancelled' } }));
-    const counts = async () => Object.fromEntries((await locationsWithCounts(deps)).map((l) => [l.code, l.activeCars]));
-    const before = await counts();
+    // A live hold stops it too.
+    const held = reservation(carId, 'Pending', day(14), day(15), { holdExpiresAt: Date.now() + 300_000 });
+    await putReservation(held);
+    await expect(updateCar(deps, carId, spec({ location: 'JFK' }))).rejects.toMatchObject({
+      kind: 'CONFLICT',
+      details: { reservations: expect.arrayContaining([expect.objectContaining({ reservationId: held.reservationId, status: 'Pending' })]) },
+    });
+
+    await putReservation({ ...booked, status: 'Cancelled' });
+    await putReservation({ ...held, status: 'Expired' });
+    const before = await countsByLocation();
     await updateCar(deps, carId, spec({ location: 'JFK' }));
-    const moved = await counts();
+    const moved = await countsByLocation();
     expect([moved.ORD, moved.JFK]).toEqual([before.ORD - 1, before.JFK + 1]);
-    expect((await search({ location: 'JFK' })).cars.map((c) => c.carId)).toContain(carId);
-    expect((await search({ location: 'ORD' })).cars.map((c) => c.carId)).not.toContain(carId);
+    expect(await idsIn({ location: 'JFK' })).toContain(carId);
+    expect(await idsIn({ location: 'ORD' })).not.toContain(carId);
 
     await removeCar(deps, carId);
-    expect((await counts()).JFK).toBe(before.JFK);
-    expect((await search({ location: 'JFK' })).cars.map((c) => c.carId)).not.toContain(carId);
+    expect((await countsByLocation()).JFK).toBe(before.JFK);
+    expect(await idsIn({ location: 'JFK' })).not.toContain(carId);
     await expect(carDetails(deps, carId)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
     // The item (its history) stays, marked removed.
     expect(await deps.cars.get(carId)).toMatchObject({ status: 'removed', location: 'JFK' });
     await expect(removeCar(deps, carId)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+  });
+
+  /**
+   * A booking that lands after the upcoming-reservations check, i.e. between the read of the car and
+   * the write, bumps blocksVersion; the move or removal is conditioned on the version it read.
+   */
+  const bookingLandsDuringCheck = (carId: string): FleetDeps => ({
+    ...deps,
+    reservations: {
+      upcoming: async () => {
+        await changeBlocks(carId, { set: pending(randomUUID(), day(10), day(12), Date.now() + 300_000) });
+        return [];
+      },
+    },
+  });
+  const asHttp = (err: unknown) => {
+    const res = toErrorResponse(err);
+    return { status: res.statusCode, code: JSON.parse(res.body).error.code };
+  };
+
+  it('a move fails with 409 CONFLICT when blocksVersion changed between read and write, and changes nothing', async () => {
+    const carId = await createCar(deps, spec({ location: 'SLC' }));
+    const before = await countsByLocation();
+    const err = await updateCar(bookingLandsDuringCheck(carId), carId, spec({ location: 'DEN' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(asHttp(err)).toEqual({ status: 409, code: 'CONFLICT' });
+    expect(await cars.get(carId)).toMatchObject({ location: 'SLC', status: 'active', blocksVersion: 1 });
+    const after = await countsByLocation();
+    expect([after.SLC, after.DEN]).toEqual([before.SLC, before.DEN]);
+    expect(await idsIn({ location: 'SLC', period: { startDate: day(20), endDate: day(21) } })).toContain(carId);
+    // An in-place edit is not conditioned on the blocks.
+    await updateCar(bookingLandsDuringCheck(carId), carId, spec({ location: 'SLC', pricePerDayMinor: 6100 }));
+    expect(await cars.get(carId)).toMatchObject({ pricePerDayMinor: 6100 });
+  });
+
+  it('a removal fails with 409 CONFLICT when blocksVersion changed between read and write; goes through when nothing changed', async () => {
+    const carId = await createCar(deps, spec({ location: 'PDX' }));
+    const err = await removeCar(bookingLandsDuringCheck(carId), carId).catch((e: unknown) => e);
+    expect(asHttp(err)).toEqual({ status: 409, code: 'CONFLICT' });
+    expect(await cars.get(carId)).toMatchObject({ status: 'active', blocksVersion: 1 });
+    expect(await idsIn({ location: 'PDX', period: { startDate: day(20), endDate: day(21) } })).toContain(carId);
+    // Read again with nothing landing in between (the table holds no reservation for it): removed.
+    await removeCar(deps, carId);
+    expect(await cars.get(carId)).toMatchObject({ status: 'removed' });
   });
 });
 

@@ -35,7 +35,10 @@ afterAll(async () => {
 
 async function signUpConfirmed(email: string, pw = password): Promise<void> {
   await idp.send(new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: pw, UserAttributes: [{ Name: 'email', Value: email }] }));
-  // The code goes to the stand-in instead of an inbox.
+  // The code goes to the stand-in instead of an inbox, as a message from cognito-local's process that
+  // can arrive just after SignUp's response (under load): wait for it.
+  const deadline = Date.now() + 5_000;
+  while (!cognito.lastCode(email) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   await idp.send(new ConfirmSignUpCommand({ ClientId: cognito.clientId, Username: email, ConfirmationCode: cognito.lastCode(email)! }));
 }
 

@@ -107,7 +107,7 @@ export class DynamoReservationStore implements ReservationStore {
     };
   }
 
-  private claimPut(userId: string, reservationId: string, claim: RequestClaim, nowMs: number): TransactItem {
+  private claimPut(userId: string, reservationId: string, claim: RequestClaim, nowMs: number, supersede?: string): TransactItem {
     return {
       Put: {
         TableName: this.tableName,
@@ -118,25 +118,28 @@ export class DynamoReservationStore implements ReservationStore {
           claimUntil: claim.until,
           expiresAt: Math.ceil(claim.until / 1000),
         },
-        // A live claim names another request: the transaction fails and the caller reads that one.
-        ConditionExpression: 'attribute_not_exists(pk) OR claimUntil < :now',
-        ExpressionAttributeValues: { ':now': nowMs },
+        // A live claim names another request: the transaction fails and the caller reads that one
+        // (unless it names the ended reservation the caller chose to supersede).
+        ConditionExpression: `attribute_not_exists(pk) OR claimUntil < :now${supersede ? ' OR reservationId = :superseded' : ''}`,
+        ExpressionAttributeValues: { ':now': nowMs, ...(supersede ? { ':superseded': supersede } : {}) },
       },
     };
   }
 
-  async create(r: Reservation, claims: RequestClaim[], resendAt: number): Promise<CreateOutcome> {
+  async create(r: Reservation, claims: RequestClaim[], resendAt: number, supersede?: string): Promise<CreateOutcome> {
     const nowMs = Date.parse(r.createdAt);
     const reasons = await this.transact([
       { Put: { TableName: this.tableName, Item: toReservationItem(r, resendAt), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...claims.map((c) => this.claimPut(r.userId, r.reservationId, c, nowMs)),
+      ...claims.map((c) => this.claimPut(r.userId, r.reservationId, c, nowMs, supersede)),
     ]);
     if (!reasons) return { created: true };
     // The claim that was live, read strongly so the reservation it names is there (same transaction).
-    const taken = claims.find((_, i) => failedCondition(reasons[i + 1])) ?? claims[0];
+    // The client's Idempotency-Key (listed last) speaks first: a key reused for other dates is refused
+    // even when the same dates were also just requested.
+    const taken = [...claims].reverse().find((c) => failedCondition(reasons[claims.indexOf(c) + 1])) ?? claims[0];
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: claimKey(r.userId, taken.key), ConsistentRead: true }));
-    if (!res.Item) return this.create(r, claims, resendAt); // it lapsed and vanished meanwhile: claim afresh
-    return { created: false, reservationId: String(res.Item.reservationId), fingerprint: String(res.Item.fingerprint) };
+    if (!res.Item) return this.create(r, claims, resendAt, supersede); // it lapsed and vanished meanwhile: claim afresh
+    return { created: false, reservationId: String(res.Item.reservationId), fingerprint: String(res.Item.fingerprint), key: taken.key };
   }
 
   async discard(r: Reservation, claims: RequestClaim[]): Promise<void> {

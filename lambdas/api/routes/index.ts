@@ -3,6 +3,7 @@ import { operationsRoutes } from './operations';
 import { accountsRoutes } from './accounts';
 import { fleetRoutes } from './fleet';
 import { bookingRoutes } from './bookings';
+import { paymentRoutes } from './payments';
 
 /**
  * THE route table. API Gateway resources and methods (lib/), the local runtime's dispatcher (local/)
@@ -14,6 +15,7 @@ export const routes = {
   ...accountsRoutes,
   ...fleetRoutes,
   ...bookingRoutes,
+  ...paymentRoutes,
 } satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

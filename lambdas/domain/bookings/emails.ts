@@ -76,6 +76,15 @@ const RENDER: Record<BookingEventType, (r: Reservation) => Email> = {
       ],
       r,
     ),
+  LatePaymentRefunded: (r) =>
+    email(
+      `Your payment for the ${carName(r)} was refunded`,
+      [
+        'Your payment arrived after the hold on the car had lapsed, so the booking could not be confirmed.',
+        r.refund ? `We are refunding ${money(r.refund.amountMinor, r.price.currency)} in full to your payment method.` : 'We are refunding it in full.',
+      ],
+      r,
+    ),
   PickupReminder: (r) =>
     email(
       `Reminder: pick up your ${carName(r)} on ${day(r.startDate)}`,

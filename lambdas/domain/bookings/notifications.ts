@@ -12,6 +12,8 @@ export const BOOKING_EVENT_TYPES = [
   'ReservationCancelled',
   'ReservationExpired',
   'PickupReminder',
+  /** Payments refunded a payment that arrived after the hold had lapsed (`reservation.refund` says how much). */
+  'LatePaymentRefunded',
 ] as const;
 export type BookingEventType = (typeof BOOKING_EVENT_TYPES)[number];
 

@@ -16,7 +16,8 @@ export interface RequestClaim {
   until: number;
 }
 
-export type CreateOutcome = { created: true } | { created: false; reservationId: string; fingerprint: string };
+/** Not created: the live claim that named another reservation (its `key`, preferring the Idempotency-Key's). */
+export type CreateOutcome = { created: true } | { created: false; reservationId: string; fingerprint: string; key?: string };
 
 /** Why the hold transaction did not go through: a decision (rejection), or nothing to do. */
 export type HoldOutcome = { kind: 'held' } | { kind: 'rejected'; reason: RejectionReason } | { kind: 'alreadyDecided' };
@@ -27,8 +28,11 @@ export interface Page<T> {
 }
 
 export interface ReservationStore {
-  /** Writes a Requested reservation and its claims in one transaction, unless a claim is live. */
-  create(reservation: Reservation, claims: RequestClaim[], resendAt: number): Promise<CreateOutcome>;
+  /**
+   * Writes a Requested reservation and its claims in one transaction, unless a claim is live; a claim
+   * that still names `supersede` (a reservation that has ended) is taken over.
+   */
+  create(reservation: Reservation, claims: RequestClaim[], resendAt: number, supersede?: string): Promise<CreateOutcome>;
   /** Undoes `create` while the reservation is still Requested (its message never reached the queue). */
   discard(reservation: Reservation, claims: RequestClaim[]): Promise<void>;
   get(reservationId: string): Promise<Reservation | undefined>;

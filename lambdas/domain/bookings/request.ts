@@ -4,7 +4,7 @@ import { logger } from '../../shared/logger';
 import { periodProblems, type Period } from '../fleet/period';
 import { IDEMPOTENCY_KEY_MS, rentalDays, REQUEST_DEDUP_MS, RESEND_AFTER_MS } from './policy';
 import type { BookingDeps, RequestClaim } from './ports';
-import type { Reservation } from './reservation';
+import { isFinal, type Reservation } from './reservation';
 
 export interface BookingRequest {
   /** The caller (Cognito sub) and where to tell them about the decision. */
@@ -64,14 +64,22 @@ export const requestBooking = async (deps: BookingDeps, req: BookingRequest): Pr
     updatedAt: at,
   };
   const claims = claimsFor(req, now.getTime());
-  const outcome = await deps.reservations.create(reservation, claims, now.getTime() + RESEND_AFTER_MS);
-
-  if (!outcome.created) {
+  let supersede: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await deps.reservations.create(reservation, claims, now.getTime() + RESEND_AFTER_MS, supersede);
+    if (outcome.created) break;
     if (outcome.fingerprint !== claims[0].fingerprint) {
       throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was already used for another booking request; use a new key.');
     }
     const existing = await deps.reservations.get(outcome.reservationId);
     if (!existing) throw conflict('The same request is being processed; retry in a moment.');
+    // Without an Idempotency-Key, the same user, car and dates name the same request only while it is
+    // under way: once it has ended (cancelled, rejected, expired) asking again is a new booking, not a
+    // replay of the old outcome. (The same key always replays: that is what the client asked for.)
+    if (isFinal(existing.status) && outcome.key === claims[0].key && attempt < 3) {
+      supersede = existing.reservationId;
+      continue;
+    }
     // Heals a first attempt whose message was lost: the queue drops a duplicate of one it still has.
     if (existing.status === 'Requested') await deps.queue.send({ reservationId: existing.reservationId, carId: existing.carId, correlationId: req.correlationId });
     return { reservation: existing, replayed: true };

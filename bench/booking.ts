@@ -1,0 +1,635 @@
+/**
+ * `npm run bench:booking`: booking under contention, end to end, against the local runtime.
+ *
+ * Starts the local runtime in this process (startLocalRuntime on a free port, no demo fleet), adds the
+ * cars through the same use case as POST /v1/cars, registers and signs in a few customers over HTTP,
+ * then sends the booking requests over HTTP (POST /v1/reservations) with bounded concurrency, paced at
+ * the route's throttle and retrying 429s after their Retry-After. The periods are planned so that about
+ * BENCH_CONTENTION of the requests overlap another request for the same car-days. It waits until the
+ * worker has decided every request, reading the reservations table directly, and prints:
+ *
+ *   - requests accepted per second (202), and decisions per second from the first request to the last decision;
+ *   - p50/p95 time from request to decision (the reservation's updatedAt when it left Requested, minus
+ *     the send time of the request that made it) and of the POST itself;
+ *   - overbookings (two held reservations of one car on a common day, or a held day whose lock is not
+ *     its own), and requests left undecided: both must be 0, else the exit code is 1;
+ *   - DynamoDB write capacity per decided booking, from ReturnConsumedCapacity on every write of the
+ *     shared document client (an SDK middleware, per table and index), against the target of
+ *     2 x (rented days + 2), and what it costs at on-demand prices.
+ *
+ * The runtime runs in this process, not in a separate `npm start`: the write capacity can only be
+ * metered where the handlers' document client lives. Client, API, handlers and the 4 queue pollers
+ * share one Node.js event loop (with DynamoDB Local's JVM and the other stand-ins on the same cores).
+ *
+ * Scale with BENCH_REQUESTS (2000), BENCH_CARS (100), BENCH_CUSTOMERS (10), BENCH_CONTENTION (0.3),
+ * BENCH_CONCURRENCY (50 in flight), BENCH_RATE (requests/s, 50 = the route's limit; 0 = unpaced, relying
+ * on 429 + Retry-After), BENCH_MAX_DAYS (7), BENCH_DECIDE_TIMEOUT_S (300), BENCH_WRU_PRICE (USD per
+ * million write request units, 0.625). REDIS_URL uses a real Redis instead of ioredis-mock.
+ */
+import '../local/runtime-env';
+import '../local/quiet-sdk-warnings';
+import { availableParallelism, loadavg } from 'node:os';
+import { performance as perf } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { documentClient, queryAll } from '../lambdas/adapters/dynamodb';
+import { fleetDeps } from '../lambdas/adapters/fleet';
+import { dayLockKey, reservationKey } from '../lambdas/adapters/bookings/reservation-item';
+import { daysOf } from '../lambdas/adapters/bookings/reservation-store';
+import { CAR_TYPES, type LocationCode } from '../lambdas/domain/fleet/catalog';
+import { createCar } from '../lambdas/domain/fleet/manage-cars';
+import { tableName } from '../lambdas/shared/config';
+import { startLocalRuntime, type LocalRuntime } from '../local/main';
+import { clientConfig } from '../local/standins/aws';
+import { WriteCapacityModel } from './write-capacity';
+
+const num = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0, got "${raw}"`);
+  return value;
+};
+const REQUESTS = num('BENCH_REQUESTS', 2000);
+const CARS = Math.max(1, num('BENCH_CARS', 100));
+const CUSTOMERS = Math.max(3, num('BENCH_CUSTOMERS', 10));
+const CONTENTION = Math.min(1, num('BENCH_CONTENTION', 0.3));
+const CONCURRENCY = Math.max(1, num('BENCH_CONCURRENCY', 50));
+const RATE = num('BENCH_RATE', 50);
+const MAX_DAYS = Math.max(1, Math.min(30, num('BENCH_MAX_DAYS', 7)));
+const DECIDE_TIMEOUT_MS = num('BENCH_DECIDE_TIMEOUT_S', 300) * 1000;
+/** us-east-1 on-demand, per million write request units (after AWS's 50% on-demand cut of Nov 2024): verify. */
+const WRU_PRICE = num('BENCH_WRU_PRICE', 0.625);
+const LOCATIONS: LocationCode[] = ['LAX', 'JFK', 'ORD', 'MIA', 'SEA'];
+const DAY_MS = 86_400_000;
+
+// Deterministic pseudo-random numbers, so runs are comparable.
+let seed = 7;
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+const dayFrom = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
+const percentile = (values: number[], p: number) => {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Write capacity, metered at the SDK layer on the document client every handler shares.            */
+/* ------------------------------------------------------------------------------------------------ */
+
+interface Capacity {
+  table: number;
+  indexes: Record<string, number>;
+}
+const emptyCapacity = (): Capacity => ({ table: 0, indexes: {} });
+const sum = (c: Capacity) => c.table + Object.values(c.indexes).reduce((a, b) => a + b, 0);
+const indexSum = (c: Capacity) => Object.values(c.indexes).reduce((a, b) => a + b, 0);
+const addInto = (into: Capacity, table: number, indexes: Record<string, number | { CapacityUnits?: number }> = {}) => {
+  into.table += table;
+  for (const [name, n] of Object.entries(indexes)) into.indexes[name] = (into.indexes[name] ?? 0) + (typeof n === 'number' ? n : (n.CapacityUnits ?? 0));
+};
+
+/** Write commands as the middleware sees them: the document client runs the client's own commands. */
+const WRITES: Record<string, 'Put' | 'Update' | 'Delete' | 'TransactWrite' | 'BatchWrite'> = {
+  PutItemCommand: 'Put',
+  UpdateItemCommand: 'Update',
+  DeleteItemCommand: 'Delete',
+  TransactWriteItemsCommand: 'TransactWrite',
+  BatchWriteItemCommand: 'BatchWrite',
+};
+type Item = Record<string, unknown>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+interface KindStats {
+  calls: number;
+  committed: number;
+  /** By DynamoDB's billing rules (the model), and as DynamoDB Local reports it. */
+  billed: Capacity;
+  reported: number;
+  cancelled: number;
+  /** What the cancelled ones would cost if billed like committed ones (table items only). */
+  cancelledEstimate: number;
+}
+
+const meter = {
+  on: false,
+  model: undefined as WriteCapacityModel | undefined,
+  /** By table: billed by DynamoDB's rules (the model), and as DynamoDB Local reports it (INDEXES). */
+  billed: {} as Record<string, Capacity>,
+  reported: {} as Record<string, Capacity>,
+  /** By what the write did (the reservation's new status, or the command). */
+  byKind: {} as Record<string, KindStats>,
+  /** Billed WCU by reservation, for writes that touch one reservation item. */
+  byReservation: new Map<string, number>(),
+  /** Cancelled transactions (a condition failed): DynamoDB Local reports no capacity for them. */
+  cancelled: 0,
+  cancelledEstimate: 0,
+  /** Milliseconds per DynamoDB call of the handlers, by command. */
+  latency: {} as Record<string, number[]>,
+};
+
+const pkOf = (key: unknown): string | undefined => {
+  const pk = (key as Item | undefined)?.pk;
+  return typeof pk === 'string' ? pk : undefined;
+};
+
+/** What a write does, for the breakdown: `create`, `-> Pending`, `-> Rejected`, ... or the command. */
+const kindOf = (op: string, input: Item): { kind: string; reservationId?: string } => {
+  const items = (input.TransactItems as TransactItem[] | undefined) ?? [{ [op]: input } as TransactItem];
+  for (const item of items) {
+    const put = item.Put as Item | undefined;
+    const update = item.Update as Item | undefined;
+    const del = item.Delete as Item | undefined;
+    const pk = pkOf(put?.Item) ?? pkOf(update?.Key) ?? pkOf(del?.Key);
+    if (!pk?.startsWith('RES#')) continue;
+    const reservationId = pk.slice(4);
+    if (put) return { kind: 'create (request)', reservationId };
+    if (del) return { kind: 'discard', reservationId };
+    const values = (update?.ExpressionAttributeValues ?? {}) as Item;
+    const names = (update?.ExpressionAttributeNames ?? {}) as Item;
+    // The store's transitions set fields through #s<i> / :s<i> (the condition's #status is not a SET).
+    const statusSet = Object.entries(names).find(([alias, field]) => field === 'status' && /^#s\d+$/.test(alias));
+    const status = statusSet ? values[`:${statusSet[0].slice(1)}`] : undefined;
+    return { kind: status ? `-> ${String(status)}` : 'reschedule (sweeper)', reservationId };
+  }
+  return { kind: op };
+};
+
+const instrument = () => {
+  documentClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!meter.on) return next(args);
+      const op = WRITES[context.commandName ?? ''];
+      const started = performance.now();
+      const timed = () => (meter.latency[context.commandName ?? '?'] ??= []).push(performance.now() - started);
+      if (!op) {
+        try {
+          return await next(args);
+        } finally {
+          timed();
+        }
+      }
+      const input = args.input as Item;
+      // INDEXES: the total, plus how much of it was the table and each global secondary index.
+      input.ReturnConsumedCapacity = 'INDEXES';
+      const { kind, reservationId } = kindOf(op, input);
+      const k = (meter.byKind[kind] ??= { calls: 0, committed: 0, billed: emptyCapacity(), reported: 0, cancelled: 0, cancelledEstimate: 0 });
+      k.calls++;
+      let result;
+      try {
+        result = await next(args);
+      } catch (err) {
+        if ((err as Error).name === 'TransactionCanceledException' || (err as Error).name === 'ConditionalCheckFailedException') {
+          // Nothing was written; priced as if it had been (table items only: no index is touched).
+          const estimate = meter.model!.priceWrite(op, input, false).table;
+          meter.cancelled++;
+          meter.cancelledEstimate += estimate;
+          k.cancelled++;
+          k.cancelledEstimate += estimate;
+        }
+        throw err;
+      }
+      timed();
+      k.committed++;
+      const bill = meter.model!.priceWrite(op, input, true);
+      for (const [table, c] of Object.entries(bill.byTable)) addInto((meter.billed[table] ??= emptyCapacity()), c.table, c.indexes);
+      addInto(k.billed, bill.table, bill.indexes);
+      if (reservationId) meter.byReservation.set(reservationId, (meter.byReservation.get(reservationId) ?? 0) + sum(bill));
+      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      type Reported = { TableName?: string; CapacityUnits?: number; Table?: { CapacityUnits?: number }; GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }> };
+      for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Reported[]) {
+        addInto((meter.reported[c.TableName ?? '?'] ??= emptyCapacity()), c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0, c.GlobalSecondaryIndexes);
+        k.reported += c.CapacityUnits ?? 0;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'benchWriteMeter' },
+  );
+};
+
+/* ------------------------------------------------------------------------------------------------ */
+/* HTTP                                                                                              */
+/* ------------------------------------------------------------------------------------------------ */
+
+const stats = { throttled: 0, throttledRequests: 0, retried: 0, errors: new Map<string, number>() };
+
+/**
+ * One request, retrying 429 and 503 after their Retry-After (and network errors after a second). A 429
+ * is expected at the route's limit, so it is retried up to 30 times; anything else up to 8.
+ */
+const call = async (url: string, init: RequestInit): Promise<{ status: number; body: any; sentAt: number; ms: number }> => {
+  let throttledOnce = false;
+  for (let attempt = 1; ; attempt++) {
+    const attempts = throttledOnce ? 30 : 8;
+    const sentAt = Date.now();
+    const started = performance.now();
+    let res: Response;
+    try {
+      res = await fetch(url, init);
+    } catch (err) {
+      if (attempt >= attempts) throw err;
+      stats.retried++;
+      await sleep(1000);
+      continue;
+    }
+    const text = await res.text();
+    const ms = performance.now() - started;
+    if ((res.status === 429 || res.status === 503) && attempt < attempts) {
+      if (res.status === 429) {
+        stats.throttled++;
+        if (!throttledOnce) stats.throttledRequests++;
+        throttledOnce = true;
+      } else stats.retried++;
+      await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
+      continue;
+    }
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, sentAt, ms };
+  }
+};
+
+const postJson = (url: string, body: unknown, token?: string) =>
+  call(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+
+/* ------------------------------------------------------------------------------------------------ */
+/* The plan: which customer books which car for which days                                          */
+/* ------------------------------------------------------------------------------------------------ */
+
+interface Planned {
+  car: number;
+  customer: number;
+  startDate: string;
+  endDate: string;
+  days: number;
+}
+
+/**
+ * Per car, slots of 1..MAX_DAYS days with 2-day gaps between them. Most slots get one request; some get
+ * a second (or third) request whose period overlaps the slot's but no other slot's, so that about
+ * CONTENTION of all requests collide with another. Request order is then shuffled.
+ */
+const plan = (): Planned[] => {
+  const out: Planned[] = [];
+  let next = 0;
+  for (let car = 0; car < CARS; car++) {
+    const n = Math.floor(REQUESTS / CARS) + (car < REQUESTS % CARS ? 1 : 0);
+    // Colliding requests on this car, in groups of 2 (one group of 3 when the count is odd).
+    const colliding = Math.min(n, Math.round(n * CONTENTION));
+    const groups: number[] = [];
+    for (let left = colliding; left >= 2; ) {
+      const size = left === 3 ? 3 : 2;
+      groups.push(size);
+      left -= size;
+    }
+    const contested = groups.reduce((a, b) => a + b, 0);
+    const sizes = [...groups, ...Array.from({ length: n - contested }, () => 1)].sort(() => rand() - 0.5);
+    let cursor = int(1, 3);
+    for (const size of sizes) {
+      const length = int(1, MAX_DAYS);
+      const from = cursor;
+      const to = cursor + length;
+      for (let j = 0; j < size; j++) {
+        // The first takes the slot; the others shift each end by up to a day, staying within a day of
+        // the slot (neighbours are 2 days away) and always sharing at least one day with it.
+        let start = j === 0 ? from : from + int(-1, 1);
+        let end = j === 0 ? to : to + int(-1, 1);
+        if (end <= start) end = start + 1;
+        if (start >= to) start = to - 1;
+        if (end <= from) end = from + 1;
+        out.push({ car, customer: next++ % CUSTOMERS, startDate: dayFrom(start), endDate: dayFrom(end), days: end - start });
+      }
+      cursor = to + 2;
+    }
+  }
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+};
+
+const overlap = (a: { startDate: string; endDate: string }, b: { startDate: string; endDate: string }) => a.startDate < b.endDate && b.startDate < a.endDate;
+
+/** Requests that share at least one car-day with another request. */
+const collidingShare = (requests: Planned[]): number => {
+  let colliding = 0;
+  const byCar = new Map<number, Planned[]>();
+  for (const r of requests) byCar.set(r.car, [...(byCar.get(r.car) ?? []), r]);
+  for (const list of byCar.values()) for (const r of list) if (list.some((o) => o !== r && overlap(o, r))) colliding++;
+  return colliding / Math.max(1, requests.length);
+};
+
+/* ------------------------------------------------------------------------------------------------ */
+
+interface Sent extends Planned {
+  reservationId?: string;
+  sentAt: number;
+  status: number;
+  postMs: number;
+  decision?: { status: string; reason?: string; decidedAt: number };
+}
+
+const main = async (): Promise<number> => {
+  const workerLog: string[] = [];
+  const runtimeStarted = performance.now();
+  const runtime: LocalRuntime = await startLocalRuntime({
+    port: 0,
+    seedDemoFleet: false,
+    accessLog: false,
+    log: (line) => workerLog.push(line),
+  });
+  const api = runtime.url;
+  console.log(`Local runtime up in ${((performance.now() - runtimeStarted) / 1000).toFixed(1)} s at ${api} (in this process).`);
+  const raw = new DynamoDBClient(clientConfig(runtime.env.AWS_ENDPOINT_URL_DYNAMODB));
+  // Reads for checking go through their own client, so they are not metered with the system's writes.
+  const reader = DynamoDBDocumentClient.from(raw);
+  const reservationsTable = tableName('reservations');
+  const carsTable = tableName('cars');
+  let exit = 0;
+  try {
+    instrument();
+
+    // Cars, through the use case POST /v1/cars runs.
+    const setupStarted = performance.now();
+    const deps = fleetDeps();
+    const carIds: string[] = new Array(CARS);
+    let nextCar = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (nextCar < CARS) {
+          const i = nextCar++;
+          carIds[i] = await createCar(deps, {
+            make: 'Bench',
+            model: `Model ${i}`,
+            year: 2022,
+            type: CAR_TYPES[i % CAR_TYPES.length],
+            location: LOCATIONS[i % LOCATIONS.length],
+            pricePerDayMinor: 4000 + (i % 10) * 500,
+            seats: 5,
+            transmission: 'AUTOMATIC',
+            fuel: 'PETROL',
+          });
+        }
+      }),
+    );
+
+    // Customers: registration is throttled (10/s, burst 20), so a few, each making many requests.
+    const run = Date.now().toString(36);
+    const tokens: string[] = [];
+    for (let i = 0; i < CUSTOMERS; i++) {
+      const email = `bench-${run}-${i}@example.com`;
+      const password = `Bench-${run}-pw-${i}!A`;
+      const registered = await postJson(`${api}/users/register`, { name: `Bench ${i}`, email, password, phoneNumber: '+14155550123', address: '1 Bench St' });
+      if (registered.status !== 201) throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
+      const login = await postJson(`${api}/users/login`, { email, password });
+      if (login.status !== 200 || !login.body?.token) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
+      tokens.push(login.body.token as string);
+    }
+    const throttledInSetup = stats.throttled;
+    Object.assign(stats, { throttled: 0, throttledRequests: 0 });
+    console.log(`Setup: ${CARS} cars and ${CUSTOMERS} customers in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s.`);
+
+    const requests = plan();
+    const share = collidingShare(requests);
+    console.log(
+      `Plan: ${requests.length} requests over ${CARS} cars, ${(share * 100).toFixed(1)}% of them overlap another request for the same car-days; ` +
+        `${CONCURRENCY} in flight, ${RATE > 0 ? `paced at ${RATE}/s` : 'unpaced'}.`,
+    );
+
+    // The write-capacity model starts from the cars as they are (their blocks grow with each booking).
+    meter.model = new WriteCapacityModel((def) => process.env[def.envVar] ?? def.id);
+    for (let i = 0; i < carIds.length; i += 100) {
+      let keys = carIds.slice(i, i + 100).map((id) => ({ pk: `CAR#${id}`, sk: 'CAR' }));
+      while (keys.length) {
+        const res = await reader.send(new BatchGetCommand({ RequestItems: { [carsTable]: { Keys: keys, ConsistentRead: true } } }));
+        meter.model.seed(carsTable, res.Responses?.[carsTable] ?? []);
+        keys = (res.UnprocessedKeys?.[carsTable]?.Keys ?? []) as typeof keys;
+      }
+    }
+
+    // The booking requests.
+    meter.on = true;
+    const eluStart = perf.eventLoopUtilization();
+    const loadAtStart = loadavg()[0];
+    const cpuStart = process.cpuUsage();
+    const sent: Sent[] = [];
+    const firstSend = Date.now();
+    let cursor = 0;
+    let progressAt = Date.now();
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENCY, requests.length) }, async () => {
+        while (cursor < requests.length) {
+          const i = cursor++;
+          if (RATE > 0) {
+            const due = firstSend + (i * 1000) / RATE;
+            if (due > Date.now()) await sleep(due - Date.now());
+          }
+          const r = requests[i];
+          const res = await postJson(`${api}/reservations`, { carId: carIds[r.car], startDate: r.startDate, endDate: r.endDate }, tokens[r.customer]);
+          const accepted = res.status === 202 || res.status === 201;
+          if (!accepted) stats.errors.set(`${res.status} ${res.body?.error?.code ?? ''}`, (stats.errors.get(`${res.status} ${res.body?.error?.code ?? ''}`) ?? 0) + 1);
+          sent.push({ ...r, reservationId: accepted ? res.body.reservationId : undefined, sentAt: res.sentAt, status: res.status, postMs: res.ms });
+          if (Date.now() - progressAt > 10_000) {
+            progressAt = Date.now();
+            console.log(`  ... ${sent.length} sent`);
+          }
+        }
+      }),
+    );
+    const lastSend = Date.now();
+    const accepted = sent.filter((s) => s.reservationId);
+    const replays = accepted.length - new Set(accepted.map((s) => s.reservationId)).size;
+
+    // Wait for the decisions, reading the reservations strongly consistently (only those not yet decided),
+    // every 2 s: the decision time comes from each reservation's updatedAt, not from when it was read.
+    const byId = new Map(accepted.map((s) => [s.reservationId!, s]));
+    const undecided = new Set(byId.keys());
+    const deadline = Date.now() + DECIDE_TIMEOUT_MS;
+    progressAt = Date.now();
+    while (undecided.size && Date.now() < deadline) {
+      const ids = [...undecided];
+      for (let i = 0; i < ids.length; i += 100) {
+        const res = await reader.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [reservationsTable]: {
+                Keys: ids.slice(i, i + 100).map(reservationKey),
+                ConsistentRead: true,
+                ProjectionExpression: 'reservationId, #status, #reason, updatedAt',
+                ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
+              },
+            },
+          }),
+        );
+        for (const item of res.Responses?.[reservationsTable] ?? []) {
+          if (item.status === 'Requested') continue;
+          const s = byId.get(String(item.reservationId))!;
+          s.decision = { status: String(item.status), reason: item.reason as string | undefined, decidedAt: Date.parse(String(item.updatedAt)) };
+          undecided.delete(String(item.reservationId));
+        }
+        // Unprocessed keys are simply read again in the next round.
+      }
+      if (Date.now() - progressAt > 10_000) {
+        progressAt = Date.now();
+        console.log(`  ... ${byId.size - undecided.size}/${byId.size} decided`);
+      }
+      if (undecided.size) await sleep(2000);
+    }
+    const waitedMs = Date.now() - lastSend;
+    meter.on = false;
+    const elu = perf.eventLoopUtilization(eluStart);
+    const cpu = process.cpuUsage(cpuStart);
+
+    // Overbookings, from the table itself: every reservation of each car (byCar index), and the day locks.
+    const held = new Map<string, Item[]>();
+    let requestedLeft = 0;
+    let tableReservations = 0;
+    for (const carId of carIds) {
+      const items = await queryAll(reader, {
+        TableName: reservationsTable,
+        IndexName: 'byCar',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `CAR#${carId}` },
+      });
+      tableReservations += items.length;
+      requestedLeft += items.filter((i) => i.status === 'Requested').length;
+      held.set(carId, items.filter((i) => i.status === 'Pending' || i.status === 'Confirmed'));
+    }
+    let overlapping = 0;
+    const lockKeys: Array<{ key: ReturnType<typeof dayLockKey>; owner: string }> = [];
+    for (const [carId, list] of held) {
+      for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) if (overlap(list[i] as never, list[j] as never)) overlapping++;
+      for (const r of list) for (const day of daysOf(String(r.startDate), String(r.endDate))) lockKeys.push({ key: dayLockKey(carId, day), owner: String(r.reservationId) });
+    }
+    let foreignLocks = 0;
+    for (let i = 0; i < lockKeys.length; i += 100) {
+      const chunk = lockKeys.slice(i, i + 100);
+      let keys = chunk.map((c) => c.key);
+      const owners = new Map<string, string>();
+      while (keys.length) {
+        const res = await reader.send(new BatchGetCommand({ RequestItems: { [reservationsTable]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of res.Responses?.[reservationsTable] ?? []) owners.set(String(item.pk), String(item.owner));
+        keys = (res.UnprocessedKeys?.[reservationsTable]?.Keys ?? []) as typeof keys;
+      }
+      foreignLocks += chunk.filter((c) => owners.get(c.key.pk) !== c.owner).length;
+    }
+    const overbookings = overlapping + foreignLocks;
+
+    // Figures.
+    const decided = accepted.filter((s) => s.decision);
+    const heldCount = decided.filter((s) => s.decision!.status === 'Pending').length;
+    const reasons = new Map<string, number>();
+    for (const s of decided) if (s.decision!.status === 'Rejected') reasons.set(s.decision!.reason ?? '?', (reasons.get(s.decision!.reason ?? '?') ?? 0) + 1);
+    const rejected = decided.length - heldCount;
+    const decisionMs = decided.map((s) => s.decision!.decidedAt - s.sentAt);
+    const lastDecision = Math.max(...decided.map((s) => s.decision!.decidedAt));
+    const avgDays = decided.reduce((n, s) => n + s.days, 0) / Math.max(1, decided.length);
+    const billedTotal = Object.values(meter.billed).reduce((n, c) => n + sum(c), 0);
+    const billedIndexes = Object.values(meter.billed).reduce((n, c) => n + indexSum(c), 0);
+    const reportedTotal = Object.values(meter.reported).reduce((n, c) => n + sum(c), 0);
+    const per = (wcu: number) => wcu / Math.max(1, decided.length);
+    const perBooking = per(billedTotal);
+    const target = 2 * (avgDays + 2);
+    const perOutcome = (status: string) => {
+      const list = decided.filter((s) => s.decision!.status === status);
+      const wcu = list.map((s) => meter.byReservation.get(s.reservationId!) ?? 0);
+      const over = list.filter((s) => (meter.byReservation.get(s.reservationId!) ?? 0) > 2 * (s.days + 2)).length;
+      const days = list.reduce((n, s) => n + s.days, 0) / Math.max(1, list.length);
+      return { n: list.length, wcu: wcu.reduce((a, b) => a + b, 0) / Math.max(1, list.length), days, over };
+    };
+    const heldWcu = perOutcome('Pending');
+    const rejectedWcu = perOutcome('Rejected');
+    const fmt = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '-');
+    const secs = (ms: number) => `${fmt(ms / 1000, 2)} s`;
+
+    console.log('\n== Booking benchmark ==');
+    console.log(`requests sent                ${sent.length} (${accepted.length} accepted with 202, ${replays} replays of an earlier request)`);
+    if (stats.errors.size) console.log(`  not accepted               ${[...stats.errors].map(([k, v]) => `${k}: ${v}`).join(', ')}`);
+    console.log(
+      `throttled (429)              ${stats.throttled} answers to ${stats.throttledRequests} requests, each retried after its Retry-After (${throttledInSetup} during setup); other retries ${stats.retried}`,
+    );
+    console.log(`accepted per second          ${fmt((accepted.length / (lastSend - firstSend)) * 1000)} /s  (over ${secs(lastSend - firstSend)})`);
+    console.log(`decisions per second         ${fmt((decided.length / (lastDecision - firstSend)) * 1000)} /s  (${decided.length} decisions, first request to last decision ${secs(lastDecision - firstSend)})`);
+    console.log(`request -> decision          p50 ${secs(percentile(decisionMs, 50))}, p95 ${secs(percentile(decisionMs, 95))}, max ${secs(Math.max(...decisionMs))}`);
+    console.log(`POST /reservations latency   p50 ${fmt(percentile(sent.map((s) => s.postMs), 50))} ms, p95 ${fmt(percentile(sent.map((s) => s.postMs), 95))} ms`);
+    console.log(`last request -> last decision ${secs(lastDecision - lastSend)}  (queue drain after the last send)`);
+    console.log(
+      `this process (client, API, handlers, queue pollers): event loop ${fmt(elu.utilization * 100, 0)}% busy, ` +
+        `CPU ${fmt((cpu.user + cpu.system) / 10 / (elu.active + elu.idle), 0)}% of one core (the machine has ${availableParallelism()}; DynamoDB Local, fauxqs, cognito-local and PGlite run beside it)`,
+    );
+    console.log(`machine load average (1 min) ${fmt(loadAtStart, 2)} at the first request, ${fmt(loadavg()[0], 2)} at the end, on ${availableParallelism()} cores`);
+    const calls = Object.entries(meter.latency)
+      .filter(([, v]) => v.length >= 20)
+      .map(([name, v]) => `${name.replace('Command', '')} ${fmt(percentile(v, 50))}/${fmt(percentile(v, 95))}`)
+      .join(', ');
+    console.log(`DynamoDB calls p50/p95 ms    ${calls}`);
+    console.log(`outcomes                     ${heldCount} held (Pending), ${rejected} rejected (${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
+    console.log(`overbookings                 ${overbookings}  (${overlapping} overlapping held pairs, ${foreignLocks} held days whose lock is not theirs; target 0)`);
+    console.log(`undecided                    ${undecided.size} of the accepted after waiting ${secs(waitedMs)}, ${requestedLeft} Requested in the table (${tableReservations} reservations there; target 0)`);
+
+    const cap = (c: Capacity) => {
+      const gsis = Object.entries(c.indexes).map(([name, n]) => `${name} ${fmt(n, 0)}`).join(', ');
+      return `${fmt(sum(c), 0).padStart(7)} WCU (table ${fmt(c.table, 0)}${gsis ? `; indexes ${gsis}` : ''})`;
+    };
+    console.log('\n-- DynamoDB writes during the run: every write of the shared document client, metered by an SDK middleware --');
+    console.log('billed = DynamoDB\'s rules applied to each item written (bench/write-capacity.ts); Local = ReturnConsumedCapacity=INDEXES from DynamoDB Local');
+    for (const table of Object.keys({ ...meter.billed, ...meter.reported })) {
+      console.log(`${table.padEnd(13)} billed ${cap(meter.billed[table] ?? emptyCapacity())}`);
+      console.log(`${''.padEnd(13)} Local  ${cap(meter.reported[table] ?? emptyCapacity())}`);
+    }
+    console.log('by write                     calls  billed WCU (per committed call)   Local WCU');
+    for (const [kind, k] of Object.entries(meter.byKind).sort((a, b) => sum(b[1].billed) - sum(a[1].billed))) {
+      console.log(
+        `  ${kind.padEnd(24)} ${String(k.calls).padStart(6)}  ${fmt(sum(k.billed), 0).padStart(8)} (${fmt(sum(k.billed) / Math.max(1, k.committed), 1).padStart(5)}: table ${fmt(k.billed.table / Math.max(1, k.committed), 1)} + indexes ${fmt(indexSum(k.billed) / Math.max(1, k.committed), 1)})  ${fmt(k.reported, 0).padStart(8)}` +
+          (k.cancelled ? `   ${k.cancelled} cancelled (would be ${fmt(k.cancelledEstimate, 0)} if billed)` : ''),
+      );
+    }
+    if (meter.model!.unknownItems || meter.model!.unsupported) {
+      console.log(`  (model: ${meter.model!.unknownItems} writes to items it had not seen, ${meter.model!.unsupported} update expressions it could not apply)`);
+    }
+    console.log(
+      `WCU per decided booking      ${fmt(perBooking, 2)} billed (table ${fmt(per(billedTotal - billedIndexes), 2)} + indexes ${fmt(per(billedIndexes), 2)}); ` +
+        `average rented days ${fmt(avgDays, 2)}; target 2 x (days + 2) = ${fmt(target, 2)}; ratio ${fmt(perBooking / target, 2)} x the target`,
+    );
+    console.log(`  held bookings              ${fmt(heldWcu.wcu, 2)} WCU each over ${fmt(heldWcu.days, 2)} days (target ${fmt(2 * (heldWcu.days + 2), 2)}); ${heldWcu.over}/${heldWcu.n} over their own target`);
+    console.log(`  rejected bookings          ${fmt(rejectedWcu.wcu, 2)} WCU each over ${fmt(rejectedWcu.days, 2)} days (target ${fmt(2 * (rejectedWcu.days + 2), 2)}); ${rejectedWcu.over}/${rejectedWcu.n} over their own target`);
+    console.log(`  variants                   ${fmt(per(billedTotal + billedIndexes), 2)} if index writes of a transaction are doubled too (as DynamoDB Local counts them); ${fmt(per(reportedTotal), 2)} as DynamoDB Local reports it (it rounds a transaction's items of one table up together, not each item)`);
+    console.log(`  cancelled transactions     ${meter.cancelled}: nothing written, no capacity reported by DynamoDB Local; if AWS bills them like committed ones, +${fmt(per(meter.cancelledEstimate), 2)} WCU per booking`);
+    const price = (wcu: number) => `$${fmt(wcu * WRU_PRICE, 2)}`;
+    console.log(
+      `cost per million bookings    ${price(perBooking)} in writes (${price(perBooking + per(meter.cancelledEstimate))} with cancelled transactions, ${price(per(billedTotal + billedIndexes + meter.cancelledEstimate))} with doubled index writes too), ` +
+        `at $${WRU_PRICE} per million write request units: DynamoDB on-demand, us-east-1, standard table class, the price since the Nov 2024 cut (an assumption to verify on aws.amazon.com/dynamodb/pricing)`,
+    );
+    const errors = workerLog.filter((l) => !/ready in/.test(l));
+    if (errors.length) console.log(`\nruntime log (${errors.length} lines), first ones:\n  ${errors.slice(0, 5).join('\n  ')}`);
+
+    if (overbookings > 0) {
+      console.error(`FAIL: ${overbookings} overbookings`);
+      exit = 1;
+    }
+    if (undecided.size > 0 || requestedLeft > 0) {
+      console.error(`FAIL: ${Math.max(undecided.size, requestedLeft)} requests left undecided`);
+      exit = 1;
+    }
+    if (accepted.length === 0) {
+      console.error('FAIL: no request was accepted');
+      exit = 1;
+    }
+  } finally {
+    raw.destroy();
+    await runtime.stop();
+  }
+  return exit;
+};
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

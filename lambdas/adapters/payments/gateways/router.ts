@@ -1,0 +1,156 @@
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  timeout,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IPolicy,
+} from 'cockatiel';
+import {
+  AllGatewaysUnavailable,
+  GatewayUnavailable,
+  type ChargeRequest,
+  type ChargeResult,
+  type GatewayId,
+  type GatewayRouter,
+  type PaymentGateway,
+  type RefundRequest,
+} from '../../../domain/payments/gateway';
+import { logger } from '../../../shared/logger';
+
+export interface RouterOptions {
+  /** A call that has not answered by then counts as a failure and the next gateway is tried (default 8 s). */
+  timeoutMs?: number;
+  /** Consecutive failures (unavailable or timed out) that open a gateway's breaker (default 5). */
+  failuresBeforeOpen?: number;
+  /** How long an open breaker skips its gateway before letting one trial call through (default 30 s). */
+  halfOpenAfterMs?: number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
+
+const STATES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/** Why a gateway was passed over; logged, never with request details (no tokens, no amounts). */
+type SkipReason = 'circuit_open' | 'unavailable' | 'timeout';
+
+interface Guarded {
+  gateway: PaymentGateway;
+  breaker: CircuitBreakerPolicy;
+  policy: IPolicy;
+}
+
+/**
+ * The gateways behind circuit breakers and timeouts (cockatiel). Per gateway: a breaker that opens
+ * after `failuresBeforeOpen` consecutive failures and lets one trial call through `halfOpenAfterMs`
+ * later, around an aggressive timeout (the caller gets its answer when the time is up, even if the
+ * gateway's call is still running).
+ *
+ * Only "could not answer" counts as a failure: a `GatewayUnavailable` from the adapter or the timeout.
+ * A decline is an answer (the gateway is healthy) and is returned at once, never tried elsewhere; any
+ * other error (our bug: bad key, bad request, idempotency misuse) is rethrown as is, neither retried
+ * elsewhere nor counted.
+ *
+ * Breaker state is per process (per Lambda instance): each instance learns on its own that a gateway
+ * is down, after a few failed calls at most.
+ *
+ * A caveat the port accepts: a timeout or a 5xx does not prove the gateway did not charge. The
+ * idempotency key sent with every call lets a reconciliation ask the first gateway later.
+ */
+export class CircuitBreakingRouter implements GatewayRouter {
+  private readonly guarded = new Map<GatewayId, Guarded>();
+  private readonly timeoutMs: number;
+
+  constructor(gateways: readonly PaymentGateway[], options: RouterOptions = {}) {
+    this.timeoutMs = options.timeoutMs ?? 8_000;
+    for (const gateway of gateways) {
+      if (this.guarded.has(gateway.id)) throw new Error(`payment gateway ${gateway.id} is registered twice`);
+      const breaker = circuitBreaker(
+        handleWhen((err) => err instanceof GatewayUnavailable || err instanceof TaskCancelledError),
+        { halfOpenAfter: options.halfOpenAfterMs ?? 30_000, breaker: new ConsecutiveBreaker(options.failuresBeforeOpen ?? 5) },
+      );
+      breaker.onBreak(() => logger.warn('payment gateway circuit opened', { gateway: gateway.id }));
+      breaker.onHalfOpen(() => logger.info('payment gateway circuit half-open: trying one call', { gateway: gateway.id }));
+      breaker.onReset(() => logger.info('payment gateway circuit closed', { gateway: gateway.id }));
+      const policy = wrap(breaker, timeout(this.timeoutMs, TimeoutStrategy.Aggressive));
+      this.guarded.set(gateway.id, { gateway, breaker, policy });
+    }
+  }
+
+  async charge(order: readonly GatewayId[], request: ChargeRequest): Promise<{ gateway: GatewayId; result: ChargeResult }> {
+    const tried: GatewayId[] = [];
+    const candidates = [...new Set(order)];
+    for (const [i, id] of candidates.entries()) {
+      const guarded = this.guarded.get(id);
+      if (!guarded) {
+        // Not configured here (say, Stripe in a local run): not a failure, just not an option.
+        logger.debug('payment gateway not configured: skipped', { gateway: id });
+        continue;
+      }
+      tried.push(id);
+      try {
+        const result = await guarded.policy.execute(() => guarded.gateway.charge(request));
+        return { gateway: id, result };
+      } catch (err) {
+        const reason = skipReason(err);
+        if (!reason) throw err;
+        logger.warn('payment gateway fallback', {
+          gateway: id,
+          reason,
+          // Our own text (status, error code), never the request: see the adapters.
+          ...(err instanceof GatewayUnavailable ? { detail: err.message } : {}),
+          next: candidates.slice(i + 1).find((g) => this.guarded.has(g)) ?? null,
+        });
+      }
+    }
+    throw new AllGatewaysUnavailable(tried);
+  }
+
+  async refund(gateway: GatewayId, request: RefundRequest): Promise<{ reference: string }> {
+    const guarded = this.guarded.get(gateway);
+    if (!guarded) throw new Error(`payment gateway ${gateway} is not configured: cannot refund ${request.reference}`);
+    try {
+      return await guarded.policy.execute(() => guarded.gateway.refund(request));
+    } catch (err) {
+      const reason = skipReason(err);
+      if (reason === 'circuit_open') throw new GatewayUnavailable(gateway, 'circuit open');
+      if (reason === 'timeout') throw new GatewayUnavailable(gateway, `no answer within ${this.timeoutMs} ms`);
+      throw err;
+    }
+  }
+
+  /** Each configured gateway's breaker, for health pages and tests. */
+  states(): Partial<Record<GatewayId, BreakerState>> {
+    return Object.fromEntries([...this.guarded].map(([id, g]) => [id, STATES[g.breaker.state]]));
+  }
+
+  /**
+   * Takes a gateway out of rotation by hand (an operator's kill switch) until the returned handle is
+   * disposed; charges go to the next gateway meanwhile.
+   */
+  isolate(gateway: GatewayId): { dispose(): void } {
+    const guarded = this.guarded.get(gateway);
+    if (!guarded) throw new Error(`payment gateway ${gateway} is not configured`);
+    return guarded.breaker.isolate();
+  }
+}
+
+const skipReason = (err: unknown): SkipReason | undefined => {
+  // IsolatedCircuitError is a BrokenCircuitError too.
+  if (err instanceof BrokenCircuitError) return 'circuit_open';
+  // Not cockatiel's isTaskCancelledError: in 3.2.1 it tests for 'isBulkheadRejectedError' (a copy-paste
+  // slip) and so never recognises a timeout.
+  if (err instanceof TaskCancelledError) return 'timeout';
+  if (err instanceof GatewayUnavailable) return 'unavailable';
+  return undefined;
+};

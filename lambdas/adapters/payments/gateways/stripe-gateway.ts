@@ -1,0 +1,138 @@
+import Stripe from 'stripe';
+import {
+  GatewayUnavailable,
+  type ChargeRequest,
+  type ChargeResult,
+  type PaymentGateway,
+  type RefundRequest,
+} from '../../../domain/payments/gateway';
+
+export interface StripeGatewayOptions {
+  /** Where the API is: Stripe's by default; a local fake in tests (`{ host: '127.0.0.1', port, protocol: 'http' }`). */
+  host?: string;
+  port?: number;
+  protocol?: 'http' | 'https';
+  /**
+   * Per-request timeout (default 6 s): shorter than the router's (8 s), so the adapter reports the
+   * timeout itself as GatewayUnavailable before the router gives up on it.
+   */
+  timeoutMs?: number;
+}
+
+/** What a card-like source may be sent to Stripe as: a PaymentMethod id (`pm_...`) from Stripe.js or a wallet. */
+const paymentMethodOf = (request: ChargeRequest): string => {
+  switch (request.source.type) {
+    case 'card_token':
+    case 'wallet_token':
+      // Apple Pay and Google Pay reach Stripe as payment method tokens too (Stripe.js's Payment Request Button).
+      return request.source.token;
+    case 'paypal_order':
+      // The method registry never routes PayPal to Stripe: this is a wiring bug, not a decline.
+      throw new Error('stripe: cannot charge a PayPal order');
+  }
+};
+
+/** Stripe ids of payment instruments are tokens: kept out of our error messages and logs. */
+const redact = (text: string) => text.replace(/\b(pm|tok|card|src|ba|btok|seti|pi)_[A-Za-z0-9_]+/g, '$1_…');
+
+/**
+ * The Stripe gateway, on the official `stripe` SDK. A charge is one PaymentIntent created and confirmed
+ * in the same call (`confirm: true`), with automatic payment methods minus redirects (our API has no
+ * page to come back to), carrying our idempotency key so a retry returns the first PaymentIntent
+ * instead of charging again. The reference is the PaymentIntent id; a refund names it.
+ *
+ * How Stripe's answers map onto the port:
+ * - status `succeeded` -> succeeded;
+ * - a card error (402: declined, expired, insufficient funds...), or status `requires_payment_method`,
+ *   `requires_action` (3-D Secure, which this API cannot complete) or `canceled` -> declined, with
+ *   Stripe's message and code;
+ * - no connection, timeout, 5xx, 429 -> GatewayUnavailable (another gateway may take it);
+ * - anything else (401 bad key, 400 bad request, idempotency misuse, 409 "same key in flight", an
+ *   unexpected status such as `processing`) -> a plain Error: our bug or a state to look at, never
+ *   retried on another gateway.
+ *
+ * The SDK's own retries are off (`maxNetworkRetries: 0`): the router decides what happens next.
+ */
+export class StripeGateway implements PaymentGateway {
+  readonly id = 'stripe' as const;
+  private readonly stripe: Stripe;
+
+  constructor(secretKey: string, options: StripeGatewayOptions = {}) {
+    this.stripe = new Stripe(secretKey, {
+      maxNetworkRetries: 0,
+      timeout: options.timeoutMs ?? 6_000,
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.port ? { port: options.port } : {}),
+      ...(options.protocol ? { protocol: options.protocol } : {}),
+      appInfo: { name: 'car-rental-platform' },
+    });
+  }
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    const paymentMethod = paymentMethodOf(request);
+    let intent: Stripe.PaymentIntent;
+    try {
+      intent = await this.stripe.paymentIntents.create(
+        {
+          amount: request.amountMinor,
+          currency: request.currency.toLowerCase(),
+          payment_method: paymentMethod,
+          confirm: true,
+          automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+          description: request.description,
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeCardError) return { outcome: 'declined', reason: declineReason(err.message, err.decline_code || err.code) };
+      throw this.failure(err, 'charge');
+    }
+    switch (intent.status) {
+      case 'succeeded':
+        return { outcome: 'succeeded', reference: intent.id };
+      case 'requires_action':
+        return {
+          outcome: 'declined',
+          reason: declineReason('This card needs the cardholder to authenticate (3-D Secure), which this API cannot complete. Use another card.', 'authentication_required'),
+        };
+      case 'requires_payment_method':
+      case 'canceled': {
+        const last = intent.last_payment_error;
+        return { outcome: 'declined', reason: declineReason(last?.message ?? 'The payment was not completed.', last?.decline_code ?? last?.code) };
+      }
+      default:
+        throw new Error(`stripe: PaymentIntent ${intent.id} is ${intent.status} after confirmation; not a final answer (look it up in the dashboard)`);
+    }
+  }
+
+  async refund(request: RefundRequest): Promise<{ reference: string }> {
+    try {
+      const refund = await this.stripe.refunds.create(
+        { payment_intent: request.reference, amount: request.amountMinor },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      if (refund.status === 'failed' || refund.status === 'canceled') {
+        throw new Error(`stripe: refund ${refund.id} of ${request.reference} is ${refund.status}${refund.failure_reason ? ` (${refund.failure_reason})` : ''}`);
+      }
+      return { reference: refund.id };
+    } catch (err) {
+      throw this.failure(err, 'refund');
+    }
+  }
+
+  /** Unavailable (the router may go elsewhere) or a plain Error (ours to fix), with no token in the text. */
+  private failure(err: unknown, what: 'charge' | 'refund'): Error {
+    if (!(err instanceof Stripe.errors.StripeError)) return err as Error;
+    const status = err.statusCode;
+    if (err instanceof Stripe.errors.StripeConnectionError) {
+      return new GatewayUnavailable(this.id, /timeout/i.test(err.message) ? `${what} timed out` : `${what}: no connection`);
+    }
+    if (status === 429 || (status !== undefined && status >= 500)) {
+      return new GatewayUnavailable(this.id, `${what}: HTTP ${status}${err.requestId ? ` (request ${err.requestId})` : ''}`);
+    }
+    const details = [status && `HTTP ${status}`, err.code, err.param && `param ${err.param}`, err.requestId && `request ${err.requestId}`].filter(Boolean);
+    return new Error(`stripe: ${what} refused (${details.join(', ')}): ${redact(err.message)}`);
+  }
+}
+
+const declineReason = (message: string, code: string | null | undefined) => (code ? `${message} (${code})` : message);

@@ -1,0 +1,86 @@
+import { ReservationIdParams } from '../booking-schemas';
+import {
+  IdempotencyKeyHeader,
+  OptionalIdempotencyKeyHeader,
+  PaymentBody,
+  PaymentDetail,
+  PaymentIdParams,
+  PaymentMethods,
+  PaymentView,
+  RefundBody,
+  RefundView,
+  ReservationPayments,
+} from '../payment-schemas';
+import { defineRoute } from '../route';
+import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
+
+/** Paying is a money movement: a tight limit, with a per-IP WAF rule in front in AWS (security issue). */
+const PAYMENT_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
+const tag = 'Payments';
+
+export const paymentRoutes = {
+  payForReservation: defineRoute({
+    operationId: 'payForReservation',
+    method: 'POST',
+    path: '/payments',
+    capability: 'payForReservation',
+    access: 'customer',
+    summary: 'Pay a Pending reservation within its hold (Idempotency-Key required); confirms it',
+    tag,
+    request: { headers: IdempotencyKeyHeader, body: PaymentBody },
+    responses: { 201: { description: 'Paid; the reservation is Confirmed', schema: PaymentView } },
+    errors: [404, 409, 422, 503],
+    throttle: PAYMENT_THROTTLE,
+  }),
+  listPaymentMethods: defineRoute({
+    operationId: 'listPaymentMethods',
+    method: 'GET',
+    path: '/payments/methods',
+    capability: 'listPaymentMethods',
+    access: 'public',
+    summary: 'The payment methods on offer and the details each needs',
+    tag,
+    request: {},
+    responses: { 200: { description: 'Methods', schema: PaymentMethods } },
+    throttle: DEFAULT_THROTTLE,
+  }),
+  getPayment: defineRoute({
+    operationId: 'getPayment',
+    method: 'GET',
+    path: '/payments/{paymentId}',
+    capability: 'readPayments',
+    access: 'customer',
+    summary: 'A payment (yours, or any for admins)',
+    tag,
+    request: { params: PaymentIdParams },
+    responses: { 200: { description: 'The payment', schema: PaymentDetail } },
+    errors: [404, 503],
+    throttle: DEFAULT_THROTTLE,
+  }),
+  listReservationPayments: defineRoute({
+    operationId: 'listReservationPayments',
+    method: 'GET',
+    path: '/reservations/{reservationId}/payments',
+    capability: 'readPayments',
+    access: 'customer',
+    summary: 'The payments and refunds of a reservation (yours, or any for admins)',
+    tag,
+    request: { params: ReservationIdParams },
+    responses: { 200: { description: 'Payments and refunds', schema: ReservationPayments } },
+    errors: [404, 503],
+    throttle: DEFAULT_THROTTLE,
+  }),
+  refundPayment: defineRoute({
+    operationId: 'refundPayment',
+    method: 'POST',
+    path: '/payments/{paymentId}/refunds',
+    capability: 'refundPayment',
+    access: 'admin',
+    summary: 'Refund part or all of a payment (never more than what is left)',
+    tag,
+    request: { params: PaymentIdParams, headers: OptionalIdempotencyKeyHeader, body: RefundBody },
+    responses: { 201: { description: 'Refunded', schema: RefundView } },
+    errors: [404, 409, 503],
+    throttle: ADMIN_THROTTLE,
+  }),
+};

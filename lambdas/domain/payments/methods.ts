@@ -1,0 +1,56 @@
+import * as z from 'zod';
+import type { ChargeSource, GatewayId } from './gateway';
+
+/**
+ * Payment methods are strategies: each validates its own `details`, says which gateways may take it
+ * (a primary, then a fallback) and turns the details into what a gateway charges. Adding a method is
+ * one module like these and one line in `PAYMENT_METHODS`; the payment service does not change.
+ */
+export interface PaymentMethod<D = unknown> {
+  id: string;
+  label: string;
+  /** Validated on its own, so each method names its own bad fields. */
+  details: z.ZodType<D>;
+  /** Tried in order: the second takes the payment when the first is down (never after a decline). */
+  gateways: readonly GatewayId[];
+  source(details: D): ChargeSource;
+}
+
+/** Gateway tokens are opaque strings from the gateway's client SDK: short, printable, no spaces. */
+const Token = z.string().regex(/^[\w.:-]{3,255}$/, 'Must be a token from the payment provider (3 to 255 letters, digits, _ . : -).');
+
+export const creditCard: PaymentMethod<{ cardToken: string }> = {
+  id: 'credit_card',
+  label: 'Credit or debit card',
+  details: z.strictObject({ cardToken: Token.meta({ description: 'A card token from the gateway (never a card number).' }) }),
+  gateways: ['stripe', 'sandbox'],
+  source: ({ cardToken }) => ({ type: 'card_token', token: cardToken }),
+};
+
+export const paypal: PaymentMethod<{ orderId: string }> = {
+  id: 'paypal',
+  label: 'PayPal',
+  details: z.strictObject({ orderId: Token.meta({ description: 'The id of a PayPal order the customer approved.' }) }),
+  gateways: ['paypal', 'sandbox'],
+  source: ({ orderId }) => ({ type: 'paypal_order', orderId }),
+};
+
+const wallet = (id: 'apple_pay' | 'google_pay', label: string): PaymentMethod<{ walletToken: string }> => ({
+  id,
+  label,
+  details: z.strictObject({ walletToken: Token.meta({ description: `The ${label} payment token.` }) }),
+  gateways: ['stripe', 'sandbox'],
+  source: ({ walletToken }) => ({ type: 'wallet_token', wallet: id, token: walletToken }),
+});
+
+export const applePay = wallet('apple_pay', 'Apple Pay');
+export const googlePay = wallet('google_pay', 'Google Pay');
+
+/** Each method's details have their own type; the registry holds them side by side. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyMethod = PaymentMethod<any>;
+
+/** THE registry of methods on offer. */
+export const PAYMENT_METHODS: readonly AnyMethod[] = [creditCard, paypal, applePay, googlePay];
+
+export const methodById = (id: string): AnyMethod | undefined => PAYMENT_METHODS.find((m) => m.id === id);

@@ -1,0 +1,96 @@
+import type { Clock } from '../../shared/clock';
+import type { Reservation } from '../bookings/reservation';
+import type { GatewayId, GatewayRouter } from './gateway';
+
+/** What the payment use cases need from the outside world (PostgreSQL, DynamoDB, gateways). */
+
+export type PaymentStatus = 'processing' | 'succeeded' | 'declined' | 'failed';
+
+export interface Payment {
+  paymentId: string;
+  reservationId: string;
+  userId: string;
+  amountMinor: number;
+  currency: 'USD';
+  method: string;
+  gateway?: GatewayId;
+  gatewayReference?: string;
+  status: PaymentStatus;
+  declineReason?: string;
+  refundedMinor: number;
+  createdAt: string;
+}
+
+export type RefundSource = 'cancellation' | 'admin' | 'lapsed_hold';
+
+export interface Refund {
+  refundId: string;
+  paymentId: string;
+  amountMinor: number;
+  reason: string;
+  source: RefundSource;
+  status: 'processing' | 'succeeded' | 'failed';
+  createdAt: string;
+}
+
+/** A stored answer to a request made with an Idempotency-Key. */
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export type IdempotencyClaim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'inProgress' }
+  | { kind: 'mismatch' };
+
+export interface PaymentStore {
+  /** Claims (user, key) for a request with this hash, or says what the key already holds. */
+  claimKey(userId: string, key: string, requestHash: string): Promise<IdempotencyClaim>;
+  /** Forgets a claim whose request changed nothing (gateways down), so a retry may go ahead. */
+  releaseKey(userId: string, key: string): Promise<void>;
+  /** Inserts a processing payment; false when the reservation already has one processing or succeeded. */
+  begin(payment: Payment, idempotencyKey: string): Promise<boolean>;
+  /**
+   * In one transaction: the payment succeeded, its `PaymentSucceeded` outbox event, and the stored
+   * answer of the idempotency key. Afterwards nothing can lose the fact that money was taken.
+   */
+  succeed(payment: Payment, response: (payment: Payment) => StoredResponse, userKey: string): Promise<void>;
+  /** The payment was declined (or failed); the stored answer when there is one. */
+  finish(payment: Payment, status: 'declined' | 'failed', declineReason: string | undefined, stored?: { userKey: string; response: StoredResponse }): Promise<void>;
+  get(paymentId: string): Promise<Payment | undefined>;
+  byReservation(reservationId: string): Promise<{ payments: Payment[]; refunds: Refund[] }>;
+  /**
+   * Reserves `amountMinor` of a succeeded payment for a refund (never more than what is left) and
+   * records it processing under `idempotencyKey`; an existing refund with that key is returned instead.
+   */
+  beginRefund(refund: Refund, idempotencyKey: string): Promise<{ kind: 'started'; refund: Refund } | { kind: 'exists'; refund: Refund } | { kind: 'exceeds'; left: number }>;
+  /** The refund went through, or failed (then its amount is available again). */
+  finishRefund(refund: Refund, outcome: { succeeded: true; reference: string } | { succeeded: false }): Promise<void>;
+  /** Outbox events not yet delivered, oldest first. */
+  pendingEvents(limit: number): Promise<Array<{ id: string; type: string; payload: Record<string, unknown> }>>;
+  markDelivered(id: string): Promise<void>;
+  markFailed(id: string, error: string): Promise<void>;
+}
+
+/** The booking side, as payments sees it. */
+export interface Reservations {
+  get(reservationId: string): Promise<Reservation | undefined>;
+  /** Pending with a live hold -> Confirmed; false when the hold lapsed or the state moved on. */
+  confirm(reservationId: string): Promise<boolean>;
+}
+
+/** Tells the customer about a refund payments made on its own (a payment that arrived after the hold lapsed). */
+export interface PaymentNotices {
+  refundedLate(reservation: Reservation, amountMinor: number): Promise<void>;
+}
+
+export interface PaymentDeps {
+  payments: PaymentStore;
+  reservations: Reservations;
+  gateways: GatewayRouter;
+  notices: PaymentNotices;
+  clock: Clock;
+  newId: () => string;
+}

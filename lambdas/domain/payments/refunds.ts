@@ -1,0 +1,88 @@
+import { conflict, dependencyUnavailable, notFound } from '../../shared/errors';
+import { GatewayUnavailable } from './gateway';
+import type { Payment, PaymentDeps, Refund, RefundSource } from './ports';
+
+export interface RefundOrder {
+  payment: Payment;
+  amountMinor: number;
+  reason: string;
+  source: RefundSource;
+  /** Makes the refund once-only: the same key never refunds twice, however often it is asked for. */
+  idempotencyKey: string;
+}
+
+/**
+ * Refunds part or all of a succeeded payment: the amount is reserved in PostgreSQL first (never more
+ * than what is left, checked by the database), then sent to the gateway that took the charge with our
+ * idempotency key; if the gateway cannot be reached the reservation of the amount is released.
+ */
+export const refundPayment = async (deps: Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'>, order: RefundOrder): Promise<Refund> => {
+  const { payment } = order;
+  if (payment.status !== 'succeeded' || !payment.gateway || !payment.gatewayReference) throw conflict('Only a completed payment can be refunded.');
+  const draft: Refund = {
+    refundId: deps.newId(),
+    paymentId: payment.paymentId,
+    amountMinor: order.amountMinor,
+    reason: order.reason,
+    source: order.source,
+    status: 'processing',
+    createdAt: deps.clock.now().toISOString(),
+  };
+  const begun = await deps.payments.beginRefund(draft, order.idempotencyKey);
+  if (begun.kind === 'exceeds') throw conflict(`At most ${begun.left / 100} ${payment.currency} of this payment is left to refund.`, { leftToRefund: begun.left / 100 });
+  if (begun.kind === 'exists' && begun.refund.status !== 'failed') return begun.refund;
+  const refund = begun.refund;
+  try {
+    const { reference } = await deps.gateways.refund(payment.gateway, {
+      reference: payment.gatewayReference,
+      amountMinor: refund.amountMinor,
+      currency: payment.currency,
+      idempotencyKey: `refund_${refund.refundId}`,
+    });
+    await deps.payments.finishRefund(refund, { succeeded: true, reference });
+    return { ...refund, status: 'succeeded' };
+  } catch (err) {
+    await deps.payments.finishRefund(refund, { succeeded: false });
+    if (err instanceof GatewayUnavailable) throw dependencyUnavailable('payment gateway', 30);
+    throw err;
+  }
+};
+
+/** Admin refund of a payment (`POST /payments/{id}/refunds`). */
+export const adminRefund = async (
+  deps: Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'>,
+  paymentId: string,
+  amountMinor: number,
+  reason: string,
+  idempotencyKey: string,
+): Promise<Refund> => {
+  const payment = await deps.payments.get(paymentId);
+  if (!payment) throw notFound(`Payment ${paymentId}`);
+  return refundPayment(deps, { payment, amountMinor, reason, source: 'admin', idempotencyKey: `admin:${idempotencyKey}` });
+};
+
+/**
+ * A cancelled reservation's refund, as the cancellation policy set it (the `ReservationCancelled`
+ * event): once per reservation, whatever the number of deliveries.
+ */
+export const refundCancellation = async (
+  deps: Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'>,
+  reservationId: string,
+  amountMinor: number,
+): Promise<Refund | undefined> => {
+  if (amountMinor <= 0) return undefined;
+  const { payments } = await deps.payments.byReservation(reservationId);
+  const paid = payments.find((p) => p.status === 'succeeded');
+  if (!paid) return undefined;
+  const left = paid.amountMinor - paid.refundedMinor;
+  // Nothing left (refunded in full by an admin, or by an earlier delivery of this event): done. A zero
+  // refund would be refused by the database, and the event retried until it reached the DLQ.
+  if (left <= 0) return undefined;
+  return refundPayment(deps, {
+    payment: paid,
+    amountMinor: Math.min(amountMinor, left),
+    reason: 'Reservation cancelled',
+    source: 'cancellation',
+    idempotencyKey: `cancel:${reservationId}`,
+  });
+};

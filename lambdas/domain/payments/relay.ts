@@ -1,0 +1,45 @@
+import { logger } from '../../shared/logger';
+import type { PaymentDeps } from './ports';
+import { refundPayment } from './refunds';
+
+/**
+ * The outbox relay: each `PaymentSucceeded` event confirms its reservation in DynamoDB (conditional on
+ * it still being Pending with a live hold) and is marked delivered only then, so a crash anywhere
+ * means a retry, never a lost confirmation. When the hold lapsed before the confirmation landed, the
+ * payment is refunded in full, once, and the customer told. Runs right after a payment and on a schedule.
+ */
+export const deliverEvents = async (deps: PaymentDeps, limit = 50): Promise<{ delivered: number; failed: number }> => {
+  let delivered = 0;
+  let failed = 0;
+  for (const event of await deps.payments.pendingEvents(limit)) {
+    try {
+      if (event.type === 'PaymentSucceeded') await confirmOrRefund(deps, String(event.payload.paymentId));
+      await deps.payments.markDelivered(event.id);
+      delivered++;
+    } catch (err) {
+      failed++;
+      logger.warn('outbox event not delivered yet; it will be retried', { eventId: event.id, type: event.type, error: (err as Error).message });
+      await deps.payments.markFailed(event.id, (err as Error).message).catch(() => undefined);
+    }
+  }
+  return { delivered, failed };
+};
+
+const confirmOrRefund = async (deps: PaymentDeps, paymentId: string) => {
+  const payment = await deps.payments.get(paymentId);
+  if (!payment) return;
+  if (await deps.reservations.confirm(payment.reservationId)) return;
+  const reservation = await deps.reservations.get(payment.reservationId);
+  if (reservation?.status === 'Confirmed') return;
+  // Paid, but the hold was gone: the money goes back, all of it, exactly once.
+  const left = payment.amountMinor - payment.refundedMinor;
+  if (left <= 0) return;
+  await refundPayment(deps, {
+    payment,
+    amountMinor: left,
+    reason: 'The hold lapsed before the payment confirmed the reservation',
+    source: 'lapsed_hold',
+    idempotencyKey: `lapsed:${payment.paymentId}`,
+  });
+  if (reservation) await deps.notices.refundedLate(reservation, payment.amountMinor);
+};

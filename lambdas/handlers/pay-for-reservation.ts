@@ -1,0 +1,19 @@
+import { paymentDeps } from '../adapters/payments';
+import { routes } from '../api/routes';
+import { pay } from '../domain/payments/pay';
+import { httpHandler } from '../http/handler';
+import { actorOf } from './bookings-presenter';
+
+const deps = paymentDeps();
+
+export const handler = httpHandler(routes.payForReservation, async ({ body, headers, principal }) => {
+  const answer = await pay(deps, {
+    userId: actorOf(principal).userId,
+    idempotencyKey: headers['idempotency-key'],
+    reservationId: body.reservationId,
+    amount: body.amount,
+    paymentMethod: body.paymentMethod,
+    details: body.details,
+  });
+  return { status: answer.status, body: answer.body, headers: { 'cache-control': 'no-store' } };
+});

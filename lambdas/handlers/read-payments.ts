@@ -1,0 +1,22 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { paymentDeps } from '../adapters/payments';
+import { routes } from '../api/routes';
+import { paymentFor, reservationPayments } from '../domain/payments/queries';
+import { httpHandler } from '../http/handler';
+import { actorOf } from './bookings-presenter';
+import { presentPayment, presentRefund } from './payments-presenter';
+
+const deps = paymentDeps();
+
+const one = httpHandler(routes.getPayment, async ({ params, principal }) => ({
+  body: presentPayment(await paymentFor(deps, actorOf(principal), params.paymentId)),
+}));
+
+const ofReservation = httpHandler(routes.listReservationPayments, async ({ params, principal }) => {
+  const { payments, refunds } = await reservationPayments(deps, actorOf(principal), params.reservationId);
+  return { body: { payments: payments.map(presentPayment), refunds: refunds.map(presentRefund) } };
+});
+
+/** One function serves both read routes; API Gateway's resource says which. */
+export const handler = (event: APIGatewayProxyEvent, context: Context) =>
+  (event.resource === routes.listReservationPayments.path ? ofReservation : one)(event, context);

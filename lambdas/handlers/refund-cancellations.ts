@@ -1,0 +1,18 @@
+import * as z from 'zod';
+import { paymentDeps } from '../adapters/payments';
+import { refundCancellation } from '../domain/payments/refunds';
+import { logger } from '../shared/logger';
+import { queueHandler } from '../workers/queue-handler';
+
+const deps = paymentDeps();
+
+/** The part of a booking event (SNS raw delivery) this worker reads. */
+const CancelledEvent = z.object({
+  type: z.literal('ReservationCancelled'),
+  reservation: z.object({ reservationId: z.string(), refund: z.object({ amountMinor: z.number().int().nonnegative() }).optional() }),
+});
+
+export const handler = queueHandler('refundCancellations', CancelledEvent, async ({ reservation }) => {
+  const refund = await refundCancellation(deps, reservation.reservationId, reservation.refund?.amountMinor ?? 0);
+  logger.info('cancellation refund', { reservationId: reservation.reservationId, refundId: refund?.refundId ?? null });
+});

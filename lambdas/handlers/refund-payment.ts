@@ -1,0 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { paymentDeps } from '../adapters/payments';
+import { routes } from '../api/routes';
+import { toMinorUnits } from '../domain/fleet/money';
+import { adminRefund } from '../domain/payments/refunds';
+import { httpHandler } from '../http/handler';
+import { presentRefund } from './payments-presenter';
+
+const deps = paymentDeps();
+
+export const handler = httpHandler(routes.refundPayment, async ({ params, body, headers }) => ({
+  status: 201,
+  // Without a key every request is a new refund (still never more than what is left).
+  body: presentRefund(await adminRefund(deps, params.paymentId, toMinorUnits(body.amount), body.reason, headers['idempotency-key'] ?? randomUUID())),
+}));

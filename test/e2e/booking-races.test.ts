@@ -1,0 +1,208 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { fromReservationItem, isReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
+import type { Reservation } from '../../lambdas/domain/bookings/reservation';
+import { clientConfig } from '../../local/standins/aws';
+import { adminToken, runtimeDescription } from '../support/tokens';
+import { call, createCar, day, pollReservation, registerCustomers, runtimeNow, type Customer } from '../support/booking-client';
+
+/**
+ * Real concurrency over HTTP: many customers at once against the local runtime (its API, its SQS FIFO
+ * worker, DynamoDB Local), then the outcome read from the API and straight from the tables. Cars are
+ * created at a location no other e2e file uses.
+ */
+const LOCATION = 'SLC';
+
+let admin: string;
+let db: DynamoDBDocumentClient;
+let tables: { cars: string; reservations: string };
+/** Fifty freshly registered customers, shared by both races. */
+let customers: Customer[];
+
+beforeAll(async () => {
+  [admin, customers] = await Promise.all([adminToken(), registerCustomers(50)]);
+  const { env } = await runtimeDescription();
+  db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(env.AWS_ENDPOINT_URL_DYNAMODB)));
+  tables = { cars: env.CARS_TABLE, reservations: env.RESERVATIONS_TABLE };
+});
+afterAll(() => db?.destroy());
+
+type View = { reservationId: string; userId: string; carId: string; status: string; reason?: { code: string } };
+
+/** The reservation an answer to POST /reservations names, whatever the answer (201 held, 202 queued, 409 refused). */
+const reservationOf = (res: { status: number; body: any }): View => {
+  if (res.status === 201 || res.status === 202) return res.body;
+  if (res.status === 409) return res.body.error.details.reservation;
+  throw new Error(`unexpected answer ${res.status}: ${JSON.stringify(res.body)}`);
+};
+
+/** Every item of the reservations table (reservations, day locks, claims), read strongly. */
+const scanReservationsTable = async (): Promise<Record<string, any>[]> => {
+  const items: Record<string, any>[] = [];
+  let start: Record<string, any> | undefined;
+  do {
+    const page = await db.send(new ScanCommand({ TableName: tables.reservations, ConsistentRead: true, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
+
+const daysOf = (from: string, to: string): string[] => {
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+};
+const overlap = (a: Reservation, b: Reservation) => a.startDate < b.endDate && b.startDate < a.endDate;
+
+/** A small seeded PRNG (mulberry32), so a failing mix of periods can be replayed. */
+const prng = (seed: number) => (n: number) => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return (((t ^ (t >>> 14)) >>> 0) % 4294967296) % n;
+};
+
+describe('booking races over HTTP', () => {
+  it('50 customers book one car for overlapping days at the same moment: exactly one hold, 49 CAR_TAKEN, none undecided', async () => {
+    const carId = await createCar(admin, { location: LOCATION });
+    // Every period contains day 82, so any two of them overlap.
+    const bodies = customers.map((_, i) => ({ carId, startDate: day(80 + (i % 3)), endDate: day(83 + (i % 4)) }));
+
+    const answers = await Promise.all(
+      customers.map((c, i) => call('POST', '/reservations', { token: c.token, body: bodies[i], headers: { prefer: 'wait=10' } })),
+    );
+    expect(answers.every((a) => [201, 202, 409].includes(a.status))).toBe(true);
+    const decided = await Promise.all(
+      answers.map(async (answer, i) => {
+        const r = reservationOf(answer);
+        return r.status === 'Requested' ? pollReservation(customers[i].token, r.reservationId) : r;
+      }),
+    );
+
+    expect(new Set(decided.map((r) => r.reservationId)).size).toBe(50);
+    decided.forEach((r, i) => expect(r.userId).toBe(customers[i].userId));
+    const held = decided.filter((r) => r.status === 'Pending');
+    const rejected = decided.filter((r) => r.status === 'Rejected');
+    expect(held).toHaveLength(1);
+    expect(rejected).toHaveLength(49);
+    expect(rejected.every((r) => r.reason?.code === 'CAR_TAKEN')).toBe(true);
+    // The answers agree with the decisions: the winner got 201 (or 202 then Pending), every loser 409 (or 202).
+    expect(answers.filter((a) => a.status === 201).length).toBeLessThanOrEqual(1);
+
+    // Read back straight from the table: the winner holds every day it asked for, and nobody else holds any.
+    const winner = held[0] as unknown as Reservation;
+    const items = await scanReservationsTable();
+    const locks = items.filter((i) => String(i.pk).startsWith(`DAY#${carId}#`));
+    expect(locks.map((l) => String(l.pk).slice(`DAY#${carId}#`.length)).sort()).toEqual(daysOf(winner.startDate, winner.endDate));
+    expect(locks.every((l) => l.owner === winner.reservationId)).toBe(true);
+    const car = (await db.send(new GetCommand({ TableName: tables.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }))).Item!;
+    expect(Object.keys(car.blocks)).toEqual([winner.reservationId]);
+  });
+
+  it('300 concurrent requests over 20 cars: all decided; no two holds of a car overlap; day locks and car blocks match the holds exactly', async () => {
+    const carIds = await Promise.all(Array.from({ length: 20 }, (_, i) => createCar(admin, { location: LOCATION, rentalPricePerDay: 30 + i })));
+    // A handful of customers send them all.
+    const senders = customers.slice(0, 6);
+    const rand = prng(20_261_125);
+    // Overlapping periods of 1 to 4 days within 3 weeks; never the same customer, car and dates twice
+    // (that would be the same request, deduplicated into one reservation).
+    const seen = new Set<string>();
+    const requests: Array<{ customer: Customer; body: { carId: string; startDate: string; endDate: string } }> = [];
+    while (requests.length < 300) {
+      const customer = senders[rand(senders.length)];
+      const carId = carIds[rand(carIds.length)];
+      const start = 100 + rand(20);
+      const end = start + 1 + rand(4);
+      const key = `${customer.userId}/${carId}/${start}/${end}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      requests.push({ customer, body: { carId, startDate: day(start), endDate: day(end) } });
+    }
+
+    // All at once; the booking route's throttle (50 rps, burst 100) answers some 429s, which the client
+    // retries after Retry-After.
+    const answers = await Promise.all(requests.map(({ customer, body }) => call('POST', '/reservations', { token: customer.token, body })));
+    expect(answers.map((a) => a.status).filter((s) => s !== 202)).toEqual([]);
+    const ids = answers.map((a) => a.body.reservationId as string);
+    expect(new Set(ids).size).toBe(300);
+
+    // Every request is decided: read each customer's history (a few list calls, not 300 polls) until none is Requested.
+    const mine = new Set(ids);
+    const deadline = Date.now() + 60_000;
+    let views: View[] = [];
+    for (;;) {
+      views = (
+        await Promise.all(
+          senders.map(async (c) => {
+            const list: View[] = [];
+            let cursor: string | null = null;
+            do {
+              const page: any = await call('GET', `/users/${c.userId}/reservations?${new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) })}`, { token: c.token });
+              expect(page.status).toBe(200);
+              list.push(...page.body.reservations);
+              cursor = page.body.nextCursor;
+            } while (cursor);
+            return list;
+          }),
+        )
+      )
+        .flat()
+        .filter((r) => mine.has(r.reservationId));
+      if (views.length === 300 && views.every((r) => r.status !== 'Requested')) break;
+      if (Date.now() > deadline) throw new Error(`still undecided after 60 s: ${views.filter((r) => r.status === 'Requested').length} of ${views.length}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(views.every((r) => r.status === 'Pending' || (r.status === 'Rejected' && r.reason?.code === 'CAR_TAKEN'))).toBe(true);
+
+    // Straight from DynamoDB.
+    const now = await runtimeNow();
+    const holds = (r: Reservation) => r.status === 'Confirmed' || (r.status === 'Pending' && r.holdExpiresAt !== undefined && r.holdExpiresAt > now);
+    const items = await scanReservationsTable();
+    const ours = new Set(carIds);
+    const reservations = items.filter(isReservationItem).map(fromReservationItem).filter((r) => ours.has(r.carId));
+    expect(reservations.map((r) => r.reservationId).sort()).toEqual([...ids].sort());
+    const byId = new Map(reservations.map((r) => [r.reservationId, r]));
+
+    let heldTotal = 0;
+    for (const carId of carIds) {
+      const ofCar = reservations.filter((r) => r.carId === carId);
+      const held = ofCar.filter(holds);
+      heldTotal += held.length;
+
+      // No two holds of one car overlap.
+      for (const a of held) for (const b of held) if (a !== b) expect(overlap(a, b)).toBe(false);
+      // Every refusal had a reason: it overlaps a reservation that was held (nothing was cancelled).
+      for (const r of ofCar.filter((x) => x.status === 'Rejected')) expect(ofCar.some((h) => h.status === 'Pending' && overlap(h, r))).toBe(true);
+
+      // Every day lock of the car belongs to a live hold that covers that day, with that hold's deadline...
+      const prefix = `DAY#${carId}#`;
+      const locks = items.filter((i) => String(i.pk).startsWith(prefix));
+      for (const lock of locks) {
+        const date = String(lock.pk).slice(prefix.length);
+        const owner = byId.get(lock.owner);
+        expect({ date, owner: owner?.reservationId, held: owner ? holds(owner) : false, covers: !!owner && owner.startDate <= date && date < owner.endDate }).toEqual({
+          date,
+          owner: lock.owner,
+          held: true,
+          covers: true,
+        });
+        expect(lock).toMatchObject({ sk: 'DAY', kind: 'reservation', holdExpiresAt: owner!.holdExpiresAt });
+      }
+      // ...and every day of every hold has its lock.
+      expect(locks.map((l) => String(l.pk)).sort()).toEqual(held.flatMap((r) => daysOf(r.startDate, r.endDate).map((d) => `${prefix}${d}`)).sort());
+
+      // The car's blocks map is exactly its holds.
+      const car = (await db.send(new GetCommand({ TableName: tables.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }))).Item!;
+      expect(car.blocks).toEqual(
+        Object.fromEntries(
+          held.map((r) => [r.reservationId, { kind: 'reservation', from: r.startDate, to: r.endDate, status: r.status, holdExpiresAt: r.holdExpiresAt }]),
+        ),
+      );
+    }
+    // The mix really raced: plenty of holds and plenty of refusals.
+    expect(heldTotal).toBe(views.filter((r) => r.status === 'Pending').length);
+    expect(heldTotal).toBeGreaterThan(20);
+    expect(300 - heldTotal).toBeGreaterThan(50);
+  });
+});
