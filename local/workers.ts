@@ -71,13 +71,14 @@ export const startQueueConsumer = (args: {
   const log = args.log ?? (() => undefined);
   let running = true;
   const poll = async () => {
-    const { Attributes } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: args.queueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    const queueArn = Attributes?.QueueArn ?? args.queueUrl;
-    const handler = (await loadHandler(args.capability.entry)) as QueueHandler;
+    let queueArn: string | undefined;
+    let handler: QueueHandler | undefined;
     while (running) {
       try {
+        // Inside the loop's try: a handler that fails to load (or a queue not there yet) is logged and
+        // retried, as Lambda would keep retrying, instead of taking the whole runtime down.
+        queueArn ??= (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: args.queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ?? args.queueUrl;
+        handler ??= (await loadHandler(args.capability.entry)) as QueueHandler;
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: args.queueUrl,

@@ -101,7 +101,9 @@ export class RestApi extends Construct {
     const integrationFor = (capability: string) => {
       if (!integrations.has(capability)) {
         if (!props.functions[capability]) throw new Error(`No function for capability ${capability}`);
-        integrations.set(capability, new apigateway.LambdaIntegration(props.functions[capability]));
+        // No console test-invoke permission: it doubles the Lambda permissions, and the stack stays well
+        // inside CloudFormation's 500-resource limit.
+        integrations.set(capability, new apigateway.LambdaIntegration(props.functions[capability], { allowTestInvoke: false }));
       }
       return integrations.get(capability)!;
     };

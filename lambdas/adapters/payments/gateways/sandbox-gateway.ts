@@ -159,8 +159,11 @@ export class SandboxGateway implements PaymentGateway {
     }
     if (outcome === 'declined') return { outcome: 'declined', reason: SANDBOX_DECLINE_REASON };
     if (outcome === undefined) {
-      // GET /v1/payments/methods lists methods, not test tokens: name the ones that succeed, README lists all.
-      return { outcome: 'declined', reason: 'Unknown sandbox test token: use tok_visa, order_ok or wallet_ok (README "Payments" lists them all).' };
+      // GET /v1/payments/methods lists methods and their fields, not test tokens: name those that succeed.
+      return {
+        outcome: 'declined',
+        reason: 'Unknown sandbox test token: use tok_visa, order_ok or wallet_ok in the fields GET /v1/payments/methods lists (README "Payments" lists every test token).',
+      };
     }
     // The amount is part of the reference, so any sandbox instance can refund the charge (see adopt).
     const reference = `sbx_ch_${request.amountMinor}_${randomUUID()}`;
