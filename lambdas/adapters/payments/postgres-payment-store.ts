@@ -169,8 +169,12 @@ export class PostgresPaymentStore implements PaymentStore {
     );
   }
 
-  async pendingEvents(limit: number) {
-    const rows = await this.query('SELECT id, event_type, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1', [limit]);
+  async pendingEvents(limit: number, paymentId?: string) {
+    // The partial index on unpublished ids keeps the payment filter to the (short) undelivered backlog.
+    const rows = await this.query(
+      `SELECT id, event_type, payload FROM outbox WHERE published_at IS NULL AND ($2::text IS NULL OR payload->>'paymentId' = $2) ORDER BY id LIMIT $1`,
+      [limit, paymentId ?? null],
+    );
     return rows.map((r) => ({ id: String(r.id), type: String(r.event_type), payload: r.payload as Record<string, unknown> }));
   }
 

@@ -121,8 +121,9 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
     const succeeded: Payment = { ...payment, gateway: charged.gateway, gatewayReference: charged.result.reference, status: 'succeeded' };
     const response = (p: Payment): StoredResponse => ({ status: 201, body: paymentBody(p) });
     await deps.payments.succeed(succeeded, response, userKey);
-    // Confirm now for a prompt answer; the scheduled relay retries whatever this does not finish.
-    await deliverEvents(deps, 10).catch(() => undefined);
+    // Confirm now for a prompt answer (this payment's event only); the scheduled relay retries whatever
+    // this does not finish, and delivers the others.
+    await deliverEvents(deps, 10, succeeded.paymentId).catch(() => undefined);
     return response(succeeded);
   } finally {
     if (!keyUsed) await deps.payments.releaseKey(req.userId, req.idempotencyKey).catch(() => undefined);

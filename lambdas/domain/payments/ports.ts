@@ -68,8 +68,8 @@ export interface PaymentStore {
   beginRefund(refund: Refund, idempotencyKey: string): Promise<{ kind: 'started'; refund: Refund } | { kind: 'exists'; refund: Refund } | { kind: 'exceeds'; left: number }>;
   /** The refund went through, or failed (then its amount is available again). */
   finishRefund(refund: Refund, outcome: { succeeded: true; reference: string } | { succeeded: false }): Promise<void>;
-  /** Outbox events not yet delivered, oldest first. */
-  pendingEvents(limit: number): Promise<Array<{ id: string; type: string; payload: Record<string, unknown> }>>;
+  /** Outbox events not yet delivered, oldest first; only those of one payment when `paymentId` is given. */
+  pendingEvents(limit: number, paymentId?: string): Promise<Array<{ id: string; type: string; payload: Record<string, unknown> }>>;
   markDelivered(id: string): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
 }

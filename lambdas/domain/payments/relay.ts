@@ -6,12 +6,14 @@ import { refundPayment } from './refunds';
  * The outbox relay: each `PaymentSucceeded` event confirms its reservation in DynamoDB (conditional on
  * it still being Pending with a live hold) and is marked delivered only then, so a crash anywhere
  * means a retry, never a lost confirmation. When the hold lapsed before the confirmation landed, the
- * payment is refunded in full, once, and the customer told. Runs right after a payment and on a schedule.
+ * payment is refunded in full, once, and the customer told. Runs on a schedule for every event, and right
+ * after a payment for that payment's only (`paymentId`): concurrent payments each confirm their own
+ * reservation instead of all racing over the same backlog.
  */
-export const deliverEvents = async (deps: PaymentDeps, limit = 50): Promise<{ delivered: number; failed: number }> => {
+export const deliverEvents = async (deps: PaymentDeps, limit = 50, paymentId?: string): Promise<{ delivered: number; failed: number }> => {
   let delivered = 0;
   let failed = 0;
-  for (const event of await deps.payments.pendingEvents(limit)) {
+  for (const event of await deps.payments.pendingEvents(limit, paymentId)) {
     try {
       if (event.type === 'PaymentSucceeded') await confirmOrRefund(deps, String(event.payload.paymentId));
       await deps.payments.markDelivered(event.id);
