@@ -20,16 +20,19 @@ export class TokenBucket {
     this.last = now();
   }
 
-  /** Takes one token; returns 0 when allowed, or the seconds until a token will be free. */
-  take(): number {
+  /** Seconds until a token is free (0: one is free now), without taking it. */
+  wait(): number {
     const t = this.now();
     this.tokens = Math.min(this.limit.burstLimit, this.tokens + ((t - this.last) / 1000) * this.limit.rateLimit);
     this.last = t;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return (1 - this.tokens) / this.limit.rateLimit;
+    return this.tokens >= 1 ? 0 : (1 - this.tokens) / this.limit.rateLimit;
+  }
+
+  /** Takes one token; returns 0 when allowed, or the seconds until a token will be free. */
+  take(): number {
+    const wait = this.wait();
+    if (wait === 0) this.tokens -= 1;
+    return wait;
   }
 }
 
@@ -45,11 +48,17 @@ export class Throttle {
     this.stage = new TokenBucket(stageLimit, now);
   }
 
-  /** 0 when the request may go on, else the whole seconds to put in Retry-After. */
+  /**
+   * 0 when the request may go on, else the whole seconds to put in Retry-After. A token is taken from
+   * both buckets only when both have one: a request refused by one level spends nothing at the other.
+   */
   check(routeKey: string, limit: Limit): number {
     let bucket = this.routes.get(routeKey);
     if (!bucket) this.routes.set(routeKey, (bucket = new TokenBucket(limit, this.now)));
-    const wait = Math.max(this.stage.take(), bucket.take());
-    return wait === 0 ? 0 : Math.max(1, Math.ceil(wait));
+    const wait = Math.max(this.stage.wait(), bucket.wait());
+    if (wait > 0) return Math.max(1, Math.ceil(wait));
+    this.stage.take();
+    bucket.take();
+    return 0;
   }
 }

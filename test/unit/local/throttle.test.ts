@@ -37,4 +37,14 @@ describe('Throttle', () => {
     expect(throttle.check('GET /b', roomy)).toBe(0);
     expect(throttle.check('GET /c', roomy)).toBe(1);
   });
+
+  it('spends no token of one level on a request the other level refuses', () => {
+    const throttle = new Throttle({ rateLimit: 0.001, burstLimit: 2 }, () => 0);
+    const tight = { rateLimit: 0.001, burstLimit: 1 };
+    const roomy = { rateLimit: 100, burstLimit: 100 };
+    expect(throttle.check('POST /a', tight)).toBe(0);
+    expect(throttle.check('POST /a', tight)).toBeGreaterThan(0); // refused by the route: the stage keeps its token
+    expect(throttle.check('GET /b', roomy)).toBe(0);
+    expect(throttle.check('GET /c', roomy)).toBeGreaterThan(0); // now the stage is empty
+  });
 });
