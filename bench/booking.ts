@@ -26,6 +26,7 @@
  * on 429 + Retry-After), BENCH_MAX_DAYS (7), BENCH_DECIDE_TIMEOUT_S (300), BENCH_WRU_PRICE (USD per
  * million write request units, 0.625). REDIS_URL uses a real Redis instead of ioredis-mock.
  */
+import { randomUUID } from 'node:crypto';
 import '../local/runtime-env';
 import '../local/quiet-sdk-warnings';
 import { availableParallelism, loadavg } from 'node:os';
@@ -33,7 +34,9 @@ import { performance as perf } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient, queryAll } from '../lambdas/adapters/dynamodb';
-import { fleetDeps } from '../lambdas/adapters/fleet';
+import { carRepository } from '../lambdas/adapters/fleet';
+import { fleetCache } from '../lambdas/adapters/redis-backed';
+import { clock } from '../lambdas/shared/clock';
 import { dayLockKey, reservationKey } from '../lambdas/adapters/bookings/reservation-item';
 import { daysOf } from '../lambdas/adapters/bookings/reservation-store';
 import { CAR_TYPES, type LocationCode } from '../lambdas/domain/fleet/catalog';
@@ -355,7 +358,7 @@ const main = async (): Promise<number> => {
 
     // Cars, through the use case POST /v1/cars runs.
     const setupStarted = performance.now();
-    const deps = fleetDeps();
+    const deps = { cars: carRepository(), cache: fleetCache(), clock, newId: () => randomUUID() };
     const carIds: string[] = new Array(CARS);
     let nextCar = 0;
     await Promise.all(

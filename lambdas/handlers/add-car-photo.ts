@@ -1,9 +1,13 @@
-import { fleetDeps } from '../adapters/fleet';
+import { randomUUID } from 'node:crypto';
+import { carRepository } from '../adapters/fleet';
+import { mediaStore } from '../adapters/fleet/media';
+import { fleetCache } from '../adapters/redis-backed';
+import { clock } from '../shared/clock';
 import { routes } from '../api/routes';
 import { startPhotoUpload } from '../domain/fleet/photos';
 import { httpHandler } from '../http/handler';
 
-const deps = fleetDeps();
+const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), clock, newId: randomUUID };
 
 export const handler = httpHandler(routes.addCarPhoto, async ({ params, body }) => ({
   status: 201,

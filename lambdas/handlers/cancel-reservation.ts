@@ -1,10 +1,13 @@
-import { bookingDeps } from '../adapters/bookings';
+import { reservationStore } from '../adapters/bookings';
+import { bookingNotifier } from '../adapters/notifications';
+import { fleetCache } from '../adapters/redis-backed';
+import { clock } from '../shared/clock';
 import { routes } from '../api/routes';
 import { cancelReservation } from '../domain/bookings/lifecycle';
 import { httpHandler } from '../http/handler';
 import { actorOf, presentReservation } from './bookings-presenter';
 
-const deps = bookingDeps();
+const deps = { reservations: reservationStore(), cache: fleetCache(), notifier: bookingNotifier(), clock };
 
 export const handler = httpHandler(routes.cancelReservation, async ({ params, principal }) => ({
   body: presentReservation(await cancelReservation(deps, actorOf(principal), params.reservationId)),

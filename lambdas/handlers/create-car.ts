@@ -1,10 +1,13 @@
-import { fleetDeps } from '../adapters/fleet';
+import { randomUUID } from 'node:crypto';
+import { carRepository } from '../adapters/fleet';
+import { fleetCache } from '../adapters/redis-backed';
+import { clock } from '../shared/clock';
 import { routes } from '../api/routes';
 import { createCar } from '../domain/fleet/manage-cars';
 import { httpHandler } from '../http/handler';
 import { toCarSpec } from './fleet-presenter';
 
-const deps = fleetDeps();
+const deps = { cars: carRepository(), cache: fleetCache(), clock, newId: randomUUID };
 
 export const handler = httpHandler(routes.createCar, async ({ body }) => {
   const carId = await createCar(deps, toCarSpec(body));

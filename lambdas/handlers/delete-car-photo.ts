@@ -1,9 +1,11 @@
-import { fleetDeps } from '../adapters/fleet';
+import { carRepository } from '../adapters/fleet';
+import { mediaStore } from '../adapters/fleet/media';
+import { fleetCache } from '../adapters/redis-backed';
 import { routes } from '../api/routes';
 import { deletePhoto } from '../domain/fleet/photos';
 import { httpHandler } from '../http/handler';
 
-const deps = fleetDeps();
+const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore() };
 
 export const handler = httpHandler(routes.deleteCarPhoto, async ({ params }) => {
   await deletePhoto(deps, params.carId, params.photoId);

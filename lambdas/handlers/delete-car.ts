@@ -1,9 +1,11 @@
-import { fleetDeps } from '../adapters/fleet';
+import { carRepository, upcomingReservations } from '../adapters/fleet';
+import { fleetCache } from '../adapters/redis-backed';
+import { clock } from '../shared/clock';
 import { routes } from '../api/routes';
 import { removeCar } from '../domain/fleet/manage-cars';
 import { httpHandler } from '../http/handler';
 
-const deps = fleetDeps();
+const deps = { cars: carRepository(), cache: fleetCache(), reservations: upcomingReservations(), clock };
 
 export const handler = httpHandler(routes.deleteCar, async ({ params }) => {
   await removeCar(deps, params.carId);

@@ -1,10 +1,12 @@
-import { fleetDeps } from '../adapters/fleet';
+import { carRepository } from '../adapters/fleet';
+import { mediaStore } from '../adapters/fleet/media';
+import { fleetCache } from '../adapters/redis-backed';
 import { routes } from '../api/routes';
 import { carDetails } from '../domain/fleet/queries';
 import { httpHandler } from '../http/handler';
 import { presentCarDetails } from './fleet-presenter';
 
-const deps = fleetDeps();
+const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore() };
 
 export const handler = httpHandler(routes.getCar, async ({ params }) => ({
   body: await presentCarDetails(await carDetails(deps, params.carId), deps.media),

@@ -1,4 +1,4 @@
-import { accountProfiles } from '../adapters/accounts';
+import { accountProfiles } from '../adapters/accounts/profiles';
 import { routes } from '../api/routes';
 import { getProfile } from '../domain/accounts/profile';
 import { httpHandler } from '../http/handler';

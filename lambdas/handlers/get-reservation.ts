@@ -1,10 +1,10 @@
-import { bookingDeps } from '../adapters/bookings';
+import { reservationStore } from '../adapters/bookings';
 import { routes } from '../api/routes';
 import { reservationFor } from '../domain/bookings/lifecycle';
 import { httpHandler } from '../http/handler';
 import { actorOf, presentReservation } from './bookings-presenter';
 
-const deps = bookingDeps();
+const deps = { reservations: reservationStore() };
 
 export const handler = httpHandler(routes.getReservation, async ({ params, principal }) => ({
   body: presentReservation(await reservationFor(deps, actorOf(principal), params.reservationId)),

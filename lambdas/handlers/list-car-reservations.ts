@@ -1,10 +1,11 @@
-import { bookingDeps } from '../adapters/bookings';
+import { reservationStore } from '../adapters/bookings';
+import { clock } from '../shared/clock';
 import { routes } from '../api/routes';
 import { carReservations } from '../domain/bookings/history';
 import { httpHandler } from '../http/handler';
 import { presentPage } from './bookings-presenter';
 
-const deps = bookingDeps();
+const deps = { reservations: reservationStore(), clock };
 
 export const handler = httpHandler(routes.listCarReservations, async ({ params, query }) => ({
   body: presentPage(await carReservations(deps, params.carId, query)),

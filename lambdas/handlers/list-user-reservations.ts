@@ -1,10 +1,10 @@
-import { bookingDeps } from '../adapters/bookings';
+import { reservationStore } from '../adapters/bookings';
 import { routes } from '../api/routes';
 import { userReservations } from '../domain/bookings/history';
 import { httpHandler } from '../http/handler';
 import { actorOf, presentPage } from './bookings-presenter';
 
-const deps = bookingDeps();
+const deps = { reservations: reservationStore() };
 
 export const handler = httpHandler(routes.listUserReservations, async ({ params, query, principal }) => ({
   body: presentPage(await userReservations(deps, actorOf(principal), params.userId, query)),

@@ -1,4 +1,5 @@
-import { accountIdentities, loginAttempts } from '../adapters/accounts';
+import { accountIdentities } from '../adapters/accounts/identities';
+import { loginAttempts } from '../adapters/accounts/login-attempts';
 import { routes } from '../api/routes';
 import { login } from '../domain/accounts/session';
 import { httpHandler } from '../http/handler';

@@ -1,4 +1,4 @@
-import { accountIdentities } from '../adapters/accounts';
+import { accountIdentities } from '../adapters/accounts/identities';
 import { routes } from '../api/routes';
 import { logout } from '../domain/accounts/session';
 import { httpHandler } from '../http/handler';

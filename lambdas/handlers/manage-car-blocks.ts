@@ -1,10 +1,14 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { bookingDeps } from '../adapters/bookings';
+import { randomUUID } from 'node:crypto';
+import { reservationStore } from '../adapters/bookings';
+import { carRepository, upcomingReservations } from '../adapters/fleet';
+import { fleetCache } from '../adapters/redis-backed';
+import { clock } from '../shared/clock';
 import { routes } from '../api/routes';
 import { addMaintenanceBlock, removeMaintenanceBlock } from '../domain/bookings/maintenance';
 import { httpHandler } from '../http/handler';
 
-const deps = bookingDeps();
+const deps = { reservations: reservationStore(), cars: carRepository(), upcoming: upcomingReservations(), cache: fleetCache(), clock, newId: randomUUID };
 
 const add = httpHandler(routes.addCarBlock, async ({ params, body }) => {
   const block = await addMaintenanceBlock(deps, params.carId, { startDate: body.startDate, endDate: body.endDate }, body.reason);

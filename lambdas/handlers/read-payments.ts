@@ -1,12 +1,13 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { paymentDeps } from '../adapters/payments';
+import { reservationStore } from '../adapters/bookings';
+import { paymentStore } from '../adapters/payments/store';
 import { routes } from '../api/routes';
 import { paymentFor, reservationPayments } from '../domain/payments/queries';
 import { httpHandler } from '../http/handler';
 import { actorOf } from './bookings-presenter';
 import { presentPayment, presentRefund } from './payments-presenter';
 
-const deps = paymentDeps();
+const deps = { payments: paymentStore(), reservations: reservationStore() };
 
 const one = httpHandler(routes.getPayment, async ({ params, principal }) => ({
   body: presentPayment(await paymentFor(deps, actorOf(principal), params.paymentId)),

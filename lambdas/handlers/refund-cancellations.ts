@@ -1,10 +1,13 @@
 import * as z from 'zod';
-import { paymentDeps } from '../adapters/payments';
+import { randomUUID } from 'node:crypto';
+import { paymentGateways } from '../adapters/payments';
+import { paymentStore } from '../adapters/payments/store';
 import { refundCancellation } from '../domain/payments/refunds';
 import { logger } from '../shared/logger';
 import { queueHandler } from '../workers/queue-handler';
+import { clock } from '../shared/clock';
 
-const deps = paymentDeps();
+const deps = { payments: paymentStore(), gateways: paymentGateways(), clock, newId: randomUUID };
 
 /** The part of a booking event (SNS raw delivery) this worker reads. */
 const CancelledEvent = z.object({

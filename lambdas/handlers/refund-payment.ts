@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { paymentDeps } from '../adapters/payments';
+import { paymentGateways } from '../adapters/payments';
+import { paymentStore } from '../adapters/payments/store';
 import { routes } from '../api/routes';
 import { toMinorUnits } from '../domain/fleet/money';
 import { adminRefund } from '../domain/payments/refunds';
 import { httpHandler } from '../http/handler';
 import { presentRefund } from './payments-presenter';
+import { clock } from '../shared/clock';
 
-const deps = paymentDeps();
+const deps = { payments: paymentStore(), gateways: paymentGateways(), clock, newId: randomUUID };
 
 export const handler = httpHandler(routes.refundPayment, async ({ params, body, headers }) => ({
   status: 201,

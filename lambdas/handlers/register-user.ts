@@ -1,4 +1,5 @@
-import { accountIdentities, accountProfiles } from '../adapters/accounts';
+import { accountIdentities } from '../adapters/accounts/identities';
+import { accountProfiles } from '../adapters/accounts/profiles';
 import { routes } from '../api/routes';
 import { registerCustomer } from '../domain/accounts/register';
 import { httpHandler } from '../http/handler';

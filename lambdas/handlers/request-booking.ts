@@ -1,4 +1,8 @@
-import { bookingDeps } from '../adapters/bookings';
+import { randomUUID } from 'node:crypto';
+import { reservationStore } from '../adapters/bookings';
+import { bookingQueue } from '../adapters/bookings/queue';
+import { carRepository } from '../adapters/fleet';
+import { clock } from '../shared/clock';
 import { preferredWait } from '../api/booking-schemas';
 import { API_STAGE, routes } from '../api/routes';
 import { awaitDecision, requestBooking } from '../domain/bookings/request';
@@ -6,7 +10,7 @@ import { REJECTION_REASONS } from '../domain/bookings/reservation';
 import { httpHandler } from '../http/handler';
 import { actorOf, presentReservation } from './bookings-presenter';
 
-const deps = bookingDeps();
+const deps = { reservations: reservationStore(), cars: carRepository(), queue: bookingQueue(), clock, newId: randomUUID };
 /** Time kept back from the function's timeout for answering after a wait. */
 const ANSWER_MARGIN_MS = 1_500;
 

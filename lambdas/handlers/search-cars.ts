@@ -1,11 +1,14 @@
-import { fleetDeps } from '../adapters/fleet';
+import { carRepository } from '../adapters/fleet';
+import { mediaStore } from '../adapters/fleet/media';
+import { fleetCache } from '../adapters/redis-backed';
+import { clock } from '../shared/clock';
 import { routes } from '../api/routes';
 import { toMinorUnits } from '../domain/fleet/money';
 import { searchWithCache } from '../domain/fleet/search';
 import { httpHandler } from '../http/handler';
 import { presentCar } from './fleet-presenter';
 
-const deps = fleetDeps();
+const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), clock };
 
 export const handler = httpHandler(routes.searchCars, async ({ query }) => {
   const page = await searchWithCache(

@@ -1,4 +1,4 @@
-import { accountIdentities } from '../adapters/accounts';
+import { accountIdentities } from '../adapters/accounts/identities';
 import { routes } from '../api/routes';
 import { setupMfa } from '../domain/accounts/mfa';
 import { httpHandler } from '../http/handler';

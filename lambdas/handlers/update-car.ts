@@ -1,10 +1,12 @@
-import { fleetDeps } from '../adapters/fleet';
+import { carRepository, upcomingReservations } from '../adapters/fleet';
+import { fleetCache } from '../adapters/redis-backed';
+import { clock } from '../shared/clock';
 import { routes } from '../api/routes';
 import { updateCar } from '../domain/fleet/manage-cars';
 import { httpHandler } from '../http/handler';
 import { toCarSpec } from './fleet-presenter';
 
-const deps = fleetDeps();
+const deps = { cars: carRepository(), cache: fleetCache(), reservations: upcomingReservations(), clock };
 
 export const handler = httpHandler(routes.updateCar, async ({ params, body }) => {
   await updateCar(deps, params.carId, toCarSpec(body));

@@ -29,9 +29,10 @@ export const queueHandler = <S extends z.ZodType>(capability: CapabilityId, sche
     if (!parsed.success) throw new Error(`malformed ${capability} message ${record.messageId}: ${parsed.error.message}`);
     await fn(parsed.data, record);
   };
-  const processor = new BatchProcessor(EventType.SQS);
   return lambdaFunction<SQSEvent, SQSBatchResponse>(capability, async (event, context) => {
-    if (!fifo) return processPartialResponse(event, handle, processor, { context });
+    // A processor per invocation: it keeps the batch's state in itself (outside Lambda's InvokeStore),
+    // so one shared by overlapping invocations (the local runtime's pollers) would mix their results.
+    if (!fifo) return processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), { context });
     // Powertools' FIFO processor takes records one after the other, even across groups: split the batch
     // by message group (a car) and run the groups side by side, each in order through its own processor.
     const groups = new Map<string, SQSRecord[]>();

@@ -1,5 +1,6 @@
 import { generate } from 'otplib';
-import { accountIdentities, accountProfiles } from '../../lambdas/adapters/accounts';
+import { accountIdentities } from '../../lambdas/adapters/accounts/identities';
+import { accountProfiles } from '../../lambdas/adapters/accounts/profiles';
 import { createAdmin, type CreatedAdmin } from '../../lambdas/domain/accounts/admin';
 import type { NewAccount } from '../../lambdas/domain/accounts/model';
 

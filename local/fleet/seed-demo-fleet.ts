@@ -1,4 +1,7 @@
-import { fleetDeps } from '../../lambdas/adapters/fleet';
+import { randomUUID } from 'node:crypto';
+import { carRepository } from '../../lambdas/adapters/fleet';
+import { fleetCache } from '../../lambdas/adapters/redis-backed';
+import { clock } from '../../lambdas/shared/clock';
 import type { CarSpec } from '../../lambdas/domain/fleet/car';
 import type { CarType, LocationCode } from '../../lambdas/domain/fleet/catalog';
 import { createCar } from '../../lambdas/domain/fleet/manage-cars';
@@ -23,7 +26,7 @@ const MODELS: ReadonlyArray<[make: string, model: string, type: CarType, pricePe
 export const DEMO_LOCATIONS: readonly LocationCode[] = ['LAX', 'JFK', 'ORD', 'MIA', 'SEA'];
 
 export const seedDemoFleet = async (): Promise<number> => {
-  const deps = fleetDeps();
+  const deps = { cars: carRepository(), cache: fleetCache(), clock, newId: () => randomUUID() };
   const counts = new Map((await locationsWithCounts(deps)).map((l) => [l.code, l.activeCars]));
   const specs: CarSpec[] = DEMO_LOCATIONS.filter((code) => !counts.get(code)).flatMap((location, i) =>
     MODELS.map(([make, model, type, pricePerDayMinor, seats], j) => ({

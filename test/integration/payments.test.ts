@@ -71,7 +71,7 @@ const day = (offset: number) => new Date(clock.now().getTime() + offset * 86_400
 /** A Pending reservation of a new car, held by a new user. */
 const heldReservation = async (from = 10, to = 13): Promise<Reservation> => {
   const carId = await createCar(
-    { cars, reservations: { upcoming: async () => [] }, media: {} as never, cache: booking.cache as never, clock, newId: () => randomUUID() },
+    { cars, cache: booking.cache as never, clock, newId: () => randomUUID() },
     { make: 'Mazda', model: '3', year: 2024, type: 'SEDAN', location: 'MSP', pricePerDayMinor: 4_250 },
   );
   const userId = randomUUID();

@@ -1,42 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { S3Client } from '@aws-sdk/client-s3';
-import type { FleetDeps } from '../../domain/fleet/ports';
-import { clock } from '../../shared/clock';
-import { env, tableName } from '../../shared/config';
-import { traced } from '../../shared/observability';
-import { ENV } from '../../shared/env-names';
+import { tableName } from '../../shared/config';
 import { documentClient } from '../dynamodb';
-import { redisClient } from '../redis';
-import { RedisFleetCache } from './cache';
 import { DynamoCarRepository } from './car-repository';
-import { S3MediaStore } from './media-store';
 import { DynamoReservationsOfCar } from './reservations-of-car';
 
-let s3: S3Client | undefined;
-const s3Client = () => (s3 ??= traced(new S3Client({ forcePathStyle: env.flag(ENV.s3ForcePathStyle) })));
-
 /**
- * The fleet use cases' dependencies from the function's environment. Each piece is built only when
- * used, so a function without the media bucket or the reservations table in its grants never needs
- * their variables.
+ * The fleet's adapters, one factory per backing service, each built once per function instance. A
+ * handler imports only the factories its capability's `uses` allows (an infra test checks the bundles),
+ * so a function that never touches S3 or Redis never loads their clients: the media store is in
+ * `./media`, the Redis-backed pieces in `adapters/redis-backed.ts`.
  */
-export const fleetDeps = (): FleetDeps => {
-  const db = documentClient();
-  let cars: DynamoCarRepository | undefined;
-  let reservations: DynamoReservationsOfCar | undefined;
-  let media: S3MediaStore | undefined;
-  return {
-    get cars() {
-      return (cars ??= new DynamoCarRepository(db, tableName('cars')));
-    },
-    get reservations() {
-      return (reservations ??= new DynamoReservationsOfCar(db, tableName('reservations')));
-    },
-    get media() {
-      return (media ??= new S3MediaStore(s3Client(), env.required(ENV.carMediaBucket)));
-    },
-    cache: new RedisFleetCache(redisClient),
-    clock,
-    newId: () => randomUUID(),
-  };
-};
+let cars: DynamoCarRepository | undefined;
+export const carRepository = (): DynamoCarRepository => (cars ??= new DynamoCarRepository(documentClient(), tableName('cars')));
+
+let upcoming: DynamoReservationsOfCar | undefined;
+/** A car's upcoming reservations (the fleet's 409s), from the reservations table. */
+export const upcomingReservations = (): DynamoReservationsOfCar =>
+  (upcoming ??= new DynamoReservationsOfCar(documentClient(), tableName('reservations')));

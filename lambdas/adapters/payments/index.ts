@@ -1,22 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import type { PaymentGateway } from '../../domain/payments/gateway';
-import type { PaymentDeps } from '../../domain/payments/ports';
-import { confirmReservation } from '../../domain/bookings/lifecycle';
-import { clock } from '../../shared/clock';
 import { ConfigError, env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
-import { bookingDeps } from '../bookings';
-import { bookingNotifier } from '../notifications';
-import { postgresPool } from '../postgres';
 import { secretString } from '../secrets';
 import { CircuitBreakingRouter } from './gateways/router';
 import { SandboxGateway } from './gateways/sandbox-gateway';
-import { PostgresPaymentStore } from './postgres-payment-store';
+
+/**
+ * The payment gateways of this function instance. The other payment adapters have modules of their own
+ * (`./store` for PostgreSQL, `./reservations` for the booking side), so a function that only reads
+ * payments never loads a gateway SDK, Redis or the notifier.
+ */
 
 /**
  * The gateways of this deployment: `sandbox` moves no money (the local runtime's default, and a safe
  * default for a new stack); `live` reads Stripe and PayPal credentials from Secrets Manager once per
- * instance and loads their SDKs only then.
+ * instance.
  */
 const gatewaysFromEnvironment = async (): Promise<PaymentGateway[]> => {
   const mode = env.required(ENV.paymentGatewayMode);
@@ -38,32 +36,8 @@ const gatewayRouter = () => {
   return router;
 };
 
-/** The payment use cases' dependencies, each built on first use (see bookingDeps). */
-export const paymentDeps = (): PaymentDeps => {
-  let store: PostgresPaymentStore | undefined;
-  let booking: ReturnType<typeof bookingDeps> | undefined;
-  const bookings = () => (booking ??= bookingDeps());
-  return {
-    get payments() {
-      return (store ??= new PostgresPaymentStore(postgresPool));
-    },
-    reservations: {
-      get: (id) => bookings().reservations.get(id),
-      confirm: (id) => confirmReservation(bookings(), id),
-    },
-    gateways: {
-      charge: async (order, request) => (await gatewayRouter()).charge(order, request),
-      refund: async (gateway, request) => (await gatewayRouter()).refund(gateway, request),
-    },
-    notices: {
-      refundedLate: (reservation, amountMinor) =>
-        bookingNotifier().publish({
-          type: 'LatePaymentRefunded',
-          reservation: { ...reservation, refund: { percent: 100, amountMinor } },
-          at: clock.now().toISOString(),
-        }),
-    },
-    clock,
-    newId: () => randomUUID(),
-  };
-};
+/** The gateway router, built on first use (its breakers live as long as the function instance). */
+export const paymentGateways = () => ({
+  charge: async (...args: Parameters<CircuitBreakingRouter['charge']>) => (await gatewayRouter()).charge(...args),
+  refund: async (...args: Parameters<CircuitBreakingRouter['refund']>) => (await gatewayRouter()).refund(...args),
+});

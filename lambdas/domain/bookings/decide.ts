@@ -19,7 +19,9 @@ export type Decision = 'held' | RejectionReason | 'alreadyDecided' | 'unknown';
  * is down the worker decides without it and says so. An unreachable dependency throws, so the message
  * is retried (and after the queue's receive limit lands in the dead-letter queue).
  */
-export const decideBooking = async (deps: BookingDeps, reservationId: string): Promise<Decision> => {
+export type DeciderDeps = Omit<BookingDeps, 'queue' | 'newId'>;
+
+export const decideBooking = async (deps: DeciderDeps, reservationId: string): Promise<Decision> => {
   const reservation = await deps.reservations.get(reservationId);
   if (!reservation) {
     logger.warn('booking request for an unknown reservation (discarded after a failed send?); dropped', { reservationId });
@@ -43,7 +45,7 @@ export const decideBooking = async (deps: BookingDeps, reservationId: string): P
   }
 };
 
-const decideHeld = async (deps: BookingDeps, reservation: Reservation): Promise<Decision> => {
+const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<Decision> => {
   const now = deps.clock.now();
   const car = await deps.cars.get(reservation.carId);
   const outcome =

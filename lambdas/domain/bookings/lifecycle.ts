@@ -31,7 +31,9 @@ const ATTEMPTS = 3;
  * Cancels a reservation (its owner or an admin): frees its days at once, and records the refund the
  * policy gives (`refundFor`), which the payments capability carries out from the published event.
  */
-export const cancelReservation = async (deps: BookingDeps, actor: Actor, reservationId: string): Promise<Reservation> => {
+export type LifecycleDeps = Pick<BookingDeps, 'reservations' | 'cache' | 'notifier' | 'clock'>;
+
+export const cancelReservation = async (deps: LifecycleDeps, actor: Actor, reservationId: string): Promise<Reservation> => {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const reservation = await reservationFor(deps, actor, reservationId);
     const now = deps.clock.now();
@@ -58,7 +60,7 @@ export const cancelReservation = async (deps: BookingDeps, actor: Actor, reserva
  * becomes a booking on the car and the day locks. False when the hold lapsed or the state moved on (the
  * caller then refunds).
  */
-export const confirmReservation = async (deps: BookingDeps, reservationId: string): Promise<boolean> => {
+export const confirmReservation = async (deps: LifecycleDeps, reservationId: string): Promise<boolean> => {
   const reservation = await deps.reservations.get(reservationId);
   if (!reservation) throw notFound(`Reservation ${reservationId}`);
   const now = deps.clock.now();
@@ -72,7 +74,7 @@ export const confirmReservation = async (deps: BookingDeps, reservationId: strin
 };
 
 /** A Pending reservation whose hold lapsed becomes Expired and its days are free (they already were to new bookings). */
-export const expireReservation = async (deps: BookingDeps, reservation: Reservation): Promise<boolean> => {
+export const expireReservation = async (deps: LifecycleDeps, reservation: Reservation): Promise<boolean> => {
   const now = deps.clock.now();
   if (reservation.status !== 'Pending' || holdsCar(reservation, now.getTime())) return false;
   if (!(await deps.reservations.expire(reservation, now))) return false;
@@ -102,7 +104,7 @@ const MAX_SWEEP_BATCHES = 10;
  * reservation it could not move on stays due, and is left to the next run), so a backlog larger than
  * one batch is cleared in one run instead of `batch` reservations a minute.
  */
-export const sweepReservations = async (deps: BookingDeps, batch = 100): Promise<SweepReport> => {
+export const sweepReservations = async (deps: LifecycleDeps & Pick<BookingDeps, 'queue'>, batch = 100): Promise<SweepReport> => {
   const report: SweepReport = { resent: 0, rejected: 0, expired: 0, reminded: 0, completed: 0 };
   const now = deps.clock.now();
   const seen = new Set<string>();
@@ -122,7 +124,7 @@ export const sweepReservations = async (deps: BookingDeps, batch = 100): Promise
   return report;
 };
 
-const sweepOne = async (deps: BookingDeps, r: Reservation, now: Date, report: SweepReport) => {
+const sweepOne = async (deps: LifecycleDeps & Pick<BookingDeps, 'queue'>, r: Reservation, now: Date, report: SweepReport) => {
   const t = now.getTime();
   switch (r.status) {
     case 'Requested':

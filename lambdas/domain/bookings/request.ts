@@ -38,7 +38,7 @@ const claimsFor = (req: BookingRequest, nowMs: number): RequestClaim[] => {
  * worker. A repeat of the same request returns the reservation it made (sent to the queue again if it
  * is still undecided; the queue deduplicates by reservation id).
  */
-export const requestBooking = async (deps: BookingDeps, req: BookingRequest): Promise<{ reservation: Reservation; replayed: boolean }> => {
+export const requestBooking = async (deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId'>, req: BookingRequest): Promise<{ reservation: Reservation; replayed: boolean }> => {
   if (req.claimedUserId !== undefined && req.claimedUserId !== req.userId) {
     throw forbidden('You can only book for yourself: userId must be your own (or left out).');
   }

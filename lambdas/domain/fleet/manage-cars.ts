@@ -18,14 +18,14 @@ export const activeCarWithPhotos = async (deps: Pick<FleetDeps, 'cars'>, carId: 
 };
 
 /** Moving or removing a car would strand the customers who booked it there: refuse and list them. */
-const refuseIfBooked = async (deps: FleetDeps, carId: string, action: string) => {
+const refuseIfBooked = async (deps: Pick<FleetDeps, 'reservations' | 'clock'>, carId: string, action: string) => {
   const upcoming = await deps.reservations.upcoming(carId, deps.clock.now());
   if (upcoming.length > 0) {
     throw conflict(`The car has upcoming reservations; ${action} it after they end or are cancelled.`, { reservations: upcoming });
   }
 };
 
-export const createCar = async (deps: FleetDeps, spec: CarSpec): Promise<string> => {
+export const createCar = async (deps: Pick<FleetDeps, 'cars' | 'cache' | 'clock' | 'newId'>, spec: CarSpec): Promise<string> => {
   const at = deps.clock.now().toISOString();
   const car: Car = { ...spec, carId: deps.newId(), status: 'active', blocks: [], blocksVersion: 0, ratingCount: 0, ratingTotal: 0, createdAt: at, updatedAt: at };
   await deps.cars.create(car);
@@ -33,7 +33,7 @@ export const createCar = async (deps: FleetDeps, spec: CarSpec): Promise<string>
   return car.carId;
 };
 
-export const updateCar = async (deps: FleetDeps, carId: string, spec: CarSpec): Promise<void> => {
+export const updateCar = async (deps: Pick<FleetDeps, 'cars' | 'cache' | 'clock' | 'reservations'>, carId: string, spec: CarSpec): Promise<void> => {
   const previous = await activeCar(deps, carId);
   if (previous.location !== spec.location) await refuseIfBooked(deps, carId, 'move');
   await deps.cars.update(previous, spec, deps.clock.now().toISOString());
@@ -44,7 +44,7 @@ export const updateCar = async (deps: FleetDeps, carId: string, spec: CarSpec): 
   ]);
 };
 
-export const removeCar = async (deps: FleetDeps, carId: string): Promise<void> => {
+export const removeCar = async (deps: Pick<FleetDeps, 'cars' | 'cache' | 'clock' | 'reservations'>, carId: string): Promise<void> => {
   const car = await activeCar(deps, carId);
   await refuseIfBooked(deps, carId, 'remove');
   await deps.cars.remove(car, deps.clock.now().toISOString());

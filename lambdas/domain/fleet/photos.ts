@@ -11,7 +11,7 @@ const EXTENSIONS: Record<PhotoContentType, string> = { 'image/jpeg': 'jpg', 'ima
  * content type and exact size declared here (so the size cap holds): the API never proxies image bytes.
  */
 export const startPhotoUpload = async (
-  deps: FleetDeps,
+  deps: Pick<FleetDeps, 'cars' | 'media' | 'cache' | 'clock' | 'newId'>,
   carId: string,
   contentType: PhotoContentType,
   contentLength: number,
@@ -27,7 +27,7 @@ export const startPhotoUpload = async (
   return { photoId, upload };
 };
 
-export const deletePhoto = async (deps: FleetDeps, carId: string, photoId: string): Promise<void> => {
+export const deletePhoto = async (deps: Pick<FleetDeps, 'cars' | 'media' | 'cache'>, carId: string, photoId: string): Promise<void> => {
   const car = await activeCar(deps, carId);
   const removed = await deps.cars.deletePhoto(carId, photoId);
   if (!removed) throw notFound(`Photo ${photoId}`);

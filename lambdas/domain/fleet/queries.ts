@@ -5,7 +5,7 @@ import type { FleetDeps } from './ports';
 
 /** Public reads of the fleet. */
 
-export const carDetails = async (deps: FleetDeps, carId: string): Promise<{ car: Car; photos: Photo[] }> => {
+export const carDetails = async (deps: Pick<FleetDeps, 'cars' | 'cache'>, carId: string): Promise<{ car: Car; photos: Photo[] }> => {
   const cached = await deps.cache.lookupCar(carId);
   if (cached) return cached;
   const found = await activeCarWithPhotos(deps, carId);
@@ -14,7 +14,7 @@ export const carDetails = async (deps: FleetDeps, carId: string): Promise<{ car:
 };
 
 /** Every location, including those with no car yet (counters are kept in the car transactions). */
-export const locationsWithCounts = async (deps: FleetDeps): Promise<Array<{ code: string; activeCars: number }>> => {
+export const locationsWithCounts = async (deps: Pick<FleetDeps, 'cars'>): Promise<Array<{ code: string; activeCars: number }>> => {
   const counts = await deps.cars.locationCounts();
   return LOCATIONS.map((code) => ({ code, activeCars: counts.get(code) ?? 0 }));
 };

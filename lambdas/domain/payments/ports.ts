@@ -74,9 +74,13 @@ export interface PaymentStore {
   markFailed(id: string, error: string): Promise<void>;
 }
 
-/** The booking side, as payments sees it. */
-export interface Reservations {
+/** The booking side, as payments reads it. */
+export interface ReservationReader {
   get(reservationId: string): Promise<Reservation | undefined>;
+}
+
+/** ... and as payments changes it. */
+export interface Reservations extends ReservationReader {
   /** Pending with a live hold -> Confirmed; false when the hold lapsed or the state moved on. */
   confirm(reservationId: string): Promise<boolean>;
 }

@@ -1,6 +1,6 @@
 import { notFound } from '../../shared/errors';
 import type { Actor } from '../bookings/lifecycle';
-import type { Payment, PaymentDeps, Refund } from './ports';
+import type { Payment, PaymentDeps, Refund, ReservationReader } from './ports';
 
 /** A payment for its payer or an admin; 404 for anyone else, so ids cannot be probed. */
 export const paymentFor = async (deps: Pick<PaymentDeps, 'payments'>, actor: Actor, paymentId: string): Promise<Payment> => {
@@ -11,7 +11,7 @@ export const paymentFor = async (deps: Pick<PaymentDeps, 'payments'>, actor: Act
 
 /** The payments and refunds of a reservation its owner (or an admin) may see. */
 export const reservationPayments = async (
-  deps: Pick<PaymentDeps, 'payments' | 'reservations'>,
+  deps: Pick<PaymentDeps, 'payments'> & { reservations: ReservationReader },
   actor: Actor,
   reservationId: string,
 ): Promise<{ payments: Payment[]; refunds: Refund[] }> => {

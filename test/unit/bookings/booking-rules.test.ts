@@ -193,3 +193,154 @@ describe('cancel and sweep', () => {
     expect(sent).toEqual(['new-request']);
   });
 });
+
+describe('requestBooking: a repeat of the same request', () => {
+  const period = { startDate: '2030-03-10', endDate: '2030-03-13' };
+  type CreateCall = { reservationId: string; claimKeys: string[]; supersede?: string };
+
+  /**
+   * A store whose claims already name `existing`: `create` answers with the live claim (the
+   * Idempotency-Key's when the request has one and `byKey`, else the user/car/dates one), until a call
+   * supersedes that reservation, which then goes through.
+   */
+  const storeNaming = (existing: Reservation, opts: { byKey?: boolean; neverTakesOver?: boolean } = {}) => {
+    const creates: CreateCall[] = [];
+    const store = fakeStore({
+      create: async (r, claims, _resendAt, supersede) => {
+        creates.push({ reservationId: r.reservationId, claimKeys: claims.map((c) => c.key), supersede });
+        if (supersede === existing.reservationId && !opts.neverTakesOver) return { created: true };
+        const claim = opts.byKey ? claims.find((c) => c.key.startsWith('KEY#'))! : claims[0];
+        return { created: false, reservationId: existing.reservationId, fingerprint: claim.fingerprint, key: claim.key };
+      },
+      get: async (id) => (id === existing.reservationId ? existing : undefined),
+    });
+    return { store, creates };
+  };
+  const sending = () => {
+    const sent: string[] = [];
+    return { sent, queue: { send: async (m: { reservationId: string }) => void sent.push(m.reservationId) } };
+  };
+  const old = (status: Reservation['status']) => reservation({ reservationId: 'old', status, startDate: period.startDate, endDate: period.endDate });
+
+  test.each(['Rejected', 'Cancelled', 'Expired'] as const)(
+    'without an Idempotency-Key, after the earlier reservation ended (%s): a new reservation, superseding the old claim',
+    async (status) => {
+      const { store, creates } = storeNaming(old(status));
+      const { sent, queue } = sending();
+      const { reservation: r, replayed } = await requestBooking(deps({ reservations: store, queue }), { userId: 'u1', carId: 'c1', period });
+      expect(replayed).toBe(false);
+      expect(r).toMatchObject({ reservationId: 'new-id', status: 'Requested' });
+      expect(creates).toEqual([
+        { reservationId: 'new-id', claimKeys: [expect.stringMatching(/^REQ#/)], supersede: undefined },
+        { reservationId: 'new-id', claimKeys: [expect.stringMatching(/^REQ#/)], supersede: 'old' },
+      ]);
+      expect(sent).toEqual(['new-id']);
+    },
+  );
+
+  test.each(['Requested', 'Pending', 'Confirmed'] as const)(
+    'without an Idempotency-Key, while the earlier reservation is under way (%s): replayed, nothing created',
+    async (status) => {
+      const { store, creates } = storeNaming(old(status));
+      const { sent, queue } = sending();
+      const { reservation: r, replayed } = await requestBooking(deps({ reservations: store, queue }), { userId: 'u1', carId: 'c1', period });
+      expect(replayed).toBe(true);
+      expect(r).toBe(await store.get('old'));
+      expect(creates).toHaveLength(1);
+      expect(creates[0].supersede).toBeUndefined();
+      // Only an undecided request is sent again (its first message may have been lost; the queue deduplicates).
+      expect(sent).toEqual(status === 'Requested' ? ['old'] : []);
+    },
+  );
+
+  test.each(['Rejected', 'Cancelled', 'Expired', 'Requested', 'Pending'] as const)(
+    'the same Idempotency-Key always replays, even an ended reservation (%s)',
+    async (status) => {
+      const { store, creates } = storeNaming(old(status), { byKey: true });
+      const { sent, queue } = sending();
+      const { reservation: r, replayed } = await requestBooking(deps({ reservations: store, queue }), {
+        userId: 'u1',
+        carId: 'c1',
+        period,
+        idempotencyKey: 'key-1',
+      });
+      expect(replayed).toBe(true);
+      expect(r.reservationId).toBe('old');
+      expect(r.status).toBe(status);
+      expect(creates).toHaveLength(1);
+      expect(creates[0]).toMatchObject({ claimKeys: [expect.stringMatching(/^REQ#/), expect.stringMatching(/^KEY#/)], supersede: undefined });
+      expect(sent).toEqual(status === 'Requested' ? ['old'] : []);
+    },
+  );
+
+  test('a new Idempotency-Key after an ended reservation for the same dates books anew', async () => {
+    // The key's claim is free; the user/car/dates claim still names the cancelled reservation.
+    const { store, creates } = storeNaming(old('Cancelled'));
+    const { replayed, reservation: r } = await requestBooking(deps({ reservations: store }), { userId: 'u1', carId: 'c1', period, idempotencyKey: 'key-2' });
+    expect(replayed).toBe(false);
+    expect(r.reservationId).toBe('new-id');
+    expect(creates.map((c) => c.supersede)).toEqual([undefined, 'old']);
+  });
+
+  test('the same key with other dates is refused (IDEMPOTENCY_MISMATCH, 422)', async () => {
+    const store = fakeStore({ create: async () => ({ created: false, reservationId: 'old', fingerprint: 'other-request', key: 'KEY#x' }) });
+    await expect(requestBooking(deps({ reservations: store }), { userId: 'u1', carId: 'c1', period, idempotencyKey: 'key-1' })).rejects.toMatchObject({
+      kind: 'IDEMPOTENCY_MISMATCH',
+    });
+    expect(store.calls).not.toContain('get');
+  });
+
+  test('superseding is bounded: a claim that keeps naming the ended reservation is replayed, not retried forever', async () => {
+    const { store, creates } = storeNaming(old('Cancelled'), { neverTakesOver: true });
+    const { replayed, reservation: r } = await requestBooking(deps({ reservations: store }), { userId: 'u1', carId: 'c1', period });
+    expect(replayed).toBe(true);
+    expect(r.reservationId).toBe('old');
+    expect(creates.length).toBeGreaterThan(1);
+    expect(creates.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('sweeper batches', () => {
+  const lapsed = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => reservation({ reservationId: `${prefix}-${i}`, status: 'Pending', holdExpiresAt: NOW - 1 }));
+
+  test('reads batch after batch until nothing new is due (100, then 30, then the same 30 again), then stops', async () => {
+    const first = lapsed('a', 100);
+    const second = lapsed('b', 30);
+    const answers = [first, second, second];
+    const limits: number[] = [];
+    const expired: string[] = [];
+    const store = fakeStore({
+      due: async (_now, limit) => {
+        limits.push(limit);
+        // A fourth read would hand out new work: the sweeper must not get that far.
+        return answers[limits.length - 1] ?? lapsed('c', 100);
+      },
+      expire: async (r) => {
+        expired.push(r.reservationId);
+        return true;
+      },
+    });
+    const report = await sweepReservations(deps({ reservations: store }));
+    expect(limits).toEqual([100, 100, 100]);
+    expect(report).toEqual({ resent: 0, rejected: 0, expired: 130, reminded: 0, completed: 0 });
+    // Each reservation moved on once, though the last read returned 30 of them again.
+    expect(expired).toHaveLength(130);
+    expect(new Set(expired).size).toBe(130);
+  });
+
+  test('an empty due index is one read', async () => {
+    let reads = 0;
+    const store = fakeStore({ due: async () => (reads++, []) });
+    expect(await sweepReservations(deps({ reservations: store }))).toEqual({ resent: 0, rejected: 0, expired: 0, reminded: 0, completed: 0 });
+    expect(reads).toBe(1);
+  });
+
+  test('a due index that never runs dry is read a bounded number of times per run', async () => {
+    let reads = 0;
+    const store = fakeStore({ due: async () => lapsed(`r${reads++}`, 100) });
+    await sweepReservations(deps({ reservations: store }));
+    expect(reads).toBeGreaterThan(1);
+    expect(reads).toBeLessThanOrEqual(10);
+  });
+});
