@@ -191,6 +191,8 @@ describe('queueHandler on a standard queue (paymentEvents, refundCancellations)'
         throw new Error('declined');
       }
     });
+    // With one processor shared by both, the first took the second's one record for its batch and, its
+    // one error matching that count, threw "all records failed": p2, handled, would have come back.
     const first = handler(event(record('p1', { queue }), record('p2', { queue })), context);
     const second = await handler(event(record('q1', { queue })), context);
     secondDone.resolve();
