@@ -1,21 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { paymentGateways } from '../adapters/payments';
-import { paymentStore } from '../adapters/payments/store';
-import { confirmingReservations, paymentNotices } from '../adapters/payments/reservations';
+import { confirmingPaymentDeps } from '../adapters/payments/reservations';
 import { routes } from '../api/routes';
 import { pay } from '../domain/payments/pay';
 import { httpHandler } from '../http/handler';
 import { actorOf } from './bookings-presenter';
-import { clock } from '../shared/clock';
 
-const deps = {
-  payments: paymentStore(),
-  reservations: confirmingReservations(),
-  gateways: paymentGateways(),
-  notices: paymentNotices(),
-  clock,
-  newId: randomUUID,
-};
+const deps = confirmingPaymentDeps();
 
 export const handler = httpHandler(routes.payForReservation, async ({ body, headers, principal }) => {
   const answer = await pay(deps, {

@@ -1,18 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { paymentGateways } from '../adapters/payments';
-import { paymentStore } from '../adapters/payments/store';
-import { confirmingReservations, paymentNotices } from '../adapters/payments/reservations';
+import { confirmingPaymentDeps } from '../adapters/payments/reservations';
 import { deliverEvents } from '../domain/payments/relay';
 import { scheduleHandler } from '../workers/schedule-handler';
-import { clock } from '../shared/clock';
 
-const deps = {
-  payments: paymentStore(),
-  reservations: confirmingReservations(),
-  gateways: paymentGateways(),
-  notices: paymentNotices(),
-  clock,
-  newId: randomUUID,
-};
+const deps = confirmingPaymentDeps();
 
 export const handler = scheduleHandler('relayPayments', () => deliverEvents(deps));

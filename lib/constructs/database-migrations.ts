@@ -3,7 +3,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, Stack, type CfnElement, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as triggers from 'aws-cdk-lib/triggers';
@@ -11,6 +10,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV } from '../../lambdas/shared/env-names';
 import { projectRoot } from '../config';
+import { FUNCTION_DEFAULTS } from './capability-function';
 import type { Network } from './network';
 import type { PaymentsDatabase } from './payments-database';
 
@@ -60,26 +60,15 @@ export class DatabaseMigrations extends Construct {
     logGroup.grantWrite(role);
 
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
+      ...FUNCTION_DEFAULTS,
       entry: path.join(projectRoot, 'lambdas/handlers/migrate-database.ts'),
-      handler: 'handler',
       description: 'Applies the payments database migrations (node-pg-migrate) on deploy',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: 512,
       timeout: TIMEOUT,
-      tracing: lambda.Tracing.ACTIVE,
       role,
       logGroup,
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
       bundling: {
-        format: nodejs.OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-        externalModules: ['@aws-sdk/*'],
+        ...FUNCTION_DEFAULTS.bundling,
         // The SQL files travel next to index.mjs (/var/task/migrations), where migrate.ts looks for them.
         commandHooks: {
           beforeBundling: () => [],

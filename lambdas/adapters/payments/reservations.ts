@@ -1,9 +1,12 @@
 import { confirmReservation } from '../../domain/bookings/lifecycle';
-import type { PaymentNotices, Reservations } from '../../domain/payments/ports';
+import { randomUUID } from 'node:crypto';
+import type { PaymentDeps, PaymentNotices, Reservations } from '../../domain/payments/ports';
 import { clock } from '../../shared/clock';
 import { reservationStore } from '../bookings';
 import { bookingNotifier } from '../notifications';
 import { fleetCache } from '../redis-backed';
+import { paymentGateways } from '.';
+import { paymentStore } from './store';
 
 /** The booking side payments changes: confirming a paid reservation (the booking tables, the search cache, the notifier). */
 export const confirmingReservations = (): Reservations => {
@@ -19,4 +22,14 @@ export const paymentNotices = (): PaymentNotices => ({
       reservation: { ...reservation, refund: { percent: 100, amountMinor } },
       at: clock.now().toISOString(),
     }),
+});
+
+/** Everything a payment that confirms its reservation needs (the payment itself, and the relay). */
+export const confirmingPaymentDeps = (): PaymentDeps => ({
+  payments: paymentStore(),
+  reservations: confirmingReservations(),
+  gateways: paymentGateways(),
+  notices: paymentNotices(),
+  clock,
+  newId: randomUUID,
 });
