@@ -17,8 +17,9 @@ export const apiGatewayEvent = (args: {
   claims?: Record<string, unknown>;
 }): APIGatewayProxyEvent => {
   const requestId = randomUUID();
-  const query: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  // Null-prototype maps: `?__proto__=1` or `?constructor=x` are ordinary keys, as they are in AWS.
+  const query: Record<string, string> = Object.create(null);
+  const multi: Record<string, string[]> = Object.create(null);
   for (const [k, v] of args.query) {
     query[k] = v; // API Gateway keeps the last value of a repeated parameter here
     (multi[k] ??= []).push(v);

@@ -25,6 +25,17 @@ const compile = (route: RouteDefinition): Compiled => {
   return { route, pattern: new RegExp(`^${source}/?$`), names };
 };
 
+/** Thrown for a path parameter that is not valid percent-encoding (`%ff`, `%c0%af`): a 400, not a crash. */
+export class BadPathEncoding extends Error {}
+
+const decodePathSegment = (raw: string): string => {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new BadPathEncoding(`The path segment "${raw}" is not valid percent-encoded UTF-8.`);
+  }
+};
+
 /** Resolves a method and path (below the stage) to a route, as API Gateway's resource tree does. */
 export class Router {
   private readonly compiled: Compiled[];
@@ -44,7 +55,7 @@ export class Router {
       if (!m) continue;
       pathKnown = true;
       if (route.method !== method) continue;
-      const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+      const params = Object.fromEntries(names.map((n, i) => [n, decodePathSegment(m[i + 1])]));
       return { route, params };
     }
     return pathKnown ? 'method-not-allowed' : undefined;

@@ -9,7 +9,7 @@ import type { DevRoutes } from './dev-routes';
 import { docsPage } from './docs-page';
 import { apiGatewayEvent, lambdaContext } from './events';
 import { loadHandler } from './handlers';
-import { Router } from './router';
+import { BadPathEncoding, Router } from './router';
 import { Throttle } from './throttle';
 
 /** API Gateway's own payload cap. */
@@ -42,6 +42,10 @@ class HttpFailure extends Error {
     super(message);
   }
 }
+
+/** A raw path with a `.` or `..` segment, plain or percent-encoded. */
+const hasDotSegment = (rawUrl: string): boolean =>
+  (rawUrl.split('?')[0] ?? '').split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
 
 const readBody = (req: IncomingMessage): Promise<string | null> =>
   new Promise((resolve, reject) => {
@@ -92,6 +96,9 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     const method = (req.method ?? 'GET').toUpperCase();
     let result: APIGatewayProxyResult;
     try {
+      // URL parsing resolves `.` and `..` segments (`/cars/{id}/photos/..` would become `/cars/{id}`):
+      // refuse them, so no request ever reaches an operation its path does not name.
+      if (hasDotSegment(req.url ?? '/')) throw new HttpFailure(400, 'BAD_REQUEST', 'Path segments "." and ".." are not allowed.');
       if (method === 'GET' && (url.pathname === '/docs' || url.pathname === '/docs/')) {
         result = { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: docsPage() };
       } else {
@@ -115,7 +122,13 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       throw new HttpFailure(404, 'NOT_FOUND', `No such resource: ${url.pathname}. The API lives under ${stagePrefix}/.`);
     }
     const path = url.pathname.slice(stagePrefix.length);
-    const match = router.match(method, path);
+    let match: ReturnType<Router['match']>;
+    try {
+      match = router.match(method, path);
+    } catch (err) {
+      if (err instanceof BadPathEncoding) throw new HttpFailure(400, 'BAD_REQUEST', err.message);
+      throw err;
+    }
     if (match === undefined) throw new HttpFailure(404, 'NOT_FOUND', `No such resource: ${url.pathname}.`);
     if (match === 'method-not-allowed') {
       throw new HttpFailure(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname}.`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteDefinition } from '../../../lambdas/api/route';
-import { Router } from '../../../local/router';
+import { BadPathEncoding, Router } from '../../../local/router';
 
 const route = (method: RouteDefinition['method'], path: string): RouteDefinition => ({
   operationId: `${method}${path}`,
@@ -35,5 +35,10 @@ describe('Router', () => {
   it('accepts a trailing slash and matches no deeper path', () => {
     expect(router.match('PUT', '/cars/1/')).toMatchObject({ params: { carId: '1' } });
     expect(router.match('GET', '/cars/1/photos')).toBeUndefined();
+  });
+
+  it('refuses badly percent-encoded parameters with a typed error (a 400), instead of throwing URIError', () => {
+    expect(() => router.match('GET', '/cars/%ff')).toThrow(BadPathEncoding);
+    expect(() => router.match('GET', '/cars/%c0%af')).toThrow(BadPathEncoding);
   });
 });
