@@ -6,6 +6,8 @@
 export const ENV = {
   stage: 'STAGE',
   appVersion: 'APP_VERSION',
+  /** Minutes a Pending reservation holds its car for payment (optional, 5 by default). */
+  holdMinutes: 'HOLD_MINUTES',
   /** SNS topic the booking life-cycle events are published to. */
   notificationsTopicArn: 'NOTIFICATIONS_TOPIC_ARN',
   /** Sender address of customer emails (an SES-verified identity); emails are skipped when unset. */

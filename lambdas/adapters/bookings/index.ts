@@ -1,5 +1,6 @@
 import { DEFAULT_HOLD_MINUTES } from '../../domain/bookings/policy';
 import { env, tableName } from '../../shared/config';
+import { ENV } from '../../shared/env-names';
 import { documentClient } from '../dynamodb';
 import { carRepository } from '../fleet';
 import { DynamoReservationStore } from './reservation-store';
@@ -12,6 +13,5 @@ let store: DynamoReservationStore | undefined;
 export const reservationStore = (): DynamoReservationStore =>
   (store ??= new DynamoReservationStore(documentClient(), tableName('reservations'), carRepository()));
 
-/** Minutes a Pending reservation holds its car for payment (`HOLD_MINUTES`, 5 by default). */
-export const HOLD_MINUTES_ENV = 'HOLD_MINUTES';
-export const holdMs = (): number => env.int(HOLD_MINUTES_ENV, DEFAULT_HOLD_MINUTES) * 60_000;
+/** How long a Pending reservation holds its car for payment (`HOLD_MINUTES`, 5 by default). */
+export const holdMs = (): number => env.int(ENV.holdMinutes, DEFAULT_HOLD_MINUTES) * 60_000;
