@@ -48,6 +48,20 @@ export const FUNCTION_DEFAULTS = {
 } satisfies Partial<nodejs.NodejsFunctionProps>;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 
+/** What AWSLambdaVPCAccessExecutionRole grants for ENIs, without its logs:* on every log group. */
+export const vpcNetworkInterfaces = (): iam.PolicyStatement =>
+  new iam.PolicyStatement({
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    resources: ['*'],
+  });
+
 /** Redis and the database are reachable only from the VPC, so a function that uses either runs in it. */
 export const runsInVpc = (uses: CapabilityDefinition['uses']): boolean => Boolean(uses.redis || uses.database);
 
@@ -153,22 +167,7 @@ export class CapabilityFunction extends Construct {
       reason: 'X-Ray PutTraceSegments/PutTelemetryRecords (and VPC ENI management) do not support resource-level permissions.',
       appliesTo: ['Resource::*'],
     });
-    if (inVpc) {
-      // What AWSLambdaVPCAccessExecutionRole grants for ENIs, without its logs:* on every log group.
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
-      );
-    }
+    if (inVpc) role.addToPrincipalPolicy(vpcNetworkInterfaces());
 
     this.grantTables(uses.tables ?? {}, r.tables);
     this.useQueues(uses.queues ?? {}, r.queues);

@@ -10,7 +10,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV } from '../../lambdas/shared/env-names';
 import { projectRoot } from '../config';
-import { FUNCTION_DEFAULTS } from './capability-function';
+import { FUNCTION_DEFAULTS, vpcNetworkInterfaces } from './capability-function';
 import type { Network } from './network';
 import type { PaymentsDatabase } from './payments-database';
 
@@ -93,20 +93,7 @@ export class DatabaseMigrations extends Construct {
       securityGroups: [network.functionsSecurityGroup],
     });
     secret.grantRead(this.fn);
-    // What AWSLambdaVPCAccessExecutionRole grants for ENIs, without its logs:* on every log group.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }),
-    );
+    role.addToPrincipalPolicy(vpcNetworkInterfaces());
 
     this.trigger = new triggers.Trigger(this, 'Trigger', {
       handler: this.fn,

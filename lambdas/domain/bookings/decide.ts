@@ -47,11 +47,12 @@ export const decideBooking = async (deps: DeciderDeps, reservationId: string): P
 
 const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<Decision> => {
   const now = deps.clock.now();
+  const holdExpiresAt = now.getTime() + deps.holdMs;
   const car = await deps.cars.get(reservation.carId);
   const outcome =
     !car || car.status !== 'active' || car.location !== reservation.car.location
       ? ({ kind: 'rejected', reason: 'CAR_UNAVAILABLE' } as const)
-      : await deps.reservations.hold(reservation, car, now.getTime() + deps.holdMs, now);
+      : await deps.reservations.hold(reservation, car, holdExpiresAt, now);
 
   if (outcome.kind === 'alreadyDecided') return 'alreadyDecided';
   if (outcome.kind === 'rejected') {
@@ -61,7 +62,7 @@ const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<
   }
   // A search made after this returns must not offer the car for these days.
   await deps.cache.invalidateLocation(reservation.car.location);
-  const held: Reservation = { ...reservation, status: 'Pending', holdExpiresAt: now.getTime() + deps.holdMs, updatedAt: now.toISOString() };
+  const held: Reservation = { ...reservation, status: 'Pending', holdExpiresAt, updatedAt: now.toISOString() };
   await deps.notifier.publish({ type: 'ReservationHeld', reservation: held, at: now.toISOString() });
   return 'held';
 };
