@@ -4,10 +4,19 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, Context, ScheduledEvent } from 'aws-lambda';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent, Context, ScheduledEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import type { CapabilityDefinition, Trigger } from '../lambdas/capabilities';
+import { STREAM_RETRY_ATTEMPTS, type CapabilityDefinition, type Trigger } from '../lambdas/capabilities';
 import { queues, type QueueId } from '../lambdas/shared/queues';
+import { tables } from '../lambdas/shared/tables';
 import { lambdaContext, sqsEvent } from './events';
 import { loadHandler } from './handlers';
 import { LOCAL_REGION } from './standins/aws';
@@ -27,6 +36,7 @@ export interface Worker {
 
 type QueueTrigger = Extract<Trigger, { kind: 'queue' }>;
 type ScheduleTrigger = Extract<Trigger, { kind: 'schedule' }>;
+type StreamTrigger = Extract<Trigger, { kind: 'stream' }>;
 
 /**
  * Like Lambda scaling out over message groups: several pollers per queue. A FIFO queue never hands two
@@ -49,6 +59,11 @@ export const startWorkers = (
       }
       case 'schedule':
         return [startSchedule({ name, capability, trigger, log: options.log })];
+      case 'stream': {
+        const tableName = process.env[tables[trigger.table].envVar];
+        if (!tableName) throw new Error(`${name}: no name for table ${trigger.table}`);
+        return [startStreamConsumer({ name, capability, trigger, tableName, log: options.log })];
+      }
       case 'http':
         return [];
     }
@@ -170,6 +185,144 @@ export const startSchedule = (args: {
       clearInterval(timer);
       await afterTimerRun;
       await running?.done;
+    },
+  };
+};
+
+type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
+
+/** A stream record as Lambda's DynamoDB event source hands it to a function. */
+const lambdaStreamRecord = (record: StreamRecord, streamArn: string): DynamoDBRecord => {
+  const { ApproximateCreationDateTime, ...rest } = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    eventVersion: record.eventVersion ?? '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion ?? process.env.AWS_REGION ?? LOCAL_REGION,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ...(rest as NonNullable<DynamoDBRecord['dynamodb']>),
+      ...(ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(ApproximateCreationDateTime.getTime() / 1000) } : {}),
+    },
+  };
+};
+
+/**
+ * The local twin of Lambda's DynamoDB stream event source mapping: reads every shard of the table's
+ * stream from its start, hands each shard's new records to the handler in order (at most `batchSize`
+ * at once), and on a partial batch response hands the records from the first failed one on again,
+ * after a pause, up to STREAM_RETRY_ATTEMPTS times; then it drops them with a log line (where AWS would
+ * send the batch's description to the failure destination) and goes on.
+ */
+export const startStreamConsumer = (args: {
+  name: string;
+  capability: CapabilityDefinition;
+  trigger: StreamTrigger;
+  tableName: string;
+  ddb?: DynamoDBClient;
+  streams?: DynamoDBStreamsClient;
+  log?: (line: string) => void;
+  /** Pause between polls of an idle stream (default 200 ms). */
+  pollMs?: number;
+}): Worker => {
+  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  const ddb = args.ddb ?? new DynamoDBClient({});
+  const streams = args.streams ?? new DynamoDBStreamsClient(endpoint ? { endpoint } : {});
+  const log = args.log ?? (() => undefined);
+  const pollMs = args.pollMs ?? 200;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  interface Shard {
+    iterator?: string;
+    /** Records read but not yet handled successfully, oldest first. */
+    pending: StreamRecord[];
+    attempts: number;
+    closed: boolean;
+  }
+  const shards = new Map<string, Shard>();
+  let shardClosed = false;
+  let running = true;
+
+  const discover = async (streamArn: string) => {
+    let start: string | undefined;
+    do {
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }));
+      for (const shard of StreamDescription?.Shards ?? []) {
+        if (!shard.ShardId || shards.has(shard.ShardId)) continue;
+        const { ShardIterator } = await streams.send(
+          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+        );
+        shards.set(shard.ShardId, { iterator: ShardIterator, pending: [], attempts: 0, closed: false });
+      }
+      start = StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+  };
+
+  /** One round on one shard: read more when nothing waits, hand a batch to the handler. True if it did work. */
+  const work = async (shard: Shard, streamArn: string, handler: StreamHandler): Promise<boolean> => {
+    if (shard.pending.length === 0 && shard.iterator) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: args.trigger.batchSize }));
+      shard.pending.push(...(page.Records ?? []));
+      shard.iterator = page.NextShardIterator;
+      if (!shard.iterator) shard.closed = shardClosed = true;
+    }
+    if (shard.pending.length === 0) return false;
+    const batch = shard.pending.slice(0, args.trigger.batchSize);
+    let failedFrom = -1;
+    try {
+      const response = await handler({ Records: batch.map((r) => lambdaStreamRecord(r, streamArn)) }, lambdaContext(args.name, args.capability.timeoutSeconds));
+      const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      failedFrom = batch.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+    } catch (err) {
+      log(`${args.name}: ${(err as Error).message}`);
+      failedFrom = 0; // a thrown handler: the whole batch again, as the event source does
+    }
+    if (failedFrom === -1) {
+      shard.pending.splice(0, batch.length);
+      shard.attempts = 0;
+      return true;
+    }
+    shard.pending.splice(0, failedFrom);
+    if (++shard.attempts > STREAM_RETRY_ATTEMPTS) {
+      const dropped = shard.pending.splice(0, batch.length - failedFrom);
+      log(`${args.name}: dropped ${dropped.length} stream record(s) after ${STREAM_RETRY_ATTEMPTS} retries, from ${dropped[0]?.dynamodb?.SequenceNumber}`);
+      shard.attempts = 0;
+    } else {
+      await sleep(Math.min(2_000, 100 * 2 ** shard.attempts));
+    }
+    return true;
+  };
+
+  const loop = (async () => {
+    let streamArn: string | undefined;
+    let handler: StreamHandler | undefined;
+    let lastDiscovery = 0;
+    while (running) {
+      try {
+        streamArn ??= (await ddb.send(new DescribeTableCommand({ TableName: args.tableName }))).Table?.LatestStreamArn;
+        if (!streamArn) throw new Error(`table ${args.tableName} has no stream`);
+        handler ??= (await loadHandler(args.capability.entry)) as StreamHandler;
+        // New shards appear as old ones close: look for them now and then, and whenever a shard closed.
+        // Closed shards stay known (DescribeStream lists them for a day), so none is ever read twice.
+        if (Date.now() - lastDiscovery > 5_000 || shardClosed) {
+          shardClosed = false;
+          await discover(streamArn);
+          lastDiscovery = Date.now();
+        }
+        let busy = false;
+        for (const shard of shards.values()) if (await work(shard, streamArn, handler)) busy = true;
+        if (!busy) await sleep(pollMs);
+      } catch (err) {
+        if (running) log(`${args.name}: ${(err as Error).message}`);
+        await sleep(500);
+      }
+    }
+  })();
+  return {
+    name: args.name,
+    stop: async () => {
+      running = false;
+      await loop.catch(() => undefined);
     },
   };
 };

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { validationError } from '../shared/errors';
 import { traced } from '../shared/observability';
 
 let client: DynamoDBDocumentClient | undefined;
@@ -24,4 +25,51 @@ export const queryAll = async (db: DynamoDBDocumentClient, input: Omit<QueryComm
     start = res.LastEvaluatedKey;
   } while (start);
   return items;
+};
+
+/** What a list's cursor must be: the last key of a page of this index partition, of items of this kind. */
+export interface CursorShape {
+  /** The index partition key and its value, e.g. `{ gsi1pk: 'USER#42' }`. */
+  partition: Record<string, string>;
+  /** The items' table keys: `pk` starts with `pkPrefix`, `sk` equals `sk`. */
+  pkPrefix: string;
+  sk: string;
+}
+
+const encodeKey = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+/** A cursor is the last key of a page of this very partition; anything else is a 400, never a 500. */
+const decodeKey = (cursor: string, shape: CursorShape): Record<string, unknown> => {
+  const bad = () => validationError([{ field: 'query.cursor', message: 'The cursor is malformed or belongs to another list.' }]);
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  const [[indexPk, value]] = Object.entries(shape.partition);
+  const indexSk = indexPk.replace(/pk$/, 'sk');
+  const expected = ['pk', 'sk', indexPk, indexSk].sort().join();
+  if (!key || typeof key !== 'object' || Object.keys(key).sort().join() !== expected) throw bad();
+  const k = key as Record<string, unknown>;
+  const wellFormed =
+    Object.values(k).every((v) => typeof v === 'string' && v.length < 300) &&
+    k[indexPk] === value &&
+    k.sk === shape.sk &&
+    String(k.pk).startsWith(shape.pkPrefix);
+  if (!wellFormed) throw bad();
+  return k;
+};
+
+/** One page of an index Query, with an opaque cursor that is accepted back only for the same list. */
+export const queryPage = async (
+  db: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
+  options: { limit: number; cursor?: string },
+  shape: CursorShape,
+): Promise<{ items: Record<string, unknown>[]; nextCursor?: string }> => {
+  const res = await db.send(
+    new QueryCommand({ ...input, Limit: options.limit, ExclusiveStartKey: options.cursor ? decodeKey(options.cursor, shape) : undefined }),
+  );
+  return { items: res.Items ?? [], nextCursor: res.LastEvaluatedKey ? encodeKey(res.LastEvaluatedKey) : undefined };
 };

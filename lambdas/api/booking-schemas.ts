@@ -49,8 +49,9 @@ export const preferredWait = (prefer: string | undefined): number => {
 export const ReservationIdParams = z.object({ reservationId: Id });
 export const UserReservationsParams = z.object({ userId: z.string().regex(/^[\w-]{1,64}$/, 'Must be a user id.') });
 
-const Limit = z.coerce.number().int().min(1).max(100).default(20);
-const Cursor = z.string().max(2000).optional().meta({ description: 'Opaque cursor from the previous page.' });
+/** `limit` and `cursor` of every paginated list. */
+export const Limit = z.coerce.number().int().min(1).max(100).default(20);
+export const Cursor = z.string().max(2000).optional().meta({ description: 'Opaque cursor from the previous page.' });
 
 export const UserReservationsQuery = z.object({
   status: z.enum(RESERVATION_STATUSES).optional(),
@@ -78,6 +79,15 @@ export const ReservationView = z
     holdExpiresAt: z.iso.datetime().optional().meta({ description: 'Pending only: pay before this, or the hold lapses.' }),
     reason: z.object({ code: z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS]), message: z.string() }).optional(),
     refund: z.object({ percent: z.number().int(), amount: z.number() }).optional(),
+    feedback: z
+      .object({
+        state: z.enum(['given', 'open', 'notYet', 'never']),
+        feedbackId: z.string().optional(),
+      })
+      .meta({
+        description:
+          'Feedback on this rental: given (with its id), open (POST /v1/feedback now), notYet (once the rental is over), or never (rejected, cancelled or expired).',
+      }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

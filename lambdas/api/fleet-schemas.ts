@@ -127,7 +127,10 @@ export const SearchQuery = z
     type: CarType.optional(),
     minPrice: QueryPrice.optional(),
     maxPrice: QueryPrice.optional(),
-    sort: z.enum(['price', '-price']).default('price').meta({ description: 'By price per day, ascending or (-price) descending.' }),
+    sort: z
+      .enum(['price', '-price', '-rating'])
+      .default('price')
+      .meta({ description: 'By price per day, ascending or (-price) descending; or (-rating) best rated first (average, then number of reviews, then price).' }),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(2000).optional().meta({ description: 'Opaque cursor from the previous page.' }),
   })

@@ -5,6 +5,7 @@ import { accountsCapabilities } from './accounts';
 import { fleetCapabilities } from './fleet';
 import { bookingCapabilities } from './bookings';
 import { paymentCapabilities } from './payments';
+import { feedbackCapabilities } from './feedback';
 
 /**
  * Every Lambda function of the system, declared once: where its code is, what triggers it, and exactly
@@ -31,11 +32,16 @@ export interface CapabilityUses {
   paymentGateways?: boolean;
 }
 
+/** Attempts at a failing stream record before the event source gives up on it (the stack and the local runtime). */
+export const STREAM_RETRY_ATTEMPTS = 10;
+
 export type Trigger =
   | { kind: 'http' }
   /** SQS event source with partial batch responses. */
   | { kind: 'queue'; queue: QueueId; batchSize: number }
-  | { kind: 'schedule'; everyMinutes: number };
+  | { kind: 'schedule'; everyMinutes: number }
+  /** DynamoDB stream of a table (new and old images), in order per item, with partial batch responses. */
+  | { kind: 'stream'; table: TableId; batchSize: number };
 
 export interface CapabilityDefinition {
   /** Path of the handler module from the project root; it exports `handler`. */
@@ -54,6 +60,7 @@ export const capabilities = {
   ...fleetCapabilities,
   ...bookingCapabilities,
   ...paymentCapabilities,
+  ...feedbackCapabilities,
 } satisfies Record<string, CapabilityDefinition>;
 
 export type CapabilityId = keyof typeof capabilities;

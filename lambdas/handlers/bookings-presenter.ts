@@ -3,7 +3,9 @@ import type { CarType } from '../api/fleet-schemas';
 import type { ReservationView } from '../api/booking-schemas';
 import { REJECTION_REASONS, type Reservation } from '../domain/bookings/reservation';
 import type { Actor } from '../domain/bookings/lifecycle';
+import { feedbackStateOf } from '../domain/feedback/feedback';
 import { fromMinorUnits } from '../domain/fleet/money';
+import { clock } from '../shared/clock';
 import type { Principal } from '../http/principal';
 import { unauthenticated } from '../shared/errors';
 
@@ -21,6 +23,7 @@ export const presentReservation = (r: Reservation): z.output<typeof ReservationV
   ...(r.status === 'Pending' && r.holdExpiresAt !== undefined ? { holdExpiresAt: new Date(r.holdExpiresAt).toISOString() } : {}),
   ...(r.reason ? { reason: { code: r.reason, message: REJECTION_REASONS[r.reason] } } : {}),
   ...(r.refund ? { refund: { percent: r.refund.percent, amount: fromMinorUnits(r.refund.amountMinor) } } : {}),
+  feedback: { state: feedbackStateOf(r, clock.now()), ...(r.feedbackId ? { feedbackId: r.feedbackId } : {}) },
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
 });

@@ -22,6 +22,8 @@ export interface TableDefinition {
   indexes: readonly IndexDefinition[];
   /** Epoch-seconds attribute DynamoDB uses to expire items. */
   ttlAttribute?: string;
+  /** A stream of item changes with new and old images, for a function whose trigger names this table. */
+  stream?: boolean;
   description: string;
 }
 
@@ -51,7 +53,7 @@ export const tables: Record<TableId, TableDefinition> = {
     // Search index: partition = location + write shard, sort = type#price#carId. Sparse: a removed car
     // loses its gsi1 attributes and so leaves search without a filter.
     indexes: [gsi(1, 'byLocation')],
-    description: 'Cars (CAR#<id>), their photos, and per-location counters (LOCATIONS / <code>).',
+    description: 'Cars (CAR#<id>) with their rating totals, their photos, per-location counters (LOCATIONS / <code>), and the rating aggregator\'s mark per feedback (RATING#<feedbackId>).',
   },
   reservations: {
     id: 'reservations',
@@ -72,8 +74,11 @@ export const tables: Record<TableId, TableDefinition> = {
     envVar: 'FEEDBACK_TABLE',
     partitionKey: 'pk',
     sortKey: 'sk',
+    // byCar is sparse: hidden feedback loses its gsi1 keys and so leaves the public list without a filter.
     indexes: [gsi(1, 'byCar'), gsi(2, 'byUser')],
-    description: 'One feedback item per reservation (RES#<id> / FEEDBACK).',
+    // The rating aggregator reads the changes (hides and unhides included) from the stream.
+    stream: true,
+    description: 'Feedback (FEEDBACK#<id>), at most one per reservation (the reservation item records its feedbackId).',
   },
   idempotency: {
     id: 'idempotency',

@@ -5,12 +5,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions, type NagPackSuppression } from 'cdk-nag';
 import { Construct } from 'constructs';
-import type { CapabilityDefinition, TableAccess } from '../../lambdas/capabilities';
+import { STREAM_RETRY_ATTEMPTS, type CapabilityDefinition, type TableAccess } from '../../lambdas/capabilities';
 import { ENV } from '../../lambdas/shared/env-names';
 import { queues as queueDefinitions, type QueueId } from '../../lambdas/shared/queues';
 import { tables as tableDefinitions, type TableId } from '../../lambdas/shared/tables';
@@ -177,7 +178,7 @@ export class CapabilityFunction extends Construct {
     if (uses.redis) this.useRedis(r.redis);
     if (uses.database) this.useDatabase(r.database);
     if (uses.paymentGateways) r.paymentGateways.bind(this.fn);
-    this.addTrigger(def, r.queues);
+    this.addTrigger(def, r.queues, r.tables);
     this.addAlarms(props.id, r.monitoring);
 
     NagSuppressions.addResourceSuppressions(role, this.wildcards, true);
@@ -297,12 +298,35 @@ export class CapabilityFunction extends Construct {
     db.cluster.secret!.grantRead(this.fn);
   }
 
-  private addTrigger(def: CapabilityDefinition, queues: Record<QueueId, QueuePair>): void {
+  private addTrigger(def: CapabilityDefinition, queues: Record<QueueId, QueuePair>, tables: Record<TableId, dynamodb.ITable>): void {
     const trigger = def.trigger;
     if (trigger.kind === 'queue') {
       // The event source grants receive/delete; failed records are retried alone (partial batch response).
       this.fn.addEventSource(
         new SqsEventSource(queues[trigger.queue].queue, { batchSize: trigger.batchSize, reportBatchItemFailures: true }),
+      );
+    }
+    if (trigger.kind === 'stream') {
+      // Where a batch that still fails after every retry is described (shard and sequence numbers), so
+      // an operator can look, fix, and run the rebuild; the stream itself keeps the records for 24 h.
+      const failures = new sqs.Queue(this, 'StreamFailures', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      NagSuppressions.addResourceSuppressions(failures, [
+        { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the failure destination of the stream event source; nothing consumes it automatically.' },
+      ]);
+      // In order per item, from the oldest record kept; a failing record is retried with the ones after
+      // it (partial batch response) and, after its last attempt, described on the failure queue.
+      this.fn.addEventSource(
+        new DynamoEventSource(tables[trigger.table], {
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: trigger.batchSize,
+          reportBatchItemFailures: true,
+          retryAttempts: STREAM_RETRY_ATTEMPTS,
+          onFailure: new SqsDlq(failures),
+        }),
       );
     }
     if (trigger.kind === 'schedule') {
@@ -316,6 +340,5 @@ export class CapabilityFunction extends Construct {
   private addAlarms(id: string, monitoring: Monitoring): void {
     const period = Monitoring.PERIOD;
     monitoring.alarm(this, 'ErrorsAlarm', this.fn.metricErrors({ period }), `The ${id} function failed at least once in 5 minutes.`);
-    monitoring.alarm(this, 'ThrottlesAlarm', this.fn.metricThrottles({ period }), `The ${id} function was throttled.`);
   }
 }

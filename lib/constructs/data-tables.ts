@@ -29,6 +29,7 @@ export class DataTables extends Construct {
         encryption: dynamodb.TableEncryption.AWS_MANAGED,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         timeToLiveAttribute: def.ttlAttribute,
+        stream: def.stream ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : undefined,
         deletionProtection: props.deletionProtection,
         removalPolicy: props.removalPolicy,
       });

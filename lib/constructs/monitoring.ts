@@ -22,6 +22,15 @@ export class Monitoring extends Construct {
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true });
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    // Throttling is a matter of the region's shared concurrency pool, so one alarm on Lambda's
+    // region-wide Throttles metric serves every function (the per-function metric says which); one per
+    // function cost 40-odd of CloudFormation's 500 resources for no other signal.
+    this.alarm(
+      this,
+      'LambdaThrottlesAlarm',
+      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period: Monitoring.PERIOD }),
+      'A Lambda function in this region was throttled (see the per-function Throttles metric for which).',
+    );
   }
 
   /** Alarms when `metric` (summed over 5 minutes unless the metric says otherwise) reaches `threshold`. */

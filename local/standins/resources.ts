@@ -1,11 +1,13 @@
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   ListTablesCommand,
   type Projection,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -36,6 +38,7 @@ export async function createTables(
     tableList.map(async (table) => {
       const tableName = name(table);
       if (!existing.has(tableName)) await createTable(client, table, tableName);
+      else if (table.stream) await enableStream(client, tableName);
       if (table.ttlAttribute) await enableTtl(client, tableName, table.ttlAttribute);
     }),
   );
@@ -65,12 +68,20 @@ async function createTable(client: DynamoDBClient, table: TableDefinition, table
         AttributeDefinitions: [...keyAttributes].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
         KeySchema: keySchema(table.partitionKey, table.sortKey),
         GlobalSecondaryIndexes: table.indexes.length ? table.indexes.map(toGsi) : undefined,
+        ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } } : {}),
       }),
     );
   } catch (err) {
     // Someone else created it between our list and create: that is the state we wanted.
     if (!(err instanceof ResourceInUseException)) throw err;
   }
+}
+
+/** A table kept from an older data dir may predate its stream: switch it on. */
+async function enableStream(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }));
 }
 
 const keySchema = (partitionKey: string, sortKey?: string) => [

@@ -3,7 +3,7 @@ import { missingEnvironment } from '../../lambdas/capabilities/environment';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
 import { API_STAGE, STAGE_THROTTLE, routeList } from '../../lambdas/api/routes';
-import { capabilityList } from '../../lambdas/capabilities';
+import { capabilityList, STREAM_RETRY_ATTEMPTS } from '../../lambdas/capabilities';
 import { ENV } from '../../lambdas/shared/env-names';
 import { deadLetterQueueName, queueList, queues, type QueueId } from '../../lambdas/shared/queues';
 import { tableList, type TableId } from '../../lambdas/shared/tables';
@@ -73,8 +73,11 @@ describe('DynamoDB tables (from tableList)', () => {
 describe('queues (from queueList)', () => {
   const queueLogicalId = (id: QueueId, which: 'Queue' | 'Dlq') => logicalId(stack.node.findChild('Queues').node.findChild(`${id}${which}`));
 
-  test('one queue and one dead-letter queue per definition, nothing else', () => {
-    template.resourceCountIs('AWS::SQS::Queue', queueList.length * 2);
+  // Besides the declared queues: one failure destination per stream-triggered function.
+  const streamConsumers = capabilityList().filter(([, d]) => d.trigger.kind === 'stream').length;
+
+  test('one queue and one dead-letter queue per definition, one failure queue per stream consumer, nothing else', () => {
+    template.resourceCountIs('AWS::SQS::Queue', queueList.length * 2 + streamConsumers);
   });
 
   test.each(queueList.map((q) => [q.id, q] as const))('%s: FIFO, high throughput, no content dedup, SSE, redrive to its DLQ', (id, def) => {
@@ -111,7 +114,7 @@ describe('queues (from queueList)', () => {
 
   test('every queue denies non-TLS access', () => {
     const policies = resourcesOf(template, 'AWS::SQS::QueuePolicy');
-    expect(policies).toHaveLength(queueList.length * 2);
+    expect(policies).toHaveLength(queueList.length * 2 + streamConsumers);
     for (const [, p] of policies) {
       expect(p.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -235,10 +238,23 @@ describe('booking functions', () => {
     expect(sqsActions('decideBooking')).not.toContain('sqs:SendMessage');
   });
 
-  test('only queue-triggered functions have an event source, one each, on the queue their trigger names', () => {
+  test('only queue- and stream-triggered functions have an event source, one each, on the queue or stream their trigger names', () => {
     const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
     const consumers = capabilityList().filter(([, d]) => d.trigger.kind === 'queue');
-    expect(mappings).toHaveLength(consumers.length);
+    const streamed = capabilityList().filter(([, d]) => d.trigger.kind === 'stream');
+    expect(mappings).toHaveLength(consumers.length + streamed.length);
+    for (const [id, d] of streamed) {
+      const table = d.trigger.kind === 'stream' ? d.trigger.table : 'feedback';
+      const source = tableLogicalId(table);
+      const [[, mapping]] = eventSources(id);
+      expect(mapping).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [source, 'StreamArn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringContaining(`${id}CapabilityStreamFailures`), 'Arn'] } } },
+      });
+    }
     for (const [id, d] of consumers) {
       const queueOf = d.trigger.kind === 'queue' ? d.trigger.queue : undefined;
       const target = logicalId(stack.node.findChild('Queues').node.findChild(`${queueOf}Queue`));
@@ -488,17 +504,22 @@ describe('capability functions', () => {
       [ENV.appVersion]: expect.stringMatching(/^\d+\.\d+\.\d+/),
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    for (const metric of ['Errors', 'Throttles']) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: metric,
-        Namespace: 'AWS/Lambda',
-        Threshold: 1,
-        Period: 300,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(def.description) } }],
-        AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
-      });
-    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Threshold: 1,
+      Period: 300,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(def.description) } }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
+    });
+  });
+
+  test("one alarm on Lambda's region-wide Throttles serves every function", () => {
+    const throttles = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([, p]) => p.Namespace === 'AWS/Lambda' && p.MetricName === 'Throttles');
+    expect(throttles).toHaveLength(1);
+    expect(throttles[0][1]).toMatchObject({ Threshold: 1, Period: 300, AlarmActions: [{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }] });
+    expect(throttles[0][1].Dimensions).toBeUndefined();
   });
 
   test.each(capabilities)('%s: the stack sets every variable its code requires at cold start', (_id, def) => {

@@ -22,7 +22,7 @@ export const DUE_SHARDS = 4;
 
 const FIELDS = [
   'reservationId', 'userId', 'contactEmail', 'carId', 'startDate', 'endDate', 'status', 'price', 'car',
-  'holdExpiresAt', 'reason', 'refund', 'remindedAt', 'createdAt', 'updatedAt',
+  'holdExpiresAt', 'reason', 'refund', 'remindedAt', 'feedbackId', 'createdAt', 'updatedAt',
 ] as const;
 
 export const reservationKey = (reservationId: string) => ({ pk: `RES#${reservationId}`, sk: 'RES' });

@@ -5,7 +5,7 @@ import type { RejectionReason, Refund, Reservation, ReservationStatus } from '..
 import type { MaintenanceBlock } from '../../domain/fleet/availability';
 import type { Car } from '../../domain/fleet/car';
 import { todayUtc } from '../../domain/fleet/period';
-import { validationError } from '../../shared/errors';
+import { queryPage } from '../dynamodb';
 import type { DynamoCarRepository, TransactItem } from '../fleet/car-repository';
 import {
   BY_CAR,
@@ -42,6 +42,12 @@ const failedCondition = (reason: CancellationReason | undefined) => reason?.Code
 
 /** One transient transaction conflict (another transaction on the same items) is retried this many times. */
 const CONFLICT_RETRIES = 4;
+
+/** One reservation, read consistently (a decision just written is seen). */
+export const readReservation = async (db: DynamoDBDocumentClient, tableName: string, reservationId: string): Promise<Reservation | undefined> => {
+  const res = await db.send(new GetCommand({ TableName: tableName, Key: reservationKey(reservationId), ConsistentRead: true }));
+  return res.Item ? fromReservationItem(res.Item) : undefined;
+};
 
 /**
  * Reservations in DynamoDB. Every change of state is one TransactWriteItems that is conditional on the
@@ -151,9 +157,8 @@ export class DynamoReservationStore implements ReservationStore {
     ]);
   }
 
-  async get(reservationId: string): Promise<Reservation | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: reservationKey(reservationId), ConsistentRead: true }));
-    return res.Item ? fromReservationItem(res.Item) : undefined;
+  get(reservationId: string): Promise<Reservation | undefined> {
+    return readReservation(this.db, this.tableName, reservationId);
   }
 
   private dayLockPut(carId: string, day: string, owner: string, kind: 'reservation' | 'maintenance', nowMs: number, holdExpiresAt?: number): TransactItem {
@@ -325,10 +330,8 @@ export class DynamoReservationStore implements ReservationStore {
     options: { limit: number; cursor?: string },
     partition: Record<string, string>,
   ): Promise<Page<Reservation>> {
-    const res = await this.db.send(
-      new QueryCommand({ ...query, TableName: this.tableName, Limit: options.limit, ExclusiveStartKey: options.cursor ? decodeKey(options.cursor, partition) : undefined }),
-    );
-    return { items: (res.Items ?? []).map(fromReservationItem), nextCursor: res.LastEvaluatedKey ? encodeKey(res.LastEvaluatedKey) : undefined };
+    const page = await queryPage(this.db, { ...query, TableName: this.tableName }, options, { partition, pkPrefix: 'RES#', sk: 'RES' });
+    return { items: page.items.map(fromReservationItem), nextCursor: page.nextCursor };
   }
 
   async block(car: Car, block: MaintenanceBlock, now: Date): Promise<boolean> {
@@ -344,23 +347,3 @@ export class DynamoReservationStore implements ReservationStore {
     await this.transact([...this.ownedLocks(car.carId, block.from, block.to, block.id, 'Delete'), this.cars.blockClause(car.carId, { remove: block.id, seen: car, now })]);
   }
 }
-
-const encodeKey = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
-
-/** A cursor is the last key of a page of this very partition; anything else is a 400, never a 500. */
-const decodeKey = (cursor: string, partition: Record<string, string>): Record<string, unknown> => {
-  const bad = () => validationError([{ field: 'query.cursor', message: 'The cursor is malformed or belongs to another list.' }]);
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  const [[indexPk, value]] = Object.entries(partition);
-  const indexSk = indexPk.replace(/pk$/, 'sk');
-  const expected = ['pk', 'sk', indexPk, indexSk].sort().join();
-  if (!key || typeof key !== 'object' || Object.keys(key).sort().join() !== expected) throw bad();
-  const k = key as Record<string, unknown>;
-  if (!Object.values(k).every((v) => typeof v === 'string' && v.length < 300) || k[indexPk] !== value || k.sk !== 'RES' || !String(k.pk).startsWith('RES#')) throw bad();
-  return k;
-};

@@ -17,6 +17,7 @@ import { searchKeysOf } from '../../domain/fleet/search-keys';
 import { conflict, notFound } from '../../shared/errors';
 import { tables } from '../../shared/tables';
 import { queryAll } from '../dynamodb';
+import { STAR_VALUES } from '../../domain/feedback/ratings';
 
 /**
  * The cars table (see lambdas/shared/tables.ts):
@@ -27,7 +28,13 @@ import { queryAll } from '../dynamodb';
  *                                              are conditioned on it).
  *   photo    pk CAR#<carId>  sk PHOTO#<photoId>
  *   counter  pk LOCATIONS    sk <code>         activeCars, changed in the same transaction as the car
+ *
+ * The car's rating totals are top-level numbers (ratingCount, ratingTotal, stars1..stars5) that the
+ * rating aggregator moves with ADD, so it never reads or rewrites the rest of the item
+ * (adapters/feedback/rating-ledger.ts).
  */
+/** The car attribute counting the reviews that gave `stars` stars. */
+export const starsAttribute = (stars: number): string => `stars${stars}`;
 const carKey = (carId: string) => ({ pk: `CAR#${carId}`, sk: 'CAR' });
 const photoKey = (carId: string, photoId: string) => ({ pk: `CAR#${carId}`, sk: `PHOTO#${photoId}` });
 const COUNTERS_PK = 'LOCATIONS';
@@ -47,6 +54,7 @@ const toCar = (item: Record<string, unknown>): Car => {
   car.blocksVersion = Number(item.blocksVersion ?? 0);
   car.ratingCount ??= 0;
   car.ratingTotal ??= 0;
+  car.ratingStars = STAR_VALUES.map((n) => Number(item[starsAttribute(n)] ?? 0));
   return car;
 };
 
@@ -167,7 +175,7 @@ export class DynamoCarRepository implements CarRepository {
   }
 
   async create(car: Car): Promise<void> {
-    const { blocks: _none, blocksVersion: _zero, ...fields } = car;
+    const { blocks: _none, blocksVersion: _zero, ratingStars: _stars, ...fields } = car;
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [

@@ -4,6 +4,7 @@ import { accountsRoutes } from './accounts';
 import { fleetRoutes } from './fleet';
 import { bookingRoutes } from './bookings';
 import { paymentRoutes } from './payments';
+import { feedbackRoutes } from './feedback';
 
 /**
  * THE route table. API Gateway resources and methods (lib/), the local runtime's dispatcher (local/)
@@ -16,6 +17,7 @@ export const routes = {
   ...fleetRoutes,
   ...bookingRoutes,
   ...paymentRoutes,
+  ...feedbackRoutes,
 } satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

@@ -63,6 +63,8 @@ export interface Reservation {
   refund?: Refund;
   /** Set when a pick-up reminder was sent, so the sweeper sends it once. */
   remindedAt?: string;
+  /** Set, in the same transaction that writes it, when the customer gave feedback on this rental. */
+  feedbackId?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -28,6 +28,8 @@ export interface Car extends CarSpec {
   /** Running totals the feedback capability adds to, so the average needs no read of the feedback table. */
   ratingCount: number;
   ratingTotal: number;
+  /** How many visible reviews gave 1, 2, 3, 4 and 5 stars (index 0 is one star). */
+  ratingStars: number[];
   createdAt: string;
   updatedAt: string;
 }

@@ -4,9 +4,9 @@ import { validationError } from '../../shared/errors';
 /**
  * Search cursors are opaque to clients: base64url JSON of the sort order, the position of the last
  * car consumed (`<price>#<carId>`, which every shard's Query resumes after, since all shards share that
- * order) and a fingerprint of the filters, so a cursor replayed with other filters is refused.
+ * order; or, sorted by rating, that car's rating position) and a fingerprint of the filters, so a cursor replayed with other filters is refused.
  */
-export type SortOrder = 'price' | '-price';
+export type SortOrder = 'price' | '-price' | '-rating';
 
 interface CursorState {
   sort: SortOrder;
@@ -19,6 +19,13 @@ export const filtersFingerprint = (filters: unknown): string =>
 
 export const encodeCursor = (state: CursorState): string =>
   Buffer.from(JSON.stringify({ v: 1, s: state.sort, p: state.position, f: state.filters })).toString('base64url');
+
+/** What a position looks like for each order (see search.ts: `pricePosition`, `ratingPosition`). */
+const POSITION: Record<SortOrder, RegExp> = {
+  price: /^\d{10}#[\w-]+$/,
+  '-price': /^\d{10}#[\w-]+$/,
+  '-rating': /^\d{2}#\d{6}#\d{10}#[\w-]+$/,
+};
 
 const malformed = () => validationError([{ field: 'query.cursor', message: 'The cursor is malformed or was made for another search.' }]);
 
@@ -37,7 +44,7 @@ export const decodeCursor = (cursor: string, expected: { sort: SortOrder; filter
     state.s === expected.sort &&
     state.f === expected.filters &&
     typeof state.p === 'string' &&
-    /^\d{10}#[\w-]+$/.test(state.p);
+    POSITION[expected.sort].test(state.p);
   if (!valid) throw malformed();
   return state.p as string;
 };

@@ -1,3 +1,4 @@
+import { emptyTotals } from '../feedback/ratings';
 import { conflict, notFound } from '../../shared/errors';
 import type { Car, CarSpec, Photo } from './car';
 import type { CarRepository, FleetDeps } from './ports';
@@ -27,7 +28,7 @@ const refuseIfBooked = async (deps: Pick<FleetDeps, 'reservations' | 'clock'>, c
 
 export const createCar = async (deps: Pick<FleetDeps, 'cars' | 'cache' | 'clock' | 'newId'>, spec: CarSpec): Promise<string> => {
   const at = deps.clock.now().toISOString();
-  const car: Car = { ...spec, carId: deps.newId(), status: 'active', blocks: [], blocksVersion: 0, ratingCount: 0, ratingTotal: 0, createdAt: at, updatedAt: at };
+  const car: Car = { ...spec, carId: deps.newId(), status: 'active', blocks: [], blocksVersion: 0, ratingCount: 0, ratingTotal: 0, ratingStars: emptyTotals().stars, createdAt: at, updatedAt: at };
   await deps.cars.create(car);
   await deps.cache.invalidateLocation(car.location);
   return car.carId;

@@ -59,6 +59,7 @@ const positionOf = (car: Car): string => pricePosition(car.pricePerDayMinor, car
  * a Scan: every read is a key-range Query on the `byLocation` index.
  */
 export const searchAvailableCars = async (repo: CarRepository, query: SearchQuery, nowMs: number): Promise<SearchResultPage> => {
+  if (query.sort === '-rating') return searchByRating(repo, query, nowMs);
   const descending = query.sort === '-price';
   const filters = filtersFingerprint([query.location, query.period, query.type, query.minPriceMinor, query.maxPriceMinor]);
   const after = query.cursor ? decodeCursor(query.cursor, { sort: query.sort, filters }) : undefined;
@@ -87,6 +88,52 @@ export const searchAvailableCars = async (repo: CarRepository, query: SearchQuer
   }
   const more = cars.length === query.limit && streams.some((s) => s.hasMore);
   return { cars, nextCursor: more && last ? encodeCursor({ sort: query.sort, position: last, filters }) : undefined };
+};
+
+/**
+ * Best rated first: highest average, then most reviews, then cheapest. `<50 - average x 10>#<999999 -
+ * count>#<price>#<carId>` sorts in that order as a string, and is what a cursor records.
+ */
+export const ratingPosition = (car: Car): string => {
+  const average = car.ratingCount > 0 ? Math.round((car.ratingTotal / car.ratingCount) * 10) : 0;
+  return `${String(50 - average).padStart(2, '0')}#${String(999_999 - Math.min(car.ratingCount, 999_999)).padStart(6, '0')}#${positionOf(car)}`;
+};
+
+/**
+ * Sorted by rating, which the index does not order: every car of the filters at the location is read
+ * (still one key-range Query per type and shard, never a Scan, and bounded by the cars of those types
+ * there), the free ones are ordered in memory, and a page is cut after the cursor's position. Pages are
+ * cached like any search; a rating that changes between two pages can move a car across them.
+ */
+const searchByRating = async (repo: CarRepository, query: SearchQuery, nowMs: number): Promise<SearchResultPage> => {
+  const filters = filtersFingerprint([query.location, query.period, query.type, query.minPriceMinor, query.maxPriceMinor]);
+  const after = query.cursor ? decodeCursor(query.cursor, { sort: query.sort, filters }) : undefined;
+  const types = query.type ? [query.type] : CAR_TYPES;
+  const streams = types.flatMap((type) =>
+    searchPartitions(query.location).map(
+      (partition) => new Stream(repo, { partition, ...sortKeyRange(type, query.minPriceMinor, query.maxPriceMinor), descending: false, limit: 100 }),
+    ),
+  );
+  const all: Car[] = [];
+  await Promise.all(
+    streams.map(async (stream) => {
+      while (stream.hasMore) {
+        await stream.refill();
+        all.push(...stream.buffer.splice(0));
+      }
+    }),
+  );
+  const ranked = all
+    .filter((car) => car.status === 'active' && isFreeFor(car.blocks, query.period, nowMs))
+    .map((car) => ({ car, position: ratingPosition(car) }))
+    .filter(({ position }) => after === undefined || position > after)
+    .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
+  const page = ranked.slice(0, query.limit);
+  const more = ranked.length > query.limit;
+  return {
+    cars: page.map(({ car }) => car),
+    nextCursor: more ? encodeCursor({ sort: query.sort, position: page[page.length - 1].position, filters }) : undefined,
+  };
 };
 
 const pickHead = (streams: Stream[], descending: boolean): Stream | undefined => {

@@ -27,7 +27,7 @@ const reservation = (patch: Partial<Reservation> = {}): Reservation => ({
 
 const car: Car = {
   carId: 'c1', make: 'Kia', model: 'Rio', year: 2023, type: 'COMPACT', location: 'BOS', pricePerDayMinor: 5_000,
-  status: 'active', blocks: [], blocksVersion: 0, ratingCount: 0, ratingTotal: 0, createdAt: '', updatedAt: '',
+  status: 'active', blocks: [], blocksVersion: 0, ratingCount: 0, ratingTotal: 0, ratingStars: [0, 0, 0, 0, 0], createdAt: '', updatedAt: '',
 };
 
 /** A store that records calls; each test overrides what it needs. */

@@ -1,0 +1,125 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Page } from '../../domain/bookings/ports';
+import type { Feedback, Moderation } from '../../domain/feedback/feedback';
+import type { FeedbackStore } from '../../domain/feedback/ports';
+import { todayUtc } from '../../domain/fleet/period';
+import { reservationKey } from '../bookings/reservation-item';
+import { queryPage } from '../dynamodb';
+import {
+  BY_CAR,
+  BY_USER,
+  carPartition,
+  FEEDBACK_PK_PREFIX,
+  FEEDBACK_SK,
+  feedbackKey,
+  fromFeedbackItem,
+  toFeedbackItem,
+  userPartition,
+  visibleKeys,
+} from './feedback-item';
+
+const failedCondition = (err: unknown): boolean =>
+  (err as Error).name === 'ConditionalCheckFailedException' ||
+  (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+
+/** Feedback in DynamoDB: the feedback table, plus the `feedbackId` mark on the reviewed reservation. */
+export class DynamoFeedbackStore implements FeedbackStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly feedbackTable: string,
+    private readonly reservationsTable: string,
+  ) {}
+
+  async create(feedback: Feedback, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              // The rules again, at the database: the reviewer's, over, not reviewed yet. Two submissions
+              // at once: one transaction commits, the other finds feedbackId set.
+              Update: {
+                TableName: this.reservationsTable,
+                Key: reservationKey(feedback.reservationId),
+                UpdateExpression: 'SET feedbackId = :fid',
+                ConditionExpression:
+                  'userId = :me AND attribute_not_exists(feedbackId) AND (#status = :completed OR (#status = :confirmed AND endDate <= :today))',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':fid': feedback.feedbackId,
+                  ':me': feedback.userId,
+                  ':completed': 'Completed',
+                  ':confirmed': 'Confirmed',
+                  ':today': todayUtc(now),
+                },
+              },
+            },
+            { Put: { TableName: this.feedbackTable, Item: toFeedbackItem(feedback), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (failedCondition(err)) return false;
+      throw err;
+    }
+  }
+
+  async get(feedbackId: string): Promise<Feedback | undefined> {
+    const res = await this.db.send(new GetCommand({ TableName: this.feedbackTable, Key: feedbackKey(feedbackId), ConsistentRead: true }));
+    return res.Item ? fromFeedbackItem(res.Item) : undefined;
+  }
+
+  async setHidden(feedback: Feedback, hidden: Moderation | undefined, now: Date): Promise<boolean> {
+    const keys = visibleKeys(feedback);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.feedbackTable,
+          Key: feedbackKey(feedback.feedbackId),
+          // Hidden feedback loses its byCar keys, so the public list skips it by key, with no filter.
+          UpdateExpression: hidden
+            ? 'SET hidden = :hidden, version = :next, updatedAt = :at REMOVE gsi1pk, gsi1sk'
+            : 'SET gsi1pk = :g1pk, gsi1sk = :g1sk, version = :next, updatedAt = :at REMOVE hidden',
+          ConditionExpression: 'version = :seen',
+          ExpressionAttributeValues: {
+            ':seen': feedback.version,
+            ':next': feedback.version + 1,
+            ':at': now.toISOString(),
+            ...(hidden ? { ':hidden': hidden } : { ':g1pk': keys.gsi1pk, ':g1sk': keys.gsi1sk }),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (failedCondition(err)) return false;
+      throw err;
+    }
+  }
+
+  private async list(index: string, partition: Record<string, string>, options: { limit: number; cursor?: string }): Promise<Page<Feedback>> {
+    const [[indexPk, value]] = Object.entries(partition);
+    const page = await queryPage(
+      this.db,
+      {
+        TableName: this.feedbackTable,
+        IndexName: index,
+        KeyConditionExpression: `${indexPk} = :pk`,
+        ExpressionAttributeValues: { ':pk': value },
+        ScanIndexForward: false, // newest first
+      },
+      options,
+      { partition, pkPrefix: FEEDBACK_PK_PREFIX, sk: FEEDBACK_SK },
+    );
+    return { items: page.items.map(fromFeedbackItem), nextCursor: page.nextCursor };
+  }
+
+  listByCar(carId: string, options: { limit: number; cursor?: string }): Promise<Page<Feedback>> {
+    return this.list(BY_CAR, { gsi1pk: carPartition(carId) }, options);
+  }
+
+  listByUser(userId: string, options: { limit: number; cursor?: string }): Promise<Page<Feedback>> {
+    return this.list(BY_USER, { gsi2pk: userPartition(userId) }, options);
+  }
+}

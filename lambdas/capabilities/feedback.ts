@@ -1,0 +1,42 @@
+import type { CapabilityDefinition } from '.';
+
+/**
+ * Feedback: writes go through one function that checks the reservation in the same transaction; the
+ * public and per-user lists only read; the ratings are kept by a stream consumer, so a submission never
+ * waits for (or contends on) the car item.
+ */
+const http = { kind: 'http' } as const;
+
+export const feedbackCapabilities = {
+  submitFeedback: {
+    entry: 'lambdas/handlers/submit-feedback.ts',
+    description: 'Customer: review a rental that is over, once (the feedback and the reservation mark in one transaction).',
+    trigger: http,
+    uses: { tables: { feedback: 'write', reservations: 'readWrite', users: 'read' } },
+  },
+  listCarFeedback: {
+    entry: 'lambdas/handlers/list-car-feedback.ts',
+    description: "Public: a car's visible feedback, newest first, and its rating totals.",
+    trigger: http,
+    uses: { tables: { feedback: 'read', cars: 'read' } },
+  },
+  listUserFeedback: {
+    entry: 'lambdas/handlers/list-user-feedback.ts',
+    description: 'That user or an admin: the feedback a user wrote.',
+    trigger: http,
+    uses: { tables: { feedback: 'read' } },
+  },
+  moderateFeedback: {
+    entry: 'lambdas/handlers/moderate-feedback.ts',
+    description: 'Admin: hide a feedback (with a reason) or show it again.',
+    trigger: http,
+    uses: { tables: { feedback: 'readWrite' } },
+  },
+  aggregateRatings: {
+    entry: 'lambdas/handlers/aggregate-ratings.ts',
+    description: "Feedback stream consumer: moves each car's rating totals exactly once per change, then drops its cached details and searches.",
+    trigger: { kind: 'stream', table: 'feedback', batchSize: 100 },
+    uses: { tables: { cars: 'readWrite' }, redis: true },
+    timeoutSeconds: 30,
+  },
+} satisfies Record<string, CapabilityDefinition>;

@@ -1,0 +1,12 @@
+import { feedbackReader } from '../adapters/feedback';
+import { carRepository } from '../adapters/fleet';
+import { routes } from '../api/routes';
+import { carFeedback } from '../domain/feedback/queries';
+import { httpHandler } from '../http/handler';
+import { presentCarFeedback } from './feedback-presenter';
+
+const deps = { feedback: feedbackReader(), cars: carRepository() };
+
+export const handler = httpHandler(routes.listCarFeedback, async ({ params, query }) => ({
+  body: presentCarFeedback(params.carId, await carFeedback(deps, params.carId, query)),
+}));

@@ -1,0 +1,13 @@
+import { feedbackReader } from '../adapters/feedback';
+import { routes } from '../api/routes';
+import { userFeedback } from '../domain/feedback/queries';
+import { httpHandler } from '../http/handler';
+import { actorOf } from './bookings-presenter';
+import { presentFeedback } from './feedback-presenter';
+
+const deps = { feedback: feedbackReader() };
+
+export const handler = httpHandler(routes.listUserFeedback, async ({ params, query, principal }) => {
+  const page = await userFeedback(deps, actorOf(principal), params.userId, query);
+  return { body: { feedback: page.items.map(presentFeedback), nextCursor: page.nextCursor ?? null } };
+});
