@@ -236,6 +236,8 @@ export const startStreamConsumer = (args: {
     iterator?: string;
     /** Records read but not yet handled successfully, oldest first. */
     pending: StreamRecord[];
+    /** Sequence number of the last record read from the shard. */
+    lastSequence?: string;
     attempts: number;
     closed: boolean;
   }
@@ -243,26 +245,45 @@ export const startStreamConsumer = (args: {
   let shardClosed = false;
   let running = true;
 
+  const iteratorFor = async (streamArn: string, shardId: string, after?: string): Promise<string | undefined> =>
+    (
+      await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      )
+    ).ShardIterator;
+
   const discover = async (streamArn: string) => {
     let start: string | undefined;
     do {
       const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }));
       for (const shard of StreamDescription?.Shards ?? []) {
         if (!shard.ShardId || shards.has(shard.ShardId)) continue;
-        const { ShardIterator } = await streams.send(
-          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
-        );
-        shards.set(shard.ShardId, { iterator: ShardIterator, pending: [], attempts: 0, closed: false });
+        shards.set(shard.ShardId, { iterator: await iteratorFor(streamArn, shard.ShardId), pending: [], attempts: 0, closed: false });
       }
       start = StreamDescription?.LastEvaluatedShardId;
     } while (start);
   };
 
   /** One round on one shard: read more when nothing waits, hand a batch to the handler. True if it did work. */
-  const work = async (shard: Shard, streamArn: string, handler: StreamHandler): Promise<boolean> => {
+  const work = async (shardId: string, shard: Shard, streamArn: string, handler: StreamHandler): Promise<boolean> => {
     if (shard.pending.length === 0 && shard.iterator) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: args.trigger.batchSize }));
+      let page;
+      try {
+        page = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: args.trigger.batchSize }));
+      } catch (err) {
+        const name = (err as Error).name;
+        if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw err;
+        // An iterator taken on a shard that was still empty (DynamoDB Local) or one that aged out: take a
+        // fresh one after the last record read, or from the shard's start if none was read yet.
+        shard.iterator = await iteratorFor(streamArn, shardId, shard.lastSequence);
+        return false;
+      }
       shard.pending.push(...(page.Records ?? []));
+      shard.lastSequence = page.Records?.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
       shard.iterator = page.NextShardIterator;
       if (!shard.iterator) shard.closed = shardClosed = true;
     }
@@ -310,7 +331,7 @@ export const startStreamConsumer = (args: {
           lastDiscovery = Date.now();
         }
         let busy = false;
-        for (const shard of shards.values()) if (await work(shard, streamArn, handler)) busy = true;
+        for (const [id, shard] of shards) if (await work(id, shard, streamArn, handler)) busy = true;
         if (!busy) await sleep(pollMs);
       } catch (err) {
         if (running) log(`${args.name}: ${(err as Error).message}`);

@@ -80,9 +80,11 @@ export class DynamoFeedbackStore implements FeedbackStore {
           Key: feedbackKey(feedback.feedbackId),
           // Hidden feedback loses its byCar keys, so the public list skips it by key, with no filter.
           UpdateExpression: hidden
-            ? 'SET hidden = :hidden, version = :next, updatedAt = :at REMOVE gsi1pk, gsi1sk'
-            : 'SET gsi1pk = :g1pk, gsi1sk = :g1sk, version = :next, updatedAt = :at REMOVE hidden',
-          ConditionExpression: 'version = :seen',
+            ? 'SET #hidden = :hidden, #version = :next, updatedAt = :at REMOVE gsi1pk, gsi1sk'
+            : 'SET gsi1pk = :g1pk, gsi1sk = :g1sk, #version = :next, updatedAt = :at REMOVE #hidden',
+          ConditionExpression: '#version = :seen',
+          // Both are DynamoDB reserved words.
+          ExpressionAttributeNames: { '#hidden': 'hidden', '#version': 'version' },
           ExpressionAttributeValues: {
             ':seen': feedback.version,
             ':next': feedback.version + 1,

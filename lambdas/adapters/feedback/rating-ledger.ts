@@ -16,6 +16,12 @@ import { starsAttribute } from '../fleet/car-repository';
 const markKey = (feedbackId: string) => ({ pk: `RATING#${feedbackId}`, sk: 'RATING' });
 const carKey = (carId: string) => ({ pk: `CAR#${carId}`, sk: 'CAR' });
 
+// Expression names throughout: `version` and friends may be DynamoDB reserved words.
+const MARK_NAMES = { '#version': 'version', '#contribution': 'contribution', '#carId': 'carId' };
+/** Sets a mark to version :v (and contribution :c, or none), for car :car. */
+const markSet = (contribution: number | undefined) =>
+  `SET #version = :v, #carId = :car${contribution === undefined ? ' REMOVE #contribution' : ', #contribution = :c'}`;
+
 const cancelledAt = (err: unknown, index: number): boolean =>
   err instanceof TransactionCanceledException && err.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
@@ -51,8 +57,9 @@ export class DynamoRatingLedger implements RatingLedger {
       Update: {
         TableName: this.carsTable,
         Key: markKey(feedbackId),
-        UpdateExpression: `SET version = :v, carId = :car${next.contribution === undefined ? ' REMOVE contribution' : ', contribution = :c'}`,
-        ConditionExpression: seen ? 'version = :seen' : 'attribute_not_exists(pk)',
+        UpdateExpression: markSet(next.contribution),
+        ConditionExpression: seen ? '#version = :seen' : 'attribute_not_exists(pk)',
+        ExpressionAttributeNames: MARK_NAMES,
         ExpressionAttributeValues: {
           ':v': next.version,
           ':car': carId,
@@ -110,8 +117,9 @@ export class DynamoRatingLedger implements RatingLedger {
               new UpdateCommand({
                 TableName: this.carsTable,
                 Key: markKey(f.feedbackId),
-                UpdateExpression: `SET version = :v, carId = :car${contributionOf(f) === undefined ? ' REMOVE contribution' : ', contribution = :c'}`,
-                ConditionExpression: 'attribute_not_exists(version) OR version <= :v',
+                UpdateExpression: markSet(contributionOf(f)),
+                ConditionExpression: 'attribute_not_exists(#version) OR #version <= :v',
+                ExpressionAttributeNames: MARK_NAMES,
                 ExpressionAttributeValues: { ':v': f.version, ':car': carId, ...(contributionOf(f) === undefined ? {} : { ':c': f.rating }) },
               }),
             )

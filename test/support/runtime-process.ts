@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+/**
+ * The real `npm start` entry point in a child process, as a user runs it: the e2e global setup starts
+ * one for every e2e file, and a file that must move the runtime's clock by days starts its own.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const STARTUP_TIMEOUT_MS = 90_000;
+
+export interface RuntimeProcess {
+  /** Base URL, …/v1. */
+  url: string;
+  child: ChildProcess;
+}
+
+export const startRuntimeProcess = async (): Promise<RuntimeProcess> => {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bin/local.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', ACCESS_LOG: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local runtime not ready in time:\n${output}`)), STARTUP_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /API\s+(http:\/\/\S+\/v1)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`local runtime exited (${code}) before it was ready:\n${output}`));
+    });
+  });
+  return { url, child };
+};
+
+/** Stops it the way a user does: Ctrl-C (SIGINT), then SIGKILL if it hangs. */
+export const stopRuntimeProcess = async (child: ChildProcess | undefined): Promise<void> => {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+};
