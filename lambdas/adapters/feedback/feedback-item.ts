@@ -6,8 +6,9 @@ import { tables } from '../../shared/tables';
  * aggregator's stream decoding and the rebuild all go through it.
  *
  *   feedback  pk FEEDBACK#<id>  sk FEEDBACK
- *             gsi1 byCar   CAR#<carId>   / <createdAt>#<id>   (sparse: only while visible, so hidden
- *                                                               feedback leaves the public list by key)
+ *             gsi1 byCar   CAR#<carId>   / <createdAt>#<id>   while visible; HIDDEN#CAR#<carId> while
+ *                                                               hidden, so the public list skips it by key
+ *                                                               and a rebuild still finds every feedback
  *             gsi2 byUser  USER#<userId> / <createdAt>#<id>   (everything a user wrote)
  *
  * One feedback per reservation is enforced on the reservation item (`feedbackId`, set in the same
@@ -24,11 +25,12 @@ const FIELDS = [
 
 export const feedbackKey = (feedbackId: string) => ({ pk: `${FEEDBACK_PK_PREFIX}${feedbackId}`, sk: FEEDBACK_SK });
 export const carPartition = (carId: string) => `CAR#${carId}`;
+export const hiddenCarPartition = (carId: string) => `HIDDEN#CAR#${carId}`;
 export const userPartition = (userId: string) => `USER#${userId}`;
 
-/** The byCar index keys a visible feedback carries. */
-export const visibleKeys = (f: Pick<Feedback, 'carId' | 'createdAt' | 'feedbackId'>) => ({
-  gsi1pk: carPartition(f.carId),
+/** The byCar index keys of a feedback, visible or hidden. */
+export const byCarKeys = (f: Pick<Feedback, 'carId' | 'createdAt' | 'feedbackId'>, hidden: boolean) => ({
+  gsi1pk: hidden ? hiddenCarPartition(f.carId) : carPartition(f.carId),
   gsi1sk: `${f.createdAt}#${f.feedbackId}`,
 });
 
@@ -37,7 +39,7 @@ export const toFeedbackItem = (f: Feedback): Record<string, unknown> => ({
   ...Object.fromEntries(FIELDS.filter((k) => f[k] !== undefined).map((k) => [k, f[k]])),
   gsi2pk: userPartition(f.userId),
   gsi2sk: `${f.createdAt}#${f.feedbackId}`,
-  ...(f.hidden ? {} : visibleKeys(f)),
+  ...byCarKeys(f, Boolean(f.hidden)),
 });
 
 export const isFeedbackItem = (item: Record<string, unknown>): boolean =>

@@ -5,7 +5,7 @@ import type { Feedback, Moderation } from '../../domain/feedback/feedback';
 import type { FeedbackStore } from '../../domain/feedback/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { reservationKey } from '../bookings/reservation-item';
-import { queryPage } from '../dynamodb';
+import { queryAll, queryPage } from '../dynamodb';
 import {
   BY_CAR,
   BY_USER,
@@ -15,8 +15,9 @@ import {
   feedbackKey,
   fromFeedbackItem,
   toFeedbackItem,
+  hiddenCarPartition,
   userPartition,
-  visibleKeys,
+  byCarKeys,
 } from './feedback-item';
 
 const failedCondition = (err: unknown): boolean =>
@@ -72,16 +73,16 @@ export class DynamoFeedbackStore implements FeedbackStore {
   }
 
   async setHidden(feedback: Feedback, hidden: Moderation | undefined, now: Date): Promise<boolean> {
-    const keys = visibleKeys(feedback);
+    const keys = byCarKeys(feedback, Boolean(hidden));
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.feedbackTable,
           Key: feedbackKey(feedback.feedbackId),
-          // Hidden feedback loses its byCar keys, so the public list skips it by key, with no filter.
+          // Hidden feedback moves to the car's hidden partition, so the public list skips it by key, with no filter.
           UpdateExpression: hidden
-            ? 'SET #hidden = :hidden, #version = :next, updatedAt = :at REMOVE gsi1pk, gsi1sk'
-            : 'SET gsi1pk = :g1pk, gsi1sk = :g1sk, #version = :next, updatedAt = :at REMOVE #hidden',
+            ? 'SET #hidden = :hidden, gsi1pk = :g1pk, #version = :next, updatedAt = :at'
+            : 'SET gsi1pk = :g1pk, #version = :next, updatedAt = :at REMOVE #hidden',
           ConditionExpression: '#version = :seen',
           // Both are DynamoDB reserved words.
           ExpressionAttributeNames: { '#hidden': 'hidden', '#version': 'version' },
@@ -89,7 +90,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
             ':seen': feedback.version,
             ':next': feedback.version + 1,
             ':at': now.toISOString(),
-            ...(hidden ? { ':hidden': hidden } : { ':g1pk': keys.gsi1pk, ':g1sk': keys.gsi1sk }),
+            ':g1pk': keys.gsi1pk,
+            ...(hidden ? { ':hidden': hidden } : {}),
           },
         }),
       );
@@ -119,6 +121,19 @@ export class DynamoFeedbackStore implements FeedbackStore {
 
   listByCar(carId: string, options: { limit: number; cursor?: string }): Promise<Page<Feedback>> {
     return this.list(BY_CAR, { gsi1pk: carPartition(carId) }, options);
+  }
+
+  /** Every feedback of a car, visible and hidden (for a rebuild of its totals). */
+  async allOfCar(carId: string): Promise<Feedback[]> {
+    const read = (partition: string) =>
+      queryAll(this.db, {
+        TableName: this.feedbackTable,
+        IndexName: BY_CAR,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+      });
+    const items = (await Promise.all([read(carPartition(carId)), read(hiddenCarPartition(carId))])).flat();
+    return items.map(fromFeedbackItem);
   }
 
   listByUser(userId: string, options: { limit: number; cursor?: string }): Promise<Page<Feedback>> {
