@@ -1,4 +1,12 @@
-/** `npm run openapi > openapi.json`: writes the OpenAPI 3.1 document generated from the route table. */
+/**
+ * `npm run openapi -- openapi.json` writes the OpenAPI 3.1 document generated from the route table to
+ * that file; with no argument it goes to standard output (`npm run --silent openapi > openapi.json`:
+ * without --silent, npm's own banner lines would land in the file too).
+ */
+import { writeFileSync } from 'node:fs';
 import { buildOpenApiDocument } from '../lambdas/api/openapi';
 
-process.stdout.write(`${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`);
+const text = `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+const out = process.argv[2];
+if (out) writeFileSync(out, text);
+else process.stdout.write(text);
