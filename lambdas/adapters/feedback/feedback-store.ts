@@ -29,10 +29,12 @@ export class DynamoFeedbackStore implements FeedbackStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly feedbackTable: string,
-    private readonly reservationsTable: string,
+    /** Only `create` writes there (the reviewed mark); readers and moderation go without it. */
+    private readonly reservationsTable?: string,
   ) {}
 
   async create(feedback: Feedback, now: Date): Promise<boolean> {
+    if (!this.reservationsTable) throw new Error('DynamoFeedbackStore.create needs the reservations table');
     try {
       await this.db.send(
         new TransactWriteCommand({

@@ -20,7 +20,7 @@ export const rebuildAllRatings = async (
   tables: { cars: string; feedback: string },
   options: { concurrency?: number; onCar?: (carId: string, repaired: boolean) => void } = {},
 ): Promise<RebuildReport> => {
-  const store = new DynamoFeedbackStore(db, tables.feedback, '');
+  const store = new DynamoFeedbackStore(db, tables.feedback);
   const ledger = new DynamoRatingLedger(db, tables.cars);
   const report: RebuildReport = { cars: 0, reviews: 0, repaired: [] };
   let start: Record<string, unknown> | undefined;

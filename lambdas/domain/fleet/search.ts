@@ -1,6 +1,6 @@
 import { isFreeFor } from './availability';
 import { CAR_TYPES, type CarType, type LocationCode } from './catalog';
-import type { Car } from './car';
+import { averageRating, type Car } from './car';
 import { decodeCursor, encodeCursor, filtersFingerprint, type SortOrder } from './cursor';
 import type { Period } from './period';
 import type { CarRepository, FleetCache } from './ports';
@@ -95,7 +95,7 @@ export const searchAvailableCars = async (repo: CarRepository, query: SearchQuer
  * count>#<price>#<carId>` sorts in that order as a string, and is what a cursor records.
  */
 export const ratingPosition = (car: Car): string => {
-  const average = car.ratingCount > 0 ? Math.round((car.ratingTotal / car.ratingCount) * 10) : 0;
+  const average = Math.round((averageRating(car) ?? 0) * 10);
   return `${String(50 - average).padStart(2, '0')}#${String(999_999 - Math.min(car.ratingCount, 999_999)).padStart(6, '0')}#${positionOf(car)}`;
 };
 
