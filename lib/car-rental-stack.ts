@@ -107,6 +107,7 @@ export class CarRentalStack extends Stack {
     }
 
     const api = new RestApi(this, 'Api', { routes: props.routes ?? routeList, functions, userPool: auth.userPool, removalPolicy });
+    monitoring.watchApi(api.api.deploymentStage, functions, data.tables);
     // The payments schema is migrated on deploy, after the database and before the API and the functions that use it.
     new DatabaseMigrations(this, 'Migrations', {
       network,

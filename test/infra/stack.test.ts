@@ -683,3 +683,29 @@ describe('outputs', () => {
     expect(JSON.stringify(outputs.ApiUrl)).toContain('ApiDeploymentStagev1');
   });
 });
+
+describe('monitoring of the stage', () => {
+  const alarms = () => resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, p]) => p);
+  const stageAlarm = (metricName: string) => alarms().find((p) => p.Namespace === 'AWS/ApiGateway' && p.MetricName === metricName);
+
+  test('5xx rate >= 1%, 4xx rate >= 25%, p99 latency >= 3 s for two periods, all to the alarm topic', () => {
+    expect(stageAlarm('5XXError')).toMatchObject({ Statistic: 'Average', Threshold: 0.01, Period: 300, EvaluationPeriods: 1 });
+    expect(stageAlarm('4XXError')).toMatchObject({ Statistic: 'Average', Threshold: 0.25, Period: 300 });
+    expect(stageAlarm('Latency')).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 3000, EvaluationPeriods: 2 });
+    for (const name of ['5XXError', '4XXError', 'Latency']) {
+      expect(stageAlarm(name)!.Dimensions).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'Stage', Value: expect.anything() })]));
+      expect(stageAlarm(name)!.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }]);
+    }
+  });
+
+  test('one alarm sums the read and write throttle events of every table', () => {
+    const throttles = alarms().find((p) => (p.Metrics ?? []).some((m: any) => m.MetricStat?.Metric?.MetricName === 'WriteThrottleEvents'));
+    expect(throttles).toBeDefined();
+    const metricNames = throttles!.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName).sort();
+    expect(metricNames).toEqual([...Array(tableList.length).fill('ReadThrottleEvents'), ...Array(tableList.length).fill('WriteThrottleEvents')]);
+  });
+
+  test('a dashboard of the API, the functions and the tables', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
