@@ -1,14 +1,12 @@
-import path from 'node:path';
-import { build, type Metafile } from 'esbuild';
 import { capabilityList, type CapabilityUses } from '../../lambdas/capabilities';
+import { bundleFunction } from '../../bench/function-bundle';
 
 /**
  * A function loads only the clients its capability uses (cold start: every module loaded at init is
- * paid by the user who waits). Each function's entry is bundled as the stack bundles it (AWS SDK
- * external) and the packages it reaches are checked against what its `uses` allows.
+ * paid by the user who waits). Each function's entry is bundled as the stack bundles it
+ * (bench/function-bundle.ts: FUNCTION_DEFAULTS, AWS SDK external) and the packages it reaches are
+ * checked against what its `uses` allows.
  */
-const ROOT = path.resolve(__dirname, '../..');
-
 const CLIENTS: Array<{ pkg: RegExp; allowed: (uses: CapabilityUses) => boolean; why: string }> = [
   { pkg: /^@aws-sdk\/(client-dynamodb|lib-dynamodb)$/, allowed: (u) => Object.keys(u.tables ?? {}).length > 0, why: 'tables' },
   { pkg: /^@aws-sdk\/client-sqs$/, allowed: (u) => Object.keys(u.queues ?? {}).length > 0, why: 'queues (send)' },
@@ -22,34 +20,11 @@ const CLIENTS: Array<{ pkg: RegExp; allowed: (uses: CapabilityUses) => boolean; 
   { pkg: /^(stripe|@paypal\/paypal-server-sdk)$/, allowed: (u) => Boolean(u.paymentGateways), why: 'paymentGateways' },
 ];
 
-/** The packages a bundle reaches: external imports by name, bundled files by their node_modules package. */
-const packagesOf = (metafile: Metafile): Set<string> => {
-  const found = new Set<string>();
-  for (const [file, input] of Object.entries(metafile.inputs)) {
-    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file);
-    if (m) found.add(m[1]);
-    for (const imported of input.imports) if (imported.external) found.add(imported.path.split('/').slice(0, imported.path.startsWith('@') ? 2 : 1).join('/'));
-  }
-  return found;
-};
-
 describe('function bundles import only the clients their capability uses', () => {
   const capabilities = capabilityList();
 
   it.each(capabilities.map(([id, def]) => [id, def] as const))('%s', async (_id, def) => {
-    const result = await build({
-      entryPoints: [path.join(ROOT, def.entry)],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      external: ['@aws-sdk/*'],
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const packages = packagesOf(result.metafile);
+    const packages = (await bundleFunction(def.entry)).reaches;
     const forbidden = [...packages].flatMap((pkg) => {
       const rule = CLIENTS.find((c) => c.pkg.test(pkg));
       return rule && !rule.allowed(def.uses) ? [`${pkg} (only with ${rule.why})`] : [];

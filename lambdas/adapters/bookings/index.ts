@@ -10,8 +10,10 @@ import { DynamoReservationStore, readReservation } from './reservation-store';
  * reservation loads DynamoDB only; the queue (`./queue`), Redis and the notifier come from their own modules.
  */
 let store: DynamoReservationStore | undefined;
+// The car repository (and CARS_TABLE) only on the first write that changes a car's blocks: the functions
+// that only read reservations (uses: reservations) get no CARS_TABLE from the stack and must start without it.
 export const reservationStore = (): DynamoReservationStore =>
-  (store ??= new DynamoReservationStore(documentClient(), tableName('reservations'), carRepository()));
+  (store ??= new DynamoReservationStore(documentClient(), tableName('reservations'), carRepository));
 
 /** How long a Pending reservation holds its car for payment (`HOLD_MINUTES`, 5 by default). */
 export const holdMs = (): number => env.int(ENV.holdMinutes, DEFAULT_HOLD_MINUTES) * 60_000;

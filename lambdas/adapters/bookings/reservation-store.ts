@@ -59,8 +59,14 @@ export class DynamoReservationStore implements ReservationStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly cars: DynamoCarRepository,
+    /** A repository, or a factory called on the first write that changes a car's blocks: readers need no cars table. */
+    private cars: DynamoCarRepository | (() => DynamoCarRepository),
   ) {}
+
+  private carRepository(): DynamoCarRepository {
+    if (typeof this.cars === 'function') this.cars = this.cars();
+    return this.cars;
+  }
 
   /** Sends a transaction, retrying transient TransactionConflicts; returns the cancellation reasons of a failed condition. */
   private async transact(items: TransactItem[]): Promise<CancellationReason[] | undefined> {
@@ -195,7 +201,7 @@ export class DynamoReservationStore implements ReservationStore {
     const reasons = await this.transact([
       this.transition(r, ['Requested'], { status: 'Pending', holdExpiresAt, updatedAt: now.toISOString() }, { due: holdExpiresAt }),
       ...days.map((day) => this.dayLockPut(r.carId, day, r.reservationId, 'reservation', nowMs, holdExpiresAt)),
-      this.cars.blockClause(r.carId, {
+      this.carRepository().blockClause(r.carId, {
         set: { id: r.reservationId, kind: 'reservation', from: r.startDate, to: r.endDate, status: 'Pending', holdExpiresAt },
         seen: car,
         activeAt: r.car.location,
@@ -228,7 +234,7 @@ export class DynamoReservationStore implements ReservationStore {
         values: { ':now': now.getTime() },
       }),
       ...this.ownedLocks(r.carId, r.startDate, r.endDate, r.reservationId, 'Confirm'),
-      this.cars.blockClause(r.carId, { set: { id: r.reservationId, kind: 'reservation', from: r.startDate, to: r.endDate, status: 'Confirmed' }, now }),
+      this.carRepository().blockClause(r.carId, { set: { id: r.reservationId, kind: 'reservation', from: r.startDate, to: r.endDate, status: 'Confirmed' }, now }),
     ]);
     return !reasons;
   }
@@ -242,7 +248,7 @@ export class DynamoReservationStore implements ReservationStore {
         // A Pending one only while its hold is live: after that its days may belong to someone else.
         ...(r.status === 'Pending' ? { extraCondition: 'holdExpiresAt > :now', values: { ':now': now.getTime() } } : {}),
       }),
-      ...(holding ? [...this.ownedLocks(r.carId, r.startDate, r.endDate, r.reservationId, 'Delete'), this.cars.blockClause(r.carId, { remove: r.reservationId, now })] : []),
+      ...(holding ? [...this.ownedLocks(r.carId, r.startDate, r.endDate, r.reservationId, 'Delete'), this.carRepository().blockClause(r.carId, { remove: r.reservationId, now })] : []),
     ]);
     return !reasons;
   }
@@ -254,7 +260,7 @@ export class DynamoReservationStore implements ReservationStore {
         extraCondition: 'holdExpiresAt <= :now',
         values: { ':now': now.getTime() },
       }),
-      this.cars.blockClause(r.carId, { remove: r.reservationId, now }),
+      this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
     ]);
     if (reasons) return false;
     // Its day locks are free already (lapsed); delete those still its own so the table stays lean.
@@ -271,7 +277,7 @@ export class DynamoReservationStore implements ReservationStore {
   async complete(r: Reservation, now: Date): Promise<boolean> {
     const reasons = await this.transact([
       this.transition(r, ['Confirmed'], { status: 'Completed', updatedAt: now.toISOString() }, { due: null }),
-      this.cars.blockClause(r.carId, { remove: r.reservationId, now }),
+      this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
     ]);
     return !reasons;
   }
@@ -338,12 +344,12 @@ export class DynamoReservationStore implements ReservationStore {
     const days = daysOf(block.from, block.to);
     const reasons = await this.transact([
       ...days.map((day) => this.dayLockPut(car.carId, day, block.id, 'maintenance', now.getTime())),
-      this.cars.blockClause(car.carId, { set: block, seen: car, activeAt: car.location, now }),
+      this.carRepository().blockClause(car.carId, { set: block, seen: car, activeAt: car.location, now }),
     ]);
     return !reasons;
   }
 
   async unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<void> {
-    await this.transact([...this.ownedLocks(car.carId, block.from, block.to, block.id, 'Delete'), this.cars.blockClause(car.carId, { remove: block.id, seen: car, now })]);
+    await this.transact([...this.ownedLocks(car.carId, block.from, block.to, block.id, 'Delete'), this.carRepository().blockClause(car.carId, { remove: block.id, seen: car, now })]);
   }
 }
