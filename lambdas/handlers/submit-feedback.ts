@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { accountProfiles } from '../adapters/accounts/profiles';
-import { reservationReader } from '../adapters/bookings';
+import { reservationStore } from '../adapters/bookings';
 import { feedbackStore } from '../adapters/feedback';
 import { routes } from '../api/routes';
 import { submitFeedback } from '../domain/feedback/submit';
@@ -11,7 +11,7 @@ import { actorOf } from './bookings-presenter';
 const profiles = accountProfiles();
 const deps = {
   feedback: feedbackStore(),
-  reservations: reservationReader(),
+  reservations: reservationStore(),
   reviewers: { nameOf: async (userId: string) => (await profiles.get(userId))?.name },
   clock,
   newId: randomUUID,

@@ -3,7 +3,7 @@ import { env, tableName } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { documentClient } from '../dynamodb';
 import { carRepository } from '../fleet';
-import { DynamoReservationStore, readReservation } from './reservation-store';
+import { DynamoReservationStore } from './reservation-store';
 
 /**
  * The booking adapters, one factory per backing service (see adapters/fleet/index.ts): reading a
@@ -18,7 +18,3 @@ export const reservationStore = (): DynamoReservationStore =>
 /** How long a Pending reservation holds its car for payment (`HOLD_MINUTES`, 5 by default). */
 export const holdMs = (): number => env.int(ENV.holdMinutes, DEFAULT_HOLD_MINUTES) * 60_000;
 
-/** Reads reservations only: for functions that use the reservations table and not the cars table. */
-export const reservationReader = () => ({
-  get: (reservationId: string) => readReservation(documentClient(), tableName('reservations'), reservationId),
-});

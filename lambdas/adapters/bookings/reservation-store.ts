@@ -43,12 +43,6 @@ const failedCondition = (reason: CancellationReason | undefined) => reason?.Code
 /** One transient transaction conflict (another transaction on the same items) is retried this many times. */
 const CONFLICT_RETRIES = 4;
 
-/** One reservation, read consistently (a decision just written is seen). */
-export const readReservation = async (db: DynamoDBDocumentClient, tableName: string, reservationId: string): Promise<Reservation | undefined> => {
-  const res = await db.send(new GetCommand({ TableName: tableName, Key: reservationKey(reservationId), ConsistentRead: true }));
-  return res.Item ? fromReservationItem(res.Item) : undefined;
-};
-
 /**
  * Reservations in DynamoDB. Every change of state is one TransactWriteItems that is conditional on the
  * state it starts from, so the worker, the sweeper, payments and clients can race freely: exactly one
@@ -163,8 +157,9 @@ export class DynamoReservationStore implements ReservationStore {
     ]);
   }
 
-  get(reservationId: string): Promise<Reservation | undefined> {
-    return readReservation(this.db, this.tableName, reservationId);
+  async get(reservationId: string): Promise<Reservation | undefined> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: reservationKey(reservationId), ConsistentRead: true }));
+    return res.Item ? fromReservationItem(res.Item) : undefined;
   }
 
   private dayLockPut(carId: string, day: string, owner: string, kind: 'reservation' | 'maintenance', nowMs: number, holdExpiresAt?: number): TransactItem {
