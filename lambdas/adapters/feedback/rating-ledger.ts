@@ -110,10 +110,12 @@ export class DynamoRatingLedger implements RatingLedger {
       if (!car.Item) return totalsOf([]);
       const seq = Number(car.Item.ratingSeq ?? 0);
       const feedback = await readFeedback();
-      await Promise.all(
-        feedback.map((f) =>
-          this.db
-            .send(
+      // What each review counts for: its own contribution once re-marked at the version read; or, where a
+      // newer version was applied already (the read, from an index, can lag behind), the mark's.
+      const contributions = await Promise.all(
+        feedback.map(async (f) => {
+          try {
+            await this.db.send(
               new UpdateCommand({
                 TableName: this.carsTable,
                 Key: markKey(f.feedbackId),
@@ -122,13 +124,15 @@ export class DynamoRatingLedger implements RatingLedger {
                 ExpressionAttributeNames: MARK_NAMES,
                 ExpressionAttributeValues: { ':v': f.version, ':car': carId, ...(contributionOf(f) === undefined ? {} : { ':c': f.rating }) },
               }),
-            )
-            .catch((err: Error) => {
-              if (err.name !== 'ConditionalCheckFailedException') throw err; // a newer version was applied: leave it
-            }),
-        ),
+            );
+            return contributionOf(f);
+          } catch (err) {
+            if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+            return (await this.mark(f.feedbackId))?.contribution;
+          }
+        }),
       );
-      const totals = totalsOf(feedback.map(contributionOf));
+      const totals = totalsOf(contributions);
       try {
         await this.db.send(
           new UpdateCommand({
