@@ -12,6 +12,16 @@ export const MFA_ENABLED_ATTRIBUTE = 'mfa_enabled';
 export const MFA_ENABLED_CLAIM = `custom:${MFA_ENABLED_ATTRIBUTE}`;
 
 /**
+ * The only attributes a user may change with their own access token (the app client's write
+ * attributes; the stack and the local pool both read this list). Never `email`: the back end finds
+ * nobody by email after sign-in, but a user who could set their email to someone else's would have
+ * that address in their ID token, and could sign in as it. Never a `custom:` attribute: those are
+ * decisions the back end records (custom:mfa_enabled). A customer cannot change their email; see
+ * README, Accounts.
+ */
+export const CLIENT_WRITABLE_ATTRIBUTES = ['name', 'phone_number', 'address'] as const;
+
+/**
  * The `sub` claim of a JWT, read without verifying it (undefined when it cannot be read): for tokens
  * Cognito just issued, or that Cognito verifies itself when they are used.
  */

@@ -3,7 +3,14 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { PASSWORD_POLICY } from '../../lambdas/domain/accounts/password-policy';
-import { MFA_ENABLED_ATTRIBUTE, USER_GROUPS } from '../../lambdas/shared/auth-claims';
+import { CLIENT_WRITABLE_ATTRIBUTES, MFA_ENABLED_ATTRIBUTE, USER_GROUPS } from '../../lambdas/shared/auth-claims';
+
+/** Cognito's attribute names -> the CDK's names for them (only those the app client may write). */
+const CDK_ATTRIBUTE: Record<(typeof CLIENT_WRITABLE_ATTRIBUTES)[number], keyof cognito.StandardAttributesMask> = {
+  name: 'fullname',
+  phone_number: 'phoneNumber',
+  address: 'address',
+};
 
 
 export interface AuthProps {
@@ -26,7 +33,8 @@ export class Auth extends Construct {
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       signInAliases: { email: true },
       signInCaseSensitive: false,
-      selfSignUpEnabled: true,
+      // Registration goes through the API (AdminCreateUser), which claims the email first.
+      selfSignUpEnabled: false,
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
       // The same policy the API checks first, so its 400 can name each broken rule.
@@ -87,14 +95,12 @@ export class Auth extends Construct {
       generateSecret: false,
       disableOAuth: true, // no hosted UI or OAuth redirects: the API is the only client
       preventUserExistenceErrors: true,
-      // Users may update their own standard attributes, never custom:mfa_enabled (only the back end
-      // writes it), or an admin could claim MFA without enrolling.
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({
-        email: true,
-        fullname: true,
-        phoneNumber: true,
-        address: true,
-      }),
+      // Users may update a few of their own standard attributes with their access token: never
+      // `email` (one could take another's address, then be found by it) and never a custom attribute
+      // such as custom:mfa_enabled (only the back end writes it). One list, shared with the local pool.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes(
+        Object.fromEntries(CLIENT_WRITABLE_ATTRIBUTES.map((a) => [CDK_ATTRIBUTE[a], true])),
+      ),
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),

@@ -2,10 +2,12 @@
 // under ts-jest cannot load). This is cognito-local's createDefaultServer, changed to keep its data in
 // COGNITO_DATA_DIR (its default is `.cognito` in the cwd), listen on a free port on 127.0.0.1, issue
 // tokens for that address, stay quiet, and report delivered codes as JSON lines instead of printing
-// boxes. Protocol: see runner.ts.
+// boxes, and with its router wrapped by cognito-guard.cjs (sessions, TOTP reuse, write attributes
+// checked as Cognito does). Protocol: see runner.ts.
 const { DefaultConfig } = require('cognito-local/lib/server/config');
 const { createServer } = require('cognito-local/lib/server');
 const { Router } = require('cognito-local/lib/server/Router');
+const { guardedRouter } = require('./cognito-guard.cjs');
 const { DateClock, LambdaService, MessagesService, TriggersService } = require('cognito-local/lib/services');
 const { CognitoServiceFactoryImpl } = require('cognito-local/lib/services/cognitoService');
 const { CryptoService } = require('cognito-local/lib/services/crypto');
@@ -46,7 +48,7 @@ async function main() {
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
-  const server = await createServer(Router(services), logger, config.ServerConfig, services).start();
+  const server = await createServer(guardedRouter(Router(services), services), logger, config.ServerConfig, services).start();
   const endpoint = `http://127.0.0.1:${server.address().port}`;
   // The token generator reads IssuerDomain when it signs, so it can be set once the port is known.
   config.TokenConfig.IssuerDomain = endpoint;

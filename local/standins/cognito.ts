@@ -10,9 +10,10 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   SetUserPoolMfaConfigCommand,
+  UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PASSWORD_POLICY } from '../../lambdas/domain/accounts/password-policy';
-import { MFA_ENABLED_ATTRIBUTE, USER_GROUPS } from '../../lambdas/shared/auth-claims';
+import { CLIENT_WRITABLE_ATTRIBUTES, MFA_ENABLED_ATTRIBUTE, USER_GROUPS } from '../../lambdas/shared/auth-claims';
 import { clientConfig } from './aws';
 import { startRunner } from './runner';
 
@@ -29,6 +30,9 @@ import { startRunner } from './runner';
  *     (AssociateSoftwareToken -> VerifySoftwareToken -> SetUserMFAPreference, then login answers
  *     SOFTWARE_TOKEN_MFA and RespondToAuthChallenge accepts a valid code, rejects a wrong one),
  *     RevokeToken (the refresh token stops working).
+ *   made to behave as Cognito by cognito-guard.cjs: challenge sessions are unforgeable, bound to
+ *     the user and client, single-use and expire after 3 minutes; a TOTP code is not accepted twice;
+ *     the app client's WriteAttributes are enforced on a user's own UpdateUserAttributes.
  *   ID tokens carry sub, email, email_verified, token_use "id", aud = client id, iss, and
  *     cognito:groups (omitted when the user is in no group, as in Cognito). Tokens live 24 h.
  *   missing or different: GlobalSignOut and AdminUserGlobalSignOut are unsupported (HTTP 500
@@ -87,6 +91,13 @@ export async function startCognito(opts: { dataDir?: string; log?: (msg: string)
   }
 }
 
+/** The app client as the stack makes it: password and refresh sign-in, revocable, few writable attributes. */
+const CLIENT_SETTINGS = {
+  ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH' as const, 'ALLOW_REFRESH_TOKEN_AUTH' as const],
+  EnableTokenRevocation: true,
+  WriteAttributes: [...CLIENT_WRITABLE_ATTRIBUTES],
+};
+
 /** Finds or creates the pool, app client, groups and custom attribute the stack defines; idempotent for a kept data dir. */
 async function provisionPool(endpoint: string): Promise<{ userPoolId: string; clientId: string }> {
   const idp = new CognitoIdentityProviderClient(clientConfig(endpoint));
@@ -124,11 +135,19 @@ async function provisionPool(endpoint: string): Promise<{ userPoolId: string; cl
         new CreateUserPoolClientCommand({
           UserPoolId: userPoolId,
           ClientName: CLIENT_NAME,
-          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-          EnableTokenRevocation: true,
+          ...CLIENT_SETTINGS,
         }),
       );
       clientId = created.UserPoolClient!.ClientId!;
+    } else {
+      // A pool kept from before the write attributes were narrowed gets them narrowed too.
+      await idp.send(
+        new UpdateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientId: clientId,
+          ...CLIENT_SETTINGS,
+        }),
+      );
     }
     await ensureMfaAttribute(idp, userPoolId);
     return { userPoolId, clientId };

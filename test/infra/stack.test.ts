@@ -419,7 +419,8 @@ describe('Cognito', () => {
       UsernameAttributes: ['email'],
       UsernameConfiguration: { CaseSensitive: false },
       AutoVerifiedAttributes: ['email'],
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      // No self sign-up: registration is the API's (it claims the email first).
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
       Policies: {
         PasswordPolicy: Match.objectLike({
           MinimumLength: 10,
@@ -444,15 +445,14 @@ describe('Cognito', () => {
     });
   });
 
-  test('custom:mfa_enabled exists for the admin-MFA check, and users cannot write it themselves', () => {
+  test('custom:mfa_enabled exists for the admin-MFA check; users can write neither it nor their email (attack: email switched to an admin\'s)', () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       Schema: Match.arrayWith([Match.objectLike({ Name: 'mfa_enabled', AttributeDataType: 'String', Mutable: true })]),
     });
     const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0] as {
       Properties: { WriteAttributes: string[]; ReadAttributes?: string[] };
     };
-    expect(client.Properties.WriteAttributes).toEqual(expect.arrayContaining(['name', 'phone_number', 'address']));
-    expect(client.Properties.WriteAttributes).not.toContain('custom:mfa_enabled');
+    expect([...client.Properties.WriteAttributes].sort()).toEqual(['address', 'name', 'phone_number']);
     expect(client.Properties.ReadAttributes).toBeUndefined(); // all attributes readable: the claim reaches ID tokens
   });
 

@@ -76,7 +76,7 @@ describe('Cognito identities (cognito-local)', () => {
     const secret = await identities.associateTotp(accessToken);
     await expect(identities.enableTotp(accessToken, '000000')).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
     await identities.enableTotp(accessToken, await generate({ secret }));
-    await identities.markMfaEnabled(address);
+    await identities.markMfaEnabled(decodePayload(idToken).sub as string);
 
     const challenge = await identities.signIn(address, password);
     expect(challenge.kind).toBe('mfaRequired');

@@ -66,6 +66,7 @@ it('supports TOTP MFA end to end', async () => {
       }),
     );
   await expect(answer('000000')).rejects.toMatchObject({ name: 'CodeMismatchException' });
+  // The code that verified the authenticator went to VerifySoftwareToken, not to a sign-in: usable here.
   expect((await answer(totp(SecretCode!))).AuthenticationResult?.IdToken).toBeDefined();
 });
 
@@ -87,6 +88,80 @@ it('updates attributes through the access token', async () => {
   await idp.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'name', Value: 'Ada' }] }));
   const user = await idp.send(new GetUserCommand({ AccessToken }));
   expect(user.UserAttributes).toContainEqual({ Name: 'name', Value: 'Ada' });
+});
+
+it("refuses the attributes the app client may not write: email and custom:mfa_enabled (attack: take an admin's email)", async () => {
+  const email = 'attrs-guard@example.com';
+  await signUpConfirmed(email);
+  const { AccessToken } = (await login(email)).AuthenticationResult!;
+  for (const attribute of [{ Name: 'email', Value: 'admin@carrental.local' }, { Name: 'custom:mfa_enabled', Value: 'true' }]) {
+    await expect(idp.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [attribute] }))).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+    });
+  }
+  const user = await idp.send(new GetUserCommand({ AccessToken }));
+  expect(user.UserAttributes).toContainEqual({ Name: 'email', Value: email });
+  expect(user.UserAttributes?.find((a) => a.Name === 'custom:mfa_enabled')).toBeUndefined();
+});
+
+describe('MFA challenge sessions (attack: tokens from a hand-made session, the same session and code twice)', () => {
+  const email = 'mfa-guard@example.com';
+  let secret: string;
+  const answer = (session: string | undefined, code: string, username = email) =>
+    idp.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: cognito.clientId,
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: session,
+        ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
+      }),
+    );
+  /** A code of the authenticator not used yet: the current one, or the next once that was used. */
+  const freshCode = (() => {
+    const used = new Set<string>();
+    return async () => {
+      for (;;) {
+        const code = totp(secret);
+        if (!used.has(code)) return used.add(code), code;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    };
+  })();
+
+  beforeAll(async () => {
+    await signUpConfirmed(email);
+    await signUpConfirmed('mfa-other@example.com');
+    const { AccessToken } = (await login(email)).AuthenticationResult!;
+    secret = (await idp.send(new AssociateSoftwareTokenCommand({ AccessToken }))).SecretCode!;
+    await idp.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totp(secret) }));
+    await idp.send(new SetUserMFAPreferenceCommand({ AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+  });
+
+  it('refuses a session it did not issue, with a valid code', async () => {
+    await expect(answer('00000000-0000-4000-8000-000000000000', totp(secret))).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  it('accepts a session once, and a code once (also with a new session)', async () => {
+    const { Session } = await login(email);
+    const code = await freshCode();
+    expect((await answer(Session, code)).AuthenticationResult?.IdToken).toBeDefined();
+    await expect(answer(Session, code)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    const again = await login(email);
+    await expect(answer(again.Session, code)).rejects.toMatchObject({ name: 'CodeMismatchException' });
+  }, 70_000);
+
+  it("refuses one user's session for another user", async () => {
+    const { Session } = await login(email);
+    await expect(answer(Session, totp(secret), 'mfa-other@example.com')).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  it('lets a wrong code be corrected, but 3 wrong codes use the session up', async () => {
+    const { Session } = await login(email);
+    await expect(answer(Session, '000000')).rejects.toMatchObject({ name: 'CodeMismatchException' });
+    await expect(answer(Session, '000001')).rejects.toMatchObject({ name: 'CodeMismatchException' });
+    await expect(answer(Session, '000002')).rejects.toMatchObject({ name: 'CodeMismatchException' });
+    await expect(answer(Session, await freshCode())).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  }, 70_000);
 });
 
 describe('known gaps (the API must not rely on cognito-local for these)', () => {

@@ -70,13 +70,13 @@ export class CognitoIdentities implements IdentityProvider {
       await this.send(
         () =>
           this.client.send(
-            new AdminSetUserPasswordCommand({ UserPoolId: this.pool.userPoolId, Username: email, Password: password, Permanent: true }),
+            new AdminSetUserPasswordCommand({ UserPoolId: this.pool.userPoolId, Username: sub, Password: password, Permanent: true }),
           ),
         // Only reachable when Cognito's policy is stricter than PASSWORD_POLICY, which the schema checks.
         { InvalidPasswordException: () => validationError([{ field: 'body.password', message: 'The password does not meet the password policy.' }]) },
       );
       await this.send(() =>
-        this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.pool.userPoolId, Username: email, GroupName: role })),
+        this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.pool.userPoolId, Username: sub, GroupName: role })),
       );
       return sub;
     } catch (err) {
@@ -183,12 +183,13 @@ export class CognitoIdentities implements IdentityProvider {
     );
   }
 
-  async markMfaEnabled(email: string): Promise<void> {
+  async markMfaEnabled(userId: string): Promise<void> {
     await this.send(() =>
       this.client.send(
         new AdminUpdateUserAttributesCommand({
           UserPoolId: this.pool.userPoolId,
-          Username: email,
+          // The sub is the username of a pool with email sign-in: it names one user for good.
+          Username: userId,
           UserAttributes: [{ Name: MFA_ENABLED_CLAIM, Value: 'true' }],
         }),
       ),

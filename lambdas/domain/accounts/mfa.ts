@@ -44,7 +44,8 @@ export const setupMfa = async (deps: Pick<MfaDeps, 'identities'>, caller: Caller
 export const verifyMfa = async (deps: MfaDeps, caller: Caller, accessToken: string, code: string) => {
   requireOwnAccessToken(caller, accessToken);
   await deps.identities.enableTotp(accessToken, code);
-  await deps.identities.markMfaEnabled(caller.email);
+  // By sub, never by email: an email is an attribute that names whoever holds it now.
+  await deps.identities.markMfaEnabled(caller.userId);
   await deps.profiles.update(caller.userId, { mfaEnabled: true }, (deps.clock ?? sharedClock).now());
   return {
     mfaEnabled: true as const,

@@ -20,8 +20,12 @@ export interface IdentityProvider {
   associateTotp(accessToken: string): Promise<string>;
   /** Checks a code from the new authenticator, then makes TOTP the user's MFA: every sign-in asks for a code. */
   enableTotp(accessToken: string, code: string): Promise<void>;
-  /** Records on the identity (so it reaches the ID token) that MFA is on; only the back end can write it. */
-  markMfaEnabled(email: string): Promise<void>;
+  /**
+   * Records on the identity (so it reaches the ID token) that MFA is on; only the back end can write
+   * it. `userId` is the Cognito `sub` (the pool's username), never an email: the user is named by the
+   * verified token's subject, which nobody can change.
+   */
+  markMfaEnabled(userId: string): Promise<void>;
 }
 
 export interface ProfileStore {

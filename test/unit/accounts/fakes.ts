@@ -74,9 +74,10 @@ export class FakeIdentities implements IdentityProvider {
     user.mfa = true;
   }
   markedMfa = new Set<string>();
-  async markMfaEnabled(email: string) {
+  /** Keyed by whatever the use case names the user by: it must be the sub. */
+  async markMfaEnabled(userId: string) {
     this.guard('markMfaEnabled');
-    this.markedMfa.add(email);
+    this.markedMfa.add(userId);
   }
 }
 

@@ -59,7 +59,7 @@ describe('MFA', () => {
     expect(uri).toMatch(/^otpauth:\/\/totp\/Car%20Rental%3Aada%40example\.com\?secret=/);
     await expect(verifyMfa({ identities, profiles }, caller, accessToken, '000000')).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
     await expect(verifyMfa({ identities, profiles }, caller, accessToken, `code-${secret}`)).resolves.toMatchObject({ mfaEnabled: true });
-    expect(identities.markedMfa.has(caller.email)).toBe(true);
+    expect([...identities.markedMfa]).toEqual([caller.userId]);
     expect((await getProfile({ profiles }, caller.userId)).mfaEnabled).toBe(true);
 
     const challenge = await login({ identities, attempts }, caller.email, password, 'ip');
@@ -67,6 +67,16 @@ describe('MFA', () => {
     const session = (challenge as { session: string }).session;
     await expect(answerMfaChallenge({ identities }, session, `code-${secret}`)).resolves.toMatchObject({ userId: caller.userId });
     await expect(answerMfaChallenge({ identities }, 'not-a-session', '123456')).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+  });
+
+  it("records MFA on the caller's sub, never on the account that holds the token's email (attack: email switched to an admin's)", async () => {
+    const { identities, profiles, caller } = await setup();
+    // The attacker's token says the admin's email (as it would after UpdateUserAttributes email=...).
+    const attacker = { ...caller, email: 'admin@carrental.local' };
+    const accessToken = fakeJwt(caller.userId);
+    const { secret } = await setupMfa({ identities }, attacker, accessToken);
+    await verifyMfa({ identities, profiles }, attacker, accessToken, `code-${secret}`);
+    expect([...identities.markedMfa]).toEqual([caller.userId]);
   });
 
   it("refuses another user's access token (403), so MFA cannot be recorded for the wrong account", async () => {
@@ -82,7 +92,7 @@ describe('MFA', () => {
     const withMfa = await createAdmin({ identities, profiles }, { email: 'ops@example.com', password, name: 'Ops' }, { enrol: true, codeFor: async (s) => `code-${s}` });
     expect(withMfa.profile).toMatchObject({ role: 'admin', mfaEnabled: true });
     expect(withMfa.totp?.secret).toBeDefined();
-    expect(identities.markedMfa.has('ops@example.com')).toBe(true);
+    expect(identities.markedMfa.has(withMfa.profile.userId)).toBe(true);
     const without = await createAdmin({ identities, profiles }, { email: 'ops2@example.com', password, name: 'Ops' }, { enrol: false });
     expect(without).toEqual({ profile: expect.objectContaining({ role: 'admin', mfaEnabled: false }) });
   });
