@@ -7,23 +7,13 @@ import { awaitDecision, requestBooking } from '../../../lambdas/domain/bookings/
 import { holdsCar, type Reservation } from '../../../lambdas/domain/bookings/reservation';
 import type { Car } from '../../../lambdas/domain/fleet/car';
 import { ShiftedClock } from '../../../lambdas/shared/clock';
+import { reservationFixture } from './reservation-fixture';
 
 const NOW = Date.parse('2030-03-01T12:00:00Z');
 const clockAt = (ms: number) => ({ now: () => new Date(ms) });
 
-const reservation = (patch: Partial<Reservation> = {}): Reservation => ({
-  reservationId: 'r1',
-  userId: 'u1',
-  carId: 'c1',
-  startDate: '2030-03-10',
-  endDate: '2030-03-12',
-  status: 'Confirmed',
-  price: { currency: 'USD', dailyMinor: 5_000, days: 2, totalMinor: 10_000 },
-  car: { make: 'Kia', model: 'Rio', year: 2023, type: 'COMPACT', location: 'BOS' },
-  createdAt: new Date(NOW).toISOString(),
-  updatedAt: new Date(NOW).toISOString(),
-  ...patch,
-});
+const reservation = (patch: Partial<Reservation> = {}): Reservation =>
+  reservationFixture({ status: 'Confirmed', createdAt: new Date(NOW).toISOString(), updatedAt: new Date(NOW).toISOString(), ...patch });
 
 const car: Car = {
   carId: 'c1', make: 'Kia', model: 'Rio', year: 2023, type: 'COMPACT', location: 'BOS', pricePerDayMinor: 5_000,

@@ -7,22 +7,12 @@ import type { AggregatorDeps, AppliedMark, FeedbackStore, RatingLedger } from '.
 import { addTotals, deltaOf, emptyTotals, isZero, totalsOf, type RatingTotals } from '../../../lambdas/domain/feedback/ratings';
 import { submitFeedback } from '../../../lambdas/domain/feedback/submit';
 import { AppError } from '../../../lambdas/shared/errors';
+import { reservationFixture } from '../bookings/reservation-fixture';
 
 const NOW = new Date('2030-03-12T12:00:00Z'); // "today" is 2030-03-12
 
-const reservation = (patch: Partial<Reservation> = {}): Reservation => ({
-  reservationId: 'r1',
-  userId: 'u1',
-  carId: 'c1',
-  startDate: '2030-03-10',
-  endDate: '2030-03-12',
-  status: 'Completed',
-  price: { currency: 'USD', dailyMinor: 5_000, days: 2, totalMinor: 10_000 },
-  car: { make: 'Kia', model: 'Rio', year: 2023, type: 'COMPACT', location: 'BOS' },
-  createdAt: NOW.toISOString(),
-  updatedAt: NOW.toISOString(),
-  ...patch,
-});
+const reservation = (patch: Partial<Reservation> = {}): Reservation =>
+  reservationFixture({ status: 'Completed', createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(), ...patch });
 
 const kindOf = async (p: Promise<unknown>): Promise<string> => {
   try {
