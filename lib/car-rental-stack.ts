@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { routeList } from '../lambdas/api/routes';
+import { IP_RATE_LIMITS, routeList } from '../lambdas/api/routes';
 import type { RouteDefinition } from '../lambdas/api/route';
 import { capabilityList, type CapabilityDefinition } from '../lambdas/capabilities';
 import { queueList, type QueueId } from '../lambdas/shared/queues';
@@ -22,6 +22,7 @@ import { PaymentsDatabase } from './constructs/payments-database';
 import { Queues } from './constructs/queues';
 import { RedisCache } from './constructs/redis-cache';
 import { RestApi } from './constructs/rest-api';
+import { WebFirewall } from './constructs/web-firewall';
 import { version as appVersion } from '../package.json';
 
 export interface CarRentalStackProps extends StackProps {
@@ -107,6 +108,7 @@ export class CarRentalStack extends Stack {
     }
 
     const api = new RestApi(this, 'Api', { routes: props.routes ?? routeList, functions, userPool: auth.userPool, removalPolicy });
+    new WebFirewall(this, 'Firewall', { stage: api.api.deploymentStage, limits: IP_RATE_LIMITS, removalPolicy });
     monitoring.watchApi(api.api.deploymentStage, functions, data.tables);
     // The payments schema is migrated on deploy, after the database and before the API and the functions that use it.
     new DatabaseMigrations(this, 'Migrations', {

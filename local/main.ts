@@ -26,6 +26,8 @@ export interface LocalRuntimeOptions {
   accessLog?: boolean;
   /** Add a demo fleet to empty demo locations (default true). */
   seedDemoFleet?: boolean;
+  /** Apply the WAF per-IP limits (default true); test suites that sign in hundreds of users from one address turn them off. */
+  perIpLimits?: boolean;
 }
 
 export interface LocalRuntime {
@@ -75,6 +77,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const api = await startLocalApi({
       port: options.port,
       verifyToken,
+      ipLimits: options.perIpLimits === false ? [] : undefined,
       log: options.accessLog ? log : undefined,
       devRoutes: devRoutes({ mailbox: standIns.ses.mailbox, clock, schedules: () => workers }),
     });

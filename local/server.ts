@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { API_STAGE, routeList, STAGE_THROTTLE } from '../lambdas/api/routes';
+import { API_STAGE, IP_LIMIT_MESSAGE, IP_RATE_LIMITS, routeList, STAGE_THROTTLE, type IpRateLimit } from '../lambdas/api/routes';
 import { capabilities, type CapabilityDefinition } from '../lambdas/capabilities';
 import { errorBody, JSON_HEADERS } from '../lambdas/http/error-response';
 import type { VerifyToken } from './auth/verify-token';
 import type { DevRoutes } from './dev-routes';
 import { docsPage } from './docs-page';
+import { IpRateLimiter } from './ip-limits';
 import { apiGatewayEvent, lambdaContext } from './events';
 import { loadHandler } from './handlers';
 import { BadPathEncoding, Router } from './router';
@@ -22,6 +23,8 @@ export interface LocalApiOptions {
   verifyToken?: VerifyToken;
   /** Developer routes under /_local/ (see dev-routes.ts), answered before the stage's routes. */
   devRoutes?: DevRoutes;
+  /** The WAF per-IP rules to apply (default: the route table's IP_RATE_LIMITS; [] turns them off). */
+  ipLimits?: readonly IpRateLimit[];
   log?: (line: string) => void;
 }
 
@@ -87,6 +90,7 @@ const authenticate = async (header: string | undefined, verify: VerifyToken | un
 export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
   const router = new Router(routeList);
   const throttle = new Throttle(STAGE_THROTTLE);
+  const ipLimiter = new IpRateLimiter(options.ipLimits ?? IP_RATE_LIMITS);
   const log = options.log ?? (() => undefined);
   const stagePrefix = `/${API_STAGE}`;
 
@@ -122,6 +126,9 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       throw new HttpFailure(404, 'NOT_FOUND', `No such resource: ${url.pathname}. The API lives under ${stagePrefix}/.`);
     }
     const path = url.pathname.slice(stagePrefix.length);
+    // WAF answers before API Gateway routes or throttles anything.
+    const ipWait = ipLimiter.check(req.socket.remoteAddress ?? '127.0.0.1', path);
+    if (ipWait > 0) throw new HttpFailure(429, 'THROTTLED', IP_LIMIT_MESSAGE, { 'retry-after': String(ipWait) });
     let match: ReturnType<Router['match']>;
     try {
       match = router.match(method, path);

@@ -73,10 +73,6 @@ export class RestApi extends Construct {
           reason: 'The CDK-managed API Gateway CloudWatch role uses AWS-maintained AmazonAPIGatewayPushToCloudWatchLogs, the documented minimum for execution logging.',
           appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
         },
-        {
-          id: 'AwsSolutions-APIG3',
-          reason: 'No WAF yet: stage and per-method throttling, Cognito authorisation and request validation front the API; a WAF web ACL (managed rules, per-IP rate limits) can be associated with the stage without code changes.',
-        },
       ],
       true,
     );
