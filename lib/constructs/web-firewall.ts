@@ -81,7 +81,7 @@ export class WebFirewall extends Construct {
       visibilityConfig: visibility('car-rental-api'),
     });
 
-    const association = new wafv2.CfnWebACLAssociation(this, 'Association', {
+    new wafv2.CfnWebACLAssociation(this, 'Association', {
       resourceArn: props.stage.stageArn,
       webAclArn: this.webAcl.attrArn,
     });
