@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { traced } from '../shared/observability';
+import { sdkClientConfig } from './aws-client';
 
 let client: SecretsManagerClient | undefined;
 const cache = new Map<string, Promise<string>>();
@@ -8,7 +9,7 @@ const cache = new Map<string, Promise<string>>();
 export const secretString = (arn: string): Promise<string> => {
   let value = cache.get(arn);
   if (!value) {
-    client ??= traced(new SecretsManagerClient({}));
+    client ??= traced(new SecretsManagerClient(sdkClientConfig()));
     value = client.send(new GetSecretValueCommand({ SecretId: arn })).then((r) => {
       if (!r.SecretString) throw new Error(`Secret ${arn} has no string value`);
       return r.SecretString;

@@ -1,7 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition, RouteInput } from '../api/route';
-import { isUnavailable } from '../adapters/unavailable';
-import { AppError, dependencyUnavailable } from '../shared/errors';
 import { ENV } from '../shared/env-names';
 import { lambdaFunction } from '../shared/lambda-function';
 import { logger } from '../shared/logger';
@@ -70,10 +68,7 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
           body: reply.body === undefined ? '' : JSON.stringify(reply.body),
         };
       } catch (thrown) {
-        // Any adapter's "service unreachable" (network, timeout, throttling, 5xx) is a 503 with
-        // Retry-After, even where the adapter did not translate it itself.
-        const err = !(thrown instanceof AppError) && isUnavailable(thrown) ? dependencyUnavailable('backing service') : thrown;
-        const response = toErrorResponse(err, requestId);
+        const response = toErrorResponse(thrown, requestId);
         if (response.statusCode >= 500) logger.error('request failed', { error: thrown as Error });
         else logger.info('request refused', { status: response.statusCode });
         return response;
