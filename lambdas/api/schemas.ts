@@ -31,5 +31,5 @@ export const HealthQuery = z.object({
     .enum(['true', 'false'])
     .optional()
     .transform((v) => v === 'true')
-    .meta({ description: 'Also check DynamoDB, Redis and PostgreSQL (readiness).' }),
+    .meta({ description: 'Also check DynamoDB, Redis, PostgreSQL and Cognito (readiness; status only, details at /health/details).' }),
 });

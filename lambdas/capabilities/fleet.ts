@@ -30,13 +30,13 @@ export const fleetCapabilities = {
     entry: 'lambdas/handlers/add-car-photo.ts',
     description: 'Admin: presigned upload URL for a car photo.',
     trigger: http,
-    uses: { tables: { cars: 'readWrite' }, carMedia: 'readWrite', redis: true },
+    uses: { tables: { cars: 'readWrite' }, carMedia: 'upload', redis: true },
   },
   deleteCarPhoto: {
     entry: 'lambdas/handlers/delete-car-photo.ts',
     description: 'Admin: delete a car photo (item and object).',
     trigger: http,
-    uses: { tables: { cars: 'readWrite' }, carMedia: 'readWrite', redis: true },
+    uses: { tables: { cars: 'readWrite' }, carMedia: 'delete', redis: true },
   },
   getCar: {
     entry: 'lambdas/handlers/get-car.ts',

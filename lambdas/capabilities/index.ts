@@ -13,6 +13,7 @@ import { feedbackCapabilities } from './feedback';
  * variables; the local runtime loads `entry` and invokes its `handler` with AWS-shaped events.
  */
 export type TableAccess = 'read' | 'write' | 'readWrite';
+export type CarMediaAccess = 'read' | 'upload' | 'delete';
 
 export interface CapabilityUses {
   tables?: Partial<Record<TableId, TableAccess>>;
@@ -20,8 +21,8 @@ export interface CapabilityUses {
   queues?: Partial<Record<QueueId, 'send'>>;
   /** Publishes booking events to the notifications topic and emails customers. */
   notifications?: boolean;
-  /** The car-media bucket: read (presigned GET) or readWrite (presigned PUT, delete). */
-  carMedia?: 'read' | 'readWrite';
+  /** The car-media bucket, one right: read (presigned GET), upload (presigned PUT) or delete (the current version only). */
+  carMedia?: CarMediaAccess;
   /** Cognito: 'client' for sign-up/sign-in calls, 'admin' for Admin* user-management calls. */
   userPool?: 'client' | 'admin';
   /** Runs in the VPC with a network path and credentials for ElastiCache Redis. */

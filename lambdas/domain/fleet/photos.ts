@@ -1,5 +1,5 @@
 import { conflict, notFound } from '../../shared/errors';
-import { MAX_PHOTOS_PER_CAR, type PhotoContentType } from './catalog';
+import { CAR_PHOTO_PREFIX, MAX_PHOTOS_PER_CAR, type PhotoContentType } from './catalog';
 import type { Photo } from './car';
 import { activeCar, activeCarWithPhotos } from './manage-cars';
 import type { FleetDeps, PresignedUpload } from './ports';
@@ -19,7 +19,7 @@ export const startPhotoUpload = async (
   const { car, photos } = await activeCarWithPhotos(deps, carId);
   if (photos.length >= MAX_PHOTOS_PER_CAR) throw conflict(`A car has at most ${MAX_PHOTOS_PER_CAR} photos.`);
   const photoId = deps.newId();
-  const photo: Photo = { photoId, key: `cars/${carId}/${photoId}.${EXTENSIONS[contentType]}`, contentType, createdAt: deps.clock.now().toISOString() };
+  const photo: Photo = { photoId, key: `${CAR_PHOTO_PREFIX}${carId}/${photoId}.${EXTENSIONS[contentType]}`, contentType, createdAt: deps.clock.now().toISOString() };
   const upload = await deps.media.uploadUrl(photo.key, contentType, contentLength);
   await deps.cars.addPhoto(carId, photo);
   // The first photo becomes the cover that search results show.
