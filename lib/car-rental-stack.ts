@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -87,6 +88,19 @@ export class CarRentalStack extends Stack {
       sesFromEmail: config.sesFromEmail,
     });
 
+    // Seals list cursors (lambdas/http/cursors.ts) so clients cannot forge one.
+    const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'HMAC key that seals the API list cursors',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+      removalPolicy,
+    });
+    NagSuppressions.addResourceSuppressions(cursorKey, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotating the key only makes outstanding list cursors invalid (clients start the list again); rotate by redeploying with a new secret when needed.',
+      },
+    ]);
+
     const resources = {
       stage: config.stage,
       appVersion,
@@ -100,6 +114,7 @@ export class CarRentalStack extends Stack {
       auth,
       redis,
       database,
+      cursorKey,
       monitoring,
     };
     const functions: Record<string, lambda.IFunction> = {};

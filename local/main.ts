@@ -1,5 +1,5 @@
 import './runtime-env';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { version } from '../package.json';
 import { useRedisFactory } from '../lambdas/adapters/redis';
 import { ShiftedClock, useClock } from '../lambdas/shared/clock';
@@ -56,6 +56,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       [ENV.stage]: 'local',
       [ENV.appVersion]: version,
       [ENV.validateResponses]: 'true',
+      // Seals list cursors; a new one per start is fine (cursors are short-lived).
+      [ENV.cursorKey]: process.env[ENV.cursorKey] ?? randomBytes(32).toString('hex'),
       // A shared real Redis may hold another run's cache pages for tables this run has never seen.
       [ENV.redisKeyPrefix]: process.env[ENV.redisKeyPrefix] ?? `car-rental:local:${randomUUID().slice(0, 8)}:`,
     });

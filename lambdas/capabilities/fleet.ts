@@ -54,7 +54,7 @@ export const fleetCapabilities = {
     entry: 'lambdas/handlers/search-cars.ts',
     description: 'Public: available cars by location, period, type and price (Queries on the byLocation index, cached in Redis).',
     trigger: http,
-    uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true },
+    uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true, cursors: true },
     memoryMb: 1024,
   },
 } satisfies Record<string, CapabilityDefinition>;

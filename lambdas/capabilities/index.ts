@@ -31,6 +31,8 @@ export interface CapabilityUses {
   database?: boolean;
   /** Reads the payment gateways' credentials (Stripe, PayPal) from Secrets Manager. */
   paymentGateways?: boolean;
+  /** Serves a paginated list: reads the key that seals its cursors (http/cursors.ts). */
+  cursors?: boolean;
 }
 
 /** Attempts at a failing stream record before the event source gives up on it (the stack and the local runtime). */

@@ -6,6 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -81,6 +82,8 @@ export interface CapabilityResources {
   redis: RedisCache;
   database: PaymentsDatabase;
   paymentGateways: PaymentGateways;
+  /** The key that seals list cursors (a generated secret). */
+  cursorKey: secretsmanager.ISecret;
   monitoring: Monitoring;
 }
 
@@ -182,6 +185,10 @@ export class CapabilityFunction extends Construct {
     if (uses.redis) this.useRedis(r.redis);
     if (uses.database) this.useDatabase(r.database);
     if (uses.paymentGateways) r.paymentGateways.bind(this.fn);
+    if (uses.cursors) {
+      this.env(ENV.cursorKeySecretArn, r.cursorKey.secretArn);
+      r.cursorKey.grantRead(this.fn);
+    }
     this.addTrigger(def, r.queues, r.tables);
     this.addAlarms(props.id, r.monitoring);
 

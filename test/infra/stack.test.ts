@@ -740,3 +740,15 @@ describe('monitoring of the stage', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });
+
+describe('cursor-sealing key', () => {
+  test('a generated secret, readable by exactly the functions that serve paginated lists', () => {
+    const [[secretId]] = resourcesOf(template, 'AWS::SecretsManager::Secret').filter(([, p]) => /list cursors/.test(p.Description ?? ''));
+    const readers = capabilityList()
+      .filter(([, def]) => actionsOn(functionId(def.description), secretId).includes('secretsmanager:GetSecretValue'))
+      .map(([id]) => id)
+      .sort();
+    expect(readers).toEqual(capabilityList().filter(([, def]) => def.uses.cursors).map(([id]) => id).sort());
+    expect(readers).toEqual(['listCarFeedback', 'listCarReservations', 'listUserFeedback', 'listUserReservations', 'searchCars']);
+  });
+});

@@ -21,7 +21,7 @@ export const startPhotoUpload = async (
   const photoId = deps.newId();
   const photo: Photo = { photoId, key: `${CAR_PHOTO_PREFIX}${carId}/${photoId}.${EXTENSIONS[contentType]}`, contentType, createdAt: deps.clock.now().toISOString() };
   const upload = await deps.media.uploadUrl(photo.key, contentType, contentLength);
-  await deps.cars.addPhoto(carId, photo);
+  await deps.cars.addPhoto(carId, photo, { max: MAX_PHOTOS_PER_CAR, seen: photos.length });
   // The first photo becomes the cover that search results show.
   await Promise.all([deps.cache.invalidateCar(carId), deps.cache.invalidateLocation(car.location)]);
   return { photoId, upload };
