@@ -13,9 +13,10 @@ const period = { startDate: day(5), endDate: day(8) };
 const search = (params: Record<string, string>) =>
   request(`${api}/cars?${new URLSearchParams({ location: 'OAK', ...period, type: 'SUV', limit: '1', ...params })}`);
 
+let carId: string;
 beforeAll(async () => {
   const admin = await adminToken();
-  for (const price of [40, 50, 60]) await createCar(admin, { location: 'OAK', type: 'SUV', rentalPricePerDay: price });
+  for (const price of [40, 50, 60]) carId = await createCar(admin, { location: 'OAK', type: 'SUV', rentalPricePerDay: price });
 });
 
 const expect400 = (res: { status: number; body: any }) => {
@@ -45,6 +46,6 @@ test('a list cursor made up in the right shape for the caller\'s own list is a 4
   const bob = await registerCustomer('Bob');
   const key = Buffer.from(JSON.stringify({ pk: 'RES#x', sk: 'RES', gsi1pk: `USER#${bob.userId}`, gsi1sk: '2030-01-01#x' })).toString('base64url');
   expect400(await request(`${api}/users/${bob.userId}/reservations?cursor=${key}`, { headers: bearer(bob.token) }));
-  const feedbackKey = Buffer.from(JSON.stringify({ pk: 'FEEDBACK#x', sk: 'FEEDBACK', gsi1pk: 'CAR#x', gsi1sk: '2030-01-01#x' })).toString('base64url');
-  expect400(await request(`${api}/cars/x/feedback?cursor=${feedbackKey}`));
+  const feedbackKey = Buffer.from(JSON.stringify({ pk: 'FEEDBACK#x', sk: 'FEEDBACK', gsi1pk: `CAR#${carId}`, gsi1sk: '2030-01-01#x' })).toString('base64url');
+  expect400(await request(`${api}/cars/${carId}/feedback?cursor=${feedbackKey}`));
 });
