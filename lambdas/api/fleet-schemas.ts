@@ -39,7 +39,8 @@ export const CarBody = z
       .number()
       .int()
       .min(MIN_YEAR)
-      .max(new Date().getUTCFullYear() + 1)
+      // Next year by the clock at each request: a bound fixed at load (or deploy) time goes stale each January.
+      .refine((year) => year <= clock.now().getUTCFullYear() + 1, 'The model year is at most next year.')
       .meta({ description: `Model year, ${MIN_YEAR} to next year.` }),
     type: CarType,
     location: LocationCode,
