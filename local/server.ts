@@ -6,6 +6,7 @@ import {
   GATEWAY_ERRORS,
   GATEWAY_MAX_HEADER_BYTES,
   GATEWAY_MAX_PAYLOAD_BYTES,
+  LAMBDA_MAX_INVOKE_BYTES,
   localMessage,
   type GatewayError,
 } from '../lib/api/gateway-responses';
@@ -202,6 +203,9 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       claims,
       requestId,
     });
+    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_INVOKE_BYTES) {
+      throw HttpFailure.gateway({ ...GATEWAY_ERRORS.functionFailed, status: 500 }, '', requestId);
+    }
     const capability: CapabilityDefinition = capabilities[route.capability];
     const invoke = (await loadHandler(capability.entry)) as Invoke;
     const result: unknown = await invoke(event, lambdaContext(route.capability, capability.timeoutSeconds));

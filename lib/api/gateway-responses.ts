@@ -64,7 +64,7 @@ export const GATEWAY_ERRORS = {
   // Any other refusal of API Gateway's (WAF, unsupported media type…), with its own status and message.
   otherRefusal: { aws: { type: 'DEFAULT_4XX', id: 'Default4xx' }, status: 400, gatewayPicksStatus: true, code: 'BAD_REQUEST' },
   // A function that throws, times out or answers no proxy result: API Gateway answers 502 (504 past its
-  // 29 s), never the function's error.
+  // 29 s), never the function's error; 500 when Lambda refuses the invocation (an event over 6 MB).
   functionFailed: {
     aws: { type: 'DEFAULT_5XX', id: 'Default5xx' },
     status: 502,
@@ -83,6 +83,8 @@ export const GATEWAY_ERRORS = {
   },
 } satisfies Record<string, GatewayError>;
 
+/** Lambda's synchronous invoke payload limit: API Gateway's 500 (DEFAULT_5XX) for a larger event. */
+export const LAMBDA_MAX_INVOKE_BYTES = 6 * 1024 * 1024;
 /** API Gateway's request payload limit (REST API). */
 export const GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** API Gateway's limit on the request line plus header values (REST API). */

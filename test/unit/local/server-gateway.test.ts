@@ -55,6 +55,12 @@ describe('local API: oversized requests', () => {
     expectGatewayAnswer(res, GATEWAY_ERRORS.payloadTooLarge);
   });
 
+  it('a body Lambda cannot be invoked with (over 6 MB) is API Gateway’s 500, before any function runs', async () => {
+    const res = await send({ method: 'POST', path: '/v1/users/register', body: Buffer.alloc(7 * 1024 * 1024, 'c') });
+    const requestId = /reference ([0-9a-f-]{36})/.exec(res.body)?.[1];
+    expectGatewayAnswer(res, { ...GATEWAY_ERRORS.functionFailed, status: 500 }, '', requestId);
+  });
+
   it('headers over API Gateway’s 10,240 bytes are a 431 with the JSON body', async () => {
     const res = await send({ path: '/v1/health', headers: { 'x-padding': 'p'.repeat(20 * 1024) } });
     expectGatewayAnswer(res, GATEWAY_ERRORS.headersTooLarge);
