@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../lambdas/shared/zod';
 import type { RouteDefinition } from '../../lambdas/api/route';
 
 /**
@@ -10,7 +10,7 @@ import type { RouteDefinition } from '../../lambdas/api/route';
 type JsonSchemaObject = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 
 /** JSON Schema of what a client sends (draft 4, API Gateway's dialect), for its parameter names. */
-const requestJsonSchema = (schema: z.ZodType): JsonSchemaObject => {
+const requestJsonSchema = (schema: z.ZodMiniType): JsonSchemaObject => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-04',
     io: 'input', // the wire format, before transforms and defaults
