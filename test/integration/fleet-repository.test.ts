@@ -418,6 +418,18 @@ describe('photos', () => {
     expect(details!.photos).toHaveLength(MAX_PHOTOS_PER_CAR);
   });
 
+  it('an upload retried with its Idempotency-Key gets the same photo, even once the car is full; another upload under that key is refused', async () => {
+    const carId = await createCar(deps, spec({ location: 'LAS' }));
+    const request = { adminId: 'admin-1', idempotencyKey: `key-${randomUUID()}` };
+    const first = await startPhotoUpload(deps, carId, 'image/png', 2000, request);
+    await Promise.all(Array.from({ length: MAX_PHOTOS_PER_CAR - 1 }, () => startPhotoUpload(deps, carId, 'image/jpeg', 1000)));
+    const retry = await startPhotoUpload(deps, carId, 'image/png', 2000, request);
+    expect(retry.photoId).toBe(first.photoId);
+    expect(retry.upload.url).toContain(`${first.photoId}.png`);
+    expect((await deps.cars.getWithPhotos(carId))!.photos).toHaveLength(MAX_PHOTOS_PER_CAR);
+    await expect(startPhotoUpload(deps, carId, 'image/png', 3000, request)).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+  });
+
   it('a photo cannot be added to a removed car (not found, not "full")', async () => {
     const carId = await createCar(deps, spec({ location: 'LAS' }));
     const car = (await cars.get(carId))!;

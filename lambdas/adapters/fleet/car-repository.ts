@@ -15,6 +15,7 @@ import { todayUtc } from '../../domain/fleet/period';
 import { searchKeysOf } from '../../domain/fleet/search-keys';
 import { AppError, conflict, notFound } from '../../shared/errors';
 import { tables } from '../../shared/tables';
+import { keyReused } from '../../domain/idempotency';
 import { claimPut } from '../claims';
 import { queryAll } from '../dynamodb';
 import { STAR_VALUES } from '../../domain/feedback/ratings';
@@ -28,7 +29,8 @@ import { STAR_VALUES } from '../../domain/feedback/ratings';
  *                                              are conditioned on it).
  *   photo    pk CAR#<carId>  sk PHOTO#<photoId>   (the car's `photoCount` moves in the same transaction)
  *   counter  pk LOCATIONS    sk <code>         activeCars, changed in the same transaction as the car
- *   claim    pk CLAIM#<admin>#<key> sk CLAIM   an Idempotency-Key of a car creation: carId, fingerprint, claimUntil
+ *   claim    pk CLAIM#<admin>#<key> sk CLAIM   an Idempotency-Key of a car creation (carId) or a photo upload
+ *                                              (photoId, photoKey, contentType): fingerprint, claimUntil
  *
  * The car's rating totals are top-level numbers (ratingCount, ratingTotal, stars1..stars5) that the
  * rating aggregator moves with ADD, so it never reads or rewrites the rest of the item
@@ -38,7 +40,7 @@ import { STAR_VALUES } from '../../domain/feedback/ratings';
 export const starsAttribute = (stars: number): string => `stars${stars}`;
 const carKey = (carId: string) => ({ pk: `CAR#${carId}`, sk: 'CAR' });
 const photoKey = (carId: string, photoId: string) => ({ pk: `CAR#${carId}`, sk: `PHOTO#${photoId}` });
-/** An admin's Idempotency-Key claim on a car creation. */
+/** An admin's Idempotency-Key claim (a car creation, a photo upload). */
 const carClaimKey = (owner: string, key: string) => ({ pk: `CLAIM#${owner}#${key}`, sk: 'CLAIM' });
 const COUNTERS_PK = 'LOCATIONS';
 const SEARCH_INDEX = tables.cars.indexes.find((i) => i.name === 'byLocation')!.name;
@@ -292,8 +294,10 @@ export class DynamoCarRepository implements CarRepository {
     return { cars: (res.Items ?? []).map(toCar), next: res.LastEvaluatedKey };
   }
 
-  async addPhoto(carId: string, photo: Photo, cap: { max: number; seen: number }): Promise<void> {
+  async addPhoto(carId: string, photo: Photo, cap: { max: number; seen: number }, claim?: OwnedClaim): Promise<Photo> {
     const full = () => conflict(`A car has at most ${cap.max} photos.`);
+    const nowMs = Date.parse(photo.createdAt);
+    const key = claim && carClaimKey(claim.owner, claim.key);
     try {
       await this.transact(
         [
@@ -303,15 +307,23 @@ export class DynamoCarRepository implements CarRepository {
             'SET coverPhotoKey = if_not_exists(coverPhotoKey, :key), photoCount = if_not_exists(photoCount, :seen) + :one',
             { ':key': photo.key, ':seen': cap.seen, ':one': 1, ':max': cap.max },
             {},
-            ' AND (photoCount < :max OR attribute_not_exists(photoCount))',
+            ' AND (photoCount < :max OR (attribute_not_exists(photoCount) AND :seen < :max))',
           ),
           { Put: { TableName: this.tableName, Item: { ...photoKey(carId, photo.photoId), ...photo } } },
+          ...(claim && key ? [claimPut(this.tableName, key, { photoId: photo.photoId, photoKey: photo.key, contentType: photo.contentType }, claim, nowMs)] : []),
         ],
         () => notFound(`Car ${carId}`),
       );
+      return photo;
     } catch (err) {
-      // Which condition failed: a car that is still active is full.
-      if (err instanceof AppError && err.kind === 'NOT_FOUND' && (await this.get(carId))?.status === 'active') throw full();
+      if (!(err instanceof AppError && err.kind === 'NOT_FOUND')) throw err;
+      // Which condition failed: the key's live claim (a retry), else a car that is still active is full.
+      const held = key && (await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item;
+      if (held && Number(held.claimUntil) >= nowMs) {
+        if (held.fingerprint !== claim!.fingerprint) throw keyReused('photo upload');
+        return { photoId: String(held.photoId), key: String(held.photoKey), contentType: held.contentType as Photo['contentType'], createdAt: photo.createdAt };
+      }
+      if ((await this.get(carId))?.status === 'active') throw full();
       throw err;
     }
   }

@@ -66,9 +66,9 @@ export const fleetRoutes = {
     access: 'admin',
     summary: 'Get a short-lived presigned URL to upload a photo (JPEG, PNG or WebP, at most 5 MB)',
     tag: 'Fleet',
-    request: { params: CarIdParams, body: PhotoUploadBody },
+    request: { params: CarIdParams, body: PhotoUploadBody, headers: OptionalIdempotencyKeyHeader },
     responses: { 201: { description: 'Upload the file with the returned method, URL and headers', schema: PhotoUploadResponse } },
-    errors: [404, 409],
+    errors: [404, 409, 422],
     throttle: ADMIN_THROTTLE,
   }),
   deleteCarPhoto: defineRoute({

@@ -42,8 +42,10 @@ export interface CarRepository {
    * Adds a photo item unless the car already has `max` (a conflict) or is not active (not found): the
    * car's photo counter moves in the same transaction, so concurrent uploads cannot pass the cap.
    * `seen`: how many photos the caller read, the counter's start for a car stored before it existed.
+   * With a claim (an Idempotency-Key) that an earlier attempt holds, nothing is written and that
+   * attempt's photo is returned (its fingerprint must match, else IDEMPOTENCY_MISMATCH).
    */
-  addPhoto(carId: string, photo: Photo, cap: { max: number; seen: number }): Promise<void>;
+  addPhoto(carId: string, photo: Photo, cap: { max: number; seen: number }, claim?: OwnedClaim): Promise<Photo>;
   /** Deletes a photo item (and counts it off); returns it, or undefined when there was none. Keeps the cover photo valid. */
   deletePhoto(carId: string, photoId: string): Promise<Photo | undefined>;
 }
