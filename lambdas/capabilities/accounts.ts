@@ -14,15 +14,15 @@ export const accountsCapabilities = {
   },
   loginUser: {
     entry: 'lambdas/handlers/login-user.ts',
-    description: 'Signs in with email and password (or starts the MFA challenge); counts failures in Redis.',
+    description: 'Signs in with email and password (or starts the MFA challenge); counts attempts in Redis.',
     trigger: { kind: 'http' },
     uses: { userPool: 'client', redis: true },
   },
   answerMfaChallenge: {
     entry: 'lambdas/handlers/answer-mfa-challenge.ts',
-    description: 'Completes a sign-in with the TOTP code.',
+    description: 'Completes a sign-in with the TOTP code; counts wrong codes in Redis with the sign-in attempts.',
     trigger: { kind: 'http' },
-    uses: { userPool: 'client' },
+    uses: { userPool: 'client', redis: true },
   },
   refreshSession: {
     entry: 'lambdas/handlers/refresh-session.ts',

@@ -7,6 +7,13 @@ import { generate } from 'otplib';
 import { CognitoIdentities } from '../../lambdas/adapters/accounts/cognito-identities';
 import { DynamoProfileStore, EMAIL_TAKEN } from '../../lambdas/adapters/accounts/dynamo-profile-store';
 import { RedisLoginAttempts } from '../../lambdas/adapters/accounts/redis-login-attempts';
+import { LayeredLoginAttempts } from '../../lambdas/adapters/accounts/layered-login-attempts';
+import { MemoryLoginAttempts } from '../../lambdas/adapters/accounts/memory-login-attempts';
+import { redisClient, useRedisFactory } from '../../lambdas/adapters/redis';
+import { ENV } from '../../lambdas/shared/env-names';
+import type Redis from 'ioredis';
+import { SMALL_LIMITS } from '../unit/accounts/fakes';
+import { loginLimitScenarios } from '../unit/accounts/login-limit-scenarios';
 import { IdentityAlreadyExists, INVALID_CREDENTIALS } from '../../lambdas/domain/accounts/errors';
 import type { Profile } from '../../lambdas/domain/accounts/model';
 import { clientConfig } from '../../local/standins/aws';
@@ -163,32 +170,59 @@ describe('DynamoDB profile store (DynamoDB Local)', () => {
   });
 });
 
-describe(`Redis login attempts (${process.env.REDIS_URL ? 'real Redis' : 'ioredis-mock'})`, () => {
-  const limits = { account: { maxFailures: 3, windowSeconds: 60 }, client: { maxFailures: 5, windowSeconds: 30 } };
+describe(`sign-in limits in Redis (${process.env.REDIS_URL ? 'real Redis' : 'ioredis-mock'})`, () => {
+  const connections: Redis[] = [];
+  afterAll(async () => void (await Promise.all(connections.map((r) => r.quit()))));
+  const shared = () => {
+    const redis = testRedis();
+    connections.push(redis);
+    return new RedisLoginAttempts(async () => redis, SMALL_LIMITS);
+  };
 
-  it('refuses after the limit for the window, per account and per client, and reset forgets the account', async () => {
+  describe('Redis alone', () => loginLimitScenarios(shared));
+  describe('Redis and memory, as deployed', () => loginLimitScenarios(() => new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), shared())));
+
+  it('the refusal lasts for what is left of the window (Retry-After)', async () => {
+    const attempts = shared();
+    for (let i = 0; i < 3; i++) expect(await attempts.reserve('a@x.com', 'ip')).toBe(0);
+    const wait = await attempts.reserve('a@x.com', 'ip');
+    expect(wait).toBeGreaterThan(55);
+    expect(wait).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('sign-in limits while Redis is unreachable (attack: limits vanish when Redis is down)', () => {
+  const saved = process.env[ENV.redisUrl];
+  beforeAll(() => {
+    // The deployed client, pointed at a port nobody listens on.
+    process.env[ENV.redisUrl] = 'redis://127.0.0.1:1';
+    useRedisFactory();
+  });
+  afterAll(() => {
+    process.env[ENV.redisUrl] = saved;
+    useRedisFactory();
+  });
+
+  loginLimitScenarios(() => new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), new RedisLoginAttempts(redisClient, SMALL_LIMITS)));
+
+  it('Redis itself refuses to count (so the memory layer is what holds)', async () => {
+    await expect(new RedisLoginAttempts(redisClient, SMALL_LIMITS).reserve('a@x.com', 'ip')).rejects.toThrow();
+  });
+});
+
+describe('sign-in limits survive Redis coming back empty (attack: counters wiped on restart)', () => {
+  it('the instance still refuses what it counted before the wipe', async () => {
     const redis = testRedis();
     try {
-      const attempts = new RedisLoginAttempts(async () => redis, limits);
-      for (let i = 0; i < 3; i++) await attempts.recordFailure('a@x.com', 'ip1');
-      const wait = await attempts.retryAfter('a@x.com', 'ip2');
-      expect(wait).toBeGreaterThan(0);
-      expect(wait).toBeLessThanOrEqual(60);
-      expect(await attempts.retryAfter('b@x.com', 'ip2')).toBe(0);
-      await attempts.reset('a@x.com');
-      expect(await attempts.retryAfter('a@x.com', 'ip2')).toBe(0);
-      for (let i = 0; i < 2; i++) await attempts.recordFailure(`c${i}@x.com`, 'ip1');
-      expect(await attempts.retryAfter('new@x.com', 'ip1')).toBeGreaterThan(0); // 5 failures from ip1 in all
+      const attempts = new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), new RedisLoginAttempts(async () => redis, SMALL_LIMITS));
+      for (let i = 0; i < 3; i++) expect(await attempts.reserve('a@x.com', 'ip')).toBe(0);
+      const keys = await redis.keys('*');
+      // keys() answers with the prefix; del() adds it again.
+      const prefix = (redis.options.keyPrefix ?? '') as string;
+      if (keys.length) await redis.del(...keys.map((k) => k.slice(prefix.length)));
+      expect(await attempts.reserve('a@x.com', 'ip')).toBeGreaterThan(0);
     } finally {
       await redis.quit();
     }
-  });
-
-  it('fails open when Redis is down', async () => {
-    const attempts = new RedisLoginAttempts(async () => {
-      throw new Error('connect ECONNREFUSED');
-    }, limits);
-    await attempts.recordFailure('a@x.com', 'ip');
-    expect(await attempts.retryAfter('a@x.com', 'ip')).toBe(0);
   });
 });

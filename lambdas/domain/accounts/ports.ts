@@ -44,11 +44,21 @@ export interface ProfileStore {
   update(userId: string, changes: ProfileChanges & { mfaEnabled?: boolean }, now: Date): Promise<Profile>;
 }
 
-/** Counts failed sign-ins per account and per client so guessing is refused for a while, never forever. */
+/**
+ * Counts sign-in attempts per account and client (limits: login-limits.ts). `account` is the
+ * normalised email, `client` the caller's source address.
+ */
 export interface LoginAttempts {
-  /** 0 when a sign-in may be tried, else the seconds until it may. */
-  retryAfter(email: string, client: string): Promise<number>;
-  recordFailure(email: string, client: string): Promise<void>;
-  /** Forgets the account's failures after a successful sign-in (the client's count stays). */
-  reset(email: string): Promise<void>;
+  /**
+   * Counts this attempt before the credential is checked, atomically, so concurrent guesses cannot all
+   * get through. 0: go ahead (the attempt is counted); otherwise the seconds to wait (nothing counted).
+   */
+  reserve(account: string, client: string): Promise<number>;
+  /** The credential could not be checked (the identity provider was unreachable): the attempt does not count. */
+  release(account: string, client: string): Promise<void>;
+  /**
+   * The sign-in completed (password and, where on, the MFA code): this client's attempts on the
+   * account stop counting, and the client is known to the account (see LoginLimits.account).
+   */
+  succeeded(account: string, client: string): Promise<void>;
 }

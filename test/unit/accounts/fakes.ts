@@ -1,6 +1,7 @@
 import { IdentityAlreadyExists, invalidCredentials, invalidMfaCode } from '../../../lambdas/domain/accounts/errors';
 import type { Profile, Role, SessionTokens, SignInResult } from '../../../lambdas/domain/accounts/model';
-import type { IdentityProvider, LoginAttempts, ProfileStore } from '../../../lambdas/domain/accounts/ports';
+import type { LoginLimits } from '../../../lambdas/domain/accounts/login-limits';
+import type { IdentityProvider, ProfileStore } from '../../../lambdas/domain/accounts/ports';
 import { conflict, dependencyUnavailable, notFound } from '../../../lambdas/shared/errors';
 
 /** A JWT-shaped string whose payload carries `sub` (the use cases read it, the fakes never verify). */
@@ -118,16 +119,10 @@ export class FakeProfiles implements ProfileStore {
   }
 }
 
-export class FakeAttempts implements LoginAttempts {
-  failures = new Map<string, number>();
-  constructor(private readonly max = 3) {}
-  async retryAfter(email: string, client: string) {
-    return (this.failures.get(email) ?? 0) >= this.max || (this.failures.get(client) ?? 0) >= this.max * 10 ? 60 : 0;
-  }
-  async recordFailure(email: string, client: string) {
-    for (const k of [email, client]) this.failures.set(k, (this.failures.get(k) ?? 0) + 1);
-  }
-  async reset(email: string) {
-    this.failures.delete(email);
-  }
-}
+/** Sign-in limits small enough to reach in a test: 3 per account and client, 6 per account, 20 per client. */
+export const SMALL_LIMITS: LoginLimits = {
+  pair: { maxAttempts: 3, windowSeconds: 60 },
+  account: { maxAttempts: 6, windowSeconds: 120 },
+  client: { maxAttempts: 20, windowSeconds: 60 },
+  knownClientSeconds: 3600,
+};
