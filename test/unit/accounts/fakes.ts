@@ -4,8 +4,9 @@ import type { LoginLimits } from '../../../lambdas/domain/accounts/login-limits'
 import type { IdentityProvider, ProfileStore } from '../../../lambdas/domain/accounts/ports';
 import { conflict, dependencyUnavailable, notFound } from '../../../lambdas/shared/errors';
 
-/** A JWT-shaped string whose payload carries `sub` (the use cases read it, the fakes never verify). */
-export const fakeJwt = (sub: string) => `h.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.s`;
+/** A JWT-shaped string whose payload carries `sub` and `token_use` (the use cases read them, the fakes never verify). */
+export const fakeJwt = (sub: string, use: 'access' | 'id' = 'access') =>
+  `h.${Buffer.from(JSON.stringify({ sub, token_use: use })).toString('base64url')}.s`;
 
 type Method<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
 
@@ -22,7 +23,7 @@ export class FakeIdentities implements IdentityProvider {
     if (this.failing.has(method)) throw down();
   }
   private tokens(sub: string): SessionTokens {
-    return { userId: sub, idToken: fakeJwt(sub), accessToken: fakeJwt(sub), refreshToken: `rt-${sub}`, expiresIn: 3600 };
+    return { userId: sub, idToken: fakeJwt(sub, 'id'), accessToken: fakeJwt(sub), refreshToken: `rt-${sub}`, expiresIn: 3600 };
   }
 
   async createUser({ email, password }: { email: string; password: string }, role: Role) {

@@ -78,6 +78,14 @@ describe('MFA', () => {
     await expect(verifyMfa({ identities, profiles }, caller, other, '123456')).rejects.toMatchObject({ kind: 'FORBIDDEN' });
   });
 
+  it('an ID token sent as the access token is 401 saying which token to send (it was a 500)', async () => {
+    const { identities, profiles, caller } = await setup();
+    const idToken = fakeJwt(caller.userId, 'id');
+    const setupErr = await setupMfa({ identities }, caller, idToken).catch((e) => e);
+    expect(setupErr).toMatchObject({ kind: 'UNAUTHENTICATED', message: expect.stringContaining('accessToken') });
+    await expect(verifyMfa({ identities, profiles }, caller, idToken, '123456')).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+  });
+
   it('createAdmin enrols TOTP straight away unless told not to', async () => {
     const identities = new FakeIdentities();
     const profiles = new FakeProfiles();
