@@ -75,6 +75,7 @@ export const Profile = z
     address: z.string().optional(),
     role: z.enum(['customer', 'admin']),
     mfaEnabled: z.boolean(),
+    emailVerified: z.boolean().meta({ description: 'Booking, paying and reviewing need a verified email.' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -105,3 +106,10 @@ export const MfaSetupResponse = z
 
 export const MfaVerifyBody = z.object({ code: TotpCode }).strict();
 export const MfaVerifyResponse = z.object({ mfaEnabled: z.literal(true), message: z.string() }).meta({ id: 'MfaVerified' });
+
+export const EmailCodeBody = z
+  .object({ code: z.string().regex(/^\d{6}$/, 'Must be the 6-digit code from the email we sent you.') })
+  .strict()
+  .meta({ id: 'EmailCodeRequest' });
+export const EmailVerifiedResponse = z.object({ emailVerified: z.literal(true), message: z.string() }).meta({ id: 'EmailVerified' });
+export const EmailCodeSentResponse = z.object({ message: z.string() }).meta({ id: 'EmailCodeSent' });

@@ -1,7 +1,7 @@
 import type { LoginAttempts } from '../../../lambdas/domain/accounts/ports';
 import { registerCustomer } from '../../../lambdas/domain/accounts/register';
 import { answerMfaChallenge, login } from '../../../lambdas/domain/accounts/session';
-import { FakeIdentities, FakeProfiles, SMALL_LIMITS } from './fakes';
+import { FakeEmailCodes, FakeIdentities, FakeMailer, FakeProfiles, SMALL_LIMITS } from './fakes';
 
 const password = 'Sup3r-secret!';
 const wrong = 'Wrong-pass1!';
@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const loginLimitScenarios = (makeAttempts: () => LoginAttempts | Promise<LoginAttempts>) => {
   const setup = async (email = `ada-${Math.random().toString(36).slice(2)}@example.com`) => {
     const identities = new FakeIdentities();
-    await registerCustomer({ identities, profiles: new FakeProfiles() }, { name: 'Ada', email, password, phoneNumber: '+14155550123', address: 'x' });
+    await registerCustomer({ identities, profiles: new FakeProfiles(), codes: new FakeEmailCodes(), mailer: new FakeMailer() }, { name: 'Ada', email, password, phoneNumber: '+14155550123', address: 'x' });
     // Counts the credentials that reach the identity provider, each taking a while (as Cognito does).
     const checked = { passwords: 0, codes: 0 };
     const signIn = identities.signIn.bind(identities);

@@ -5,14 +5,14 @@ import { registerCustomer } from '../../../lambdas/domain/accounts/register';
 import { answerMfaChallenge, login, logout, refreshSession } from '../../../lambdas/domain/accounts/session';
 import { INVALID_CREDENTIALS } from '../../../lambdas/domain/accounts/errors';
 import { MemoryLoginAttempts } from '../../../lambdas/adapters/accounts/memory-login-attempts';
-import { FakeIdentities, FakeProfiles, fakeJwt, SMALL_LIMITS } from './fakes';
+import { FakeEmailCodes, FakeIdentities, FakeMailer, FakeProfiles, fakeJwt, SMALL_LIMITS } from './fakes';
 
 const password = 'Sup3r-secret!';
 const setup = async () => {
   const identities = new FakeIdentities();
   const profiles = new FakeProfiles();
   const attempts = new MemoryLoginAttempts(SMALL_LIMITS);
-  const { userId } = await registerCustomer({ identities, profiles }, { name: 'Ada', email: 'ada@example.com', password, phoneNumber: '+14155550123', address: 'x' });
+  const { userId } = await registerCustomer({ identities, profiles, codes: new FakeEmailCodes(), mailer: new FakeMailer() }, { name: 'Ada', email: 'ada@example.com', password, phoneNumber: '+14155550123', address: 'x' });
   return { identities, profiles, attempts, userId, caller: { userId, email: 'ada@example.com' } };
 };
 
