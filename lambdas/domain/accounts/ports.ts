@@ -74,7 +74,7 @@ export interface LoginAttempts {
    * get through. 0: go ahead (the attempt is counted); otherwise the seconds to wait (nothing counted).
    */
   reserve(account: string, client: string): Promise<number>;
-  /** The credential could not be checked (the identity provider was unreachable): the attempt does not count. */
+  /** The attempt was not a failure, nor a completed sign-in (unreachable identity provider; a right password awaiting its MFA code): it does not count. */
   release(account: string, client: string): Promise<void>;
   /**
    * The sign-in completed (password and, where on, the MFA code): this client's attempts on the

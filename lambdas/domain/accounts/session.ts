@@ -27,12 +27,16 @@ const limited = async <T>(deps: SessionDeps, account: string, client: string, ch
 
 /**
  * Signs in with email and password. A correct password for an account with MFA on does not clear the
- * count: only the code completes the sign-in, and wrong codes count as well (answerMfaChallenge).
+ * earlier failures: only the code completes the sign-in, and wrong codes count as well (answerMfaChallenge).
  */
 export const login = async (deps: SessionDeps, email: string, password: string, client: string): Promise<SignInResult> => {
   const account = normalizeEmail(email);
   const result = await limited(deps, account, client, () => deps.identities.signIn(account, password));
-  if (result.kind === 'mfaRequired') return { kind: 'mfaRequired', session: wrapSession(account, result.session) };
+  if (result.kind === 'mfaRequired') {
+    // A right password is not a failed attempt, but it clears none: the count waits for the code.
+    await deps.attempts.release(account, client);
+    return { kind: 'mfaRequired', session: wrapSession(account, result.session) };
+  }
   await deps.attempts.succeeded(account, client);
   return result;
 };
