@@ -12,7 +12,7 @@ import { SnsSesNotifier } from './sns-ses-notifier';
  * own AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL_SESV2 when set: that is how the local runtime points them
  * at fauxqs and the SES stand-in.
  */
-export const QUICK = { maxAttempts: 2, requestHandler: { connectionTimeout: 1_500, requestTimeout: 3_000 } };
+const QUICK = { maxAttempts: 2, requestHandler: { connectionTimeout: 1_500, requestTimeout: 3_000 } };
 
 let notifier: Notifier | undefined;
 
@@ -22,4 +22,3 @@ export const bookingNotifier = (): Notifier =>
     topicArn: env.required(ENV.notificationsTopicArn),
     sender: env.optional(ENV.emailSender),
   }));
-

@@ -170,7 +170,8 @@ export const accountsRoutes = {
     access: 'customer',
     summary: 'Email a new verification code (one a minute, five a day)',
     tag,
-    request: { body: EmptyBody },
+    // No body (any is ignored): one API Gateway model fewer.
+    request: {},
     responses: { 202: { description: 'A new code is on its way', schema: EmailCodeSentResponse } },
     errors: [404, 409, 503],
     throttle: CREDENTIAL_THROTTLE,
