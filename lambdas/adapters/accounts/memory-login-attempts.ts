@@ -56,8 +56,9 @@ export class MemoryLoginAttempts implements LoginAttempts {
 
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt <= this.nowMs()) this.entries.delete(key);
-    return entry && entry.expiresAt > this.nowMs() ? entry : undefined;
+    if (!entry || entry.expiresAt > this.nowMs()) return entry;
+    this.entries.delete(key);
+    return undefined;
   }
 
   private decrease(key: string, by: number): void {
