@@ -10,6 +10,7 @@ import { cognitoLocalPrivateKey, freshPrivateKey, signJwt } from '../support/jwt
 import { apiUrl, request, type JsonResponse } from '../support/local-runtime';
 import { emailedCode, mailbox as mailboxFor } from '../support/booking-client';
 import { signInWithTotp } from '../support/tokens';
+import { GATEWAY_ERRORS } from '../../lib/api/gateway-responses';
 
 // Accounts over HTTP against `npm start`, as a client would use them.
 const api = apiUrl();
@@ -22,7 +23,7 @@ beforeAll(async () => {
   runtime = await readRuntimeFile(new URL(api).port);
 });
 
-const GATEWAY_THROTTLED = 'Too many requests; retry after the time in Retry-After.';
+const GATEWAY_THROTTLED = GATEWAY_ERRORS.throttled.message;
 
 /** JSON call; waits out the gateway's per-route throttle (shared by every e2e file) rather than flaking. */
 const call = async (method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<any>> => {
