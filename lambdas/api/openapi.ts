@@ -37,8 +37,8 @@ const explicitLimits = (node: unknown): unknown => {
   const length = out.type === 'string' && typeof out.format === 'string' ? FORMAT_LENGTH[out.format] : undefined;
   if (length !== undefined && out.maxLength === undefined) out.maxLength = length;
   if (out.type === 'integer' && out.format === undefined) {
-    const fits = (out.minimum as number) >= -INT32 && (out.maximum as number) < INT32;
-    out.format = fits ? 'int32' : 'int64';
+    const [low, high] = [out.minimum ?? out.exclusiveMinimum, out.maximum ?? out.exclusiveMaximum] as Array<number | undefined>;
+    out.format = low !== undefined && high !== undefined && low >= -INT32 && high < INT32 ? 'int32' : 'int64';
   }
   return out;
 };
