@@ -21,6 +21,8 @@ export interface CapabilityUses {
   queues?: Partial<Record<QueueId, 'send'>>;
   /** Publishes booking events to the notifications topic and emails customers. */
   notifications?: boolean;
+  /** Emails account owners through SES only (verification codes): no topic. */
+  email?: boolean;
   /** The car-media bucket, one right: read (presigned GET), upload (presigned PUT) or delete (the current version only). */
   carMedia?: CarMediaAccess;
   /** Cognito: 'client' for sign-up/sign-in calls, 'admin' for Admin* user-management calls. */

@@ -2,8 +2,8 @@ import { accountIdentities } from '../adapters/accounts/identities';
 import { routes } from '../api/routes';
 import { refreshSession } from '../domain/accounts/session';
 import { httpHandler } from '../http/handler';
-import { sessionBody } from './accounts-presenter';
+import { sessionBody, tokenReply } from './accounts-presenter';
 
-export const handler = httpHandler(routes.refreshSession, async ({ body }) => ({
-  body: sessionBody(await refreshSession({ identities: accountIdentities() }, body.refreshToken)),
-}));
+export const handler = httpHandler(routes.refreshSession, async ({ body }) =>
+  tokenReply(sessionBody(await refreshSession({ identities: accountIdentities() }, body.refreshToken))),
+);

@@ -180,6 +180,7 @@ export class CapabilityFunction extends Construct {
     this.grantTables(uses.tables ?? {}, r.tables);
     this.useQueues(uses.queues ?? {}, r.queues);
     if (uses.notifications) this.useNotifications(r.notifications);
+    else if (uses.email) this.useEmail(r.notifications);
     this.useMedia(uses.carMedia, r.media);
     this.useUserPool(uses.userPool, r.auth);
     if (uses.redis) this.useRedis(r.redis);
@@ -253,15 +254,20 @@ export class CapabilityFunction extends Construct {
       reason: 'Publishing to the booking-events topic encrypted with the AWS-managed key alias/aws/sns: key/* is narrowed to that key by a kms:ResourceAliases condition; GenerateDataKey* is the SNS publish requirement.',
       appliesTo: ['Action::kms:GenerateDataKey*', `Resource::${this.nagArn('kms', 'key/*')}`],
     });
-    if (notifications.emailSender) {
-      this.env(ENV.emailSender, notifications.emailSender);
-      this.wildcards.push({
-        id: 'AwsSolutions-IAM5',
-        reason: 'SES authorises SendEmail against the sender and (in the SES sandbox) each recipient identity, which are not known in advance.',
-        appliesTo: [`Resource::${this.nagArn('ses', 'identity/*')}`],
-      });
-    }
+    this.useEmail(notifications);
     notifications.grantPublish(this.fn);
+  }
+
+  /** SES SendEmail from the configured sender (no topic): for functions that only email account owners. */
+  private useEmail(notifications: Notifications): void {
+    if (!notifications.emailSender) return;
+    this.env(ENV.emailSender, notifications.emailSender);
+    this.wildcards.push({
+      id: 'AwsSolutions-IAM5',
+      reason: 'SES authorises SendEmail against the sender and (in the SES sandbox) each recipient identity, which are not known in advance.',
+      appliesTo: [`Resource::${this.nagArn('ses', 'identity/*')}`],
+    });
+    notifications.grantSendEmail(this.fn);
   }
 
   private useMedia(mode: CapabilityDefinition['uses']['carMedia'], media: MediaBucket): void {

@@ -12,7 +12,8 @@ const CLIENTS: Array<{ pkg: RegExp; allowed: (uses: CapabilityUses) => boolean; 
   { pkg: /^@aws-sdk\/client-sqs$/, allowed: (u) => Object.keys(u.queues ?? {}).length > 0, why: 'queues (send)' },
   { pkg: /^@aws-sdk\/(client-s3|s3-request-presigner)$/, allowed: (u) => Boolean(u.carMedia), why: 'carMedia' },
   { pkg: /^@aws-sdk\/client-cognito-identity-provider$/, allowed: (u) => Boolean(u.userPool), why: 'userPool' },
-  { pkg: /^@aws-sdk\/(client-sns|client-sesv2)$/, allowed: (u) => Boolean(u.notifications), why: 'notifications' },
+  { pkg: /^@aws-sdk\/client-sns$/, allowed: (u) => Boolean(u.notifications), why: 'notifications' },
+  { pkg: /^@aws-sdk\/client-sesv2$/, allowed: (u) => Boolean(u.notifications || u.email), why: 'notifications or email' },
   // Redis AUTH, database credentials, gateway keys and the cursor-sealing key are the secrets a function may read.
   { pkg: /^@aws-sdk\/client-secrets-manager$/, allowed: (u) => Boolean(u.redis || u.database || u.paymentGateways || u.cursors), why: 'redis, database, paymentGateways or cursors' },
   { pkg: /^ioredis$/, allowed: (u) => Boolean(u.redis), why: 'redis' },
