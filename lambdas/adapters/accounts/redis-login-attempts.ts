@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisCommands } from '../resp-client';
 import type { LoginAttempts } from '../../domain/accounts/ports';
 import { logger } from '../../shared/logger';
 
@@ -30,7 +30,7 @@ const key = (kind: 'account' | 'client', id: string) =>
  */
 export class RedisLoginAttempts implements LoginAttempts {
   constructor(
-    private readonly redis: () => Promise<Redis>,
+    private readonly redis: () => Promise<RedisCommands>,
     private readonly limits = LOGIN_LIMITS,
   ) {}
 
@@ -64,7 +64,7 @@ export class RedisLoginAttempts implements LoginAttempts {
     await this.failOpen('reset', undefined, async (redis) => void (await redis.del(key('account', email))));
   }
 
-  private async failOpen<T>(what: string, fallback: T, work: (redis: Redis) => Promise<T>): Promise<T> {
+  private async failOpen<T>(what: string, fallback: T, work: (redis: RedisCommands) => Promise<T>): Promise<T> {
     try {
       return await work(await this.redis());
     } catch (err) {
