@@ -43,10 +43,10 @@ const PG = 'pg with pg-pool and pg-protocol (~90 KB), the PostgreSQL driver of t
 const GATEWAYS = `the Stripe and PayPal SDKs with axios and form-data (~630 KB, loaded lazily, live mode only); ${PG}`;
 
 export const SIZE_EXCEPTIONS: Record<string, { maxBundleKB: number; why: string }> = {
-  health: { maxBundleKB: 300, why: `the deep health check pings PostgreSQL: ${PG}` },
-  readPayments: { maxBundleKB: 320, why: PG },
-  payForReservation: { maxBundleKB: 1145, why: GATEWAYS },
-  refundPayment: { maxBundleKB: 1110, why: GATEWAYS },
+  health: { maxBundleKB: 275, why: `the deep health check pings PostgreSQL: ${PG}` },
+  readPayments: { maxBundleKB: 300, why: PG },
+  payForReservation: { maxBundleKB: 1125, why: GATEWAYS },
+  refundPayment: { maxBundleKB: 1090, why: GATEWAYS },
   relayPayments: { maxBundleKB: 1105, why: GATEWAYS },
   refundCancellations: { maxBundleKB: 1085, why: GATEWAYS },
 };
