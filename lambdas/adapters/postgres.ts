@@ -1,4 +1,4 @@
-import { Pool, type PoolConfig } from 'pg';
+import type { Pool, PoolConfig } from 'pg';
 import { env } from '../shared/config';
 import { ENV } from '../shared/env-names';
 import { inSubsegment } from '../shared/observability';
@@ -56,8 +56,9 @@ let pool: Promise<Pool> | undefined;
 
 export const postgresPool = (): Promise<Pool> => {
   if (!pool) {
-    pool = postgresConfig().then((config) => {
-      const created = traceQueries(new Pool(config));
+    // pg is CommonJS bundled into the function: imported here, its modules run on the first query, not at init.
+    pool = Promise.all([postgresConfig(), import('pg')]).then(([config, pg]) => {
+      const created = traceQueries(new pg.Pool(config));
       // An idle client dropped by the server must not crash the process.
       created.on('error', () => undefined);
       created.on('connect', (checkedOut) => void traceQueries(checkedOut));
