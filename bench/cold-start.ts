@@ -87,7 +87,7 @@ const main = async () => {
     // The median of each pair's ratio: a pair runs back to back, so load that drifts over the run (a shared
     // machine) moves both of its halves and cancels out, where a ratio of the two medians would not.
     const ratio = median(fn.map((s, i) => s.ms / base[i]));
-    const budget = budgetOf(id, bundle);
+    const budget = budgetOf(id);
     const broken = [
       ...(kb > budget.maxBundleKB ? [`${kb.toFixed(0)} KB > ${budget.maxBundleKB} KB`] : []),
       ...(ratio > budget.maxInitRatio ? [`init ${ratio.toFixed(2)}x > ${budget.maxInitRatio}x`] : []),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { paymentRoutes as routes } from '../api/routes/payments';
 import { PAYMENT_METHODS } from '../domain/payments/methods';
 import { httpHandler } from '../http/handler';
