@@ -1,5 +1,6 @@
 import { CarBody, SearchQuery } from '../../../lambdas/api/fleet-schemas';
 import { CAR_TYPES, LOCATIONS, MAX_RENTAL_DAYS } from '../../../lambdas/domain/fleet/catalog';
+import { useClock } from '../../../lambdas/shared/clock';
 
 const valid = { make: 'Toyota', model: 'Corolla', year: 2022, type: 'SEDAN', location: 'LAX', rentalPricePerDay: 49.99 };
 const fieldsOf = (result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }) =>
@@ -28,15 +29,32 @@ describe('car input validation', () => {
     ['zero price', { rentalPricePerDay: 0 }, 'rentalPricePerDay'],
     ['negative price', { rentalPricePerDay: -5 }, 'rentalPricePerDay'],
     ['three decimals', { rentalPricePerDay: 10.999 }, 'rentalPricePerDay'],
+    // 1e-9 passed the float check of the decimals and was stored as 0 cents.
+    ['price below one cent', { rentalPricePerDay: 1e-9 }, 'rentalPricePerDay'],
+    ['price of a tenth of a cent', { rentalPricePerDay: 0.001 }, 'rentalPricePerDay'],
+    ['price with ten decimals', { rentalPricePerDay: 1.0000000001 }, 'rentalPricePerDay'],
     ['unknown location', { location: 'XXX' }, 'location'],
     ['empty make', { make: ' ' }, 'make'],
   ])('refuses a %s', (_name, patch, field) => {
-    expect(fieldsOf(CarBody.safeParse({ ...valid, ...patch }))).toEqual([field]);
+    expect([...new Set(fieldsOf(CarBody.safeParse({ ...valid, ...patch })))]).toEqual([field]);
   });
 
   it('accepts next year and two decimals', () => {
     expect(CarBody.safeParse({ ...valid, year: new Date().getUTCFullYear() + 1, rentalPricePerDay: 0.01 }).success).toBe(true);
     expect(CarBody.safeParse({ ...valid, rentalPricePerDay: 19.99 }).success).toBe(true);
+  });
+
+  it('takes next year from the clock at each check, not from when the schema was loaded', () => {
+    const inYear = (year: number) => ({ now: () => new Date(`${year}-01-01T00:00:00Z`) });
+    try {
+      useClock(inYear(2030));
+      expect(CarBody.safeParse({ ...valid, year: 2031 }).success).toBe(true);
+      expect(fieldsOf(CarBody.safeParse({ ...valid, year: 2032 }))).toEqual(['year']);
+      useClock(inYear(2031)); // the same schema object, a year later
+      expect(CarBody.safeParse({ ...valid, year: 2032 }).success).toBe(true);
+    } finally {
+      useClock();
+    }
   });
 
   it('refuses unknown fields', () => {
