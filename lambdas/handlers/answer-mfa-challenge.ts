@@ -1,6 +1,6 @@
 import { accountIdentities } from '../adapters/accounts/identities';
 import { loginAttempts } from '../adapters/accounts/login-attempts';
-import { routes } from '../api/routes';
+import { accountsRoutes as routes } from '../api/routes/accounts';
 import { answerMfaChallenge } from '../domain/accounts/session';
 import { httpHandler } from '../http/handler';
 import { sessionBody, tokenReply } from './accounts-presenter';

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { routes } from '../api/routes';
+import { operationsRoutes as routes } from '../api/routes/operations';
 import { cognitoClient } from '../adapters/cognito';
 import { documentClient } from '../adapters/dynamodb';
 import { postgresPool } from '../adapters/postgres';

@@ -1,7 +1,7 @@
 import { cursorKey } from '../adapters/cursor-key';
 import { feedbackReader } from '../adapters/feedback';
 import { carRepository } from '../adapters/fleet';
-import { routes } from '../api/routes';
+import { feedbackRoutes as routes } from '../api/routes/feedback';
 import { carFeedback } from '../domain/feedback/queries';
 import { httpHandler } from '../http/handler';
 import { presentCarFeedback } from './feedback-presenter';

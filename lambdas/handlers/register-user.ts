@@ -2,7 +2,7 @@ import { emailCodes } from '../adapters/accounts/email-codes';
 import { accountIdentities } from '../adapters/accounts/identities';
 import { accountProfiles } from '../adapters/accounts/profiles';
 import { accountMailer } from '../adapters/notifications/account-mailer';
-import { routes } from '../api/routes';
+import { accountsRoutes as routes } from '../api/routes/accounts';
 import { registerCustomer } from '../domain/accounts/register';
 import { httpHandler } from '../http/handler';
 

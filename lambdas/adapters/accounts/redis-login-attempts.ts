@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisCommands } from '../resp-client';
 import { LOGIN_LIMITS, type LoginLimits } from '../../domain/accounts/login-limits';
 import type { LoginAttempts } from '../../domain/accounts/ports';
 import { counterKeys } from './login-counters';
@@ -49,7 +49,7 @@ return 0`;
  */
 export class RedisLoginAttempts implements LoginAttempts {
   constructor(
-    private readonly redis: () => Promise<Redis>,
+    private readonly redis: () => Promise<RedisCommands>,
     private readonly limits: LoginLimits = LOGIN_LIMITS,
   ) {}
 

@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { AccountMailer } from '../../domain/accounts/ports';
 import { dependencyUnavailable } from '../../shared/errors';
 import { orUnavailable } from '../unavailable';
@@ -8,9 +8,13 @@ export interface PlainEmail {
   text: string;
 }
 
-/** One plain-text email through SES v2 (the local runtime's SES stand-in puts it in its mailbox). */
-export const sendPlainEmail = (ses: SESv2Client, from: string, to: string, email: PlainEmail) =>
-  ses.send(
+/**
+ * One plain-text email through SES v2 (the local runtime's SES stand-in puts it in its mailbox). The SDK
+ * package is imported on first use, not at init: only some paths of a function send email.
+ */
+export const sendPlainEmail = async (ses: SESv2Client, from: string, to: string, email: PlainEmail) => {
+  const { SendEmailCommand } = await import('@aws-sdk/client-sesv2');
+  return ses.send(
     new SendEmailCommand({
       FromEmailAddress: from,
       Destination: { ToAddresses: [to] },
@@ -22,6 +26,7 @@ export const sendPlainEmail = (ses: SESv2Client, from: string, to: string, email
       },
     }),
   );
+};
 
 /**
  * Emails an account's owner needs (verification codes). Unlike booking notifications these are not

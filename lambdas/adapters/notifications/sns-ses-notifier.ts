@@ -1,5 +1,5 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { emailFor } from '../../domain/bookings/emails';
 import type { BookingEvent, Notifier } from '../../domain/bookings/notifications';
 import { logger } from '../../shared/logger';
@@ -29,6 +29,8 @@ export class SnsSesNotifier implements Notifier {
   }
 
   private async publishEvent(event: BookingEvent): Promise<void> {
+    // The SDK packages are imported on first use, not at init (see ./index.ts).
+    const { PublishCommand } = await import('@aws-sdk/client-sns');
     await this.sns.send(
       new PublishCommand({
         TopicArn: this.config.topicArn,
