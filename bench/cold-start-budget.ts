@@ -27,7 +27,11 @@ const PG = 'pg with pg-pool and pg-protocol (~90 KB), the PostgreSQL driver of t
 const GATEWAYS = `the Stripe and PayPal SDKs with axios and form-data (~630 KB, loaded lazily, live mode only); ${PG}`;
 
 export const SIZE_EXCEPTIONS: Record<string, { maxBundleKB: number; why: string }> = {
-  health: { maxBundleKB: 285, why: `the deep health check pings PostgreSQL: ${PG}` },
+  health: { maxBundleKB: 290, why: `the deep health check pings PostgreSQL (${PG}) and Cognito (GetUser)` },
+  openapi: {
+    maxBundleKB: 252,
+    why: 'builds the document from every route of every area (all request and response schemas) with zod\'s JSON Schema converter (~60 KB of zod)',
+  },
   readPayments: { maxBundleKB: 320, why: PG },
   payForReservation: { maxBundleKB: 1145, why: GATEWAYS },
   refundPayment: { maxBundleKB: 1110, why: GATEWAYS },
