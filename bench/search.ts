@@ -186,7 +186,7 @@ const main = async () => {
     });
     if (!process.env.REDIS_URL) {
       const { default: RedisMock } = await import('ioredis-mock');
-      useRedisFactory(async () => new RedisMock() as never);
+      useRedisFactory(async () => new RedisMock());
     }
 
     const db = DynamoDBDocumentClient.from(raw);

@@ -60,7 +60,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     if ('mock' in standIns.redis) {
       // Loaded only here, so ioredis-mock never ends up in a Lambda bundle.
       const { default: RedisMock } = await import('ioredis-mock');
-      useRedisFactory(async () => new RedisMock() as never);
+      useRedisFactory(async () => new RedisMock());
     }
     stops.push(closePostgresPool);
     // The payments schema (migrations/), before the API serves; a no-op when already up to date.
@@ -78,7 +78,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       log: options.accessLog ? log : undefined,
       devRoutes: devRoutes({ mailbox: standIns.ses.mailbox, clock, schedules: () => workers }),
     });
-    stops.push(api.stop);
+    stops.push(() => api.stop());
     const url = `${api.url}/${API_STAGE}`;
     const [admin, demoCars] = await Promise.all([
       seedLocalAdmin(options.dataDir),

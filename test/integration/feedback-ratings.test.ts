@@ -5,7 +5,6 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, Context } from 'aws-lambda';
 import RedisMock from 'ioredis-mock';
-import type Redis from 'ioredis';
 import { toReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
 import { toFeedbackItem } from '../../lambdas/adapters/feedback/feedback-item';
 import { DynamoFeedbackStore } from '../../lambdas/adapters/feedback/feedback-store';
@@ -107,7 +106,7 @@ beforeAll(async () => {
   db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   cars = new DynamoCarRepository(db, 'cars');
   store = new DynamoFeedbackStore(db, 'feedback', 'reservations');
-  useRedisFactory(async () => new RedisMock() as unknown as Redis);
+  useRedisFactory(async () => new RedisMock());
   const capability = capabilities.aggregateRatings;
   worker = startStreamConsumer({ name: 'aggregateRatings', capability, trigger: capability.trigger, tableName: 'feedback', ddb: raw, streams, pollMs: 100 });
 }, 90_000);

@@ -138,7 +138,7 @@ describe('payments on PostgreSQL', () => {
     const r = await heldReservation();
     const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => pay(deps, payment(r))));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.kind)).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT']);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o).reason.kind)).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT']);
     expect(gateway.charges.size).toBe(1);
   });
 

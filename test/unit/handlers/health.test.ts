@@ -16,7 +16,7 @@ beforeEach(() => {
   process.env.APP_VERSION = '1.2.3';
   // Nothing listens on port 1: the PostgreSQL probe fails at once with "connection refused".
   process.env.DATABASE_URL = 'postgres://health@127.0.0.1:1/none';
-  useRedisFactory(async () => new RedisMock() as never);
+  useRedisFactory(async () => new RedisMock());
 });
 afterEach(async () => {
   process.env = { ...saved };
