@@ -11,13 +11,12 @@ import { IdentityAlreadyExists, INVALID_CREDENTIALS } from '../../lambdas/domain
 import type { Profile } from '../../lambdas/domain/accounts/model';
 import { clientConfig } from '../../local/standins/aws';
 import { startCognito, type CognitoStandIn } from '../../local/standins/cognito';
-import { startDynamoDb, type DynamoDbStandIn } from '../../local/standins/dynamodb';
-import { createTables } from '../../local/standins/resources';
 import { decodePayload } from '../support/jwt';
+import { testTables, type TestTables } from '../support/aws-services';
 
 // The accounts adapters against the stand-ins the local runtime uses (cognito-local, DynamoDB Local).
 let cognito: CognitoStandIn;
-let dynamo: DynamoDbStandIn;
+let aws: TestTables;
 let identities: CognitoIdentities;
 let profiles: DynamoProfileStore;
 const clients: Array<{ destroy(): void }> = [];
@@ -25,18 +24,16 @@ const password = 'Sup3r-secret!';
 const email = () => `user-${randomUUID().slice(0, 8)}@example.com`;
 
 beforeAll(async () => {
-  [cognito, dynamo] = await Promise.all([startCognito(), startDynamoDb()]);
+  [cognito, aws] = await Promise.all([startCognito(), testTables()]);
   const idp = new CognitoIdentityProviderClient(clientConfig(cognito.endpoint));
-  const ddb = new DynamoDBClient(clientConfig(dynamo.endpoint));
-  clients.push(idp, ddb);
-  await createTables(ddb);
+  clients.push(idp);
   identities = new CognitoIdentities(idp, { userPoolId: cognito.userPoolId, clientId: cognito.clientId });
-  profiles = new DynamoProfileStore(DynamoDBDocumentClient.from(ddb), 'users');
+  profiles = new DynamoProfileStore(aws.db, aws.names.users);
 }, 60_000);
 
 afterAll(async () => {
   clients.forEach((c) => c.destroy());
-  await Promise.all([cognito?.stop(), dynamo?.stop()]);
+  await Promise.all([cognito?.stop(), aws?.drop()]);
 });
 
 describe('Cognito identities (cognito-local)', () => {
