@@ -58,6 +58,14 @@ export default tseslint.config(
     },
   },
   {
+    // The functions, the CDK app and the operator tools work without the local runtime (and its devDependencies).
+    files: ['lambdas/**', 'lib/**', 'bin/**'],
+    ignores: ['bin/local.ts', 'bin/dlq-redrive.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/local/*'], message: 'Only npm start, the tests and the benches use local/.' }] }],
+    },
+  },
+  {
     // Code that never ships in a Lambda bundle or the CDK app: tests, benchmarks, the local runtime and its tools.
     files: ['test/**', 'bench/**', 'local/**', 'bin/local.ts', 'jest.config.ts', 'eslint.config.mjs'],
     rules: { 'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeTypes: true }] },

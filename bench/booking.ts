@@ -28,7 +28,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import '../local/runtime-env';
-import '../local/quiet-sdk-warnings';
+import '../bin/support/quiet-sdk-warnings';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance as perf } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

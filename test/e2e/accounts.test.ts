@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { generate } from 'otplib';
-import { readRuntimeFile, type RuntimeDescription } from '../../local/accounts/runtime-file';
+import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runtime-file';
 import { cognitoLocalPrivateKey, freshPrivateKey, signJwt } from '../support/jwt';
 import { apiUrl, request, type JsonResponse } from '../support/local-runtime';
 import { signInWithTotp } from '../support/tokens';

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { readRuntimeFile } from '../../local/accounts/runtime-file';
+import { readRuntimeFile } from '../../bin/support/runtime-file';
 import type { ChildProcess } from 'node:child_process';
 import { advanceClock, call, createCar, day, pollReservation, registerCustomer, runSchedule, runtimeNow, type Customer } from '../support/booking-client';
 import { startRuntimeProcess, stopRuntimeProcess } from '../support/runtime-process';

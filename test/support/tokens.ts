@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
-import { readRuntimeFile, type RuntimeDescription } from '../../local/accounts/runtime-file';
+import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runtime-file';
 import { apiUrl, request } from './local-runtime';
 
 /**
