@@ -1,9 +1,10 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { MAX_WAIT_SECONDS } from '../domain/bookings/policy';
 import { REJECTION_REASONS, RESERVATION_STATUSES } from '../domain/bookings/reservation';
 import { MAX_RENTAL_DAYS } from '../domain/fleet/catalog';
 import { periodProblems } from '../domain/fleet/period';
 import { clock } from '../shared/clock';
+import { whole } from '../shared/validation';
 import { CarType, IsoDate, LocationCode } from './fleet-schemas';
 
 /** Request and response schemas of the booking routes. */
@@ -11,33 +12,29 @@ import { CarType, IsoDate, LocationCode } from './fleet-schemas';
 const Id = z.uuid();
 
 /** Period checks (past, reversed, too long) on a body with startDate/endDate, reported on those fields. */
-const checkPeriod =
-  (maxDays?: number) =>
-  (value: { startDate: string; endDate: string }, ctx: z.RefinementCtx) => {
+const checkPeriod = (maxDays?: number) =>
+  z.superRefine((value: { startDate: string; endDate: string }, ctx) => {
     for (const problem of periodProblems(value, clock.now(), maxDays)) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
-  };
+  });
 
 export const BookingBody = z
   .strictObject({
     carId: Id,
-    startDate: IsoDate.meta({ description: 'Pick-up day (YYYY-MM-DD, UTC), today or later.' }),
-    endDate: IsoDate.meta({ description: `Return day (YYYY-MM-DD): the car is rented up to, not including, this day. At most ${MAX_RENTAL_DAYS} days.` }),
-    userId: z.string().max(64).optional().meta({ description: 'Optional; when given it must be your own user id.' }),
+    startDate: IsoDate.check(z.meta({ description: 'Pick-up day (YYYY-MM-DD, UTC), today or later.' })),
+    endDate: IsoDate.check(
+      z.meta({ description: `Return day (YYYY-MM-DD): the car is rented up to, not including, this day. At most ${MAX_RENTAL_DAYS} days.` }),
+    ),
+    userId: z.optional(z.string().check(z.maxLength(64))).check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
   })
-  .superRefine(checkPeriod())
-  .meta({ id: 'BookingRequest' });
+  .check(checkPeriod(), z.meta({ id: 'BookingRequest' }));
 
 export const BookingHeaders = z.object({
   'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, 'Use 1 to 255 visible ASCII characters.')
-    .optional()
-    .meta({ description: 'Repeat a request with the same key (within 24 hours) to get the same reservation back, never a second one.' }),
+    .optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, 'Use 1 to 255 visible ASCII characters.')))
+    .check(z.meta({ description: 'Repeat a request with the same key (within 24 hours) to get the same reservation back, never a second one.' })),
   prefer: z
-    .string()
-    .max(200)
-    .optional()
-    .meta({ description: `RFC 7240. \`wait=N\` (N up to ${MAX_WAIT_SECONDS}) answers with the decision when it comes within N seconds.` }),
+    .optional(z.string().check(z.maxLength(200)))
+    .check(z.meta({ description: `RFC 7240. \`wait=N\` (N up to ${MAX_WAIT_SECONDS}) answers with the decision when it comes within N seconds.` })),
 });
 
 /** The seconds of `wait=N` in a Prefer header, capped, or 0. */
@@ -47,20 +44,22 @@ export const preferredWait = (prefer: string | undefined): number => {
 };
 
 export const ReservationIdParams = z.object({ reservationId: Id });
-export const UserReservationsParams = z.object({ userId: z.string().regex(/^[\w-]{1,64}$/, 'Must be a user id.') });
+export const UserReservationsParams = z.object({ userId: z.string().check(z.regex(/^[\w-]{1,64}$/, 'Must be a user id.')) });
 
 /** `limit` and `cursor` of every paginated list. */
-export const Limit = z.coerce.number().int().min(1).max(100).default(20);
-export const Cursor = z.string().max(2000).optional().meta({ description: 'Opaque cursor from the previous page.' });
+export const Limit = z._default(z.coerce.number().check(whole(), z.gte(1), z.lte(100)), 20);
+export const Cursor = z.optional(z.string().check(z.maxLength(2000))).check(z.meta({ description: 'Opaque cursor from the previous page.' }));
 
 export const UserReservationsQuery = z.object({
-  status: z.enum(RESERVATION_STATUSES).optional(),
+  status: z.optional(z.enum(RESERVATION_STATUSES)),
   limit: Limit,
   cursor: Cursor,
 });
 
 export const CarReservationsQuery = z.object({
-  when: z.enum(['upcoming', 'past']).default('upcoming').meta({ description: 'Not yet returned (soonest first), or returned (latest first).' }),
+  when: z
+    ._default(z.enum(['upcoming', 'past']), 'upcoming')
+    .check(z.meta({ description: 'Not yet returned (soonest first), or returned (latest first).' })),
   limit: Limit,
   cursor: Cursor,
 });
@@ -70,46 +69,48 @@ export const ReservationView = z
     reservationId: z.string(),
     userId: z.string(),
     carId: z.string(),
-    car: z.object({ make: z.string(), model: z.string(), year: z.number().int(), type: CarType, location: LocationCode }),
+    car: z.object({ make: z.string(), model: z.string(), year: z.int(), type: CarType, location: LocationCode }),
     startDate: IsoDate,
     endDate: IsoDate,
     status: z.enum(RESERVATION_STATUSES),
-    totalPrice: z.number().meta({ description: 'What the stay costs, as quoted when booked.' }),
-    price: z.object({ currency: z.literal('USD'), dailyRate: z.number(), days: z.number().int(), total: z.number() }),
-    holdExpiresAt: z.iso.datetime().optional().meta({ description: 'Pending only: pay before this, or the hold lapses.' }),
-    reason: z.object({ code: z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS]), message: z.string() }).optional(),
-    refund: z.object({ percent: z.number().int(), amount: z.number() }).optional(),
+    totalPrice: z.number().check(z.meta({ description: 'What the stay costs, as quoted when booked.' })),
+    price: z.object({ currency: z.literal('USD'), dailyRate: z.number(), days: z.int(), total: z.number() }),
+    holdExpiresAt: z.optional(z.iso.datetime()).check(z.meta({ description: 'Pending only: pay before this, or the hold lapses.' })),
+    reason: z.optional(z.object({ code: z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS]), message: z.string() })),
+    refund: z.optional(z.object({ percent: z.int(), amount: z.number() })),
     feedback: z
       .object({
         state: z.enum(['given', 'open', 'notYet', 'never']),
-        feedbackId: z.string().optional(),
+        feedbackId: z.optional(z.string()),
       })
-      .meta({
-        description:
-          'Feedback on this rental: given (with its id), open (POST /v1/feedback now), notYet (once the rental is over), or never (rejected, cancelled or expired).',
-      }),
+      .check(
+        z.meta({
+          description:
+            'Feedback on this rental: given (with its id), open (POST /v1/feedback now), notYet (once the rental is over), or never (rejected, cancelled or expired).',
+        }),
+      ),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
-  .meta({ id: 'Reservation' });
+  .check(z.meta({ id: 'Reservation' }));
 
 export const ReservationList = z
   .object({
     reservations: z.array(ReservationView),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
   })
-  .meta({ id: 'ReservationList' });
+  .check(z.meta({ id: 'ReservationList' }));
 
 export const BlockBody = z
   .strictObject({
     startDate: IsoDate,
-    endDate: IsoDate.meta({ description: 'The day the car is back in service (exclusive).' }),
-    reason: z.string().trim().min(1).max(200),
+    endDate: IsoDate.check(z.meta({ description: 'The day the car is back in service (exclusive).' })),
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   })
-  .meta({ id: 'MaintenanceBlockRequest' });
+  .check(z.meta({ id: 'MaintenanceBlockRequest' }));
 
 export const BlockParams = z.object({ carId: Id, blockId: Id });
 
 export const BlockView = z
   .object({ blockId: z.string(), carId: z.string(), startDate: IsoDate, endDate: IsoDate, reason: z.string() })
-  .meta({ id: 'MaintenanceBlock' });
+  .check(z.meta({ id: 'MaintenanceBlock' }));

@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { MAX_COMMENTS_LENGTH, MAX_RATING, MIN_RATING } from '../domain/feedback/feedback';
+import { whole } from '../shared/validation';
 import { Cursor, Limit, UserReservationsParams } from './booking-schemas';
 
 /** Request and response schemas of the feedback routes. */
@@ -16,72 +17,79 @@ export const FeedbackBody = z
     reservationId: Id,
     rating: z
       .number()
-      .int('Use a whole number of stars.')
-      .min(MIN_RATING)
-      .max(MAX_RATING)
-      .meta({ description: `Stars, ${MIN_RATING} to ${MAX_RATING}.` }),
+      .check(whole('Use a whole number of stars.'), z.gte(MIN_RATING), z.lte(MAX_RATING), z.meta({ description: `Stars, ${MIN_RATING} to ${MAX_RATING}.` })),
     comments: z
       .string()
-      .trim()
-      .min(1, 'Say a few words about the rental.')
-      .max(MAX_COMMENTS_LENGTH)
-      .refine((s) => !CONTROL.test(s), 'Control characters are not allowed.')
-      .meta({ description: `Plain text, 1 to ${MAX_COMMENTS_LENGTH} characters (never rendered as HTML).` }),
-    userId: z.string().max(64).optional().meta({ description: 'Optional; when given it must be your own user id.' }),
+      .check(
+        z.trim(),
+        z.minLength(1, 'Say a few words about the rental.'),
+        z.maxLength(MAX_COMMENTS_LENGTH),
+        z.refine((s) => !CONTROL.test(s), 'Control characters are not allowed.'),
+        z.meta({ description: `Plain text, 1 to ${MAX_COMMENTS_LENGTH} characters (never rendered as HTML).` }),
+      ),
+    userId: z.optional(z.string().check(z.maxLength(64))).check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
   })
-  .meta({ id: 'FeedbackRequest' });
+  .check(z.meta({ id: 'FeedbackRequest' }));
 
-export const FeedbackCreated = z.object({ feedbackId: z.string(), message: z.string() }).meta({ id: 'FeedbackCreated' });
+export const FeedbackCreated = z.object({ feedbackId: z.string(), message: z.string() }).check(z.meta({ id: 'FeedbackCreated' }));
 
 export const FeedbackIdParams = z.object({ feedbackId: Id });
 export const UserFeedbackParams = UserReservationsParams;
 
 export const FeedbackListQuery = z.object({ limit: Limit, cursor: Cursor });
 
-export const HideBody = z.strictObject({ reason: z.string().trim().min(1).max(500) }).meta({ id: 'HideFeedbackRequest' });
+export const HideBody = z
+  .strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) })
+  .check(z.meta({ id: 'HideFeedbackRequest' }));
+
+// FeedbackView adds to these fields (spread, not `z.extend`, which would carry PublicFeedback's id along).
+const publicFeedbackFields = {
+  feedbackId: z.string(),
+  rating: z.int(),
+  comments: z.string().check(z.meta({ description: 'Plain text: escape it before showing it in HTML.' })),
+  reviewerName: z.string().check(z.meta({ description: "The reviewer's first name." })),
+  createdAt: z.iso.datetime(),
+};
 
 /** A review as the public sees it: no user id, the reviewer's first name only. */
-export const PublicFeedback = z
-  .object({
-    feedbackId: z.string(),
-    rating: z.number().int(),
-    comments: z.string().meta({ description: 'Plain text: escape it before showing it in HTML.' }),
-    reviewerName: z.string().meta({ description: "The reviewer's first name." }),
-    createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'PublicFeedback' });
+export const PublicFeedback = z.object(publicFeedbackFields).check(z.meta({ id: 'PublicFeedback' }));
 
 export const RatingSummary = z
   .object({
-    average: z.number().nullable().meta({ description: 'One decimal; null with no reviews.' }),
-    count: z.number().int(),
+    average: z.nullable(z.number()).check(z.meta({ description: 'One decimal; null with no reviews.' })),
+    count: z.int(),
     stars: z
-      .object({ 1: z.number().int(), 2: z.number().int(), 3: z.number().int(), 4: z.number().int(), 5: z.number().int() })
-      .meta({ description: 'How many visible reviews gave each number of stars.' }),
+      .object({ 1: z.int(), 2: z.int(), 3: z.int(), 4: z.int(), 5: z.int() })
+      .check(z.meta({ description: 'How many visible reviews gave each number of stars.' })),
   })
-  .meta({ id: 'RatingSummary', description: 'Updated asynchronously from the reviews (within seconds).' });
+  .check(z.meta({ id: 'RatingSummary', description: 'Updated asynchronously from the reviews (within seconds).' }));
 
 export const CarFeedbackList = z
   .object({
     carId: z.string(),
     rating: RatingSummary,
     feedback: z.array(PublicFeedback),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
   })
-  .meta({ id: 'CarFeedbackList' });
+  .check(z.meta({ id: 'CarFeedbackList' }));
 
 /** A review as its author and admins see it. */
-export const FeedbackView = PublicFeedback.extend({
-  reservationId: z.string(),
-  carId: z.string(),
-  userId: z.string(),
-  hidden: z.object({ reason: z.string(), at: z.iso.datetime() }).nullable().meta({ description: 'Set while an admin has hidden it.' }),
-  updatedAt: z.iso.datetime(),
-}).meta({ id: 'Feedback' });
+export const FeedbackView = z
+  .object({
+    ...publicFeedbackFields,
+    reservationId: z.string(),
+    carId: z.string(),
+    userId: z.string(),
+    hidden: z
+      .nullable(z.object({ reason: z.string(), at: z.iso.datetime() }))
+      .check(z.meta({ description: 'Set while an admin has hidden it.' })),
+    updatedAt: z.iso.datetime(),
+  })
+  .check(z.meta({ id: 'Feedback' }));
 
 export const UserFeedbackList = z
   .object({
     feedback: z.array(FeedbackView),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
   })
-  .meta({ id: 'UserFeedbackList' });
+  .check(z.meta({ id: 'UserFeedbackList' }));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { version } from '../../package.json';
 import type { RouteDefinition } from './route';
 import { API_STAGE, routeList } from './routes';
@@ -23,7 +23,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 /** Named schemas (`.meta({ id })`) are hoisted here, shared by every operation that uses them. */
 type Components = Record<string, JsonSchema>;
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output', components?: Components): JsonSchema => {
+const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output', components?: Components): JsonSchema => {
   const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
   const { $schema: _schema, $defs, ...rest } = converted as JsonSchema & { $defs?: Components };
   if (!components) return rest;
@@ -36,7 +36,7 @@ const toSchema = (schema: z.ZodType, io: 'input' | 'output', components?: Compon
 
 const parameters = (route: RouteDefinition) => {
   const out: Array<Record<string, unknown>> = [];
-  const add = (location: 'path' | 'query' | 'header', obj: z.ZodObject | undefined) => {
+  const add = (location: 'path' | 'query' | 'header', obj: z.ZodMiniObject | undefined) => {
     if (!obj) return;
     const schema = toSchema(obj, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, prop] of Object.entries(schema.properties ?? {})) {

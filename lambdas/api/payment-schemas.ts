@@ -1,26 +1,28 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { hasAtMostTwoDecimals } from '../domain/fleet/money';
 
 /** Request and response schemas of the payment routes. */
 
-const Amount = z.number().positive().max(10_000_000).refine(hasAtMostTwoDecimals, 'Use at most 2 decimals.');
+const Amount = z.number().check(z.positive(), z.lte(10_000_000), z.refine(hasAtMostTwoDecimals, 'Use at most 2 decimals.'));
 
-export const IdempotencyKeyHeader = z.object({
-  'idempotency-key': z
-    .string({ error: 'The Idempotency-Key header is required: a unique key per payment attempt (a retry sends the same one).' })
-    .regex(/^[\x21-\x7e]{1,255}$/, 'Use 1 to 255 visible ASCII characters.'),
-});
+const IdempotencyKey = z
+  .string({ error: 'The Idempotency-Key header is required: a unique key per payment attempt (a retry sends the same one).' })
+  .check(z.regex(/^[\x21-\x7e]{1,255}$/, 'Use 1 to 255 visible ASCII characters.'));
 
-export const OptionalIdempotencyKeyHeader = z.object({ 'idempotency-key': IdempotencyKeyHeader.shape['idempotency-key'].optional() });
+export const IdempotencyKeyHeader = z.object({ 'idempotency-key': IdempotencyKey });
+
+export const OptionalIdempotencyKeyHeader = z.object({ 'idempotency-key': z.optional(IdempotencyKey) });
 
 export const PaymentBody = z
   .strictObject({
     reservationId: z.uuid(),
-    amount: Amount.meta({ description: "The reservation's total price, exactly as quoted (totalPrice)." }),
-    paymentMethod: z.string().max(40).meta({ description: 'One of GET /v1/payments/methods.' }),
-    details: z.record(z.string().max(40), z.unknown()).meta({ description: "The method's fields (a gateway token, never a card number)." }),
+    amount: Amount.check(z.meta({ description: "The reservation's total price, exactly as quoted (totalPrice)." })),
+    paymentMethod: z.string().check(z.maxLength(40), z.meta({ description: 'One of GET /v1/payments/methods.' })),
+    details: z
+      .record(z.string().check(z.maxLength(40)), z.unknown())
+      .check(z.meta({ description: "The method's fields (a gateway token, never a card number)." })),
   })
-  .meta({ id: 'PaymentRequest' });
+  .check(z.meta({ id: 'PaymentRequest' }));
 
 export const PaymentView = z
   .object({
@@ -30,17 +32,19 @@ export const PaymentView = z
     amount: z.number(),
     currency: z.string(),
     paymentMethod: z.string(),
-    gateway: z.string().nullable(),
+    gateway: z.nullable(z.string()),
   })
-  .meta({ id: 'Payment' });
+  .check(z.meta({ id: 'Payment' }));
 
 export const PaymentIdParams = z.object({ paymentId: z.uuid() });
 
-export const RefundBody = z.strictObject({ amount: Amount, reason: z.string().trim().min(1).max(200) }).meta({ id: 'RefundRequest' });
+export const RefundBody = z
+  .strictObject({ amount: Amount, reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) })
+  .check(z.meta({ id: 'RefundRequest' }));
 
 export const RefundView = z
   .object({ refundId: z.string(), paymentId: z.string(), amount: z.number(), reason: z.string(), source: z.string(), status: z.string(), createdAt: z.string() })
-  .meta({ id: 'Refund' });
+  .check(z.meta({ id: 'Refund' }));
 
 export const PaymentDetail = z
   .object({
@@ -51,15 +55,15 @@ export const PaymentDetail = z
     refunded: z.number(),
     currency: z.string(),
     paymentMethod: z.string(),
-    gateway: z.string().nullable(),
-    declineReason: z.string().nullable(),
+    gateway: z.nullable(z.string()),
+    declineReason: z.nullable(z.string()),
     createdAt: z.string(),
   })
-  .meta({ id: 'PaymentRecord' });
+  .check(z.meta({ id: 'PaymentRecord' }));
 
 export const ReservationPayments = z
   .object({ payments: z.array(PaymentDetail), refunds: z.array(RefundView) })
-  .meta({ id: 'ReservationPayments' });
+  .check(z.meta({ id: 'ReservationPayments' }));
 
 export const PaymentMethods = z
   .object({
@@ -67,8 +71,8 @@ export const PaymentMethods = z
       z.object({
         id: z.string(),
         label: z.string(),
-        details: z.record(z.string(), z.unknown()).meta({ description: 'JSON Schema of the `details` this method needs.' }),
+        details: z.record(z.string(), z.unknown()).check(z.meta({ description: 'JSON Schema of the `details` this method needs.' })),
       }),
     ),
   })
-  .meta({ id: 'PaymentMethods' });
+  .check(z.meta({ id: 'PaymentMethods' }));

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import type { CapabilityId } from '../capabilities';
 
 /** Who may call a route: anyone, any signed-in user (customers and admins), or admins only. */
@@ -8,7 +8,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface ResponseSpec {
   description: string;
   /** Body schema; omitted for an empty body (204). */
-  schema?: z.ZodType;
+  schema?: z.ZodMiniType;
 }
 
 export interface RouteDefinition {
@@ -22,11 +22,11 @@ export interface RouteDefinition {
   summary: string;
   tag: string;
   request: {
-    params?: z.ZodObject;
-    query?: z.ZodObject;
-    body?: z.ZodType;
+    params?: z.ZodMiniObject;
+    query?: z.ZodMiniObject;
+    body?: z.ZodMiniType;
     /** Request headers the operation reads (e.g. Idempotency-Key). */
-    headers?: z.ZodObject;
+    headers?: z.ZodMiniObject;
   };
   /** Success responses by status; error responses are added from `errorResponses` for the OpenAPI document. */
   responses: Record<number, ResponseSpec>;
@@ -38,10 +38,10 @@ export interface RouteDefinition {
 
 /** Infers the typed input a handler receives from its route. */
 export type RouteInput<R extends RouteDefinition> = {
-  params: R['request']['params'] extends z.ZodType ? z.output<R['request']['params']> : Record<string, never>;
-  query: R['request']['query'] extends z.ZodType ? z.output<R['request']['query']> : Record<string, never>;
-  body: R['request']['body'] extends z.ZodType ? z.output<R['request']['body']> : undefined;
-  headers: R['request']['headers'] extends z.ZodType ? z.output<R['request']['headers']> : Record<string, never>;
+  params: R['request']['params'] extends z.ZodMiniType ? z.output<R['request']['params']> : Record<string, never>;
+  query: R['request']['query'] extends z.ZodMiniType ? z.output<R['request']['query']> : Record<string, never>;
+  body: R['request']['body'] extends z.ZodMiniType ? z.output<R['request']['body']> : undefined;
+  headers: R['request']['headers'] extends z.ZodMiniType ? z.output<R['request']['headers']> : Record<string, never>;
 };
 
 export const defineRoute = <const R extends RouteDefinition>(route: R): R => route;

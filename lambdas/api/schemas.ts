@@ -1,20 +1,20 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 
 /** The one error body every failure uses, from API Gateway and from the handlers alike. */
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.string().meta({ example: 'VALIDATION_FAILED' }),
+      code: z.string().check(z.meta({ example: 'VALIDATION_FAILED' })),
       message: z.string(),
-      details: z.unknown().optional(),
+      details: z.optional(z.unknown()),
     }),
   })
-  .meta({ id: 'Error' });
+  .check(z.meta({ id: 'Error' }));
 
 export const HealthCheck = z.object({
   status: z.enum(['ok', 'down']),
-  latencyMs: z.number().int().nonnegative(),
-  message: z.string().optional(),
+  latencyMs: z.int().check(z.nonnegative()),
+  message: z.optional(z.string()),
 });
 
 export const HealthResponse = z
@@ -24,12 +24,13 @@ export const HealthResponse = z
     time: z.iso.datetime(),
     checks: z.record(z.string(), HealthCheck),
   })
-  .meta({ id: 'Health' });
+  .check(z.meta({ id: 'Health' }));
 
 export const HealthQuery = z.object({
   deep: z
-    .enum(['true', 'false'])
-    .optional()
-    .transform((v) => v === 'true')
-    .meta({ description: 'Also check DynamoDB, Redis and PostgreSQL (readiness).' }),
+    .pipe(
+      z.optional(z.enum(['true', 'false'])),
+      z.transform((v) => v === 'true'),
+    )
+    .check(z.meta({ description: 'Also check DynamoDB, Redis and PostgreSQL (readiness).' })),
 });

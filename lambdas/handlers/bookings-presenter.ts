@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import type { CarType } from '../api/fleet-schemas';
 import type { ReservationView } from '../api/booking-schemas';
 import { REJECTION_REASONS, type Reservation } from '../domain/bookings/reservation';

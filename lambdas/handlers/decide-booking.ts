@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { holdMs, reservationStore } from '../adapters/bookings';
 import { carRepository } from '../adapters/fleet';
 import { bookingNotifier } from '../adapters/notifications';

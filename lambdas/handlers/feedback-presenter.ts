@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import type { CarFeedbackList, FeedbackView, PublicFeedback, RatingSummary } from '../api/feedback-schemas';
 import type { Feedback } from '../domain/feedback/feedback';
 import type { RatingTotals } from '../domain/feedback/ratings';

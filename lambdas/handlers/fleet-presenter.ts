@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import type { CarDetails, CarSummary } from '../api/fleet-schemas';
 import { averageRating, type Car, type CarSpec, type Photo } from '../domain/fleet/car';
 import { fromMinorUnits, toMinorUnits } from '../domain/fleet/money';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { routes } from '../api/routes';
 import { PAYMENT_METHODS } from '../domain/payments/methods';
 import { httpHandler } from '../http/handler';

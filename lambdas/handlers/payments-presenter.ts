@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import type { PaymentDetail, RefundView } from '../api/payment-schemas';
 import { fromMinorUnits } from '../domain/fleet/money';
 import type { Payment, Refund } from '../domain/payments/ports';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../shared/zod';
 import { randomUUID } from 'node:crypto';
 import { paymentGateways } from '../adapters/payments';
 import { paymentStore } from '../adapters/payments/store';
@@ -12,7 +12,7 @@ const deps = { payments: paymentStore(), gateways: paymentGateways(), clock, new
 /** The part of a booking event (SNS raw delivery) this worker reads. */
 const CancelledEvent = z.object({
   type: z.literal('ReservationCancelled'),
-  reservation: z.object({ reservationId: z.string(), refund: z.object({ amountMinor: z.number().int().nonnegative() }).optional() }),
+  reservation: z.object({ reservationId: z.string(), refund: z.optional(z.object({ amountMinor: z.int().check(z.nonnegative()) })) }),
 });
 
 export const handler = queueHandler('refundCancellations', CancelledEvent, async ({ reservation }) => {

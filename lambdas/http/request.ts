@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import type { RouteDefinition, RouteInput } from '../api/route';
 import { AppError, validationError, type FieldIssue } from '../shared/errors';
 import { fieldIssues } from '../shared/validation';
@@ -38,7 +38,7 @@ export const parseRequest = <R extends RouteDefinition>(route: R, event: APIGate
   const headers = lowerCaseKeys(event.headers);
   const { params, query, body, headers: headerSchema } = route.request;
   const issues: FieldIssue[] = [];
-  const check = (where: string, schema: z.ZodType | undefined, value: unknown) => {
+  const check = (where: string, schema: z.ZodMiniType | undefined, value: unknown) => {
     if (!schema) return where === 'body' ? undefined : {};
     const result = schema.safeParse(value);
     if (result.success) return result.data;

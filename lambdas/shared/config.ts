@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from './zod';
 import { tables, type TableId } from './tables';
+import { whole } from './validation';
 
 /**
  * Fail-fast configuration: a function reads exactly the variables it needs, and a missing or malformed one
@@ -19,7 +20,7 @@ export const env = {
   int: (name: string, fallback: number): number => {
     const raw = process.env[name];
     if (raw === undefined || raw === '') return fallback;
-    const parsed = z.coerce.number().int().safeParse(raw);
+    const parsed = z.coerce.number().check(whole()).safeParse(raw);
     if (!parsed.success) throw new ConfigError(`Environment variable ${name} must be an integer, got "${raw}"`);
     return parsed.data;
   },

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../shared/zod';
 import { capabilities, type CapabilityId } from '../capabilities';
 import { lambdaFunction } from '../shared/lambda-function';
 import { logger } from '../shared/logger';
@@ -13,7 +13,7 @@ import { queues } from '../shared/queues';
  * groups (other cars) go on. Failed records come back after the visibility timeout and, after the
  * queue's receive limit, land in its DLQ.
  */
-export const queueHandler = <S extends z.ZodType>(capability: CapabilityId, schema: S, fn: (message: z.output<S>, record: SQSRecord) => Promise<void>) => {
+export const queueHandler = <S extends z.ZodMiniType>(capability: CapabilityId, schema: S, fn: (message: z.output<S>, record: SQSRecord) => Promise<void>) => {
   const trigger = capabilities[capability].trigger;
   const fifo = trigger.kind === 'queue' && queues[trigger.queue].fifo;
   const handle = async (record: SQSRecord) => {

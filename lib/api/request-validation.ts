@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../lambdas/shared/zod';
 import type { RouteDefinition } from '../../lambdas/api/route';
 
 /** What API Gateway needs to validate a request before it reaches a function. */
@@ -9,7 +9,7 @@ type JsonSchemaObject = Record<string, unknown> & { properties?: Record<string, 
  * JSON Schema of what a client sends. Draft 4 is the dialect API Gateway models speak; an empty registry
  * inlines schemas that carry an `id` (API Gateway cannot resolve `#/definitions` references across models).
  */
-export const requestJsonSchema = (schema: z.ZodType): JsonSchemaObject => {
+export const requestJsonSchema = (schema: z.ZodMiniType): JsonSchemaObject => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-04',
     io: 'input', // validate the wire format, before transforms and defaults

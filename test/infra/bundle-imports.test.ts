@@ -20,15 +20,33 @@ const CLIENTS: Array<{ pkg: RegExp; allowed: (uses: CapabilityUses) => boolean; 
   { pkg: /^(stripe|@paypal\/paypal-server-sdk)$/, allowed: (u) => Boolean(u.paymentGateways), why: 'paymentGateways' },
 ];
 
+const bundles = new Map<string, ReturnType<typeof bundleFunction>>();
+const bundleOf = (entry: string) => bundles.get(entry) ?? bundles.set(entry, bundleFunction(entry)).get(entry)!;
+
 describe('function bundles import only the clients their capability uses', () => {
   const capabilities = capabilityList();
 
   it.each(capabilities.map(([id, def]) => [id, def] as const))('%s', async (_id, def) => {
-    const packages = (await bundleFunction(def.entry)).reaches;
+    const packages = (await bundleOf(def.entry)).reaches;
     const forbidden = [...packages].flatMap((pkg) => {
       const rule = CLIENTS.find((c) => c.pkg.test(pkg));
       return rule && !rule.allowed(def.uses) ? [`${pkg} (only with ${rule.why})`] : [];
     });
     expect(forbidden).toEqual([]);
+  });
+});
+
+/**
+ * Schemas are zod/mini (lambdas/shared/zod.ts). An `import 'zod'` brings zod classic back (~90 KB), and a
+ * `z.core.…` or `z.locales.…` access keeps every locale (~300 KB): neither may reach a function.
+ */
+const HEAVY_ZOD = /node_modules\/zod\/v4\/(classic\/|locales\/(?!en\.js|index\.js))/;
+
+describe('function bundles carry zod/mini with its English messages only', () => {
+  it.each(capabilityList().map(([id, def]) => [id, def] as const))('%s', async (_id, def) => {
+    const { outputs } = (await bundleOf(def.entry)).metafile;
+    const output = Object.values(outputs).find((o) => o.entryPoint)!;
+    const heavy = Object.entries(output.inputs).filter(([file, input]) => HEAVY_ZOD.test(file) && input.bytesInOutput > 0);
+    expect(heavy.map(([file]) => file)).toEqual([]);
   });
 });

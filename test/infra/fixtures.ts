@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../lambdas/shared/zod';
 import type { RouteDefinition } from '../../lambdas/api/route';
 import type { CapabilityDefinition } from '../../lambdas/capabilities';
 
@@ -30,18 +30,18 @@ export const fixtureCapabilities: Array<[string, CapabilityDefinition]> = [
 ];
 
 export const CarBody = z.object({
-  make: z.string().min(1),
-  seats: z.number().int().min(1).max(9),
+  make: z.string().check(z.minLength(1)),
+  seats: z.int().check(z.gte(1), z.lte(9)),
   type: z.enum(['SUV', 'SEDAN']),
-  location: z.object({ code: z.string() }).meta({ id: 'Location' }),
-  notes: z.string().optional(),
+  location: z.object({ code: z.string() }).check(z.meta({ id: 'Location' })),
+  notes: z.optional(z.string()),
 });
 
 const route = (r: Omit<RouteDefinition, 'summary' | 'tag' | 'responses' | 'throttle' | 'capability'> & { capability: string; throttle?: RouteDefinition['throttle'] }) =>
   ({ summary: r.operationId, tag: 'Fixture', responses: { 200: { description: 'ok' } }, throttle: { rateLimit: 10, burstLimit: 20 }, ...r }) as RouteDefinition;
 
 export const fixtureRoutes: RouteDefinition[] = [
-  route({ operationId: 'searchCars', method: 'GET', path: '/cars', capability: 'fleet', access: 'public', request: { query: z.object({ location: z.string(), type: z.string().optional() }) } }),
+  route({ operationId: 'searchCars', method: 'GET', path: '/cars', capability: 'fleet', access: 'public', request: { query: z.object({ location: z.string(), type: z.optional(z.string()) }) } }),
   route({ operationId: 'createCar', method: 'POST', path: '/cars', capability: 'fleet', access: 'admin', request: { body: CarBody }, throttle: { rateLimit: 5, burstLimit: 7 } }),
   route({ operationId: 'updateCar', method: 'PUT', path: '/cars/{carId}', capability: 'fleet', access: 'admin', request: { params: z.object({ carId: z.string() }), body: CarBody } }),
   route({
@@ -50,7 +50,7 @@ export const fixtureRoutes: RouteDefinition[] = [
     path: '/reservations',
     capability: 'reserve',
     access: 'customer',
-    request: { body: z.object({ carId: z.string() }), headers: z.object({ 'Idempotency-Key': z.string().optional(), 'X-Trace': z.string() }) },
+    request: { body: z.object({ carId: z.string() }), headers: z.object({ 'Idempotency-Key': z.optional(z.string()), 'X-Trace': z.string() }) },
   }),
   route({ operationId: 'register', method: 'POST', path: '/users/register', capability: 'signup', access: 'public', request: {} }),
 ];

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import { defineRoute } from '../route';
 import { HealthQuery, HealthResponse } from '../schemas';
 import { DEFAULT_THROTTLE } from './throttle';

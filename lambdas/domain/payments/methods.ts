@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../shared/zod';
 import type { ChargeSource, GatewayId } from './gateway';
 
 /**
@@ -10,19 +10,19 @@ export interface PaymentMethod<D = unknown> {
   id: string;
   label: string;
   /** Validated on its own, so each method names its own bad fields. */
-  details: z.ZodType<D>;
+  details: z.ZodMiniType<D>;
   /** Tried in order: the second takes the payment when the first is down (never after a decline). */
   gateways: readonly GatewayId[];
   source(details: D): ChargeSource;
 }
 
 /** Gateway tokens are opaque strings from the gateway's client SDK: short, printable, no spaces. */
-const Token = z.string().regex(/^[\w.:-]{3,255}$/, 'Must be a token from the payment provider (3 to 255 letters, digits, _ . : -).');
+const Token = z.string().check(z.regex(/^[\w.:-]{3,255}$/, 'Must be a token from the payment provider (3 to 255 letters, digits, _ . : -).'));
 
 export const creditCard: PaymentMethod<{ cardToken: string }> = {
   id: 'credit_card',
   label: 'Credit or debit card',
-  details: z.strictObject({ cardToken: Token.meta({ description: 'A card token from the gateway (never a card number).' }) }),
+  details: z.strictObject({ cardToken: Token.check(z.meta({ description: 'A card token from the gateway (never a card number).' })) }),
   gateways: ['stripe', 'sandbox'],
   source: ({ cardToken }) => ({ type: 'card_token', token: cardToken }),
 };
@@ -30,7 +30,7 @@ export const creditCard: PaymentMethod<{ cardToken: string }> = {
 export const paypal: PaymentMethod<{ orderId: string }> = {
   id: 'paypal',
   label: 'PayPal',
-  details: z.strictObject({ orderId: Token.meta({ description: 'The id of a PayPal order the customer approved.' }) }),
+  details: z.strictObject({ orderId: Token.check(z.meta({ description: 'The id of a PayPal order the customer approved.' })) }),
   gateways: ['paypal', 'sandbox'],
   source: ({ orderId }) => ({ type: 'paypal_order', orderId }),
 };
@@ -38,7 +38,7 @@ export const paypal: PaymentMethod<{ orderId: string }> = {
 const wallet = (id: 'apple_pay' | 'google_pay', label: string): PaymentMethod<{ walletToken: string }> => ({
   id,
   label,
-  details: z.strictObject({ walletToken: Token.meta({ description: `The ${label} payment token.` }) }),
+  details: z.strictObject({ walletToken: Token.check(z.meta({ description: `The ${label} payment token.` })) }),
   gateways: ['stripe', 'sandbox'],
   source: ({ walletToken }) => ({ type: 'wallet_token', wallet: id, token: walletToken }),
 });

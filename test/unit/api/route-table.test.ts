@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../lambdas/shared/zod';
 import { buildOpenApiDocument } from '../../../lambdas/api/openapi';
 import { routeList } from '../../../lambdas/api/routes';
 import { capabilities } from '../../../lambdas/capabilities';
@@ -15,11 +15,11 @@ describe('route table', () => {
     const statuses = Object.keys(route.responses).map(Number);
     expect(statuses.some((s) => s >= 200 && s < 300)).toBe(true);
     for (const [status, spec] of Object.entries(route.responses)) {
-      if (Number(status) !== 204) expect(spec.schema).toBeInstanceOf(z.ZodType);
+      if (Number(status) !== 204) expect(spec.schema).toBeInstanceOf(z.ZodMiniType);
     }
     // Methods that take a body declare its schema; path parameters are declared by a params schema.
     if (BODYLESS_ACTIONS.has(route.operationId)) expect([route.method, route.request.body]).toEqual(['POST', undefined]);
-    else if (['POST', 'PUT', 'PATCH'].includes(route.method)) expect(route.request.body).toBeInstanceOf(z.ZodType);
+    else if (['POST', 'PUT', 'PATCH'].includes(route.method)) expect(route.request.body).toBeInstanceOf(z.ZodMiniType);
     const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     expect(Object.keys(route.request.params?.shape ?? {}).sort()).toEqual(pathParams);
     // It runs in a declared capability whose handler module exists.
@@ -63,8 +63,8 @@ describe('OpenAPI document', () => {
 
 describe('OpenAPI named schemas', () => {
   it('hoists a named schema nested in another named schema into components', () => {
-    const Inner = z.object({ a: z.string() }).meta({ id: 'InnerForTest' });
-    const Outer = z.object({ inner: Inner }).meta({ id: 'OuterForTest' });
+    const Inner = z.object({ a: z.string() }).check(z.meta({ id: 'InnerForTest' }));
+    const Outer = z.object({ inner: Inner }).check(z.meta({ id: 'OuterForTest' }));
     const route = { ...routeList[0], responses: { 200: { description: 'nested', schema: Outer } } };
     const doc = buildOpenApiDocument([route]);
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');

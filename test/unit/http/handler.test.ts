@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../lambdas/shared/zod';
 import { defineRoute } from '../../../lambdas/api/route';
 import { httpHandler } from '../../../lambdas/http/handler';
 import { MAX_BODY_BYTES } from '../../../lambdas/http/request';
@@ -14,9 +14,9 @@ const route = defineRoute({
   summary: 'test',
   tag: 'test',
   request: {
-    params: z.object({ thingId: z.string().regex(/^t-\d+$/) }),
-    query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
-    body: z.object({ name: z.string().min(1), count: z.number().int().positive() }).strict(),
+    params: z.object({ thingId: z.string().check(z.regex(/^t-\d+$/)) }),
+    query: z.object({ dryRun: z.optional(z.enum(['true', 'false'])) }),
+    body: z.strictObject({ name: z.string().check(z.minLength(1)), count: z.int().check(z.positive()) }),
   },
   responses: { 201: { description: 'created', schema: z.object({ id: z.string() }) } },
   throttle: { rateLimit: 1, burstLimit: 1 },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../lambdas/shared/zod';
 import type { RouteDefinition } from '../../../lambdas/api/route';
 import { BadPathEncoding, Router } from '../../../local/router';
 

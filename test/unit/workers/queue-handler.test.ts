@@ -1,5 +1,5 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '../../../lambdas/shared/zod';
 import { capabilities, type CapabilityDefinition, type CapabilityId } from '../../../lambdas/capabilities';
 import { queues } from '../../../lambdas/shared/queues';
 import { queueHandler } from '../../../lambdas/workers/queue-handler';
