@@ -15,8 +15,10 @@ export const apiGatewayEvent = (args: {
   body: string | null;
   sourceIp: string;
   claims?: Record<string, unknown>;
+  /** API Gateway's request id (the local server makes one per request, for its own log and 502s too). */
+  requestId?: string;
 }): APIGatewayProxyEvent => {
-  const requestId = randomUUID();
+  const requestId = args.requestId ?? randomUUID();
   // Null-prototype maps: `?__proto__=1` or `?constructor=x` are ordinary keys, as they are in AWS.
   const query = Object.create(null) as Record<string, string>;
   const multi = Object.create(null) as Record<string, string[]>;

@@ -47,17 +47,17 @@ export class Router {
       .sort((a, b) => a.names.length - b.names.length);
   }
 
-  /** The matching route, 'method-not-allowed' when the path exists for other methods, or undefined. */
-  match(method: string, path: string): Match | 'method-not-allowed' | undefined {
-    let pathKnown = false;
-    for (const { route, pattern, names } of this.compiled) {
-      const m = pattern.exec(path);
-      if (!m) continue;
-      pathKnown = true;
-      if (route.method !== method) continue;
-      const params = Object.fromEntries(names.map((n, i) => [n, decodePathSegment(m[i + 1])]));
-      return { route, params };
-    }
-    return pathKnown ? 'method-not-allowed' : undefined;
+  /**
+   * The matching route, or undefined: for an unknown path and for a known path with another method alike,
+   * since API Gateway answers both the same way (MISSING_AUTHENTICATION_TOKEN).
+   */
+  match(method: string, path: string): Match | undefined {
+    // The resource first (a literal one wins), then the method on it: no falling back to a sibling
+    // `{param}` resource that has the method, as API Gateway's resource tree does not.
+    const resource = this.compiled.find(({ pattern }) => pattern.test(path));
+    const found = resource && this.compiled.find((c) => c.route.path === resource.route.path && c.route.method === method);
+    if (!found) return undefined;
+    const m = found.pattern.exec(path)!;
+    return { route: found.route, params: Object.fromEntries(found.names.map((n, i) => [n, decodePathSegment(m[i + 1])])) };
   }
 }

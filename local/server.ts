@@ -1,6 +1,15 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import {
+  GATEWAY_ERRORS,
+  GATEWAY_MAX_HEADER_BYTES,
+  GATEWAY_MAX_PAYLOAD_BYTES,
+  LAMBDA_MAX_INVOKE_BYTES,
+  localMessage,
+  type GatewayError,
+} from '../lib/api/gateway-responses';
 import { API_STAGE, routeList, STAGE_THROTTLE } from '../lambdas/api/routes';
 import { capabilities, type CapabilityDefinition } from '../lambdas/capabilities';
 import { errorBody, JSON_HEADERS } from '../lambdas/http/error-response';
@@ -11,9 +20,6 @@ import { apiGatewayEvent, lambdaContext } from './events';
 import { loadHandler } from './handlers';
 import { BadPathEncoding, Router } from './router';
 import { Throttle } from './throttle';
-
-/** API Gateway's own payload cap. */
-const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface LocalApiOptions {
   port: number;
@@ -41,26 +47,72 @@ class HttpFailure extends Error {
   ) {
     super(message);
   }
+
+  /** One of API Gateway's own answers, from the table the stack's gateway responses are made of. */
+  static gateway(error: GatewayError, fallbackMessage = '', requestId?: string): HttpFailure {
+    return new HttpFailure(error.status, error.code, localMessage(error, fallbackMessage, requestId), error.headers);
+  }
 }
+
+const badRequest = (message: string) => HttpFailure.gateway(GATEWAY_ERRORS.otherRefusal, message);
+
+const jsonError = (failure: HttpFailure): APIGatewayProxyResult => ({
+  statusCode: failure.status,
+  headers: { ...JSON_HEADERS, ...failure.headers },
+  body: errorBody(failure.code, failure.message),
+});
 
 /** A raw path with a `.` or `..` segment, plain or percent-encoded. */
 const hasDotSegment = (rawUrl: string): boolean =>
   (rawUrl.split('?')[0] ?? '').split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
 
+/**
+ * The whole body, as API Gateway reads it before routing. Over its 10 MB limit the rest is read and dropped
+ * before the 413 (closing a connection the client is still writing to would reset it before it reads the answer).
+ */
 const readBody = (req: IncomingMessage): Promise<string | null> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_PAYLOAD_BYTES) {
-        reject(new HttpFailure(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 10 MB.'));
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= GATEWAY_MAX_PAYLOAD_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : null));
+    req.on('end', () => {
+      if (size > GATEWAY_MAX_PAYLOAD_BYTES) reject(HttpFailure.gateway(GATEWAY_ERRORS.payloadTooLarge));
+      else resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : null);
+    });
     req.on('error', reject);
   });
+
+/** A Lambda proxy result API Gateway accepts; anything else is its 502. */
+const isProxyResult = (value: unknown): value is APIGatewayProxyResult =>
+  typeof value === 'object' &&
+  value !== null &&
+  Number.isInteger((value as APIGatewayProxyResult).statusCode) &&
+  ['string', 'undefined'].includes(typeof (value as APIGatewayProxyResult).body);
+
+/**
+ * What Node's HTTP parser refuses before there is a request: headers over API Gateway's limit (431), or
+ * bytes that are not HTTP (400). Node's own answer to these has no body.
+ */
+const refuseUnparsable = (err: NodeJS.ErrnoException, socket: Socket) => {
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const failure =
+    err.code === 'HPE_HEADER_OVERFLOW' ? HttpFailure.gateway(GATEWAY_ERRORS.headersTooLarge) : badRequest('The request is not valid HTTP/1.1.');
+  const body = errorBody(failure.code, failure.message);
+  const head = [
+    `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status]}`,
+    `content-type: ${JSON_HEADERS['content-type']}`,
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+};
 
 const flatHeaders = (req: IncomingMessage): Record<string, string> => {
   const out: Record<string, string> = {};
@@ -71,11 +123,11 @@ const flatHeaders = (req: IncomingMessage): Record<string, string> => {
 /** The Cognito authorizer: a valid ID token (with or without "Bearer ") or 401, before the function runs. */
 const authenticate = async (header: string | undefined, verify: VerifyToken | undefined) => {
   const token = header?.replace(/^Bearer\s+/i, '').trim();
-  if (!token || !verify) throw new HttpFailure(401, 'UNAUTHENTICATED', 'A valid bearer token is required.');
+  if (!token || !verify) throw HttpFailure.gateway(GATEWAY_ERRORS.unauthenticated);
   try {
     return await verify(token);
   } catch {
-    throw new HttpFailure(401, 'UNAUTHENTICATED', 'The bearer token is invalid or expired.');
+    throw HttpFailure.gateway(GATEWAY_ERRORS.unauthenticated);
   }
 };
 
@@ -94,55 +146,49 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
+    // API Gateway's request id: the event's, the function's log lines' and a 502's reference.
+    const requestId = randomUUID();
     let result: APIGatewayProxyResult;
     try {
+      const body = await readBody(req);
       // URL parsing resolves `.` and `..` segments (`/cars/{id}/photos/..` would become `/cars/{id}`):
       // refuse them, so no request ever reaches an operation its path does not name.
-      if (hasDotSegment(req.url ?? '/')) throw new HttpFailure(400, 'BAD_REQUEST', 'Path segments "." and ".." are not allowed.');
+      if (hasDotSegment(req.url ?? '/')) throw badRequest('Path segments "." and ".." are not allowed.');
       if (method === 'GET' && (url.pathname === '/docs' || url.pathname === '/docs/')) {
         result = { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: docsPage() };
       } else {
-        result = (await options.devRoutes?.(method, url, req)) ?? (await dispatch(req, method, url));
+        result = (await options.devRoutes?.(method, url, req)) ?? (await dispatch(req, { method, url, body, requestId }));
       }
     } catch (err) {
-      const failure =
-        err instanceof HttpFailure
-          ? err
-          : new HttpFailure(502, 'BAD_GATEWAY', 'The function failed without an answer.');
-      if (!(err instanceof HttpFailure)) log(`function error: ${(err as Error).stack ?? String(err)}`);
-      result = { statusCode: failure.status, headers: { ...JSON_HEADERS, ...failure.headers }, body: errorBody(failure.code, failure.message) };
+      if (!(err instanceof HttpFailure)) log(`function error, request ${requestId}: ${(err as Error).stack ?? String(err)}`);
+      result = jsonError(err instanceof HttpFailure ? err : HttpFailure.gateway(GATEWAY_ERRORS.functionFailed, '', requestId));
     }
-    res.writeHead(result.statusCode, result.headers as Record<string, string>);
+    const headers = result.headers as Record<string, string>;
+    // A client that sent over 10 MB gets its answer, then the connection closes (nothing of its is kept).
+    if (result.statusCode === GATEWAY_ERRORS.payloadTooLarge.status) headers.connection = 'close';
+    res.writeHead(result.statusCode, headers);
     res.end(result.body);
     log(`${method} ${url.pathname} ${result.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
   };
 
-  const dispatch = async (req: IncomingMessage, method: string, url: URL): Promise<APIGatewayProxyResult> => {
-    if (!url.pathname.startsWith(`${stagePrefix}/`)) {
-      throw new HttpFailure(404, 'NOT_FOUND', `No such resource: ${url.pathname}. The API lives under ${stagePrefix}/.`);
-    }
+  const dispatch = async (
+    req: IncomingMessage,
+    { method, url, body, requestId }: { method: string; url: URL; body: string | null; requestId: string },
+  ): Promise<APIGatewayProxyResult> => {
+    if (!url.pathname.startsWith(`${stagePrefix}/`)) throw HttpFailure.gateway(GATEWAY_ERRORS.noRoute);
     const path = url.pathname.slice(stagePrefix.length);
     let match: ReturnType<Router['match']>;
     try {
       match = router.match(method, path);
     } catch (err) {
-      if (err instanceof BadPathEncoding) throw new HttpFailure(400, 'BAD_REQUEST', err.message);
+      if (err instanceof BadPathEncoding) throw badRequest(err.message);
       throw err;
     }
-    if (match === undefined) throw new HttpFailure(404, 'NOT_FOUND', `No such resource: ${url.pathname}.`);
-    if (match === 'method-not-allowed') {
-      throw new HttpFailure(405, 'METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname}.`);
-    }
+    if (match === undefined) throw HttpFailure.gateway(GATEWAY_ERRORS.noRoute);
     const { route, params } = match;
-    const wait = throttle.check(`${route.method} ${route.path}`, route.throttle);
-    if (wait > 0) {
-      throw new HttpFailure(429, 'THROTTLED', 'Too many requests; retry after the time in Retry-After.', {
-        'retry-after': String(wait),
-      });
-    }
+    if (throttle.check(`${route.method} ${route.path}`, route.throttle) > 0) throw HttpFailure.gateway(GATEWAY_ERRORS.throttled);
     const headers = flatHeaders(req);
     const claims = route.access === 'public' ? undefined : await authenticate(headers.authorization, options.verifyToken);
-    const body = await readBody(req);
     const event = apiGatewayEvent({
       route,
       method,
@@ -153,13 +199,20 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       body,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       claims,
+      requestId,
     });
+    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_INVOKE_BYTES) {
+      throw HttpFailure.gateway({ ...GATEWAY_ERRORS.functionFailed, status: 500 }, '', requestId);
+    }
     const capability: CapabilityDefinition = capabilities[route.capability];
     const invoke = (await loadHandler(capability.entry)) as Invoke;
-    return invoke(event, lambdaContext(route.capability, capability.timeoutSeconds));
+    const result: unknown = await invoke(event, lambdaContext(route.capability, capability.timeoutSeconds));
+    if (!isProxyResult(result)) throw new Error(`${route.capability} answered no Lambda proxy result: ${JSON.stringify(result)}`);
+    return result;
   };
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer({ maxHeaderSize: GATEWAY_MAX_HEADER_BYTES }, (req, res) => void handle(req, res));
+  server.on('clientError', refuseUnparsable);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

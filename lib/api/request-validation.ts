@@ -1,18 +1,19 @@
 import * as z from '../../lambdas/shared/zod';
 import type { RouteDefinition } from '../../lambdas/api/route';
 
-/** What API Gateway needs to validate a request before it reaches a function. */
+/**
+ * The parameters each API Gateway method declares. API Gateway validates nothing (no request validator, no
+ * models): the function checks every part of a request against the same zod schemas, in AWS and locally,
+ * so a client gets one answer (400 with `details.fields`) from both.
+ */
 
 type JsonSchemaObject = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
 
-/**
- * JSON Schema of what a client sends. Draft 4 is the dialect API Gateway models speak; an empty registry
- * inlines schemas that carry an `id` (API Gateway cannot resolve `#/definitions` references across models).
- */
-export const requestJsonSchema = (schema: z.ZodMiniType): JsonSchemaObject => {
+/** JSON Schema of what a client sends (draft 4, API Gateway's dialect), for its parameter names. */
+const requestJsonSchema = (schema: z.ZodMiniType): JsonSchemaObject => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
     target: 'draft-04',
-    io: 'input', // validate the wire format, before transforms and defaults
+    io: 'input', // the wire format, before transforms and defaults
     unrepresentable: 'any',
     metadata: z.registry(),
   }) as JsonSchemaObject;
@@ -21,7 +22,7 @@ export const requestJsonSchema = (schema: z.ZodMiniType): JsonSchemaObject => {
 
 const sources = { params: 'path', query: 'querystring', headers: 'header' } as const;
 
-/** `method.request.<source>.<name>` -> required?, for every path, query and header parameter of the route. */
+/** `method.request.<source>.<name>` -> required?, for every path, query and header parameter of the route (documentation; not enforced). */
 export const requestParameters = (route: RouteDefinition): Record<string, boolean> => {
   const parameters: Record<string, boolean> = {};
   for (const [part, source] of Object.entries(sources) as Array<[keyof typeof sources, string]>) {
@@ -36,7 +37,3 @@ export const requestParameters = (route: RouteDefinition): Record<string, boolea
   }
   return parameters;
 };
-
-/** API Gateway model names are alphanumeric: `createCar` -> `CreateCarRequest`. */
-export const modelName = (route: RouteDefinition): string =>
-  `${route.operationId.charAt(0).toUpperCase()}${route.operationId.slice(1)}Request`.replace(/[^A-Za-z0-9]/g, '');

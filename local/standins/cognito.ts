@@ -23,7 +23,7 @@ import { startRunner } from './runner';
  * `<endpoint>/<poolId>`, with the JWKS at `<issuer>/.well-known/jwks.json`.
  *
  * What cognito-local 5.3 supports, checked by test/integration/standins-cognito.test.ts:
- *   works: SignUp (+ ConfirmSignUp with the code, see lastCode), AdminCreateUser (MessageAction
+ *   works: SignUp (+ ConfirmSignUp with the code, see takeCode), AdminCreateUser (MessageAction
  *     SUPPRESS; a TemporaryPassword gives NEW_PASSWORD_REQUIRED on login), AdminSetUserPassword
  *     (Permanent), AdminAddUserToGroup, AdminConfirmSignUp, AdminGetUser, GetUser,
  *     UpdateUserAttributes, InitiateAuth USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, TOTP MFA
@@ -52,9 +52,31 @@ export interface CognitoStandIn {
   jwksUri: string;
   /** Runner pid, or undefined when COGNITO_ENDPOINT is used. */
   pid?: number;
-  /** Latest confirmation/verification code sent to this destination (email), cognito-local only. */
-  lastCode(destination: string): string | undefined;
+  /**
+   * The oldest confirmation/verification code sent to this destination (email) and not yet taken, when it
+   * arrives: cognito-local reports it on another channel than its HTTP answer, so it may come just after
+   * SignUp's response. cognito-local only.
+   */
+  takeCode(destination: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** Codes per destination, in the order sent; a taker waits for the next one when none is queued. */
+class CodeQueues {
+  private readonly queued = new Map<string, string[]>();
+  private readonly waiting = new Map<string, Array<(code: string) => void>>();
+
+  put(destination: string, code: string): void {
+    const taker = this.waiting.get(destination)?.shift();
+    if (taker) taker(code);
+    else this.queued.set(destination, [...(this.queued.get(destination) ?? []), code]);
+  }
+
+  take(destination: string): Promise<string> {
+    const code = this.queued.get(destination)?.shift();
+    if (code !== undefined) return Promise.resolve(code);
+    return new Promise((resolve) => this.waiting.set(destination, [...(this.waiting.get(destination) ?? []), resolve]));
+  }
 }
 
 export const POOL_NAME = 'car-rental-local';
@@ -65,14 +87,14 @@ export async function startCognito(opts: { dataDir?: string; log?: (msg: string)
 
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'cognito-local-')));
   await mkdir(dataDir, { recursive: true });
-  const codes = new Map<string, string>();
+  const codes = new CodeQueues();
   const log = opts.log ?? (() => {});
   const runner = await startRunner<{ endpoint: string }>('cognito-runner.cjs', {
     what: 'cognito-local',
     timeoutMs: 15_000,
     env: { ...process.env, COGNITO_DATA_DIR: dataDir },
     onMessage: ({ code, destination }) => {
-      codes.set(String(destination), String(code));
+      codes.put(String(destination), String(code));
       log(`cognito-local: code ${String(code)} sent to ${String(destination)}`);
     },
   });
@@ -84,7 +106,7 @@ export async function startCognito(opts: { dataDir?: string; log?: (msg: string)
   try {
     const { userPoolId, clientId } = await provisionPool(endpoint);
     const issuer = `${endpoint}/${userPoolId}`;
-    return { endpoint, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, pid: runner.pid, lastCode: (d) => codes.get(d), stop };
+    return { endpoint, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, pid: runner.pid, takeCode: (d) => codes.take(d), stop };
   } catch (err) {
     await stop();
     throw err;
@@ -190,5 +212,5 @@ async function externalCognito(endpoint: string): Promise<CognitoStandIn> {
   } finally {
     idp.destroy();
   }
-  return { endpoint, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, lastCode: () => undefined, stop: async () => {} };
+  return { endpoint, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, takeCode: () => Promise.reject(new Error('Codes are known of cognito-local only')), stop: async () => {} };
 }

@@ -7,6 +7,7 @@ import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runt
 import { cognitoLocalPrivateKey, freshPrivateKey, signJwt } from '../support/jwt';
 import { apiUrl, request, type JsonResponse } from '../support/local-runtime';
 import { signInWithTotp } from '../support/tokens';
+import { GATEWAY_ERRORS } from '../../lib/api/gateway-responses';
 
 // Accounts over HTTP against `npm start`, as a client would use them.
 const api = apiUrl();
@@ -19,7 +20,7 @@ beforeAll(async () => {
   runtime = await readRuntimeFile(new URL(api).port);
 });
 
-const GATEWAY_THROTTLED = 'Too many requests; retry after the time in Retry-After.';
+const GATEWAY_THROTTLED = GATEWAY_ERRORS.throttled.message;
 
 /** JSON call; waits out the gateway's per-route throttle (shared by every e2e file) rather than flaking. */
 const call = async (method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<any>> => {

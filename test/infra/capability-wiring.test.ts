@@ -184,24 +184,11 @@ describe('API from a richer route table', () => {
     });
   });
 
-  test('body models are draft-4 JSON Schema generated from zod, named from the operationId', () => {
-    const models = Object.fromEntries(resourcesOf(template, 'AWS::ApiGateway::Model').map(([, p]) => [p.Name, p]));
-    expect(Object.keys(models).sort()).toEqual(['CreateCarRequest', 'CreateReservationRequest', 'UpdateCarRequest']);
-    const schema = models.CreateCarRequest.Schema;
-    expect(models.CreateCarRequest.ContentType).toBe('application/json');
-    expect(schema).toMatchObject({
-      $schema: 'http://json-schema.org/draft-04/schema#',
-      type: 'object',
-      required: ['make', 'seats', 'type', 'location'],
-      properties: {
-        seats: { type: 'integer', minimum: 1, maximum: 9 },
-        type: { type: 'string', enum: ['SUV', 'SEDAN'] },
-        location: { type: 'object', properties: { code: { type: 'string' } } }, // inlined, no $ref
-      },
-    });
-    expect(JSON.stringify(schema)).not.toContain('$ref');
-    expect(method('createCar').RequestModels).toEqual({ 'application/json': { Ref: expect.stringMatching(/CreateCarRequest/) } });
-    expect(method('searchCars').RequestModels).toBeUndefined();
+  test('no request validator and no body models: the function validates, so both sides answer with details.fields', () => {
+    expect(resourcesOf(template, 'AWS::ApiGateway::Model')).toEqual([]);
+    expect(resourcesOf(template, 'AWS::ApiGateway::RequestValidator')).toEqual([]);
+    expect(method('createCar').RequestModels).toBeUndefined();
+    expect(method('createCar').RequestValidatorId).toBeUndefined();
   });
 
   test('per-method throttling from each route', () => {

@@ -8,6 +8,7 @@ import { ENV } from '../../lambdas/shared/env-names';
 import { deadLetterQueueName, queueList, queues, type QueueId } from '../../lambdas/shared/queues';
 import { tableList, type TableId } from '../../lambdas/shared/tables';
 import type { DataTables } from '../../lib/constructs/data-tables';
+import { GATEWAY_ERRORS, localMessage, type GatewayError } from '../../lib/api/gateway-responses';
 import { methodSettingsKey } from '../../lib/constructs/rest-api';
 import { resourcesOf, synthStack } from './synth';
 
@@ -568,16 +569,14 @@ describe('capability functions', () => {
 describe('REST API (from the route table)', () => {
   const methods = resourcesOf(template, 'AWS::ApiGateway::Method');
 
-  test('one method per route, with its HTTP method, authorization, validator and integration', () => {
+  test('one method per route, with its HTTP method, authorization and integration', () => {
     expect(methods).toHaveLength(routeList.length);
-    const validatorId = Object.keys(template.findResources('AWS::ApiGateway::RequestValidator'))[0];
     for (const route of routeList) {
       const [, m] = methods.find(([, p]) => p.OperationName === route.operationId)!;
       const capability = capabilityList().find(([id]) => id === route.capability)![1];
       expect(m).toMatchObject({
         HttpMethod: route.method,
         AuthorizationType: route.access === 'public' ? 'NONE' : 'COGNITO_USER_POOLS',
-        RequestValidatorId: { Ref: validatorId },
         Integration: { Type: 'AWS_PROXY' },
       });
       expect(JSON.stringify(m.Integration.Uri)).toContain(functionId(capability.description));
@@ -589,11 +588,9 @@ describe('REST API (from the route table)', () => {
     expect(m.RequestParameters).toEqual({ 'method.request.querystring.deep': false });
   });
 
-  test('request validator checks bodies and parameters', () => {
-    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
-      ValidateRequestBody: true,
-      ValidateRequestParameters: true,
-    });
+  test('no request validator: the function answers invalid input, with details.fields, in AWS as locally', () => {
+    template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
+    template.resourceCountIs('AWS::ApiGateway::Model', 0);
   });
 
   test(`stage ${API_STAGE}: tracing, JSON access logs, INFO logging, no data trace, stage and per-route throttling`, () => {
@@ -628,33 +625,31 @@ describe('REST API (from the route table)', () => {
     expect(methodSettingsKey({ path: '/cars/{carId}', method: 'GET' })).toBe('/cars/{carId}/GET');
   });
 
-  test('gateway errors use the JSON error body; THROTTLED is 429 with Retry-After', () => {
+  test('gateway responses are the table the local runtime answers from: same status, code, message, headers', () => {
     const responses = resourcesOf(template, 'AWS::ApiGateway::GatewayResponse');
     const byType = Object.fromEntries(responses.map(([, p]) => [p.ResponseType, p]));
-    const expected: Record<string, [string | undefined, string]> = {
-      DEFAULT_4XX: [undefined, 'BAD_REQUEST'],
-      DEFAULT_5XX: [undefined, 'INTERNAL_ERROR'],
-      UNAUTHORIZED: ['401', 'UNAUTHENTICATED'],
-      ACCESS_DENIED: ['403', 'FORBIDDEN'],
-      BAD_REQUEST_BODY: ['400', 'VALIDATION_FAILED'],
-      BAD_REQUEST_PARAMETERS: ['400', 'VALIDATION_FAILED'],
-      THROTTLED: ['429', 'THROTTLED'],
-      QUOTA_EXCEEDED: ['429', 'THROTTLED'],
-    };
-    for (const [type, [status, code]] of Object.entries(expected)) {
-      const r = byType[type];
-      expect(r).toBeDefined();
-      expect(r.StatusCode).toBe(status);
+    const customised = (Object.values(GATEWAY_ERRORS) as GatewayError[]).filter((e) => e.aws);
+    expect(Object.keys(byType).sort()).toEqual(customised.map((e) => e.aws!.type).sort());
+    for (const error of customised) {
+      const r = byType[error.aws!.type];
+      expect(r.StatusCode).toBe(error.gatewayPicksStatus ? undefined : String(error.status));
       expect(r.ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/json'");
-      const template = r.ResponseTemplates['application/json'] as string;
-      // After API Gateway substitutes the variables (messageString arrives quoted), the body is JSON.
-      const rendered = template
-        .replace('$context.error.messageString', JSON.stringify('Too Many Requests'))
-        .replace('$context.error.validationErrorString', '[object has missing required properties ([\\"name\\"])]');
-      expect(JSON.parse(rendered)).toEqual({ error: { code, message: expect.any(String) } });
+      for (const [name, value] of Object.entries(error.headers ?? {})) {
+        expect(r.ResponseParameters[`gatewayresponse.header.${name}`]).toBe(`'${value}'`);
+      }
+      // What API Gateway sends once it substitutes the variables (messageString arrives quoted) is what the
+      // local runtime sends for the same case.
+      const rendered = (r.ResponseTemplates['application/json'] as string)
+        .replace('$context.error.messageString', JSON.stringify('Forbidden'))
+        .replace('$context.requestId', 'c0ffee00-0000-4000-8000-000000000000');
+      expect(JSON.parse(rendered)).toEqual({
+        error: { code: error.code, message: localMessage(error, 'Forbidden', 'c0ffee00-0000-4000-8000-000000000000') },
+      });
     }
+    // What AWS does by default, and the table changes: an unknown method or path is a 404, not 403.
+    expect(byType.MISSING_AUTHENTICATION_TOKEN.StatusCode).toBe('404');
+    expect(byType.DEFAULT_5XX.StatusCode).toBeUndefined(); // 502 for a function error, 504 for a timeout
     expect(byType.THROTTLED.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
-    expect(byType.BAD_REQUEST_BODY.ResponseTemplates['application/json']).toContain('$context.error.validationErrorString');
   });
 
   test('CloudWatch role for execution logs', () => {

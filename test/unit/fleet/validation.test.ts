@@ -1,5 +1,6 @@
 import { CarBody, SearchQuery } from '../../../lambdas/api/fleet-schemas';
 import { CAR_TYPES, LOCATIONS, MAX_RENTAL_DAYS } from '../../../lambdas/domain/fleet/catalog';
+import { useClock } from '../../../lambdas/shared/clock';
 
 const valid = { make: 'Toyota', model: 'Corolla', year: 2022, type: 'SEDAN', location: 'LAX', rentalPricePerDay: 49.99 };
 const fieldsOf = (result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } }) =>
@@ -37,6 +38,19 @@ describe('car input validation', () => {
   it('accepts next year and two decimals', () => {
     expect(CarBody.safeParse({ ...valid, year: new Date().getUTCFullYear() + 1, rentalPricePerDay: 0.01 }).success).toBe(true);
     expect(CarBody.safeParse({ ...valid, rentalPricePerDay: 19.99 }).success).toBe(true);
+  });
+
+  it('takes next year from the clock at each check, not from when the schema was loaded', () => {
+    const inYear = (year: number) => ({ now: () => new Date(`${year}-01-01T00:00:00Z`) });
+    try {
+      useClock(inYear(2030));
+      expect(CarBody.safeParse({ ...valid, year: 2031 }).success).toBe(true);
+      expect(fieldsOf(CarBody.safeParse({ ...valid, year: 2032 }))).toEqual(['year']);
+      useClock(inYear(2031)); // the same schema object, a year later
+      expect(CarBody.safeParse({ ...valid, year: 2032 }).success).toBe(true);
+    } finally {
+      useClock();
+    }
   });
 
   it('refuses unknown fields', () => {

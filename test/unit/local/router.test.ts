@@ -27,9 +27,14 @@ describe('Router', () => {
     expect(router.match('GET', '/cars/search')).toMatchObject({ route: { path: '/cars/search' }, params: {} });
   });
 
-  it('tells an unknown path from a known path with another method', () => {
+  it('matches neither an unknown path nor a known path with another method (API Gateway answers both alike)', () => {
     expect(router.match('GET', '/nope')).toBeUndefined();
-    expect(router.match('DELETE', '/cars/1')).toBe('method-not-allowed');
+    expect(router.match('DELETE', '/cars/1')).toBeUndefined();
+  });
+
+  it('does not fall back from a literal resource without the method to a {param} sibling that has it', () => {
+    expect(router.match('PUT', '/cars/search')).toBeUndefined();
+    expect(router.match('PUT', '/cars/1')).toMatchObject({ route: { path: '/cars/{carId}', method: 'PUT' } });
   });
 
   it('accepts a trailing slash and matches no deeper path', () => {
