@@ -18,7 +18,7 @@ import { createCarMediaBucket, createQueues, createTables, type QueueUrls } from
  * queues.ts) under a name prefix of their own and dropped at the end, so runs sharing an endpoint never
  * meet and the stand-in runs take the same path as an endpoint run.
  */
-export const sharedEndpoint = (): string | undefined => process.env.AWS_ENDPOINT_URL || undefined;
+const sharedEndpoint = (): string | undefined => process.env.AWS_ENDPOINT_URL || undefined;
 
 /**
  * What an SDK client built from process.env (as in Lambda) needs besides its endpoint: the region and
