@@ -1,5 +1,6 @@
 import * as z from '../shared/zod';
 import { brokenPasswordRules, PASSWORD_POLICY } from '../domain/accounts/password-policy';
+import { count, patterned, Sentence, text, Timestamp, UserId } from './fields';
 
 /**
  * Request and response bodies of the accounts routes. Request objects are `.strict()`: a `role`,
@@ -13,12 +14,11 @@ const Email = z
   )
   .check(z.meta({ example: 'ada@example.com' }));
 
-export const PhoneNumber = z
-  .string()
-  .check(
-    z.regex(/^\+[1-9]\d{6,14}$/, 'Must be an E.164 phone number: + then country code and number, digits only (e.g. +14155550123).'),
-    z.meta({ example: '+14155550123' }),
-  );
+export const PhoneNumber = patterned(
+  16,
+  /^\+[1-9]\d{6,14}$/,
+  'Must be an E.164 phone number: + then country code and number, digits only (e.g. +14155550123).',
+).check(z.meta({ example: '+14155550123' }));
 
 const Name = z.string().check(z.trim(), z.minLength(1, 'Must not be empty.'), z.maxLength(100), z.meta({ example: 'Ada Lovelace' }));
 const Address = z
@@ -31,37 +31,42 @@ const NewPassword = z.string().check(
     const broken = brokenPasswordRules(pw);
     if (broken.length) ctx.addIssue({ code: 'custom', message: `The password needs ${broken.join(', ')}.`, params: { rules: broken } });
   }),
-  z.meta({ description: `At least ${PASSWORD_POLICY.minLength} characters with a lowercase letter, an uppercase letter, a digit and a symbol.` }),
+  // The rules above name the length limit with the others; maxLength only documents it.
+  z.meta({
+    description: `At least ${PASSWORD_POLICY.minLength} characters with a lowercase letter, an uppercase letter, a digit and a symbol.`,
+    maxLength: PASSWORD_POLICY.maxLength,
+  }),
 );
 
-const TotpCode = z.string().check(z.regex(/^\d{6}$/, 'Must be the 6-digit code from your authenticator app.'));
+const TotpCode = patterned(6, /^\d{6}$/, 'Must be the 6-digit code from your authenticator app.');
 const OpaqueToken = z.string().check(z.minLength(1), z.maxLength(16_384));
+const Token = text(16_384);
 
 export const RegisterBody = z
   .strictObject({ name: Name, email: Email, password: NewPassword, phoneNumber: PhoneNumber, address: Address })
   .check(z.meta({ id: 'RegisterRequest' }));
 
-export const RegisterResponse = z.object({ userId: z.string(), message: z.string() }).check(z.meta({ id: 'RegisterResponse' }));
+export const RegisterResponse = z.object({ userId: UserId, message: Sentence }).check(z.meta({ id: 'RegisterResponse' }));
 
 export const LoginBody = z.strictObject({ email: Email, password: z.string().check(z.minLength(1), z.maxLength(PASSWORD_POLICY.maxLength)) });
 
 const SessionFields = {
-  userId: z.string(),
-  token: z.string().check(z.meta({ description: 'Cognito ID token: send it as `Authorization: Bearer <token>`.' })),
-  accessToken: z.string().check(z.meta({ description: 'Cognito access token: only for X-Access-Token on the MFA setup routes.' })),
-  expiresIn: z.int().check(z.meta({ description: 'Seconds until `token` expires.' })),
+  userId: UserId,
+  token: Token.check(z.meta({ description: 'Cognito ID token: send it as `Authorization: Bearer <token>`.' })),
+  accessToken: Token.check(z.meta({ description: 'Cognito access token: only for X-Access-Token on the MFA setup routes.' })),
+  expiresIn: count(86_400).check(z.meta({ description: 'Seconds until `token` expires.' })),
 };
 
 export const SessionResponse = z
-  .object({ ...SessionFields, refreshToken: z.string().check(z.meta({ description: 'For POST /v1/users/token/refresh and /v1/users/logout.' })) })
+  .object({ ...SessionFields, refreshToken: Token.check(z.meta({ description: 'For POST /v1/users/token/refresh and /v1/users/logout.' })) })
   .check(z.meta({ id: 'Session' }));
 export const RefreshedSessionResponse = z.object(SessionFields).check(z.meta({ id: 'RefreshedSession' }));
 
 export const MfaChallengeResponse = z
   .object({
     challenge: z.literal('SOFTWARE_TOKEN_MFA'),
-    session: z.string().check(z.meta({ description: 'Send it back with the code to POST /v1/users/login/mfa, within 3 minutes.' })),
-    message: z.string(),
+    session: Token.check(z.meta({ description: 'Send it back with the code to POST /v1/users/login/mfa, within 3 minutes.' })),
+    message: Sentence,
   })
   .check(z.meta({ id: 'MfaChallenge' }));
 
@@ -72,15 +77,15 @@ export const RefreshTokenBody = z.strictObject({ refreshToken: OpaqueToken });
 
 export const Profile = z
   .object({
-    userId: z.string(),
-    email: z.string(),
-    name: z.string(),
-    phoneNumber: z.optional(z.string()),
-    address: z.optional(z.string()),
+    userId: UserId,
+    email: text(254),
+    name: text(100),
+    phoneNumber: z.optional(text(16)),
+    address: z.optional(text(300)),
     role: z.enum(['customer', 'admin']),
     mfaEnabled: z.boolean(),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
   })
   .check(z.meta({ id: 'UserProfile' }));
 
@@ -91,11 +96,11 @@ export const UpdateProfileBody = z
     z.meta({ id: 'UpdateProfileRequest' }),
   );
 
-export const UserIdParams = z.object({ userId: z.string().check(z.regex(/^[\w-]{1,64}$/, 'Must be a user id.')) });
+export const UserIdParams = z.object({ userId: UserId });
 
 /** Cognito has no admin call to enrol an authenticator: it needs the user's own access token. */
 export const AccessTokenHeader = z.object({
-  'x-access-token': z.string().check(z.minLength(1), z.meta({ description: 'The `accessToken` from the sign-in response.' })),
+  'x-access-token': OpaqueToken.check(z.meta({ description: 'The `accessToken` from the sign-in response.' })),
 });
 
 /** The MFA setup takes no fields; an empty body or `{}`. */
@@ -103,10 +108,10 @@ export const EmptyBody = z.optional(z.strictObject({}));
 
 export const MfaSetupResponse = z
   .object({
-    secret: z.string().check(z.meta({ description: 'Base32 TOTP secret for an authenticator app.' })),
-    otpauthUri: z.string().check(z.meta({ description: 'The same as an otpauth:// URI (render as a QR code).' })),
+    secret: text(256).check(z.meta({ description: 'Base32 TOTP secret for an authenticator app.' })),
+    otpauthUri: text(2048).check(z.meta({ description: 'The same as an otpauth:// URI (render as a QR code).' })),
   })
   .check(z.meta({ id: 'MfaSetup' }));
 
 export const MfaVerifyBody = z.strictObject({ code: TotpCode });
-export const MfaVerifyResponse = z.object({ mfaEnabled: z.literal(true), message: z.string() }).check(z.meta({ id: 'MfaVerified' }));
+export const MfaVerifyResponse = z.object({ mfaEnabled: z.literal(true), message: Sentence }).check(z.meta({ id: 'MfaVerified' }));

@@ -4,7 +4,7 @@ import { REJECTION_REASONS, RESERVATION_STATUSES } from '../domain/bookings/rese
 import { MAX_RENTAL_DAYS } from '../domain/fleet/catalog';
 import { periodProblems } from '../domain/fleet/period';
 import { clock } from '../shared/clock';
-import { whole } from '../shared/validation';
+import { count, Cursor, idempotencyKey, Limit, list, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, UserId } from './fields';
 import { CarType, IsoDate, LocationCode } from './fleet-schemas';
 
 /** Request and response schemas of the booking routes. */
@@ -30,7 +30,7 @@ export const BookingBody = z
 
 export const BookingHeaders = z.object({
   'idempotency-key': z
-    .optional(z.string().check(z.regex(/^[\x21-\x7e]{1,255}$/, 'Use 1 to 255 visible ASCII characters.')))
+    .optional(idempotencyKey())
     .check(z.meta({ description: 'Repeat a request with the same key (within 24 hours) to get the same reservation back, never a second one.' })),
   prefer: z
     .optional(z.string().check(z.maxLength(200)))
@@ -44,11 +44,8 @@ export const preferredWait = (prefer: string | undefined): number => {
 };
 
 export const ReservationIdParams = z.object({ reservationId: Id });
-export const UserReservationsParams = z.object({ userId: z.string().check(z.regex(/^[\w-]{1,64}$/, 'Must be a user id.')) });
+export const UserReservationsParams = z.object({ userId: UserId });
 
-/** `limit` and `cursor` of every paginated list. */
-export const Limit = z._default(z.coerce.number().check(whole(), z.gte(1), z.lte(100)), 20);
-export const Cursor = z.optional(z.string().check(z.maxLength(2000))).check(z.meta({ description: 'Opaque cursor from the previous page.' }));
 
 export const UserReservationsQuery = z.object({
   status: z.optional(z.enum(RESERVATION_STATUSES)),
@@ -66,22 +63,22 @@ export const CarReservationsQuery = z.object({
 
 export const ReservationView = z
   .object({
-    reservationId: z.string(),
-    userId: z.string(),
-    carId: z.string(),
-    car: z.object({ make: z.string(), model: z.string(), year: z.int(), type: CarType, location: LocationCode }),
+    reservationId: ResourceId,
+    userId: UserId,
+    carId: ResourceId,
+    car: z.object({ make: text(60), model: text(60), year: count(9999), type: CarType, location: LocationCode }),
     startDate: IsoDate,
     endDate: IsoDate,
     status: z.enum(RESERVATION_STATUSES),
     totalPrice: z.number().check(z.meta({ description: 'What the stay costs, as quoted when booked.' })),
-    price: z.object({ currency: z.literal('USD'), dailyRate: z.number(), days: z.int(), total: z.number() }),
-    holdExpiresAt: z.optional(z.iso.datetime()).check(z.meta({ description: 'Pending only: pay before this, or the hold lapses.' })),
-    reason: z.optional(z.object({ code: z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS]), message: z.string() })),
-    refund: z.optional(z.object({ percent: z.int(), amount: z.number() })),
+    price: z.object({ currency: z.literal('USD'), dailyRate: z.number(), days: count(MAX_RENTAL_DAYS), total: z.number() }),
+    holdExpiresAt: z.optional(Timestamp).check(z.meta({ description: 'Pending only: pay before this, or the hold lapses.' })),
+    reason: z.optional(z.object({ code: z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS]), message: Sentence })),
+    refund: z.optional(z.object({ percent: count(100), amount: z.number() })),
     feedback: z
       .object({
         state: z.enum(['given', 'open', 'notYet', 'never']),
-        feedbackId: z.optional(z.string()),
+        feedbackId: z.optional(ResourceId),
       })
       .check(
         z.meta({
@@ -89,15 +86,15 @@ export const ReservationView = z
             'Feedback on this rental: given (with its id), open (POST /v1/feedback now), notYet (once the rental is over), or never (rejected, cancelled or expired).',
         }),
       ),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
   })
   .check(z.meta({ id: 'Reservation' }));
 
 export const ReservationList = z
   .object({
-    reservations: z.array(ReservationView),
-    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
+    reservations: list(ReservationView, PAGE_MAX),
+    nextCursor: NextCursor,
   })
   .check(z.meta({ id: 'ReservationList' }));
 
@@ -112,5 +109,5 @@ export const BlockBody = z
 export const BlockParams = z.object({ carId: Id, blockId: Id });
 
 export const BlockView = z
-  .object({ blockId: z.string(), carId: z.string(), startDate: IsoDate, endDate: IsoDate, reason: z.string() })
+  .object({ blockId: ResourceId, carId: ResourceId, startDate: IsoDate, endDate: IsoDate, reason: text(200) })
   .check(z.meta({ id: 'MaintenanceBlock' }));

@@ -1,7 +1,8 @@
 import * as z from '../shared/zod';
 import { MAX_COMMENTS_LENGTH, MAX_RATING, MIN_RATING } from '../domain/feedback/feedback';
 import { whole } from '../shared/validation';
-import { Cursor, Limit, UserReservationsParams } from './booking-schemas';
+import { UserReservationsParams } from './booking-schemas';
+import { count, Cursor, Limit, list, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, UserId } from './fields';
 
 /** Request and response schemas of the feedback routes. */
 
@@ -27,11 +28,11 @@ export const FeedbackBody = z
         z.refine((s) => !CONTROL.test(s), 'Control characters are not allowed.'),
         z.meta({ description: `Plain text, 1 to ${MAX_COMMENTS_LENGTH} characters (never rendered as HTML).` }),
       ),
-    userId: z.optional(z.string().check(z.maxLength(64))).check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
+    userId: z.optional(text(64)).check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
   })
   .check(z.meta({ id: 'FeedbackRequest' }));
 
-export const FeedbackCreated = z.object({ feedbackId: z.string(), message: z.string() }).check(z.meta({ id: 'FeedbackCreated' }));
+export const FeedbackCreated = z.object({ feedbackId: ResourceId, message: Sentence }).check(z.meta({ id: 'FeedbackCreated' }));
 
 export const FeedbackIdParams = z.object({ feedbackId: Id });
 export const UserFeedbackParams = UserReservationsParams;
@@ -44,11 +45,11 @@ export const HideBody = z
 
 // FeedbackView adds to these fields (spread, not `z.extend`, which would carry PublicFeedback's id along).
 const publicFeedbackFields = {
-  feedbackId: z.string(),
-  rating: z.int(),
-  comments: z.string().check(z.meta({ description: 'Plain text: escape it before showing it in HTML.' })),
-  reviewerName: z.string().check(z.meta({ description: "The reviewer's first name." })),
-  createdAt: z.iso.datetime(),
+  feedbackId: ResourceId,
+  rating: count(MAX_RATING),
+  comments: text(MAX_COMMENTS_LENGTH).check(z.meta({ description: 'Plain text: escape it before showing it in HTML.' })),
+  reviewerName: text(100).check(z.meta({ description: "The reviewer's first name." })),
+  createdAt: Timestamp,
 };
 
 /** A review as the public sees it: no user id, the reviewer's first name only. */
@@ -57,19 +58,19 @@ export const PublicFeedback = z.object(publicFeedbackFields).check(z.meta({ id: 
 export const RatingSummary = z
   .object({
     average: z.nullable(z.number()).check(z.meta({ description: 'One decimal; null with no reviews.' })),
-    count: z.int(),
+    count: count(),
     stars: z
-      .object({ 1: z.int(), 2: z.int(), 3: z.int(), 4: z.int(), 5: z.int() })
+      .object({ 1: count(), 2: count(), 3: count(), 4: count(), 5: count() })
       .check(z.meta({ description: 'How many visible reviews gave each number of stars.' })),
   })
   .check(z.meta({ id: 'RatingSummary', description: 'Updated asynchronously from the reviews (within seconds).' }));
 
 export const CarFeedbackList = z
   .object({
-    carId: z.string(),
+    carId: ResourceId,
     rating: RatingSummary,
-    feedback: z.array(PublicFeedback),
-    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
+    feedback: list(PublicFeedback, PAGE_MAX),
+    nextCursor: NextCursor,
   })
   .check(z.meta({ id: 'CarFeedbackList' }));
 
@@ -77,19 +78,19 @@ export const CarFeedbackList = z
 export const FeedbackView = z
   .object({
     ...publicFeedbackFields,
-    reservationId: z.string(),
-    carId: z.string(),
-    userId: z.string(),
+    reservationId: ResourceId,
+    carId: ResourceId,
+    userId: UserId,
     hidden: z
-      .nullable(z.object({ reason: z.string(), at: z.iso.datetime() }))
+      .nullable(z.object({ reason: text(500), at: Timestamp }))
       .check(z.meta({ description: 'Set while an admin has hidden it.' })),
-    updatedAt: z.iso.datetime(),
+    updatedAt: Timestamp,
   })
   .check(z.meta({ id: 'Feedback' }));
 
 export const UserFeedbackList = z
   .object({
-    feedback: z.array(FeedbackView),
-    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
+    feedback: list(FeedbackView, PAGE_MAX),
+    nextCursor: NextCursor,
   })
   .check(z.meta({ id: 'UserFeedbackList' }));

@@ -3,6 +3,7 @@ import {
   CAR_TYPES,
   FUELS,
   LOCATIONS,
+  MAX_PHOTOS_PER_CAR,
   MAX_PHOTO_BYTES,
   MAX_PRICE_PER_DAY,
   MAX_RENTAL_DAYS,
@@ -13,7 +14,7 @@ import {
 import { hasAtMostTwoDecimals } from '../domain/fleet/money';
 import { periodProblems } from '../domain/fleet/period';
 import { clock } from '../shared/clock';
-import { whole } from '../shared/validation';
+import { count, Cursor, Limit, list, money, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, Url } from './fields';
 
 /** Request and response schemas of the fleet routes (admin car management, car details, search). */
 
@@ -23,14 +24,9 @@ export const LocationCode = z
   .enum(LOCATIONS, { error: 'Unknown location code; GET /v1/locations lists them.' })
   .check(z.meta({ description: 'IATA code of a rental location (see GET /v1/locations).' }));
 
-const Price = z
-  .number()
-  .check(
-    z.positive(),
-    z.lte(MAX_PRICE_PER_DAY),
-    z.refine(hasAtMostTwoDecimals, 'Use at most 2 decimals.'),
-    z.meta({ description: 'Price per day in the currency unit, at most 2 decimals (stored as integer cents).', example: 49.99 }),
-  );
+const Price = money(MAX_PRICE_PER_DAY).check(
+  z.meta({ description: 'Price per day in the currency unit, 0.01 or more, at most 2 decimals (stored as integer cents).', example: 49.99 }),
+);
 
 const Text = z.string().check(z.trim(), z.minLength(1), z.maxLength(60));
 
@@ -42,6 +38,8 @@ export const CarBody = z
       .int()
       .check(
         z.gte(MIN_YEAR),
+        // A fixed bound the OpenAPI document can state (int32); the refine below is the real one.
+        z.lte(9999, { abort: true }),
         // Next year by the clock at each request: a bound fixed at load (or deploy) time goes stale each January.
         z.refine((year) => year <= clock.now().getUTCFullYear() + 1, 'The model year is at most next year.'),
         z.meta({ description: `Model year, ${MIN_YEAR} to next year.` }),
@@ -74,51 +72,51 @@ export const PhotoUploadBody = z
 
 export const PhotoUploadResponse = z
   .object({
-    photoId: z.string(),
+    photoId: ResourceId,
     upload: z.object({
-      url: z.string(),
+      url: Url,
       method: z.literal('PUT'),
-      headers: z.record(z.string(), z.string()).check(z.meta({ description: 'Send these headers with the PUT.' })),
-      expiresAt: z.iso.datetime(),
+      headers: z.record(text(100), text(1000)).check(z.meta({ description: 'Send these headers with the PUT.' })),
+      expiresAt: Timestamp,
     }),
   })
   .check(z.meta({ id: 'PhotoUpload' }));
 
-export const CarCreated = z.object({ carId: z.string(), message: z.string() });
-export const Message = z.object({ message: z.string() });
+export const CarCreated = z.object({ carId: ResourceId, message: Sentence });
+export const Message = z.object({ message: Sentence });
 
 // CarDetails adds to these fields: spreading them keeps CarSummary's description off the Car schema
 // (`z.extend` would carry CarSummary's meta check along).
 const carSummaryFields = {
-  carId: z.string(),
-  make: z.string(),
-  model: z.string(),
-  year: z.int(),
+  carId: ResourceId,
+  make: text(60),
+  model: text(60),
+  year: count(9999),
   type: CarType,
   location: LocationCode,
   rentalPricePerDay: z.number(),
-  seats: z.optional(z.int()),
+  seats: z.optional(count(15)),
   transmission: z.optional(z.enum(TRANSMISSIONS)),
   fuel: z.optional(z.enum(FUELS)),
-  features: z.optional(z.array(z.string())),
-  photoUrl: z.nullable(z.string()).check(z.meta({ description: 'Presigned URL of the cover photo, or null.' })),
-  rating: z.object({ average: z.nullable(z.number()), count: z.int() }),
+  features: z.optional(list(text(40), 20)),
+  photoUrl: z.nullable(Url).check(z.meta({ description: 'Presigned URL of the cover photo, or null.' })),
+  rating: z.object({ average: z.nullable(z.number()), count: count() }),
 };
 
 export const CarSummary = z.object(carSummaryFields).check(z.meta({ description: 'A car as search results show it.' }));
 
 export const CarDetails = z
-  .object({ ...carSummaryFields, photos: z.array(z.object({ photoId: z.string(), url: z.string(), contentType: z.string() })) })
+  .object({ ...carSummaryFields, photos: list(z.object({ photoId: ResourceId, url: Url, contentType: text(100) }), MAX_PHOTOS_PER_CAR) })
   .check(z.meta({ id: 'Car' }));
 
 export const Locations = z
-  .object({ locations: z.array(z.object({ code: LocationCode, activeCars: z.int() })) })
+  .object({ locations: list(z.object({ code: LocationCode, activeCars: count() }), LOCATIONS.length) })
   .check(z.meta({ id: 'Locations' }));
 
 export const SearchResults = z
   .object({
-    cars: z.array(CarSummary),
-    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
+    cars: list(CarSummary, PAGE_MAX),
+    nextCursor: NextCursor,
   })
   .check(z.meta({ id: 'CarSearchResults' }));
 
@@ -147,8 +145,8 @@ export const SearchQuery = z
             'By price per day, ascending or (-price) descending; or (-rating) best rated first (average, then number of reviews, then price).',
         }),
       ),
-    limit: z._default(z.coerce.number().check(whole(), z.gte(1), z.lte(100)), 20),
-    cursor: z.optional(z.string().check(z.maxLength(2000))).check(z.meta({ description: 'Opaque cursor from the previous page.' })),
+    limit: Limit,
+    cursor: Cursor,
   })
   .check(
     z.superRefine((query, ctx) => {

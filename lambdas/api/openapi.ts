@@ -15,16 +15,39 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'Request body too large',
   415: 'Request body is not JSON',
   422: 'Payment declined, or an Idempotency-Key reused with another request',
-  429: 'Throttled; retry after the number of seconds in Retry-After',
+  429: 'Too many requests; retry after the number of seconds in Retry-After',
   500: 'Unexpected failure; the body carries a reference to quote',
   503: 'A dependency is down; nothing was changed; retry after Retry-After seconds',
+};
+
+/** The seconds a 429 or 503 asks a client to wait (the longest: a sign-in lockout). */
+const RETRY_AFTER = { schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 86_400 }, description: 'Seconds to wait' };
+
+const INT32 = 2 ** 31;
+const FORMAT_LENGTH: Record<string, number> = { uuid: 36, date: 10 };
+
+/**
+ * Spells out what zod's schemas imply but its JSON Schema leaves unsaid: a uuid or a date cannot be longer
+ * than its format, and an integer's bounds make it an int32 or an int64.
+ */
+const explicitLimits = (node: unknown): unknown => {
+  if (Array.isArray(node)) return node.map(explicitLimits);
+  if (!node || typeof node !== 'object') return node;
+  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, explicitLimits(v)])) as JsonSchema;
+  const length = out.type === 'string' && typeof out.format === 'string' ? FORMAT_LENGTH[out.format] : undefined;
+  if (length !== undefined && out.maxLength === undefined) out.maxLength = length;
+  if (out.type === 'integer' && out.format === undefined) {
+    const [low, high] = [out.minimum ?? out.exclusiveMinimum, out.maximum ?? out.exclusiveMaximum] as Array<number | undefined>;
+    out.format = low !== undefined && high !== undefined && low >= -INT32 && high < INT32 ? 'int32' : 'int64';
+  }
+  return out;
 };
 
 /** Named schemas (`.meta({ id })`) are hoisted here, shared by every operation that uses them. */
 type Components = Record<string, JsonSchema>;
 
 const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output', components?: Components): JsonSchema => {
-  const converted = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+  const converted = explicitLimits(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }));
   const { $schema: _schema, $defs, ...rest } = converted as JsonSchema & { $defs?: Components };
   if (!components) return rest;
   // Named schemas may nest other named schemas: their references move to components too.
@@ -56,6 +79,10 @@ const parameters = (route: RouteDefinition) => {
   return out;
 };
 
+/** The 429 of an operation states its API Gateway throttle (the API sends no rate-limit headers). */
+const throttled = ({ throttle }: RouteDefinition) =>
+  `${ERROR_DESCRIPTIONS[429]}. This operation takes ${throttle.rateLimit} requests per second, bursts of ${throttle.burstLimit}.`;
+
 const errorRef = { content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 
 const operation = (route: RouteDefinition, components: Components) => {
@@ -72,11 +99,9 @@ const operation = (route: RouteDefinition, components: Components) => {
   for (const status of [...errors].sort()) {
     if (responses[String(status)]) continue; // the route documents this status itself
     responses[String(status)] = {
-      description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+      description: status === 429 ? throttled(route) : (ERROR_DESCRIPTIONS[status] ?? 'Error'),
       ...errorRef,
-      ...(status === 429 || status === 503
-        ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } }
-        : {}),
+      ...(status === 429 || status === 503 ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
     };
   }
   return {
@@ -111,12 +136,21 @@ export const buildOpenApiDocument = (routes: readonly RouteDefinition[] = routeL
         'Search, book and pay for rental cars; manage the fleet. Errors always use the `Error` body. ' +
         'Protected operations take a Cognito ID token as `Authorization: Bearer <token>`.',
     },
-    servers: [{ url: serverUrl }],
+    servers: [{ url: serverUrl, 'x-internal': false }],
     security: [{ bearerAuth: [] }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A Cognito ID token: a JWS signed by the user pool (RS256). Verified as RFC8725 asks: the algorithm is ' +
+            "fixed by the pool's keys (never `none`), and signature, issuer, audience and expiry are checked.",
+        },
+      },
       schemas: components,
     },
   };

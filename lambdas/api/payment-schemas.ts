@@ -1,13 +1,14 @@
 import * as z from '../shared/zod';
-import { hasAtMostTwoDecimals } from '../domain/fleet/money';
+import { PAYMENT_METHODS } from '../domain/payments/methods';
+import { idempotencyKey, list, money, PAGE_MAX, ResourceId, Sentence, text, Timestamp } from './fields';
 
 /** Request and response schemas of the payment routes. */
 
-const Amount = z.number().check(z.positive(), z.lte(10_000_000), z.refine(hasAtMostTwoDecimals, 'Use at most 2 decimals.'));
-
-const IdempotencyKey = z
-  .string({ error: 'The Idempotency-Key header is required: a unique key per payment attempt (a retry sends the same one).' })
-  .check(z.regex(/^[\x21-\x7e]{1,255}$/, 'Use 1 to 255 visible ASCII characters.'));
+const Amount = money(10_000_000);
+const IdempotencyKey = idempotencyKey('The Idempotency-Key header is required: a unique key per payment attempt (a retry sends the same one).');
+const Currency = text(3);
+const MethodId = text(40);
+const GatewayId = text(40);
 
 export const IdempotencyKeyHeader = z.object({ 'idempotency-key': IdempotencyKey });
 
@@ -17,7 +18,7 @@ export const PaymentBody = z
   .strictObject({
     reservationId: z.uuid(),
     amount: Amount.check(z.meta({ description: "The reservation's total price, exactly as quoted (totalPrice)." })),
-    paymentMethod: z.string().check(z.maxLength(40), z.meta({ description: 'One of GET /v1/payments/methods.' })),
+    paymentMethod: MethodId.check(z.meta({ description: 'One of GET /v1/payments/methods.' })),
     details: z
       .record(z.string().check(z.maxLength(40)), z.unknown())
       .check(z.meta({ description: "The method's fields (a gateway token, never a card number)." })),
@@ -26,13 +27,13 @@ export const PaymentBody = z
 
 export const PaymentView = z
   .object({
-    paymentId: z.string(),
-    reservationId: z.string(),
+    paymentId: ResourceId,
+    reservationId: ResourceId,
     status: z.enum(['Completed', 'Failed']),
     amount: z.number(),
-    currency: z.string(),
-    paymentMethod: z.string(),
-    gateway: z.nullable(z.string()),
+    currency: Currency,
+    paymentMethod: MethodId,
+    gateway: z.nullable(GatewayId),
   })
   .check(z.meta({ id: 'Payment' }));
 
@@ -43,36 +44,37 @@ export const RefundBody = z
   .check(z.meta({ id: 'RefundRequest' }));
 
 export const RefundView = z
-  .object({ refundId: z.string(), paymentId: z.string(), amount: z.number(), reason: z.string(), source: z.string(), status: z.string(), createdAt: z.string() })
+  .object({ refundId: ResourceId, paymentId: ResourceId, amount: z.number(), reason: text(200), source: text(40), status: text(40), createdAt: Timestamp })
   .check(z.meta({ id: 'Refund' }));
 
 export const PaymentDetail = z
   .object({
-    paymentId: z.string(),
-    reservationId: z.string(),
+    paymentId: ResourceId,
+    reservationId: ResourceId,
     status: z.enum(['processing', 'succeeded', 'declined', 'failed']),
     amount: z.number(),
     refunded: z.number(),
-    currency: z.string(),
-    paymentMethod: z.string(),
-    gateway: z.nullable(z.string()),
-    declineReason: z.nullable(z.string()),
-    createdAt: z.string(),
+    currency: Currency,
+    paymentMethod: MethodId,
+    gateway: z.nullable(GatewayId),
+    declineReason: z.nullable(Sentence),
+    createdAt: Timestamp,
   })
   .check(z.meta({ id: 'PaymentRecord' }));
 
 export const ReservationPayments = z
-  .object({ payments: z.array(PaymentDetail), refunds: z.array(RefundView) })
+  .object({ payments: list(PaymentDetail, PAGE_MAX), refunds: list(RefundView, PAGE_MAX) })
   .check(z.meta({ id: 'ReservationPayments' }));
 
 export const PaymentMethods = z
   .object({
-    methods: z.array(
+    methods: list(
       z.object({
-        id: z.string(),
-        label: z.string(),
-        details: z.record(z.string(), z.unknown()).check(z.meta({ description: 'JSON Schema of the `details` this method needs.' })),
+        id: MethodId,
+        label: text(100),
+        details: z.record(text(100), z.unknown()).check(z.meta({ description: 'JSON Schema of the `details` this method needs.' })),
       }),
+      PAYMENT_METHODS.length,
     ),
   })
   .check(z.meta({ id: 'PaymentMethods' }));

@@ -1,11 +1,12 @@
 import * as z from '../shared/zod';
+import { count, Sentence, text, Timestamp } from './fields';
 
 /** The one error body every failure uses, from API Gateway and from the handlers alike. */
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.string().check(z.meta({ example: 'VALIDATION_FAILED' })),
-      message: z.string(),
+      code: text(64).check(z.meta({ example: 'VALIDATION_FAILED' })),
+      message: text(2000),
       details: z.optional(z.unknown()),
     }),
   })
@@ -13,16 +14,16 @@ export const ErrorBody = z
 
 export const HealthCheck = z.object({
   status: z.enum(['ok', 'down']),
-  latencyMs: z.int().check(z.nonnegative()),
-  message: z.optional(z.string()),
+  latencyMs: count(),
+  message: z.optional(Sentence),
 });
 
 export const HealthResponse = z
   .object({
     status: z.enum(['ok', 'degraded']),
-    version: z.string(),
-    time: z.iso.datetime(),
-    checks: z.record(z.string(), HealthCheck),
+    version: text(64),
+    time: Timestamp,
+    checks: z.record(text(40), HealthCheck),
   })
   .check(z.meta({ id: 'Health' }));
 

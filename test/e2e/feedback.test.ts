@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { readRuntimeFile } from '../../bin/support/runtime-file';
 import type { ChildProcess } from 'node:child_process';
 import { advanceClock, call, createCar, day, pollReservation, registerCustomer, runSchedule, runtimeNow, type Customer } from '../support/booking-client';
@@ -207,7 +208,9 @@ describe('once the rental is over', () => {
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } }));
     await db.send(new UpdateCommand({ TableName: env.CARS_TABLE, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, UpdateExpression: 'SET ratingCount = :n, ratingTotal = :n, stars1 = :n', ExpressionAttributeValues: { ':n': 42 } }));
     expect((await publicList()).rating.count).toBe(42);
-    const out = execFileSync(process.execPath, [path.resolve(__dirname, '../../node_modules/tsx/dist/cli.mjs'), 'bin/ratings-rebuild.ts', '--local', port], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' });
+    // Not execFileSync: a test blocked for seconds misses the runtime closing its idle keep-alive connection,
+    // and the next fetch fails on it with "other side closed".
+    const { stdout: out } = await promisify(execFile)(process.execPath, [path.resolve(__dirname, '../../node_modules/tsx/dist/cli.mjs'), 'bin/ratings-rebuild.ts', '--local', port], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' });
     expect(out).toMatch(/Rebuilt the ratings of \d+ cars from 2 reviews .*; 1 repaired/);
     expect((await publicList()).rating).toEqual({ average: 4, count: 2, stars: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 1 } });
     db.destroy();

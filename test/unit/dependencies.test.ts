@@ -19,6 +19,8 @@ const TOOLS: Record<string, string> = {
   'aws-cdk': 'the cdk CLI (synth, deploy)',
   eslint: 'npm run lint',
   prettier: 'npm run format',
+  '@stoplight/spectral-cli': 'npm run lint:openapi',
+  '@stoplight/spectral-owasp-ruleset': '.spectral.yaml extends it',
   '@types/aws-lambda': 'types for the handlers',
   '@types/jest': 'types for the tests',
   '@types/node': 'types for Node.js',

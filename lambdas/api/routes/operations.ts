@@ -2,6 +2,7 @@ import * as z from '../../shared/zod';
 import { defineRoute } from '../route';
 import { HealthQuery, HealthResponse } from '../schemas';
 import { DEFAULT_THROTTLE } from './throttle';
+import { text } from '../fields';
 
 /** Operational routes: health and the API's own description. */
 export const operationsRoutes = {
@@ -29,7 +30,7 @@ export const operationsRoutes = {
     summary: 'This API described as an OpenAPI 3.1 document',
     tag: 'Operations',
     request: {},
-    responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) } },
+    responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(text(200), z.unknown()) } },
     throttle: DEFAULT_THROTTLE,
   }),
 };

@@ -5,5 +5,8 @@
 export const toMinorUnits = (amount: number): number => Math.round(amount * 100);
 export const fromMinorUnits = (minor: number): number => minor / 100;
 
-/** True when `amount` has at most two decimals (checked on the decimal text, not on float arithmetic). */
-export const hasAtMostTwoDecimals = (amount: number): boolean => Math.abs(toMinorUnits(amount) - amount * 100) < 1e-6;
+/**
+ * True when `amount` has at most two decimals, checked on its decimal text (the shortest that reads back
+ * as the same number): float arithmetic let 1e-9 or 1.0000000001 through, to be stored rounded.
+ */
+export const hasAtMostTwoDecimals = (amount: number): boolean => /^-?\d+(\.\d{1,2})?$/.test(String(amount));

@@ -74,3 +74,26 @@ describe('OpenAPI named schemas', () => {
     });
   });
 });
+
+describe('OpenAPI limits the schemas imply', () => {
+  const bodyOf = (schema: z.ZodMiniType) => {
+    const route = { ...routeList[0], method: 'POST' as const, request: { body: schema } };
+    const operation = buildOpenApiDocument([route]).paths[route.path].post as { requestBody: { content: { 'application/json': { schema: any } } } };
+    return operation.requestBody.content['application/json'].schema.properties;
+  };
+
+  it('states the length of a uuid or a date, and an int32 or int64 format from an integer bounds', () => {
+    const props = bodyOf(
+      z.object({
+        id: z.uuid(),
+        day: z.iso.date(),
+        small: z.int().check(z.positive(), z.lte(5_000_000)),
+        huge: z.int(),
+      }),
+    );
+    expect(props.id.maxLength).toBe(36);
+    expect(props.day.maxLength).toBe(10);
+    expect(props.small).toMatchObject({ type: 'integer', exclusiveMinimum: 0, maximum: 5_000_000, format: 'int32' });
+    expect(props.huge.format).toBe('int64');
+  });
+});

@@ -29,10 +29,14 @@ describe('car input validation', () => {
     ['zero price', { rentalPricePerDay: 0 }, 'rentalPricePerDay'],
     ['negative price', { rentalPricePerDay: -5 }, 'rentalPricePerDay'],
     ['three decimals', { rentalPricePerDay: 10.999 }, 'rentalPricePerDay'],
+    // 1e-9 passed the float check of the decimals and was stored as 0 cents.
+    ['price below one cent', { rentalPricePerDay: 1e-9 }, 'rentalPricePerDay'],
+    ['price of a tenth of a cent', { rentalPricePerDay: 0.001 }, 'rentalPricePerDay'],
+    ['price with ten decimals', { rentalPricePerDay: 1.0000000001 }, 'rentalPricePerDay'],
     ['unknown location', { location: 'XXX' }, 'location'],
     ['empty make', { make: ' ' }, 'make'],
   ])('refuses a %s', (_name, patch, field) => {
-    expect(fieldsOf(CarBody.safeParse({ ...valid, ...patch }))).toEqual([field]);
+    expect([...new Set(fieldsOf(CarBody.safeParse({ ...valid, ...patch })))]).toEqual([field]);
   });
 
   it('accepts next year and two decimals', () => {
