@@ -11,14 +11,14 @@
  *     variables the stack sets for its `uses`, placeholder values, AWS_LAMBDA_FUNCTION_NAME and
  *     AWS_EXECUTION_ENV so Powertools behaves as in Lambda, NODE_OPTIONS=--enable-source-maps as the
  *     stack sets it); runs are paired with the baseline (A B A B ...), and the ratio is the median of
- *     the function's import times over the median of the baseline's from the same pairs;
+ *     the pairs' ratios (function over baseline); the medians of both import times are printed too;
  *   - peak memory: the median maxRSS of the function's processes.
  *
  * Exits 1 when a function breaks its budget (bench/cold-start-budget.ts, the one place budgets live).
  * Payment functions run with PAYMENT_GATEWAY_MODE=sandbox: live gateway SDKs are imported on first use.
  * Nothing connects anywhere: clients are built at init, connections are made on first use.
  *
- * BENCH_COLD_START_RUNS (pairs per function, default 5), BENCH_COLD_START_ONLY (comma-separated ids).
+ * BENCH_COLD_START_RUNS (pairs per function, default 7), BENCH_COLD_START_ONLY (comma-separated ids).
  * Timings move with machine load; sizes do not. Run on an otherwise idle machine for the README figures.
  */
 import { execFile } from 'node:child_process';
@@ -32,7 +32,7 @@ import { budgetOf, COLD_START_BUDGET } from './cold-start-budget';
 import { bundleFunction, environmentOf } from './function-bundle';
 
 const run = promisify(execFile);
-const RUNS = Number(process.env.BENCH_COLD_START_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_COLD_START_RUNS ?? 7);
 const ONLY = process.env.BENCH_COLD_START_ONLY?.split(',').filter(Boolean);
 const OUT = path.join(projectRoot, '.cold-start'); // inside the project, so bundles resolve node_modules' @aws-sdk
 const PROBE = path.join(__dirname, 'cold-start-init.mjs');
@@ -84,7 +84,9 @@ const main = async () => {
     const kb = bundle.bytes / 1000;
     const initMs = median(fn.map((s) => s.ms));
     const baseMs = median(base);
-    const ratio = initMs / baseMs;
+    // The median of each pair's ratio: a pair runs back to back, so load that drifts over the run (a shared
+    // machine) moves both of its halves and cancels out, where a ratio of the two medians would not.
+    const ratio = median(fn.map((s, i) => s.ms / base[i]));
     const budget = budgetOf(id);
     const broken = [
       ...(kb > budget.maxBundleKB ? [`${kb.toFixed(0)} KB > ${budget.maxBundleKB} KB`] : []),
@@ -99,7 +101,7 @@ const main = async () => {
       baseMs.toFixed(1),
       ratio.toFixed(2),
       (median(fn.map((s) => s.maxRssKb)) / 1024).toFixed(0),
-      broken.length ? 'OVER' : budget.exception ? `ok (${budget.maxBundleKB} KB allowed)` : 'ok',
+      broken.length ? 'OVER' : budget.maxBundleKB > COLD_START_BUDGET.maxBundleKB ? `ok (${budget.maxBundleKB} KB allowed)` : 'ok',
     ];
     rows.push(row);
     console.log(row.join(' | '));

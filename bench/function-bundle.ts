@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import type { CapabilityDefinition } from '../lambdas/capabilities';
 import { requiredEnvironment } from '../lambdas/capabilities/environment';
 import { ENV } from '../lambdas/shared/env-names';
@@ -27,10 +27,22 @@ const packageOf = (file: string): string | undefined => /node_modules\/((?:@[^/]
 const externalPackage = (specifier: string): string =>
   specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 
+/** FUNCTION_DEFAULTS' `esbuildArgs` (CLI flags, as CDK passes them) as esbuild options; an unknown flag fails. */
+const esbuildArgs = (args: Record<string, string>): Pick<BuildOptions, 'legalComments' | 'alias'> =>
+  Object.entries(args).reduce<Pick<BuildOptions, 'legalComments' | 'alias'>>((options, [flag, value]) => {
+    if (flag === '--legal-comments') return { ...options, legalComments: value as BuildOptions['legalComments'] };
+    if (flag === '--alias') {
+      const [from, to] = value.split('=');
+      return { ...options, alias: { ...options.alias, [from]: to } };
+    }
+    throw new Error(`bench/function-bundle.ts does not translate the esbuild flag ${flag}: add it here too`);
+  }, {});
+
 /** Bundles `entry` (a path from the project root) into `outdir/index.mjs` (or in memory when no outdir). */
 export const bundleFunction = async (entry: string, outdir?: string): Promise<FunctionBundle> => {
   const b = FUNCTION_DEFAULTS.bundling;
   const result = await build({
+    absWorkingDir: projectRoot, // CDK runs esbuild in the project root: the alias paths are relative to it
     entryPoints: [path.join(projectRoot, entry)],
     bundle: true,
     platform: 'node',
@@ -38,7 +50,9 @@ export const bundleFunction = async (entry: string, outdir?: string): Promise<Fu
     target: b.target,
     minify: b.minify,
     sourcemap: b.sourceMap,
+    sourcesContent: b.sourcesContent,
     mainFields: b.mainFields,
+    ...esbuildArgs(b.esbuildArgs),
     banner: { js: b.banner },
     external: b.externalModules,
     outfile: path.join(outdir ?? path.join(projectRoot, '.cold-start', 'memory'), 'index.mjs'),

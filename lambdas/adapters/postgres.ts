@@ -1,6 +1,7 @@
-import { Pool, type PoolConfig } from 'pg';
+import type { Pool, PoolConfig } from 'pg';
 import { env } from '../shared/config';
 import { ENV } from '../shared/env-names';
+import { inSubsegment } from '../shared/observability';
 import { secretString } from './secrets';
 
 /** A Lambda instance serves one request at a time: a tiny pool, and RDS Proxy multiplexes the rest. */
@@ -29,14 +30,38 @@ export const postgresConfig = async (): Promise<PoolConfig> => {
   };
 };
 
+type Queryable = Pick<Pool, 'query'>;
+
+/**
+ * Each query (promise form, as the functions call it) as a PostgreSQL subsegment of the trace, annotated
+ * with its statement's first word (never its values). pool.query runs its client's query with a callback,
+ * so a query is recorded once whether it is sent through the pool or a checked-out client.
+ */
+export const traceQueries = <T extends Queryable>(target: T): T => {
+  const query = target.query.bind(target) as (...args: unknown[]) => unknown;
+  target.query = ((...args: unknown[]) => {
+    const config = args[0] as { text?: unknown; submit?: unknown } | undefined;
+    const text = typeof config === 'string' ? config : config?.text;
+    // Callback and submittable (cursor) forms return no promise: passed through as they are.
+    if (typeof args[args.length - 1] === 'function' || typeof config?.submit === 'function' || typeof text !== 'string') {
+      return query(...args);
+    }
+    const statement = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
+    return inSubsegment('PostgreSQL', { statement }, () => query(...args) as Promise<unknown>);
+  }) as T['query'];
+  return target;
+};
+
 let pool: Promise<Pool> | undefined;
 
 export const postgresPool = (): Promise<Pool> => {
   if (!pool) {
-    pool = postgresConfig().then((config) => {
-      const created = new Pool(config);
+    // pg is CommonJS bundled into the function: imported here, its modules run on the first query, not at init.
+    pool = Promise.all([postgresConfig(), import('pg')]).then(([config, pg]) => {
+      const created = traceQueries(new pg.Pool(config));
       // An idle client dropped by the server must not crash the process.
       created.on('error', () => undefined);
+      created.on('connect', (checkedOut) => void traceQueries(checkedOut));
       return created;
     });
     pool.catch(() => (pool = undefined));

@@ -1,59 +1,45 @@
-import Redis, { type RedisOptions } from 'ioredis';
 import { env } from '../shared/config';
 import { ENV } from '../shared/env-names';
+import { RespClient, type RedisCommands, type RespClientOptions } from './resp-client';
 import { secretString } from './secrets';
 
 /**
  * Redis is an accelerator (locks that cut contention, caches), never the source of truth, so commands
- * fail fast when it is down instead of queueing: callers fall back to DynamoDB.
+ * fail fast when it is down instead of queueing or reconnecting: callers fall back to DynamoDB.
  */
-const FAIL_FAST: RedisOptions = {
-  connectTimeout: 2_000,
-  commandTimeout: 1_000,
-  maxRetriesPerRequest: 1,
-  enableOfflineQueue: false,
-  // Connect explicitly (see `connected`): without an offline queue, a command sent before the
-  // connection is up would be refused, so the client is handed out only once it is ready.
-  lazyConnect: true,
-};
+const FAIL_FAST = { connectTimeoutMs: 2_000, commandTimeoutMs: 1_000 };
 
-/** Resolves once the client can take commands; a client that cannot connect is closed, not leaked. */
-const connected = async (redis: Redis): Promise<Redis> => {
-  // Connection errors surface as rejected commands (callers fall back); no unhandled 'error' events.
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return redis;
-  } catch (err) {
-    redis.disconnect();
-    throw err;
-  }
-};
+export type RedisFactory = () => Promise<RedisCommands>;
 
-export type RedisFactory = () => Promise<Redis>;
+/** redis://[user:password@]host[:port][/db], rediss:// for TLS (the local runtime, tests). */
+const fromUrl = (url: string): Omit<RespClientOptions, 'connectTimeoutMs' | 'commandTimeoutMs'> => {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    tls: u.protocol === 'rediss:',
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined,
+  };
+};
 
 const fromEnvironment: RedisFactory = async () => {
-  const options: RedisOptions = { ...FAIL_FAST, keyPrefix: env.optional(ENV.redisKeyPrefix) };
+  // A dropped connection (idle timeout, failover) is forgotten, so the next call opens a new one.
+  const common = { ...FAIL_FAST, keyPrefix: env.optional(ENV.redisKeyPrefix), onClose: () => (client = undefined) };
   const url = env.optional(ENV.redisUrl);
-  if (url) return connected(new Redis(url, options));
+  if (url) return RespClient.connect({ ...common, ...fromUrl(url) });
   // In AWS: ElastiCache with in-transit encryption and an AUTH token held in Secrets Manager.
   const secretArn = env.optional(ENV.redisAuthSecretArn);
-  return connected(
-    new Redis({
-      ...options,
-      host: env.required(ENV.redisHost),
-      port: env.int(ENV.redisPort, 6379),
-      password: secretArn ? await secretString(secretArn) : undefined,
-      tls: {},
-    }),
-  );
+  const password = secretArn ? await secretString(secretArn) : undefined;
+  return RespClient.connect({ ...common, host: env.required(ENV.redisHost), port: env.int(ENV.redisPort, 6379), password, tls: true });
 };
 
 let factory: RedisFactory = fromEnvironment;
-let client: Promise<Redis> | undefined;
+let client: Promise<RedisCommands> | undefined;
 
 /** The shared client of this function instance. */
-export const redisClient = (): Promise<Redis> => {
+export const redisClient = (): Promise<RedisCommands> => {
   if (!client) {
     client = factory();
     client.catch(() => (client = undefined));

@@ -1,17 +1,26 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { traced } from '../shared/observability';
 
-let client: SecretsManagerClient | undefined;
+/**
+ * The Secrets Manager SDK, loaded on the first read: only the first Redis, database or gateway connection
+ * of an instance in AWS reads a secret, so importing the client at init would slow every cold start for it.
+ */
+let sdk: Promise<{ read: (arn: string) => Promise<string | undefined> }> | undefined;
+const secretsManager = () =>
+  (sdk ??= import('@aws-sdk/client-secrets-manager').then(({ SecretsManagerClient, GetSecretValueCommand }) => {
+    const client = traced(new SecretsManagerClient({}));
+    return { read: async (arn: string) => (await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString };
+  }));
+
 const cache = new Map<string, Promise<string>>();
 
 /** Reads a secret once per function instance (cold start), not once per request. */
 export const secretString = (arn: string): Promise<string> => {
   let value = cache.get(arn);
   if (!value) {
-    client ??= traced(new SecretsManagerClient({}));
-    value = client.send(new GetSecretValueCommand({ SecretId: arn })).then((r) => {
-      if (!r.SecretString) throw new Error(`Secret ${arn} has no string value`);
-      return r.SecretString;
+    value = secretsManager().then(async ({ read }) => {
+      const secret = await read(arn);
+      if (!secret) throw new Error(`Secret ${arn} has no string value`);
+      return secret;
     });
     // A failed read is retried on the next call rather than cached forever.
     value.catch(() => cache.delete(arn));

@@ -84,6 +84,7 @@ export const Profile = z
     address: z.optional(text(300)),
     role: z.enum(['customer', 'admin']),
     mfaEnabled: z.boolean(),
+    emailVerified: z.boolean().check(z.meta({ description: 'Booking, paying and reviewing need a verified email.' })),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -115,3 +116,9 @@ export const MfaSetupResponse = z
 
 export const MfaVerifyBody = z.strictObject({ code: TotpCode });
 export const MfaVerifyResponse = z.object({ mfaEnabled: z.literal(true), message: Sentence }).check(z.meta({ id: 'MfaVerified' }));
+
+export const EmailCodeBody = z
+  .strictObject({ code: patterned(6, /^\d{6}$/, 'Must be the 6-digit code from the email we sent you.') })
+  .check(z.meta({ id: 'EmailCodeRequest' }));
+export const EmailVerifiedResponse = z.object({ emailVerified: z.literal(true), message: Sentence }).check(z.meta({ id: 'EmailVerified' }));
+export const EmailCodeSentResponse = z.object({ message: Sentence }).check(z.meta({ id: 'EmailCodeSent' }));

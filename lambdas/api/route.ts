@@ -19,6 +19,11 @@ export interface RouteDefinition {
   path: string;
   capability: CapabilityId;
   access: Access;
+  /**
+   * Only for callers whose email is verified (the ID token's email_verified): 403 EMAIL_NOT_VERIFIED
+   * otherwise. On what costs or commits (booking, paying, public reviews); see README, Accounts.
+   */
+  verifiedEmail?: true;
   summary: string;
   tag: string;
   request: {

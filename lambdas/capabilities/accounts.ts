@@ -8,21 +8,21 @@ import type { CapabilityDefinition } from '.';
 export const accountsCapabilities = {
   registerUser: {
     entry: 'lambdas/handlers/register-user.ts',
-    description: 'Registers a customer: Cognito user, customer group, profile (no half-made accounts).',
+    description: 'Registers a customer: Cognito user, customer group, profile (no half-made accounts); emails the verification code.',
     trigger: { kind: 'http' },
-    uses: { tables: { users: 'readWrite' }, userPool: 'admin' },
+    uses: { tables: { users: 'readWrite' }, userPool: 'admin', email: true },
   },
   loginUser: {
     entry: 'lambdas/handlers/login-user.ts',
-    description: 'Signs in with email and password (or starts the MFA challenge); counts failures in Redis.',
+    description: 'Signs in with email and password (or starts the MFA challenge); counts attempts in Redis.',
     trigger: { kind: 'http' },
     uses: { userPool: 'client', redis: true },
   },
   answerMfaChallenge: {
     entry: 'lambdas/handlers/answer-mfa-challenge.ts',
-    description: 'Completes a sign-in with the TOTP code.',
+    description: 'Completes a sign-in with the TOTP code; counts wrong codes in Redis with the sign-in attempts.',
     trigger: { kind: 'http' },
-    uses: { userPool: 'client' },
+    uses: { userPool: 'client', redis: true },
   },
   refreshSession: {
     entry: 'lambdas/handlers/refresh-session.ts',
@@ -59,6 +59,12 @@ export const accountsCapabilities = {
     description: 'Turns TOTP MFA on and records it on the identity and the profile.',
     trigger: { kind: 'http' },
     uses: { tables: { users: 'readWrite' }, userPool: 'admin' },
+  },
+  verifyEmail: {
+    entry: 'lambdas/handlers/verify-email.ts',
+    description: 'Verifies the email with the emailed code (records email_verified), and emails new codes.',
+    trigger: { kind: 'http' },
+    uses: { tables: { users: 'readWrite' }, userPool: 'admin', email: true },
   },
   getUserProfile: {
     entry: 'lambdas/handlers/get-user-profile.ts',

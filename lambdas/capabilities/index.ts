@@ -20,6 +20,8 @@ export interface CapabilityUses {
   queues?: Partial<Record<QueueId, 'send'>>;
   /** Publishes booking events to the notifications topic and emails customers. */
   notifications?: boolean;
+  /** Emails account owners through SES only (verification codes): no topic. */
+  email?: boolean;
   /** The car-media bucket: read (presigned GET) or readWrite (presigned PUT, delete). */
   carMedia?: 'read' | 'readWrite';
   /** Cognito: 'client' for sign-up/sign-in calls, 'admin' for Admin* user-management calls. */

@@ -12,6 +12,12 @@ export const sessionBody = ({ userId, idToken, accessToken, refreshToken, expire
   expiresIn,
 });
 
+/** Tokens must not be kept by a browser or a proxy cache (RFC 6749 5.1); Pragma for HTTP/1.0 caches. */
+export const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+/** A reply that carries tokens (or a sign-in session): never cached. */
+export const tokenReply = (body: unknown) => ({ body, headers: { ...NO_STORE } });
+
 /** A protected route always has a principal; its ID token always carries the email. */
 export const callerOf = (principal: Principal | undefined): Caller => {
   if (!principal?.email) throw unauthenticated('The bearer token carries no email; sign in again.');

@@ -3,7 +3,7 @@ import { carRepository } from '../adapters/fleet';
 import { mediaStore } from '../adapters/fleet/media';
 import { fleetCache } from '../adapters/redis-backed';
 import { clock } from '../shared/clock';
-import { routes } from '../api/routes';
+import { fleetRoutes as routes } from '../api/routes/fleet';
 import { startPhotoUpload } from '../domain/fleet/photos';
 import { httpHandler } from '../http/handler';
 

@@ -1,9 +1,12 @@
 import { accountIdentities } from '../adapters/accounts/identities';
-import { routes } from '../api/routes';
+import { loginAttempts } from '../adapters/accounts/login-attempts';
+import { accountsRoutes as routes } from '../api/routes/accounts';
 import { answerMfaChallenge } from '../domain/accounts/session';
 import { httpHandler } from '../http/handler';
-import { sessionBody } from './accounts-presenter';
+import { sessionBody, tokenReply } from './accounts-presenter';
 
-export const handler = httpHandler(routes.answerMfaChallenge, async ({ body }) => ({
-  body: sessionBody(await answerMfaChallenge({ identities: accountIdentities() }, body.session, body.code)),
-}));
+export const handler = httpHandler(routes.answerMfaChallenge, async ({ body, sourceIp }) =>
+  tokenReply(
+    sessionBody(await answerMfaChallenge({ identities: accountIdentities(), attempts: loginAttempts() }, body.session, body.code, sourceIp)),
+  ),
+);

@@ -2,7 +2,7 @@ import { reservationStore } from '../adapters/bookings';
 import { bookingNotifier } from '../adapters/notifications';
 import { fleetCache } from '../adapters/redis-backed';
 import { clock } from '../shared/clock';
-import { routes } from '../api/routes';
+import { bookingRoutes as routes } from '../api/routes/bookings';
 import { cancelReservation } from '../domain/bookings/lifecycle';
 import { httpHandler } from '../http/handler';
 import { actorOf, presentReservation } from './bookings-presenter';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { carRepository } from '../adapters/fleet';
 import { fleetCache } from '../adapters/redis-backed';
 import { clock } from '../shared/clock';
-import { routes } from '../api/routes';
+import { fleetRoutes as routes } from '../api/routes/fleet';
 import { createCar } from '../domain/fleet/manage-cars';
 import { httpHandler } from '../http/handler';
 import { toCarSpec } from './fleet-presenter';

@@ -1,7 +1,7 @@
 import { carRepository, upcomingReservations } from '../adapters/fleet';
 import { fleetCache } from '../adapters/redis-backed';
 import { clock } from '../shared/clock';
-import { routes } from '../api/routes';
+import { fleetRoutes as routes } from '../api/routes/fleet';
 import { removeCar } from '../domain/fleet/manage-cars';
 import { httpHandler } from '../http/handler';
 

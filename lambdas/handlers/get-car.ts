@@ -1,7 +1,7 @@
 import { carRepository } from '../adapters/fleet';
 import { mediaStore } from '../adapters/fleet/media';
 import { fleetCache } from '../adapters/redis-backed';
-import { routes } from '../api/routes';
+import { fleetRoutes as routes } from '../api/routes/fleet';
 import { carDetails } from '../domain/fleet/queries';
 import { httpHandler } from '../http/handler';
 import { presentCarDetails } from './fleet-presenter';

@@ -1,5 +1,5 @@
 import { reservationStore } from '../adapters/bookings';
-import { routes } from '../api/routes';
+import { bookingRoutes as routes } from '../api/routes/bookings';
 import { reservationFor } from '../domain/bookings/lifecycle';
 import { httpHandler } from '../http/handler';
 import { actorOf, presentReservation } from './bookings-presenter';

@@ -1,5 +1,5 @@
 import { accountProfiles } from '../adapters/accounts/profiles';
-import { routes } from '../api/routes';
+import { accountsRoutes as routes } from '../api/routes/accounts';
 import { getProfile } from '../domain/accounts/profile';
 import { httpHandler } from '../http/handler';
 

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { routes } from '../api/routes';
+import { operationsRoutes as routes } from '../api/routes/operations';
 import { documentClient } from '../adapters/dynamodb';
 import { postgresPool } from '../adapters/postgres';
 import { redisClient } from '../adapters/redis';

@@ -1,6 +1,6 @@
 import { feedbackReader } from '../adapters/feedback';
 import { carRepository } from '../adapters/fleet';
-import { routes } from '../api/routes';
+import { feedbackRoutes as routes } from '../api/routes/feedback';
 import { carFeedback } from '../domain/feedback/queries';
 import { httpHandler } from '../http/handler';
 import { presentCarFeedback } from './feedback-presenter';

@@ -1,6 +1,6 @@
 import { reservationStore } from '../adapters/bookings';
 import { clock } from '../shared/clock';
-import { routes } from '../api/routes';
+import { bookingRoutes as routes } from '../api/routes/bookings';
 import { carReservations } from '../domain/bookings/history';
 import { httpHandler } from '../http/handler';
 import { presentPage } from './bookings-presenter';

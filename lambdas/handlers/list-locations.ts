@@ -1,5 +1,5 @@
 import { carRepository } from '../adapters/fleet';
-import { routes } from '../api/routes';
+import { fleetRoutes as routes } from '../api/routes/fleet';
 import { locationsWithCounts } from '../domain/fleet/queries';
 import { httpHandler } from '../http/handler';
 

@@ -1,5 +1,5 @@
 import * as z from '../shared/zod';
-import { routes } from '../api/routes';
+import { paymentRoutes as routes } from '../api/routes/payments';
 import { PAYMENT_METHODS } from '../domain/payments/methods';
 import { httpHandler } from '../http/handler';
 

@@ -1,5 +1,5 @@
 import { feedbackReader } from '../adapters/feedback';
-import { routes } from '../api/routes';
+import { feedbackRoutes as routes } from '../api/routes/feedback';
 import { userFeedback } from '../domain/feedback/queries';
 import { httpHandler } from '../http/handler';
 import { actorOf } from './bookings-presenter';

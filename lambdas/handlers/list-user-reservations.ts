@@ -1,5 +1,5 @@
 import { reservationStore } from '../adapters/bookings';
-import { routes } from '../api/routes';
+import { bookingRoutes as routes } from '../api/routes/bookings';
 import { userReservations } from '../domain/bookings/history';
 import { httpHandler } from '../http/handler';
 import { actorOf, presentPage } from './bookings-presenter';

@@ -1,18 +1,16 @@
 import { accountIdentities } from '../adapters/accounts/identities';
 import { loginAttempts } from '../adapters/accounts/login-attempts';
-import { routes } from '../api/routes';
+import { accountsRoutes as routes } from '../api/routes/accounts';
 import { login } from '../domain/accounts/session';
 import { httpHandler } from '../http/handler';
-import { sessionBody } from './accounts-presenter';
+import { sessionBody, tokenReply } from './accounts-presenter';
 
 export const handler = httpHandler(routes.loginUser, async ({ body, sourceIp }) => {
   const outcome = await login({ identities: accountIdentities(), attempts: loginAttempts() }, body.email, body.password, sourceIp);
-  if (outcome.kind === 'signedIn') return { body: sessionBody(outcome.tokens) };
-  return {
-    body: {
-      challenge: 'SOFTWARE_TOKEN_MFA',
-      session: outcome.session,
-      message: 'Send this session with the code from your authenticator app to POST /v1/users/login/mfa.',
-    },
-  };
+  if (outcome.kind === 'signedIn') return tokenReply(sessionBody(outcome.tokens));
+  return tokenReply({
+    challenge: 'SOFTWARE_TOKEN_MFA',
+    session: outcome.session,
+    message: 'Send this session with the code from your authenticator app to POST /v1/users/login/mfa.',
+  });
 });

@@ -1,5 +1,5 @@
 import { accountIdentities } from '../adapters/accounts/identities';
-import { routes } from '../api/routes';
+import { accountsRoutes as routes } from '../api/routes/accounts';
 import { logout } from '../domain/accounts/session';
 import { httpHandler } from '../http/handler';
 

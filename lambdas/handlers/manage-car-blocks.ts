@@ -4,7 +4,7 @@ import { reservationStore } from '../adapters/bookings';
 import { carRepository, upcomingReservations } from '../adapters/fleet';
 import { fleetCache } from '../adapters/redis-backed';
 import { clock } from '../shared/clock';
-import { routes } from '../api/routes';
+import { bookingRoutes as routes } from '../api/routes/bookings';
 import { addMaintenanceBlock, removeMaintenanceBlock } from '../domain/bookings/maintenance';
 import { httpHandler } from '../http/handler';
 

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { feedbackReader } from '../adapters/feedback';
-import { routes } from '../api/routes';
+import { feedbackRoutes as routes } from '../api/routes/feedback';
 import { moderateFeedback } from '../domain/feedback/moderation';
 import { httpHandler } from '../http/handler';
 import { clock } from '../shared/clock';

@@ -1,5 +1,5 @@
 import { buildOpenApiDocument } from '../api/openapi';
-import { routes } from '../api/routes';
+import { operationsRoutes as routes } from '../api/routes/operations';
 import { httpHandler } from '../http/handler';
 
 // Built once per function instance: the route table cannot change at run time.

@@ -1,5 +1,5 @@
 import { confirmingPaymentDeps } from '../adapters/payments/reservations';
-import { routes } from '../api/routes';
+import { paymentRoutes as routes } from '../api/routes/payments';
 import { pay } from '../domain/payments/pay';
 import { httpHandler } from '../http/handler';
 import { actorOf } from './bookings-presenter';

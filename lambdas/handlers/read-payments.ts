@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { reservationStore } from '../adapters/bookings';
 import { paymentStore } from '../adapters/payments/store';
-import { routes } from '../api/routes';
+import { paymentRoutes as routes } from '../api/routes/payments';
 import { paymentFor, reservationPayments } from '../domain/payments/queries';
 import { httpHandler } from '../http/handler';
 import { actorOf } from './bookings-presenter';

@@ -1,9 +1,9 @@
 import { accountIdentities } from '../adapters/accounts/identities';
-import { routes } from '../api/routes';
+import { accountsRoutes as routes } from '../api/routes/accounts';
 import { refreshSession } from '../domain/accounts/session';
 import { httpHandler } from '../http/handler';
-import { sessionBody } from './accounts-presenter';
+import { sessionBody, tokenReply } from './accounts-presenter';
 
-export const handler = httpHandler(routes.refreshSession, async ({ body }) => ({
-  body: sessionBody(await refreshSession({ identities: accountIdentities() }, body.refreshToken)),
-}));
+export const handler = httpHandler(routes.refreshSession, async ({ body }) =>
+  tokenReply(sessionBody(await refreshSession({ identities: accountIdentities() }, body.refreshToken))),
+);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { paymentGateways } from '../adapters/payments';
 import { paymentStore } from '../adapters/payments/store';
-import { routes } from '../api/routes';
+import { paymentRoutes as routes } from '../api/routes/payments';
 import { toMinorUnits } from '../domain/fleet/money';
 import { adminRefund } from '../domain/payments/refunds';
 import { httpHandler } from '../http/handler';

@@ -1,10 +1,12 @@
+import { emailCodes } from '../adapters/accounts/email-codes';
 import { accountIdentities } from '../adapters/accounts/identities';
 import { accountProfiles } from '../adapters/accounts/profiles';
-import { routes } from '../api/routes';
+import { accountMailer } from '../adapters/notifications/account-mailer';
+import { accountsRoutes as routes } from '../api/routes/accounts';
 import { registerCustomer } from '../domain/accounts/register';
 import { httpHandler } from '../http/handler';
 
 export const handler = httpHandler(routes.registerUser, async ({ body }) => ({
   status: 201,
-  body: await registerCustomer({ identities: accountIdentities(), profiles: accountProfiles() }, body),
+  body: await registerCustomer({ identities: accountIdentities(), profiles: accountProfiles(), codes: emailCodes(), mailer: accountMailer() }, body),
 }));

@@ -2,7 +2,7 @@ import { carRepository } from '../adapters/fleet';
 import { mediaStore } from '../adapters/fleet/media';
 import { fleetCache } from '../adapters/redis-backed';
 import { clock } from '../shared/clock';
-import { routes } from '../api/routes';
+import { fleetRoutes as routes } from '../api/routes/fleet';
 import { toMinorUnits } from '../domain/fleet/money';
 import { searchWithCache } from '../domain/fleet/search';
 import { httpHandler } from '../http/handler';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { accountProfiles } from '../adapters/accounts/profiles';
 import { reservationStore } from '../adapters/bookings';
 import { feedbackStore } from '../adapters/feedback';
-import { routes } from '../api/routes';
+import { feedbackRoutes as routes } from '../api/routes/feedback';
 import { submitFeedback } from '../domain/feedback/submit';
 import { httpHandler } from '../http/handler';
 import { clock } from '../shared/clock';

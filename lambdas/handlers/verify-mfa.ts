@@ -1,6 +1,6 @@
 import { accountIdentities } from '../adapters/accounts/identities';
 import { accountProfiles } from '../adapters/accounts/profiles';
-import { routes } from '../api/routes';
+import { accountsRoutes as routes } from '../api/routes/accounts';
 import { verifyMfa } from '../domain/accounts/mfa';
 import { httpHandler } from '../http/handler';
 import { callerOf } from './accounts-presenter';

@@ -1,6 +1,6 @@
-import type { Access } from '../api/route';
+import type { Access, RouteDefinition } from '../api/route';
 import { MFA_ENABLED_CLAIM, USER_GROUPS, type Role } from '../shared/auth-claims';
-import { forbidden, unauthenticated } from '../shared/errors';
+import { emailNotVerified, forbidden, unauthenticated } from '../shared/errors';
 
 export type { Role };
 
@@ -12,6 +12,8 @@ export interface Principal {
   isAdmin: boolean;
   /** The token says TOTP MFA was on for this user when it was issued (see requireAdminMfa). */
   mfaEnabled: boolean;
+  /** The token says the user proved they own the email (Cognito's email_verified). */
+  emailVerified: boolean;
 }
 
 type Claims = Record<string, unknown>;
@@ -40,6 +42,8 @@ export const principalFromClaims = (claims: Claims | undefined): Principal | und
     isAdmin: groups.includes('admin'),
     // A string in API Gateway's claims (every claim is), a string from the local verifier too.
     mfaEnabled: String(claims?.[MFA_ENABLED_CLAIM]) === 'true',
+    // A boolean in the token, a string once API Gateway has passed it on.
+    emailVerified: String(claims?.email_verified) === 'true',
   };
 };
 
@@ -71,9 +75,13 @@ export const requireAdminMfa = (access: Access, principal: Principal | undefined
   if (access === 'admin' && principal && !principal.mfaEnabled) throw forbidden(ADMIN_MFA_REQUIRED);
 };
 
-/** Everything a route's access level requires: group membership, and MFA for admin routes. */
-export const authorizeRoute = (access: Access, principal: Principal | undefined): Principal | undefined => {
-  const allowed = authorize(access, principal);
-  requireAdminMfa(access, allowed);
+/**
+ * Everything a route requires: group membership, MFA for admin routes, and a verified email where the
+ * route says so. From the token, like MFA: only the back end sets email_verified (after the emailed code).
+ */
+export const authorizeRoute = (route: Pick<RouteDefinition, 'access' | 'verifiedEmail'>, principal: Principal | undefined): Principal | undefined => {
+  const allowed = authorize(route.access, principal);
+  requireAdminMfa(route.access, allowed);
+  if (route.verifiedEmail && allowed && !allowed.emailVerified) throw emailNotVerified();
   return allowed;
 };

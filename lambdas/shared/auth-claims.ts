@@ -22,14 +22,20 @@ export const MFA_ENABLED_CLAIM = `custom:${MFA_ENABLED_ATTRIBUTE}`;
 export const CLIENT_WRITABLE_ATTRIBUTES = ['name', 'phone_number', 'address'] as const;
 
 /**
- * The `sub` claim of a JWT, read without verifying it (undefined when it cannot be read): for tokens
- * Cognito just issued, or that Cognito verifies itself when they are used.
+ * The claims of a JWT, read without verifying it (empty when it cannot be read): for tokens Cognito
+ * just issued, or that Cognito verifies itself when they are used.
  */
-export const unverifiedSubject = (jwt: string): string | undefined => {
+export const unverifiedClaims = (jwt: string): Record<string, unknown> => {
   try {
-    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown };
-    return typeof payload.sub === 'string' ? payload.sub : undefined;
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown;
+    return payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {};
   } catch {
-    return undefined;
+    return {};
   }
+};
+
+/** The `sub` claim of a JWT, read without verifying it (undefined when it cannot be read). */
+export const unverifiedSubject = (jwt: string): string | undefined => {
+  const { sub } = unverifiedClaims(jwt);
+  return typeof sub === 'string' ? sub : undefined;
 };

@@ -6,6 +6,7 @@ export type ErrorKind =
   | 'VALIDATION'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  | 'EMAIL_NOT_VERIFIED'
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
@@ -39,6 +40,12 @@ export const validationError = (issues: FieldIssue[], message = 'The request is 
 export const unauthenticated = (message = 'A valid bearer token is required.') =>
   new AppError('UNAUTHENTICATED', message);
 export const forbidden = (message = 'You are not allowed to do this.') => new AppError('FORBIDDEN', message);
+export const emailNotVerified = () =>
+  new AppError(
+    'EMAIL_NOT_VERIFIED',
+    'Verify your email first: enter the code we emailed you at POST /v1/users/me/email/verify (a new code: ' +
+      'POST /v1/users/me/email/verification), then refresh your token.',
+  );
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} was not found.`);
 export const conflict = (message: string, details?: unknown) => new AppError('CONFLICT', message, details);
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many requests; retry later.') =>

@@ -18,3 +18,23 @@ export const metricsDisabled = (): boolean => process.env.POWERTOOLS_METRICS_DIS
 
 /** Every AWS SDK client goes through this, so its calls show as subsegments of the function's trace. */
 export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client as never);
+
+/**
+ * Runs `work` as a remote subsegment of the current trace, so Redis and PostgreSQL calls show in X-Ray
+ * beside the AWS SDK ones (which `traced` captures). Outside Lambda, or with no open segment, it just runs.
+ */
+export const inSubsegment = async <T>(name: string, annotations: Record<string, string>, work: () => Promise<T>): Promise<T> => {
+  const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
+  if (!parent) return work();
+  const subsegment = parent.addNewSubsegment(name);
+  subsegment.namespace = 'remote';
+  for (const [key, value] of Object.entries(annotations)) subsegment.addAnnotation(key, value);
+  try {
+    return await work();
+  } catch (err) {
+    subsegment.addError(err as Error);
+    throw err;
+  } finally {
+    subsegment.close();
+  }
+};

@@ -39,9 +39,13 @@ export class Notifications extends Construct {
     );
   }
 
-  /** Publish events; send emails when a sender is configured (SES checks sender and, in its sandbox, recipients). */
+  /** Publish events to the topic (emails: grantSendEmail). */
   grantPublish(grantee: iam.IGrantable): void {
     this.topic.grantPublish(grantee);
+  }
+
+  /** Send emails from the configured sender, when there is one (SES checks sender and, in its sandbox, recipients). */
+  grantSendEmail(grantee: iam.IGrantable): void {
     if (!this.emailSender) return;
     const stack = Stack.of(this);
     grantee.grantPrincipal.addToPrincipalPolicy(

@@ -11,6 +11,8 @@
 // - Write attributes. cognito-local stores an app client's WriteAttributes but lets a user's own
 //   access token write any attribute (UpdateUserAttributes, DeleteUserAttributes). Here an attribute
 //   the client may not write is refused with Cognito's NotAuthorizedException.
+// - email_verified alone. The back end marks an email verified (AdminUpdateUserAttributes) as Cognito
+//   allows, without restating the email.
 const { randomBytes } = require('node:crypto');
 const { CodeMismatchError, NotAuthorizedError } = require('cognito-local/lib/errors');
 
@@ -101,7 +103,19 @@ function guardedRouter(route, services, now = () => Date.now()) {
     return target(ctx, req);
   };
 
+  // Cognito lets the back end mark an email verified on its own; cognito-local wants the email in the
+  // same call ("Email is required to verify/un-verify an email"): it is given the current one.
+  const adminUpdateUserAttributes = (target) => async (ctx, req) => {
+    const names = (req.UserAttributes ?? []).map((a) => a.Name);
+    if (!names.includes('email_verified') || names.includes('email')) return target(ctx, req);
+    const pool = await services.cognito.getUserPool(ctx, req.UserPoolId);
+    const user = await pool.getUserByUsername(ctx, req.Username);
+    const email = user?.Attributes?.find((a) => a.Name === 'email');
+    return target(ctx, email ? { ...req, UserAttributes: [...req.UserAttributes, email] } : req);
+  };
+
   const wrappers = {
+    AdminUpdateUserAttributes: adminUpdateUserAttributes,
     InitiateAuth: initiateAuth,
     AdminInitiateAuth: initiateAuth,
     RespondToAuthChallenge: respondToAuthChallenge,

@@ -1,7 +1,7 @@
 // Runs cognito-local in a child Node process (its TOTP library pulls in ESM-only code that CommonJS
 // under ts-jest cannot load). This is cognito-local's createDefaultServer, changed to keep its data in
 // COGNITO_DATA_DIR (its default is `.cognito` in the cwd), listen on a free port on 127.0.0.1, issue
-// tokens for that address, stay quiet, and report delivered codes as JSON lines instead of printing
+// tokens for that address, stay quiet, put email_verified in ID tokens as Cognito does, and report delivered codes as JSON lines instead of printing
 // boxes, and with its router wrapped by cognito-guard.cjs (sessions, TOTP reuse, write attributes
 // checked as Cognito does). Protocol: see runner.ts.
 const { DefaultConfig } = require('cognito-local/lib/server/config');
@@ -20,6 +20,18 @@ const { UserPoolServiceFactoryImpl } = require('cognito-local/lib/services/userP
 const pino = require(require.resolve('pino', { paths: [require.resolve('cognito-local')] }));
 
 const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
+
+/**
+ * cognito-local writes Boolean(attribute) into the ID token's email_verified, so "false" came out as
+ * true and an unverified email looked verified (issue 10). Cognito says false: without the attribute,
+ * cognito-local does too.
+ */
+class TruthfulTokenGenerator extends JwtTokenGenerator {
+  generate(ctx, user, ...rest) {
+    const attributes = (user.Attributes ?? []).filter((a) => a.Name !== 'email_verified' || a.Value === 'true');
+    return super.generate(ctx, { ...user, Attributes: attributes }, ...rest);
+  }
+}
 
 async function main() {
   const dataDir = process.env.COGNITO_DATA_DIR;
@@ -45,7 +57,7 @@ async function main() {
     config,
     messages: new MessagesService(triggers, new MessageDeliveryService({ sendEmail: recordCode, sendSms: recordCode })),
     otp,
-    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+    tokenGenerator: new TruthfulTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
   const server = await createServer(guardedRouter(Router(services), services), logger, config.ServerConfig, services).start();

@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { generate } from 'otplib';
+import { LOGIN_LIMITS } from '../../lambdas/domain/accounts/login-limits';
 import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runtime-file';
 import { cognitoLocalPrivateKey, freshPrivateKey, signJwt } from '../support/jwt';
 import { apiUrl, request, type JsonResponse } from '../support/local-runtime';
+import { emailedCode, mailbox as mailboxFor } from '../support/booking-client';
 import { signInWithTotp } from '../support/tokens';
 import { GATEWAY_ERRORS } from '../../lib/api/gateway-responses';
 
@@ -52,6 +55,7 @@ const loginWithMfa = async (email: string, pw: string, secret: string) => {
   // This step's code signed this user in already (another file's admin sign-in): the next step's does.
   if (done.status === 401) return signInWithTotp(email, pw, secret);
   expect(done.status).toBe(200);
+  expect(done.headers.get('cache-control')).toBe('no-store');
   return done.body as { userId: string; token: string };
 };
 
@@ -208,9 +212,102 @@ describe('bad input and failures', () => {
     const refused = await login(email); // the right password, but the account is paused
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(600);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(LOGIN_LIMITS.pair.windowSeconds);
     // Other accounts from the same client are not affected.
     const other = await register();
     expect((await login(other.email)).status).toBe(200);
+  });
+});
+
+/** POST from another source address (127.0.0.2 is loopback too): a second client, as the API sees it. */
+const postFrom = (localAddress: string, route: string, body: unknown) =>
+  new Promise<{ status: number }>((resolve, reject) => {
+    const url = new URL(`${api}${route}`);
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+
+describe('issue 10: what an attacker tried on accounts', () => {
+  it('18 concurrent wrong passwords: at most 5 are checked, the rest are 429', async () => {
+    const { email } = await register();
+    const answers = await Promise.all(Array.from({ length: 18 }, (_, i) => login(email, `Wrong-pass${i}!`)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(13);
+  });
+
+  it('5 wrong passwords from one client do not lock the owner out elsewhere', async () => {
+    const { email } = await register();
+    for (let i = 0; i < 5; i++) expect((await login(email, `Wrong-pass${i}!`)).status).toBe(401);
+    expect((await login(email)).status).toBe(429);
+    expect((await postFrom('127.0.0.2', '/users/login', { email, password })).status).toBe(200);
+  });
+
+  it('token responses are not cacheable (login, refresh; the MFA answer in the MFA test)', async () => {
+    const { email } = await register();
+    const session = await login(email);
+    const refreshed = await call('POST', '/users/token/refresh', { refreshToken: session.body.refreshToken });
+    for (const res of [session, refreshed]) {
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('pragma')).toBe('no-cache');
+    }
+  });
+
+  it('an ID token sent as X-Access-Token is 401 naming the right token (it was a 500)', async () => {
+    const { email } = await register();
+    const { token } = (await login(email)).body;
+    for (const route of ['/users/me/mfa/setup', '/users/me/mfa/verify']) {
+      const res = await call('POST', route, route.endsWith('verify') ? { code: '123456' } : undefined, { ...bearer(token), 'x-access-token': token });
+      expect(res.status).toBe(401);
+      expect(res.body.error.message).toContain('accessToken');
+    }
+  });
+
+  it('an unverified email may sign in but not book or pay (403 EMAIL_NOT_VERIFIED); the emailed code verifies it', async () => {
+    const { email, userId } = await register();
+    const session = (await login(email)).body;
+    const me = await call('GET', '/users/me', undefined, bearer(session.token));
+    expect(me.body).toMatchObject({ userId, emailVerified: false });
+    for (const route of ['/reservations', '/payments']) {
+      const res = await call('POST', route, {}, bearer(session.token));
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('EMAIL_NOT_VERIFIED');
+      expect(res.body.error.message).toMatch(/verify your email/i);
+    }
+    expect((await call('POST', '/users/me/email/verify', { code: '12345' }, bearer(session.token))).status).toBe(400);
+    // A new code at once is too soon after the one registration sent.
+    const early = await call('POST', '/users/me/email/verification', undefined, bearer(session.token));
+    expect(early.status).toBe(429);
+    expect(Number(early.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    const verified = await call('POST', '/users/me/email/verify', { code: await emailedCode(email) }, bearer(session.token));
+    expect(verified.status).toBe(200);
+    const refreshed = (await call('POST', '/users/token/refresh', { refreshToken: session.refreshToken })).body;
+    expect((await call('GET', '/users/me', undefined, bearer(refreshed.token))).body.emailVerified).toBe(true);
+    const booking = await call('POST', '/reservations', {}, bearer(refreshed.token));
+    expect(booking.status).toBe(400); // past the verification check: now the body is what is wrong
+    expect((await call('POST', '/users/me/email/verification', undefined, bearer(refreshed.token))).status).toBe(409);
+  });
+
+  it('a registration retried with the same body answers the same account; another body is 409', async () => {
+    const email = newEmail();
+    const body = { name: 'Ada Lovelace', email, password, phoneNumber: '+14155550123', address: '12 Analytical Row' };
+    const [first, second] = await Promise.all([call('POST', '/users/register', body), call('POST', '/users/register', body)]);
+    // Concurrent: one completes, the other is told to retry (503 + Retry-After) or already sees the account.
+    const done = [first, second].find((r) => r.status === 201)!;
+    expect(done).toBeDefined();
+    for (const r of [first, second]) if (r.status !== 201) expect([r.status, Number(r.headers.get('retry-after')) > 0]).toEqual([503, true]);
+    const retry = await call('POST', '/users/register', body);
+    expect(retry.status).toBe(201);
+    expect(retry.body.userId).toBe(done.body.userId);
+    expect((await call('POST', '/users/register', { ...body, password: 'An0ther-secret!' })).status).toBe(409);
+    expect((await mailboxFor(email)).length).toBe(1); // one verification code, not one per retry
   });
 });

@@ -12,13 +12,20 @@ const CLIENTS: Array<{ pkg: RegExp; allowed: (uses: CapabilityUses) => boolean; 
   { pkg: /^@aws-sdk\/client-sqs$/, allowed: (u) => Object.keys(u.queues ?? {}).length > 0, why: 'queues (send)' },
   { pkg: /^@aws-sdk\/(client-s3|s3-request-presigner)$/, allowed: (u) => Boolean(u.carMedia), why: 'carMedia' },
   { pkg: /^@aws-sdk\/client-cognito-identity-provider$/, allowed: (u) => Boolean(u.userPool), why: 'userPool' },
-  { pkg: /^@aws-sdk\/(client-sns|client-sesv2)$/, allowed: (u) => Boolean(u.notifications), why: 'notifications' },
+  { pkg: /^@aws-sdk\/client-sns$/, allowed: (u) => Boolean(u.notifications), why: 'notifications' },
+  { pkg: /^@aws-sdk\/client-sesv2$/, allowed: (u) => Boolean(u.notifications || u.email), why: 'notifications or email' },
   // Redis AUTH, database credentials and gateway keys are the secrets a function may read.
   { pkg: /^@aws-sdk\/client-secrets-manager$/, allowed: (u) => Boolean(u.redis || u.database || u.paymentGateways), why: 'redis, database or paymentGateways' },
   { pkg: /^ioredis$/, allowed: (u) => Boolean(u.redis), why: 'redis' },
   { pkg: /^pg$/, allowed: (u) => Boolean(u.database), why: 'database' },
   { pkg: /^(stripe|@paypal\/paypal-server-sdk)$/, allowed: (u) => Boolean(u.paymentGateways), why: 'paymentGateways' },
 ];
+
+/**
+ * Clients that only some paths need (the first secret read, a notification, a photo) are imported on
+ * first use: a static import would load them at every cold start.
+ */
+const ON_FIRST_USE = /^@aws-sdk\/(client-secrets-manager|client-sns|client-sesv2|client-s3|s3-request-presigner)$/;
 
 const bundles = new Map<string, ReturnType<typeof bundleFunction>>();
 const bundleOf = (entry: string) => bundles.get(entry) ?? bundles.set(entry, bundleFunction(entry)).get(entry)!;
@@ -33,6 +40,17 @@ describe('function bundles import only the clients their capability uses', () =>
       return rule && !rule.allowed(def.uses) ? [`${pkg} (only with ${rule.why})`] : [];
     });
     expect(forbidden).toEqual([]);
+  });
+});
+
+describe('function bundles load path-specific clients on first use, not at init', () => {
+  it.each(capabilityList().map(([id, def]) => [id, def] as const))('%s', async (_id, def) => {
+    const { metafile } = await bundleOf(def.entry);
+    const atInit = Object.values(metafile.outputs)
+      .flatMap((output) => output.imports)
+      .filter((i) => i.external && i.kind === 'import-statement' && ON_FIRST_USE.test(i.path))
+      .map((i) => i.path);
+    expect(atInit).toEqual([]);
   });
 });
 

@@ -183,7 +183,7 @@ describe('notifications', () => {
     }
   });
 
-  test('emails: with an SES sender, notifying functions get it and ses:SendEmail; the others get neither', () => {
+  test('emails: with an SES sender, notifying and emailing functions get it and ses:SendEmail; the others get neither', () => {
     const ses = synthStack({ config: { sesFromEmail: 'no-reply@example.com' } }).template;
     const fns = resourcesOf(ses, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x');
     const policies = resourcesOf(ses, 'AWS::IAM::Policy');
@@ -194,7 +194,7 @@ describe('notifications', () => {
         .filter(([, p]) => p.Roles.some((r: { Ref: string }) => r.Ref === role))
         .flatMap(([, p]) => p.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>)
         .filter((s) => [s.Action].flat().some((a) => a.startsWith('ses:')));
-      if (def.uses.notifications) {
+      if (def.uses.notifications || ('email' in def.uses && def.uses.email)) {
         expect(props.Environment.Variables[ENV.emailSender]).toBe('no-reply@example.com');
         expect(sesStatements).toEqual([expect.objectContaining({ Action: 'ses:SendEmail' })]);
         expect(JSON.stringify(sesStatements[0].Resource)).toContain(':identity/*');

@@ -6,7 +6,16 @@ import { testRedis } from '../support/redis';
 import { generate } from 'otplib';
 import { CognitoIdentities } from '../../lambdas/adapters/accounts/cognito-identities';
 import { DynamoProfileStore, EMAIL_TAKEN } from '../../lambdas/adapters/accounts/dynamo-profile-store';
+import { DynamoEmailCodes } from '../../lambdas/adapters/accounts/dynamo-email-codes';
+import { slowHash } from '../../lambdas/domain/accounts/slow-hash';
 import { RedisLoginAttempts } from '../../lambdas/adapters/accounts/redis-login-attempts';
+import { LayeredLoginAttempts } from '../../lambdas/adapters/accounts/layered-login-attempts';
+import { MemoryLoginAttempts } from '../../lambdas/adapters/accounts/memory-login-attempts';
+import { redisClient, useRedisFactory } from '../../lambdas/adapters/redis';
+import { ENV } from '../../lambdas/shared/env-names';
+import type Redis from 'ioredis';
+import { SMALL_LIMITS } from '../unit/accounts/fakes';
+import { loginLimitScenarios } from '../unit/accounts/login-limit-scenarios';
 import { IdentityAlreadyExists, INVALID_CREDENTIALS } from '../../lambdas/domain/accounts/errors';
 import type { Profile } from '../../lambdas/domain/accounts/model';
 import { clientConfig } from '../../local/standins/aws';
@@ -39,7 +48,7 @@ afterAll(async () => {
 describe('Cognito identities (cognito-local)', () => {
   it('creates a user in its group who can sign in at once; the ID token carries sub and group', async () => {
     const address = email();
-    const sub = await identities.createUser({ email: address, password }, 'customer');
+    const sub = await identities.createUser({ email: address, password }, 'customer', false);
     const result = await identities.signIn(address, password);
     expect(result.kind).toBe('signedIn');
     const tokens = (result as Extract<typeof result, { kind: 'signedIn' }>).tokens;
@@ -48,17 +57,28 @@ describe('Cognito identities (cognito-local)', () => {
     expect(tokens.refreshToken).toBeDefined();
   });
 
+  it('a customer starts with email_verified false; marking it verified shows in the refreshed ID token', async () => {
+    const address = email();
+    const sub = await identities.createUser({ email: address, password }, 'customer', false);
+    const result = await identities.signIn(address, password);
+    const { idToken, refreshToken } = (result as Extract<typeof result, { kind: 'signedIn' }>).tokens;
+    expect(String(decodePayload(idToken).email_verified)).toBe('false');
+    await identities.markEmailVerified(sub);
+    const refreshed = await identities.refresh(refreshToken!);
+    expect(String(decodePayload(refreshed.idToken).email_verified)).toBe('true');
+  });
+
   it('reports an existing email, and one message for unknown email and wrong password', async () => {
     const address = email();
-    await identities.createUser({ email: address, password }, 'customer');
-    await expect(identities.createUser({ email: address, password }, 'customer')).rejects.toBeInstanceOf(IdentityAlreadyExists);
+    await identities.createUser({ email: address, password }, 'customer', false);
+    await expect(identities.createUser({ email: address, password }, 'customer', false)).rejects.toBeInstanceOf(IdentityAlreadyExists);
     await expect(identities.signIn(address, 'Wrong-pass1!')).rejects.toMatchObject({ message: INVALID_CREDENTIALS });
     await expect(identities.signIn(email(), password)).rejects.toMatchObject({ message: INVALID_CREDENTIALS });
   });
 
   it('deletes users idempotently', async () => {
     const address = email();
-    await identities.createUser({ email: address, password }, 'customer');
+    await identities.createUser({ email: address, password }, 'customer', false);
     await identities.deleteUser(address);
     await identities.deleteUser(address);
     await expect(identities.signIn(address, password)).rejects.toMatchObject({ message: INVALID_CREDENTIALS });
@@ -66,7 +86,7 @@ describe('Cognito identities (cognito-local)', () => {
 
   it('enrols TOTP: sign-in then asks for a code, and the new ID token carries custom:mfa_enabled', async () => {
     const address = email();
-    await identities.createUser({ email: address, password }, 'admin');
+    await identities.createUser({ email: address, password }, 'admin', true);
     const first = await identities.signIn(address, password);
     const { accessToken, idToken } = (first as Extract<typeof first, { kind: 'signedIn' }>).tokens;
     expect(decodePayload(idToken)['custom:mfa_enabled']).toBeUndefined();
@@ -85,7 +105,7 @@ describe('Cognito identities (cognito-local)', () => {
 
   it('refreshes until the refresh token is revoked', async () => {
     const address = email();
-    const sub = await identities.createUser({ email: address, password }, 'customer');
+    const sub = await identities.createUser({ email: address, password }, 'customer', false);
     const result = await identities.signIn(address, password);
     const { refreshToken } = (result as Extract<typeof result, { kind: 'signedIn' }>).tokens;
     await expect(identities.refresh(refreshToken!)).resolves.toMatchObject({ userId: sub });
@@ -98,7 +118,7 @@ describe('Cognito identities (cognito-local)', () => {
     const dead = new CognitoIdentityProviderClient({ ...clientConfig('http://127.0.0.1:1'), maxAttempts: 1 });
     clients.push(dead);
     const unreachable = new CognitoIdentities(dead, { userPoolId: cognito.userPoolId, clientId: cognito.clientId });
-    await expect(unreachable.createUser({ email: email(), password }, 'customer')).rejects.toMatchObject({
+    await expect(unreachable.createUser({ email: email(), password }, 'customer', false)).rejects.toMatchObject({
       kind: 'DEPENDENCY_UNAVAILABLE',
       retryAfterSeconds: expect.any(Number),
     });
@@ -115,37 +135,59 @@ describe('DynamoDB profile store (DynamoDB Local)', () => {
     address: '1 Main St',
     role: 'customer',
     mfaEnabled: false,
+    emailVerified: false,
     createdAt: '2030-01-01T00:00:00.000Z',
     updatedAt: '2030-01-01T00:00:00.000Z',
   });
   const now = new Date('2030-01-01T00:00:00Z');
   const later = (s: number) => new Date(now.getTime() + s * 1000);
 
+  const claimOf = async (attempt: string, heldUntil: Date) => ({ attempt, heldUntil, fingerprint: await slowHash(`request of ${attempt}`) });
+
   it('claims an email once; the claim becomes the account with the profile', async () => {
     const address = email();
     const userId = randomUUID();
-    await profiles.claimEmail(address, later(60), now);
-    await expect(profiles.claimEmail(address, later(60), now)).rejects.toMatchObject({ kind: 'CONFLICT', message: EMAIL_TAKEN });
-    await profiles.create(profileFor(userId, address));
+    const claim = await claimOf('a1', later(60));
+    expect(await profiles.claimEmail(address, claim, now)).toBeUndefined();
+    expect(await profiles.claimEmail(address, await claimOf('a2', later(60)), now)).toEqual({
+      status: 'pending',
+      heldUntil: later(60).getTime(),
+      fingerprint: claim.fingerprint,
+    });
+    await profiles.create(profileFor(userId, address), 'a1');
     expect(await profiles.get(userId)).toEqual(profileFor(userId, address));
-    // An account's email is never released, nor taken over however late.
+    // An account's email is never released, nor taken over however late; its holder says whose it is.
     await profiles.releaseEmail(address);
-    await expect(profiles.claimEmail(address, later(999), later(900))).rejects.toMatchObject({ kind: 'CONFLICT' });
+    expect(await profiles.claimEmail(address, await claimOf('a3', later(999)), later(900))).toEqual({ status: 'active', userId, fingerprint: claim.fingerprint });
   });
 
-  it('lets a lapsed pending claim be taken over, and a released one be claimed again', async () => {
+  it('lets a lapsed pending claim be taken over (the old attempt can no longer finish), and a released one be claimed again', async () => {
     const address = email();
-    await profiles.claimEmail(address, later(60), now);
-    await profiles.claimEmail(address, later(200), later(61));
+    expect(await profiles.claimEmail(address, await claimOf('old', later(60)), now)).toBeUndefined();
+    expect(await profiles.claimEmail(address, await claimOf('new', later(200)), later(61))).toBeUndefined();
+    await expect(profiles.create(profileFor(randomUUID(), address), 'old')).rejects.toMatchObject({ kind: 'CONFLICT', message: EMAIL_TAKEN });
     await profiles.releaseEmail(address);
-    await profiles.claimEmail(address, later(60), now);
+    expect(await profiles.claimEmail(address, await claimOf('again', later(60)), now)).toBeUndefined();
+  });
+
+  it('keeps an email code only while it is the one expected (compare-and-set)', async () => {
+    const codes = new DynamoEmailCodes(DynamoDBDocumentClient.from(clients[1] as DynamoDBClient), 'users');
+    const userId = randomUUID();
+    const code = { hash: 'h', salt: 's', expiresAt: 2, attempts: 0, sentAt: 1, sends: 1, sendsSince: 1 };
+    expect(await codes.replace(userId, code, undefined)).toBe(true);
+    expect(await codes.replace(userId, code, undefined)).toBe(false);
+    expect(await codes.replace(userId, { ...code, attempts: 1 }, code)).toBe(true);
+    expect(await codes.replace(userId, { ...code, attempts: 2 }, code)).toBe(false); // stale: attempts moved on
+    expect(await codes.get(userId)).toEqual({ ...code, attempts: 1 });
+    await codes.delete(userId);
+    expect(await codes.get(userId)).toBeUndefined();
   });
 
   it('updates only the given fields and stamps updatedAt; an unknown user is 404', async () => {
     const address = email();
     const userId = randomUUID();
-    await profiles.claimEmail(address, later(60), now);
-    await profiles.create(profileFor(userId, address));
+    await profiles.claimEmail(address, await claimOf('u', later(60)), now);
+    await profiles.create(profileFor(userId, address), 'u');
     const updated = await profiles.update(userId, { address: '2 Side St', mfaEnabled: true }, later(5));
     expect(updated).toEqual({ ...profileFor(userId, address), address: '2 Side St', mfaEnabled: true, updatedAt: later(5).toISOString() });
     await expect(profiles.update(randomUUID(), { name: 'x' }, now)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
@@ -160,32 +202,59 @@ describe('DynamoDB profile store (DynamoDB Local)', () => {
   });
 });
 
-describe(`Redis login attempts (${process.env.REDIS_URL ? 'real Redis' : 'ioredis-mock'})`, () => {
-  const limits = { account: { maxFailures: 3, windowSeconds: 60 }, client: { maxFailures: 5, windowSeconds: 30 } };
+describe(`sign-in limits in Redis (${process.env.REDIS_URL ? 'real Redis' : 'ioredis-mock'})`, () => {
+  const connections: Redis[] = [];
+  afterAll(async () => void (await Promise.all(connections.map((r) => r.quit()))));
+  const shared = () => {
+    const redis = testRedis();
+    connections.push(redis);
+    return new RedisLoginAttempts(async () => redis, SMALL_LIMITS);
+  };
 
-  it('refuses after the limit for the window, per account and per client, and reset forgets the account', async () => {
+  describe('Redis alone', () => loginLimitScenarios(shared));
+  describe('Redis and memory, as deployed', () => loginLimitScenarios(() => new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), shared())));
+
+  it('the refusal lasts for what is left of the window (Retry-After)', async () => {
+    const attempts = shared();
+    for (let i = 0; i < 3; i++) expect(await attempts.reserve('a@x.com', 'ip')).toBe(0);
+    const wait = await attempts.reserve('a@x.com', 'ip');
+    expect(wait).toBeGreaterThan(55);
+    expect(wait).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('sign-in limits while Redis is unreachable (attack: limits vanish when Redis is down)', () => {
+  const saved = process.env[ENV.redisUrl];
+  beforeAll(() => {
+    // The deployed client, pointed at a port nobody listens on.
+    process.env[ENV.redisUrl] = 'redis://127.0.0.1:1';
+    useRedisFactory();
+  });
+  afterAll(() => {
+    process.env[ENV.redisUrl] = saved;
+    useRedisFactory();
+  });
+
+  loginLimitScenarios(() => new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), new RedisLoginAttempts(redisClient, SMALL_LIMITS)));
+
+  it('Redis itself refuses to count (so the memory layer is what holds)', async () => {
+    await expect(new RedisLoginAttempts(redisClient, SMALL_LIMITS).reserve('a@x.com', 'ip')).rejects.toThrow();
+  });
+});
+
+describe('sign-in limits survive Redis coming back empty (attack: counters wiped on restart)', () => {
+  it('the instance still refuses what it counted before the wipe', async () => {
     const redis = testRedis();
     try {
-      const attempts = new RedisLoginAttempts(async () => redis, limits);
-      for (let i = 0; i < 3; i++) await attempts.recordFailure('a@x.com', 'ip1');
-      const wait = await attempts.retryAfter('a@x.com', 'ip2');
-      expect(wait).toBeGreaterThan(0);
-      expect(wait).toBeLessThanOrEqual(60);
-      expect(await attempts.retryAfter('b@x.com', 'ip2')).toBe(0);
-      await attempts.reset('a@x.com');
-      expect(await attempts.retryAfter('a@x.com', 'ip2')).toBe(0);
-      for (let i = 0; i < 2; i++) await attempts.recordFailure(`c${i}@x.com`, 'ip1');
-      expect(await attempts.retryAfter('new@x.com', 'ip1')).toBeGreaterThan(0); // 5 failures from ip1 in all
+      const attempts = new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), new RedisLoginAttempts(async () => redis, SMALL_LIMITS));
+      for (let i = 0; i < 3; i++) expect(await attempts.reserve('a@x.com', 'ip')).toBe(0);
+      const keys = await redis.keys('*');
+      // keys() answers with the prefix; del() adds it again.
+      const prefix = (redis.options.keyPrefix ?? '') as string;
+      if (keys.length) await redis.del(...keys.map((k) => k.slice(prefix.length)));
+      expect(await attempts.reserve('a@x.com', 'ip')).toBeGreaterThan(0);
     } finally {
       await redis.quit();
     }
-  });
-
-  it('fails open when Redis is down', async () => {
-    const attempts = new RedisLoginAttempts(async () => {
-      throw new Error('connect ECONNREFUSED');
-    }, limits);
-    await attempts.recordFailure('a@x.com', 'ip');
-    expect(await attempts.retryAfter('a@x.com', 'ip')).toBe(0);
   });
 });

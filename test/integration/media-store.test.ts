@@ -8,7 +8,8 @@ let store: S3MediaStore;
 
 beforeAll(async () => {
   aws = await testMessaging();
-  store = new S3MediaStore(aws.s3(), await aws.createBucket());
+  const s3 = aws.s3();
+  store = new S3MediaStore(async () => s3, await aws.createBucket());
 }, 60_000);
 
 afterAll(async () => {

@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { redisClient, useRedisFactory } from '../../lambdas/adapters/redis';
 
 /**
@@ -17,12 +18,14 @@ describeReal('redis adapter against real Redis', () => {
     process.env.REDIS_KEY_PREFIX = 'car-rental:adapter-test:';
     useRedisFactory();
     const redis = await redisClient();
+    const raw = new Redis(process.env.REDIS_URL!);
     try {
       expect(await redis.ping()).toBe('PONG');
       await redis.set('k', 'v', 'EX', 5);
-      expect(redis.options.keyPrefix).toBe('car-rental:adapter-test:');
+      expect(await raw.get('car-rental:adapter-test:k')).toBe('v');
     } finally {
       redis.disconnect();
+      raw.disconnect();
       useRedisFactory();
     }
   });

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
 import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runtime-file';
+import { registerCustomer } from './booking-client';
 import { apiUrl, request } from './local-runtime';
 
 /**
  * Bearer tokens for e2e tests, obtained the way a client does: the admin the local runtime seeded
- * (MFA on, credentials from the runtime's description file) and a freshly registered customer.
+ * (MFA on, credentials from the runtime's description file) and a freshly registered, verified customer.
  */
 let runtime: Promise<RuntimeDescription> | undefined;
 export const runtimeDescription = () => (runtime ??= readRuntimeFile(new URL(apiUrl()).port));
@@ -40,13 +40,7 @@ export const adminToken = () =>
   (admin ??= runtimeDescription().then(({ admin: a }) => login(a.email, a.password, a.totpSecret)));
 
 let customer: Promise<string> | undefined;
-export const customerToken = () =>
-  (customer ??= (async () => {
-    const email = `customer-${randomUUID()}@example.com`;
-    const password = `Pw-${randomUUID()}-x1A!`;
-    const registered = await post('/users/register', { name: 'E2E Customer', email, password, phoneNumber: '+14155550123', address: '1 Test St' });
-    if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
-    return login(email, password);
-  })());
+/** A new customer with a verified email (booking-client.ts registers it). */
+export const customerToken = () => (customer ??= registerCustomer().then((c) => c.token));
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -39,8 +39,8 @@ const badAccessToken = () => unauthenticated('The access token (X-Access-Token) 
 
 /**
  * The identity provider on Cognito. Users are created by the back end (AdminCreateUser with the
- * welcome message suppressed and the email marked verified, then a permanent password), so a new
- * account can sign in at once and no email is sent; sign-in uses the app client's USER_PASSWORD_AUTH.
+ * welcome message suppressed, then a permanent password), so a new account can sign in at once and
+ * Cognito sends no email (the back end sends its own verification code); sign-in uses the app client's USER_PASSWORD_AUTH.
  */
 export class CognitoIdentities implements IdentityProvider {
   constructor(
@@ -48,7 +48,7 @@ export class CognitoIdentities implements IdentityProvider {
     private readonly pool: PoolIds,
   ) {}
 
-  async createUser({ email, password }: { email: string; password: string }, role: Role): Promise<string> {
+  async createUser({ email, password }: { email: string; password: string }, role: Role, emailVerified: boolean): Promise<string> {
     const created = await this.send(
       () =>
         this.client.send(
@@ -58,7 +58,8 @@ export class CognitoIdentities implements IdentityProvider {
             MessageAction: 'SUPPRESS',
             UserAttributes: [
               { Name: 'email', Value: email },
-              { Name: 'email_verified', Value: 'true' },
+              // Customers prove the address with the code we email them (email-verification.ts).
+              { Name: 'email_verified', Value: String(emailVerified) },
             ],
           }),
         ),
@@ -82,14 +83,14 @@ export class CognitoIdentities implements IdentityProvider {
     } catch (err) {
       // A user without its password or group must not stay behind; if this fails too, the next
       // registration for the email replaces it (see domain/accounts/register.ts).
-      await this.deleteUser(email).catch((e: Error) => logger.warn('could not delete a half-created user', { error: e }));
+      await this.deleteUser(sub ?? email).catch((e: Error) => logger.warn('could not delete a half-created user', { error: e }));
       throw err;
     }
   }
 
-  async deleteUser(email: string): Promise<void> {
+  async deleteUser(emailOrId: string): Promise<void> {
     await this.sendIgnoring(['UserNotFoundException'], () =>
-      this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.pool.userPoolId, Username: email })),
+      this.client.send(new AdminDeleteUserCommand({ UserPoolId: this.pool.userPoolId, Username: emailOrId })),
     );
   }
 
@@ -184,13 +185,21 @@ export class CognitoIdentities implements IdentityProvider {
   }
 
   async markMfaEnabled(userId: string): Promise<void> {
+    await this.setAttribute(userId, MFA_ENABLED_CLAIM, 'true');
+  }
+
+  async markEmailVerified(userId: string): Promise<void> {
+    await this.setAttribute(userId, 'email_verified', 'true');
+  }
+
+  private async setAttribute(userId: string, name: string, value: string): Promise<void> {
     await this.send(() =>
       this.client.send(
         new AdminUpdateUserAttributesCommand({
           UserPoolId: this.pool.userPoolId,
           // The sub is the username of a pool with email sign-in: it names one user for good.
           Username: userId,
-          UserAttributes: [{ Name: MFA_ENABLED_CLAIM, Value: 'true' }],
+          UserAttributes: [{ Name: name, Value: value }],
         }),
       ),
     );

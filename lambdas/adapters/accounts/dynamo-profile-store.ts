@@ -8,26 +8,29 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Profile, ProfileChanges } from '../../domain/accounts/model';
-import type { ProfileStore } from '../../domain/accounts/ports';
-import { conflict, notFound } from '../../shared/errors';
+import type { EmailClaim, NewEmailClaim, ProfileStore } from '../../domain/accounts/ports';
+import { EMAIL_TAKEN, emailTaken } from '../../domain/accounts/errors';
+import { notFound } from '../../shared/errors';
 import { orUnavailable } from '../unavailable';
 
 /**
  * Users table items (lambdas/shared/tables.ts):
  *   USER#<sub>   / PROFILE  the profile (attributes of `Profile`)
- *   EMAIL#<email>/ EMAIL    the email guard: `status` pending (a registration holds it until
- *                           `heldUntil`, epoch ms) or active (it belongs to `userId`)
+ *   EMAIL#<email>/ EMAIL    the email guard: `status` pending (registration `attempt` holds it until
+ *                           `heldUntil`, epoch ms) or active (it belongs to `userId`); `fingerprint`
+ *                           (slow hash) of the registration request, to recognise its retries
+ *   USER#<sub>   / EMAIL_CODE  the email verification code (dynamo-email-codes.ts)
  * The guard makes email uniqueness a key constraint, so it needs no index and no scan.
  */
 const profileKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'PROFILE' });
 const emailKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: 'EMAIL' });
 
-export const EMAIL_TAKEN = 'An account with this email already exists.';
-const emailTaken = () => conflict(EMAIL_TAKEN, { fields: [{ field: 'body.email', message: EMAIL_TAKEN }] });
+export { EMAIL_TAKEN };
 
 const toProfile = (item: Record<string, unknown>): Profile => {
   const { pk: _pk, sk: _sk, ...profile } = item;
-  return profile as unknown as Profile;
+  // Profiles written before email verification existed: Cognito has them as verified.
+  return { emailVerified: true, ...profile } as unknown as Profile;
 };
 
 /** Runs a DynamoDB call; an unreachable DynamoDB becomes a 503. */
@@ -39,22 +42,28 @@ export class DynamoProfileStore implements ProfileStore {
     private readonly tableName: string,
   ) {}
 
-  async claimEmail(email: string, heldUntil: Date, now: Date): Promise<void> {
+  async claimEmail(email: string, claim: NewEmailClaim, now: Date): Promise<EmailClaim | undefined> {
     try {
       await viaDynamo(() => this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...emailKey(email), status: 'pending', heldUntil: heldUntil.getTime() },
+          Item: { ...emailKey(email), status: 'pending', attempt: claim.attempt, heldUntil: claim.heldUntil.getTime(), fingerprint: claim.fingerprint },
           // Free, or held by a registration that has certainly ended (see domain/accounts/register.ts).
           ConditionExpression: 'attribute_not_exists(pk) OR (#status = :pending AND heldUntil < :now)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':pending': 'pending', ':now': now.getTime() },
         }),
       ));
+      return undefined;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw emailTaken();
-      throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
+    const { Item } = await viaDynamo(() => this.db.send(new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true })));
+    // Released between the two calls: as good as taken for this attempt; its retry will find it free.
+    if (!Item) throw emailTaken();
+    return Item.status === 'active'
+      ? { status: 'active', userId: Item.userId, fingerprint: Item.fingerprint }
+      : { status: 'pending', heldUntil: Item.heldUntil, fingerprint: Item.fingerprint };
   }
 
   async releaseEmail(email: string): Promise<void> {
@@ -73,7 +82,7 @@ export class DynamoProfileStore implements ProfileStore {
     }
   }
 
-  async create(profile: Profile): Promise<void> {
+  async create(profile: Profile, attempt: string): Promise<void> {
     try {
       await viaDynamo(() => this.db.send(
         new TransactWriteCommand({
@@ -89,17 +98,17 @@ export class DynamoProfileStore implements ProfileStore {
               Update: {
                 TableName: this.tableName,
                 Key: emailKey(profile.email),
-                UpdateExpression: 'SET #status = :active, userId = :userId REMOVE heldUntil',
-                ConditionExpression: '#status = :pending',
+                UpdateExpression: 'SET #status = :active, userId = :userId REMOVE heldUntil, attempt',
+                ConditionExpression: '#status = :pending AND attempt = :attempt',
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':userId': profile.userId },
+                ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':userId': profile.userId, ':attempt': attempt },
               },
             },
           ],
         }),
       ));
     } catch (err) {
-      // Only if this registration outlived its claim and another took the email over.
+      // Only if this registration outlived its claim and another attempt took the email over.
       if (err instanceof TransactionCanceledException) throw emailTaken();
       throw err;
     }
@@ -110,7 +119,7 @@ export class DynamoProfileStore implements ProfileStore {
     return Item ? toProfile(Item) : undefined;
   }
 
-  async update(userId: string, changes: ProfileChanges & { mfaEnabled?: boolean }, now: Date): Promise<Profile> {
+  async update(userId: string, changes: ProfileChanges & { mfaEnabled?: boolean; emailVerified?: boolean }, now: Date): Promise<Profile> {
     const fields = Object.entries({ ...changes, updatedAt: now.toISOString() }).filter(([, v]) => v !== undefined);
     try {
       const { Attributes } = await viaDynamo(() => this.db.send(

@@ -1,6 +1,9 @@
+import type { LoginAttempts } from '../../domain/accounts/ports';
 import { redisClient } from '../redis';
+import { LayeredLoginAttempts } from './layered-login-attempts';
+import { MemoryLoginAttempts } from './memory-login-attempts';
 import { RedisLoginAttempts } from './redis-login-attempts';
 
-/** Failed sign-in counters in Redis. */
-let attempts: RedisLoginAttempts | undefined;
-export const loginAttempts = () => (attempts ??= new RedisLoginAttempts(redisClient));
+/** Sign-in attempt counters: in Redis, and in this instance's memory for when Redis is not there. */
+let attempts: LoginAttempts | undefined;
+export const loginAttempts = () => (attempts ??= new LayeredLoginAttempts(new MemoryLoginAttempts(), new RedisLoginAttempts(redisClient)));

@@ -1,75 +1,74 @@
-import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisCommands } from '../resp-client';
+import { LOGIN_LIMITS, type LoginLimits } from '../../domain/accounts/login-limits';
 import type { LoginAttempts } from '../../domain/accounts/ports';
-import { logger } from '../../shared/logger';
-
-export interface AttemptLimit {
-  /** Failures allowed within the window; the next attempt is refused until the window ends. */
-  maxFailures: number;
-  windowSeconds: number;
-}
+import { counterKeys } from './login-counters';
 
 /**
- * Per account: a handful of guesses, then a pause of at most the window (never a permanent lock the
- * owner cannot undo). Per client: generous, because many people can share one address (NAT), but it
- * stops one client sweeping many accounts.
+ * KEYS: pair, account, client counters, then the known-client mark. ARGV: max and window of each
+ * counter, in that order. Checks every limit, then counts the attempt on all three, in one step: an
+ * attempt is counted before its credential is checked, so concurrent attempts cannot all pass.
+ * Returns 0 (counted) or the seconds until the first refusing window ends (nothing counted).
  */
-export const LOGIN_LIMITS: { account: AttemptLimit; client: AttemptLimit } = {
-  account: { maxFailures: 5, windowSeconds: 600 },
-  client: { maxFailures: 50, windowSeconds: 600 },
-};
+const RESERVE = `
+local known = redis.call('EXISTS', KEYS[4]) == 1
+local wait = 0
+for i = 1, 3 do
+  if not (i == 2 and known) then
+    local n = tonumber(redis.call('GET', KEYS[i]) or '0')
+    if n >= tonumber(ARGV[i * 2 - 1]) then
+      local ttl = redis.call('TTL', KEYS[i])
+      if ttl < 1 then ttl = tonumber(ARGV[i * 2]) end
+      if ttl > wait then wait = ttl end
+    end
+  end
+end
+if wait > 0 then return wait end
+for i = 1, 3 do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i * 2]) end
+end
+return 0`;
 
-/** Emails and addresses are hashed so Redis holds no personal data. */
-const key = (kind: 'account' | 'client', id: string) =>
-  `login-failures:${kind}:${createHash('sha256').update(id).digest('base64url').slice(0, 22)}`;
+/** KEYS as RESERVE. ARGV[1]: by how much to lower account and client ('pair' = by the pair's count, and drop the pair). */
+const LOWER = `
+local by = tonumber(ARGV[1])
+local first = 1
+if ARGV[1] == 'pair' then
+  by = tonumber(redis.call('GET', KEYS[1]) or '0')
+  redis.call('DEL', KEYS[1])
+  redis.call('SET', KEYS[4], '1', 'EX', ARGV[2])
+  first = 2
+end
+for i = first, 3 do
+  if by > 0 and redis.call('EXISTS', KEYS[i]) == 1 and redis.call('DECRBY', KEYS[i], by) <= 0 then redis.call('DEL', KEYS[i]) end
+end
+return 0`;
 
 /**
- * Fixed-window failure counters in Redis. Redis is an accelerator, not a gate: if it is down the
- * counters fail open (logged), and API Gateway throttling and Cognito's own protections still apply,
- * rather than refusing every sign-in.
+ * The attempt limits shared by every function instance, in Redis (atomic Lua scripts). Throws when
+ * Redis cannot be reached: LayeredLoginAttempts then relies on the instance's own counts.
  */
 export class RedisLoginAttempts implements LoginAttempts {
   constructor(
-    private readonly redis: () => Promise<Redis>,
-    private readonly limits = LOGIN_LIMITS,
+    private readonly redis: () => Promise<RedisCommands>,
+    private readonly limits: LoginLimits = LOGIN_LIMITS,
   ) {}
 
-  async retryAfter(email: string, client: string): Promise<number> {
-    return this.failOpen('retryAfter', 0, async (redis) => {
-      const waits = await Promise.all(
-        (['account', 'client'] as const).map(async (kind) => {
-          const k = key(kind, kind === 'account' ? email : client);
-          const count = Number((await redis.get(k)) ?? 0);
-          if (count < this.limits[kind].maxFailures) return 0;
-          const ttl = await redis.ttl(k);
-          return ttl > 0 ? ttl : this.limits[kind].windowSeconds;
-        }),
-      );
-      return Math.max(...waits);
-    });
+  async reserve(account: string, client: string): Promise<number> {
+    const { counters, known } = counterKeys(account, client);
+    const args = counters.flatMap(([kind]) => [this.limits[kind].maxAttempts, this.limits[kind].windowSeconds]);
+    return Number(await (await this.redis()).eval(RESERVE, 4, ...counters.map(([, key]) => key), known, ...args));
   }
 
-  async recordFailure(email: string, client: string): Promise<void> {
-    await this.failOpen('recordFailure', undefined, async (redis) => {
-      const pipeline = redis.multi();
-      for (const [kind, id] of [['account', email], ['client', client]] as const) {
-        // The window starts at the first failure (NX keeps its expiry), then counts up.
-        pipeline.set(key(kind, id), 0, 'EX', this.limits[kind].windowSeconds, 'NX').incr(key(kind, id));
-      }
-      await pipeline.exec();
-    });
+  async release(account: string, client: string): Promise<void> {
+    await this.lower(account, client, '1');
   }
 
-  async reset(email: string): Promise<void> {
-    await this.failOpen('reset', undefined, async (redis) => void (await redis.del(key('account', email))));
+  async succeeded(account: string, client: string): Promise<void> {
+    await this.lower(account, client, 'pair', String(this.limits.knownClientSeconds));
   }
 
-  private async failOpen<T>(what: string, fallback: T, work: (redis: Redis) => Promise<T>): Promise<T> {
-    try {
-      return await work(await this.redis());
-    } catch (err) {
-      logger.warn(`login attempt counter unavailable (${what}); allowing`, { error: err as Error });
-      return fallback;
-    }
+  private async lower(account: string, client: string, ...args: string[]): Promise<void> {
+    const { counters, known } = counterKeys(account, client);
+    await (await this.redis()).eval(LOWER, 4, ...counters.map(([, key]) => key), known, ...args);
   }
 }

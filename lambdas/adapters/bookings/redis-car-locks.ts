@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisCommands } from '../resp-client';
 import type { CarLocks } from '../../domain/bookings/ports';
 
 /** Deletes the key only if it still holds our token: a lock that expired and was taken by another is left alone. */
@@ -10,12 +10,12 @@ const RELEASE_IF_OURS = "if redis.call('get', KEYS[1]) == ARGV[1] then return re
  * (SETNX then EXPIRE could leave a lock without expiry), released by compare-and-delete in Lua.
  */
 export class RedisCarLocks implements CarLocks {
-  constructor(private readonly redis: () => Promise<Redis>) {}
+  constructor(private readonly redis: () => Promise<RedisCommands>) {}
 
   async acquire(carId: string, ttlMs: number, waitMs: number) {
     const key = `car_lock:${carId}`;
     const token = randomUUID();
-    let redis: Redis;
+    let redis: RedisCommands;
     try {
       redis = await this.redis();
       const deadline = Date.now() + waitMs;

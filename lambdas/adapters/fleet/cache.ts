@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisCommands } from '../resp-client';
 import type { LocationCode } from '../../domain/fleet/catalog';
 import type { Car, Photo } from '../../domain/fleet/car';
 import type { FleetCache } from '../../domain/fleet/ports';
@@ -22,9 +22,9 @@ const carKey = (carId: string) => `fleet:car:${carId}`;
  * Redis is optional: every failure is logged and behaves as a miss; DynamoDB answers instead.
  */
 export class RedisFleetCache implements FleetCache {
-  constructor(private readonly redis: () => Promise<Redis>) {}
+  constructor(private readonly redis: () => Promise<RedisCommands>) {}
 
-  private async attempt<T>(what: string, work: (redis: Redis) => Promise<T>, fallback: T): Promise<T> {
+  private async attempt<T>(what: string, work: (redis: RedisCommands) => Promise<T>, fallback: T): Promise<T> {
     try {
       return await work(await this.redis());
     } catch (err) {

@@ -1,5 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { PHOTO_READ_TTL_SECONDS, PHOTO_UPLOAD_TTL_SECONDS, type PhotoContentType } from '../../domain/fleet/catalog';
 import type { MediaStore, PresignedUpload } from '../../domain/fleet/ports';
 import { clock } from '../../shared/clock';
@@ -9,14 +8,20 @@ import { clock } from '../../shared/clock';
  * content type and exact length, so S3 refuses a different type or size than the one allowed.
  */
 export class S3MediaStore implements MediaStore {
+  /** The S3 client is built on first use (a car without photos needs none), the SDK imported with it. */
   constructor(
-    private readonly s3: S3Client,
+    private readonly s3: () => Promise<S3Client>,
     private readonly bucket: string,
   ) {}
 
+  private sdk() {
+    return Promise.all([this.s3(), import('@aws-sdk/client-s3'), import('@aws-sdk/s3-request-presigner')]);
+  }
+
   async uploadUrl(key: string, contentType: PhotoContentType, contentLength: number): Promise<PresignedUpload> {
+    const [s3, { PutObjectCommand }, { getSignedUrl }] = await this.sdk();
     const url = await getSignedUrl(
-      this.s3,
+      s3,
       new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: contentLength }),
       { expiresIn: PHOTO_UPLOAD_TTL_SECONDS, signableHeaders: new Set(['content-type', 'content-length']) },
     );
@@ -28,11 +33,13 @@ export class S3MediaStore implements MediaStore {
     };
   }
 
-  readUrl(key: string): Promise<string> {
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: PHOTO_READ_TTL_SECONDS });
+  async readUrl(key: string): Promise<string> {
+    const [s3, { GetObjectCommand }, { getSignedUrl }] = await this.sdk();
+    return getSignedUrl(s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: PHOTO_READ_TTL_SECONDS });
   }
 
   async delete(key: string): Promise<void> {
-    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    const [s3, { DeleteObjectCommand }] = await this.sdk();
+    await s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 }

@@ -1,10 +1,15 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { traced } from '../../shared/observability';
 import { S3MediaStore } from './media-store';
 
-/** Car photos in S3 (its own module: only functions whose capability uses the media bucket load S3). */
+/**
+ * Car photos in S3 (its own module: only functions whose capability uses the media bucket reach S3). The
+ * bucket is read at once; the S3 SDK, a large client, is loaded on the first photo, not at init.
+ */
 let media: S3MediaStore | undefined;
-export const mediaStore = (): S3MediaStore =>
-  (media ??= new S3MediaStore(traced(new S3Client({ forcePathStyle: env.flag(ENV.s3ForcePathStyle) })), env.required(ENV.carMediaBucket)));
+let s3: Promise<S3Client> | undefined;
+const s3Client = () =>
+  (s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => traced(new S3Client({ forcePathStyle: env.flag(ENV.s3ForcePathStyle) }))));
+export const mediaStore = (): S3MediaStore => (media ??= new S3MediaStore(s3Client, env.required(ENV.carMediaBucket)));

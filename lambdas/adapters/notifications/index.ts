@@ -1,5 +1,3 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Notifier } from '../../domain/bookings/notifications';
 import { env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
@@ -16,9 +14,18 @@ const QUICK = { maxAttempts: 2, requestHandler: { connectionTimeout: 1_500, requ
 
 let notifier: Notifier | undefined;
 
-/** One notifier per function instance, built on first use from the function's environment. */
-export const bookingNotifier = (): Notifier =>
-  (notifier ??= new SnsSesNotifier(traced(new SNSClient(QUICK)), traced(new SESv2Client(QUICK)), {
-    topicArn: env.required(ENV.notificationsTopicArn),
-    sender: env.optional(ENV.emailSender),
-  }));
+/**
+ * One notifier per function instance. Its configuration is read at once (a missing topic fails the cold
+ * start), but the SNS and SES clients are loaded on the first event: the functions that notify do so on
+ * some paths only (a decision, a cancellation), and two SDK clients at init slow every cold start.
+ */
+export const bookingNotifier = (): Notifier => {
+  if (notifier) return notifier;
+  const config = { topicArn: env.required(ENV.notificationsTopicArn), sender: env.optional(ENV.emailSender) };
+  let loaded: Promise<Notifier> | undefined;
+  const load = async () => {
+    const [{ SNSClient }, { SESv2Client }] = await Promise.all([import('@aws-sdk/client-sns'), import('@aws-sdk/client-sesv2')]);
+    return new SnsSesNotifier(traced(new SNSClient(QUICK)), traced(new SESv2Client(QUICK)), config);
+  };
+  return (notifier = { publish: async (event) => (await (loaded ??= load())).publish(event) });
+};

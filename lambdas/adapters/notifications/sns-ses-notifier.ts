@@ -1,8 +1,9 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { emailFor } from '../../domain/bookings/emails';
 import type { BookingEvent, Notifier } from '../../domain/bookings/notifications';
 import { logger } from '../../shared/logger';
+import { sendPlainEmail } from './ses-email';
 
 export interface SnsSesNotifierConfig {
   topicArn: string;
@@ -28,6 +29,8 @@ export class SnsSesNotifier implements Notifier {
   }
 
   private async publishEvent(event: BookingEvent): Promise<void> {
+    // The SDK packages are imported on first use, not at init (see ./index.ts).
+    const { PublishCommand } = await import('@aws-sdk/client-sns');
     await this.sns.send(
       new PublishCommand({
         TopicArn: this.config.topicArn,
@@ -42,18 +45,7 @@ export class SnsSesNotifier implements Notifier {
     const to = event.reservation.contactEmail;
     const email = emailFor(event);
     if (!to || !this.config.sender || !email) return;
-    await this.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: this.config.sender,
-        Destination: { ToAddresses: [to] },
-        Content: {
-          Simple: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
-            Body: { Text: { Data: email.text, Charset: 'UTF-8' } },
-          },
-        },
-      }),
-    );
+    await sendPlainEmail(this.ses, this.config.sender, to, email);
   }
 
   private async attempt(channel: 'event' | 'email', event: BookingEvent, send: () => Promise<void>): Promise<void> {

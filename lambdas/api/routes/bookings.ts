@@ -27,6 +27,7 @@ export const bookingRoutes = {
     path: '/reservations',
     capability: 'requestBooking',
     access: 'customer',
+    verifiedEmail: true,
     summary: 'Book a car for a period: queued, decided without double booking (send `Prefer: wait=N` to get the decision)',
     tag,
     request: { body: BookingBody, headers: BookingHeaders },

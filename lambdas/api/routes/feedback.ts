@@ -24,6 +24,7 @@ export const feedbackRoutes = {
     path: '/feedback',
     capability: 'submitFeedback',
     access: 'customer',
+    verifiedEmail: true,
     summary: 'Review a rental once it is over (Completed, or Confirmed with its return day reached): one per reservation',
     tag,
     request: { body: FeedbackBody },

@@ -25,6 +25,7 @@ export const paymentRoutes = {
     path: '/payments',
     capability: 'payForReservation',
     access: 'customer',
+    verifiedEmail: true,
     summary: 'Pay a Pending reservation within its hold (Idempotency-Key required); confirms it',
     tag,
     request: { headers: IdempotencyKeyHeader, body: PaymentBody },

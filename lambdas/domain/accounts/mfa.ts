@@ -1,5 +1,5 @@
-import { unverifiedSubject } from '../../shared/auth-claims';
-import { forbidden } from '../../shared/errors';
+import { unverifiedClaims, unverifiedSubject } from '../../shared/auth-claims';
+import { forbidden, unauthenticated } from '../../shared/errors';
 import type { IdentityProvider, ProfileStore } from './ports';
 import { clock as sharedClock, type Clock } from '../../shared/clock';
 
@@ -26,6 +26,10 @@ export const otpauthUri = (email: string, secret: string, issuer = TOTP_ISSUER):
  * token could enrol an authenticator on that account and have MFA recorded as on for their own.
  */
 const requireOwnAccessToken = (caller: Caller, accessToken: string) => {
+  // An ID token here is a client mistake, not a server failure: Cognito would refuse it with an error of its own.
+  if (unverifiedClaims(accessToken).token_use !== 'access') {
+    throw unauthenticated('X-Access-Token must be the `accessToken` from the sign-in response (not the ID token sent as Bearer).');
+  }
   if (unverifiedSubject(accessToken) !== caller.userId) {
     throw forbidden('The access token (X-Access-Token) belongs to another user than the bearer token.');
   }

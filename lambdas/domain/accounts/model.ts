@@ -15,6 +15,8 @@ export interface Profile {
   address?: string;
   role: Role;
   mfaEnabled: boolean;
+  /** The owner proved the email is theirs (the emailed code); admins are created verified. */
+  emailVerified: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,3 +1,4 @@
+import type { SlowHash } from './slow-hash';
 import type { NewAccount, Profile, ProfileChanges, Role, SessionTokens, SignInResult } from './model';
 
 /**
@@ -6,10 +7,13 @@ import type { NewAccount, Profile, ProfileChanges, Role, SessionTokens, SignInRe
  * `dependencyUnavailable` (503) when its service cannot be reached.
  */
 export interface IdentityProvider {
-  /** Creates a confirmed user with a permanent password in `role`'s group; returns its id (`sub`). Throws IdentityAlreadyExists. */
-  createUser(account: Pick<NewAccount, 'email' | 'password'>, role: Role): Promise<string>;
-  /** Deletes the user with this email; succeeds when there is none. */
-  deleteUser(email: string): Promise<void>;
+  /**
+   * Creates a confirmed user with a permanent password in `role`'s group, its email verified or not;
+   * returns its id (`sub`). Throws IdentityAlreadyExists.
+   */
+  createUser(account: Pick<NewAccount, 'email' | 'password'>, role: Role, emailVerified: boolean): Promise<string>;
+  /** Deletes the user with this email or id (`sub`); succeeds when there is none. */
+  deleteUser(emailOrId: string): Promise<void>;
   /** Throws invalidCredentials() for an unknown email and a wrong password alike. */
   signIn(email: string, password: string): Promise<SignInResult>;
   answerMfaChallenge(email: string, session: string, code: string): Promise<SessionTokens>;
@@ -26,29 +30,80 @@ export interface IdentityProvider {
    * verified token's subject, which nobody can change.
    */
   markMfaEnabled(userId: string): Promise<void>;
+  /** Records that the user proved they own their email (email_verified, in new ID tokens); by sub, like markMfaEnabled. */
+  markEmailVerified(userId: string): Promise<void>;
 }
+
+/** The registration attempt claiming an email, and the fingerprint of its request (to know its retries). */
+export interface NewEmailClaim {
+  attempt: string;
+  heldUntil: Date;
+  fingerprint: SlowHash;
+}
+
+export type EmailClaim =
+  | { status: 'pending'; heldUntil: number; fingerprint?: SlowHash }
+  | { status: 'active'; userId: string; fingerprint?: SlowHash };
 
 export interface ProfileStore {
   /**
    * Claims an email before anything is created, so two registrations cannot race and a failed one
-   * can be finished by a retry. Throws conflict (409) if the email belongs to an account, or is held
-   * by a registration still in progress (not yet past `heldUntil` of its own claim).
+   * can be finished by a retry. Succeeds (undefined) if the email is free or held by a registration
+   * that has certainly ended (past its `heldUntil`); otherwise answers the claim that holds it.
    */
-  claimEmail(email: string, heldUntil: Date, now: Date): Promise<void>;
+  claimEmail(email: string, claim: NewEmailClaim, now: Date): Promise<EmailClaim | undefined>;
   /** Gives up a claim that never became an account; a no-op for an email that belongs to one. */
   releaseEmail(email: string): Promise<void>;
-  /** Writes the profile and turns the email claim into the account's, atomically. */
-  create(profile: Profile): Promise<void>;
+  /**
+   * Writes the profile and turns the email claim into the account's, atomically, if `attempt` still
+   * holds the claim; throws conflict (409) otherwise.
+   */
+  create(profile: Profile, attempt: string): Promise<void>;
   get(userId: string): Promise<Profile | undefined>;
   /** Throws notFound when there is no profile. */
-  update(userId: string, changes: ProfileChanges & { mfaEnabled?: boolean }, now: Date): Promise<Profile>;
+  update(userId: string, changes: ProfileChanges & { mfaEnabled?: boolean; emailVerified?: boolean }, now: Date): Promise<Profile>;
 }
 
-/** Counts failed sign-ins per account and per client so guessing is refused for a while, never forever. */
+/**
+ * Counts sign-in attempts per account and client (limits: login-limits.ts). `account` is the
+ * normalised email, `client` the caller's source address.
+ */
 export interface LoginAttempts {
-  /** 0 when a sign-in may be tried, else the seconds until it may. */
-  retryAfter(email: string, client: string): Promise<number>;
-  recordFailure(email: string, client: string): Promise<void>;
-  /** Forgets the account's failures after a successful sign-in (the client's count stays). */
-  reset(email: string): Promise<void>;
+  /**
+   * Counts this attempt before the credential is checked, atomically, so concurrent guesses cannot all
+   * get through. 0: go ahead (the attempt is counted); otherwise the seconds to wait (nothing counted).
+   */
+  reserve(account: string, client: string): Promise<number>;
+  /** The attempt was not a failure, nor a completed sign-in (unreachable identity provider; a right password awaiting its MFA code): it does not count. */
+  release(account: string, client: string): Promise<void>;
+  /**
+   * The sign-in completed (password and, where on, the MFA code): this client's attempts on the
+   * account stop counting, and the client is known to the account (see LoginLimits.account).
+   */
+  succeeded(account: string, client: string): Promise<void>;
+}
+
+/** A verification code as stored: never the code itself (see email-verification.ts). Times in epoch ms. */
+export interface EmailCode {
+  hash: string;
+  salt: string;
+  expiresAt: number;
+  /** Checks made against this code (counted before each check). */
+  attempts: number;
+  sentAt: number;
+  /** Codes sent since `sendsSince` (the start of the current day-long window). */
+  sends: number;
+  sendsSince: number;
+}
+
+export interface EmailCodeStore {
+  get(userId: string): Promise<EmailCode | undefined>;
+  /** Writes `next` only if the stored code is still `expected` (undefined: none); false when it changed meanwhile. */
+  replace(userId: string, next: EmailCode, expected: EmailCode | undefined): Promise<boolean>;
+  delete(userId: string): Promise<void>;
+}
+
+/** Emails to an account's owner (SES in AWS, the local mailbox locally). Throws when it cannot send. */
+export interface AccountMailer {
+  send(to: string, email: { subject: string; text: string }): Promise<void>;
 }

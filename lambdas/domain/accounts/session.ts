@@ -1,6 +1,6 @@
-import { tooManyRequests } from '../../shared/errors';
+import { AppError, tooManyRequests } from '../../shared/errors';
 import { logger } from '../../shared/logger';
-import { invalidMfaSession, isInvalidCredentials } from './errors';
+import { invalidMfaSession } from './errors';
 import { normalizeEmail, type SignInResult } from './model';
 import type { IdentityProvider, LoginAttempts } from './ports';
 
@@ -10,23 +10,35 @@ export interface SessionDeps {
 }
 
 /**
- * Signs in with email and password. Failed attempts are counted per account and per client; past the
- * limit the answer is 429 with Retry-After, *before* the password is even checked, so guessing stops
- * paying off, and the count expires so the real owner is never locked out for good.
+ * Runs one credential check (password or MFA code) under the attempt limits: the attempt is counted
+ * before the check, so it cannot be raced; past a limit the answer is 429 with Retry-After and the
+ * credential is not even checked. An outage of the identity provider checked nothing: not counted.
+ */
+const limited = async <T>(deps: SessionDeps, account: string, client: string, check: () => Promise<T>): Promise<T> => {
+  const wait = await deps.attempts.reserve(account, client);
+  if (wait > 0) throw tooManyRequests(wait, 'Too many sign-in attempts; retry after the time in Retry-After.');
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof AppError && err.kind === 'DEPENDENCY_UNAVAILABLE') await deps.attempts.release(account, client);
+    throw err;
+  }
+};
+
+/**
+ * Signs in with email and password. A correct password for an account with MFA on does not clear the
+ * earlier failures: only the code completes the sign-in, and wrong codes count as well (answerMfaChallenge).
  */
 export const login = async (deps: SessionDeps, email: string, password: string, client: string): Promise<SignInResult> => {
   const account = normalizeEmail(email);
-  const wait = await deps.attempts.retryAfter(account, client);
-  if (wait > 0) throw tooManyRequests(wait, 'Too many failed sign-ins; retry after the time in Retry-After.');
-  try {
-    const result = await deps.identities.signIn(account, password);
-    await deps.attempts.reset(account);
-    if (result.kind === 'signedIn') return result;
+  const result = await limited(deps, account, client, () => deps.identities.signIn(account, password));
+  if (result.kind === 'mfaRequired') {
+    // A right password is not a failed attempt, but it clears none: the count waits for the code.
+    await deps.attempts.release(account, client);
     return { kind: 'mfaRequired', session: wrapSession(account, result.session) };
-  } catch (err) {
-    if (isInvalidCredentials(err)) await deps.attempts.recordFailure(account, client);
-    throw err;
   }
+  await deps.attempts.succeeded(account, client);
+  return result;
 };
 
 /**
@@ -39,16 +51,19 @@ const wrapSession = (email: string, session: string) => Buffer.from(JSON.stringi
 const unwrapSession = (wrapped: string): { email: string; session: string } => {
   try {
     const { e, s } = JSON.parse(Buffer.from(wrapped, 'base64url').toString('utf8')) as { e?: unknown; s?: unknown };
-    if (typeof e === 'string' && typeof s === 'string' && e && s) return { email: e, session: s };
+    if (typeof e === 'string' && typeof s === 'string' && e && s) return { email: normalizeEmail(e), session: s };
   } catch {
     // falls through to the 401 below
   }
   throw invalidMfaSession();
 };
 
-export const answerMfaChallenge = async (deps: Pick<SessionDeps, 'identities'>, session: string, code: string) => {
+/** The code completes the sign-in; a wrong code counts against the account and client as a wrong password does. */
+export const answerMfaChallenge = async (deps: SessionDeps, session: string, code: string, client: string) => {
   const { email, session: cognitoSession } = unwrapSession(session);
-  return deps.identities.answerMfaChallenge(email, cognitoSession, code);
+  const tokens = await limited(deps, email, client, () => deps.identities.answerMfaChallenge(email, cognitoSession, code));
+  await deps.attempts.succeeded(email, client);
+  return tokens;
 };
 
 export const refreshSession = (deps: Pick<SessionDeps, 'identities'>, refreshToken: string) =>

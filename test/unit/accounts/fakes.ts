@@ -1,10 +1,12 @@
 import { IdentityAlreadyExists, invalidCredentials, invalidMfaCode } from '../../../lambdas/domain/accounts/errors';
 import type { Profile, Role, SessionTokens, SignInResult } from '../../../lambdas/domain/accounts/model';
-import type { IdentityProvider, LoginAttempts, ProfileStore } from '../../../lambdas/domain/accounts/ports';
+import type { LoginLimits } from '../../../lambdas/domain/accounts/login-limits';
+import type { AccountMailer, EmailClaim, EmailCode, EmailCodeStore, IdentityProvider, NewEmailClaim, ProfileStore } from '../../../lambdas/domain/accounts/ports';
 import { conflict, dependencyUnavailable, notFound } from '../../../lambdas/shared/errors';
 
-/** A JWT-shaped string whose payload carries `sub` (the use cases read it, the fakes never verify). */
-export const fakeJwt = (sub: string) => `h.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.s`;
+/** A JWT-shaped string whose payload carries `sub` and `token_use` (the use cases read them, the fakes never verify). */
+export const fakeJwt = (sub: string, use: 'access' | 'id' = 'access') =>
+  `h.${Buffer.from(JSON.stringify({ sub, token_use: use })).toString('base64url')}.s`;
 
 type Method<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
 
@@ -12,7 +14,7 @@ type Method<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? 
 const down = () => dependencyUnavailable('Cognito');
 
 export class FakeIdentities implements IdentityProvider {
-  users = new Map<string, { sub: string; password: string; role: Role; totp?: string; mfa: boolean }>();
+  users = new Map<string, { sub: string; password: string; role: Role; totp?: string; mfa: boolean; emailVerified: boolean }>();
   failing = new Set<Method<IdentityProvider>>();
   revoked = new Set<string>();
   private next = 0;
@@ -21,19 +23,19 @@ export class FakeIdentities implements IdentityProvider {
     if (this.failing.has(method)) throw down();
   }
   private tokens(sub: string): SessionTokens {
-    return { userId: sub, idToken: fakeJwt(sub), accessToken: fakeJwt(sub), refreshToken: `rt-${sub}`, expiresIn: 3600 };
+    return { userId: sub, idToken: fakeJwt(sub, 'id'), accessToken: fakeJwt(sub), refreshToken: `rt-${sub}`, expiresIn: 3600 };
   }
 
-  async createUser({ email, password }: { email: string; password: string }, role: Role) {
+  async createUser({ email, password }: { email: string; password: string }, role: Role, emailVerified: boolean) {
     this.guard('createUser');
     if (this.users.has(email)) throw new IdentityAlreadyExists(email);
     const sub = `sub-${++this.next}`;
-    this.users.set(email, { sub, password, role, mfa: false });
+    this.users.set(email, { sub, password, role, mfa: false, emailVerified });
     return sub;
   }
-  async deleteUser(email: string) {
+  async deleteUser(emailOrId: string) {
     this.guard('deleteUser');
-    this.users.delete(email);
+    for (const [email, user] of this.users) if (email === emailOrId || user.sub === emailOrId) this.users.delete(email);
   }
   async signIn(email: string, password: string): Promise<SignInResult> {
     this.guard('signIn');
@@ -79,30 +81,37 @@ export class FakeIdentities implements IdentityProvider {
     this.guard('markMfaEnabled');
     this.markedMfa.add(userId);
   }
+  async markEmailVerified(userId: string) {
+    this.guard('markEmailVerified');
+    [...this.users.values()].find((u) => u.sub === userId)!.emailVerified = true;
+  }
 }
 
 export class FakeProfiles implements ProfileStore {
   profiles = new Map<string, Profile>();
-  claims = new Map<string, { status: 'pending' | 'active'; heldUntil?: number }>();
+  claims = new Map<string, EmailClaim & { attempt?: string }>();
   failing = new Set<Method<ProfileStore>>();
 
   private guard(method: Method<ProfileStore>) {
     if (this.failing.has(method)) throw dependencyUnavailable('DynamoDB');
   }
-  async claimEmail(email: string, heldUntil: Date, now: Date) {
+  async claimEmail(email: string, claim: NewEmailClaim, now: Date) {
     this.guard('claimEmail');
-    const claim = this.claims.get(email);
-    if (claim && (claim.status === 'active' || claim.heldUntil! >= now.getTime())) throw conflict('taken');
-    this.claims.set(email, { status: 'pending', heldUntil: heldUntil.getTime() });
+    const holder = this.claims.get(email);
+    if (holder && (holder.status === 'active' || holder.heldUntil >= now.getTime())) return holder;
+    this.claims.set(email, { status: 'pending', heldUntil: claim.heldUntil.getTime(), attempt: claim.attempt, fingerprint: claim.fingerprint });
+    return undefined;
   }
   async releaseEmail(email: string) {
     this.guard('releaseEmail');
     if (this.claims.get(email)?.status === 'pending') this.claims.delete(email);
   }
-  async create(profile: Profile) {
+  async create(profile: Profile, attempt: string) {
     this.guard('create');
+    const claim = this.claims.get(profile.email);
+    if (claim?.status !== 'pending' || claim.attempt !== attempt) throw conflict('taken over');
     this.profiles.set(profile.userId, profile);
-    this.claims.set(profile.email, { status: 'active' });
+    this.claims.set(profile.email, { status: 'active', userId: profile.userId, fingerprint: claim.fingerprint });
   }
   async get(userId: string) {
     this.guard('get');
@@ -118,16 +127,40 @@ export class FakeProfiles implements ProfileStore {
   }
 }
 
-export class FakeAttempts implements LoginAttempts {
-  failures = new Map<string, number>();
-  constructor(private readonly max = 3) {}
-  async retryAfter(email: string, client: string) {
-    return (this.failures.get(email) ?? 0) >= this.max || (this.failures.get(client) ?? 0) >= this.max * 10 ? 60 : 0;
+/** Sign-in limits small enough to reach in a test: 3 per account and client, 6 per account, 20 per client. */
+export const SMALL_LIMITS: LoginLimits = {
+  pair: { maxAttempts: 3, windowSeconds: 60 },
+  account: { maxAttempts: 6, windowSeconds: 120 },
+  client: { maxAttempts: 20, windowSeconds: 60 },
+  knownClientSeconds: 3600,
+};
+
+export class FakeEmailCodes implements EmailCodeStore {
+  codes = new Map<string, EmailCode>();
+  async get(userId: string) {
+    const code = this.codes.get(userId);
+    return code && { ...code };
   }
-  async recordFailure(email: string, client: string) {
-    for (const k of [email, client]) this.failures.set(k, (this.failures.get(k) ?? 0) + 1);
+  async replace(userId: string, next: EmailCode, expected: EmailCode | undefined) {
+    const current = this.codes.get(userId);
+    if (current?.attempts !== expected?.attempts || current?.sentAt !== expected?.sentAt) return false;
+    this.codes.set(userId, { ...next });
+    return true;
   }
-  async reset(email: string) {
-    this.failures.delete(email);
+  async delete(userId: string) {
+    this.codes.delete(userId);
+  }
+}
+
+/** Keeps what it was asked to send; the code is the 6-digit number in the text. */
+export class FakeMailer implements AccountMailer {
+  sent: Array<{ to: string; subject: string; text: string }> = [];
+  failing = false;
+  async send(to: string, email: { subject: string; text: string }) {
+    if (this.failing) throw dependencyUnavailable('SES');
+    this.sent.push({ to, ...email });
+  }
+  lastCode(to: string): string {
+    return /\b(\d{6})\b/.exec([...this.sent].reverse().find((m) => m.to === to)?.text ?? '')?.[1] ?? '';
   }
 }

@@ -50,7 +50,7 @@ describe('admin routes need MFA', () => {
   const claims = (extra: Record<string, unknown>) => principalFromClaims({ sub: 'u', 'cognito:groups': 'admin', ...extra });
   const attempt = (access: 'admin' | 'customer', extra: Record<string, unknown>) => {
     try {
-      authorizeRoute(access, claims(extra));
+      authorizeRoute({ access }, claims(extra));
       return 'allowed';
     } catch (e) {
       return (e as Error).message;
@@ -66,7 +66,7 @@ describe('admin routes need MFA', () => {
     expect(attempt('customer', {})).toBe('allowed');
   });
   it('MFA does not make a customer an admin', () => {
-    expect(authorizeRoute.bind(null, 'admin', principalFromClaims({ sub: 'c', 'cognito:groups': 'customer', 'custom:mfa_enabled': 'true' }))).toThrow(
+    expect(authorizeRoute.bind(null, { access: 'admin' }, principalFromClaims({ sub: 'c', 'cognito:groups': 'customer', 'custom:mfa_enabled': 'true' }))).toThrow(
       'administrators only',
     );
   });
