@@ -171,7 +171,7 @@ describe('DynamoDB profile store (DynamoDB Local)', () => {
   });
 
   it('keeps an email code only while it is the one expected (compare-and-set)', async () => {
-    const codes = new DynamoEmailCodes(DynamoDBDocumentClient.from(clients[1] as DynamoDBClient), 'users');
+    const codes = new DynamoEmailCodes(aws.db, aws.names.users);
     const userId = randomUUID();
     const code = { hash: 'h', salt: 's', expiresAt: 2, attempts: 0, sentAt: 1, sends: 1, sendsSince: 1 };
     expect(await codes.replace(userId, code, undefined)).toBe(true);
@@ -250,7 +250,7 @@ describe('sign-in limits survive Redis coming back empty (attack: counters wiped
       for (let i = 0; i < 3; i++) expect(await attempts.reserve('a@x.com', 'ip')).toBe(0);
       const keys = await redis.keys('*');
       // keys() answers with the prefix; del() adds it again.
-      const prefix = (redis.options.keyPrefix ?? '') as string;
+      const prefix = (redis.options.keyPrefix ?? '');
       if (keys.length) await redis.del(...keys.map((k) => k.slice(prefix.length)));
       expect(await attempts.reserve('a@x.com', 'ip')).toBeGreaterThan(0);
     } finally {
