@@ -17,6 +17,7 @@ const main = async () => {
     log: (line) => console.log(line),
     accessLog: process.env.ACCESS_LOG !== 'false',
     seedDemoFleet: process.env.SEED_DEMO_FLEET !== 'false',
+    perIpLimits: process.env.PER_IP_LIMITS !== 'false',
   });
   const base = runtime.url.replace(/\/v1$/, '');
   console.log(

@@ -1,9 +1,10 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { routeList } from '../lambdas/api/routes';
+import { IP_RATE_LIMITS, routeList } from '../lambdas/api/routes';
 import type { RouteDefinition } from '../lambdas/api/route';
 import { capabilityList, type CapabilityDefinition } from '../lambdas/capabilities';
 import { queueList, type QueueId } from '../lambdas/shared/queues';
@@ -22,6 +23,7 @@ import { PaymentsDatabase } from './constructs/payments-database';
 import { Queues } from './constructs/queues';
 import { RedisCache } from './constructs/redis-cache';
 import { RestApi } from './constructs/rest-api';
+import { WebFirewall } from './constructs/web-firewall';
 import { version as appVersion } from '../package.json';
 
 export interface CarRentalStackProps extends StackProps {
@@ -86,6 +88,19 @@ export class CarRentalStack extends Stack {
       sesFromEmail: config.sesFromEmail,
     });
 
+    // Seals list cursors (lambdas/http/cursors.ts) so clients cannot forge one.
+    const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'HMAC key that seals the API list cursors',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+      removalPolicy,
+    });
+    NagSuppressions.addResourceSuppressions(cursorKey, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason: 'Rotating the key only makes outstanding list cursors invalid (clients start the list again); rotate by redeploying with a new secret when needed.',
+      },
+    ]);
+
     const resources = {
       stage: config.stage,
       appVersion,
@@ -99,6 +114,7 @@ export class CarRentalStack extends Stack {
       auth,
       redis,
       database,
+      cursorKey,
       monitoring,
     };
     const functions: Record<string, lambda.IFunction> = {};
@@ -107,6 +123,7 @@ export class CarRentalStack extends Stack {
     }
 
     const api = new RestApi(this, 'Api', { routes: props.routes ?? routeList, functions, userPool: auth.userPool, removalPolicy });
+    new WebFirewall(this, 'Firewall', { stage: api.api.deploymentStage, limits: IP_RATE_LIMITS, removalPolicy });
     monitoring.watchApi(api.api.deploymentStage, functions, data.tables);
     // The payments schema is migrated on deploy, after the database and before the API and the functions that use it.
     new DatabaseMigrations(this, 'Migrations', {

@@ -38,11 +38,19 @@ const asList = (value: unknown, fallback: string[]): string[] => {
   return Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim()).filter(Boolean);
 };
 
+/** Browser origins for the media bucket's CORS: explicit ones only (none: no CORS rule at all). */
+const corsOrigins = (origins: string[]): string[] => {
+  if (origins.some((o) => o.includes('*'))) {
+    throw new Error('corsOrigins: list the origins allowed to upload photos (e.g. https://admin.example.com); wildcards are not accepted.');
+  }
+  return origins;
+};
+
 export const configFromContext = (app: App): DeploymentConfig => {
   const ctx = (key: string): unknown => app.node.tryGetContext(key);
   return {
     stage: String(ctx('stage') ?? 'prod'),
-    corsOrigins: asList(ctx('corsOrigins'), ['*']),
+    corsOrigins: corsOrigins(asList(ctx('corsOrigins'), [])),
     alarmEmail: ctx('alarmEmail') ? String(ctx('alarmEmail')) : undefined,
     sesFromEmail: ctx('sesFromEmail') ? String(ctx('sesFromEmail')) : undefined,
     cognitoThreatProtection: String(ctx('cognitoThreatProtection') ?? 'false') === 'true',

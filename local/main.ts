@@ -1,5 +1,5 @@
 import './runtime-env';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { version } from '../package.json';
 import { useRedisFactory } from '../lambdas/adapters/redis';
 import { ShiftedClock, useClock } from '../lambdas/shared/clock';
@@ -26,6 +26,8 @@ export interface LocalRuntimeOptions {
   accessLog?: boolean;
   /** Add a demo fleet to empty demo locations (default true). */
   seedDemoFleet?: boolean;
+  /** Apply the WAF per-IP limits (default true); test suites that sign in hundreds of users from one address turn them off. */
+  perIpLimits?: boolean;
 }
 
 export interface LocalRuntime {
@@ -54,6 +56,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       [ENV.stage]: 'local',
       [ENV.appVersion]: version,
       [ENV.validateResponses]: 'true',
+      // Seals list cursors; a new one per start is fine (cursors are short-lived).
+      [ENV.cursorKey]: process.env[ENV.cursorKey] ?? randomBytes(32).toString('hex'),
       // A shared real Redis may hold another run's cache pages for tables this run has never seen.
       [ENV.redisKeyPrefix]: process.env[ENV.redisKeyPrefix] ?? `car-rental:local:${randomUUID().slice(0, 8)}:`,
     });
@@ -75,6 +79,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     const api = await startLocalApi({
       port: options.port,
       verifyToken,
+      ipLimits: options.perIpLimits === false ? [] : undefined,
       log: options.accessLog ? log : undefined,
       devRoutes: devRoutes({ mailbox: standIns.ses.mailbox, clock, schedules: () => workers }),
     });

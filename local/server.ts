@@ -10,12 +10,13 @@ import {
   localMessage,
   type GatewayError,
 } from '../lib/api/gateway-responses';
-import { API_STAGE, routeList, STAGE_THROTTLE } from '../lambdas/api/routes';
+import { API_STAGE, IP_LIMIT_MESSAGE, IP_RATE_LIMITS, routeList, STAGE_THROTTLE, type IpRateLimit } from '../lambdas/api/routes';
 import { capabilities, type CapabilityDefinition } from '../lambdas/capabilities';
 import { errorBody, JSON_HEADERS } from '../lambdas/http/error-response';
 import type { VerifyToken } from './auth/verify-token';
 import type { DevRoutes } from './dev-routes';
 import { docsPage } from './docs-page';
+import { IpRateLimiter } from './ip-limits';
 import { apiGatewayEvent, lambdaContext } from './events';
 import { loadHandler } from './handlers';
 import { BadPathEncoding, Router } from './router';
@@ -28,6 +29,8 @@ export interface LocalApiOptions {
   verifyToken?: VerifyToken;
   /** Developer routes under /_local/ (see dev-routes.ts), answered before the stage's routes. */
   devRoutes?: DevRoutes;
+  /** The WAF per-IP rules to apply (default: the route table's IP_RATE_LIMITS; [] turns them off). */
+  ipLimits?: readonly IpRateLimit[];
   log?: (line: string) => void;
 }
 
@@ -139,6 +142,7 @@ const authenticate = async (header: string | undefined, verify: VerifyToken | un
 export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
   const router = new Router(routeList);
   const throttle = new Throttle(STAGE_THROTTLE);
+  const ipLimiter = new IpRateLimiter(options.ipLimits ?? IP_RATE_LIMITS);
   const log = options.log ?? (() => undefined);
   const stagePrefix = `/${API_STAGE}`;
 
@@ -177,6 +181,9 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
   ): Promise<APIGatewayProxyResult> => {
     if (!url.pathname.startsWith(`${stagePrefix}/`)) throw HttpFailure.gateway(GATEWAY_ERRORS.noRoute);
     const path = url.pathname.slice(stagePrefix.length);
+    // WAF answers before API Gateway routes or throttles anything.
+    const ipWait = ipLimiter.check(req.socket.remoteAddress ?? '127.0.0.1', path);
+    if (ipWait > 0) throw new HttpFailure(429, 'THROTTLED', IP_LIMIT_MESSAGE, { 'retry-after': String(ipWait) });
     let match: ReturnType<Router['match']>;
     try {
       match = router.match(method, path);

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { validationError } from '../shared/errors';
 import { traced } from '../shared/observability';
+import { sdkClientConfig } from './aws-client';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -11,7 +12,7 @@ let client: DynamoDBDocumentClient | undefined;
  * DynamoDB Local without any branch here.
  */
 export const documentClient = (): DynamoDBDocumentClient =>
-  (client ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient({ maxAttempts: 3 })), {
+  (client ??= DynamoDBDocumentClient.from(traced(new DynamoDBClient(sdkClientConfig())), {
     marshallOptions: { removeUndefinedValues: true },
   }));
 

@@ -4,8 +4,12 @@ import { ENV } from '../shared/env-names';
 import { inSubsegment } from '../shared/observability';
 import { secretString } from './secrets';
 
-/** A Lambda instance serves one request at a time: a tiny pool, and RDS Proxy multiplexes the rest. */
-const POOL_DEFAULTS: PoolConfig = { max: 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 3_000 };
+/**
+ * A Lambda instance serves one request at a time: a tiny pool, and RDS Proxy multiplexes the rest. A
+ * server that does not answer fails the connection in 3 s and a query in 5 s (a 503), well inside the
+ * functions' timeouts, instead of holding the request until Lambda kills it.
+ */
+const POOL_DEFAULTS: PoolConfig = { max: 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 3_000, query_timeout: 5_000 };
 
 /**
  * How this function reaches PostgreSQL: DATABASE_URL when set (local runtime, tests), else the RDS Proxy

@@ -1,4 +1,5 @@
 import { traced } from '../shared/observability';
+import { sdkClientConfig } from './aws-client';
 
 /**
  * The Secrets Manager SDK, loaded on the first read: only the first Redis, database or gateway connection
@@ -7,7 +8,7 @@ import { traced } from '../shared/observability';
 let sdk: Promise<{ read: (arn: string) => Promise<string | undefined> }> | undefined;
 const secretsManager = () =>
   (sdk ??= import('@aws-sdk/client-secrets-manager').then(({ SecretsManagerClient, GetSecretValueCommand }) => {
-    const client = traced(new SecretsManagerClient({}));
+    const client = traced(new SecretsManagerClient(sdkClientConfig()));
     return { read: async (arn: string) => (await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString };
   }));
 

@@ -1,7 +1,10 @@
 import { dependencyUnavailable } from '../shared/errors';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
-const NETWORK_MESSAGE = new RegExp(`\\b(${[...NETWORK_CODES].join('|')})\\b|socket hang up`);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
+/** Also the timeouts of ioredis ("Command timed out", "Connection is closed" when it never became ready) and pg (pool, connection, query_timeout). */
+const NETWORK_MESSAGE = new RegExp(
+  `\\b(${[...NETWORK_CODES].join('|')})\\b|socket hang up|timed out|Connection is closed|timeout exceeded when trying to connect|Connection terminated due to connection timeout|Query read timeout`,
+);
 const UNAVAILABLE_NAMES = new Set([
   'TimeoutError',
   'RequestTimeout',
@@ -17,8 +20,8 @@ const UNAVAILABLE_NAMES = new Set([
 ]);
 
 /**
- * True when an AWS SDK call failed because the service could not be reached or could not answer
- * (network, timeout, throttling, 5xx), as opposed to refusing the request: the former is a 503 with
+ * True when a call (AWS SDK, Redis, PostgreSQL) failed because the service could not be reached or
+ * did not answer in time (network, timeout, throttling, 5xx), as opposed to refusing the request: the former is a 503 with
  * Retry-After, the latter the caller's problem.
  */
 export const isUnavailable = (err: unknown): boolean => {

@@ -31,13 +31,13 @@ export const bookingCapabilities = {
     entry: 'lambdas/handlers/list-user-reservations.ts',
     description: "That user or an admin: rental history from the byUser index.",
     trigger: http,
-    uses: { tables: { reservations: 'read' } },
+    uses: { tables: { reservations: 'read' }, cursors: true },
   },
   listCarReservations: {
     entry: 'lambdas/handlers/list-car-reservations.ts',
     description: "Admin: a car's upcoming or past reservations from the byCar index.",
     trigger: http,
-    uses: { tables: { reservations: 'read' } },
+    uses: { tables: { reservations: 'read' }, cursors: true },
   },
   manageCarBlocks: {
     entry: 'lambdas/handlers/manage-car-blocks.ts',

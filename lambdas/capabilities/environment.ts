@@ -17,6 +17,7 @@ export const requiredEnvironment = (uses: CapabilityUses): string[][] => [
   ...(uses.redis ? [[ENV.redisUrl, ENV.redisHost]] : []),
   ...(uses.database ? [[ENV.databaseUrl, ENV.dbProxyEndpoint], [ENV.databaseUrl, ENV.dbSecretArn]] : []),
   ...(uses.paymentGateways ? [[ENV.paymentGatewayMode]] : []),
+  ...(uses.cursors ? [[ENV.cursorKey, ENV.cursorKeySecretArn]] : []),
 ];
 
 /** The requirements `env` leaves unmet, each as "A or B". */

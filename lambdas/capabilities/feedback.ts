@@ -18,13 +18,13 @@ export const feedbackCapabilities = {
     entry: 'lambdas/handlers/list-car-feedback.ts',
     description: "Public: a car's visible feedback, newest first, and its rating totals.",
     trigger: http,
-    uses: { tables: { feedback: 'read', cars: 'read' } },
+    uses: { tables: { feedback: 'read', cars: 'read' }, cursors: true },
   },
   listUserFeedback: {
     entry: 'lambdas/handlers/list-user-feedback.ts',
     description: 'That user or an admin: the feedback a user wrote.',
     trigger: http,
-    uses: { tables: { feedback: 'read' } },
+    uses: { tables: { feedback: 'read' }, cursors: true },
   },
   moderateFeedback: {
     entry: 'lambdas/handlers/moderate-feedback.ts',

@@ -30,13 +30,13 @@ export const fleetCapabilities = {
     entry: 'lambdas/handlers/add-car-photo.ts',
     description: 'Admin: presigned upload URL for a car photo.',
     trigger: http,
-    uses: { tables: { cars: 'readWrite' }, carMedia: 'readWrite', redis: true },
+    uses: { tables: { cars: 'readWrite' }, carMedia: 'upload', redis: true },
   },
   deleteCarPhoto: {
     entry: 'lambdas/handlers/delete-car-photo.ts',
     description: 'Admin: delete a car photo (item and object).',
     trigger: http,
-    uses: { tables: { cars: 'readWrite' }, carMedia: 'readWrite', redis: true },
+    uses: { tables: { cars: 'readWrite' }, carMedia: 'delete', redis: true },
   },
   getCar: {
     entry: 'lambdas/handlers/get-car.ts',
@@ -54,7 +54,7 @@ export const fleetCapabilities = {
     entry: 'lambdas/handlers/search-cars.ts',
     description: 'Public: available cars by location, period, type and price (Queries on the byLocation index, cached in Redis).',
     trigger: http,
-    uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true },
+    uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true, cursors: true },
     memoryMb: 1024,
   },
 } satisfies Record<string, CapabilityDefinition>;

@@ -13,6 +13,7 @@ import { feedbackCapabilities } from './feedback';
  * variables; the local runtime loads `entry` and invokes its `handler` with AWS-shaped events.
  */
 export type TableAccess = 'read' | 'write' | 'readWrite';
+export type CarMediaAccess = 'read' | 'upload' | 'delete';
 
 export interface CapabilityUses {
   tables?: Partial<Record<TableId, TableAccess>>;
@@ -22,8 +23,8 @@ export interface CapabilityUses {
   notifications?: boolean;
   /** Emails account owners through SES only (verification codes): no topic. */
   email?: boolean;
-  /** The car-media bucket: read (presigned GET) or readWrite (presigned PUT, delete). */
-  carMedia?: 'read' | 'readWrite';
+  /** The car-media bucket, one right: read (presigned GET), upload (presigned PUT) or delete (the current version only). */
+  carMedia?: CarMediaAccess;
   /** Cognito: 'client' for sign-up/sign-in calls, 'admin' for Admin* user-management calls. */
   userPool?: 'client' | 'admin';
   /** Runs in the VPC with a network path and credentials for ElastiCache Redis. */
@@ -32,6 +33,8 @@ export interface CapabilityUses {
   database?: boolean;
   /** Reads the payment gateways' credentials (Stripe, PayPal) from Secrets Manager. */
   paymentGateways?: boolean;
+  /** Serves a paginated list: reads the key that seals its cursors (http/cursors.ts). */
+  cursors?: boolean;
 }
 
 /** Attempts at a failing stream record before the event source gives up on it (the stack and the local runtime). */

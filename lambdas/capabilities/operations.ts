@@ -3,9 +3,9 @@ import type { CapabilityDefinition } from '.';
 export const operationsCapabilities = {
   health: {
     entry: 'lambdas/handlers/health.ts',
-    description: 'Liveness and dependency readiness (DynamoDB, Redis, PostgreSQL).',
+    description: 'Liveness and dependency readiness (DynamoDB, Redis, PostgreSQL, Cognito); details for admins.',
     trigger: { kind: 'http' },
-    uses: { tables: { users: 'read' }, redis: true, database: true },
+    uses: { tables: { users: 'read' }, redis: true, database: true, userPool: 'client' },
   },
   openapi: {
     entry: 'lambdas/handlers/openapi.ts',

@@ -9,7 +9,7 @@ import { httpHandler } from '../http/handler';
 
 const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), clock, newId: randomUUID };
 
-export const handler = httpHandler(routes.addCarPhoto, async ({ params, body }) => ({
+export const handler = httpHandler(routes.addCarPhoto, async ({ params, body, headers, principal }) => ({
   status: 201,
-  body: await startPhotoUpload(deps, params.carId, body.contentType, body.contentLength),
+  body: await startPhotoUpload(deps, params.carId, body.contentType, body.contentLength, { adminId: principal?.userId, idempotencyKey: headers['idempotency-key'] }),
 }));

@@ -9,7 +9,7 @@ import { toCarSpec } from './fleet-presenter';
 
 const deps = { cars: carRepository(), cache: fleetCache(), clock, newId: randomUUID };
 
-export const handler = httpHandler(routes.createCar, async ({ body }) => {
-  const carId = await createCar(deps, toCarSpec(body));
+export const handler = httpHandler(routes.createCar, async ({ body, headers, principal }) => {
+  const carId = await createCar(deps, toCarSpec(body), { adminId: principal?.userId, idempotencyKey: headers['idempotency-key'] });
   return { status: 201, body: { carId, message: 'Car added successfully' } };
 });

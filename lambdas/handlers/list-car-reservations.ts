@@ -1,3 +1,4 @@
+import { cursorKey } from '../adapters/cursor-key';
 import { reservationStore } from '../adapters/bookings';
 import { clock } from '../shared/clock';
 import { bookingRoutes as routes } from '../api/routes/bookings';
@@ -9,4 +10,4 @@ const deps = { reservations: reservationStore(), clock };
 
 export const handler = httpHandler(routes.listCarReservations, async ({ params, query }) => ({
   body: presentPage(await carReservations(deps, params.carId, query)),
-}));
+}), { cursorKey });

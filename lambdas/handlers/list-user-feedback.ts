@@ -1,3 +1,4 @@
+import { cursorKey } from '../adapters/cursor-key';
 import { feedbackReader } from '../adapters/feedback';
 import { feedbackRoutes as routes } from '../api/routes/feedback';
 import { userFeedback } from '../domain/feedback/queries';
@@ -10,4 +11,4 @@ const deps = { feedback: feedbackReader() };
 export const handler = httpHandler(routes.listUserFeedback, async ({ params, query, principal }) => {
   const page = await userFeedback(deps, actorOf(principal), params.userId, query);
   return { body: { feedback: page.items.map(presentFeedback), nextCursor: page.nextCursor ?? null } };
-});
+}, { cursorKey });

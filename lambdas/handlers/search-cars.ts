@@ -1,3 +1,4 @@
+import { cursorKey } from '../adapters/cursor-key';
 import { carRepository } from '../adapters/fleet';
 import { mediaStore } from '../adapters/fleet/media';
 import { fleetCache } from '../adapters/redis-backed';
@@ -29,4 +30,4 @@ export const handler = httpHandler(routes.searchCars, async ({ query }) => {
     body: { cars: await Promise.all(page.cars.map((car) => presentCar(car, deps.media))), nextCursor: page.nextCursor ?? null },
     headers: { 'x-cache': page.cached ? 'hit' : 'miss' },
   };
-});
+}, { cursorKey });

@@ -1,4 +1,5 @@
-import { AppError, type ErrorKind } from '../shared/errors';
+import { isUnavailable } from '../adapters/unavailable';
+import { AppError, dependencyUnavailable, type ErrorKind } from '../shared/errors';
 
 /** The single place where domain failures become HTTP statuses and the JSON error body. */
 const STATUS: Record<ErrorKind, { status: number; code: string }> = {
@@ -28,10 +29,14 @@ export const errorBody = (code: string, message: string, details?: unknown) =>
   JSON.stringify({ error: details === undefined ? { code, message } : { code, message, details } });
 
 /**
- * Maps any thrown value to a response. Unknown errors become a 500 with a generic message: the stack
- * trace goes to the log (with the request id the client also gets), never to the client.
+ * Maps any thrown value to a response. A dependency that could not be reached or did not answer in time
+ * (network error, SDK TimeoutError or RequestTimeout, ETIMEDOUT, Redis or PostgreSQL timeouts, throttling,
+ * 5xx) is a 503 with Retry-After, even where the adapter did not translate it itself. Other unknown errors
+ * become a 500 with a generic message: the stack trace goes to the log (with the request id the client
+ * also gets), never to the client.
  */
-export const toErrorResponse = (err: unknown, requestId?: string): HttpResponse => {
+export const toErrorResponse = (thrown: unknown, requestId?: string): HttpResponse => {
+  const err = !(thrown instanceof AppError) && isUnavailable(thrown) ? dependencyUnavailable('backing service') : thrown;
   if (err instanceof AppError) {
     const { status, code } = STATUS[err.kind];
     const headers: Record<string, string> = { ...JSON_HEADERS };

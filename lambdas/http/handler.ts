@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { RouteDefinition, RouteInput } from '../api/route';
-import { isUnavailable } from '../adapters/unavailable';
-import { AppError, dependencyUnavailable } from '../shared/errors';
 import { ENV } from '../shared/env-names';
 import { lambdaFunction } from '../shared/lambda-function';
 import { logger } from '../shared/logger';
+import { cursorScope, openCursor, sealCursor, takesCursor } from './cursors';
 import { JSON_HEADERS, toErrorResponse } from './error-response';
 import { authorizeRoute, principalFromClaims, type Principal } from './principal';
 import { parseRequest } from './request';
@@ -51,8 +50,18 @@ const checkResponse = (route: RouteDefinition, status: number, body: unknown) =>
  * Builds the Lambda handler for one route: parse and validate input, enforce the route's access level,
  * call the use case, map the reply, and map any failure to the JSON error body in one place.
  */
-export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandlerFn<R>) =>
-  lambdaFunction<APIGatewayProxyEvent, APIGatewayProxyResult>(
+export interface HttpHandlerOptions {
+  /**
+   * The key that seals list cursors (adapters/cursor-key.ts), required for a route that takes a `cursor`:
+   * passed in by the list handlers so the others do not load the Secrets Manager client.
+   */
+  cursorKey?: () => Promise<Buffer>;
+}
+
+export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandlerFn<R>, options: HttpHandlerOptions = {}) => {
+  const { cursorKey } = options;
+  if (takesCursor(route) && !cursorKey) throw new Error(`${route.operationId} takes a cursor: pass httpHandler the cursorKey that seals it`);
+  return lambdaFunction<APIGatewayProxyEvent, APIGatewayProxyResult>(
     route.capability,
     async (event, context) => {
       logger.appendKeys({ operation: route.operationId });
@@ -61,8 +70,13 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
         const principal = authorizeRoute(route, principalFromClaims(event.requestContext?.authorizer?.claims as Parameters<typeof principalFromClaims>[0]));
         const input = parseRequest(route, event);
         const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
+        const cursors = cursorKey ? cursorScope(route, input.params) : undefined;
+        const query = input.query as { cursor?: string };
+        if (cursorKey && cursors && query.cursor) query.cursor = openCursor(await cursorKey(), cursors, query.cursor);
         const reply = await fn({ ...input, principal, requestId, sourceIp, context });
         const status = reply.status ?? 200;
+        const page = reply.body as { nextCursor?: unknown } | undefined;
+        if (cursorKey && cursors && typeof page?.nextCursor === 'string') page.nextCursor = sealCursor(await cursorKey(), cursors, page.nextCursor);
         checkResponse(route, status, reply.body);
         return {
           statusCode: status,
@@ -70,10 +84,7 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
           body: reply.body === undefined ? '' : JSON.stringify(reply.body),
         };
       } catch (thrown) {
-        // Any adapter's "service unreachable" (network, timeout, throttling, 5xx) is a 503 with
-        // Retry-After, even where the adapter did not translate it itself.
-        const err = !(thrown instanceof AppError) && isUnavailable(thrown) ? dependencyUnavailable('backing service') : thrown;
-        const response = toErrorResponse(err, requestId);
+        const response = toErrorResponse(thrown, requestId);
         if (response.statusCode >= 500) logger.error('request failed', { error: thrown as Error });
         else logger.info('request refused', { status: response.statusCode });
         return response;
@@ -82,3 +93,4 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
     // API Gateway's request id: the reference a client quotes, through logs, traces and queue messages.
     requestIdOf,
   );
+};

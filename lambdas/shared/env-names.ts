@@ -35,6 +35,10 @@ export const ENV = {
   paymentGatewayMode: 'PAYMENT_GATEWAY_MODE',
   /** Secrets Manager ARN of the gateways' credentials (JSON: stripeSecretKey, paypalClientId, paypalClientSecret). */
   paymentGatewaySecretArn: 'PAYMENT_GATEWAY_SECRET_ARN',
+  /** Secrets Manager ARN of the key that seals list cursors (AWS). */
+  cursorKeySecretArn: 'CURSOR_KEY_SECRET_ARN',
+  /** The cursor-sealing key itself (local runtime: generated at start); wins over the secret. */
+  cursorKey: 'CURSOR_KEY',
   /** `true` for S3 stand-ins that only speak path-style URLs. */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   /** Check handler responses against the route table's schemas (local runtime and tests). */

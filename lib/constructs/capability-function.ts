@@ -6,12 +6,14 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions, type NagPackSuppression } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { STREAM_RETRY_ATTEMPTS, type CapabilityDefinition, type TableAccess } from '../../lambdas/capabilities';
+import { STREAM_RETRY_ATTEMPTS, type CapabilityDefinition, type CarMediaAccess, type TableAccess } from '../../lambdas/capabilities';
+import { CAR_PHOTO_PREFIX } from '../../lambdas/domain/fleet/catalog';
 import { ENV } from '../../lambdas/shared/env-names';
 import { queues as queueDefinitions, type QueueId } from '../../lambdas/shared/queues';
 import { tables as tableDefinitions, type TableId } from '../../lambdas/shared/tables';
@@ -95,6 +97,8 @@ export interface CapabilityResources {
   redis: RedisCache;
   database: PaymentsDatabase;
   paymentGateways: PaymentGateways;
+  /** The key that seals list cursors (a generated secret). */
+  cursorKey: secretsmanager.ISecret;
   monitoring: Monitoring;
 }
 
@@ -106,6 +110,9 @@ export interface CapabilityFunctionProps {
 }
 
 /** Cognito user-management calls an 'admin' capability may make, and nothing else. */
+/** The one S3 action each car-media right needs (presigned GET, presigned PUT, DeleteObject). */
+export const CAR_MEDIA_ACTIONS: Record<CarMediaAccess, string> = { read: 's3:GetObject', upload: 's3:PutObject', delete: 's3:DeleteObject' };
+
 const COGNITO_ADMIN_ACTIONS = [
   'AdminGetUser',
   'AdminCreateUser',
@@ -194,6 +201,10 @@ export class CapabilityFunction extends Construct {
     if (uses.redis) this.useRedis(r.redis);
     if (uses.database) this.useDatabase(r.database);
     if (uses.paymentGateways) r.paymentGateways.bind(this.fn);
+    if (uses.cursors) {
+      this.env(ENV.cursorKeySecretArn, r.cursorKey.secretArn);
+      r.cursorKey.grantRead(this.fn);
+    }
     this.addTrigger(def, r.queues, r.tables);
     this.addAlarms(props.id, r.monitoring);
 
@@ -278,22 +289,13 @@ export class CapabilityFunction extends Construct {
     if (!mode) return;
     const bucket = media.bucket;
     this.env(ENV.carMediaBucket, bucket.bucketName);
-        if (mode === 'read') {
-      bucket.grantRead(this.fn);
-    } else {
-      bucket.grantReadWrite(this.fn);
-      bucket.grantDelete(this.fn);
-    }
+        // One exact action on the photo keys, not CDK's grant groups (s3:DeleteObject* would include
+    // DeleteObjectVersion: a permanent delete of the versions kept to restore a photo).
+    this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: [CAR_MEDIA_ACTIONS[mode]], resources: [bucket.arnForObjects(`${CAR_PHOTO_PREFIX}*`)] }));
     this.wildcards.push({
       id: 'AwsSolutions-IAM5',
-      reason: 'Presigned URLs act on any object key of the car-media bucket (keys are generated per upload); the s3:*Object* action groups come from the CDK bucket grants.',
-      appliesTo: [
-        `Resource::<${this.logicalId(bucket)}.Arn>/*`,
-        'Action::s3:GetBucket*',
-        'Action::s3:GetObject*',
-        'Action::s3:List*',
-        ...(mode === 'readWrite' ? ['Action::s3:Abort*', 'Action::s3:DeleteObject*'] : []),
-      ],
+      reason: 'Presigned URLs act on any photo key of the car-media bucket (keys are generated per upload).',
+      appliesTo: [`Resource::<${this.logicalId(bucket)}.Arn>/${CAR_PHOTO_PREFIX}*`],
     });
   }
 

@@ -4,7 +4,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 
 export interface MediaBucketProps {
-  /** Browser origins allowed to use presigned URLs (PUT uploads, GET/HEAD reads). */
+  /** Browser origins allowed to use presigned URLs (PUT uploads, GET/HEAD reads); none: no CORS rule. */
   corsOrigins: string[];
   removalPolicy: RemovalPolicy;
   /** Empty the buckets on stack deletion (non-production stages only). */
@@ -40,15 +40,18 @@ export class MediaBucket extends Construct {
       versioned: true, // an overwritten or deleted photo can be restored
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'car-media/',
-      cors: [
-        {
-          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
-          allowedOrigins: props.corsOrigins,
-          allowedHeaders: ['*'],
-          exposedHeaders: ['ETag'],
-          maxAge: 3000,
-        },
-      ],
+      // Without configured origins, no browser page may use the presigned URLs cross-origin (never `*`).
+      cors: props.corsOrigins.length
+        ? [
+            {
+              allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
+              allowedOrigins: props.corsOrigins,
+              allowedHeaders: ['content-type', 'content-length'],
+              exposedHeaders: ['ETag'],
+              maxAge: 3000,
+            },
+          ]
+        : undefined,
       lifecycleRules: [
         { noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],

@@ -77,10 +77,6 @@ export class RestApi extends Construct {
           id: 'AwsSolutions-APIG2',
           reason: 'Request validation is the functions\' job, against the route table\'s zod schemas: a gateway validator would answer first with a message and no details.fields, unlike the local runtime.',
         },
-        {
-          id: 'AwsSolutions-APIG3',
-          reason: 'No WAF yet: stage and per-method throttling, Cognito authorisation and request validation front the API; a WAF web ACL (managed rules, per-IP rate limits) can be associated with the stage without code changes.',
-        },
       ],
       true,
     );

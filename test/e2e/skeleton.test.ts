@@ -1,4 +1,5 @@
 import { apiUrl, request } from '../support/local-runtime';
+import { adminToken, bearer } from '../support/tokens';
 
 const api = apiUrl();
 
@@ -10,14 +11,18 @@ describe('local runtime: operations endpoints', () => {
     expect(res.body).toMatchObject({ status: 'ok', version: expect.any(String), checks: {} });
   });
 
-  it('reports readiness of DynamoDB, Redis and PostgreSQL with deep=true', async () => {
+  it('reports readiness of DynamoDB, Redis, PostgreSQL and Cognito with deep=true, status only', async () => {
     const res = await request(`${api}/health?deep=true`);
     expect(res.status).toBe(200);
-    expect(res.body.checks).toEqual({
-      dynamodb: expect.objectContaining({ status: 'ok' }),
-      redis: expect.objectContaining({ status: 'ok' }),
-      postgres: expect.objectContaining({ status: 'ok' }),
-    });
+    const up = { status: 'ok', latencyMs: expect.any(Number) };
+    expect(res.body.checks).toEqual({ dynamodb: up, redis: up, postgres: up, cognito: up });
+  });
+
+  it('gives the details only to admins', async () => {
+    expect((await request(`${api}/health/details`)).status).toBe(401);
+    const res = await request(`${api}/health/details`, { headers: bearer(await adminToken()) });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.checks).sort()).toEqual(['cognito', 'dynamodb', 'postgres', 'redis']);
   });
 
   it('refuses a malformed query parameter with the field named', async () => {

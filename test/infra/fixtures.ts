@@ -11,7 +11,7 @@ const entry = 'lambdas/handlers/health.ts';
 const http = { kind: 'http' } as const;
 
 export const fixtureCapabilities: Array<[string, CapabilityDefinition]> = [
-  ['fleet', { entry, description: 'fixture: fleet admin', trigger: http, uses: { tables: { cars: 'readWrite' }, carMedia: 'readWrite', userPool: 'admin' } }],
+  ['fleet', { entry, description: 'fixture: fleet admin', trigger: http, uses: { tables: { cars: 'readWrite' }, carMedia: 'upload', userPool: 'admin' } }],
   ['signup', { entry, description: 'fixture: sign-up', trigger: http, uses: { tables: { users: 'write' }, carMedia: 'read', userPool: 'client' } }],
   ['reserve', { entry, description: 'fixture: reserve', trigger: http, uses: { tables: { reservations: 'read' }, queues: { booking: 'send' }, redis: true } }],
   [

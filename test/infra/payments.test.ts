@@ -102,8 +102,8 @@ describe('payment functions, default config (sandbox gateways)', () => {
     expect(gateways.node.tryFindChild('Credentials')).toBeUndefined();
     const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
     expect(secrets.filter(([id, p]) => /PaymentGateways/.test(id) || /Payment gateway/i.test(p.Description ?? ''))).toEqual([]);
-    // The secrets that exist are Redis AUTH and the database credentials.
-    expect(secrets).toHaveLength(2);
+    // The secrets that exist are Redis AUTH, the database credentials and the cursor-sealing key.
+    expect(secrets).toHaveLength(3);
     for (const [, p] of resourcesOf(template, 'AWS::Lambda::Function')) {
       expect(p.Environment?.Variables?.[ENV.paymentGatewaySecretArn]).toBeUndefined();
     }
@@ -211,7 +211,7 @@ describe("payment functions with paymentGateways: 'live'", () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       Description: 'Payment gateway credentials (Stripe, PayPal): fill in before taking live payments.',
     });
-    expect(resourcesOf(template, 'AWS::SecretsManager::Secret')).toHaveLength(3);
+    expect(resourcesOf(template, 'AWS::SecretsManager::Secret')).toHaveLength(4);
   });
 
   test.each(ALL_PAYMENT_CAPABILITIES)('%s: mode live and the secret ARN exactly when it uses the gateways', (id) => {

@@ -1,4 +1,5 @@
-import type { CfnElement } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { configFromContext } from '../../lib/config';
 import { missingEnvironment } from '../../lambdas/capabilities/environment';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
@@ -412,6 +413,36 @@ describe('car media bucket', () => {
     });
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
+
+  // Issue 10: photo functions could delete object versions for good, and readers had write-ish rights.
+  test('each function has exactly the one S3 action it uses, on photo keys only; nobody may delete versions', () => {
+    const [bucketId] = bucket();
+    const s3Actions = Object.fromEntries(
+      capabilityList().map(([id, def]) => [id, actionsOn(functionId(def.description), bucketId).filter((a) => a.startsWith('s3:')).sort()]),
+    );
+    expect(Object.fromEntries(Object.entries(s3Actions).filter(([, actions]) => actions.length))).toEqual({
+      getCar: ['s3:GetObject'],
+      searchCars: ['s3:GetObject'],
+      addCarPhoto: ['s3:PutObject'],
+      deleteCarPhoto: ['s3:DeleteObject'],
+    });
+    const statements = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, p]) => p.PolicyDocument.Statement);
+    for (const statement of statements.filter((st) => JSON.stringify(st.Resource).includes(`"${bucketId}"`))) {
+      expect(JSON.stringify(statement.Resource)).toContain('/cars/*');
+    }
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/s3:DeleteObjectVersion|s3:DeleteObject\*|s3:\*Object\*/);
+  });
+
+  test('no configured origin: no CORS rule at all (never *); a wildcard in context is refused', () => {
+    const { template: none } = synthStack({ config: { corsOrigins: [] } });
+    const media = resourcesOf(none, 'AWS::S3::Bucket').filter(([, p]) => p.VersioningConfiguration);
+    expect(media).toHaveLength(1);
+    expect(media[0][1].CorsConfiguration).toBeUndefined();
+    const app = new App({ context: { corsOrigins: '*' } });
+    expect(() => configFromContext(app)).toThrow(/wildcards are not accepted/);
+    expect(configFromContext(new App()).corsOrigins).toEqual([]);
+    expect(configFromContext(new App({ context: { corsOrigins: 'https://a.example, https://b.example' } })).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
 });
 
 describe('Cognito', () => {
@@ -702,5 +733,17 @@ describe('monitoring of the stage', () => {
 
   test('a dashboard of the API, the functions and the tables', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+describe('cursor-sealing key', () => {
+  test('a generated secret, readable by exactly the functions that serve paginated lists', () => {
+    const [[secretId]] = resourcesOf(template, 'AWS::SecretsManager::Secret').filter(([, p]) => /list cursors/.test(p.Description ?? ''));
+    const readers = capabilityList()
+      .filter(([, def]) => actionsOn(functionId(def.description), secretId).includes('secretsmanager:GetSecretValue'))
+      .map(([id]) => id)
+      .sort();
+    expect(readers).toEqual(capabilityList().filter(([, def]) => def.uses.cursors).map(([id]) => id).sort());
+    expect(readers).toEqual(['listCarFeedback', 'listCarReservations', 'listUserFeedback', 'listUserReservations', 'searchCars']);
   });
 });

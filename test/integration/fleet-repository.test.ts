@@ -12,6 +12,7 @@ import type { LocationCode } from '../../lambdas/domain/fleet/catalog';
 import type { CarSpec } from '../../lambdas/domain/fleet/car';
 import { createCar, removeCar, updateCar } from '../../lambdas/domain/fleet/manage-cars';
 import { deletePhoto, startPhotoUpload } from '../../lambdas/domain/fleet/photos';
+import { MAX_PHOTOS_PER_CAR } from '../../lambdas/domain/fleet/catalog';
 import type { FleetDeps, MediaStore } from '../../lambdas/domain/fleet/ports';
 import { carDetails, locationsWithCounts } from '../../lambdas/domain/fleet/queries';
 import { searchWithCache, type SearchQuery } from '../../lambdas/domain/fleet/search';
@@ -355,6 +356,25 @@ describe('moves and removals', () => {
   });
 });
 
+// Issue 10: POST /cars retried after a timeout made a second car.
+describe('creating a car with an Idempotency-Key', () => {
+  const activeAt = async (location: string) => (await cars.locationCounts()).get(location) ?? 0;
+
+  it('the same key and car, even concurrently, make one car and answer with it; another car under that key is refused', async () => {
+    const before = await activeAt('RNO');
+    const request = { adminId: 'admin-1', idempotencyKey: `key-${randomUUID()}` };
+    const ids = await Promise.all(Array.from({ length: 5 }, () => createCar(deps, spec({ location: 'RNO' }), request)));
+    expect(new Set(ids).size).toBe(1);
+    expect(await createCar(deps, spec({ location: 'RNO' }), request)).toBe(ids[0]);
+    expect(await activeAt('RNO')).toBe(before + 1);
+    await expect(createCar(deps, spec({ location: 'RNO', pricePerDayMinor: 1 }), request)).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+    // Keys are the admin's own; without a key every call is a new car.
+    expect(await createCar(deps, spec({ location: 'RNO' }), { ...request, adminId: 'admin-2' })).not.toBe(ids[0]);
+    expect(await createCar(deps, spec({ location: 'RNO' }))).not.toBe(await createCar(deps, spec({ location: 'RNO' })));
+    expect(await activeAt('RNO')).toBe(before + 4);
+  });
+});
+
 describe('photos', () => {
   it('keeps the cover pointing at an existing photo', async () => {
     const carId = await createCar(deps, spec({ location: 'LAS' }));
@@ -371,5 +391,42 @@ describe('photos', () => {
     await deletePhoto(deps, carId, second.photoId);
     expect((await deps.cars.get(carId))!.coverPhotoKey).toBeUndefined();
     await expect(deletePhoto(deps, carId, second.photoId)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+  });
+
+  // Issue 10: 30 parallel uploads made 21 photos past the cap of 20 (count read, then written).
+  it('never passes the cap, however many uploads race; a deleted photo frees its place', async () => {
+    const carId = await createCar(deps, spec({ location: 'LAS' }));
+    await startPhotoUpload(deps, carId, 'image/jpeg', 1000);
+    const results = await Promise.allSettled(Array.from({ length: 30 }, () => startPhotoUpload(deps, carId, 'image/jpeg', 1000)));
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused.map((r) => (r.reason as AppError).kind)).toEqual(Array(refused.length).fill('CONFLICT'));
+    let details = await deps.cars.getWithPhotos(carId);
+    expect(details!.photos).toHaveLength(MAX_PHOTOS_PER_CAR);
+    expect(results.length + 1 - refused.length).toBe(MAX_PHOTOS_PER_CAR);
+
+    await deletePhoto(deps, carId, details!.photos[0].photoId);
+    await startPhotoUpload(deps, carId, 'image/png', 1000);
+    await expect(startPhotoUpload(deps, carId, 'image/png', 1000)).rejects.toMatchObject({ kind: 'CONFLICT' });
+    details = await deps.cars.getWithPhotos(carId);
+    expect(details!.photos).toHaveLength(MAX_PHOTOS_PER_CAR);
+  });
+
+  it('an upload retried with its Idempotency-Key gets the same photo, even once the car is full; another upload under that key is refused', async () => {
+    const carId = await createCar(deps, spec({ location: 'LAS' }));
+    const request = { adminId: 'admin-1', idempotencyKey: `key-${randomUUID()}` };
+    const first = await startPhotoUpload(deps, carId, 'image/png', 2000, request);
+    await Promise.all(Array.from({ length: MAX_PHOTOS_PER_CAR - 1 }, () => startPhotoUpload(deps, carId, 'image/jpeg', 1000)));
+    const retry = await startPhotoUpload(deps, carId, 'image/png', 2000, request);
+    expect(retry.photoId).toBe(first.photoId);
+    expect(retry.upload.url).toContain(`${first.photoId}.png`);
+    expect((await deps.cars.getWithPhotos(carId))!.photos).toHaveLength(MAX_PHOTOS_PER_CAR);
+    await expect(startPhotoUpload(deps, carId, 'image/png', 3000, request)).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+  });
+
+  it('a photo cannot be added to a removed car (not found, not "full")', async () => {
+    const carId = await createCar(deps, spec({ location: 'LAS' }));
+    const car = (await cars.get(carId))!;
+    await cars.remove(car, new Date().toISOString());
+    await expect(cars.addPhoto(carId, { photoId: 'p', key: 'cars/x/p.jpg', contentType: 'image/jpeg', createdAt: new Date().toISOString() }, { max: 20, seen: 0 })).rejects.toMatchObject({ kind: 'NOT_FOUND' });
   });
 });

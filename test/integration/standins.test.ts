@@ -21,6 +21,8 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { Client } from 'pg';
 import { tableList } from '../../lambdas/shared/tables';
 import { createTokenVerifier, type VerifyToken } from '../../local/auth/verify-token';
@@ -56,7 +58,24 @@ afterAll(async () => {
 
 const env = (name: string) => standIns.env[name];
 
+/** Whether a TCP connection to host:port is accepted. */
+const accepts = (host: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect({ host, port, timeout: 2_000 });
+    const done = (ok: boolean) => () => (socket.destroy(), resolve(ok));
+    socket.once('connect', done(true)).once('error', done(false)).once('timeout', done(false));
+  });
+
 describe('DynamoDB', () => {
+  // Issue 10: it listened on every interface, unauthenticated, so anyone on the network had the data.
+  it('listens on 127.0.0.1 only, not on the machine\'s network addresses', async () => {
+    const port = Number(new URL(env('AWS_ENDPOINT_URL_DYNAMODB')).port);
+    const external = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
+    expect(external.length).toBeGreaterThan(0); // else this machine cannot show the difference
+    expect(await accepts('127.0.0.1', port)).toBe(true);
+    for (const address of external) expect([address, await accepts(address, port)]).toEqual([address, false]);
+  });
+
   it.each(tableList.map((t) => [t.id, t] as const))('table %s exists with its keys and GSIs', async (_id, table) => {
     const { Table } = await ddb.send(new DescribeTableCommand({ TableName: env(table.envVar) }));
     expect(Table?.KeySchema?.map((k) => k.AttributeName)).toEqual([table.partitionKey, table.sortKey].filter(Boolean));
@@ -230,7 +249,7 @@ describe('stop()', () => {
   (process.platform === 'linux' ? it : it.skip)('runs DynamoDB Local as a direct java child (no shell to outlive a kill)', () => {
     const [command, ...args] = cmdline(standIns.dynamodb.pid!);
     expect(command).toMatch(/java$/);
-    expect(args.join(' ')).toContain('DynamoDBLocal.jar');
+    expect(args.join(' ')).toMatch(/DynamoDBLocal\.jar.* DynamoDbLoopback -inMemory/);
   });
 
   it('ends every child process and can be called twice', async () => {

@@ -5,6 +5,7 @@ import type { RejectionReason, Refund, Reservation, ReservationStatus } from '..
 import type { MaintenanceBlock } from '../../domain/fleet/availability';
 import type { Car } from '../../domain/fleet/car';
 import { todayUtc } from '../../domain/fleet/period';
+import { claimPut } from '../claims';
 import { queryPage } from '../dynamodb';
 import type { DynamoCarRepository, TransactItem } from '../fleet/car-repository';
 import {
@@ -114,22 +115,7 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   private claimPut(userId: string, reservationId: string, claim: RequestClaim, nowMs: number, supersede?: string): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...claimKey(userId, claim.key),
-          reservationId,
-          fingerprint: claim.fingerprint,
-          claimUntil: claim.until,
-          expiresAt: Math.ceil(claim.until / 1000),
-        },
-        // A live claim names another request: the transaction fails and the caller reads that one
-        // (unless it names the ended reservation the caller chose to supersede).
-        ConditionExpression: `attribute_not_exists(pk) OR claimUntil < :now${supersede ? ' OR reservationId = :superseded' : ''}`,
-        ExpressionAttributeValues: { ':now': nowMs, ...(supersede ? { ':superseded': supersede } : {}) },
-      },
-    };
+    return claimPut(this.tableName, claimKey(userId, claim.key), { reservationId }, claim, nowMs, supersede ? { reservationId: supersede } : undefined);
   }
 
   async create(r: Reservation, claims: RequestClaim[], resendAt: number, supersede?: string): Promise<CreateOutcome> {

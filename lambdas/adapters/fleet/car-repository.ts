@@ -1,6 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -11,11 +10,13 @@ import {
 import { endedBlocks, type Block } from '../../domain/fleet/availability';
 import type { LocationCode } from '../../domain/fleet/catalog';
 import type { Car, CarSpec, Photo } from '../../domain/fleet/car';
-import type { CarRepository, SearchPageRequest } from '../../domain/fleet/ports';
+import type { CarRepository, OwnedClaim, SearchPageRequest } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { searchKeysOf } from '../../domain/fleet/search-keys';
-import { conflict, notFound } from '../../shared/errors';
+import { AppError, conflict, notFound } from '../../shared/errors';
 import { tables } from '../../shared/tables';
+import { keyReused } from '../../domain/idempotency';
+import { claimPut } from '../claims';
 import { queryAll } from '../dynamodb';
 import { STAR_VALUES } from '../../domain/feedback/ratings';
 
@@ -26,8 +27,10 @@ import { STAR_VALUES } from '../../domain/feedback/ratings';
  *                                              transaction adds or removes one with a single clause, and
  *                                              `blocksVersion` counts those changes (moves and removals
  *                                              are conditioned on it).
- *   photo    pk CAR#<carId>  sk PHOTO#<photoId>
+ *   photo    pk CAR#<carId>  sk PHOTO#<photoId>   (the car's `photoCount` moves in the same transaction)
  *   counter  pk LOCATIONS    sk <code>         activeCars, changed in the same transaction as the car
+ *   claim    pk CLAIM#<admin>#<key> sk CLAIM   an Idempotency-Key of a car creation (carId) or a photo upload
+ *                                              (photoId, photoKey, contentType): fingerprint, claimUntil
  *
  * The car's rating totals are top-level numbers (ratingCount, ratingTotal, stars1..stars5) that the
  * rating aggregator moves with ADD, so it never reads or rewrites the rest of the item
@@ -37,6 +40,8 @@ import { STAR_VALUES } from '../../domain/feedback/ratings';
 export const starsAttribute = (stars: number): string => `stars${stars}`;
 const carKey = (carId: string) => ({ pk: `CAR#${carId}`, sk: 'CAR' });
 const photoKey = (carId: string, photoId: string) => ({ pk: `CAR#${carId}`, sk: `PHOTO#${photoId}` });
+/** An admin's Idempotency-Key claim (a car creation, a photo upload). */
+const carClaimKey = (owner: string, key: string) => ({ pk: `CLAIM#${owner}#${key}`, sk: 'CLAIM' });
 const COUNTERS_PK = 'LOCATIONS';
 const SEARCH_INDEX = tables.cars.indexes.find((i) => i.name === 'byLocation')!.name;
 
@@ -174,23 +179,34 @@ export class DynamoCarRepository implements CarRepository {
     };
   }
 
-  async create(car: Car): Promise<void> {
+  async create(car: Car, claim?: OwnedClaim): Promise<{ created: true } | { created: false; carId: string; fingerprint: string }> {
     const { blocks: _none, blocksVersion: _zero, ratingStars: _stars, ...fields } = car;
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              // An empty map, so block clauses can SET blocks.#id from the first booking on.
-              Item: { ...carKey(car.carId), ...fields, ...searchKeysOf(car), blocks: {}, blocksVersion: 0 },
-              ConditionExpression: 'attribute_not_exists(pk)',
+    const key = claim && carClaimKey(claim.owner, claim.key);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                // An empty map, so block clauses can SET blocks.#id from the first booking on.
+                Item: { ...carKey(car.carId), ...fields, ...searchKeysOf(car), blocks: {}, blocksVersion: 0 },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          },
-          this.counter(car.location, 1),
-        ],
-      }),
-    );
+            this.counter(car.location, 1),
+            ...(claim && key ? [claimPut(this.tableName, key, { carId: car.carId }, claim, Date.parse(car.createdAt))] : []),
+          ],
+        }),
+      );
+      return { created: true };
+    } catch (err) {
+      if (!key || !wasConditionFailure(err)) throw err;
+      // The key's live claim names the car an earlier attempt made (read strongly: same transaction).
+      const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      if (!res.Item) return this.create(car, claim); // it lapsed meanwhile: claim afresh
+      return { created: false, carId: String(res.Item.carId), fingerprint: String(res.Item.fingerprint) };
+    }
   }
 
   async get(carId: string): Promise<Car | undefined> {
@@ -278,22 +294,66 @@ export class DynamoCarRepository implements CarRepository {
     return { cars: (res.Items ?? []).map(toCar), next: res.LastEvaluatedKey };
   }
 
-  async addPhoto(carId: string, photo: Photo): Promise<void> {
-    await this.transact(
-      [
-        this.activeCarUpdate(carId, 'SET coverPhotoKey = if_not_exists(coverPhotoKey, :key)', { ':key': photo.key }),
-        { Put: { TableName: this.tableName, Item: { ...photoKey(carId, photo.photoId), ...photo } } },
-      ],
-      () => notFound(`Car ${carId}`),
-    );
+  async addPhoto(carId: string, photo: Photo, cap: { max: number; seen: number }, claim?: OwnedClaim): Promise<Photo> {
+    const full = () => conflict(`A car has at most ${cap.max} photos.`);
+    const nowMs = Date.parse(photo.createdAt);
+    const key = claim && carClaimKey(claim.owner, claim.key);
+    try {
+      await this.transact(
+        [
+          // The cap is a condition on the counter, so of two uploads racing for the last place one fails.
+          this.activeCarUpdate(
+            carId,
+            'SET coverPhotoKey = if_not_exists(coverPhotoKey, :key), photoCount = if_not_exists(photoCount, :seen) + :one',
+            { ':key': photo.key, ':seen': cap.seen, ':one': 1, ':max': cap.max },
+            {},
+            ' AND (photoCount < :max OR (attribute_not_exists(photoCount) AND :seen < :max))',
+          ),
+          { Put: { TableName: this.tableName, Item: { ...photoKey(carId, photo.photoId), ...photo } } },
+          ...(claim && key ? [claimPut(this.tableName, key, { photoId: photo.photoId, photoKey: photo.key, contentType: photo.contentType }, claim, nowMs)] : []),
+        ],
+        () => notFound(`Car ${carId}`),
+      );
+      return photo;
+    } catch (err) {
+      if (!(err instanceof AppError && err.kind === 'NOT_FOUND')) throw err;
+      // Which condition failed: the key's live claim (a retry), else a car that is still active is full.
+      const held = key && (await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item;
+      if (held && Number(held.claimUntil) >= nowMs) {
+        if (held.fingerprint !== claim!.fingerprint) throw keyReused('photo upload');
+        return { photoId: String(held.photoId), key: String(held.photoKey), contentType: held.contentType as Photo['contentType'], createdAt: photo.createdAt };
+      }
+      if ((await this.get(carId))?.status === 'active') throw full();
+      throw err;
+    }
   }
 
   async deletePhoto(carId: string, photoId: string): Promise<Photo | undefined> {
-    const res = await this.db.send(
-      new DeleteCommand({ TableName: this.tableName, Key: photoKey(carId, photoId), ReturnValues: 'ALL_OLD' }),
-    );
-    if (!res.Attributes) return undefined;
-    const removed = toPhoto(res.Attributes);
+    const before = await this.getWithPhotos(carId);
+    const found = before?.photos.find((p) => p.photoId === photoId);
+    if (!found) return undefined;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: this.tableName, Key: photoKey(carId, photoId), ConditionExpression: 'attribute_exists(pk)' } },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: carKey(carId),
+                UpdateExpression: 'SET photoCount = if_not_exists(photoCount, :seen) - :one',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':seen': before!.photos.length, ':one': 1 },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (err) {
+      if (wasConditionFailure(err)) return undefined; // deleted meanwhile
+      throw err;
+    }
+    const removed = found;
     // Keep the cover pointing at a photo that exists: the oldest remaining one, or none.
     const remaining = (await this.getWithPhotos(carId))?.photos ?? [];
     await this.db.send(

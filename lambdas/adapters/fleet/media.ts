@@ -3,6 +3,7 @@ import { env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { traced } from '../../shared/observability';
 import { S3MediaStore } from './media-store';
+import { sdkClientConfig } from '../aws-client';
 
 /**
  * Car photos in S3 (its own module: only functions whose capability uses the media bucket reach S3). The
@@ -11,5 +12,5 @@ import { S3MediaStore } from './media-store';
 let media: S3MediaStore | undefined;
 let s3: Promise<S3Client> | undefined;
 const s3Client = () =>
-  (s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => traced(new S3Client({ forcePathStyle: env.flag(ENV.s3ForcePathStyle) }))));
+  (s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => traced(new S3Client(sdkClientConfig({ forcePathStyle: env.flag(ENV.s3ForcePathStyle) })))));
 export const mediaStore = (): S3MediaStore => (media ??= new S3MediaStore(s3Client, env.required(ENV.carMediaBucket)));

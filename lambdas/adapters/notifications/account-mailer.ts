@@ -3,13 +3,14 @@ import { env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { traced } from '../../shared/observability';
 import { SesAccountMailer } from './ses-email';
+import { sdkClientConfig } from '../aws-client';
 
 let mailer: AccountMailer | undefined;
 
 /**
  * Account emails (verification codes) through SES, from the same sender as booking emails; its own
  * module so the accounts functions do not bundle SNS. The SES client is loaded on the first email (only
- * registration and a resend send one), not at init. Gives up as quickly as the booking notifier.
+ * registration and a resend send one), not at init. Gives up as quickly as every SDK client (aws-client.ts).
  */
 export const accountMailer = (): AccountMailer => {
   if (mailer) return mailer;
@@ -17,7 +18,7 @@ export const accountMailer = (): AccountMailer => {
   let loaded: Promise<AccountMailer> | undefined;
   const load = async () => {
     const { SESv2Client } = await import('@aws-sdk/client-sesv2');
-    return new SesAccountMailer(traced(new SESv2Client({ maxAttempts: 2, requestHandler: { connectionTimeout: 1_500, requestTimeout: 3_000 } })), sender);
+    return new SesAccountMailer(traced(new SESv2Client(sdkClientConfig())), sender);
   };
   return (mailer = { send: async (to, email) => (await (loaded ??= load())).send(to, email) });
 };

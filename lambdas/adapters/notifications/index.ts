@@ -3,14 +3,7 @@ import { env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { traced } from '../../shared/observability';
 import { SnsSesNotifier } from './sns-ses-notifier';
-
-/**
- * Notifications are best effort and sent while a booking decision or request is in flight, so the
- * clients give up quickly rather than hold it up for the SDK's defaults. Endpoints come from the SDK's
- * own AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL_SESV2 when set: that is how the local runtime points them
- * at fauxqs and the SES stand-in.
- */
-const QUICK = { maxAttempts: 2, requestHandler: { connectionTimeout: 1_500, requestTimeout: 3_000 } };
+import { sdkClientConfig } from '../aws-client';
 
 let notifier: Notifier | undefined;
 
@@ -25,7 +18,7 @@ export const bookingNotifier = (): Notifier => {
   let loaded: Promise<Notifier> | undefined;
   const load = async () => {
     const [{ SNSClient }, { SESv2Client }] = await Promise.all([import('@aws-sdk/client-sns'), import('@aws-sdk/client-sesv2')]);
-    return new SnsSesNotifier(traced(new SNSClient(QUICK)), traced(new SESv2Client(QUICK)), config);
+    return new SnsSesNotifier(traced(new SNSClient(sdkClientConfig())), traced(new SESv2Client(sdkClientConfig())), config);
   };
   return (notifier = { publish: async (event) => (await (loaded ??= load())).publish(event) });
 };

@@ -12,6 +12,7 @@ import {
   SearchQuery,
   SearchResults,
 } from '../fleet-schemas';
+import { OptionalIdempotencyKeyHeader } from '../payment-schemas';
 import { defineRoute } from '../route';
 import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 
@@ -24,10 +25,11 @@ export const fleetRoutes = {
     path: '/cars',
     capability: 'createCar',
     access: 'admin',
-    summary: 'Add a car to the fleet',
+    summary: 'Add a car to the fleet (Idempotency-Key: a retry with the same key and car answers with the same car)',
     tag: 'Fleet',
-    request: { body: CarBody },
+    request: { body: CarBody, headers: OptionalIdempotencyKeyHeader },
     responses: { 201: { description: 'Car added', schema: CarCreated } },
+    errors: [422],
     throttle: ADMIN_THROTTLE,
   }),
   updateCar: defineRoute({
@@ -64,9 +66,9 @@ export const fleetRoutes = {
     access: 'admin',
     summary: 'Get a short-lived presigned URL to upload a photo (JPEG, PNG or WebP, at most 5 MB)',
     tag: 'Fleet',
-    request: { params: CarIdParams, body: PhotoUploadBody },
+    request: { params: CarIdParams, body: PhotoUploadBody, headers: OptionalIdempotencyKeyHeader },
     responses: { 201: { description: 'Upload the file with the returned method, URL and headers', schema: PhotoUploadResponse } },
-    errors: [404, 409],
+    errors: [404, 409, 422],
     throttle: ADMIN_THROTTLE,
   }),
   deleteCarPhoto: defineRoute({

@@ -25,4 +25,4 @@ export const routeList: readonly RouteDefinition[] = Object.values(routes);
 
 /** Stage name: the API version in the URL (`/v1/...`). */
 export const API_STAGE = 'v1';
-export { DEFAULT_THROTTLE, STAGE_THROTTLE } from './throttle';
+export { DEFAULT_THROTTLE, IP_LIMIT_MESSAGE, IP_RATE_LIMITS, ipLimitApplies, STAGE_THROTTLE, type IpRateLimit } from './throttle';

@@ -1,7 +1,7 @@
 import * as z from '../../shared/zod';
 import { defineRoute } from '../route';
 import { HealthQuery, HealthResponse } from '../schemas';
-import { DEFAULT_THROTTLE } from './throttle';
+import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 import { text } from '../fields';
 
 /** Operational routes: health and the API's own description. */
@@ -12,7 +12,7 @@ export const operationsRoutes = {
     path: '/health',
     capability: 'health',
     access: 'public',
-    summary: 'Liveness, and with deep=true the readiness of DynamoDB, Redis and PostgreSQL',
+    summary: 'Liveness, and with deep=true the readiness of DynamoDB, Redis, PostgreSQL and Cognito (status only)',
     tag: 'Operations',
     request: { query: HealthQuery },
     responses: {
@@ -20,6 +20,21 @@ export const operationsRoutes = {
       503: { description: 'A dependency is down; `checks` says which', schema: HealthResponse },
     },
     throttle: { rateLimit: 20, burstLimit: 40 },
+  }),
+  getHealthDetails: defineRoute({
+    operationId: 'getHealthDetails',
+    method: 'GET',
+    path: '/health/details',
+    capability: 'health',
+    access: 'admin',
+    summary: 'Readiness of every dependency with the error of each one that is down (admins)',
+    tag: 'Operations',
+    request: {},
+    responses: {
+      200: { description: 'Every dependency is up', schema: HealthResponse },
+      503: { description: 'A dependency is down; `checks` says which and why', schema: HealthResponse },
+    },
+    throttle: ADMIN_THROTTLE,
   }),
   getOpenApi: defineRoute({
     operationId: 'getOpenApi',

@@ -5,8 +5,6 @@ import type { Refund, Reservation } from './reservation';
 export const DEFAULT_HOLD_MINUTES = 5;
 /** How long the same user, car and dates (with no Idempotency-Key) name the same request: SQS's deduplication window. */
 export const REQUEST_DEDUP_MS = 5 * 60_000;
-/** How long an Idempotency-Key names the same request. */
-export const IDEMPOTENCY_KEY_MS = 24 * 3_600_000;
 /** A Requested reservation not decided after this is sent to the queue again by the sweeper... */
 export const RESEND_AFTER_MS = 60_000;
 /** ...and rejected after this, so no request is ever left undecided. */

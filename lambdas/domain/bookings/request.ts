@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { AppError, conflict, forbidden, notFound, validationError } from '../../shared/errors';
+import { conflict, forbidden, notFound, validationError } from '../../shared/errors';
 import { logger } from '../../shared/logger';
 import { periodProblems, type Period } from '../fleet/period';
-import { IDEMPOTENCY_KEY_MS, rentalDays, REQUEST_DEDUP_MS, RESEND_AFTER_MS } from './policy';
+import { idempotencyClaim, keyReused, requestHash as hash } from '../idempotency';
+import { rentalDays, REQUEST_DEDUP_MS, RESEND_AFTER_MS } from './policy';
 import type { BookingDeps, RequestClaim } from './ports';
 import { isFinal, type Reservation } from './reservation';
 
@@ -18,8 +18,6 @@ export interface BookingRequest {
   correlationId?: string;
 }
 
-const hash = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 32);
-
 /**
  * The keys that make a request idempotent: the client's Idempotency-Key (24 hours), and always the
  * user, car and dates (5 minutes), so a double click or a retry without a key books once.
@@ -28,7 +26,7 @@ const claimsFor = (req: BookingRequest, nowMs: number): RequestClaim[] => {
   const fingerprint = hash(req.carId, req.period.startDate, req.period.endDate);
   return [
     { key: `REQ#${fingerprint}`, fingerprint, until: nowMs + REQUEST_DEDUP_MS },
-    ...(req.idempotencyKey ? [{ key: `KEY#${hash(req.idempotencyKey)}`, fingerprint, until: nowMs + IDEMPOTENCY_KEY_MS }] : []),
+    ...(req.idempotencyKey ? [idempotencyClaim(req.idempotencyKey, fingerprint, nowMs)] : []),
   ];
 };
 
@@ -69,7 +67,7 @@ export const requestBooking = async (deps: Pick<BookingDeps, 'reservations' | 'c
     const outcome = await deps.reservations.create(reservation, claims, now.getTime() + RESEND_AFTER_MS, supersede);
     if (outcome.created) break;
     if (outcome.fingerprint !== claims[0].fingerprint) {
-      throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was already used for another booking request; use a new key.');
+      throw keyReused('booking request');
     }
     const existing = await deps.reservations.get(outcome.reservationId);
     if (!existing) throw conflict('The same request is being processed; retry in a moment.');

@@ -1,3 +1,4 @@
+import { idempotencyClaim, keyReused, requestHash } from '../idempotency';
 import { emptyTotals } from '../feedback/ratings';
 import { conflict, notFound } from '../../shared/errors';
 import type { Car, CarSpec, Photo } from './car';
@@ -26,10 +27,26 @@ const refuseIfBooked = async (deps: Pick<FleetDeps, 'reservations' | 'clock'>, c
   }
 };
 
-export const createCar = async (deps: Pick<FleetDeps, 'cars' | 'cache' | 'clock' | 'newId'>, spec: CarSpec): Promise<string> => {
-  const at = deps.clock.now().toISOString();
+/**
+ * Adds a car. With an Idempotency-Key (a retry after a timeout), the same key and the same car answer
+ * with the car the first attempt made; the same key with another car is refused.
+ */
+export const createCar = async (
+  deps: Pick<FleetDeps, 'cars' | 'cache' | 'clock' | 'newId'>,
+  spec: CarSpec,
+  request: { adminId?: string; idempotencyKey?: string } = {},
+): Promise<string> => {
+  const now = deps.clock.now();
+  const at = now.toISOString();
   const car: Car = { ...spec, carId: deps.newId(), status: 'active', blocks: [], blocksVersion: 0, ratingCount: 0, ratingTotal: 0, ratingStars: emptyTotals().stars, createdAt: at, updatedAt: at };
-  await deps.cars.create(car);
+  const claim = request.idempotencyKey
+    ? { ...idempotencyClaim(request.idempotencyKey, requestHash(JSON.stringify(spec)), now.getTime()), owner: request.adminId ?? '' }
+    : undefined;
+  const outcome = await deps.cars.create(car, claim);
+  if (!outcome.created) {
+    if (outcome.fingerprint !== claim?.fingerprint) throw keyReused('car');
+    return outcome.carId;
+  }
   await deps.cache.invalidateLocation(car.location);
   return car.carId;
 };

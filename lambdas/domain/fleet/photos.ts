@@ -1,5 +1,6 @@
-import { conflict, notFound } from '../../shared/errors';
-import { MAX_PHOTOS_PER_CAR, type PhotoContentType } from './catalog';
+import { notFound } from '../../shared/errors';
+import { idempotencyClaim, requestHash } from '../idempotency';
+import { CAR_PHOTO_PREFIX, MAX_PHOTOS_PER_CAR, type PhotoContentType } from './catalog';
 import type { Photo } from './car';
 import { activeCar, activeCarWithPhotos } from './manage-cars';
 import type { FleetDeps, PresignedUpload } from './ports';
@@ -15,16 +16,21 @@ export const startPhotoUpload = async (
   carId: string,
   contentType: PhotoContentType,
   contentLength: number,
+  request: { adminId?: string; idempotencyKey?: string } = {},
 ): Promise<{ photoId: string; upload: PresignedUpload }> => {
   const { car, photos } = await activeCarWithPhotos(deps, carId);
-  if (photos.length >= MAX_PHOTOS_PER_CAR) throw conflict(`A car has at most ${MAX_PHOTOS_PER_CAR} photos.`);
+  const now = deps.clock.now();
   const photoId = deps.newId();
-  const photo: Photo = { photoId, key: `cars/${carId}/${photoId}.${EXTENSIONS[contentType]}`, contentType, createdAt: deps.clock.now().toISOString() };
-  const upload = await deps.media.uploadUrl(photo.key, contentType, contentLength);
-  await deps.cars.addPhoto(carId, photo);
+  const photo: Photo = { photoId, key: `${CAR_PHOTO_PREFIX}${carId}/${photoId}.${EXTENSIONS[contentType]}`, contentType, createdAt: now.toISOString() };
+  // A retry with the same key gets the first attempt's photo, with a fresh upload URL for it.
+  const claim = request.idempotencyKey
+    ? { ...idempotencyClaim(request.idempotencyKey, requestHash(carId, contentType, String(contentLength)), now.getTime()), owner: request.adminId ?? '' }
+    : undefined;
+  const stored = await deps.cars.addPhoto(carId, photo, { max: MAX_PHOTOS_PER_CAR, seen: photos.length }, claim);
+  const upload = await deps.media.uploadUrl(stored.key, stored.contentType, contentLength);
   // The first photo becomes the cover that search results show.
   await Promise.all([deps.cache.invalidateCar(carId), deps.cache.invalidateLocation(car.location)]);
-  return { photoId, upload };
+  return { photoId: stored.photoId, upload };
 };
 
 export const deletePhoto = async (deps: Pick<FleetDeps, 'cars' | 'media' | 'cache'>, carId: string, photoId: string): Promise<void> => {

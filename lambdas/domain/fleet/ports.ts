@@ -1,3 +1,4 @@
+import type { RequestClaim } from '../bookings/ports';
 import type { Clock } from '../../shared/clock';
 import type { LocationCode, PhotoContentType } from './catalog';
 import type { Car, CarSpec, Photo } from './car';
@@ -17,9 +18,17 @@ export interface SearchPageRequest {
   next?: unknown;
 }
 
+/** A request claim (domain/idempotency.ts) of one caller. */
+export type OwnedClaim = RequestClaim & { owner: string };
+
 export interface CarRepository {
   /** Writes the car and bumps its location's counter in one transaction. */
-  create(car: Car): Promise<void>;
+  /**
+   * Adds the car (and counts it at its location). With a claim (an admin's Idempotency-Key), the claim is
+   * written in the same transaction; a live claim means an earlier attempt: nothing is written and the
+   * car that attempt made (and its fingerprint) is returned.
+   */
+  create(car: Car, claim?: OwnedClaim): Promise<{ created: true } | { created: false; carId: string; fingerprint: string }>;
   get(carId: string): Promise<Car | undefined>;
   /** The car and its photos (one Query on the car's partition). */
   getWithPhotos(carId: string): Promise<{ car: Car; photos: Photo[] } | undefined>;
@@ -29,8 +38,15 @@ export interface CarRepository {
   remove(car: Car, at: string): Promise<void>;
   locationCounts(): Promise<Map<string, number>>;
   searchPage(request: SearchPageRequest): Promise<{ cars: Car[]; next?: unknown }>;
-  addPhoto(carId: string, photo: Photo): Promise<void>;
-  /** Deletes a photo item; returns it, or undefined when there was none. Keeps the cover photo valid. */
+  /**
+   * Adds a photo item unless the car already has `max` (a conflict) or is not active (not found): the
+   * car's photo counter moves in the same transaction, so concurrent uploads cannot pass the cap.
+   * `seen`: how many photos the caller read, the counter's start for a car stored before it existed.
+   * With a claim (an Idempotency-Key) that an earlier attempt holds, nothing is written and that
+   * attempt's photo is returned (its fingerprint must match, else IDEMPOTENCY_MISMATCH).
+   */
+  addPhoto(carId: string, photo: Photo, cap: { max: number; seen: number }, claim?: OwnedClaim): Promise<Photo>;
+  /** Deletes a photo item (and counts it off); returns it, or undefined when there was none. Keeps the cover photo valid. */
   deletePhoto(carId: string, photoId: string): Promise<Photo | undefined>;
 }
 

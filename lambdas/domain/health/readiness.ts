@@ -14,6 +14,12 @@ export interface Readiness {
   checks: Record<string, CheckResult>;
 }
 
+/** For anonymous callers: each dependency's status and latency, never an error message (hosts, ports, internals). */
+export const withoutDetails = (readiness: Readiness): Readiness => ({
+  ...readiness,
+  checks: Object.fromEntries(Object.entries(readiness.checks).map(([name, { status, latencyMs }]) => [name, { status, latencyMs }])),
+});
+
 /** Runs every probe at once, each bounded by `timeoutMs`, so one hung dependency cannot hang the check. */
 export const checkReadiness = async (
   probes: Record<string, Probe>,

@@ -144,9 +144,9 @@ describe('httpHandler at cold start in Lambda', () => {
   it('refuses to start when the environment lacks what the capability uses, naming each variable', () => {
     process.env = { AWS_LAMBDA_FUNCTION_NAME: 'health' };
     expect(() => httpHandler(route, async () => ({}))).toThrow(
-      'health: environment variables not set: USERS_TABLE, REDIS_URL or REDIS_HOST, DATABASE_URL or DB_PROXY_ENDPOINT, DATABASE_URL or DB_SECRET_ARN',
+      'health: environment variables not set: USERS_TABLE, USER_POOL_ID, USER_POOL_CLIENT_ID, REDIS_URL or REDIS_HOST, DATABASE_URL or DB_PROXY_ENDPOINT, DATABASE_URL or DB_SECRET_ARN',
     );
-    process.env = { AWS_LAMBDA_FUNCTION_NAME: 'health', USERS_TABLE: 'u', REDIS_HOST: 'r', DB_PROXY_ENDPOINT: 'p', DB_SECRET_ARN: 's' };
+    process.env = { AWS_LAMBDA_FUNCTION_NAME: 'health', USERS_TABLE: 'u', USER_POOL_ID: 'p', USER_POOL_CLIENT_ID: 'c', REDIS_HOST: 'r', DB_PROXY_ENDPOINT: 'p', DB_SECRET_ARN: 's' };
     expect(() => httpHandler(route, async () => ({}))).not.toThrow();
   });
 });

@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '../shared/errors';
+import type { RequestClaim } from './bookings/ports';
+
+/** How long a client's Idempotency-Key names the request it first came with. */
+export const IDEMPOTENCY_KEY_MS = 24 * 3_600_000;
+
+export const requestHash = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 32);
+
+/**
+ * The claim of an Idempotency-Key: written in the same transaction as what the request creates (a
+ * booking request, a car), so a retry finds the claim and answers with what the first attempt made,
+ * and the same key with another request (`fingerprint`) is refused.
+ */
+export const idempotencyClaim = (idempotencyKey: string, fingerprint: string, nowMs: number): RequestClaim => ({
+  key: `KEY#${requestHash(idempotencyKey)}`,
+  fingerprint,
+  until: nowMs + IDEMPOTENCY_KEY_MS,
+});
+
+export const keyReused = (what: string) =>
+  new AppError('IDEMPOTENCY_MISMATCH', `This Idempotency-Key was already used for another ${what}; use a new key.`);
