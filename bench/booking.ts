@@ -28,7 +28,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import '../local/runtime-env';
-import '../local/quiet-sdk-warnings';
+import '../bin/support/quiet-sdk-warnings';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance as perf } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -139,7 +139,7 @@ const pkOf = (key: unknown): string | undefined => {
 
 /** What a write does, for the breakdown: `create`, `-> Pending`, `-> Rejected`, ... or the command. */
 const kindOf = (op: string, input: Item): { kind: string; reservationId?: string } => {
-  const items = (input.TransactItems as TransactItem[] | undefined) ?? [{ [op]: input } as TransactItem];
+  const items = (input.TransactItems as TransactItem[] | undefined) ?? [{ [op]: input }];
   for (const item of items) {
     const put = item.Put as Item | undefined;
     const update = item.Update as Item | undefined;
@@ -603,8 +603,8 @@ const main = async (): Promise<number> => {
           (k.cancelled ? `   ${k.cancelled} cancelled (would be ${fmt(k.cancelledEstimate, 0)} if billed)` : ''),
       );
     }
-    if (meter.model!.unknownItems || meter.model!.unsupported) {
-      console.log(`  (model: ${meter.model!.unknownItems} writes to items it had not seen, ${meter.model!.unsupported} update expressions it could not apply)`);
+    if (meter.model.unknownItems || meter.model.unsupported) {
+      console.log(`  (model: ${meter.model.unknownItems} writes to items it had not seen, ${meter.model.unsupported} update expressions it could not apply)`);
     }
     console.log(
       `WCU per decided booking      ${fmt(perBooking, 2)} billed (table ${fmt(per(billedTotal - billedIndexes), 2)} + indexes ${fmt(per(billedIndexes), 2)}); ` +

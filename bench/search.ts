@@ -7,7 +7,7 @@
  * at the SDK layer from ScannedCount, with consumed capacity), cars returned and the cache hit rate.
  * Redis is ioredis-mock unless REDIS_URL is set. BENCH_CARS / BENCH_RESERVATIONS / BENCH_SEARCHES scale it.
  */
-import '../local/quiet-sdk-warnings';
+import '../bin/support/quiet-sdk-warnings';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -186,7 +186,7 @@ const main = async () => {
     });
     if (!process.env.REDIS_URL) {
       const { default: RedisMock } = await import('ioredis-mock');
-      useRedisFactory(async () => new RedisMock() as never);
+      useRedisFactory(async () => new RedisMock());
     }
 
     const db = DynamoDBDocumentClient.from(raw);

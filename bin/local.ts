@@ -5,7 +5,7 @@
  * REDIS_URL and AWS_ENDPOINT_URL_* replace a stand-in with a real service (see README).
  */
 import '../local/runtime-env';
-import '../local/quiet-sdk-warnings';
+import './support/quiet-sdk-warnings';
 import { DEMO_LOCATIONS } from '../local/fleet/seed-demo-fleet';
 import { startLocalRuntime } from '../local/main';
 

@@ -10,9 +10,9 @@
  * (the stack outputs CarsTableName and FeedbackTableName), with AWS credentials and AWS_REGION as for
  * the AWS CLI.
  */
-import '../local/quiet-sdk-warnings';
+import './support/quiet-sdk-warnings';
 import { parseArgs } from 'node:util';
-import { readRuntimeFile } from '../local/accounts/runtime-file';
+import { readRuntimeFile } from './support/runtime-file';
 import { tables } from '../lambdas/shared/tables';
 
 const USAGE = 'Usage: npm run ratings:rebuild -- [--local [port]]';

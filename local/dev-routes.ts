@@ -72,7 +72,7 @@ const scheduleRoute = (schedules: (() => readonly Worker[]) | undefined): DevRou
   path: `${DEV_PREFIX}schedules/run`,
   handle: async ({ url }) => {
     const name = url.searchParams.get('name');
-    const worker = schedules?.().find((w) => w.name === name && w.runNow);
+    const worker = schedules?.().find((w) => w.name === name && w.runNow !== undefined);
     if (!worker?.runNow) return jsonError(404, 'NOT_FOUND', `No scheduled function named ${name ?? '(none)'}.`);
     await worker.runNow();
     return json(200, { ran: name });

@@ -20,8 +20,8 @@ export const apiGatewayEvent = (args: {
 }): APIGatewayProxyEvent => {
   const requestId = args.requestId ?? randomUUID();
   // Null-prototype maps: `?__proto__=1` or `?constructor=x` are ordinary keys, as they are in AWS.
-  const query: Record<string, string> = Object.create(null);
-  const multi: Record<string, string[]> = Object.create(null);
+  const query = Object.create(null) as Record<string, string>;
+  const multi = Object.create(null) as Record<string, string[]>;
   for (const [k, v] of args.query) {
     query[k] = v; // API Gateway keeps the last value of a repeated parameter here
     (multi[k] ??= []).push(v);
@@ -91,7 +91,7 @@ export const sqsEvent = (
         SenderId: 'local',
         ApproximateFirstReceiveTimestamp: String(Date.now()),
         ...m.Attributes,
-      } as SQSRecord['attributes'],
+      },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',

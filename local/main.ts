@@ -8,9 +8,9 @@ import { migrateDatabase } from '../lambdas/adapters/payments/migrate';
 import { API_STAGE } from '../lambdas/api/routes';
 import { capabilityList } from '../lambdas/capabilities';
 import { ENV } from '../lambdas/shared/env-names';
-import { seedLocalAdmin, type SeededAdmin } from './accounts/seed-admin';
+import { seedLocalAdmin } from './accounts/seed-admin';
 import { seedDemoFleet } from './fleet/seed-demo-fleet';
-import { writeRuntimeFile } from './accounts/runtime-file';
+import { writeRuntimeFile, type SeededAdmin } from '../bin/support/runtime-file';
 import { createTokenVerifier } from './auth/verify-token';
 import { devRoutes } from './dev-routes';
 import { startLocalApi } from './server';
@@ -64,7 +64,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     if ('mock' in standIns.redis) {
       // Loaded only here, so ioredis-mock never ends up in a Lambda bundle.
       const { default: RedisMock } = await import('ioredis-mock');
-      useRedisFactory(async () => new RedisMock() as never);
+      useRedisFactory(async () => new RedisMock());
     }
     stops.push(closePostgresPool);
     // The payments schema (migrations/), before the API serves; a no-op when already up to date.
@@ -83,7 +83,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       log: options.accessLog ? log : undefined,
       devRoutes: devRoutes({ mailbox: standIns.ses.mailbox, clock, schedules: () => workers }),
     });
-    stops.push(api.stop);
+    stops.push(() => api.stop());
     const url = `${api.url}/${API_STAGE}`;
     const [admin, demoCars] = await Promise.all([
       seedLocalAdmin(options.dataDir),

@@ -10,6 +10,7 @@ const Id = z.uuid();
 
 // Control characters other than tab and line breaks have no place in a review and can break clients
 // and logs; everything else is kept as typed (it is plain text, never HTML).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export const FeedbackBody = z

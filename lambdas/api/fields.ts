@@ -1,5 +1,5 @@
 import { hasAtMostTwoDecimals } from '../domain/fleet/money';
-import { $ZodCheckMaxLength, type $ZodCheck } from 'zod/v4/core';
+import { $ZodCheckMaxLength } from 'zod/v4/core';
 import * as z from '../shared/zod';
 import { whole } from '../shared/validation';
 
@@ -22,7 +22,7 @@ export const patterned = (max: number, pattern: RegExp, message: string, params?
   z.string(params).check(
     z.regex(pattern, message),
     // zod/mini's z.maxLength() does not take `when`; from zod/v4/core directly, as z.core.… bundles all of core.
-    new $ZodCheckMaxLength({ check: 'max_length', maximum: max, when: (payload) => payload.issues.length === 0 }) as $ZodCheck<string>,
+    new $ZodCheckMaxLength({ check: 'max_length', maximum: max, when: (payload) => payload.issues.length === 0 }),
   );
 export const list = <T extends z.ZodMiniType>(item: T, max: number) => z.array(item).check(z.maxLength(max));
 /** A whole number from 0 to max (within int32). */

@@ -33,7 +33,7 @@ const FORMAT_LENGTH: Record<string, number> = { uuid: 36, date: 10 };
 const explicitLimits = (node: unknown): unknown => {
   if (Array.isArray(node)) return node.map(explicitLimits);
   if (!node || typeof node !== 'object') return node;
-  const out = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, explicitLimits(v)])) as JsonSchema;
+  const out: JsonSchema = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, explicitLimits(v)]));
   const length = out.type === 'string' && typeof out.format === 'string' ? FORMAT_LENGTH[out.format] : undefined;
   if (length !== undefined && out.maxLength === undefined) out.maxLength = length;
   if (out.type === 'integer' && out.format === undefined) {

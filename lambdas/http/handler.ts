@@ -67,7 +67,7 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
       logger.appendKeys({ operation: route.operationId });
       const requestId = requestIdOf(event, context);
       try {
-        const principal = authorizeRoute(route, principalFromClaims(event.requestContext?.authorizer?.claims));
+        const principal = authorizeRoute(route, principalFromClaims(event.requestContext?.authorizer?.claims as Parameters<typeof principalFromClaims>[0]));
         const input = parseRequest(route, event);
         const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
         const cursors = cursorKey ? cursorScope(route, input.params) : undefined;

@@ -17,7 +17,7 @@ export const metrics = new Metrics({
 export const metricsDisabled = (): boolean => process.env.POWERTOOLS_METRICS_DISABLED === 'true';
 
 /** Every AWS SDK client goes through this, so its calls show as subsegments of the function's trace. */
-export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client as never) as T;
+export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client as never);
 
 /**
  * Runs `work` as a remote subsegment of the current trace, so Redis and PostgreSQL calls show in X-Ray

@@ -2,15 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generatePassword } from '../../lambdas/domain/accounts/password-policy';
-import { bootstrapAdmin } from './admin-bootstrap';
-
-export interface SeededAdmin {
-  email: string;
-  password: string;
-  /** Base32 TOTP secret: add it to an authenticator app (or compute codes with otplib). */
-  totpSecret: string;
-  otpauthUri: string;
-}
+import { bootstrapAdmin } from '../../bin/support/admin-bootstrap';
+import type { SeededAdmin } from '../../bin/support/runtime-file';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@carrental.local';
 const SEED_FILE = 'seeded-admin.json';

@@ -53,7 +53,7 @@ export const parseForm = (raw: string): Record<string, unknown> => {
   for (const [key, value] of new URLSearchParams(raw)) {
     const m = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
     const path = m ? [m[1], ...[...m[2].matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1])] : [key];
-    let node = out as Record<string, unknown>;
+    let node = out;
     for (let i = 0; i < path.length - 1; i++) {
       node[path[i]] ??= path[i + 1] === '' || /^\d+$/.test(path[i + 1]) ? [] : {};
       node = node[path[i]] as Record<string, unknown>;

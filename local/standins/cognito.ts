@@ -95,7 +95,7 @@ export async function startCognito(opts: { dataDir?: string; log?: (msg: string)
     env: { ...process.env, COGNITO_DATA_DIR: dataDir },
     onMessage: ({ code, destination }) => {
       codes.put(String(destination), String(code));
-      log(`cognito-local: code ${code} sent to ${destination}`);
+      log(`cognito-local: code ${String(code)} sent to ${String(destination)}`);
     },
   });
   const { endpoint } = runner.ready;

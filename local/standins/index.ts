@@ -70,7 +70,7 @@ export async function startStandIns(opts: StandInsOptions = {}): Promise<StandIn
     timed('postgres', async () => startPostgres({ dataDir: await dir('postgres') })),
     timed('ses', () => startSes()),
   ] as const);
-  const stoppers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.stop] : []));
+  const stoppers = results.flatMap((r) => (r.status === 'fulfilled' ? [() => r.value.stop()] : []));
   const stop = once(() => stopAll(stoppers, log));
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
   if (failures.length) {

@@ -115,16 +115,16 @@ export interface QueueUrls {
   dlqUrl: string;
 }
 
-/** Every queue of `queueList` and its DLQ, with the redrive the stack configures. */
-export async function createQueues(sqs: SQSClient): Promise<Record<QueueId, QueueUrls>> {
+/** Every queue of `queueList` and its DLQ, with the redrive the stack configures; `prefix` goes before each name. */
+export async function createQueues(sqs: SQSClient, prefix = ''): Promise<Record<QueueId, QueueUrls>> {
   const created = await Promise.all(
     queueList.map(async (def): Promise<[QueueId, QueueUrls]> => {
       const kind = def.fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {};
-      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: deadLetterQueueName(def), Attributes: kind }));
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: prefix + deadLetterQueueName(def), Attributes: kind }));
       const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
       const queue = await sqs.send(
         new CreateQueueCommand({
-          QueueName: def.name,
+          QueueName: prefix + def.name,
           Attributes: {
             ...kind,
             RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes?.QueueArn, maxReceiveCount: def.maxReceiveCount }),

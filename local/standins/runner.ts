@@ -13,7 +13,8 @@ import { captureOutput, superviseChild } from './process';
 export interface Runner<Ready> {
   ready: Ready;
   pid?: number;
-  stop(): Promise<void>;
+  /** A closure over the child: safe to pass around unbound. */
+  stop: () => Promise<void>;
 }
 
 export async function startRunner<Ready>(
@@ -29,10 +30,10 @@ export async function startRunner<Ready>(
 
   const ready = new Promise<Ready>((resolve, reject) => {
     let first = true;
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
       let message: Record<string, unknown>;
       try {
-        message = JSON.parse(line);
+        message = JSON.parse(line) as Record<string, unknown>;
       } catch {
         return; // stray log output
       }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { generate } from 'otplib';
 import { LOGIN_LIMITS } from '../../lambdas/domain/accounts/login-limits';
-import { readRuntimeFile, type RuntimeDescription } from '../../local/accounts/runtime-file';
+import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runtime-file';
 import { cognitoLocalPrivateKey, freshPrivateKey, signJwt } from '../support/jwt';
 import { apiUrl, request, type JsonResponse } from '../support/local-runtime';
 import { emailedCode, mailbox as mailboxFor } from '../support/booking-client';

@@ -20,13 +20,12 @@ import { IdentityAlreadyExists, INVALID_CREDENTIALS } from '../../lambdas/domain
 import type { Profile } from '../../lambdas/domain/accounts/model';
 import { clientConfig } from '../../local/standins/aws';
 import { startCognito, type CognitoStandIn } from '../../local/standins/cognito';
-import { startDynamoDb, type DynamoDbStandIn } from '../../local/standins/dynamodb';
-import { createTables } from '../../local/standins/resources';
 import { decodePayload } from '../support/jwt';
+import { testTables, type TestTables } from '../support/aws-services';
 
 // The accounts adapters against the stand-ins the local runtime uses (cognito-local, DynamoDB Local).
 let cognito: CognitoStandIn;
-let dynamo: DynamoDbStandIn;
+let aws: TestTables;
 let identities: CognitoIdentities;
 let profiles: DynamoProfileStore;
 const clients: Array<{ destroy(): void }> = [];
@@ -34,18 +33,16 @@ const password = 'Sup3r-secret!';
 const email = () => `user-${randomUUID().slice(0, 8)}@example.com`;
 
 beforeAll(async () => {
-  [cognito, dynamo] = await Promise.all([startCognito(), startDynamoDb()]);
+  [cognito, aws] = await Promise.all([startCognito(), testTables()]);
   const idp = new CognitoIdentityProviderClient(clientConfig(cognito.endpoint));
-  const ddb = new DynamoDBClient(clientConfig(dynamo.endpoint));
-  clients.push(idp, ddb);
-  await createTables(ddb);
+  clients.push(idp);
   identities = new CognitoIdentities(idp, { userPoolId: cognito.userPoolId, clientId: cognito.clientId });
-  profiles = new DynamoProfileStore(DynamoDBDocumentClient.from(ddb), 'users');
+  profiles = new DynamoProfileStore(aws.db, aws.names.users);
 }, 60_000);
 
 afterAll(async () => {
   clients.forEach((c) => c.destroy());
-  await Promise.all([cognito?.stop(), dynamo?.stop()]);
+  await Promise.all([cognito?.stop(), aws?.drop()]);
 });
 
 describe('Cognito identities (cognito-local)', () => {
@@ -174,7 +171,7 @@ describe('DynamoDB profile store (DynamoDB Local)', () => {
   });
 
   it('keeps an email code only while it is the one expected (compare-and-set)', async () => {
-    const codes = new DynamoEmailCodes(DynamoDBDocumentClient.from(clients[1] as DynamoDBClient), 'users');
+    const codes = new DynamoEmailCodes(aws.db, aws.names.users);
     const userId = randomUUID();
     const code = { hash: 'h', salt: 's', expiresAt: 2, attempts: 0, sentAt: 1, sends: 1, sendsSince: 1 };
     expect(await codes.replace(userId, code, undefined)).toBe(true);
@@ -253,7 +250,7 @@ describe('sign-in limits survive Redis coming back empty (attack: counters wiped
       for (let i = 0; i < 3; i++) expect(await attempts.reserve('a@x.com', 'ip')).toBe(0);
       const keys = await redis.keys('*');
       // keys() answers with the prefix; del() adds it again.
-      const prefix = (redis.options.keyPrefix ?? '') as string;
+      const prefix = (redis.options.keyPrefix ?? '');
       if (keys.length) await redis.del(...keys.map((k) => k.slice(prefix.length)));
       expect(await attempts.reserve('a@x.com', 'ip')).toBeGreaterThan(0);
     } finally {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type Redis from 'ioredis';
 import { RedisCarLocks } from '../../lambdas/adapters/bookings/redis-car-locks';
@@ -21,15 +20,12 @@ import type { FleetDeps } from '../../lambdas/domain/fleet/ports';
 import { searchAvailableCars } from '../../lambdas/domain/fleet/search';
 import { ShiftedClock } from '../../lambdas/shared/clock';
 import { AppError } from '../../lambdas/shared/errors';
-import { clientConfig } from '../../local/standins/aws';
-import { startDynamoDb, type DynamoDbStandIn } from '../../local/standins/dynamodb';
-import { createTables } from '../../local/standins/resources';
 import { testRedis } from '../support/redis';
+import { testTables, type TestTables } from '../support/aws-services';
 
 // The booking use cases on their real DynamoDB adapters (DynamoDB Local) and Redis (real when
 // REDIS_URL is set), with real concurrency: many deciders at once, as Lambda runs them.
-let dynamo: DynamoDbStandIn;
-let raw: DynamoDBClient;
+let aws: TestTables;
 let db: DynamoDBDocumentClient;
 let redis: Redis;
 let cars: DynamoCarRepository;
@@ -54,7 +50,7 @@ const depsWith = (patch: Partial<BookingDeps> = {}): BookingDeps => ({
 });
 const fleet = (): FleetDeps => ({
   cars,
-  reservations: new DynamoReservationsOfCar(db, 'reservations'),
+  reservations: new DynamoReservationsOfCar(db, aws.names.reservations),
   media: { uploadUrl: async () => ({ url: '', method: 'PUT', headers: {}, expiresAt: '' }), readUrl: async (k) => k, delete: async () => undefined },
   cache: new RedisFleetCache(async () => redis),
   clock,
@@ -66,22 +62,19 @@ const newCar = (location: 'BOS' | 'BNA' = 'BOS') =>
 const request = (deps: BookingDeps, carId: string, from: number, to: number, userId = randomUUID(), idempotencyKey?: string) =>
   requestBooking(deps, { userId, email: `${userId}@example.com`, carId, period: { startDate: day(from), endDate: day(to) }, idempotencyKey });
 
-const dayLock = async (carId: string, d: string) => (await db.send(new GetCommand({ TableName: 'reservations', Key: dayLockKey(carId, d), ConsistentRead: true }))).Item;
+const dayLock = async (carId: string, d: string) => (await db.send(new GetCommand({ TableName: aws.names.reservations, Key: dayLockKey(carId, d), ConsistentRead: true }))).Item;
 
 beforeAll(async () => {
-  dynamo = await startDynamoDb();
-  raw = new DynamoDBClient(clientConfig(dynamo.endpoint));
-  await createTables(raw);
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  aws = await testTables();
+  ({ db } = aws);
   redis = testRedis();
-  cars = new DynamoCarRepository(db, 'cars');
-  store = new DynamoReservationStore(db, 'reservations', cars);
+  cars = new DynamoCarRepository(db, aws.names.cars);
+  store = new DynamoReservationStore(db, aws.names.reservations, cars);
 }, 60_000);
 
 afterAll(async () => {
   await redis?.quit();
-  raw?.destroy();
-  await dynamo?.stop();
+  await aws?.drop();
 });
 
 describe('booking against DynamoDB Local', () => {
@@ -239,7 +232,7 @@ describe('booking against DynamoDB Local', () => {
   it('maintenance blocks: a booking over them is rejected as blocked; a block over a hold is a 409', async () => {
     const deps = depsWith();
     const carId = await newCar();
-    const mdeps = { ...deps, cars, upcoming: new DynamoReservationsOfCar(db, 'reservations') };
+    const mdeps = { ...deps, cars, upcoming: new DynamoReservationsOfCar(db, aws.names.reservations) };
     await addMaintenanceBlock(mdeps, carId, { startDate: day(110), endDate: day(112) }, 'brakes');
     const blocked = (await request(deps, carId, 111, 113)).reservation;
     expect(await decideBooking(deps, blocked.reservationId)).toBe('CAR_BLOCKED');
@@ -267,7 +260,7 @@ describe('booking against DynamoDB Local', () => {
     for (const carId of carIds) {
       const held = final.filter((r) => r!.carId === carId && holdsCar(r!, now)).map((r) => r!);
       for (const a of held) for (const b of held) if (a !== b) expect(overlaps({ from: a.startDate, to: a.endDate }, b)).toBe(false);
-      const locks = await db.send(new QueryCommand({ TableName: 'reservations', IndexName: undefined, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': `DAY#${carId}#${day(131)}`, ':sk': 'DAY' } }));
+      const locks = await db.send(new QueryCommand({ TableName: aws.names.reservations, IndexName: undefined, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': `DAY#${carId}#${day(131)}`, ':sk': 'DAY' } }));
       for (const lock of locks.Items ?? []) expect(held.some((r) => r.reservationId === lock.owner && r.startDate <= day(131) && day(131) < r.endDate)).toBe(true);
       for (const r of held) for (const d of daysOf(r.startDate, r.endDate)) expect((await dayLock(carId, d))!.owner).toBe(r.reservationId);
       const blocks = (await cars.get(carId))!.blocks.map((b) => b.id).sort();

@@ -1,9 +1,8 @@
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { queueList, type QueueDefinition } from '../../lambdas/shared/queues';
 import { redrive, redriveTarget, type RedriveTarget } from '../../local/dlq-redrive';
-import { clientConfig } from '../../local/standins/aws';
-import { startFauxqs, type FauxqsStandIn } from '../../local/standins/fauxqs';
-import { createQueues, type QueueUrls } from '../../local/standins/resources';
+import type { QueueUrls } from '../../local/standins/resources';
+import { testMessaging, type TestMessaging } from '../support/aws-services';
 
 /**
  * The DLQ redrive (npm run dlq:redrive) against fauxqs, with the queues the local runtime creates from
@@ -11,19 +10,18 @@ import { createQueues, type QueueUrls } from '../../local/standins/resources';
  * attributes (and, on a FIFO queue, their message groups, in order within each group), and the DLQ
  * ends empty.
  */
-let fauxqs: FauxqsStandIn;
+let aws: TestMessaging;
 let sqs: SQSClient;
 let urls: Record<string, QueueUrls>;
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs();
-  sqs = new SQSClient(clientConfig(fauxqs.sqsEndpoint));
-  urls = await createQueues(sqs);
+  aws = await testMessaging();
+  ({ sqs } = aws);
+  urls = await aws.createQueues();
 }, 60_000);
 
 afterAll(async () => {
-  sqs?.destroy();
-  await fauxqs?.stop();
+  await aws?.drop();
 });
 
 const count = async (url: string) => {

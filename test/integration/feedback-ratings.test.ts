@@ -5,7 +5,6 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, Context } from 'aws-lambda';
 import RedisMock from 'ioredis-mock';
-import type Redis from 'ioredis';
 import { toReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
 import { toFeedbackItem } from '../../lambdas/adapters/feedback/feedback-item';
 import { DynamoFeedbackStore } from '../../lambdas/adapters/feedback/feedback-store';
@@ -20,13 +19,12 @@ import type { Car } from '../../lambdas/domain/fleet/car';
 import { lambdaContext } from '../../local/events';
 import { loadHandler } from '../../local/handlers';
 import { clientConfig } from '../../local/standins/aws';
-import { startDynamoDb, type DynamoDbStandIn } from '../../local/standins/dynamodb';
-import { createTables } from '../../local/standins/resources';
 import { startStreamConsumer, type Worker } from '../../local/workers';
+import { sdkEnvironment, testTables, type TestTables } from '../support/aws-services';
 
 // The rating aggregator end to end on DynamoDB Local: feedback written by the store reaches the car's
 // totals through the table's stream, via the local twin of Lambda's stream event source.
-let dynamo: DynamoDbStandIn;
+let aws: TestTables;
 let raw: DynamoDBClient;
 let streams: DynamoDBStreamsClient;
 let db: DynamoDBDocumentClient;
@@ -64,7 +62,7 @@ const completedReservation = async (carId: string, userId = randomUUID()): Promi
     car: { make: 'Kia', model: 'Rio', year: 2023, type: 'COMPACT', location: 'BOS' },
     createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(),
   };
-  await db.send(new PutCommand({ TableName: 'reservations', Item: toReservationItem(r) }));
+  await db.send(new PutCommand({ TableName: aws.names.reservations, Item: toReservationItem(r) }));
   return r;
 };
 
@@ -90,34 +88,29 @@ const converges = (carId: string, expected: RatingTotals) =>
   });
 
 beforeAll(async () => {
-  dynamo = await startDynamoDb();
+  aws = await testTables();
   // The handler module builds its clients from the environment when first loaded, as in Lambda.
   Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    CARS_TABLE: 'cars',
-    FEEDBACK_TABLE: 'feedback',
-    RESERVATIONS_TABLE: 'reservations',
+    ...sdkEnvironment(),
+    AWS_ENDPOINT_URL_DYNAMODB: aws.endpoint,
+    CARS_TABLE: aws.names.cars,
+    FEEDBACK_TABLE: aws.names.feedback,
+    RESERVATIONS_TABLE: aws.names.reservations,
   });
-  raw = new DynamoDBClient(clientConfig(dynamo.endpoint));
-  streams = new DynamoDBStreamsClient(clientConfig(dynamo.endpoint));
-  await createTables(raw);
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  cars = new DynamoCarRepository(db, 'cars');
-  store = new DynamoFeedbackStore(db, 'feedback', 'reservations');
-  useRedisFactory(async () => new RedisMock() as unknown as Redis);
+  ({ raw, db } = aws);
+  streams = new DynamoDBStreamsClient(clientConfig(aws.endpoint));
+  cars = new DynamoCarRepository(db, aws.names.cars);
+  store = new DynamoFeedbackStore(db, aws.names.feedback, aws.names.reservations);
+  useRedisFactory(async () => new RedisMock());
   const capability = capabilities.aggregateRatings;
-  worker = startStreamConsumer({ name: 'aggregateRatings', capability, trigger: capability.trigger, tableName: 'feedback', ddb: raw, streams, pollMs: 100 });
+  worker = startStreamConsumer({ name: 'aggregateRatings', capability, trigger: capability.trigger, tableName: aws.names.feedback, ddb: raw, streams, pollMs: 100 });
 }, 90_000);
 
 afterAll(async () => {
   await worker?.stop();
   useRedisFactory();
   streams?.destroy();
-  raw?.destroy();
-  await dynamo?.stop();
+  await aws?.drop();
   process.env = savedEnv;
 });
 
@@ -185,12 +178,14 @@ describe('rating aggregation through the feedback stream', () => {
     const x = await submit(carId, 4);
     await submit(carId, 2);
     const z = await submit(carId, 1);
+    // All three applied first: [4, 2] alone is also what the totals read before z's insert arrives.
+    await converges(carId, totalsOf([4, 2, 1]));
     expect(await store.setHidden(z, { reason: 'rude', by: 'admin', at: NOW.toISOString() }, NOW)).toBe(true);
     await converges(carId, totalsOf([4, 2]));
 
     await db.send(
       new UpdateCommand({
-        TableName: 'cars',
+        TableName: aws.names.cars,
         Key: { pk: `CAR#${carId}`, sk: 'CAR' },
         UpdateExpression: 'SET ratingCount = :c, ratingTotal = :t, stars5 = :s, stars4 = :z',
         ExpressionAttributeValues: { ':c': 42, ':t': 7, ':s': 9, ':z': 0 },
@@ -198,8 +193,8 @@ describe('rating aggregation through the feedback stream', () => {
     );
     expect((await totalsOfCar(carId)).count).toBe(42);
 
-    const ledger = new DynamoRatingLedger(db, 'cars');
-    const reader = new DynamoFeedbackStore(db, 'feedback');
+    const ledger = new DynamoRatingLedger(db, aws.names.cars);
+    const reader = new DynamoFeedbackStore(db, aws.names.feedback);
     const rebuilt = await ledger.rebuild(carId, async () => {
       const all = await reader.allOfCar(carId);
       expect(all).toHaveLength(3); // hidden included
@@ -221,9 +216,9 @@ describe('rating aggregation through the feedback stream', () => {
     await converges(carId, totalsOf([4, 2]));
     expect(await store.setHidden(x, { reason: 'rude', by: 'admin', at: NOW.toISOString() }, NOW)).toBe(true);
     await converges(carId, totalsOf([2]));
-    const ledger = new DynamoRatingLedger(db, 'cars');
+    const ledger = new DynamoRatingLedger(db, aws.names.cars);
     // The reader answers with x as it was before the hide (version 1, visible): the mark at version 2 wins.
-    const rebuilt = await ledger.rebuild(carId, async () => [x, ...(await new DynamoFeedbackStore(db, 'feedback').allOfCar(carId)).filter((f) => f.feedbackId !== x.feedbackId)]);
+    const rebuilt = await ledger.rebuild(carId, async () => [x, ...(await new DynamoFeedbackStore(db, aws.names.feedback).allOfCar(carId)).filter((f) => f.feedbackId !== x.feedbackId)]);
     expect(rebuilt).toEqual(totalsOf([2]));
     expect(await totalsOfCar(carId)).toEqual(totalsOf([2]));
     // And an unhide afterwards adds x's stars once.
@@ -244,7 +239,7 @@ describe('rating aggregation through the feedback stream', () => {
     const r = await completedReservation(carId);
     expect(await store.create({ ...feedbackFor(r, 5), userId: 'someone-else' }, NOW)).toBe(false);
     const future: Reservation = { ...r, reservationId: randomUUID(), status: 'Confirmed', endDate: '2999-01-01' };
-    await db.send(new PutCommand({ TableName: 'reservations', Item: toReservationItem(future) }));
+    await db.send(new PutCommand({ TableName: aws.names.reservations, Item: toReservationItem(future) }));
     expect(await store.create(feedbackFor(future, 5), NOW)).toBe(false);
   });
 });

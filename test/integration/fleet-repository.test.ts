@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { testRedis } from '../support/redis';
@@ -20,14 +19,11 @@ import { searchWithCache, type SearchQuery } from '../../lambdas/domain/fleet/se
 import { toErrorResponse } from '../../lambdas/http/error-response';
 import { systemClock } from '../../lambdas/shared/clock';
 import { AppError } from '../../lambdas/shared/errors';
-import { clientConfig } from '../../local/standins/aws';
-import { startDynamoDb, type DynamoDbStandIn } from '../../local/standins/dynamodb';
-import { createTables } from '../../local/standins/resources';
+import { testTables, type TestTables } from '../support/aws-services';
 
 // The fleet repository, reservations lookup and cache against DynamoDB Local and ioredis-mock, driven
 // through the real use cases (only S3 is faked: presigning needs no server, see the e2e test).
-let dynamo: DynamoDbStandIn;
-let raw: DynamoDBClient;
+let aws: TestTables;
 let db: DynamoDBDocumentClient;
 let redis: Redis;
 let deps: FleetDeps;
@@ -74,7 +70,7 @@ const reservation = (carId: string, status: ReservationStatus, startDate = day(1
     ...patch,
   };
 };
-const putReservation = (r: Reservation) => db.send(new PutCommand({ TableName: 'reservations', Item: toReservationItem(r) }));
+const putReservation = (r: Reservation) => db.send(new PutCommand({ TableName: aws.names.reservations, Item: toReservationItem(r) }));
 
 /**
  * Changes a car's blocks as the booking transactions do: the fleet adapter's clause inside a
@@ -85,7 +81,7 @@ const changeBlocks = async (carId: string, change: Omit<BlockChange, 'now'> & { 
   if (location) await deps.cache.invalidateLocation(location);
 };
 const rawCarItem = async (carId: string) =>
-  (await db.send(new GetCommand({ TableName: 'cars', Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }))).Item!;
+  (await db.send(new GetCommand({ TableName: aws.names.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }))).Item!;
 const confirmed = (id: string, from: string, to: string): Block => ({ id, kind: 'reservation', status: 'Confirmed', from, to });
 const pending = (id: string, from: string, to: string, holdExpiresAt: number): Block => ({ id, kind: 'reservation', status: 'Pending', from, to, holdExpiresAt });
 const maintenance = (id: string, from: string, to: string): Block => ({ id, kind: 'maintenance', reason: 'service', from, to });
@@ -93,15 +89,13 @@ const idsIn = async (patch: Partial<SearchQuery>) => (await search(patch)).cars.
 const countsByLocation = async () => Object.fromEntries((await locationsWithCounts(deps)).map((l) => [l.code, l.activeCars]));
 
 beforeAll(async () => {
-  dynamo = await startDynamoDb();
-  raw = new DynamoDBClient(clientConfig(dynamo.endpoint));
-  await createTables(raw);
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  aws = await testTables();
+  ({ db } = aws);
   redis = testRedis();
-  cars = new DynamoCarRepository(db, 'cars');
+  cars = new DynamoCarRepository(db, aws.names.cars);
   deps = {
     cars,
-    reservations: new DynamoReservationsOfCar(db, 'reservations'),
+    reservations: new DynamoReservationsOfCar(db, aws.names.reservations),
     media,
     cache: new RedisFleetCache(async () => redis),
     clock: systemClock,
@@ -111,8 +105,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await redis?.quit();
-  raw?.destroy();
-  await dynamo?.stop();
+  await aws?.drop();
 });
 
 describe('fleet repository against DynamoDB Local', () => {
@@ -278,7 +271,7 @@ describe('moves and removals', () => {
     const booked = reservation(carId, 'Confirmed');
     await putReservation(booked);
     // The mapper owns the item format: what it writes reads back as the same reservation.
-    const stored = await db.send(new GetCommand({ TableName: 'reservations', Key: { pk: `RES#${booked.reservationId}`, sk: 'RES' } }));
+    const stored = await db.send(new GetCommand({ TableName: aws.names.reservations, Key: { pk: `RES#${booked.reservationId}`, sk: 'RES' } }));
     expect(fromReservationItem(stored.Item!)).toEqual(booked);
     // Past reservations, lapsed holds and final states never stop a move.
     await putReservation(reservation(carId, 'Confirmed', day(-5), day(-2)));

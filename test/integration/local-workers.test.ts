@@ -6,17 +6,16 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { CapabilityDefinition } from '../../lambdas/capabilities';
-import { clientConfig } from '../../local/standins/aws';
-import { startFauxqs, type FauxqsStandIn } from '../../local/standins/fauxqs';
 import { startQueueConsumer, startWorkers, type Worker } from '../../local/workers';
 import { batches, concurrency, groupOverlaps, received } from '../support/fixtures/queue-handler';
 import { runs } from '../support/fixtures/schedule-handler';
+import { sdkEnvironment, testMessaging, type TestMessaging } from '../support/aws-services';
 
 /**
  * The local twin of Lambda's SQS event source mapping, against the fauxqs FIFO queue: SQS-shaped events,
  * successes deleted, reported failures redelivered and, after maxReceiveCount, moved to the DLQ.
  */
-let fauxqs: FauxqsStandIn;
+let aws: TestMessaging;
 let sqs: SQSClient;
 let worker: Worker | undefined;
 
@@ -28,7 +27,7 @@ const capability = {
 } satisfies CapabilityDefinition;
 
 const fifoQueue = async (name: string, attributes: Record<string, string> = {}) =>
-  (await sqs.send(new CreateQueueCommand({ QueueName: `${name}.fifo`, Attributes: { FifoQueue: 'true', ...attributes } }))).QueueUrl!;
+  (await sqs.send(new CreateQueueCommand({ QueueName: `${aws.prefix}${name}.fifo`, Attributes: { FifoQueue: 'true', ...attributes } }))).QueueUrl!;
 const queueDepth = async (queueUrl: string) => {
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
@@ -45,26 +44,25 @@ const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 20_000
 };
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs();
-  sqs = new SQSClient(clientConfig(fauxqs.sqsEndpoint));
+  aws = await testMessaging();
+  ({ sqs } = aws);
 }, 60_000);
 
 afterAll(async () => {
   await worker?.stop();
-  sqs?.destroy();
-  await fauxqs?.stop();
+  await aws?.drop();
 });
 
 it('delivers SQS-shaped batches, deletes successes and dead-letters a message that keeps failing', async () => {
   const dlq = await sqs.send(
-    new CreateQueueCommand({ QueueName: 'worker-test-dlq.fifo', Attributes: { FifoQueue: 'true' } }),
+    new CreateQueueCommand({ QueueName: `${aws.prefix}worker-test-dlq.fifo`, Attributes: { FifoQueue: 'true' } }),
   );
   const { Attributes } = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
   );
   const queue = await sqs.send(
     new CreateQueueCommand({
-      QueueName: 'worker-test.fifo',
+      QueueName: `${aws.prefix}worker-test.fifo`,
       Attributes: {
         FifoQueue: 'true',
         VisibilityTimeout: '1',
@@ -168,10 +166,8 @@ it('startWorkers starts one worker per queue- or schedule-triggered function, no
   // startWorkers builds its SQS client from the environment, as the local runtime sets it.
   const saved = { ...process.env };
   Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_SQS: fauxqs.sqsEndpoint,
+    ...sdkEnvironment(),
+    AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
   });
   const asked: string[] = [];
   const started = startWorkers(

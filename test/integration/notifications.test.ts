@@ -1,21 +1,21 @@
 import { GetAccountCommand, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { DeleteTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { bookingNotifier } from '../../lambdas/adapters/notifications';
 import { emailFor } from '../../lambdas/domain/bookings/emails';
 import { ENV } from '../../lambdas/shared/env-names';
-import { clientConfig, DUMMY_CREDENTIALS, LOCAL_REGION } from '../../local/standins/aws';
-import { startFauxqs, type FauxqsStandIn } from '../../local/standins/fauxqs';
+import { clientConfig } from '../../local/standins/aws';
 import type { Mailbox } from '../../local/standins/mailbox';
 import { createNotificationTopic } from '../../local/standins/resources';
 import { startSes, type SesStandIn } from '../../local/standins/ses';
 import { bookingEvent } from '../unit/bookings/notification-fixtures';
+import { sdkEnvironment, testMessaging, type TestMessaging } from '../support/aws-services';
 
 /**
  * The real notifications adapter, configured only through the environment as in Lambda, against fauxqs
  * (SNS) and the SES v2 stand-in: the event reaches a subscribed queue, the email reaches the mailbox.
  */
-let fauxqs: FauxqsStandIn;
+let aws: TestMessaging;
 let ses: SesStandIn;
 let mailbox: Mailbox;
 let sns: SNSClient;
@@ -25,17 +25,15 @@ let topicArn: string;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  [fauxqs, ses] = await Promise.all([startFauxqs(), startSes()]);
+  [aws, ses] = await Promise.all([testMessaging(), startSes()]);
   mailbox = ses.mailbox!;
-  sns = new SNSClient(clientConfig(fauxqs.sqsEndpoint));
-  sqs = new SQSClient(clientConfig(fauxqs.sqsEndpoint));
+  sns = new SNSClient(clientConfig(aws.sqsEndpoint));
+  ({ sqs } = aws);
   sesClient = new SESv2Client(clientConfig(ses.endpoint));
-  topicArn = await createNotificationTopic(sns);
+  topicArn = await createNotificationTopic(sns, `${aws.prefix}booking-events`);
   Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_SNS: fauxqs.sqsEndpoint,
+    ...sdkEnvironment(),
+    AWS_ENDPOINT_URL_SNS: aws.sqsEndpoint,
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     [ENV.notificationsTopicArn]: topicArn,
     [ENV.emailSender]: 'Car Rental <no-reply@carrental.local>',
@@ -43,14 +41,15 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const client of [sns, sqs, sesClient]) client?.destroy();
-  await Promise.all([fauxqs?.stop(), ses?.stop()]);
+  if (topicArn) await sns.send(new DeleteTopicCommand({ TopicArn: topicArn }));
+  for (const client of [sns, sesClient]) client?.destroy();
+  await Promise.all([aws?.drop(), ses?.stop()]);
   process.env = savedEnv;
 });
 
 /** A queue subscribed to the topic with raw delivery, so it receives the published message as sent. */
 const subscribedQueue = async (name: string): Promise<string> => {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: aws.prefix + name }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   await sns.send(
     new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }),
@@ -59,8 +58,8 @@ const subscribedQueue = async (name: string): Promise<string> => {
 };
 
 it('creates the topic idempotently', async () => {
-  expect(topicArn).toBe('arn:aws:sns:us-east-1:000000000000:booking-events');
-  await expect(createNotificationTopic(sns)).resolves.toBe(topicArn);
+  expect(topicArn).toMatch(new RegExp(`^arn:aws:sns:[a-z0-9-]+:\\d{12}:${aws.prefix}booking-events$`));
+  await expect(createNotificationTopic(sns, `${aws.prefix}booking-events`)).resolves.toBe(topicArn);
 });
 
 it('publishes the event to the topic and emails the customer, through the real adapter', async () => {

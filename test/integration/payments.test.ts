@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Redis from 'ioredis';
 import { Pool } from 'pg';
 import { RedisCarLocks } from '../../lambdas/adapters/bookings/redis-car-locks';
@@ -23,18 +21,15 @@ import type { PaymentDeps } from '../../lambdas/domain/payments/ports';
 import { deliverEvents } from '../../lambdas/domain/payments/relay';
 import { refundCancellation } from '../../lambdas/domain/payments/refunds';
 import { ShiftedClock } from '../../lambdas/shared/clock';
-import { clientConfig } from '../../local/standins/aws';
-import { startDynamoDb, type DynamoDbStandIn } from '../../local/standins/dynamodb';
 import { startPostgres, type PostgresStandIn } from '../../local/standins/postgres';
-import { createTables } from '../../local/standins/resources';
 import { testRedis } from '../support/redis';
+import { testTables, type TestTables } from '../support/aws-services';
 
 // Payments on PostgreSQL (the real server when DATABASE_URL is set, in a schema of its own; PGlite
 // otherwise) and the booking tables on DynamoDB Local, with the sandbox gateway behind the router.
-let dynamo: DynamoDbStandIn;
+let aws: TestTables;
 let postgres: PostgresStandIn;
 let pool: Pool;
-let raw: DynamoDBClient;
 let redis: Redis;
 let booking: BookingDeps;
 let cars: DynamoCarRepository;
@@ -91,16 +86,14 @@ const payment = (r: Reservation, patch: Partial<PaymentRequest> = {}): PaymentRe
 });
 
 beforeAll(async () => {
-  [dynamo, postgres] = await Promise.all([startDynamoDb(), startPostgres()]);
-  raw = new DynamoDBClient(clientConfig(dynamo.endpoint));
-  await createTables(raw);
+  [aws, postgres] = await Promise.all([testTables(), startPostgres()]);
   await migrateDatabase(postgres.url, { schema });
   pool = new Pool({ connectionString: schema === 'public' ? postgres.url : withSearchPath(postgres.url, schema), max: 10 });
   redis = testRedis();
-  const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  cars = new DynamoCarRepository(db, 'cars');
+  const { db } = aws;
+  cars = new DynamoCarRepository(db, aws.names.cars);
   booking = {
-    reservations: new DynamoReservationStore(db, 'reservations', cars),
+    reservations: new DynamoReservationStore(db, aws.names.reservations, cars),
     cars,
     cache: new RedisFleetCache(async () => redis),
     queue: { send: async () => undefined },
@@ -116,8 +109,7 @@ afterAll(async () => {
   if (schema !== 'public') await pool?.query(`DROP SCHEMA ${schema} CASCADE`).catch(() => undefined);
   await pool?.end();
   await redis?.quit();
-  raw?.destroy();
-  await Promise.all([dynamo?.stop(), postgres?.stop()]);
+  await Promise.all([aws?.drop(), postgres?.stop()]);
 });
 
 describe('payments on PostgreSQL', () => {
@@ -138,7 +130,7 @@ describe('payments on PostgreSQL', () => {
     const r = await heldReservation();
     const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => pay(deps, payment(r))));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.kind)).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT']);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o).reason.kind)).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT']);
     expect(gateway.charges.size).toBe(1);
   });
 

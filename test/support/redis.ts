@@ -8,7 +8,7 @@ import RedisMock from 'ioredis-mock';
  */
 export const testRedis = (): Redis => {
   const url = process.env.REDIS_URL;
-  if (!url) return new RedisMock() as unknown as Redis;
+  if (!url) return new RedisMock();
   return new Redis(url, { keyPrefix: `car-rental:test:${randomUUID().slice(0, 8)}:`, maxRetriesPerRequest: 1 });
 };
 

@@ -33,8 +33,8 @@ export const startRuntimeProcess = async (env: Record<string, string> = {}): Pro
         resolve(m[1]);
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`local runtime exited (${code}) before it was ready:\n${output}`));

@@ -1,5 +1,5 @@
 import { generate } from 'otplib';
-import { readRuntimeFile, type RuntimeDescription } from '../../local/accounts/runtime-file';
+import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runtime-file';
 import { registerCustomer } from './booking-client';
 import { apiUrl, request } from './local-runtime';
 

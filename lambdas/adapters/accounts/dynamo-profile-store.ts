@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Profile, ProfileChanges } from '../../domain/accounts/model';
 import type { EmailClaim, NewEmailClaim, ProfileStore } from '../../domain/accounts/ports';
+import type { SlowHash } from '../../domain/accounts/slow-hash';
 import { EMAIL_TAKEN, emailTaken } from '../../domain/accounts/errors';
 import { notFound } from '../../shared/errors';
 import { orUnavailable } from '../unavailable';
@@ -61,9 +62,10 @@ export class DynamoProfileStore implements ProfileStore {
     const { Item } = await viaDynamo(() => this.db.send(new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true })));
     // Released between the two calls: as good as taken for this attempt; its retry will find it free.
     if (!Item) throw emailTaken();
-    return Item.status === 'active'
-      ? { status: 'active', userId: Item.userId, fingerprint: Item.fingerprint }
-      : { status: 'pending', heldUntil: Item.heldUntil, fingerprint: Item.fingerprint };
+    const held = Item as { status: string; userId: string; heldUntil: number; fingerprint?: SlowHash };
+    return held.status === 'active'
+      ? { status: 'active', userId: held.userId, fingerprint: held.fingerprint }
+      : { status: 'pending', heldUntil: held.heldUntil, fingerprint: held.fingerprint };
   }
 
   async releaseEmail(email: string): Promise<void> {

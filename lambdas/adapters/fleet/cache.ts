@@ -41,6 +41,7 @@ export class RedisFleetCache implements FleetCache {
         const hit = await redis.get(searchKey(location, generation, queryKey));
         return { generation, page: hit ? (JSON.parse(hit) as SearchResultPage) : undefined };
       },
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion sets attempt's result type
       {} as { page?: SearchResultPage; generation?: string },
     );
   }

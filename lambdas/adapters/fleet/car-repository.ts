@@ -320,7 +320,7 @@ export class DynamoCarRepository implements CarRepository {
       // Which condition failed: the key's live claim (a retry), else a car that is still active is full.
       const held = key && (await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item;
       if (held && Number(held.claimUntil) >= nowMs) {
-        if (held.fingerprint !== claim!.fingerprint) throw keyReused('photo upload');
+        if (held.fingerprint !== claim.fingerprint) throw keyReused('photo upload');
         return { photoId: String(held.photoId), key: String(held.photoKey), contentType: held.contentType as Photo['contentType'], createdAt: photo.createdAt };
       }
       if ((await this.get(carId))?.status === 'active') throw full();

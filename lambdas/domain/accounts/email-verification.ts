@@ -46,7 +46,7 @@ export const sendEmailCode = async (deps: Pick<EmailVerificationDeps, 'codes' | 
   const newDay = !current || now - current.sendsSince >= DAY_MS;
   const wait = Math.max(
     current ? current.sentAt + EMAIL_CODE_RULES.resendAfterSeconds * 1000 - now : 0,
-    !newDay && current!.sends >= EMAIL_CODE_RULES.maxSendsPerDay ? current!.sendsSince + DAY_MS - now : 0,
+    !newDay && current.sends >= EMAIL_CODE_RULES.maxSendsPerDay ? current.sendsSince + DAY_MS - now : 0,
   );
   if (wait > 0) throw tooManyRequests(wait / 1000, 'A code was sent recently; retry after the time in Retry-After.');
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -56,8 +56,8 @@ export const sendEmailCode = async (deps: Pick<EmailVerificationDeps, 'codes' | 
     expiresAt: now + EMAIL_CODE_RULES.ttlSeconds * 1000,
     attempts: 0,
     sentAt: now,
-    sendsSince: newDay ? now : current!.sendsSince,
-    sends: newDay ? 1 : current!.sends + 1,
+    sendsSince: newDay ? now : current.sendsSince,
+    sends: newDay ? 1 : current.sends + 1,
   };
   if (!(await deps.codes.replace(profile.userId, next, current))) {
     throw tooManyRequests(EMAIL_CODE_RULES.resendAfterSeconds, 'A code is being sent already; retry after the time in Retry-After.');

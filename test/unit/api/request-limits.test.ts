@@ -51,7 +51,7 @@ const statedProperties = (route: RouteDefinition): Array<[Part, string, Property
   const operation = document.paths[route.path][route.method.toLowerCase()] as Operation;
   const stated: Array<[Part, string, Property]> = operation.parameters.map((p) => [PARTS[p.in], p.name, p.schema]);
   let body = operation.requestBody?.content['application/json'].schema;
-  if (body?.$ref) body = document.components.schemas[body.$ref.split('/').pop()!] as typeof body;
+  if (body?.$ref) body = document.components.schemas[body.$ref.split('/').pop()!];
   for (const [name, prop] of Object.entries(body?.properties ?? {})) stated.push(['body', name, prop]);
   return stated;
 };

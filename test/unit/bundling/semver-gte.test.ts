@@ -1,4 +1,5 @@
 // semver ships no types of its own; only gte is compared.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- no types to import with
 const semver = require('semver') as { gte(a: string, b: string): boolean };
 import { gte } from '../../../lib/bundling/semver-gte';
 

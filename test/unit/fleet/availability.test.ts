@@ -41,7 +41,7 @@ const blockArb: fc.Arbitrary<Omit<Generated, 'block'> & { body: BlockBody }> = f
 /** Blocks as a car holds them: each with its own id (the key of the car's map). */
 const blocksArb: fc.Arbitrary<Generated[]> = fc
   .array(blockArb, { maxLength: 8 })
-  .map((list) => list.map(({ s, e, body }, i) => ({ s, e, block: { id: `b${i}`, from: day(s), to: day(e), ...body } as Block })));
+  .map((list) => list.map(({ s, e, body }, i) => ({ s, e, block: { id: `b${i}`, from: day(s), to: day(e), ...body } })));
 
 /** The rule stated on day numbers, independently of the string comparisons and holdsCar. */
 const blocksDay = ({ s, e, block }: Generated, d: number) => {

@@ -22,7 +22,7 @@ beforeEach(() => {
   process.env.APP_VERSION = '1.2.3';
   // Nothing listens on port 1: the PostgreSQL probe fails at once with "connection refused".
   process.env.DATABASE_URL = 'postgres://health@127.0.0.1:1/none';
-  useRedisFactory(async () => new RedisMock() as never);
+  useRedisFactory(async () => new RedisMock());
 });
 afterEach(async () => {
   process.env = { ...saved };
@@ -77,7 +77,7 @@ it('gives admins each failure\'s message on /health/details', async () => {
 // Issue 10: the deep check said ok while Cognito was down.
 it('reports Cognito down when it does not answer; a refusal of the probe token means it is up', async () => {
   ddb.on(GetCommand).resolves({});
-  useRedisFactory(async () => new RedisMock() as never);
+  useRedisFactory(async () => new RedisMock());
   cognito.reset();
   cognito.on(GetUserCommand).rejects(Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }));
   const down = JSON.parse((await handler(apiEvent(deep), context)).body);

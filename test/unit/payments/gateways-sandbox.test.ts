@@ -26,7 +26,7 @@ describe('SandboxGateway', () => {
       // Every documented token passes the methods' own token rule.
       expect(t.token).toMatch(/^[\w.:-]{3,255}$/);
     }
-    const sources = new Set(PAYMENT_METHODS.map((m) => m.source({ cardToken: 'x', orderId: 'x', walletToken: 'x' } as never).type));
+    const sources = new Set(PAYMENT_METHODS.map((m) => m.source({ cardToken: 'x', orderId: 'x', walletToken: 'x' }).type));
     for (const source of sources) {
       const outcomes = SANDBOX_TOKENS.filter((t) => t.source === source).map((t) => t.outcome);
       expect([...new Set(outcomes)].sort()).toEqual(['declined', 'succeeds', 'times_out', 'unavailable']);

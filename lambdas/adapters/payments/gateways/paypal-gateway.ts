@@ -4,10 +4,12 @@ import { connect as tlsConnect } from 'node:tls';
 import {
   AbortError,
   ApiError,
+  CaptureStatus,
   Client,
   Environment,
   OrdersController,
   PaymentsController,
+  RefundStatus,
   type OAuthToken,
   type Order,
 } from '@paypal/paypal-server-sdk';
@@ -132,13 +134,13 @@ export class PayPalGateway implements PaymentGateway {
       const capture = captured.purchaseUnits?.[0]?.payments?.captures?.[0];
       if (!capture?.id) throw new Error(`paypal: order capture answered ${captured.status ?? 'no status'} without a capture`);
       switch (capture.status) {
-        case 'COMPLETED':
+        case CaptureStatus.Completed:
           return { outcome: 'succeeded', reference: capture.id };
-        case 'PENDING':
+        case CaptureStatus.Pending:
           logger.warn('paypal capture pending', { gateway: this.id, capture: capture.id, reason: capture.statusDetails?.reason });
           return { outcome: 'succeeded', reference: capture.id };
-        case 'DECLINED':
-        case 'FAILED':
+        case CaptureStatus.Declined:
+        case CaptureStatus.Failed:
           return { outcome: 'declined', reason: `PayPal declined the payment (capture ${capture.status})` };
         default:
           throw new Error(`paypal: capture ${capture.id} is ${capture.status ?? 'without a status'}`);
@@ -159,7 +161,7 @@ export class PayPalGateway implements PaymentGateway {
         body: { amount: { currencyCode: request.currency, value: toValue(request.amountMinor) } },
       });
       if (!result.id) throw new Error('paypal: refund answered without an id');
-      if (result.status === 'FAILED' || result.status === 'CANCELLED') throw new Error(`paypal: refund ${result.id} is ${result.status}`);
+      if (result.status === RefundStatus.Failed || result.status === RefundStatus.Cancelled) throw new Error(`paypal: refund ${result.id} is ${result.status}`);
       return { reference: result.id };
     } catch (err) {
       throw this.failure(err, 'refund');
@@ -243,8 +245,8 @@ export class PayPalGateway implements PaymentGateway {
   }
 }
 
-const errorBody = (err: ApiError): PayPalErrorBody => {
-  if (err.result && typeof err.result === 'object') return err.result as PayPalErrorBody;
+const errorBody = (err: ApiError<unknown>): PayPalErrorBody => {
+  if (err.result && typeof err.result === 'object') return err.result;
   if (typeof err.body === 'string') {
     try {
       return JSON.parse(err.body) as PayPalErrorBody;

@@ -1,13 +1,21 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SeededAdmin } from './seed-admin';
 
 /**
  * A running local runtime describes itself in a file named after its API port, so tools on the same
  * machine (`npm run admin:create -- --local`, the e2e tests) can reach its Cognito and tables with
  * the same environment the handlers use. Removed on stop; readable by this user only.
  */
+/** The admin `npm start` seeds (local/accounts/seed-admin.ts). */
+export interface SeededAdmin {
+  email: string;
+  password: string;
+  /** Base32 TOTP secret: add it to an authenticator app (or compute codes with otplib). */
+  totpSecret: string;
+  otpauthUri: string;
+}
+
 export interface RuntimeDescription {
   apiUrl: string;
   env: Record<string, string>;

@@ -1,0 +1,32 @@
+import { S3MediaStore } from '../../lambdas/adapters/fleet/media-store';
+import { testMessaging, type TestMessaging } from '../support/aws-services';
+
+// The car-photo store on S3 (fauxqs, or AWS_ENDPOINT_URL's S3) in a bucket of this file's own: what a
+// browser does with the URLs it hands out.
+let aws: TestMessaging;
+let store: S3MediaStore;
+
+beforeAll(async () => {
+  aws = await testMessaging();
+  const s3 = aws.s3();
+  store = new S3MediaStore(async () => s3, await aws.createBucket());
+}, 60_000);
+
+afterAll(async () => {
+  await aws?.drop();
+});
+
+it('takes an upload to its presigned URL, serves it from the read URL, and deletes it', async () => {
+  const key = 'cars/car-1/photo-1.jpg';
+  const photo = Buffer.from('not really a jpeg');
+  const upload = await store.uploadUrl(key, 'image/jpeg', photo.length);
+  const { 'content-length': _length, ...headers } = upload.headers; // fetch sets the length itself, from the body
+  expect((await fetch(upload.url, { method: upload.method, headers, body: photo })).status).toBe(200);
+
+  const read = await fetch(await store.readUrl(key));
+  expect(read.status).toBe(200);
+  expect(Buffer.from(await read.arrayBuffer())).toEqual(photo);
+
+  await store.delete(key);
+  expect((await fetch(await store.readUrl(key))).status).toBe(404);
+});
