@@ -62,7 +62,10 @@ export default tseslint.config(
     files: ['lambdas/**', 'lib/**', 'bin/**'],
     ignores: ['bin/local.ts', 'bin/dlq-redrive.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/local/*'], message: 'Only npm start, the tests and the benches use local/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/local/*'], message: 'Only npm start, the tests and the benches use local/.' }] },
+      ],
     },
   },
   {

@@ -3,7 +3,10 @@ import type { Config } from 'jest';
 // Four layers, each a jest project, so one layer can be run alone (`npm run test:unit` etc.).
 // Tests run as CommonJS; ESM-only packages (@middy/core, otplib and its deps) are transpiled on the way in.
 const ESM_ONLY = ['@middy', 'otplib', '@otplib', '@scure', '@noble', 'node-pg-migrate'];
-const tsJest = ['ts-jest', { diagnostics: false, tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, isolatedModules: true } }];
+const tsJest = [
+  'ts-jest',
+  { diagnostics: false, tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, isolatedModules: true } },
+];
 
 const project = (displayName: string, extra: Partial<Config> = {}): Config => ({
   displayName,

@@ -90,7 +90,8 @@ const sum = (c: Capacity) => c.table + Object.values(c.indexes).reduce((a, b) =>
 const indexSum = (c: Capacity) => Object.values(c.indexes).reduce((a, b) => a + b, 0);
 const addInto = (into: Capacity, table: number, indexes: Record<string, number | { CapacityUnits?: number }> = {}) => {
   into.table += table;
-  for (const [name, n] of Object.entries(indexes)) into.indexes[name] = (into.indexes[name] ?? 0) + (typeof n === 'number' ? n : (n.CapacityUnits ?? 0));
+  for (const [name, n] of Object.entries(indexes))
+    into.indexes[name] = (into.indexes[name] ?? 0) + (typeof n === 'number' ? n : (n.CapacityUnits ?? 0));
 };
 
 /** Write commands as the middleware sees them: the document client runs the client's own commands. */
@@ -177,7 +178,14 @@ const instrument = () => {
       // INDEXES: the total, plus how much of it was the table and each global secondary index.
       input.ReturnConsumedCapacity = 'INDEXES';
       const { kind, reservationId } = kindOf(op, input);
-      const k = (meter.byKind[kind] ??= { calls: 0, committed: 0, billed: emptyCapacity(), reported: 0, cancelled: 0, cancelledEstimate: 0 });
+      const k = (meter.byKind[kind] ??= {
+        calls: 0,
+        committed: 0,
+        billed: emptyCapacity(),
+        reported: 0,
+        cancelled: 0,
+        cancelledEstimate: 0,
+      });
       k.calls++;
       let result;
       try {
@@ -200,9 +208,18 @@ const instrument = () => {
       addInto(k.billed, bill.table, bill.indexes);
       if (reservationId) meter.byReservation.set(reservationId, (meter.byReservation.get(reservationId) ?? 0) + sum(bill));
       const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      type Reported = { TableName?: string; CapacityUnits?: number; Table?: { CapacityUnits?: number }; GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }> };
+      type Reported = {
+        TableName?: string;
+        CapacityUnits?: number;
+        Table?: { CapacityUnits?: number };
+        GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+      };
       for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Reported[]) {
-        addInto((meter.reported[c.TableName ?? '?'] ??= emptyCapacity()), c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0, c.GlobalSecondaryIndexes);
+        addInto(
+          (meter.reported[c.TableName ?? '?'] ??= emptyCapacity()),
+          c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0,
+          c.GlobalSecondaryIndexes,
+        );
         k.reported += c.CapacityUnits ?? 0;
       }
       return result;
@@ -260,7 +277,9 @@ const postJson = (url: string, body: unknown, token?: string) =>
 
 /** Booking needs a verified email: the code from the local mailbox, then a token issued after it. */
 const verifiedToken = async (api: string, email: string, session: { token: string; refreshToken: string }): Promise<string> => {
-  const mail = await call(`${new URL(api).origin}/_local/mailbox?to=${encodeURIComponent(email)}`, { headers: { accept: 'application/json' } });
+  const mail = await call(`${new URL(api).origin}/_local/mailbox?to=${encodeURIComponent(email)}`, {
+    headers: { accept: 'application/json' },
+  });
   const code = /\b(\d{6})\b/.exec(mail.body?.[0]?.text ?? '')?.[1];
   if (!code) throw new Error(`no verification code in the mailbox for ${email}: ${JSON.stringify(mail.body)}`);
   const verified = await postJson(`${api}/users/me/email/verify`, { code }, session.token);
@@ -295,7 +314,7 @@ const plan = (): Planned[] => {
     // Colliding requests on this car, in groups of 2 (one group of 3 when the count is odd).
     const colliding = Math.min(n, Math.round(n * CONTENTION));
     const groups: number[] = [];
-    for (let left = colliding; left >= 2; ) {
+    for (let left = colliding; left >= 2;) {
       const size = left === 3 ? 3 : 2;
       groups.push(size);
       left -= size;
@@ -327,7 +346,8 @@ const plan = (): Planned[] => {
   return out;
 };
 
-const overlap = (a: { startDate: string; endDate: string }, b: { startDate: string; endDate: string }) => a.startDate < b.endDate && b.startDate < a.endDate;
+const overlap = (a: { startDate: string; endDate: string }, b: { startDate: string; endDate: string }) =>
+  a.startDate < b.endDate && b.startDate < a.endDate;
 
 /** Requests that share at least one car-day with another request. */
 const collidingShare = (requests: Planned[]): number => {
@@ -398,7 +418,13 @@ const main = async (): Promise<number> => {
     for (let i = 0; i < CUSTOMERS; i++) {
       const email = `bench-${run}-${i}@example.com`;
       const password = `Bench-${run}-pw-${i}!A`;
-      const registered = await postJson(`${api}/users/register`, { name: `Bench ${i}`, email, password, phoneNumber: '+14155550123', address: '1 Bench St' });
+      const registered = await postJson(`${api}/users/register`, {
+        name: `Bench ${i}`,
+        email,
+        password,
+        phoneNumber: '+14155550123',
+        address: '1 Bench St',
+      });
       if (registered.status !== 201) throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
       const login = await postJson(`${api}/users/login`, { email, password });
       if (login.status !== 200 || !login.body?.token) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
@@ -444,10 +470,24 @@ const main = async (): Promise<number> => {
             if (due > Date.now()) await sleep(due - Date.now());
           }
           const r = requests[i];
-          const res = await postJson(`${api}/reservations`, { carId: carIds[r.car], startDate: r.startDate, endDate: r.endDate }, tokens[r.customer]);
+          const res = await postJson(
+            `${api}/reservations`,
+            { carId: carIds[r.car], startDate: r.startDate, endDate: r.endDate },
+            tokens[r.customer],
+          );
           const accepted = res.status === 202 || res.status === 201;
-          if (!accepted) stats.errors.set(`${res.status} ${res.body?.error?.code ?? ''}`, (stats.errors.get(`${res.status} ${res.body?.error?.code ?? ''}`) ?? 0) + 1);
-          sent.push({ ...r, reservationId: accepted ? res.body.reservationId : undefined, sentAt: res.sentAt, status: res.status, postMs: res.ms });
+          if (!accepted)
+            stats.errors.set(
+              `${res.status} ${res.body?.error?.code ?? ''}`,
+              (stats.errors.get(`${res.status} ${res.body?.error?.code ?? ''}`) ?? 0) + 1,
+            );
+          sent.push({
+            ...r,
+            reservationId: accepted ? res.body.reservationId : undefined,
+            sentAt: res.sentAt,
+            status: res.status,
+            postMs: res.ms,
+          });
           if (Date.now() - progressAt > 10_000) {
             progressAt = Date.now();
             console.log(`  ... ${sent.length} sent`);
@@ -483,7 +523,11 @@ const main = async (): Promise<number> => {
         for (const item of res.Responses?.[reservationsTable] ?? []) {
           if (item.status === 'Requested') continue;
           const s = byId.get(String(item.reservationId))!;
-          s.decision = { status: String(item.status), reason: item.reason as string | undefined, decidedAt: Date.parse(String(item.updatedAt)) };
+          s.decision = {
+            status: String(item.status),
+            reason: item.reason as string | undefined,
+            decidedAt: Date.parse(String(item.updatedAt)),
+          };
           undecided.delete(String(item.reservationId));
         }
         // Unprocessed keys are simply read again in the next round.
@@ -512,13 +556,19 @@ const main = async (): Promise<number> => {
       });
       tableReservations += items.length;
       requestedLeft += items.filter((i) => i.status === 'Requested').length;
-      held.set(carId, items.filter((i) => i.status === 'Pending' || i.status === 'Confirmed'));
+      held.set(
+        carId,
+        items.filter((i) => i.status === 'Pending' || i.status === 'Confirmed'),
+      );
     }
     let overlapping = 0;
     const lockKeys: Array<{ key: ReturnType<typeof dayLockKey>; owner: string }> = [];
     for (const [carId, list] of held) {
-      for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) if (overlap(list[i] as never, list[j] as never)) overlapping++;
-      for (const r of list) for (const day of daysOf(String(r.startDate), String(r.endDate))) lockKeys.push({ key: dayLockKey(carId, day), owner: String(r.reservationId) });
+      for (let i = 0; i < list.length; i++)
+        for (let j = i + 1; j < list.length; j++) if (overlap(list[i] as never, list[j] as never)) overlapping++;
+      for (const r of list)
+        for (const day of daysOf(String(r.startDate), String(r.endDate)))
+          lockKeys.push({ key: dayLockKey(carId, day), owner: String(r.reservationId) });
     }
     let foreignLocks = 0;
     for (let i = 0; i < lockKeys.length; i += 100) {
@@ -538,7 +588,8 @@ const main = async (): Promise<number> => {
     const decided = accepted.filter((s) => s.decision);
     const heldCount = decided.filter((s) => s.decision!.status === 'Pending').length;
     const reasons = new Map<string, number>();
-    for (const s of decided) if (s.decision!.status === 'Rejected') reasons.set(s.decision!.reason ?? '?', (reasons.get(s.decision!.reason ?? '?') ?? 0) + 1);
+    for (const s of decided)
+      if (s.decision!.status === 'Rejected') reasons.set(s.decision!.reason ?? '?', (reasons.get(s.decision!.reason ?? '?') ?? 0) + 1);
     const rejected = decided.length - heldCount;
     const decisionMs = decided.map((s) => s.decision!.decidedAt - s.sentAt);
     const lastDecision = Math.max(...decided.map((s) => s.decision!.decidedAt));
@@ -562,36 +613,68 @@ const main = async (): Promise<number> => {
     const secs = (ms: number) => `${fmt(ms / 1000, 2)} s`;
 
     console.log('\n== Booking benchmark ==');
-    console.log(`requests sent                ${sent.length} (${accepted.length} accepted with 202, ${replays} replays of an earlier request)`);
+    console.log(
+      `requests sent                ${sent.length} (${accepted.length} accepted with 202, ${replays} replays of an earlier request)`,
+    );
     if (stats.errors.size) console.log(`  not accepted               ${[...stats.errors].map(([k, v]) => `${k}: ${v}`).join(', ')}`);
     console.log(
       `throttled (429)              ${stats.throttled} answers to ${stats.throttledRequests} requests, each retried after its Retry-After (${throttledInSetup} during setup); other retries ${stats.retried}`,
     );
-    console.log(`accepted per second          ${fmt((accepted.length / (lastSend - firstSend)) * 1000)} /s  (over ${secs(lastSend - firstSend)})`);
-    console.log(`decisions per second         ${fmt((decided.length / (lastDecision - firstSend)) * 1000)} /s  (${decided.length} decisions, first request to last decision ${secs(lastDecision - firstSend)})`);
-    console.log(`request -> decision          p50 ${secs(percentile(decisionMs, 50))}, p95 ${secs(percentile(decisionMs, 95))}, max ${secs(Math.max(...decisionMs))}`);
-    console.log(`POST /reservations latency   p50 ${fmt(percentile(sent.map((s) => s.postMs), 50))} ms, p95 ${fmt(percentile(sent.map((s) => s.postMs), 95))} ms`);
+    console.log(
+      `accepted per second          ${fmt((accepted.length / (lastSend - firstSend)) * 1000)} /s  (over ${secs(lastSend - firstSend)})`,
+    );
+    console.log(
+      `decisions per second         ${fmt((decided.length / (lastDecision - firstSend)) * 1000)} /s  (${decided.length} decisions, first request to last decision ${secs(lastDecision - firstSend)})`,
+    );
+    console.log(
+      `request -> decision          p50 ${secs(percentile(decisionMs, 50))}, p95 ${secs(percentile(decisionMs, 95))}, max ${secs(Math.max(...decisionMs))}`,
+    );
+    console.log(
+      `POST /reservations latency   p50 ${fmt(
+        percentile(
+          sent.map((s) => s.postMs),
+          50,
+        ),
+      )} ms, p95 ${fmt(
+        percentile(
+          sent.map((s) => s.postMs),
+          95,
+        ),
+      )} ms`,
+    );
     console.log(`last request -> last decision ${secs(lastDecision - lastSend)}  (queue drain after the last send)`);
     console.log(
       `this process (client, API, handlers, queue pollers): event loop ${fmt(elu.utilization * 100, 0)}% busy, ` +
         `CPU ${fmt((cpu.user + cpu.system) / 10 / (elu.active + elu.idle), 0)}% of one core (the machine has ${availableParallelism()}; DynamoDB Local, fauxqs, cognito-local and PGlite run beside it)`,
     );
-    console.log(`machine load average (1 min) ${fmt(loadAtStart, 2)} at the first request, ${fmt(loadavg()[0], 2)} at the end, on ${availableParallelism()} cores`);
+    console.log(
+      `machine load average (1 min) ${fmt(loadAtStart, 2)} at the first request, ${fmt(loadavg()[0], 2)} at the end, on ${availableParallelism()} cores`,
+    );
     const calls = Object.entries(meter.latency)
       .filter(([, v]) => v.length >= 20)
       .map(([name, v]) => `${name.replace('Command', '')} ${fmt(percentile(v, 50))}/${fmt(percentile(v, 95))}`)
       .join(', ');
     console.log(`DynamoDB calls p50/p95 ms    ${calls}`);
-    console.log(`outcomes                     ${heldCount} held (Pending), ${rejected} rejected (${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`);
-    console.log(`overbookings                 ${overbookings}  (${overlapping} overlapping held pairs, ${foreignLocks} held days whose lock is not theirs; target 0)`);
-    console.log(`undecided                    ${undecided.size} of the accepted after waiting ${secs(waitedMs)}, ${requestedLeft} Requested in the table (${tableReservations} reservations there; target 0)`);
+    console.log(
+      `outcomes                     ${heldCount} held (Pending), ${rejected} rejected (${[...reasons].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'})`,
+    );
+    console.log(
+      `overbookings                 ${overbookings}  (${overlapping} overlapping held pairs, ${foreignLocks} held days whose lock is not theirs; target 0)`,
+    );
+    console.log(
+      `undecided                    ${undecided.size} of the accepted after waiting ${secs(waitedMs)}, ${requestedLeft} Requested in the table (${tableReservations} reservations there; target 0)`,
+    );
 
     const cap = (c: Capacity) => {
-      const gsis = Object.entries(c.indexes).map(([name, n]) => `${name} ${fmt(n, 0)}`).join(', ');
+      const gsis = Object.entries(c.indexes)
+        .map(([name, n]) => `${name} ${fmt(n, 0)}`)
+        .join(', ');
       return `${fmt(sum(c), 0).padStart(7)} WCU (table ${fmt(c.table, 0)}${gsis ? `; indexes ${gsis}` : ''})`;
     };
     console.log('\n-- DynamoDB writes during the run: every write of the shared document client, metered by an SDK middleware --');
-    console.log('billed = DynamoDB\'s rules applied to each item written (bench/write-capacity.ts); Local = ReturnConsumedCapacity=INDEXES from DynamoDB Local');
+    console.log(
+      "billed = DynamoDB's rules applied to each item written (bench/write-capacity.ts); Local = ReturnConsumedCapacity=INDEXES from DynamoDB Local",
+    );
     for (const table of Object.keys({ ...meter.billed, ...meter.reported })) {
       console.log(`${table.padEnd(13)} billed ${cap(meter.billed[table] ?? emptyCapacity())}`);
       console.log(`${''.padEnd(13)} Local  ${cap(meter.reported[table] ?? emptyCapacity())}`);
@@ -604,16 +687,26 @@ const main = async (): Promise<number> => {
       );
     }
     if (meter.model.unknownItems || meter.model.unsupported) {
-      console.log(`  (model: ${meter.model.unknownItems} writes to items it had not seen, ${meter.model.unsupported} update expressions it could not apply)`);
+      console.log(
+        `  (model: ${meter.model.unknownItems} writes to items it had not seen, ${meter.model.unsupported} update expressions it could not apply)`,
+      );
     }
     console.log(
       `WCU per decided booking      ${fmt(perBooking, 2)} billed (table ${fmt(per(billedTotal - billedIndexes), 2)} + indexes ${fmt(per(billedIndexes), 2)}); ` +
         `average rented days ${fmt(avgDays, 2)}; target 2 x (days + 2) = ${fmt(target, 2)}; ratio ${fmt(perBooking / target, 2)} x the target`,
     );
-    console.log(`  held bookings              ${fmt(heldWcu.wcu, 2)} WCU each over ${fmt(heldWcu.days, 2)} days (target ${fmt(2 * (heldWcu.days + 2), 2)}); ${heldWcu.over}/${heldWcu.n} over their own target`);
-    console.log(`  rejected bookings          ${fmt(rejectedWcu.wcu, 2)} WCU each over ${fmt(rejectedWcu.days, 2)} days (target ${fmt(2 * (rejectedWcu.days + 2), 2)}); ${rejectedWcu.over}/${rejectedWcu.n} over their own target`);
-    console.log(`  variants                   ${fmt(per(billedTotal + billedIndexes), 2)} if index writes of a transaction are doubled too (as DynamoDB Local counts them); ${fmt(per(reportedTotal), 2)} as DynamoDB Local reports it (it rounds a transaction's items of one table up together, not each item)`);
-    console.log(`  cancelled transactions     ${meter.cancelled}: nothing written, no capacity reported by DynamoDB Local; if AWS bills them like committed ones, +${fmt(per(meter.cancelledEstimate), 2)} WCU per booking`);
+    console.log(
+      `  held bookings              ${fmt(heldWcu.wcu, 2)} WCU each over ${fmt(heldWcu.days, 2)} days (target ${fmt(2 * (heldWcu.days + 2), 2)}); ${heldWcu.over}/${heldWcu.n} over their own target`,
+    );
+    console.log(
+      `  rejected bookings          ${fmt(rejectedWcu.wcu, 2)} WCU each over ${fmt(rejectedWcu.days, 2)} days (target ${fmt(2 * (rejectedWcu.days + 2), 2)}); ${rejectedWcu.over}/${rejectedWcu.n} over their own target`,
+    );
+    console.log(
+      `  variants                   ${fmt(per(billedTotal + billedIndexes), 2)} if index writes of a transaction are doubled too (as DynamoDB Local counts them); ${fmt(per(reportedTotal), 2)} as DynamoDB Local reports it (it rounds a transaction's items of one table up together, not each item)`,
+    );
+    console.log(
+      `  cancelled transactions     ${meter.cancelled}: nothing written, no capacity reported by DynamoDB Local; if AWS bills them like committed ones, +${fmt(per(meter.cancelledEstimate), 2)} WCU per booking`,
+    );
     const price = (wcu: number) => `$${fmt(wcu * WRU_PRICE, 2)}`;
     console.log(
       `cost per million bookings    ${price(perBooking)} in writes (${price(perBooking + per(meter.cancelledEstimate))} with cancelled transactions, ${price(per(billedTotal + billedIndexes + meter.cancelledEstimate))} with doubled index writes too), ` +

@@ -30,7 +30,7 @@ export const SIZE_EXCEPTIONS: Record<string, { maxBundleKB: number; why: string 
   health: { maxBundleKB: 290, why: `the deep health check pings PostgreSQL (${PG}) and Cognito (GetUser)` },
   openapi: {
     maxBundleKB: 252,
-    why: 'builds the document from every route of every area (all request and response schemas) with zod\'s JSON Schema converter (~60 KB of zod)',
+    why: "builds the document from every route of every area (all request and response schemas) with zod's JSON Schema converter (~60 KB of zod)",
   },
   readPayments: { maxBundleKB: 320, why: PG },
   payForReservation: { maxBundleKB: 1145, why: GATEWAYS },

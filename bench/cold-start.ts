@@ -57,12 +57,22 @@ const main = async () => {
   await rm(OUT, { recursive: true, force: true });
   const baseline = path.join(OUT, 'baseline', 'index.mjs');
   await mkdir(path.dirname(baseline), { recursive: true });
-  await writeFile(baseline, "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => {};\nvoid DynamoDBClient;\n");
+  await writeFile(
+    baseline,
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => {};\nvoid DynamoDBClient;\n",
+  );
   const baseEnv = environmentOf({ entry: '', description: '', trigger: { kind: 'http' }, uses: {} });
 
   const functions = capabilityList().filter(([id]) => !ONLY || ONLY.includes(id));
-  console.log(`cold start: ${functions.length} functions, ${RUNS} paired runs each, node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`budget: ${COLD_START_BUDGET.maxBundleKB} KB, init ${COLD_START_BUDGET.maxInitRatio}x the baseline (bench/cold-start-budget.ts)\n`);
+  console.log(
+    `cold start: ${functions.length} functions, ${RUNS} paired runs each, node ${process.version}, ${os.cpus().length} CPUs, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `budget: ${COLD_START_BUDGET.maxBundleKB} KB, init ${COLD_START_BUDGET.maxInitRatio}x the baseline (bench/cold-start-budget.ts)\n`,
+  );
   const header = ['function', 'KB', 'top packages (KB)', 'init ms', 'base ms', 'ratio', 'RSS MB', 'budget'];
   const rows: string[][] = [];
   const failures: string[] = [];
@@ -96,7 +106,10 @@ const main = async () => {
     const row = [
       id,
       kb.toFixed(0),
-      bundle.packages.slice(0, 3).map((p) => `${p.name} ${(p.bytes / 1000).toFixed(0)}`).join(', '),
+      bundle.packages
+        .slice(0, 3)
+        .map((p) => `${p.name} ${(p.bytes / 1000).toFixed(0)}`)
+        .join(', '),
       initMs.toFixed(1),
       baseMs.toFixed(1),
       ratio.toFixed(2),
@@ -110,7 +123,9 @@ const main = async () => {
   console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   const ratios = rows.map((r) => Number(r[5]));
-  console.log(`\n${rows.length} functions in ${((Date.now() - started) / 1000).toFixed(0)} s; ratio median ${median(ratios).toFixed(2)}x, max ${Math.max(...ratios).toFixed(2)}x; load after ${os.loadavg()[0].toFixed(2)}`);
+  console.log(
+    `\n${rows.length} functions in ${((Date.now() - started) / 1000).toFixed(0)} s; ratio median ${median(ratios).toFixed(2)}x, max ${Math.max(...ratios).toFixed(2)}x; load after ${os.loadavg()[0].toFixed(2)}`,
+  );
   const atTarget = rows.filter((r) => Number(r[1]) <= COLD_START_BUDGET.maxBundleKB).length;
   console.log(`${atTarget} of ${rows.length} bundles at most ${COLD_START_BUDGET.maxBundleKB} KB`);
   if (failures.length) {

@@ -25,7 +25,10 @@ export interface FunctionBundle {
 
 const packageOf = (file: string): string | undefined => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
 const externalPackage = (specifier: string): string =>
-  specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** FUNCTION_DEFAULTS' `esbuildArgs` (CLI flags, as CDK passes them) as esbuild options; an unknown flag fails. */
 const esbuildArgs = (args: Record<string, string>): Pick<BuildOptions, 'legalComments' | 'alias'> =>
@@ -102,8 +105,18 @@ export const environmentOf = (def: CapabilityDefinition): NodeJS.ProcessEnv => {
   };
   // The deployed alternative of each requirement (the last one: endpoint and secret, not a local URL).
   for (const anyOf of requiredEnvironment(def.uses)) env[anyOf[anyOf.length - 1]] = 'placeholder';
-  if (def.uses.redis) Object.assign(env, { [ENV.redisHost]: 'redis.invalid', [ENV.redisPort]: '6379', [ENV.redisAuthSecretArn]: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:redis' });
-  if (def.uses.database) Object.assign(env, { [ENV.dbProxyEndpoint]: 'db.invalid', [ENV.dbSecretArn]: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db', [ENV.dbName]: 'payments' });
+  if (def.uses.redis)
+    Object.assign(env, {
+      [ENV.redisHost]: 'redis.invalid',
+      [ENV.redisPort]: '6379',
+      [ENV.redisAuthSecretArn]: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:redis',
+    });
+  if (def.uses.database)
+    Object.assign(env, {
+      [ENV.dbProxyEndpoint]: 'db.invalid',
+      [ENV.dbSecretArn]: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db',
+      [ENV.dbName]: 'payments',
+    });
   if (def.uses.paymentGateways) env[ENV.paymentGatewayMode] = 'sandbox';
   return env;
 };

@@ -47,7 +47,8 @@ const PAYMENTS = Math.max(1, num('BENCH_PAYMENTS', 2000));
 const WARMUP = num('BENCH_WARMUP', 200);
 const LEVELS = (process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map((s) => {
   const n = Number(s.trim());
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CONCURRENCY must list whole numbers >= 1, got "${process.env.BENCH_CONCURRENCY}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`BENCH_CONCURRENCY must list whole numbers >= 1, got "${process.env.BENCH_CONCURRENCY}"`);
   return n;
 });
 const STATEMENT_TARGET = 6;
@@ -176,7 +177,15 @@ const run = async (deps: PaymentDeps, reservations: FakeReservations, meter: Met
     }),
   );
   const seconds = (perf.now() - started) / 1000;
-  return { concurrency, seconds, latencies, statements: meter.statements, connections: meter.connections, byOperation: new Map(meter.byOperation), failures };
+  return {
+    concurrency,
+    seconds,
+    latencies,
+    statements: meter.statements,
+    connections: meter.connections,
+    byOperation: new Map(meter.byOperation),
+    failures,
+  };
 };
 
 const main = async () => {
@@ -194,7 +203,7 @@ const main = async () => {
     url = withSearchPath(external, schema);
   } else {
     console.log('PostgreSQL: PGlite (embedded, over pglite-socket; DATABASE_URL is not set).');
-    console.log('  PGlite runs one query at a time in this machine\'s WASM: its figures are NOT those of a real server.');
+    console.log("  PGlite runs one query at a time in this machine's WASM: its figures are NOT those of a real server.");
     pglite = await startPostgres({ embedded: true });
     await migrateDatabase(pglite.url);
     url = pglite.url;
@@ -222,8 +231,12 @@ const main = async () => {
     for (const concurrency of LEVELS) {
       const level = await run(deps, reservations, meter, PAYMENTS, concurrency);
       const n = level.latencies.length;
-      console.log(`${concurrency} in flight: ${n} payments in ${level.seconds.toFixed(2)} s = ${(n / level.seconds).toFixed(0)} payments/s`);
-      console.log(`  latency of pay(): p50 ${ms(percentile(level.latencies, 50))}, p95 ${ms(percentile(level.latencies, 95))}, max ${ms(Math.max(...level.latencies))}`);
+      console.log(
+        `${concurrency} in flight: ${n} payments in ${level.seconds.toFixed(2)} s = ${(n / level.seconds).toFixed(0)} payments/s`,
+      );
+      console.log(
+        `  latency of pay(): p50 ${ms(percentile(level.latencies, 50))}, p95 ${ms(percentile(level.latencies, 95))}, max ${ms(Math.max(...level.latencies))}`,
+      );
       const perPayment = level.statements / n;
       console.log(
         `  SQL per payment: ${perPayment.toFixed(2)} statements, ${perPayment.toFixed(2)} round trips ` +
@@ -247,7 +260,9 @@ const main = async () => {
     );
     const expected = WARMUP + PAYMENTS * LEVELS.length;
     const c = rows[0] as { paid: number; other: number; undelivered: number; open_keys: number };
-    console.log(`Check: ${c.paid} payments succeeded (expected ${expected}), ${c.other} other, ${c.undelivered} outbox events undelivered, ${c.open_keys} keys open.`);
+    console.log(
+      `Check: ${c.paid} payments succeeded (expected ${expected}), ${c.other} other, ${c.undelivered} outbox events undelivered, ${c.open_keys} keys open.`,
+    );
     if (c.paid !== expected || c.other || c.undelivered || c.open_keys) failed = true;
   } finally {
     await pool.end();

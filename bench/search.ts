@@ -43,7 +43,7 @@ interface BenchCar {
 
 // Deterministic pseudo-random numbers, so runs are comparable.
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)];
 
 const generate = (): BenchCar[] => {
@@ -56,7 +56,9 @@ const generate = (): BenchCar[] => {
   for (let i = 0; i < RESERVATIONS; i++) {
     const car = cars[i % cars.length];
     // Each car's reservations follow each other over the next ~120 days, 1-7 days long.
-    const start = car.blocks.length ? Math.round((Date.parse(car.blocks.at(-1)!.to) - Date.now()) / DAY_MS) + 1 + Math.floor(rand() * 20) : Math.floor(rand() * 20);
+    const start = car.blocks.length
+      ? Math.round((Date.parse(car.blocks.at(-1)!.to) - Date.now()) / DAY_MS) + 1 + Math.floor(rand() * 20)
+      : Math.floor(rand() * 20);
     const end = start + 1 + Math.floor(rand() * 7);
     car.blocks.push({ id: randomUUID(), kind: 'reservation', status: 'Confirmed', from: day(start), to: day(end) });
   }
@@ -137,7 +139,12 @@ const instrument = () => {
       const input = args.input as Record<string, unknown>;
       input.ReturnConsumedCapacity = 'TOTAL';
       const result = await next(args);
-      const output = result.output as { ScannedCount?: number; Count?: number; Item?: unknown; ConsumedCapacity?: { CapacityUnits?: number } };
+      const output = result.output as {
+        ScannedCount?: number;
+        Count?: number;
+        Item?: unknown;
+        ConsumedCapacity?: { CapacityUnits?: number };
+      };
       meter.requests++;
       if (ctx.commandName === 'ScanCommand') meter.scans++;
       meter.itemsRead += output.ScannedCount ?? output.Count ?? (output.Item ? 1 : 0);
@@ -268,9 +275,24 @@ const main = async () => {
     const rows: Row[] = [];
     rows.push(await run('type, cold cache', typed));
     rows.push(await run('type, warm cache', typed));
-    rows.push(await run('type + price range, cold', queriesFor(() => ({ type: pick(CAR_TYPES), minPrice: '50', maxPrice: '150' }))));
-    rows.push(await run('all types, cold', queriesFor(() => ({}))));
-    rows.push(await run('all types, limit 100, cold', queriesFor(() => ({ limit: '100' }))));
+    rows.push(
+      await run(
+        'type + price range, cold',
+        queriesFor(() => ({ type: pick(CAR_TYPES), minPrice: '50', maxPrice: '150' })),
+      ),
+    );
+    rows.push(
+      await run(
+        'all types, cold',
+        queriesFor(() => ({})),
+      ),
+    );
+    rows.push(
+      await run(
+        'all types, limit 100, cold',
+        queriesFor(() => ({ limit: '100' })),
+      ),
+    );
     // Second pages: take the cursor of a first page, then measure the page it leads to.
     const firstPages = queriesFor(() => ({ type: pick(CAR_TYPES), limit: '10' }));
     const second: Array<Record<string, string>> = [];
@@ -284,17 +306,39 @@ const main = async () => {
     const fmt = (v: number, d = 1) => v.toFixed(d).padStart(8);
     console.log(`\nScans: ${meter.scans} (target 0)`);
     console.log(
-      ['scenario'.padEnd(30), 'n'.padStart(4), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'requests'.padStart(8), 'items'.padStart(8), 'bound'.padStart(8), 'returned'.padStart(8), 'hit rate'.padStart(8)].join(' '),
+      [
+        'scenario'.padEnd(30),
+        'n'.padStart(4),
+        'p50 ms'.padStart(8),
+        'p95 ms'.padStart(8),
+        'requests'.padStart(8),
+        'items'.padStart(8),
+        'bound'.padStart(8),
+        'returned'.padStart(8),
+        'hit rate'.padStart(8),
+      ].join(' '),
     );
     for (const r of rows) {
       console.log(
-        [r.scenario.padEnd(30), String(r.searches).padStart(4), fmt(r.p50), fmt(r.p95), fmt(r.requests), fmt(r.itemsRead), fmt(r.bound), fmt(r.returned), fmt(r.hitRate * 100, 0) + '%'].join(' '),
+        [
+          r.scenario.padEnd(30),
+          String(r.searches).padStart(4),
+          fmt(r.p50),
+          fmt(r.p95),
+          fmt(r.requests),
+          fmt(r.itemsRead),
+          fmt(r.bound),
+          fmt(r.returned),
+          fmt(r.hitRate * 100, 0) + '%',
+        ].join(' '),
       );
     }
     const cold = rows[0].p95;
     const warm = rows[1].p95;
     console.log(`\nWarm-cache p95 is ${(cold / warm).toFixed(1)}x lower than cold (target >= 5x).`);
-    console.log('items = DynamoDB items read per search (ScannedCount); bound = cars of that type at that location + reservations overlapping the period (target: items <= 2 x bound).');
+    console.log(
+      'items = DynamoDB items read per search (ScannedCount); bound = cars of that type at that location + reservations overlapping the period (target: items <= 2 x bound).',
+    );
   } finally {
     raw.destroy();
     await dynamo.stop();

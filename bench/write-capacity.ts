@@ -69,10 +69,13 @@ export const applyUpdate = (item: Item | undefined, key: Item, input: Item): Ite
   const values = (input.ExpressionAttributeValues ?? {}) as Item;
   const next: Item = item ? clone(item) : { ...key };
   const path = (text: string) =>
-    text.trim().split('.').map((p) => {
-      if (/\[/.test(p)) throw new UnsupportedExpression(`list index in ${text}`);
-      return p.startsWith('#') ? (names[p] ?? p) : p;
-    });
+    text
+      .trim()
+      .split('.')
+      .map((p) => {
+        if (/\[/.test(p)) throw new UnsupportedExpression(`list index in ${text}`);
+        return p.startsWith('#') ? (names[p] ?? p) : p;
+      });
   const parentOf = (segments: string[], create: boolean): Item | undefined => {
     let at: Item = next;
     for (const s of segments.slice(0, -1)) {
@@ -114,7 +117,8 @@ export const applyUpdate = (item: Item | undefined, key: Item, input: Item): Ite
         const parent = parentOf(target, true)!;
         const add = values[v];
         const current = parent[target.at(-1)!];
-        parent[target.at(-1)!] = add instanceof Set ? new Set([...((current as Set<unknown>) ?? []), ...add]) : Number(current ?? 0) + Number(add);
+        parent[target.at(-1)!] =
+          add instanceof Set ? new Set([...((current as Set<unknown>) ?? []), ...add]) : Number(current ?? 0) + Number(add);
       } else throw new UnsupportedExpression(`${verb} in ${expression}`);
     }
   }
@@ -154,13 +158,17 @@ export class WriteCapacityModel {
   }
 
   /** One write's old and new item, without applying it. */
-  private change(op: 'Put' | 'Update' | 'Delete' | 'ConditionCheck', body: Item): { table: string; key: string; before?: Item; after?: Item } {
+  private change(
+    op: 'Put' | 'Update' | 'Delete' | 'ConditionCheck',
+    body: Item,
+  ): { table: string; key: string; before?: Item; after?: Item } {
     const table = String(body.TableName);
     const keyItem = (op === 'Put' ? body.Item : body.Key) as Item;
     const key = this.keyOf(table, keyItem);
     const before = this.items.get(key);
     if (!before && op !== 'Put') this.unknownItems++;
-    if (op === 'Put') return { table, key, before, after: Object.fromEntries(Object.entries(body.Item as Item).filter(([, v]) => v !== undefined)) };
+    if (op === 'Put')
+      return { table, key, before, after: Object.fromEntries(Object.entries(body.Item as Item).filter(([, v]) => v !== undefined)) };
     if (op === 'Delete') return { table, key, before, after: undefined };
     if (op === 'ConditionCheck') return { table, key, before, after: before };
     try {
@@ -179,8 +187,14 @@ export class WriteCapacityModel {
     for (const index of def?.indexes ?? []) {
       const keys = [index.partitionKey, index.sortKey].filter((k): k is string => !!k);
       const inIndex = (item?: Item) => !!item && keys.every((k) => item[k] !== undefined);
-      const kept = new Set([...keys, def!.partitionKey, ...(def!.sortKey ? [def!.sortKey] : []), ...(Array.isArray(index.projection) ? index.projection : [])]);
-      const projected = (item: Item): Item => (index.projection === 'ALL' ? item : Object.fromEntries(Object.entries(item).filter(([k]) => kept.has(k))));
+      const kept = new Set([
+        ...keys,
+        def!.partitionKey,
+        ...(def!.sortKey ? [def!.sortKey] : []),
+        ...(Array.isArray(index.projection) ? index.projection : []),
+      ]);
+      const projected = (item: Item): Item =>
+        index.projection === 'ALL' ? item : Object.fromEntries(Object.entries(item).filter(([k]) => kept.has(k)));
       const [was, is] = [inIndex(before), inIndex(after)];
       let wcu = 0;
       if (was && is) {
@@ -196,7 +210,11 @@ export class WriteCapacityModel {
   }
 
   /** Prices a write command's input; with `commit`, the items take their new values (call it only for writes that succeeded). */
-  priceWrite(op: 'Put' | 'Update' | 'Delete' | 'TransactWrite' | 'BatchWrite', input: Item, commit: boolean): Bill & { byTable: Record<string, Bill> } {
+  priceWrite(
+    op: 'Put' | 'Update' | 'Delete' | 'TransactWrite' | 'BatchWrite',
+    input: Item,
+    commit: boolean,
+  ): Bill & { byTable: Record<string, Bill> } {
     const bill: Bill & { byTable: Record<string, Bill> } = { table: 0, indexes: {}, byTable: {} };
     const writes: Array<{ op: 'Put' | 'Update' | 'Delete' | 'ConditionCheck'; body: Item }> = [];
     if (op === 'TransactWrite') {

@@ -55,7 +55,9 @@ const main = async () => {
       local: { type: 'string' },
     },
     // `--local` alone (no port) must not swallow the next flag.
-    args: process.argv.slice(2).flatMap((a, i, all) => (a === '--local' && (!all[i + 1] || all[i + 1].startsWith('--')) ? ['--local='] : [a])),
+    args: process.argv
+      .slice(2)
+      .flatMap((a, i, all) => (a === '--local' && (!all[i + 1] || all[i + 1].startsWith('--')) ? ['--local='] : [a])),
   });
   if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) fail('--email is required and must be an email address.');
   if (!values.name?.trim()) fail('--name is required.');

@@ -21,14 +21,18 @@ const main = async () => {
   const { values } = parseArgs({
     options: { local: { type: 'string' }, schema: { type: 'string' }, help: { type: 'boolean', default: false } },
     // `--local` alone (no port) must not swallow the next flag.
-    args: process.argv.slice(2).flatMap((a, i, all) => (a === '--local' && (!all[i + 1] || all[i + 1].startsWith('--')) ? ['--local='] : [a])),
+    args: process.argv
+      .slice(2)
+      .flatMap((a, i, all) => (a === '--local' && (!all[i + 1] || all[i + 1].startsWith('--')) ? ['--local='] : [a])),
   });
   if (values.help) {
     console.log(USAGE);
     return;
   }
   const url =
-    values.local !== undefined ? (await readRuntimeFile(values.local || process.env.PORT || 3000)).env[ENV.databaseUrl] : process.env[ENV.databaseUrl];
+    values.local !== undefined
+      ? (await readRuntimeFile(values.local || process.env.PORT || 3000)).env[ENV.databaseUrl]
+      : process.env[ENV.databaseUrl];
   if (!url) throw new UsageError('Set DATABASE_URL, or pass --local to use a running `npm start`.');
   const applied = await migrateDatabase(url, { schema: values.schema, log: (line) => console.log(line) });
   console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');

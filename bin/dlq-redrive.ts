@@ -30,7 +30,9 @@ const main = async () => {
       help: { type: 'boolean', default: false },
     },
     // `--local` alone (no port) must not swallow the next flag.
-    args: process.argv.slice(2).flatMap((a, i, all) => (a === '--local' && (!all[i + 1] || all[i + 1].startsWith('--')) ? ['--local='] : [a])),
+    args: process.argv
+      .slice(2)
+      .flatMap((a, i, all) => (a === '--local' && (!all[i + 1] || all[i + 1].startsWith('--')) ? ['--local='] : [a])),
   });
   if (values.help) {
     console.log(USAGE);
@@ -69,7 +71,11 @@ const main = async () => {
         dryRun: values['dry-run'],
         limit,
         onBatch: (batch) => {
-          if (values['dry-run']) for (const m of batch) console.log(`  ${m.messageId}  group ${m.groupId ?? '-'}  received ${m.receiveCount ?? '?'}x  sent ${m.sentAt ?? '?'}  ${m.body.slice(0, 200)}`);
+          if (values['dry-run'])
+            for (const m of batch)
+              console.log(
+                `  ${m.messageId}  group ${m.groupId ?? '-'}  received ${m.receiveCount ?? '?'}x  sent ${m.sentAt ?? '?'}  ${m.body.slice(0, 200)}`,
+              );
         },
       });
       console.log(formatSummary(summary));

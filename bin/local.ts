@@ -36,7 +36,10 @@ const main = async () => {
       '                 Sign in: POST /v1/users/login, then POST /v1/users/login/mfa with the session and a code.',
       '',
       ...(runtime.demoCars > 0
-        ? [`  Demo fleet     ${runtime.demoCars} cars at ${DEMO_LOCATIONS.join(', ')}, e.g. ${runtime.url}/cars?location=LAX&startDate=<YYYY-MM-DD>&endDate=<YYYY-MM-DD>`, '']
+        ? [
+            `  Demo fleet     ${runtime.demoCars} cars at ${DEMO_LOCATIONS.join(', ')}, e.g. ${runtime.url}/cars?location=LAX&startDate=<YYYY-MM-DD>&endDate=<YYYY-MM-DD>`,
+            '',
+          ]
         : []),
       '  Press Ctrl-C to stop.',
       '',

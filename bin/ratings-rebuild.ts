@@ -30,17 +30,25 @@ const main = async (): Promise<number> => {
   const cars = process.env[tables.cars.envVar];
   const feedback = process.env[tables.feedback.envVar];
   if (!cars || !feedback) {
-    console.error(`${tables.cars.envVar} and ${tables.feedback.envVar} must be set (the stack outputs CarsTableName and FeedbackTableName), or pass --local.\n${USAGE}`);
+    console.error(
+      `${tables.cars.envVar} and ${tables.feedback.envVar} must be set (the stack outputs CarsTableName and FeedbackTableName), or pass --local.\n${USAGE}`,
+    );
     return 2;
   }
   // Loaded after the environment is set: the document client reads the endpoint from it.
   const { documentClient } = await import('../lambdas/adapters/dynamodb');
   const { rebuildAllRatings } = await import('../lambdas/adapters/feedback/rebuild');
   const started = Date.now();
-  const report = await rebuildAllRatings(documentClient(), { cars, feedback }, {
-    onCar: (carId, repaired) => repaired && console.log(`  repaired ${carId}`),
-  });
-  console.log(`Rebuilt the ratings of ${report.cars} cars from ${report.reviews} reviews in ${Date.now() - started} ms; ${report.repaired.length} repaired.`);
+  const report = await rebuildAllRatings(
+    documentClient(),
+    { cars, feedback },
+    {
+      onCar: (carId, repaired) => repaired && console.log(`  repaired ${carId}`),
+    },
+  );
+  console.log(
+    `Rebuilt the ratings of ${report.cars} cars from ${report.reviews} reviews in ${Date.now() - started} ms; ${report.repaired.length} repaired.`,
+  );
   return 0;
 };
 

@@ -43,7 +43,9 @@ const interfaceEndpointsFor = (defs: CapabilityDefinition[]): ec2.InterfaceVpcEn
   return [
     ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     ...(vpcDefs.some((d) => Object.keys(d.uses.queues ?? {}).length > 0) ? [ec2.InterfaceVpcEndpointAwsService.SQS] : []),
-    ...(vpcDefs.some((d) => d.uses.notifications) ? [ec2.InterfaceVpcEndpointAwsService.SNS, ec2.InterfaceVpcEndpointAwsService.EMAIL] : []),
+    ...(vpcDefs.some((d) => d.uses.notifications)
+      ? [ec2.InterfaceVpcEndpointAwsService.SNS, ec2.InterfaceVpcEndpointAwsService.EMAIL]
+      : []),
     ...(vpcDefs.some((d) => d.uses.userPool) ? [ec2.InterfaceVpcEndpointAwsService.COGNITO_IDP] : []),
   ];
 };
@@ -66,7 +68,9 @@ export class CarRentalStack extends Stack {
       Duration.seconds(
         Math.max(
           MIN_CONSUMER_TIMEOUT_SECONDS,
-          ...definitions.filter((d) => d.trigger.kind === 'queue' && d.trigger.queue === queue).map((d) => d.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+          ...definitions
+            .filter((d) => d.trigger.kind === 'queue' && d.trigger.queue === queue)
+            .map((d) => d.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
         ),
       );
     const { queues } = new Queues(this, 'Queues', { consumerTimeout, monitoring });
@@ -97,7 +101,8 @@ export class CarRentalStack extends Stack {
     NagSuppressions.addResourceSuppressions(cursorKey, [
       {
         id: 'AwsSolutions-SMG4',
-        reason: 'Rotating the key only makes outstanding list cursors invalid (clients start the list again); rotate by redeploying with a new secret when needed.',
+        reason:
+          'Rotating the key only makes outstanding list cursors invalid (clients start the list again); rotate by redeploying with a new secret when needed.',
       },
     ]);
 

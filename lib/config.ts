@@ -35,7 +35,12 @@ export const dataRemovalPolicy = (config: DeploymentConfig): RemovalPolicy =>
 const asList = (value: unknown, fallback: string[]): string[] => {
   if (value === undefined) return fallback;
   // `-c corsOrigins=a,b` arrives as a string, cdk.json as an array.
-  return Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  return Array.isArray(value)
+    ? value.map(String)
+    : String(value)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 };
 
 /** Browser origins for the media bucket's CORS: explicit ones only (none: no CORS rule at all). */

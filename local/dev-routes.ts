@@ -26,11 +26,7 @@ interface DevRoute {
 }
 
 /** Answers a request under DEV_PREFIX; undefined for any other path, which the caller then serves itself. */
-export type DevRoutes = (
-  method: string,
-  url: URL,
-  req: { headers: IncomingHttpHeaders },
-) => Promise<APIGatewayProxyResult | undefined>;
+export type DevRoutes = (method: string, url: URL, req: { headers: IncomingHttpHeaders }) => Promise<APIGatewayProxyResult | undefined>;
 
 export interface DevRoutesDeps {
   /** The SES stand-in's mailbox; absent when emails go to another SES endpoint. */
@@ -104,11 +100,20 @@ const mailboxRoute = (mailbox: Mailbox | undefined): DevRoute => ({
     if (wantsHtml(headers.accept)) {
       return {
         statusCode: 200,
-        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', vary: 'Accept', 'content-security-policy': MAILBOX_PAGE_CSP },
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          vary: 'Accept',
+          'content-security-policy': MAILBOX_PAGE_CSP,
+        },
         body: mailboxPage(entries, filter),
       };
     }
-    return json(200, entries.map(({ to, subject, text, sentAt }) => ({ to, subject, text, sentAt })), { vary: 'Accept' });
+    return json(
+      200,
+      entries.map(({ to, subject, text, sentAt }) => ({ to, subject, text, sentAt })),
+      { vary: 'Accept' },
+    );
   },
 });
 

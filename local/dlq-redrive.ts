@@ -87,7 +87,12 @@ export const redriveDefinitions = (only?: string): QueueDefinition[] => {
 export const redriveTarget = (def: QueueDefinition, env: Record<string, string | undefined>): RedriveTarget => {
   const queueUrl = env[def.envVar];
   const dlqUrl = env[def.dlqEnvVar];
-  const missing = [[def.envVar, queueUrl], [def.dlqEnvVar, dlqUrl]].filter(([, v]) => !v).map(([name]) => name);
+  const missing = [
+    [def.envVar, queueUrl],
+    [def.dlqEnvVar, dlqUrl],
+  ]
+    .filter(([, v]) => !v)
+    .map(([name]) => name);
   if (missing.length) throw new Error(`Set ${missing.join(' and ')} (the URLs of ${def.name} and its dead-letter queue).`);
   return { name: def.id, queueUrl: queueUrl!, dlqUrl: dlqUrl!, fifo: def.fifo };
 };
@@ -124,7 +129,10 @@ const systemAttributesOf = (m: Message): Record<string, MessageSystemAttributeVa
 
 const approximateCount = async (sqs: SQSClient, url: string): Promise<number> => {
   const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
 };
@@ -235,7 +243,10 @@ const moveBatch = async (
   }));
   const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: target.queueUrl, Entries: entries }));
   for (const failure of result.Failed ?? []) {
-    summary.failed.push({ messageId: messages[Number(failure.Id)].MessageId ?? '', reason: `${failure.Code}: ${failure.Message ?? ''}`.trim() });
+    summary.failed.push({
+      messageId: messages[Number(failure.Id)].MessageId ?? '',
+      reason: `${failure.Code}: ${failure.Message ?? ''}`.trim(),
+    });
   }
   const sent = (result.Successful ?? []).map((s) => {
     if (s.MessageId) sentIds.add(s.MessageId);
@@ -250,7 +261,10 @@ const moveBatch = async (
     );
     // Sent but not deleted: it reappears in the DLQ after the visibility timeout and would go round twice.
     for (const failure of deleted.Failed ?? []) {
-      summary.failed.push({ messageId: sent[Number(failure.Id)].MessageId ?? '', reason: `sent, but not deleted from the DLQ: ${failure.Code}` });
+      summary.failed.push({
+        messageId: sent[Number(failure.Id)].MessageId ?? '',
+        reason: `sent, but not deleted from the DLQ: ${failure.Code}`,
+      });
     }
   }
   return sent;
@@ -265,7 +279,9 @@ export const formatSummary = (s: RedriveSummary): string => {
       (s.failed.length ? `; ${s.failed.length} failed` : '') +
       (s.cameBack ? `; ${s.cameBack} failed again and were dead-lettered again during this run (left in the DLQ)` : ''),
     ...(s.dryRun && s.fifo && s.moved < s.dlqApproximateAtStart
-      ? ['  (a FIFO queue hands out no more of a message group while earlier messages of it are held, so a dry run lists the first of each group)']
+      ? [
+          '  (a FIFO queue hands out no more of a message group while earlier messages of it are held, so a dry run lists the first of each group)',
+        ]
       : []),
     ...(groups.length ? [`  message groups: ${groups.map(([g, n]) => `${g} (${n})`).join(', ')}`] : []),
     ...s.failed.map((f) => `  failed ${f.messageId}: ${f.reason}`),

@@ -50,9 +50,7 @@ export const docsPage = (): string => {
   const ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ method, path: `${server}${path}`, op: op as Operation })),
   );
-  const toc = ops
-    .map((o) => `<li><a href="#${escape(o.op.operationId)}">${o.method.toUpperCase()} ${escape(o.path)}</a></li>`)
-    .join('');
+  const toc = ops.map((o) => `<li><a href="#${escape(o.op.operationId)}">${o.method.toUpperCase()} ${escape(o.path)}</a></li>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(doc.info.title)} reference</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1d2330}
 pre{background:#f4f6fa;padding:.75rem;overflow:auto;font-size:13px}table{border-collapse:collapse;width:100%}

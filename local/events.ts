@@ -80,23 +80,21 @@ export const sqsEvent = (
   queueArn: string,
   messages: Array<{ MessageId?: string; ReceiptHandle?: string; Body?: string; Attributes?: Record<string, string> }>,
 ): SQSEvent => ({
-  Records: messages.map(
-    (m): SQSRecord => ({
-      messageId: m.MessageId ?? randomUUID(),
-      receiptHandle: m.ReceiptHandle ?? '',
-      body: m.Body ?? '',
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: String(Date.now()),
-        SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-        ...m.Attributes,
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: queueArn,
-      awsRegion: process.env.AWS_REGION ?? LOCAL_REGION,
-    }),
-  ),
+  Records: messages.map((m): SQSRecord => ({
+    messageId: m.MessageId ?? randomUUID(),
+    receiptHandle: m.ReceiptHandle ?? '',
+    body: m.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+      ...m.Attributes,
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: process.env.AWS_REGION ?? LOCAL_REGION,
+  })),
 });

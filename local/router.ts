@@ -42,9 +42,7 @@ export class Router {
 
   constructor(routes: readonly RouteDefinition[]) {
     // Literal segments win over parameters (/cars/search before /cars/{carId}), like API Gateway.
-    this.compiled = routes
-      .map(compile)
-      .sort((a, b) => a.names.length - b.names.length);
+    this.compiled = routes.map(compile).sort((a, b) => a.names.length - b.names.length);
   }
 
   /**

@@ -106,7 +106,9 @@ const refuseUnparsable = (err: NodeJS.ErrnoException, socket: Socket) => {
     return;
   }
   const failure =
-    err.code === 'HPE_HEADER_OVERFLOW' ? HttpFailure.gateway(GATEWAY_ERRORS.headersTooLarge) : badRequest('The request is not valid HTTP/1.1.');
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? HttpFailure.gateway(GATEWAY_ERRORS.headersTooLarge)
+      : badRequest('The request is not valid HTTP/1.1.');
   const body = errorBody(failure.code, failure.message);
   const head = [
     `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status]}`,

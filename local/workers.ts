@@ -1,9 +1,4 @@
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -12,7 +7,15 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent, Context, ScheduledEvent } from 'aws-lambda';
+import type {
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  SQSBatchResponse,
+  SQSEvent,
+  Context,
+  ScheduledEvent,
+} from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { STREAM_RETRY_ATTEMPTS, type CapabilityDefinition, type Trigger } from '../lambdas/capabilities';
 import { queues, type QueueId } from '../lambdas/shared/queues';
@@ -92,7 +95,9 @@ export const startQueueConsumer = (args: {
       try {
         // Inside the loop's try: a handler that fails to load (or a queue not there yet) is logged and
         // retried, as Lambda would keep retrying, instead of taking the whole runtime down.
-        queueArn ??= (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: args.queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ?? args.queueUrl;
+        queueArn ??=
+          (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: args.queueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ??
+          args.queueUrl;
         handler ??= (await loadHandler(args.capability.entry)) as QueueHandler;
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({
@@ -291,7 +296,10 @@ export const startStreamConsumer = (args: {
     const batch = shard.pending.slice(0, args.trigger.batchSize);
     let failedFrom = -1;
     try {
-      const response = await handler({ Records: batch.map((r) => lambdaStreamRecord(r, streamArn)) }, lambdaContext(args.name, args.capability.timeoutSeconds));
+      const response = await handler(
+        { Records: batch.map((r) => lambdaStreamRecord(r, streamArn)) },
+        lambdaContext(args.name, args.capability.timeoutSeconds),
+      );
       const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       failedFrom = batch.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
     } catch (err) {
@@ -306,7 +314,9 @@ export const startStreamConsumer = (args: {
     shard.pending.splice(0, failedFrom);
     if (++shard.attempts > STREAM_RETRY_ATTEMPTS) {
       const dropped = shard.pending.splice(0, batch.length - failedFrom);
-      log(`${args.name}: dropped ${dropped.length} stream record(s) after ${STREAM_RETRY_ATTEMPTS} retries, from ${dropped[0]?.dynamodb?.SequenceNumber}`);
+      log(
+        `${args.name}: dropped ${dropped.length} stream record(s) after ${STREAM_RETRY_ATTEMPTS} retries, from ${dropped[0]?.dynamodb?.SequenceNumber}`,
+      );
       shard.attempts = 0;
     } else {
       await sleep(Math.min(2_000, 100 * 2 ** shard.attempts));

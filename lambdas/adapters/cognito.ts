@@ -9,5 +9,4 @@ let client: CognitoIdentityProviderClient | undefined;
  * for the SDK's defaults) so an unreachable Cognito becomes a prompt 503. The endpoint comes from the SDK's
  * AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER when set: that is how the local runtime uses cognito-local.
  */
-export const cognitoClient = (): CognitoIdentityProviderClient =>
-  (client ??= traced(new CognitoIdentityProviderClient(sdkClientConfig())));
+export const cognitoClient = (): CognitoIdentityProviderClient => (client ??= traced(new CognitoIdentityProviderClient(sdkClientConfig())));

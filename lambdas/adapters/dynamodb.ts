@@ -17,7 +17,10 @@ export const documentClient = (): DynamoDBDocumentClient =>
   }));
 
 /** Every item a Query matches, following LastEvaluatedKey from page to page. */
-export const queryAll = async (db: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> => {
+export const queryAll = async (
+  db: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {

@@ -1,6 +1,16 @@
 import { dependencyUnavailable } from '../shared/errors';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'ECONNABORTED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'EPIPE',
+]);
 /** Also the timeouts of ioredis ("Command timed out", "Connection is closed" when it never became ready) and pg (pool, connection, query_timeout). */
 const NETWORK_MESSAGE = new RegExp(
   `\\b(${[...NETWORK_CODES].join('|')})\\b|socket hang up|timed out|Connection is closed|timeout exceeded when trying to connect|Connection terminated due to connection timeout|Query read timeout`,

@@ -48,7 +48,10 @@ export const RegisterBody = z
 
 export const RegisterResponse = z.object({ userId: UserId, message: Sentence }).check(z.meta({ id: 'RegisterResponse' }));
 
-export const LoginBody = z.strictObject({ email: Email, password: z.string().check(z.minLength(1), z.maxLength(PASSWORD_POLICY.maxLength)) });
+export const LoginBody = z.strictObject({
+  email: Email,
+  password: z.string().check(z.minLength(1), z.maxLength(PASSWORD_POLICY.maxLength)),
+});
 
 const SessionFields = {
   userId: UserId,
@@ -58,7 +61,10 @@ const SessionFields = {
 };
 
 export const SessionResponse = z
-  .object({ ...SessionFields, refreshToken: Token.check(z.meta({ description: 'For POST /v1/users/token/refresh and /v1/users/logout.' })) })
+  .object({
+    ...SessionFields,
+    refreshToken: Token.check(z.meta({ description: 'For POST /v1/users/token/refresh and /v1/users/logout.' })),
+  })
   .check(z.meta({ id: 'Session' }));
 export const RefreshedSessionResponse = z.object(SessionFields).check(z.meta({ id: 'RefreshedSession' }));
 

@@ -14,7 +14,8 @@ const Id = z.uuid();
 /** Period checks (past, reversed, too long) on a body with startDate/endDate, reported on those fields. */
 const checkPeriod = (maxDays?: number) =>
   z.superRefine((value: { startDate: string; endDate: string }, ctx) => {
-    for (const problem of periodProblems(value, clock.now(), maxDays)) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+    for (const problem of periodProblems(value, clock.now(), maxDays))
+      ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
   });
 
 export const BookingBody = z
@@ -22,19 +23,27 @@ export const BookingBody = z
     carId: Id,
     startDate: IsoDate.check(z.meta({ description: 'Pick-up day (YYYY-MM-DD, UTC), today or later.' })),
     endDate: IsoDate.check(
-      z.meta({ description: `Return day (YYYY-MM-DD): the car is rented up to, not including, this day. At most ${MAX_RENTAL_DAYS} days.` }),
+      z.meta({
+        description: `Return day (YYYY-MM-DD): the car is rented up to, not including, this day. At most ${MAX_RENTAL_DAYS} days.`,
+      }),
     ),
-    userId: z.optional(z.string().check(z.maxLength(64))).check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
+    userId: z
+      .optional(z.string().check(z.maxLength(64)))
+      .check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
   })
   .check(checkPeriod(), z.meta({ id: 'BookingRequest' }));
 
 export const BookingHeaders = z.object({
   'idempotency-key': z
     .optional(idempotencyKey())
-    .check(z.meta({ description: 'Repeat a request with the same key (within 24 hours) to get the same reservation back, never a second one.' })),
-  prefer: z
-    .optional(z.string().check(z.maxLength(200)))
-    .check(z.meta({ description: `RFC 7240. \`wait=N\` (N up to ${MAX_WAIT_SECONDS}) answers with the decision when it comes within N seconds.` })),
+    .check(
+      z.meta({ description: 'Repeat a request with the same key (within 24 hours) to get the same reservation back, never a second one.' }),
+    ),
+  prefer: z.optional(z.string().check(z.maxLength(200))).check(
+    z.meta({
+      description: `RFC 7240. \`wait=N\` (N up to ${MAX_WAIT_SECONDS}) answers with the decision when it comes within N seconds.`,
+    }),
+  ),
 });
 
 /** The seconds of `wait=N` in a Prefer header, capped, or 0. */
@@ -45,7 +54,6 @@ export const preferredWait = (prefer: string | undefined): number => {
 
 export const ReservationIdParams = z.object({ reservationId: Id });
 export const UserReservationsParams = z.object({ userId: UserId });
-
 
 export const UserReservationsQuery = z.object({
   status: z.optional(z.enum(RESERVATION_STATUSES)),

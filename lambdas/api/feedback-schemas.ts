@@ -18,16 +18,19 @@ export const FeedbackBody = z
     reservationId: Id,
     rating: z
       .number()
-      .check(whole('Use a whole number of stars.'), z.gte(MIN_RATING), z.lte(MAX_RATING), z.meta({ description: `Stars, ${MIN_RATING} to ${MAX_RATING}.` })),
-    comments: z
-      .string()
       .check(
-        z.trim(),
-        z.minLength(1, 'Say a few words about the rental.'),
-        z.maxLength(MAX_COMMENTS_LENGTH),
-        z.refine((s) => !CONTROL.test(s), 'Control characters are not allowed.'),
-        z.meta({ description: `Plain text, 1 to ${MAX_COMMENTS_LENGTH} characters (never rendered as HTML).` }),
+        whole('Use a whole number of stars.'),
+        z.gte(MIN_RATING),
+        z.lte(MAX_RATING),
+        z.meta({ description: `Stars, ${MIN_RATING} to ${MAX_RATING}.` }),
       ),
+    comments: z.string().check(
+      z.trim(),
+      z.minLength(1, 'Say a few words about the rental.'),
+      z.maxLength(MAX_COMMENTS_LENGTH),
+      z.refine((s) => !CONTROL.test(s), 'Control characters are not allowed.'),
+      z.meta({ description: `Plain text, 1 to ${MAX_COMMENTS_LENGTH} characters (never rendered as HTML).` }),
+    ),
     userId: z.optional(text(64)).check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
   })
   .check(z.meta({ id: 'FeedbackRequest' }));
@@ -81,9 +84,7 @@ export const FeedbackView = z
     reservationId: ResourceId,
     carId: ResourceId,
     userId: UserId,
-    hidden: z
-      .nullable(z.object({ reason: text(500), at: Timestamp }))
-      .check(z.meta({ description: 'Set while an admin has hidden it.' })),
+    hidden: z.nullable(z.object({ reason: text(500), at: Timestamp })).check(z.meta({ description: 'Set while an admin has hidden it.' })),
     updatedAt: Timestamp,
   })
   .check(z.meta({ id: 'Feedback' }));

@@ -42,8 +42,7 @@ export const Url = text(8192);
 /** A human-readable sentence from the API (a confirmation, a reason). */
 export const Sentence = text(500);
 /** An amount of money in the currency unit: at least one minor unit (0.01), at most 2 decimals. */
-export const money = (max: number) =>
-  z.number().check(z.gte(0.01), z.lte(max), z.refine(hasAtMostTwoDecimals, 'Use at most 2 decimals.'));
+export const money = (max: number) => z.number().check(z.gte(0.01), z.lte(max), z.refine(hasAtMostTwoDecimals, 'Use at most 2 decimals.'));
 /** `limit` and `cursor` of every paginated list. */
 export const Limit = z._default(z.coerce.number().check(whole(), z.gte(1), z.lte(PAGE_MAX)), 20);
 export const Cursor = z.optional(text(2000)).check(z.meta({ description: 'Opaque cursor from the previous page.' }));

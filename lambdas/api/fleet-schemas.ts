@@ -25,7 +25,10 @@ export const LocationCode = z
   .check(z.meta({ description: 'IATA code of a rental location (see GET /v1/locations).' }));
 
 const Price = money(MAX_PRICE_PER_DAY).check(
-  z.meta({ description: 'Price per day in the currency unit, 0.01 or more, at most 2 decimals (stored as integer cents).', example: 49.99 }),
+  z.meta({
+    description: 'Price per day in the currency unit, 0.01 or more, at most 2 decimals (stored as integer cents).',
+    example: 49.99,
+  }),
 );
 
 const Text = z.string().check(z.trim(), z.minLength(1), z.maxLength(60));
@@ -34,16 +37,14 @@ export const CarBody = z
   .strictObject({
     make: Text,
     model: Text,
-    year: z
-      .int()
-      .check(
-        z.gte(MIN_YEAR),
-        // A fixed bound the OpenAPI document can state (int32); the refine below is the real one.
-        z.lte(9999, { abort: true }),
-        // Next year by the clock at each request: a bound fixed at load (or deploy) time goes stale each January.
-        z.refine((year) => year <= clock.now().getUTCFullYear() + 1, 'The model year is at most next year.'),
-        z.meta({ description: `Model year, ${MIN_YEAR} to next year.` }),
-      ),
+    year: z.int().check(
+      z.gte(MIN_YEAR),
+      // A fixed bound the OpenAPI document can state (int32); the refine below is the real one.
+      z.lte(9999, { abort: true }),
+      // Next year by the clock at each request: a bound fixed at load (or deploy) time goes stale each January.
+      z.refine((year) => year <= clock.now().getUTCFullYear() + 1, 'The model year is at most next year.'),
+      z.meta({ description: `Model year, ${MIN_YEAR} to next year.` }),
+    ),
     type: CarType,
     location: LocationCode,
     rentalPricePerDay: Price,
@@ -137,20 +138,19 @@ export const SearchQuery = z
     type: z.optional(CarType),
     minPrice: z.optional(QueryPrice),
     maxPrice: z.optional(QueryPrice),
-    sort: z
-      ._default(z.enum(['price', '-price', '-rating']), 'price')
-      .check(
-        z.meta({
-          description:
-            'By price per day, ascending or (-price) descending; or (-rating) best rated first (average, then number of reviews, then price).',
-        }),
-      ),
+    sort: z._default(z.enum(['price', '-price', '-rating']), 'price').check(
+      z.meta({
+        description:
+          'By price per day, ascending or (-price) descending; or (-rating) best rated first (average, then number of reviews, then price).',
+      }),
+    ),
     limit: Limit,
     cursor: Cursor,
   })
   .check(
     z.superRefine((query, ctx) => {
-      for (const problem of periodProblems(query, clock.now())) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+      for (const problem of periodProblems(query, clock.now()))
+        ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
       if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
         ctx.addIssue({ code: 'custom', path: ['maxPrice'], message: 'maxPrice is below minPrice.' });
       }

@@ -51,8 +51,7 @@ const toSchema = (schema: z.ZodMiniType, io: 'input' | 'output', components?: Co
   const { $schema: _schema, $defs, ...rest } = converted as JsonSchema & { $defs?: Components };
   if (!components) return rest;
   // Named schemas may nest other named schemas: their references move to components too.
-  const hoist = <T>(value: T): T =>
-    JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as T;
+  const hoist = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as T;
   Object.assign(components, hoist($defs ?? {}));
   return hoist(rest);
 };

@@ -5,7 +5,9 @@ import { idempotencyKey, list, money, PAGE_MAX, ResourceId, Sentence, text, Time
 /** Request and response schemas of the payment routes. */
 
 const Amount = money(10_000_000);
-const IdempotencyKey = idempotencyKey('The Idempotency-Key header is required: a unique key per payment attempt (a retry sends the same one).');
+const IdempotencyKey = idempotencyKey(
+  'The Idempotency-Key header is required: a unique key per payment attempt (a retry sends the same one).',
+);
 const Currency = text(3);
 const MethodId = text(40);
 const GatewayId = text(40);
@@ -44,7 +46,15 @@ export const RefundBody = z
   .check(z.meta({ id: 'RefundRequest' }));
 
 export const RefundView = z
-  .object({ refundId: ResourceId, paymentId: ResourceId, amount: z.number(), reason: text(200), source: text(40), status: text(40), createdAt: Timestamp })
+  .object({
+    refundId: ResourceId,
+    paymentId: ResourceId,
+    amount: z.number(),
+    reason: text(200),
+    source: text(40),
+    status: text(40),
+    createdAt: Timestamp,
+  })
   .check(z.meta({ id: 'Refund' }));
 
 export const PaymentDetail = z

@@ -33,5 +33,7 @@ export const HealthQuery = z.object({
       z.optional(z.enum(['true', 'false'])),
       z.transform((v) => v === 'true'),
     )
-    .check(z.meta({ description: 'Also check DynamoDB, Redis, PostgreSQL and Cognito (readiness; status only, details at /health/details).' })),
+    .check(
+      z.meta({ description: 'Also check DynamoDB, Redis, PostgreSQL and Cognito (readiness; status only, details at /health/details).' }),
+    ),
 });

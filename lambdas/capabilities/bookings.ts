@@ -29,7 +29,7 @@ export const bookingCapabilities = {
   },
   listUserReservations: {
     entry: 'lambdas/handlers/list-user-reservations.ts',
-    description: "That user or an admin: rental history from the byUser index.",
+    description: 'That user or an admin: rental history from the byUser index.',
     trigger: http,
     uses: { tables: { reservations: 'read' }, cursors: true },
   },

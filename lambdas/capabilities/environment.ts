@@ -15,7 +15,12 @@ export const requiredEnvironment = (uses: CapabilityUses): string[][] => [
   ...(uses.carMedia ? [[ENV.carMediaBucket]] : []),
   ...(uses.userPool ? [[ENV.userPoolId], [ENV.userPoolClientId]] : []),
   ...(uses.redis ? [[ENV.redisUrl, ENV.redisHost]] : []),
-  ...(uses.database ? [[ENV.databaseUrl, ENV.dbProxyEndpoint], [ENV.databaseUrl, ENV.dbSecretArn]] : []),
+  ...(uses.database
+    ? [
+        [ENV.databaseUrl, ENV.dbProxyEndpoint],
+        [ENV.databaseUrl, ENV.dbSecretArn],
+      ]
+    : []),
   ...(uses.paymentGateways ? [[ENV.paymentGatewayMode]] : []),
   ...(uses.cursors ? [[ENV.cursorKey, ENV.cursorKeySecretArn]] : []),
 ];

@@ -34,7 +34,8 @@ export const feedbackCapabilities = {
   },
   aggregateRatings: {
     entry: 'lambdas/handlers/aggregate-ratings.ts',
-    description: "Feedback stream consumer: moves each car's rating totals exactly once per change, then drops its cached details and searches.",
+    description:
+      "Feedback stream consumer: moves each car's rating totals exactly once per change, then drops its cached details and searches.",
     trigger: { kind: 'stream', table: 'feedback', batchSize: 100 },
     uses: { tables: { cars: 'readWrite' }, redis: true },
     timeoutSeconds: 30,

@@ -11,5 +11,8 @@ const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), 
 
 export const handler = httpHandler(routes.addCarPhoto, async ({ params, body, headers, principal }) => ({
   status: 201,
-  body: await startPhotoUpload(deps, params.carId, body.contentType, body.contentLength, { adminId: principal?.userId, idempotencyKey: headers['idempotency-key'] }),
+  body: await startPhotoUpload(deps, params.carId, body.contentType, body.contentLength, {
+    adminId: principal?.userId,
+    idempotencyKey: headers['idempotency-key'],
+  }),
 }));

@@ -7,6 +7,8 @@ import { sessionBody, tokenReply } from './accounts-presenter';
 
 export const handler = httpHandler(routes.answerMfaChallenge, async ({ body, sourceIp }) =>
   tokenReply(
-    sessionBody(await answerMfaChallenge({ identities: accountIdentities(), attempts: loginAttempts() }, body.session, body.code, sourceIp)),
+    sessionBody(
+      await answerMfaChallenge({ identities: accountIdentities(), attempts: loginAttempts() }, body.session, body.code, sourceIp),
+    ),
   ),
 );

@@ -19,7 +19,12 @@ export const presentReservation = (r: Reservation): z.output<typeof ReservationV
   endDate: r.endDate,
   status: r.status,
   totalPrice: fromMinorUnits(r.price.totalMinor),
-  price: { currency: r.price.currency, dailyRate: fromMinorUnits(r.price.dailyMinor), days: r.price.days, total: fromMinorUnits(r.price.totalMinor) },
+  price: {
+    currency: r.price.currency,
+    dailyRate: fromMinorUnits(r.price.dailyMinor),
+    days: r.price.days,
+    total: fromMinorUnits(r.price.totalMinor),
+  },
   ...(r.status === 'Pending' && r.holdExpiresAt !== undefined ? { holdExpiresAt: new Date(r.holdExpiresAt).toISOString() } : {}),
   ...(r.reason ? { reason: { code: r.reason, message: REJECTION_REASONS[r.reason] } } : {}),
   ...(r.refund ? { refund: { percent: r.refund.percent, amount: fromMinorUnits(r.refund.amountMinor) } } : {}),

@@ -29,7 +29,10 @@ export const presentRating = (t: RatingTotals): z.output<typeof RatingSummary> =
   stars: { 1: t.stars[0] ?? 0, 2: t.stars[1] ?? 0, 3: t.stars[2] ?? 0, 4: t.stars[3] ?? 0, 5: t.stars[4] ?? 0 },
 });
 
-export const presentCarFeedback = (carId: string, result: { rating: RatingTotals; page: { items: Feedback[]; nextCursor?: string } }): z.output<typeof CarFeedbackList> => ({
+export const presentCarFeedback = (
+  carId: string,
+  result: { rating: RatingTotals; page: { items: Feedback[]; nextCursor?: string } },
+): z.output<typeof CarFeedbackList> => ({
   carId,
   rating: presentRating(result.rating),
   feedback: result.page.items.map(presentPublicFeedback),

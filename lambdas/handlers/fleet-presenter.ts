@@ -34,7 +34,5 @@ export const presentCarDetails = async (
   media: MediaStore,
 ): Promise<z.output<typeof CarDetails>> => ({
   ...(await presentCar(car, media)),
-  photos: await Promise.all(
-    photos.map(async (p) => ({ photoId: p.photoId, url: await media.readUrl(p.key), contentType: p.contentType })),
-  ),
+  photos: await Promise.all(photos.map(async (p) => ({ photoId: p.photoId, url: await media.readUrl(p.key), contentType: p.contentType }))),
 });

@@ -20,8 +20,7 @@ const PROBE_TIMEOUT_MS = 2_000;
  * GetUser with a token that is not one: Cognito refusing it proves Cognito answers (no IAM right, no user).
  */
 const probes = {
-  dynamodb: () =>
-    documentClient().send(new GetCommand({ TableName: tableName('users'), Key: { pk: 'HEALTH', sk: 'HEALTH' } })),
+  dynamodb: () => documentClient().send(new GetCommand({ TableName: tableName('users'), Key: { pk: 'HEALTH', sk: 'HEALTH' } })),
   redis: async () => (await redisClient()).ping(),
   postgres: async () => (await postgresPool()).query('SELECT 1'),
   cognito: () =>

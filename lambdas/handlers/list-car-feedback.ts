@@ -8,6 +8,10 @@ import { presentCarFeedback } from './feedback-presenter';
 
 const deps = { feedback: feedbackReader(), cars: carRepository() };
 
-export const handler = httpHandler(routes.listCarFeedback, async ({ params, query }) => ({
-  body: presentCarFeedback(params.carId, await carFeedback(deps, params.carId, query)),
-}), { cursorKey });
+export const handler = httpHandler(
+  routes.listCarFeedback,
+  async ({ params, query }) => ({
+    body: presentCarFeedback(params.carId, await carFeedback(deps, params.carId, query)),
+  }),
+  { cursorKey },
+);

@@ -8,6 +8,10 @@ import { presentPage } from './bookings-presenter';
 
 const deps = { reservations: reservationStore(), clock };
 
-export const handler = httpHandler(routes.listCarReservations, async ({ params, query }) => ({
-  body: presentPage(await carReservations(deps, params.carId, query)),
-}), { cursorKey });
+export const handler = httpHandler(
+  routes.listCarReservations,
+  async ({ params, query }) => ({
+    body: presentPage(await carReservations(deps, params.carId, query)),
+  }),
+  { cursorKey },
+);

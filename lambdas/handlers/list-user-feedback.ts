@@ -8,7 +8,11 @@ import { presentFeedback } from './feedback-presenter';
 
 const deps = { feedback: feedbackReader() };
 
-export const handler = httpHandler(routes.listUserFeedback, async ({ params, query, principal }) => {
-  const page = await userFeedback(deps, actorOf(principal), params.userId, query);
-  return { body: { feedback: page.items.map(presentFeedback), nextCursor: page.nextCursor ?? null } };
-}, { cursorKey });
+export const handler = httpHandler(
+  routes.listUserFeedback,
+  async ({ params, query, principal }) => {
+    const page = await userFeedback(deps, actorOf(principal), params.userId, query);
+    return { body: { feedback: page.items.map(presentFeedback), nextCursor: page.nextCursor ?? null } };
+  },
+  { cursorKey },
+);

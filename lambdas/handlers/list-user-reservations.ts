@@ -7,6 +7,10 @@ import { actorOf, presentPage } from './bookings-presenter';
 
 const deps = { reservations: reservationStore() };
 
-export const handler = httpHandler(routes.listUserReservations, async ({ params, query, principal }) => ({
-  body: presentPage(await userReservations(deps, actorOf(principal), params.userId, query)),
-}), { cursorKey });
+export const handler = httpHandler(
+  routes.listUserReservations,
+  async ({ params, query, principal }) => ({
+    body: presentPage(await userReservations(deps, actorOf(principal), params.userId, query)),
+  }),
+  { cursorKey },
+);

@@ -8,7 +8,14 @@ import { bookingRoutes as routes } from '../api/routes/bookings';
 import { addMaintenanceBlock, removeMaintenanceBlock } from '../domain/bookings/maintenance';
 import { httpHandler } from '../http/handler';
 
-const deps = { reservations: reservationStore(), cars: carRepository(), upcoming: upcomingReservations(), cache: fleetCache(), clock, newId: randomUUID };
+const deps = {
+  reservations: reservationStore(),
+  cars: carRepository(),
+  upcoming: upcomingReservations(),
+  cache: fleetCache(),
+  clock,
+  newId: randomUUID,
+};
 
 const add = httpHandler(routes.addCarBlock, async ({ params, body }) => {
   const block = await addMaintenanceBlock(deps, params.carId, { startDate: body.startDate, endDate: body.endDate }, body.reason);

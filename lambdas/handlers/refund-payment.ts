@@ -13,5 +13,7 @@ const deps = { payments: paymentStore(), gateways: paymentGateways(), clock, new
 export const handler = httpHandler(routes.refundPayment, async ({ params, body, headers }) => ({
   status: 201,
   // Without a key every request is a new refund (still never more than what is left).
-  body: presentRefund(await adminRefund(deps, params.paymentId, toMinorUnits(body.amount), body.reason, headers['idempotency-key'] ?? randomUUID())),
+  body: presentRefund(
+    await adminRefund(deps, params.paymentId, toMinorUnits(body.amount), body.reason, headers['idempotency-key'] ?? randomUUID()),
+  ),
 }));

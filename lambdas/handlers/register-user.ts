@@ -8,5 +8,8 @@ import { httpHandler } from '../http/handler';
 
 export const handler = httpHandler(routes.registerUser, async ({ body }) => ({
   status: 201,
-  body: await registerCustomer({ identities: accountIdentities(), profiles: accountProfiles(), codes: emailCodes(), mailer: accountMailer() }, body),
+  body: await registerCustomer(
+    { identities: accountIdentities(), profiles: accountProfiles(), codes: emailCodes(), mailer: accountMailer() },
+    body,
+  ),
 }));

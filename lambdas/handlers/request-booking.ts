@@ -44,5 +44,9 @@ export const handler = httpHandler(routes.requestBooking, async ({ body, headers
       },
     };
   }
-  return { status: reservation.status === 'Requested' ? 202 : 201, headers: { location, ...applied }, body: presentReservation(reservation) };
+  return {
+    status: reservation.status === 'Requested' ? 202 : 201,
+    headers: { location, ...applied },
+    body: presentReservation(reservation),
+  };
 });

@@ -11,23 +11,27 @@ import { presentCar } from './fleet-presenter';
 
 const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), clock };
 
-export const handler = httpHandler(routes.searchCars, async ({ query }) => {
-  const page = await searchWithCache(
-    deps,
-    {
-      location: query.location,
-      period: { startDate: query.startDate, endDate: query.endDate },
-      type: query.type,
-      minPriceMinor: query.minPrice === undefined ? undefined : toMinorUnits(query.minPrice),
-      maxPriceMinor: query.maxPrice === undefined ? undefined : toMinorUnits(query.maxPrice),
-      sort: query.sort,
-      limit: query.limit,
-      cursor: query.cursor,
-    },
-    deps.clock.now().getTime(),
-  );
-  return {
-    body: { cars: await Promise.all(page.cars.map((car) => presentCar(car, deps.media))), nextCursor: page.nextCursor ?? null },
-    headers: { 'x-cache': page.cached ? 'hit' : 'miss' },
-  };
-}, { cursorKey });
+export const handler = httpHandler(
+  routes.searchCars,
+  async ({ query }) => {
+    const page = await searchWithCache(
+      deps,
+      {
+        location: query.location,
+        period: { startDate: query.startDate, endDate: query.endDate },
+        type: query.type,
+        minPriceMinor: query.minPrice === undefined ? undefined : toMinorUnits(query.minPrice),
+        maxPriceMinor: query.maxPrice === undefined ? undefined : toMinorUnits(query.maxPrice),
+        sort: query.sort,
+        limit: query.limit,
+        cursor: query.cursor,
+      },
+      deps.clock.now().getTime(),
+    );
+    return {
+      body: { cars: await Promise.all(page.cars.map((car) => presentCar(car, deps.media))), nextCursor: page.nextCursor ?? null },
+      headers: { 'x-cache': page.cached ? 'hit' : 'miss' },
+    };
+  },
+  { cursorKey },
+);

@@ -17,7 +17,8 @@ export const cursorScope = (route: Pick<RouteDefinition, 'operationId'>, params:
 /** Routes that take a `cursor` query parameter (and so answer `nextCursor`). */
 export const takesCursor = (route: RouteDefinition): boolean => Boolean(route.request.query?.shape.cursor);
 
-const mac = (key: Buffer, scope: string, inner: string) => createHmac('sha256', key).update(`${scope}\n${inner}`).digest().subarray(0, MAC_BYTES);
+const mac = (key: Buffer, scope: string, inner: string) =>
+  createHmac('sha256', key).update(`${scope}\n${inner}`).digest().subarray(0, MAC_BYTES);
 
 export const sealCursor = (key: Buffer, scope: string, inner: string): string => `${inner}.${mac(key, scope, inner).toString('base64url')}`;
 

@@ -50,4 +50,3 @@ export const toErrorResponse = (thrown: unknown, requestId?: string): HttpRespon
     body: errorBody('INTERNAL', `Something went wrong on our side${ref}. It has been logged.`),
   };
 };
-

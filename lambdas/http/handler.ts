@@ -26,8 +26,7 @@ export type HttpHandlerFn<R extends RouteDefinition> = (
   },
 ) => Promise<Reply>;
 
-const requestIdOf = (event: APIGatewayProxyEvent, context: Context) =>
-  event.requestContext?.requestId ?? context.awsRequestId;
+const requestIdOf = (event: APIGatewayProxyEvent, context: Context) => event.requestContext?.requestId ?? context.awsRequestId;
 
 /**
  * In the local runtime and in tests, responses are checked against the route table's schema so the
@@ -60,14 +59,18 @@ export interface HttpHandlerOptions {
 
 export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandlerFn<R>, options: HttpHandlerOptions = {}) => {
   const { cursorKey } = options;
-  if (takesCursor(route) && !cursorKey) throw new Error(`${route.operationId} takes a cursor: pass httpHandler the cursorKey that seals it`);
+  if (takesCursor(route) && !cursorKey)
+    throw new Error(`${route.operationId} takes a cursor: pass httpHandler the cursorKey that seals it`);
   return lambdaFunction<APIGatewayProxyEvent, APIGatewayProxyResult>(
     route.capability,
     async (event, context) => {
       logger.appendKeys({ operation: route.operationId });
       const requestId = requestIdOf(event, context);
       try {
-        const principal = authorizeRoute(route, principalFromClaims(event.requestContext?.authorizer?.claims as Parameters<typeof principalFromClaims>[0]));
+        const principal = authorizeRoute(
+          route,
+          principalFromClaims(event.requestContext?.authorizer?.claims as Parameters<typeof principalFromClaims>[0]),
+        );
         const input = parseRequest(route, event);
         const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
         const cursors = cursorKey ? cursorScope(route, input.params) : undefined;
@@ -76,7 +79,8 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
         const reply = await fn({ ...input, principal, requestId, sourceIp, context });
         const status = reply.status ?? 200;
         const page = reply.body as { nextCursor?: unknown } | undefined;
-        if (cursorKey && cursors && typeof page?.nextCursor === 'string') page.nextCursor = sealCursor(await cursorKey(), cursors, page.nextCursor);
+        if (cursorKey && cursors && typeof page?.nextCursor === 'string')
+          page.nextCursor = sealCursor(await cursorKey(), cursors, page.nextCursor);
         checkResponse(route, status, reply.body);
         return {
           statusCode: status,

@@ -23,11 +23,7 @@ type Claims = Record<string, unknown>;
  * "admin,customer" or "[admin customer]"; the local runtime passes real arrays. Accept all three.
  */
 export const parseGroups = (raw: unknown): Role[] => {
-  const list = Array.isArray(raw)
-    ? raw.map(String)
-    : typeof raw === 'string'
-      ? raw.replace(/^\[|\]$/g, '').split(/[\s,]+/)
-      : [];
+  const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.replace(/^\[|\]$/g, '').split(/[\s,]+/) : [];
   return list.filter((g): g is Role => (USER_GROUPS as readonly string[]).includes(g));
 };
 
@@ -79,7 +75,10 @@ export const requireAdminMfa = (access: Access, principal: Principal | undefined
  * Everything a route requires: group membership, MFA for admin routes, and a verified email where the
  * route says so. From the token, like MFA: only the back end sets email_verified (after the emailed code).
  */
-export const authorizeRoute = (route: Pick<RouteDefinition, 'access' | 'verifiedEmail'>, principal: Principal | undefined): Principal | undefined => {
+export const authorizeRoute = (
+  route: Pick<RouteDefinition, 'access' | 'verifiedEmail'>,
+  principal: Principal | undefined,
+): Principal | undefined => {
   const allowed = authorize(route.access, principal);
   requireAdminMfa(route.access, allowed);
   if (route.verifiedEmail && allowed && !allowed.emailVerified) throw emailNotVerified();

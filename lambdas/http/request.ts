@@ -55,4 +55,3 @@ export const parseRequest = <R extends RouteDefinition>(route: R, event: APIGate
   if (issues.length > 0) throw validationError(issues);
   return input as RouteInput<R>;
 };
-

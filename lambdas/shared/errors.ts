@@ -37,8 +37,7 @@ export class AppError extends Error {
 
 export const validationError = (issues: FieldIssue[], message = 'The request is invalid.') =>
   new AppError('VALIDATION', message, { fields: issues });
-export const unauthenticated = (message = 'A valid bearer token is required.') =>
-  new AppError('UNAUTHENTICATED', message);
+export const unauthenticated = (message = 'A valid bearer token is required.') => new AppError('UNAUTHENTICATED', message);
 export const forbidden = (message = 'You are not allowed to do this.') => new AppError('FORBIDDEN', message);
 export const emailNotVerified = () =>
   new AppError(

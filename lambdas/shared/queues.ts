@@ -29,8 +29,7 @@ export const queues: Record<QueueId, QueueDefinition> = {
     fifo: true,
     maxReceiveCount: 5,
     retentionDays: 4,
-    description:
-      'Booking requests; one message group per car serialises its decisions, the deduplication id is the reservation id.',
+    description: 'Booking requests; one message group per car serialises its decisions, the deduplication id is the reservation id.',
   },
   paymentEvents: {
     id: 'paymentEvents',
@@ -49,5 +48,4 @@ export const queues: Record<QueueId, QueueDefinition> = {
 export const queueList: readonly QueueDefinition[] = Object.values(queues);
 
 /** `booking-requests.fifo` -> `booking-requests-dlq.fifo`. */
-export const deadLetterQueueName = (q: QueueDefinition): string =>
-  q.fifo ? q.name.replace(/\.fifo$/, '-dlq.fifo') : `${q.name}-dlq`;
+export const deadLetterQueueName = (q: QueueDefinition): string => (q.fifo ? q.name.replace(/\.fifo$/, '-dlq.fifo') : `${q.name}-dlq`);

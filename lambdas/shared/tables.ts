@@ -53,7 +53,8 @@ export const tables: Record<TableId, TableDefinition> = {
     // Search index: partition = location + write shard, sort = type#price#carId. Sparse: a removed car
     // loses its gsi1 attributes and so leaves search without a filter.
     indexes: [gsi(1, 'byLocation')],
-    description: 'Cars (CAR#<id>) with their rating totals, their photos, per-location counters (LOCATIONS / <code>), and the rating aggregator\'s mark per feedback (RATING#<feedbackId>).',
+    description:
+      "Cars (CAR#<id>) with their rating totals, their photos, per-location counters (LOCATIONS / <code>), and the rating aggregator's mark per feedback (RATING#<feedbackId>).",
   },
   reservations: {
     id: 'reservations',

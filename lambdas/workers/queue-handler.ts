@@ -13,7 +13,11 @@ import { queues } from '../shared/queues';
  * groups (other cars) go on. Failed records come back after the visibility timeout and, after the
  * queue's receive limit, land in its DLQ.
  */
-export const queueHandler = <S extends z.ZodMiniType>(capability: CapabilityId, schema: S, fn: (message: z.output<S>, record: SQSRecord) => Promise<void>) => {
+export const queueHandler = <S extends z.ZodMiniType>(
+  capability: CapabilityId,
+  schema: S,
+  fn: (message: z.output<S>, record: SQSRecord) => Promise<void>,
+) => {
   const trigger = capabilities[capability].trigger;
   const fifo = trigger.kind === 'queue' && queues[trigger.queue].fifo;
   const handle = async (record: SQSRecord) => {
@@ -42,7 +46,11 @@ export const queueHandler = <S extends z.ZodMiniType>(capability: CapabilityId, 
     }
     const answers = await Promise.all(
       [...groups.values()].map((Records) =>
-        processPartialResponse({ Records }, handle, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true, throwOnFullBatchFailure: false }),
+        processPartialResponse({ Records }, handle, new SqsFifoPartialProcessorAsync(), {
+          context,
+          skipGroupOnError: true,
+          throwOnFullBatchFailure: false,
+        }),
       ),
     );
     const batchItemFailures = answers.flatMap((a) => a.batchItemFailures);

@@ -7,13 +7,7 @@
 
 /** API Gateway's gateway response types this stack customises (`ResponseType.of(type)` in CDK). */
 export type GatewayResponseType =
-  | 'DEFAULT_4XX'
-  | 'DEFAULT_5XX'
-  | 'UNAUTHORIZED'
-  | 'ACCESS_DENIED'
-  | 'MISSING_AUTHENTICATION_TOKEN'
-  | 'THROTTLED'
-  | 'QUOTA_EXCEEDED';
+  'DEFAULT_4XX' | 'DEFAULT_5XX' | 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'MISSING_AUTHENTICATION_TOKEN' | 'THROTTLED' | 'QUOTA_EXCEEDED';
 
 export interface GatewayError {
   /**
@@ -93,7 +87,10 @@ export const GATEWAY_MAX_HEADER_BYTES = 10_240;
 /** The response-template body: `$context` substitutions in AWS, where the local runtime writes literal text. */
 export const errorTemplate = (error: GatewayError): string => {
   // Templates are plain substitution, not VTL: `messageString` arrives as a quoted JSON string.
-  const message = error.message === undefined ? '$context.error.messageString' : JSON.stringify(error.message).replace('{requestId}', '$context.requestId');
+  const message =
+    error.message === undefined
+      ? '$context.error.messageString'
+      : JSON.stringify(error.message).replace('{requestId}', '$context.requestId');
   return `{"error":{"code":"${error.code}","message":${message}}}`;
 };
 

@@ -12,7 +12,6 @@ const CDK_ATTRIBUTE: Record<(typeof CLIENT_WRITABLE_ATTRIBUTES)[number], keyof c
   address: 'address',
 };
 
-
 export interface AuthProps {
   removalPolicy: RemovalPolicy;
   deletionProtection: boolean;
@@ -56,9 +55,7 @@ export class Auth extends Construct {
         ? cognito.UserPoolEmail.withSES({ fromEmail: props.sesFromEmail, sesRegion: Stack.of(this).region })
         : undefined,
       featurePlan: props.threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
-      standardThreatProtectionMode: props.threatProtection
-        ? cognito.StandardThreatProtectionMode.FULL_FUNCTION
-        : undefined,
+      standardThreatProtectionMode: props.threatProtection ? cognito.StandardThreatProtectionMode.FULL_FUNCTION : undefined,
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
     });

@@ -111,7 +111,11 @@ export interface CapabilityFunctionProps {
 
 /** Cognito user-management calls an 'admin' capability may make, and nothing else. */
 /** The one S3 action each car-media right needs (presigned GET, presigned PUT, DeleteObject). */
-export const CAR_MEDIA_ACTIONS: Record<CarMediaAccess, string> = { read: 's3:GetObject', upload: 's3:PutObject', delete: 's3:DeleteObject' };
+export const CAR_MEDIA_ACTIONS: Record<CarMediaAccess, string> = {
+  read: 's3:GetObject',
+  upload: 's3:PutObject',
+  delete: 's3:DeleteObject',
+};
 
 const COGNITO_ADMIN_ACTIONS = [
   'AdminGetUser',
@@ -180,9 +184,7 @@ export class CapabilityFunction extends Construct {
         [ENV.stage]: r.stage,
         [ENV.appVersion]: r.appVersion,
       },
-      ...(inVpc
-        ? { vpc: r.network.vpc, vpcSubnets: r.network.subnets, securityGroups: [r.network.functionsSecurityGroup] }
-        : {}),
+      ...(inVpc ? { vpc: r.network.vpc, vpcSubnets: r.network.subnets, securityGroups: [r.network.functionsSecurityGroup] } : {}),
     });
 
     this.wildcards.push({
@@ -266,7 +268,8 @@ export class CapabilityFunction extends Construct {
     // kms:ResourceAliases = alias/aws/sns (an infra test pins that condition).
     this.wildcards.push({
       id: 'AwsSolutions-IAM5',
-      reason: 'Publishing to the booking-events topic encrypted with the AWS-managed key alias/aws/sns: key/* is narrowed to that key by a kms:ResourceAliases condition; GenerateDataKey* is the SNS publish requirement.',
+      reason:
+        'Publishing to the booking-events topic encrypted with the AWS-managed key alias/aws/sns: key/* is narrowed to that key by a kms:ResourceAliases condition; GenerateDataKey* is the SNS publish requirement.',
       appliesTo: ['Action::kms:GenerateDataKey*', `Resource::${this.nagArn('kms', 'key/*')}`],
     });
     this.useEmail(notifications);
@@ -279,7 +282,8 @@ export class CapabilityFunction extends Construct {
     this.env(ENV.emailSender, notifications.emailSender);
     this.wildcards.push({
       id: 'AwsSolutions-IAM5',
-      reason: 'SES authorises SendEmail against the sender and (in the SES sandbox) each recipient identity, which are not known in advance.',
+      reason:
+        'SES authorises SendEmail against the sender and (in the SES sandbox) each recipient identity, which are not known in advance.',
       appliesTo: [`Resource::${this.nagArn('ses', 'identity/*')}`],
     });
     notifications.grantSendEmail(this.fn);
@@ -289,9 +293,11 @@ export class CapabilityFunction extends Construct {
     if (!mode) return;
     const bucket = media.bucket;
     this.env(ENV.carMediaBucket, bucket.bucketName);
-        // One exact action on the photo keys, not CDK's grant groups (s3:DeleteObject* would include
+    // One exact action on the photo keys, not CDK's grant groups (s3:DeleteObject* would include
     // DeleteObjectVersion: a permanent delete of the versions kept to restore a photo).
-    this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: [CAR_MEDIA_ACTIONS[mode]], resources: [bucket.arnForObjects(`${CAR_PHOTO_PREFIX}*`)] }));
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [CAR_MEDIA_ACTIONS[mode]], resources: [bucket.arnForObjects(`${CAR_PHOTO_PREFIX}*`)] }),
+    );
     this.wildcards.push({
       id: 'AwsSolutions-IAM5',
       reason: 'Presigned URLs act on any photo key of the car-media bucket (keys are generated per upload).',
@@ -338,7 +344,10 @@ export class CapabilityFunction extends Construct {
         retentionPeriod: Duration.days(14),
       });
       NagSuppressions.addResourceSuppressions(failures, [
-        { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the failure destination of the stream event source; nothing consumes it automatically.' },
+        {
+          id: 'AwsSolutions-SQS3',
+          reason: 'This queue is itself the failure destination of the stream event source; nothing consumes it automatically.',
+        },
       ]);
       // In order per item, from the oldest record kept; a failing record is retried with the ones after
       // it (partial batch response) and, after its last attempt, described on the failure queue.

@@ -29,8 +29,13 @@ export interface DatabaseMigrationsProps {
 /** A digest of the migration files (names and contents), so any change makes a new function version. */
 export const migrationsDigest = (dir = path.join(projectRoot, MIGRATIONS_DIR)): string => {
   const hash = createHash('sha256');
-  for (const file of readdirSync(dir).filter((f) => !f.startsWith('.')).sort()) {
-    hash.update(`${file}\0`).update(readFileSync(path.join(dir, file))).update('\0');
+  for (const file of readdirSync(dir)
+    .filter((f) => !f.startsWith('.'))
+    .sort()) {
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(path.join(dir, file)))
+      .update('\0');
   }
   return hash.digest('hex');
 };

@@ -61,17 +61,48 @@ export class Monitoring extends Construct {
     const clientErrors = stage.metricClientError({ statistic: 'Average', period });
     const p99 = stage.metricLatency({ statistic: 'p99', period });
     this.alarm(this, 'Api5xxRateAlarm', serverErrors, 'At least 1% of API requests answered 5xx in 5 minutes.', 0.01);
-    this.alarm(this, 'Api4xxRateAlarm', clientErrors, 'At least 25% of API requests answered 4xx in 5 minutes (throttling, a broken client or an attack).', 0.25);
+    this.alarm(
+      this,
+      'Api4xxRateAlarm',
+      clientErrors,
+      'At least 25% of API requests answered 4xx in 5 minutes (throttling, a broken client or an attack).',
+      0.25,
+    );
     const latency = this.alarm(this, 'ApiLatencyP99Alarm', p99, 'API p99 latency was 3 s or more for 10 minutes.', 3_000);
     (latency.node.defaultChild as cloudwatch.CfnAlarm).evaluationPeriods = 2;
     // Read and write throttle events of every table in one alarm (a math expression takes up to 10 metrics).
     const throttleMetrics = Object.fromEntries(
       Object.entries(tables).flatMap(([id, table], i) => [
-        [`r${i}`, new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName: 'ReadThrottleEvents', dimensionsMap: { TableName: table.tableName }, statistic: 'Sum', period, label: `${id} read` })],
-        [`w${i}`, new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName: 'WriteThrottleEvents', dimensionsMap: { TableName: table.tableName }, statistic: 'Sum', period, label: `${id} write` })],
+        [
+          `r${i}`,
+          new cloudwatch.Metric({
+            namespace: 'AWS/DynamoDB',
+            metricName: 'ReadThrottleEvents',
+            dimensionsMap: { TableName: table.tableName },
+            statistic: 'Sum',
+            period,
+            label: `${id} read`,
+          }),
+        ],
+        [
+          `w${i}`,
+          new cloudwatch.Metric({
+            namespace: 'AWS/DynamoDB',
+            metricName: 'WriteThrottleEvents',
+            dimensionsMap: { TableName: table.tableName },
+            statistic: 'Sum',
+            period,
+            label: `${id} write`,
+          }),
+        ],
       ]),
     );
-    const tableThrottles = new cloudwatch.MathExpression({ expression: Object.keys(throttleMetrics).join(' + '), usingMetrics: throttleMetrics, period, label: 'DynamoDB throttle events' });
+    const tableThrottles = new cloudwatch.MathExpression({
+      expression: Object.keys(throttleMetrics).join(' + '),
+      usingMetrics: throttleMetrics,
+      period,
+      label: 'DynamoDB throttle events',
+    });
     this.alarm(this, 'DynamoThrottlesAlarm', tableThrottles, 'A DynamoDB table throttled reads or writes in 5 minutes.');
 
     const fns = Object.entries(functions);
@@ -88,11 +119,25 @@ export class Monitoring extends Construct {
           }),
         ],
         [
-          new cloudwatch.GraphWidget({ title: 'Lambda errors', left: fns.map(([id, fn]) => fn.metricErrors({ period, label: id })), width: 12, legendPosition: cloudwatch.LegendPosition.RIGHT }),
-          new cloudwatch.GraphWidget({ title: 'Lambda p99 duration', left: fns.map(([id, fn]) => fn.metricDuration({ period, statistic: 'p99', label: id })), width: 12, legendPosition: cloudwatch.LegendPosition.RIGHT }),
+          new cloudwatch.GraphWidget({
+            title: 'Lambda errors',
+            left: fns.map(([id, fn]) => fn.metricErrors({ period, label: id })),
+            width: 12,
+            legendPosition: cloudwatch.LegendPosition.RIGHT,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Lambda p99 duration',
+            left: fns.map(([id, fn]) => fn.metricDuration({ period, statistic: 'p99', label: id })),
+            width: 12,
+            legendPosition: cloudwatch.LegendPosition.RIGHT,
+          }),
         ],
         [
-          new cloudwatch.GraphWidget({ title: 'Lambda throttles (region)', left: [new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period })], width: 12 }),
+          new cloudwatch.GraphWidget({
+            title: 'Lambda throttles (region)',
+            left: [new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period })],
+            width: 12,
+          }),
           new cloudwatch.GraphWidget({ title: 'DynamoDB throttle events', left: [tableThrottles], width: 12 }),
         ],
       ],

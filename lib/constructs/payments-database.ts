@@ -59,7 +59,12 @@ export class PaymentsDatabase extends Construct {
     NagSuppressions.addResourceSuppressions(this.cluster, [
       ...(props.deletionProtection
         ? []
-        : [{ id: 'AwsSolutions-RDS10', reason: 'Non-production stage: the cluster is disposable; production turns deletion protection on.' }]),
+        : [
+            {
+              id: 'AwsSolutions-RDS10',
+              reason: 'Non-production stage: the cluster is disposable; production turns deletion protection on.',
+            },
+          ]),
       {
         id: 'AwsSolutions-RDS11',
         reason:

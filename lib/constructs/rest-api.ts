@@ -31,7 +31,11 @@ export class RestApi extends Construct {
   readonly api: apigateway.RestApi;
   private authorizer?: apigateway.CognitoUserPoolsAuthorizer;
 
-  constructor(scope: Construct, id: string, private readonly props: RestApiProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: RestApiProps,
+  ) {
     super(scope, id);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
@@ -70,12 +74,14 @@ export class RestApi extends Construct {
       [
         {
           id: 'AwsSolutions-IAM4',
-          reason: 'The CDK-managed API Gateway CloudWatch role uses AWS-maintained AmazonAPIGatewayPushToCloudWatchLogs, the documented minimum for execution logging.',
+          reason:
+            'The CDK-managed API Gateway CloudWatch role uses AWS-maintained AmazonAPIGatewayPushToCloudWatchLogs, the documented minimum for execution logging.',
           appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
         },
         {
           id: 'AwsSolutions-APIG2',
-          reason: 'Request validation is the functions\' job, against the route table\'s zod schemas: a gateway validator would answer first with a message and no details.fields, unlike the local runtime.',
+          reason:
+            "Request validation is the functions' job, against the route table's zod schemas: a gateway validator would answer first with a message and no details.fields, unlike the local runtime.",
         },
       ],
       true,

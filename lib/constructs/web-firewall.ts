@@ -105,16 +105,14 @@ export class WebFirewall extends Construct {
 
   /** The URL-decoded URI path starts with one of `prefixes` (the same test as the local runtime's). */
   private pathStartsWith(prefixes: string[]): wafv2.CfnWebACL.StatementProperty {
-    const statements = prefixes.map(
-      (searchString): wafv2.CfnWebACL.StatementProperty => ({
-        byteMatchStatement: {
-          fieldToMatch: { uriPath: {} },
-          positionalConstraint: 'STARTS_WITH',
-          searchString,
-          textTransformations: [{ priority: 0, type: 'URL_DECODE' }],
-        },
-      }),
-    );
+    const statements = prefixes.map((searchString): wafv2.CfnWebACL.StatementProperty => ({
+      byteMatchStatement: {
+        fieldToMatch: { uriPath: {} },
+        positionalConstraint: 'STARTS_WITH',
+        searchString,
+        textTransformations: [{ priority: 0, type: 'URL_DECODE' }],
+      },
+    }));
     return statements.length === 1 ? statements[0] : { orStatement: { statements } };
   }
 }

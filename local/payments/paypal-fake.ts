@@ -56,7 +56,13 @@ export interface PayPalFake extends FakeServer {
   clientId: string;
   clientSecret: string;
   /** An order as if a buyer had approved it (or not: `status: 'CREATED'`). Returns its id. */
-  createOrder(order: { amountMinor: number; currency?: string; outcome?: OrderOutcome; status?: 'CREATED' | 'APPROVED'; id?: string }): string;
+  createOrder(order: {
+    amountMinor: number;
+    currency?: string;
+    outcome?: OrderOutcome;
+    status?: 'CREATED' | 'APPROVED';
+    id?: string;
+  }): string;
   orders: Map<string, FakeOrder>;
   /** Every capture, in order (a DECLINED one took no money). */
   captures: FakeCapture[];
@@ -78,18 +84,34 @@ const toMinor = (value: string): number => {
 const PAYPAL_ID = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const paypalId = () => fakeId('', 17, PAYPAL_ID);
 
-const failure = (status: number, name: string, message: string, details?: { issue: string; description: string; field?: string }[]): Reply => ({
+const failure = (
+  status: number,
+  name: string,
+  message: string,
+  details?: { issue: string; description: string; field?: string }[],
+): Reply => ({
   status,
   body: {
     name,
     message,
     debug_id: fakeId('', 13, 'abcdef0123456789'),
     ...(details ? { details } : {}),
-    links: [{ href: `https://developer.paypal.com/docs/api/orders/v2/#error-${details?.[0]?.issue ?? name}`, rel: 'information_link', method: 'GET' }],
+    links: [
+      {
+        href: `https://developer.paypal.com/docs/api/orders/v2/#error-${details?.[0]?.issue ?? name}`,
+        rel: 'information_link',
+        method: 'GET',
+      },
+    ],
   },
 });
 const unprocessable = (issue: string, description: string) =>
-  failure(422, 'UNPROCESSABLE_ENTITY', 'The requested action could not be performed, semantically incorrect, or failed business validation.', [{ issue, description }]);
+  failure(
+    422,
+    'UNPROCESSABLE_ENTITY',
+    'The requested action could not be performed, semantically incorrect, or failed business validation.',
+    [{ issue, description }],
+  );
 const notFound = (description: string) =>
   failure(404, 'RESOURCE_NOT_FOUND', 'The specified resource does not exist.', [{ issue: 'INVALID_RESOURCE_ID', description }]);
 
@@ -122,7 +144,9 @@ export const start = async (options: PayPalFakeOptions = {}): Promise<PayPalFake
     id: o.id,
     intent: 'CAPTURE',
     status: o.status,
-    payment_source: { paypal: { email_address: 'buyer@example.com', account_id: 'QYR5Z8XDVJNXQ', name: { given_name: 'Ada', surname: 'Buyer' } } },
+    payment_source: {
+      paypal: { email_address: 'buyer@example.com', account_id: 'QYR5Z8XDVJNXQ', name: { given_name: 'Ada', surname: 'Buyer' } },
+    },
     purchase_units: [
       {
         reference_id: 'default',
@@ -139,7 +163,8 @@ export const start = async (options: PayPalFakeOptions = {}): Promise<PayPalFake
 
   const token = (req: ParsedRequest, body: unknown): Reply => {
     const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
-    if (req.headers.authorization !== expected) return { status: 401, body: { error: 'invalid_client', error_description: 'Client Authentication failed' } };
+    if (req.headers.authorization !== expected)
+      return { status: 401, body: { error: 'invalid_client', error_description: 'Client Authentication failed' } };
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'Grant Type is NULL' } };
     }
@@ -151,21 +176,41 @@ export const start = async (options: PayPalFakeOptions = {}): Promise<PayPalFake
     tokens.set(accessToken, Date.now() + ttl * 1000);
     return {
       status: 200,
-      body: { scope: 'https://uri.paypal.com/services/payments/payment', access_token: accessToken, token_type: 'Bearer', app_id: 'APP-80W284485P519543T', expires_in: ttl, nonce: fakeId('', 20) },
+      body: {
+        scope: 'https://uri.paypal.com/services/payments/payment',
+        access_token: accessToken,
+        token_type: 'Bearer',
+        app_id: 'APP-80W284485P519543T',
+        expires_in: ttl,
+        nonce: fakeId('', 20),
+      },
     };
   };
 
   const capture = (req: ParsedRequest, order: FakeOrder | undefined): Reply => {
     if (!order) return notFound('Specified resource ID does not exist. Please check the resource ID and try again.');
-    if (order.status === 'COMPLETED') return unprocessable('ORDER_ALREADY_CAPTURED', 'Order already captured.If \'intent=CAPTURE\' only one capture per order is allowed.');
+    if (order.status === 'COMPLETED')
+      return unprocessable('ORDER_ALREADY_CAPTURED', "Order already captured.If 'intent=CAPTURE' only one capture per order is allowed.");
     if (order.status !== 'APPROVED') {
-      return unprocessable('ORDER_NOT_APPROVED', 'Payer has not yet approved the Order for payment. Please redirect the payer to the \'rel\':\'approve\' url returned as part of the HATEOAS links within the Create Order call or provide a valid payment_source in the request.');
+      return unprocessable(
+        'ORDER_NOT_APPROVED',
+        "Payer has not yet approved the Order for payment. Please redirect the payer to the 'rel':'approve' url returned as part of the HATEOAS links within the Create Order call or provide a valid payment_source in the request.",
+      );
     }
     if (order.outcome === 'decline') {
-      return unprocessable('INSTRUMENT_DECLINED', "The instrument presented  was either declined by the processor or bank, or it can't be used for this payment.");
+      return unprocessable(
+        'INSTRUMENT_DECLINED',
+        "The instrument presented  was either declined by the processor or bank, or it can't be used for this payment.",
+      );
     }
     if (order.outcome === 'server_error') return failure(500, 'INTERNAL_SERVER_ERROR', 'An internal server error has occurred.');
-    const c: FakeCapture = { id: paypalId(), orderId: order.id, status: order.outcome === 'capture_declined' ? 'DECLINED' : 'COMPLETED', amount: order.amount, refundedMinor: 0 };
+    const c: FakeCapture = {
+      id: paypalId(),
+      orderId: order.id,
+      status: order.outcome === 'capture_declined' ? 'DECLINED' : 'COMPLETED',
+      amount: order.amount,
+      refundedMinor: 0,
+    };
     captures.push(c);
     order.captureIds.push(c.id);
     order.status = 'COMPLETED';
@@ -184,14 +229,25 @@ export const start = async (options: PayPalFakeOptions = {}): Promise<PayPalFake
         { field: '/amount', issue: 'INVALID_PARAMETER_VALUE', description: 'The value of a field is invalid.' },
       ]);
     }
-    if (amount && amount.currency_code !== c.amount.currency_code) return unprocessable('REFUND_CURRENCY_MISMATCH', 'Refund must be in the same currency as the capture.');
+    if (amount && amount.currency_code !== c.amount.currency_code)
+      return unprocessable('REFUND_CURRENCY_MISMATCH', 'Refund must be in the same currency as the capture.');
     const minor = amount ? toMinor(amount.value) : left;
-    if (minor > left) return unprocessable('REFUND_AMOUNT_EXCEEDED', 'The refund amount must be less than or equal to the capture amount that has not yet been refunded.');
+    if (minor > left)
+      return unprocessable(
+        'REFUND_AMOUNT_EXCEEDED',
+        'The refund amount must be less than or equal to the capture amount that has not yet been refunded.',
+      );
     c.refundedMinor += minor;
     c.status = c.refundedMinor === capturedMinor ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
     const r = { id: paypalId(), captureId: c.id, amount: { currency_code: c.amount.currency_code, value: toValue(minor) } };
     refunds.push(r);
-    const full = { id: r.id, status: 'COMPLETED', amount: r.amount, create_time: new Date().toISOString(), links: [link(`/v2/payments/refunds/${r.id}`, 'self')] };
+    const full = {
+      id: r.id,
+      status: 'COMPLETED',
+      amount: r.amount,
+      create_time: new Date().toISOString(),
+      links: [link(`/v2/payments/refunds/${r.id}`, 'self')],
+    };
     return { status: 201, body: wantsRepresentation(req) ? full : minimal(full) };
   };
 
@@ -202,10 +258,16 @@ export const start = async (options: PayPalFakeOptions = {}): Promise<PayPalFake
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const expiry = bearer ? tokens.get(bearer) : undefined;
     if (!expiry || expiry < Date.now()) {
-      return { status: 401, body: { error: 'invalid_token', error_description: bearer ? 'Access Token not found in cache' : 'No permission for the requested operation' } };
+      return {
+        status: 401,
+        body: {
+          error: 'invalid_token',
+          error_description: bearer ? 'Access Token not found in cache' : 'No permission for the requested operation',
+        },
+      };
     }
     if (req.method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return failure(415, 'UNSUPPORTED_MEDIA_TYPE', 'The server does not support the request payload\'s media type.');
+      return failure(415, 'UNSUPPORTED_MEDIA_TYPE', "The server does not support the request payload's media type.");
     }
     if (req.method === 'POST' && req.raw && (body === undefined || typeof body !== 'object' || body === null)) {
       return failure(400, 'INVALID_REQUEST', 'Request is not well-formed, syntactically incorrect, or violates schema.', [
@@ -216,7 +278,9 @@ export const start = async (options: PayPalFakeOptions = {}): Promise<PayPalFake
     let m = /^\/v2\/checkout\/orders\/([^/]+)$/.exec(req.path);
     if (m && req.method === 'GET') {
       const order = orders.get(decodeURIComponent(m[1]));
-      return order ? { status: 200, body: orderJson(order) } : notFound('Specified resource ID does not exist. Please check the resource ID and try again.');
+      return order
+        ? { status: 200, body: orderJson(order) }
+        : notFound('Specified resource ID does not exist. Please check the resource ID and try again.');
     }
     m = /^\/v2\/checkout\/orders\/([^/]+)\/capture$/.exec(req.path);
     const n = /^\/v2\/payments\/captures\/([^/]+)\/refund$/.exec(req.path);
@@ -226,7 +290,13 @@ export const start = async (options: PayPalFakeOptions = {}): Promise<PayPalFake
     const replayKey = requestId && `${req.path} ${requestId}`;
     const replay = replayKey ? replays.get(replayKey) : undefined;
     if (replay) return replay;
-    const reply = m ? capture(req, orders.get(decodeURIComponent(m[1]))) : refund(req, captures.find((c) => c.id === decodeURIComponent(n![1])), body);
+    const reply = m
+      ? capture(req, orders.get(decodeURIComponent(m[1])))
+      : refund(
+          req,
+          captures.find((c) => c.id === decodeURIComponent(n![1])),
+          body,
+        );
     // A server error is not kept: PayPal keeps the answer of a request it processed.
     if (replayKey && reply.status < 500) replays.set(replayKey, reply);
     return reply;

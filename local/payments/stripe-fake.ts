@@ -70,12 +70,28 @@ export interface StripeFake extends FakeServer {
 const SUCCEEDS = new Set(['pm_card_visa', 'pm_card_mastercard', 'pm_card_amex', 'pm_card_visa_debit', 'pm_fake_slow']);
 const DECLINES: Record<string, { code: string; decline_code?: string; message: string }> = {
   pm_card_chargeDeclined: { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' },
-  pm_card_chargeDeclinedInsufficientFunds: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+  pm_card_chargeDeclinedInsufficientFunds: {
+    code: 'card_declined',
+    decline_code: 'insufficient_funds',
+    message: 'Your card has insufficient funds.',
+  },
   pm_card_chargeDeclinedExpiredCard: { code: 'expired_card', message: 'Your card has expired.' },
 };
 const PI_PARAMS = new Set([
-  'amount', 'currency', 'confirm', 'payment_method', 'automatic_payment_methods', 'description', 'metadata', 'return_url',
-  'capture_method', 'payment_method_types', 'customer', 'receipt_email', 'statement_descriptor_suffix', 'expand',
+  'amount',
+  'currency',
+  'confirm',
+  'payment_method',
+  'automatic_payment_methods',
+  'description',
+  'metadata',
+  'return_url',
+  'capture_method',
+  'payment_method_types',
+  'customer',
+  'receipt_email',
+  'statement_descriptor_suffix',
+  'expand',
 ]);
 const REFUND_PARAMS = new Set(['payment_intent', 'charge', 'amount', 'reason', 'metadata', 'expand']);
 
@@ -99,25 +115,30 @@ export const start = async (options: StripeFakeOptions = {}): Promise<StripeFake
       if (p[required] === undefined) return invalid(`Missing required param: ${required}.`, { code: 'parameter_missing', param: required });
     }
     const amount = Number(p.amount);
-    if (!/^\d+$/.test(String(p.amount))) return invalid('Invalid integer: ' + String(p.amount), { code: 'parameter_invalid_integer', param: 'amount' });
-    if (!/^[a-z]{3}$/.test(String(p.currency))) return invalid(`Invalid currency: ${String(p.currency)}.`, { code: 'parameter_invalid_string', param: 'currency' });
+    if (!/^\d+$/.test(String(p.amount)))
+      return invalid('Invalid integer: ' + String(p.amount), { code: 'parameter_invalid_integer', param: 'amount' });
+    if (!/^[a-z]{3}$/.test(String(p.currency)))
+      return invalid(`Invalid currency: ${String(p.currency)}.`, { code: 'parameter_invalid_string', param: 'currency' });
     if (amount < 50) return invalid('Amount must be at least $0.50 usd', { code: 'amount_too_small', param: 'amount' });
     const apm = p.automatic_payment_methods as { enabled?: string; allow_redirects?: string } | undefined;
     const confirm = p.confirm === 'true';
     const pm = typeof p.payment_method === 'string' ? p.payment_method : undefined;
     if (confirm && !pm) {
-      return invalid("You cannot confirm this PaymentIntent because it's missing a payment method.", { code: 'payment_intent_unexpected_state' });
+      return invalid("You cannot confirm this PaymentIntent because it's missing a payment method.", {
+        code: 'payment_intent_unexpected_state',
+      });
     }
     if (confirm && apm?.enabled === 'true' && apm.allow_redirects !== 'never' && !p.return_url) {
       return invalid(
-        'This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don\'t want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.',
+        "This PaymentIntent is configured to accept payment methods enabled in your Dashboard. Because some of these payment methods might redirect your customer off of your page, you must provide a `return_url`. If you don't want to accept redirect-based payment methods, set `automatic_payment_methods[enabled]` to `true` and `automatic_payment_methods[allow_redirects]` to `never` when creating Setup Intents and Payment Intents.",
       );
     }
     if (pm && !SUCCEEDS.has(pm) && !DECLINES[pm] && !pm.startsWith('pm_fake_') && pm !== 'pm_card_authenticationRequired') {
       return invalid(`No such PaymentMethod: '${pm}'`, { code: 'resource_missing', param: 'payment_method' });
     }
     if (pm === 'pm_fake_server_error') return error(500, 'api_error', 'An unknown error occurred');
-    if (pm === 'pm_fake_rate_limited') return error(429, 'invalid_request_error', 'Too many requests hit the API too quickly.', { code: 'rate_limit' });
+    if (pm === 'pm_fake_rate_limited')
+      return error(429, 'invalid_request_error', 'Too many requests hit the API too quickly.', { code: 'rate_limit' });
     if (pm === 'pm_fake_slow') await sleep(options.slowMs ?? 2_000);
 
     const intent: FakePaymentIntent = {
@@ -144,7 +165,12 @@ export const start = async (options: StripeFakeOptions = {}): Promise<StripeFake
 
     const decline = pm ? DECLINES[pm] : undefined;
     if (decline) {
-      const err = { type: 'card_error', ...decline, charge: fakeId('ch_'), doc_url: `https://stripe.com/docs/error-codes/${decline.code.replace(/_/g, '-')}` };
+      const err = {
+        type: 'card_error',
+        ...decline,
+        charge: fakeId('ch_'),
+        doc_url: `https://stripe.com/docs/error-codes/${decline.code.replace(/_/g, '-')}`,
+      };
       Object.assign(intent, { status: 'requires_payment_method', last_payment_error: err, payment_method: null });
       return { status: 402, body: { error: { ...err, payment_intent: intent } } };
     }
@@ -159,24 +185,41 @@ export const start = async (options: StripeFakeOptions = {}): Promise<StripeFake
   const createRefund = (p: Record<string, unknown>): Reply => {
     const unknown = Object.keys(p).find((k) => !REFUND_PARAMS.has(k));
     if (unknown) return invalid(`Received unknown parameter: ${unknown}`, { code: 'parameter_unknown', param: unknown });
-    if (!p.payment_intent && !p.charge) return invalid('One of the following params should be provided for this request: payment_intent or charge.', { code: 'parameter_missing' });
+    if (!p.payment_intent && !p.charge)
+      return invalid('One of the following params should be provided for this request: payment_intent or charge.', {
+        code: 'parameter_missing',
+      });
     const intent = paymentIntents.find((pi) => pi.id === p.payment_intent);
-    if (!intent) return invalid(`No such payment_intent: '${String(p.payment_intent)}'`, { code: 'resource_missing', param: 'payment_intent' });
-    if (intent.status !== 'succeeded') return invalid(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, { code: 'charge_not_refundable' });
+    if (!intent)
+      return invalid(`No such payment_intent: '${String(p.payment_intent)}'`, { code: 'resource_missing', param: 'payment_intent' });
+    if (intent.status !== 'succeeded')
+      return invalid(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, { code: 'charge_not_refundable' });
     const refunded = refunds.filter((r) => r.payment_intent === intent.id).reduce((sum, r) => sum + r.amount, 0);
     const left = intent.amount_received - refunded;
     if (left === 0) return invalid(`Charge ${intent.latest_charge} has already been refunded.`, { code: 'charge_already_refunded' });
-    if (p.amount !== undefined && !/^\d+$/.test(String(p.amount))) return invalid('Invalid integer: ' + String(p.amount), { code: 'parameter_invalid_integer', param: 'amount' });
+    if (p.amount !== undefined && !/^\d+$/.test(String(p.amount)))
+      return invalid('Invalid integer: ' + String(p.amount), { code: 'parameter_invalid_integer', param: 'amount' });
     const amount = p.amount === undefined ? left : Number(p.amount);
     if (amount <= 0) return invalid('Invalid positive integer', { code: 'parameter_invalid_integer', param: 'amount' });
     if (amount > left) {
-      return invalid(`Refund amount (${dollars(amount)}) is greater than unrefunded amount on charge (${dollars(left)})`, { code: 'amount_too_large', param: 'amount' });
+      return invalid(`Refund amount (${dollars(amount)}) is greater than unrefunded amount on charge (${dollars(left)})`, {
+        code: 'amount_too_large',
+        param: 'amount',
+      });
     }
     const refund = { id: fakeId('re_'), payment_intent: intent.id, amount, status: 'succeeded' };
     refunds.push(refund);
     return {
       status: 200,
-      body: { ...refund, object: 'refund', currency: intent.currency, charge: intent.latest_charge, created: Math.floor(Date.now() / 1000), reason: p.reason ?? null, metadata: p.metadata ?? {} },
+      body: {
+        ...refund,
+        object: 'refund',
+        currency: intent.currency,
+        charge: intent.latest_charge,
+        created: Math.floor(Date.now() / 1000),
+        reason: p.reason ?? null,
+        metadata: p.metadata ?? {},
+      },
     };
   };
 
@@ -190,7 +233,11 @@ export const start = async (options: StripeFakeOptions = {}): Promise<StripeFake
     if (outage) return error(outage, 'api_error', 'The service is temporarily unavailable (fake outage).');
     const auth = req.headers.authorization ?? '';
     if (!auth) {
-      return error(401, 'invalid_request_error', 'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth.');
+      return error(
+        401,
+        'invalid_request_error',
+        'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth.',
+      );
     }
     if (!/^Bearer (sk|rk)_(test|live)_\w+$/.test(auth)) return error(401, 'invalid_request_error', 'Invalid API Key provided.');
     if (req.method === 'POST' && !(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
@@ -213,9 +260,14 @@ export const start = async (options: StripeFakeOptions = {}): Promise<StripeFake
         );
       }
       if (!previous.reply) {
-        return error(409, 'invalid_request_error', 'There is currently another in-progress request using this Stripe-Idempotency-Key. Please try again later.', {
-          code: 'idempotency_key_in_use',
-        });
+        return error(
+          409,
+          'invalid_request_error',
+          'There is currently another in-progress request using this Stripe-Idempotency-Key. Please try again later.',
+          {
+            code: 'idempotency_key_in_use',
+          },
+        );
       }
       return { ...previous.reply, headers: { ...previous.reply.headers, 'idempotent-replayed': 'true' } };
     }

@@ -47,7 +47,12 @@ async function main() {
     new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
   ).create(ctx, config.UserPoolDefaults);
   // No trigger functions are configured, so the Lambda client is never called.
-  const triggers = new TriggersService(clock, cognito, new LambdaService(config.TriggerFunctions, null), new CryptoService(config.KMSConfig));
+  const triggers = new TriggersService(
+    clock,
+    cognito,
+    new LambdaService(config.TriggerFunctions, null),
+    new CryptoService(config.KMSConfig),
+  );
   const recordCode = async (_ctx, _user, destination, message) => {
     if (message.__code) send({ code: message.__code, destination });
   };

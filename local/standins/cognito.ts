@@ -106,7 +106,16 @@ export async function startCognito(opts: { dataDir?: string; log?: (msg: string)
   try {
     const { userPoolId, clientId } = await provisionPool(endpoint);
     const issuer = `${endpoint}/${userPoolId}`;
-    return { endpoint, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, pid: runner.pid, takeCode: (d) => codes.take(d), stop };
+    return {
+      endpoint,
+      userPoolId,
+      clientId,
+      issuer,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      pid: runner.pid,
+      takeCode: (d) => codes.take(d),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -146,7 +155,11 @@ async function provisionPool(endpoint: string): Promise<{ userPoolId: string; cl
       );
       userPoolId = created.UserPool!.Id!;
       await idp.send(
-        new SetUserPoolMfaConfigCommand({ UserPoolId: userPoolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }),
+        new SetUserPoolMfaConfigCommand({
+          UserPoolId: userPoolId,
+          MfaConfiguration: 'OPTIONAL',
+          SoftwareTokenMfaConfiguration: { Enabled: true },
+        }),
       );
       await Promise.all(USER_GROUPS.map((GroupName) => idp.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName }))));
     }
@@ -205,12 +218,22 @@ async function externalCognito(endpoint: string): Promise<CognitoStandIn> {
   const region = userPoolId.split('_')[0];
   const issuer =
     process.env.COGNITO_ISSUER ??
-    (/amazonaws\.com/.test(endpoint) ? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}` : `${endpoint.replace(/\/$/, '')}/${userPoolId}`);
+    (/amazonaws\.com/.test(endpoint)
+      ? `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`
+      : `${endpoint.replace(/\/$/, '')}/${userPoolId}`);
   const idp = new CognitoIdentityProviderClient(clientConfig(endpoint));
   try {
     await ensureMfaAttribute(idp, userPoolId);
   } finally {
     idp.destroy();
   }
-  return { endpoint, userPoolId, clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, takeCode: () => Promise.reject(new Error('Codes are known of cognito-local only')), stop: async () => {} };
+  return {
+    endpoint,
+    userPoolId,
+    clientId,
+    issuer,
+    jwksUri: `${issuer}/.well-known/jwks.json`,
+    takeCode: () => Promise.reject(new Error('Codes are known of cognito-local only')),
+    stop: async () => {},
+  };
 }

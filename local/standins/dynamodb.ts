@@ -69,7 +69,8 @@ const compiledLauncher = async (): Promise<string> => {
   }
   return dir;
 };
-const JAVA_HINT = 'DynamoDB Local needs a Java 17+ JDK: install one (e.g. `apt-get install openjdk-17-jdk-headless`) and make sure `java` is on PATH, or set AWS_ENDPOINT_URL_DYNAMODB to a running DynamoDB.';
+const JAVA_HINT =
+  'DynamoDB Local needs a Java 17+ JDK: install one (e.g. `apt-get install openjdk-17-jdk-headless`) and make sure `java` is on PATH, or set AWS_ENDPOINT_URL_DYNAMODB to a running DynamoDB.';
 
 export async function startDynamoDb(opts: { dataDir?: string } = {}): Promise<DynamoDbStandIn> {
   const external = process.env.AWS_ENDPOINT_URL_DYNAMODB;

@@ -29,10 +29,7 @@ export const LOCAL_NAMES = {
 /** Local table name for a definition: its id, which is also what the stack's construct id is based on. */
 export const localTableName = (table: TableDefinition): string => table.id;
 
-export async function createTables(
-  client: DynamoDBClient,
-  name: (table: TableDefinition) => string = localTableName,
-): Promise<void> {
+export async function createTables(client: DynamoDBClient, name: (table: TableDefinition) => string = localTableName): Promise<void> {
   const existing = new Set(await listAllTables(client));
   await Promise.all(
     tableList.map(async (table) => {
@@ -81,7 +78,9 @@ async function createTable(client: DynamoDBClient, table: TableDefinition, table
 async function enableStream(client: DynamoDBClient, tableName: string): Promise<void> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   if (Table?.StreamSpecification?.StreamEnabled) return;
-  await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }));
+  await client.send(
+    new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }),
+  );
 }
 
 const keySchema = (partitionKey: string, sortKey?: string) => [
@@ -155,7 +154,13 @@ export async function createCarMediaBucket(s3: S3Client, bucket: string = LOCAL_
         Bucket: bucket,
         CORSConfiguration: {
           CORSRules: [
-            { AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedOrigins: ['*'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3000 },
+            {
+              AllowedMethods: ['PUT', 'GET', 'HEAD'],
+              AllowedOrigins: ['*'],
+              AllowedHeaders: ['*'],
+              ExposeHeaders: ['ETag'],
+              MaxAgeSeconds: 3000,
+            },
           ],
         },
       }),
@@ -182,7 +187,9 @@ export async function subscribeQueues(sns: SNSClient, sqs: SQSClient, topicArn: 
     queueList
       .filter((def) => def.subscribesTo)
       .map(async (def) => {
-        const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: urls[def.id].queueUrl, AttributeNames: ['QueueArn'] }));
+        const { Attributes } = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: urls[def.id].queueUrl, AttributeNames: ['QueueArn'] }),
+        );
         await sns.send(
           new SubscribeCommand({
             TopicArn: topicArn,

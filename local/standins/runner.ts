@@ -45,7 +45,11 @@ export async function startRunner<Ready>(
     child.once('exit', (code) => reject(new Error(`${opts.what} exited (${code}) before listening:\n${output()}`)));
   });
   try {
-    return { ready: await withTimeout(ready, opts.timeoutMs, `${opts.what} did not start within ${opts.timeoutMs} ms`), pid: child.pid, stop };
+    return {
+      ready: await withTimeout(ready, opts.timeoutMs, `${opts.what} did not start within ${opts.timeoutMs} ms`),
+      pid: child.pid,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

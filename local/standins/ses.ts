@@ -70,7 +70,11 @@ const parseSendEmail = (raw: string) => {
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
     // Raw and Template content are valid SES, just not implemented by this stand-in: say so.
-    throw new SesError(400, 'BadRequestException', `Invalid or unsupported SendEmail request (the local stand-in takes Simple content only): ${fields}`);
+    throw new SesError(
+      400,
+      'BadRequestException',
+      `Invalid or unsupported SendEmail request (the local stand-in takes Simple content only): ${fields}`,
+    );
   }
   const { FromEmailAddress: from, Destination: d, Content: c } = parsed.data;
   const recipients = [...d.ToAddresses, ...d.CcAddresses, ...d.BccAddresses];
@@ -88,7 +92,11 @@ const handler = (mailbox: Mailbox) => async (req: IncomingMessage, res: ServerRe
   try {
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'POST' || pathname !== SEND_EMAIL_PATH) {
-      throw new SesError(404, 'NotFoundException', `The local SES stand-in implements only POST ${SEND_EMAIL_PATH} (SendEmail), not ${req.method} ${pathname}.`);
+      throw new SesError(
+        404,
+        'NotFoundException',
+        `The local SES stand-in implements only POST ${SEND_EMAIL_PATH} (SendEmail), not ${req.method} ${pathname}.`,
+      );
     }
     const email = parseSendEmail(await readBody(req));
     const sentAt = new Date().toISOString();

@@ -40,7 +40,13 @@ const call = async (method: string, route: string, body?: unknown, headers: Reco
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 const register = async (email = newEmail()) => {
-  const res = await call('POST', '/users/register', { name: 'Ada Lovelace', email, password, phoneNumber: '+14155550123', address: '12 Analytical Row' });
+  const res = await call('POST', '/users/register', {
+    name: 'Ada Lovelace',
+    email,
+    password,
+    phoneNumber: '+14155550123',
+    address: '12 Analytical Row',
+  });
   expect(res.status).toBe(201);
   return { email, userId: res.body.userId as string };
 };
@@ -64,7 +70,12 @@ describe('customer journey', () => {
     const { email, userId } = await register();
     const session = await login(email.toUpperCase());
     expect(session.status).toBe(200);
-    expect(session.body).toMatchObject({ userId, token: expect.any(String), refreshToken: expect.any(String), expiresIn: expect.any(Number) });
+    expect(session.body).toMatchObject({
+      userId,
+      token: expect.any(String),
+      refreshToken: expect.any(String),
+      expiresIn: expect.any(Number),
+    });
     const { token, refreshToken } = session.body;
 
     const me = await call('GET', '/users/me', undefined, bearer(token));
@@ -94,7 +105,12 @@ describe('customer journey', () => {
 
     const wrong = await call('POST', '/users/me/mfa/verify', { code: '000000' }, { ...bearer(token), 'x-access-token': accessToken });
     expect(wrong.status).toBe(401);
-    const verified = await call('POST', '/users/me/mfa/verify', { code: await generate({ secret: setup.body.secret }) }, { ...bearer(token), 'x-access-token': accessToken });
+    const verified = await call(
+      'POST',
+      '/users/me/mfa/verify',
+      { code: await generate({ secret: setup.body.secret }) },
+      { ...bearer(token), 'x-access-token': accessToken },
+    );
     expect(verified.status).toBe(200);
     expect(verified.body.mfaEnabled).toBe(true);
 
@@ -110,7 +126,11 @@ describe('customer journey', () => {
 
 describe('admins', () => {
   const adminCreate = async (...args: string[]) => {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bin/admin-create.ts', ...args], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bin/admin-create.ts', ...args],
+      { cwd: ROOT },
+    );
     return stdout;
   };
 
@@ -146,7 +166,14 @@ describe('admins', () => {
 
   it('nobody can make themselves admin through a body', async () => {
     for (const extra of [{ role: 'admin' }, { userId: 'x' }, { groups: ['admin'] }, { 'cognito:groups': 'admin' }]) {
-      const res = await call('POST', '/users/register', { name: 'Eve', email: newEmail(), password, phoneNumber: '+14155550123', address: 'x', ...extra });
+      const res = await call('POST', '/users/register', {
+        name: 'Eve',
+        email: newEmail(),
+        password,
+        phoneNumber: '+14155550123',
+        address: 'x',
+        ...extra,
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.details.fields).toContainEqual(expect.objectContaining({ field: `body.${Object.keys(extra)[0]}` }));
     }
@@ -178,7 +205,13 @@ describe('bad input and failures', () => {
 
   it('409 for an email already registered, whatever its case', async () => {
     const { email } = await register();
-    const res = await call('POST', '/users/register', { name: 'Ada', email: email.toUpperCase(), password, phoneNumber: '+14155550123', address: 'x' });
+    const res = await call('POST', '/users/register', {
+      name: 'Ada',
+      email: email.toUpperCase(),
+      password,
+      phoneNumber: '+14155550123',
+      address: 'x',
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('CONFLICT');
   });
@@ -224,7 +257,14 @@ const postFrom = (localAddress: string, route: string, body: unknown) =>
   new Promise<{ status: number }>((resolve, reject) => {
     const url = new URL(`${api}${route}`);
     const req = httpRequest(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/json' },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
@@ -264,7 +304,10 @@ describe('issue 10: what an attacker tried on accounts', () => {
     const { email } = await register();
     const { token } = (await login(email)).body;
     for (const route of ['/users/me/mfa/setup', '/users/me/mfa/verify']) {
-      const res = await call('POST', route, route.endsWith('verify') ? { code: '123456' } : undefined, { ...bearer(token), 'x-access-token': token });
+      const res = await call('POST', route, route.endsWith('verify') ? { code: '123456' } : undefined, {
+        ...bearer(token),
+        'x-access-token': token,
+      });
       expect(res.status).toBe(401);
       expect(res.body.error.message).toContain('accessToken');
     }
@@ -303,7 +346,8 @@ describe('issue 10: what an attacker tried on accounts', () => {
     // Concurrent: one completes, the other is told to retry (503 + Retry-After) or already sees the account.
     const done = [first, second].find((r) => r.status === 201)!;
     expect(done).toBeDefined();
-    for (const r of [first, second]) if (r.status !== 201) expect([r.status, Number(r.headers.get('retry-after')) > 0]).toEqual([503, true]);
+    for (const r of [first, second])
+      if (r.status !== 201) expect([r.status, Number(r.headers.get('retry-after')) > 0]).toEqual([503, true]);
     const retry = await call('POST', '/users/register', body);
     expect(retry.status).toBe(201);
     expect(retry.body.userId).toBe(done.body.userId);

@@ -50,7 +50,8 @@ const scanReservationsTable = async (): Promise<Record<string, any>[]> => {
 
 const daysOf = (from: string, to: string): string[] => {
   const days: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += 86_400_000) days.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
+    days.push(new Date(t).toISOString().slice(0, 10));
   return days;
 };
 const overlap = (a: Reservation, b: Reservation) => a.startDate < b.endDate && b.startDate < a.endDate;
@@ -96,12 +97,15 @@ describe('booking races over HTTP', () => {
     const locks = items.filter((i) => String(i.pk).startsWith(`DAY#${carId}#`));
     expect(locks.map((l) => String(l.pk).slice(`DAY#${carId}#`.length)).sort()).toEqual(daysOf(winner.startDate, winner.endDate));
     expect(locks.every((l) => l.owner === winner.reservationId)).toBe(true);
-    const car = (await db.send(new GetCommand({ TableName: tables.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }))).Item!;
+    const car = (await db.send(new GetCommand({ TableName: tables.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true })))
+      .Item!;
     expect(Object.keys(car.blocks)).toEqual([winner.reservationId]);
   });
 
   it('300 concurrent requests over 20 cars: all decided; no two holds of a car overlap; day locks and car blocks match the holds exactly', async () => {
-    const carIds = await Promise.all(Array.from({ length: 20 }, (_, i) => createCar(admin, { location: LOCATION, rentalPricePerDay: 30 + i })));
+    const carIds = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => createCar(admin, { location: LOCATION, rentalPricePerDay: 30 + i })),
+    );
     // A handful of customers send them all.
     const senders = customers.slice(0, 6);
     const rand = prng(20_261_125);
@@ -138,7 +142,11 @@ describe('booking races over HTTP', () => {
             const list: View[] = [];
             let cursor: string | null = null;
             do {
-              const page: any = await call('GET', `/users/${c.userId}/reservations?${new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) })}`, { token: c.token });
+              const page: any = await call(
+                'GET',
+                `/users/${c.userId}/reservations?${new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) })}`,
+                { token: c.token },
+              );
               expect(page.status).toBe(200);
               list.push(...page.body.reservations);
               cursor = page.body.nextCursor;
@@ -150,17 +158,22 @@ describe('booking races over HTTP', () => {
         .flat()
         .filter((r) => mine.has(r.reservationId));
       if (views.length === 300 && views.every((r) => r.status !== 'Requested')) break;
-      if (Date.now() > deadline) throw new Error(`still undecided after 60 s: ${views.filter((r) => r.status === 'Requested').length} of ${views.length}`);
+      if (Date.now() > deadline)
+        throw new Error(`still undecided after 60 s: ${views.filter((r) => r.status === 'Requested').length} of ${views.length}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(views.every((r) => r.status === 'Pending' || (r.status === 'Rejected' && r.reason?.code === 'CAR_TAKEN'))).toBe(true);
 
     // Straight from DynamoDB.
     const now = await runtimeNow();
-    const holds = (r: Reservation) => r.status === 'Confirmed' || (r.status === 'Pending' && r.holdExpiresAt !== undefined && r.holdExpiresAt > now);
+    const holds = (r: Reservation) =>
+      r.status === 'Confirmed' || (r.status === 'Pending' && r.holdExpiresAt !== undefined && r.holdExpiresAt > now);
     const items = await scanReservationsTable();
     const ours = new Set(carIds);
-    const reservations = items.filter(isReservationItem).map(fromReservationItem).filter((r) => ours.has(r.carId));
+    const reservations = items
+      .filter(isReservationItem)
+      .map(fromReservationItem)
+      .filter((r) => ours.has(r.carId));
     expect(reservations.map((r) => r.reservationId).sort()).toEqual([...ids].sort());
     const byId = new Map(reservations.map((r) => [r.reservationId, r]));
 
@@ -173,7 +186,8 @@ describe('booking races over HTTP', () => {
       // No two holds of one car overlap.
       for (const a of held) for (const b of held) if (a !== b) expect(overlap(a, b)).toBe(false);
       // Every refusal had a reason: it overlaps a reservation that was held (nothing was cancelled).
-      for (const r of ofCar.filter((x) => x.status === 'Rejected')) expect(ofCar.some((h) => h.status === 'Pending' && overlap(h, r))).toBe(true);
+      for (const r of ofCar.filter((x) => x.status === 'Rejected'))
+        expect(ofCar.some((h) => h.status === 'Pending' && overlap(h, r))).toBe(true);
 
       // Every day lock of the car belongs to a live hold that covers that day, with that hold's deadline...
       const prefix = `DAY#${carId}#`;
@@ -181,7 +195,12 @@ describe('booking races over HTTP', () => {
       for (const lock of locks) {
         const date = String(lock.pk).slice(prefix.length);
         const owner = byId.get(lock.owner);
-        expect({ date, owner: owner?.reservationId, held: owner ? holds(owner) : false, covers: !!owner && owner.startDate <= date && date < owner.endDate }).toEqual({
+        expect({
+          date,
+          owner: owner?.reservationId,
+          held: owner ? holds(owner) : false,
+          covers: !!owner && owner.startDate <= date && date < owner.endDate,
+        }).toEqual({
           date,
           owner: lock.owner,
           held: true,
@@ -190,13 +209,19 @@ describe('booking races over HTTP', () => {
         expect(lock).toMatchObject({ sk: 'DAY', kind: 'reservation', holdExpiresAt: owner!.holdExpiresAt });
       }
       // ...and every day of every hold has its lock.
-      expect(locks.map((l) => String(l.pk)).sort()).toEqual(held.flatMap((r) => daysOf(r.startDate, r.endDate).map((d) => `${prefix}${d}`)).sort());
+      expect(locks.map((l) => String(l.pk)).sort()).toEqual(
+        held.flatMap((r) => daysOf(r.startDate, r.endDate).map((d) => `${prefix}${d}`)).sort(),
+      );
 
       // The car's blocks map is exactly its holds.
-      const car = (await db.send(new GetCommand({ TableName: tables.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }))).Item!;
+      const car = (await db.send(new GetCommand({ TableName: tables.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true })))
+        .Item!;
       expect(car.blocks).toEqual(
         Object.fromEntries(
-          held.map((r) => [r.reservationId, { kind: 'reservation', from: r.startDate, to: r.endDate, status: r.status, holdExpiresAt: r.holdExpiresAt }]),
+          held.map((r) => [
+            r.reservationId,
+            { kind: 'reservation', from: r.startDate, to: r.endDate, status: r.status, holdExpiresAt: r.holdExpiresAt },
+          ]),
         ),
       );
     }

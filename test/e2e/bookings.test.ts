@@ -230,7 +230,7 @@ describe('a hold that lapses', () => {
 });
 
 describe('rental history', () => {
-  it('lists a user\'s reservations newest pick-up first, pages with a cursor, filters by status; only that user or an admin', async () => {
+  it("lists a user's reservations newest pick-up first, pages with a cursor, filters by status; only that user or an admin", async () => {
     const carol = await registerCustomer();
     const history = (userId: string, token: string, query: Record<string, string> = {}) =>
       call('GET', `/users/${userId}/reservations?${new URLSearchParams(query)}`, { token });
@@ -363,7 +363,7 @@ describe('refused booking requests', () => {
     expect(fieldsOf(res.body).sort()).toEqual([...fields].sort());
   });
 
-  it('refuses a malformed Idempotency-Key (400), no token (401), another user\'s userId (403), unknown and removed cars (404)', async () => {
+  it("refuses a malformed Idempotency-Key (400), no token (401), another user's userId (403), unknown and removed cars (404)", async () => {
     const badKey = await book(frank, valid(), { 'idempotency-key': 'has spaces in it' });
     expect(badKey.status).toBe(400);
     expect(fieldsOf(badKey.body)).toEqual(['headers.idempotency-key']);
@@ -392,7 +392,7 @@ describe('refused booking requests', () => {
   });
 });
 
-describe('admin: a car\'s reservations and maintenance blocks', () => {
+describe("admin: a car's reservations and maintenance blocks", () => {
   it('lists upcoming reservations; a block makes the car unbookable and unsearchable, refuses to cover a hold, and lifts', async () => {
     const carId = await newCar();
     const held = await decide(alice, { carId, startDate: day(60), endDate: day(63) });
@@ -414,7 +414,10 @@ describe('admin: a car\'s reservations and maintenance blocks', () => {
     }
 
     // A block over a live hold is a conflict that names the reservation.
-    const overHold = await call('POST', `/cars/${carId}/blocks`, { token: admin, body: { startDate: day(62), endDate: day(65), reason: 'Brakes' } });
+    const overHold = await call('POST', `/cars/${carId}/blocks`, {
+      token: admin,
+      body: { startDate: day(62), endDate: day(65), reason: 'Brakes' },
+    });
     expect(overHold.status).toBe(409);
     expect(overHold.body.error.details.reservations).toEqual([
       expect.objectContaining({ reservationId: held.reservationId, startDate: day(60), endDate: day(63) }),
@@ -445,10 +448,16 @@ describe('admin: a car\'s reservations and maintenance blocks', () => {
     const bad = await call('POST', `/cars/${carId}/blocks`, { token: admin, body: { startDate: day(70), endDate: day(69), reason: ' ' } });
     expect(bad.status).toBe(400);
     expect(fieldsOf(bad.body)).toEqual(expect.arrayContaining(['body.reason']));
-    const reversed = await call('POST', `/cars/${carId}/blocks`, { token: admin, body: { startDate: day(70), endDate: day(69), reason: 'Paint' } });
+    const reversed = await call('POST', `/cars/${carId}/blocks`, {
+      token: admin,
+      body: { startDate: day(70), endDate: day(69), reason: 'Paint' },
+    });
     expect(reversed.status).toBe(400);
     expect(fieldsOf(reversed.body)).toEqual(['body.endDate']);
-    const unknown = await call('POST', `/cars/${randomUUID()}/blocks`, { token: admin, body: { startDate: day(70), endDate: day(72), reason: 'Paint' } });
+    const unknown = await call('POST', `/cars/${randomUUID()}/blocks`, {
+      token: admin,
+      body: { startDate: day(70), endDate: day(72), reason: 'Paint' },
+    });
     expect(unknown.status).toBe(404);
   });
 });

@@ -42,10 +42,14 @@ test('the cursor we hand out pages on; altered, or replayed with other filters, 
   expect400(await search({ cursor, type: 'SEDAN' }));
 });
 
-test('a list cursor made up in the right shape for the caller\'s own list is a 400 too (reservations, feedback)', async () => {
+test("a list cursor made up in the right shape for the caller's own list is a 400 too (reservations, feedback)", async () => {
   const bob = await registerCustomer('Bob');
-  const key = Buffer.from(JSON.stringify({ pk: 'RES#x', sk: 'RES', gsi1pk: `USER#${bob.userId}`, gsi1sk: '2030-01-01#x' })).toString('base64url');
+  const key = Buffer.from(JSON.stringify({ pk: 'RES#x', sk: 'RES', gsi1pk: `USER#${bob.userId}`, gsi1sk: '2030-01-01#x' })).toString(
+    'base64url',
+  );
   expect400(await request(`${api}/users/${bob.userId}/reservations?cursor=${key}`, { headers: bearer(bob.token) }));
-  const feedbackKey = Buffer.from(JSON.stringify({ pk: 'FEEDBACK#x', sk: 'FEEDBACK', gsi1pk: `CAR#${carId}`, gsi1sk: '2030-01-01#x' })).toString('base64url');
+  const feedbackKey = Buffer.from(
+    JSON.stringify({ pk: 'FEEDBACK#x', sk: 'FEEDBACK', gsi1pk: `CAR#${carId}`, gsi1sk: '2030-01-01#x' }),
+  ).toString('base64url');
   expect400(await request(`${api}/cars/${carId}/feedback?cursor=${feedbackKey}`));
 });

@@ -23,11 +23,21 @@ const postFrom = (localAddress: string, path: string, body: unknown): Promise<An
   new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
     const req = http.request(
-      { host: '127.0.0.1', port: base.port, path: `${base.pathname}${path}`, method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+      {
+        host: '127.0.0.1',
+        port: base.port,
+        path: `${base.pathname}${path}`,
+        method: 'POST',
+        localAddress,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
       (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: text ? JSON.parse(text) : undefined }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'], body: text ? JSON.parse(text) : undefined }),
+        );
       },
     );
     req.on('error', reject);
@@ -45,14 +55,21 @@ afterAll(() => stopRuntimeProcess(runtime));
 test('a client flooding sign-in is limited by its address; another address still signs in', async () => {
   const email = `edge-${randomUUID()}@example.com`;
   const password = `Pw-${randomUUID()}-x1A!`;
-  const registered = await postFrom('127.0.0.3', '/users/register', { name: 'Edge', email, password, phoneNumber: '+14155550123', address: '1 Test St' });
+  const registered = await postFrom('127.0.0.3', '/users/register', {
+    name: 'Edge',
+    email,
+    password,
+    phoneNumber: '+14155550123',
+    address: '1 Test St',
+  });
   expect(registered.status).toBe(201);
 
   // The attacker: 10 connections at a time, wrong passwords, until the victim has signed in.
   const answers: Answer[] = [];
   let flooding = true;
   const attacker = async () => {
-    while (flooding) answers.push(await postFrom('127.0.0.2', '/users/login', { email: `nobody-${randomUUID()}@example.com`, password: 'Wrong-pass-1!' }));
+    while (flooding)
+      answers.push(await postFrom('127.0.0.2', '/users/login', { email: `nobody-${randomUUID()}@example.com`, password: 'Wrong-pass-1!' }));
   };
   const flood = Promise.all(Array.from({ length: 10 }, attacker));
   while (answers.length < 50) await new Promise((resolve) => setTimeout(resolve, 20));

@@ -6,7 +6,17 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { readRuntimeFile } from '../../bin/support/runtime-file';
 import type { ChildProcess } from 'node:child_process';
-import { advanceClock, call, createCar, day, pollReservation, registerCustomer, runSchedule, runtimeNow, type Customer } from '../support/booking-client';
+import {
+  advanceClock,
+  call,
+  createCar,
+  day,
+  pollReservation,
+  registerCustomer,
+  runSchedule,
+  runtimeNow,
+  type Customer,
+} from '../support/booking-client';
 import { startRuntimeProcess, stopRuntimeProcess } from '../support/runtime-process';
 import { adminToken } from '../support/tokens';
 
@@ -27,12 +37,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Books, pays and waits for Confirmed; the reservation. */
 const rent = async (customer: Customer, startDate: string, endDate: string) => {
-  const booked = await call('POST', '/reservations', { token: customer.token, headers: { prefer: 'wait=10' }, body: { carId, startDate, endDate } });
+  const booked = await call('POST', '/reservations', {
+    token: customer.token,
+    headers: { prefer: 'wait=10' },
+    body: { carId, startDate, endDate },
+  });
   expect(booked.status).toBe(201);
   const paid = await call('POST', '/payments', {
     token: customer.token,
     headers: { 'idempotency-key': randomUUID() },
-    body: { reservationId: booked.body.reservationId, amount: booked.body.totalPrice, paymentMethod: 'credit_card', details: { cardToken: 'tok_visa' } },
+    body: {
+      reservationId: booked.body.reservationId,
+      amount: booked.body.totalPrice,
+      paymentMethod: 'credit_card',
+      details: { cardToken: 'tok_visa' },
+    },
   });
   expect(paid.status).toBe(201);
   return pollReservation(customer.token, booked.body.reservationId, (r) => r.status === 'Confirmed');
@@ -109,11 +128,15 @@ describe('once the rental is over', () => {
     }
   });
 
-  it('refuses another user id (403), another user\'s or an unknown reservation (404), no token (401)', async () => {
-    expect((await review(alice, { reservationId: aliceRes.reservationId, rating: 5, comments: 'ok', userId: bob.userId })).status).toBe(403);
+  it("refuses another user id (403), another user's or an unknown reservation (404), no token (401)", async () => {
+    expect((await review(alice, { reservationId: aliceRes.reservationId, rating: 5, comments: 'ok', userId: bob.userId })).status).toBe(
+      403,
+    );
     expect((await review(alice, { reservationId: bobRes.reservationId, rating: 1, comments: 'sabotage' })).status).toBe(404);
     expect((await review(alice, { reservationId: randomUUID(), rating: 5, comments: 'ok' })).status).toBe(404);
-    expect((await call('POST', '/feedback', { body: { reservationId: aliceRes.reservationId, rating: 5, comments: 'ok' } })).status).toBe(401);
+    expect((await call('POST', '/feedback', { body: { reservationId: aliceRes.reservationId, rating: 5, comments: 'ok' } })).status).toBe(
+      401,
+    );
   });
 
   it('Confirmed past its return day: open; two submissions at once make one feedback and one 409', async () => {
@@ -144,15 +167,21 @@ describe('once the rental is over', () => {
     const list = await publicList();
     expect(list.rating).toEqual({ average: 4, count: 2, stars: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 1 } });
     expect(list.feedback).toEqual([
-      { feedbackId: res.body.feedbackId, rating: 5, comments: 'Wonderful drive along the coast.', reviewerName: 'Alice', createdAt: expect.any(String) },
+      {
+        feedbackId: res.body.feedbackId,
+        rating: 5,
+        comments: 'Wonderful drive along the coast.',
+        reviewerName: 'Alice',
+        createdAt: expect.any(String),
+      },
       expect.objectContaining({ rating: 3, comments: 'Fine, <b>but</b> the roof leaked.', reviewerName: 'Bob' }),
     ]);
     // No user ids or reservation ids in public.
     expect(JSON.stringify(list)).not.toContain(alice.userId);
     expect(JSON.stringify(list)).not.toContain(aliceRes.reservationId);
 
-    const from = new Date(await runtimeNow() + 86_400_000).toISOString().slice(0, 10);
-    const to = new Date(await runtimeNow() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const from = new Date((await runtimeNow()) + 86_400_000).toISOString().slice(0, 10);
+    const to = new Date((await runtimeNow()) + 3 * 86_400_000).toISOString().slice(0, 10);
     const search = await call('GET', `/cars?location=${LOCATION}&startDate=${from}&endDate=${to}&sort=-rating&limit=100`);
     expect(search.status).toBe(200);
     expect(search.body.cars[0]).toMatchObject({ carId, rating: { average: 4, count: 2 } });
@@ -182,11 +211,16 @@ describe('once the rental is over', () => {
     expect((await call('POST', `/feedback/${feedbackId}/hide`, { token: admin, body: {} })).status).toBe(400);
     expect((await call('POST', `/feedback/${randomUUID()}/hide`, { token: admin, body: { reason: 'x' } })).status).toBe(404);
 
-    const hidden = await call('POST', `/feedback/${feedbackId}/hide`, { token: admin, body: { reason: 'Mentions a staff member by name' } });
+    const hidden = await call('POST', `/feedback/${feedbackId}/hide`, {
+      token: admin,
+      body: { reason: 'Mentions a staff member by name' },
+    });
     expect(hidden.status).toBe(200);
     expect(hidden.body.hidden).toEqual({ reason: 'Mentions a staff member by name', at: expect.any(String) });
     // Hiding again changes nothing (a retried request is harmless) and moves the rating only once.
-    expect((await call('POST', `/feedback/${feedbackId}/hide`, { token: admin, body: { reason: 'again' } })).body.hidden.reason).toBe('Mentions a staff member by name');
+    expect((await call('POST', `/feedback/${feedbackId}/hide`, { token: admin, body: { reason: 'again' } })).body.hidden.reason).toBe(
+      'Mentions a staff member by name',
+    );
     expect(await eventually(carRating, (r) => r.count === 1)).toEqual({ average: 3, count: 1 });
     expect((await publicList()).feedback.map((f: any) => f.feedbackId)).not.toContain(feedbackId);
     // The author still sees it, marked hidden; other customers may not read her list; admins may.
@@ -205,12 +239,29 @@ describe('once the rental is over', () => {
   it('npm run ratings:rebuild -- --local repairs totals that were mangled by hand', async () => {
     const port = new URL(process.env.E2E_API_URL!).port;
     const { env } = await readRuntimeFile(port);
-    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } }));
-    await db.send(new UpdateCommand({ TableName: env.CARS_TABLE, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, UpdateExpression: 'SET ratingCount = :n, ratingTotal = :n, stars1 = :n', ExpressionAttributeValues: { ':n': 42 } }));
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
+        region: env.AWS_REGION,
+        credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+      }),
+    );
+    await db.send(
+      new UpdateCommand({
+        TableName: env.CARS_TABLE,
+        Key: { pk: `CAR#${carId}`, sk: 'CAR' },
+        UpdateExpression: 'SET ratingCount = :n, ratingTotal = :n, stars1 = :n',
+        ExpressionAttributeValues: { ':n': 42 },
+      }),
+    );
     expect((await publicList()).rating.count).toBe(42);
     // Not execFileSync: a test blocked for seconds misses the runtime closing its idle keep-alive connection,
     // and the next fetch fails on it with "other side closed".
-    const { stdout: out } = await promisify(execFile)(process.execPath, [path.resolve(__dirname, '../../node_modules/tsx/dist/cli.mjs'), 'bin/ratings-rebuild.ts', '--local', port], { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' });
+    const { stdout: out } = await promisify(execFile)(
+      process.execPath,
+      [path.resolve(__dirname, '../../node_modules/tsx/dist/cli.mjs'), 'bin/ratings-rebuild.ts', '--local', port],
+      { cwd: path.resolve(__dirname, '../..'), encoding: 'utf8' },
+    );
     expect(out).toMatch(/Rebuilt the ratings of \d+ cars from 2 reviews .*; 1 repaired/);
     expect((await publicList()).rating).toEqual({ average: 4, count: 2, stars: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 1 } });
     db.destroy();

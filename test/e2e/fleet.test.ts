@@ -8,7 +8,16 @@ import { adminToken, bearer, customerToken, runtimeDescription } from '../suppor
 
 const api = apiUrl();
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-const car = { make: 'Tesla', model: 'Model 3', year: 2024, type: 'ELECTRIC', location: 'SJC', rentalPricePerDay: 89.5, seats: 5, features: ['Autopilot'] };
+const car = {
+  make: 'Tesla',
+  model: 'Model 3',
+  year: 2024,
+  type: 'ELECTRIC',
+  location: 'SJC',
+  rentalPricePerDay: 89.5,
+  seats: 5,
+  features: ['Autopilot'],
+};
 
 const send = async (method: string, path: string, body?: unknown, token?: string) =>
   request(`${api}${path}`, {
@@ -68,7 +77,12 @@ describe('fleet: admin routes', () => {
   });
 
   it('refuses invalid cars naming each field, and lists the allowed types', async () => {
-    const res = await send('POST', '/cars', { ...car, type: 'HOVERCRAFT', year: 1985, rentalPricePerDay: 10.001, location: 'XXX', color: 'red' }, admin);
+    const res = await send(
+      'POST',
+      '/cars',
+      { ...car, type: 'HOVERCRAFT', year: 1985, rentalPricePerDay: 10.001, location: 'XXX', color: 'red' },
+      admin,
+    );
     expect(res.status).toBe(400);
     const fields = res.body.error.details.fields.map((f: { field: string }) => f.field);
     expect(fields).toEqual(expect.arrayContaining(['body.type', 'body.year', 'body.rentalPricePerDay', 'body.location']));
@@ -170,7 +184,9 @@ describe('fleet: public reads and search', () => {
     const second = await search({ ...params, cursor: first.body.nextCursor });
     expect(second.body.cars.map((c: { carId: string }) => c.carId)).toEqual([ids[2]]);
     expect(second.body.nextCursor).toBeNull();
-    expect((await search({ location: 'FAT', type: 'VAN', minPrice: '45', maxPrice: '55' })).body.cars.map((c: { carId: string }) => c.carId)).toEqual([ids[1]]);
+    expect(
+      (await search({ location: 'FAT', type: 'VAN', minPrice: '45', maxPrice: '55' })).body.cars.map((c: { carId: string }) => c.carId),
+    ).toEqual([ids[1]]);
 
     // A maintenance block goes through the same kind of transaction as a booking (day locks and the
     // car's block, then the location's cached searches dropped): the next search no longer shows it.

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { adminToken } from '../support/tokens';
-import { advanceClock, call, createCar, day, pollReservation, registerCustomers, waitForMail, type Customer } from '../support/booking-client';
+import {
+  advanceClock,
+  call,
+  createCar,
+  day,
+  pollReservation,
+  registerCustomers,
+  waitForMail,
+  type Customer,
+} from '../support/booking-client';
 
 /**
  * Payment journeys over HTTP against the local runtime (`npm start`), as a new API user makes them:
@@ -29,8 +38,13 @@ const newCar = (rentalPricePerDay = 52.25) => createCar(admin, { location: LOCAT
 /** Books a new car for `from`..`to` days ahead and returns the Pending reservation (waiting for the decision). */
 const held = async (customer: Customer, from = 6, to = 9, rentalPricePerDay?: number): Promise<any> => {
   const carId = await newCar(rentalPricePerDay);
-  const res = await call('POST', '/reservations', { token: customer.token, body: { carId, startDate: day(from), endDate: day(to) }, headers: { prefer: 'wait=5' } });
-  const reservation = res.status === 201 ? res.body : res.status === 202 ? await pollReservation(customer.token, res.body.reservationId) : undefined;
+  const res = await call('POST', '/reservations', {
+    token: customer.token,
+    body: { carId, startDate: day(from), endDate: day(to) },
+    headers: { prefer: 'wait=5' },
+  });
+  const reservation =
+    res.status === 201 ? res.body : res.status === 202 ? await pollReservation(customer.token, res.body.reservationId) : undefined;
   if (!reservation) throw new Error(`booking answered ${res.status}: ${JSON.stringify(res.body)}`);
   expect(reservation.status).toBe('Pending');
   return reservation;
@@ -75,7 +89,10 @@ describe('GET /v1/payments/methods', () => {
     expect(res.status).toBe(200);
     const methods = res.body.methods as Array<{ id: string; label: string; details: any }>;
     expect(methods.map((m) => m.id)).toEqual(['credit_card', 'paypal', 'apple_pay', 'google_pay']);
-    const field = { credit_card: 'cardToken', paypal: 'orderId', apple_pay: 'walletToken', google_pay: 'walletToken' } as Record<string, string>;
+    const field = { credit_card: 'cardToken', paypal: 'orderId', apple_pay: 'walletToken', google_pay: 'walletToken' } as Record<
+      string,
+      string
+    >;
     for (const m of methods) {
       expect(m.label).toEqual(expect.any(String));
       expect(m.details).toMatchObject({
@@ -94,54 +111,57 @@ describe('paying a Pending reservation', () => {
     ['paypal', { orderId: 'order_ok' }],
     ['apple_pay', { walletToken: 'wallet_ok' }],
     ['google_pay', { walletToken: 'wallet_ok' }],
-  ])('with %s and its sandbox token: 201 Completed, the reservation Confirmed, readable by its owner and admins, emailed', async (method, details) => {
-    const r = await held(alice);
-    const res = await pay(alice, payBody(r, method, details));
-    expect(res.status).toBe(201);
-    expect(res.body).toEqual({
-      paymentId: expect.any(String),
-      reservationId: r.reservationId,
-      status: 'Completed',
-      amount: r.totalPrice,
-      currency: 'USD',
-      paymentMethod: method,
-      gateway: 'sandbox',
-    });
-    expect(res.headers.get('cache-control')).toBe('no-store');
-    const { paymentId } = res.body;
+  ])(
+    'with %s and its sandbox token: 201 Completed, the reservation Confirmed, readable by its owner and admins, emailed',
+    async (method, details) => {
+      const r = await held(alice);
+      const res = await pay(alice, payBody(r, method, details));
+      expect(res.status).toBe(201);
+      expect(res.body).toEqual({
+        paymentId: expect.any(String),
+        reservationId: r.reservationId,
+        status: 'Completed',
+        amount: r.totalPrice,
+        currency: 'USD',
+        paymentMethod: method,
+        gateway: 'sandbox',
+      });
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const { paymentId } = res.body;
 
-    const confirmed = await call('GET', `/reservations/${r.reservationId}`, { token: alice.token });
-    expect(confirmed.body).toMatchObject({ reservationId: r.reservationId, status: 'Confirmed' });
-    expect(confirmed.body.holdExpiresAt).toBeUndefined();
+      const confirmed = await call('GET', `/reservations/${r.reservationId}`, { token: alice.token });
+      expect(confirmed.body).toMatchObject({ reservationId: r.reservationId, status: 'Confirmed' });
+      expect(confirmed.body.holdExpiresAt).toBeUndefined();
 
-    const expected = {
-      paymentId,
-      reservationId: r.reservationId,
-      status: 'succeeded',
-      amount: r.totalPrice,
-      refunded: 0,
-      currency: 'USD',
-      paymentMethod: method,
-      gateway: 'sandbox',
-      declineReason: null,
-      createdAt: expect.any(String),
-    };
-    const own = await call('GET', `/payments/${paymentId}`, { token: alice.token });
-    expect(own.status).toBe(200);
-    expect(own.body).toEqual(expected);
-    const other = await call('GET', `/payments/${paymentId}`, { token: bob.token });
-    expect(other.status).toBe(404);
-    expect(other.body.error.code).toBe('NOT_FOUND');
-    expect((await call('GET', `/payments/${paymentId}`, { token: admin })).body).toEqual(expected);
-    expect((await call('GET', `/payments/${paymentId}`)).status).toBe(401);
+      const expected = {
+        paymentId,
+        reservationId: r.reservationId,
+        status: 'succeeded',
+        amount: r.totalPrice,
+        refunded: 0,
+        currency: 'USD',
+        paymentMethod: method,
+        gateway: 'sandbox',
+        declineReason: null,
+        createdAt: expect.any(String),
+      };
+      const own = await call('GET', `/payments/${paymentId}`, { token: alice.token });
+      expect(own.status).toBe(200);
+      expect(own.body).toEqual(expected);
+      const other = await call('GET', `/payments/${paymentId}`, { token: bob.token });
+      expect(other.status).toBe(404);
+      expect(other.body.error.code).toBe('NOT_FOUND');
+      expect((await call('GET', `/payments/${paymentId}`, { token: admin })).body).toEqual(expected);
+      expect((await call('GET', `/payments/${paymentId}`)).status).toBe(401);
 
-    expect(await paymentsOf(alice.token, r.reservationId)).toEqual({ payments: [expected], refunds: [] });
-    expect(await paymentsOf(admin, r.reservationId)).toEqual({ payments: [expected], refunds: [] });
-    expect((await call('GET', `/reservations/${r.reservationId}/payments`, { token: bob.token })).status).toBe(404);
+      expect(await paymentsOf(alice.token, r.reservationId)).toEqual({ payments: [expected], refunds: [] });
+      expect(await paymentsOf(admin, r.reservationId)).toEqual({ payments: [expected], refunds: [] });
+      expect((await call('GET', `/reservations/${r.reservationId}/payments`, { token: bob.token })).status).toBe(404);
 
-    const mail = await waitForMail(alice.email, /^Booking confirmed/, r.reservationId);
-    expect(mail.text).toContain('Your payment was received');
-  });
+      const mail = await waitForMail(alice.email, /^Booking confirmed/, r.reservationId);
+      expect(mail.text).toContain('Your payment was received');
+    },
+  );
 
   it('a paid reservation cannot be paid again, even with a new key (409)', async () => {
     const { reservation } = await paid(alice, 6, 8);
@@ -243,7 +263,11 @@ describe('refused payments', () => {
   it.each([
     ['a wrong amount', () => ({ ...payBody(r), amount: r.totalPrice + 0.01 }), ['body.amount']],
     ['an unknown method', () => payBody(r, 'bitcoin', { wallet: 'x' }), ['body.paymentMethod']],
-    ['details that do not fit the method', () => payBody(r, 'paypal', { cardToken: 'tok_visa' }), ['body.details.cardToken', 'body.details.orderId']],
+    [
+      'details that do not fit the method',
+      () => payBody(r, 'paypal', { cardToken: 'tok_visa' }),
+      ['body.details.cardToken', 'body.details.orderId'],
+    ],
     ['a card number in the details', () => payBody(r, 'credit_card', { cardToken: '4242 4242 4242 4242' }), ['body.details.cardToken']],
   ])('%s: 400 naming the field', async (_name, body, fields) => {
     const res = await pay(alice, body());
@@ -268,7 +292,11 @@ describe('refunds', () => {
     const id = reservation.reservationId;
     const cancelled = await call('POST', `/reservations/${id}/cancel`, { token: alice.token });
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ reservationId: id, status: 'Cancelled', refund: { percent: 100, amount: reservation.totalPrice } });
+    expect(cancelled.body).toMatchObject({
+      reservationId: id,
+      status: 'Cancelled',
+      refund: { percent: 100, amount: reservation.totalPrice },
+    });
 
     // ReservationCancelled -> SNS -> the paymentEvents queue -> refundCancellations.
     const deadline = Date.now() + 20_000;
@@ -279,7 +307,15 @@ describe('refunds', () => {
       await sleep(250);
     }
     expect(refunds).toEqual([
-      { refundId: expect.any(String), paymentId, amount: reservation.totalPrice, reason: 'Reservation cancelled', source: 'cancellation', status: 'succeeded', createdAt: expect.any(String) },
+      {
+        refundId: expect.any(String),
+        paymentId,
+        amount: reservation.totalPrice,
+        reason: 'Reservation cancelled',
+        source: 'cancellation',
+        status: 'succeeded',
+        createdAt: expect.any(String),
+      },
     ]);
     expect((await call('GET', `/payments/${paymentId}`, { token: alice.token })).body).toMatchObject({ refunded: reservation.totalPrice });
     const mail = await waitForMail(alice.email, /^Booking cancelled/, id);
@@ -319,7 +355,9 @@ describe('refunds', () => {
 
     const detail = await call('GET', `/payments/${paymentId}`, { token: bob.token });
     expect(detail.body).toMatchObject({ status: 'succeeded', amount: 156.75, refunded: 50.25 });
-    expect((await paymentsOf(bob.token, reservation.reservationId)).refunds).toEqual([expect.objectContaining({ refundId: partial.body.refundId, source: 'admin' })]);
+    expect((await paymentsOf(bob.token, reservation.reservationId)).refunds).toEqual([
+      expect.objectContaining({ refundId: partial.body.refundId, source: 'admin' }),
+    ]);
     expect(await status(bob, reservation.reservationId)).toBe('Confirmed');
 
     expect((await call('POST', `/payments/${randomUUID()}/refunds`, { token: admin, body: { amount: 1, reason: 'x' } })).status).toBe(404);

@@ -15,7 +15,11 @@ const CLIENTS: Array<{ pkg: RegExp; allowed: (uses: CapabilityUses) => boolean; 
   { pkg: /^@aws-sdk\/client-sns$/, allowed: (u) => Boolean(u.notifications), why: 'notifications' },
   { pkg: /^@aws-sdk\/client-sesv2$/, allowed: (u) => Boolean(u.notifications || u.email), why: 'notifications or email' },
   // Redis AUTH, database credentials, gateway keys and the cursor-sealing key are the secrets a function may read.
-  { pkg: /^@aws-sdk\/client-secrets-manager$/, allowed: (u) => Boolean(u.redis || u.database || u.paymentGateways || u.cursors), why: 'redis, database, paymentGateways or cursors' },
+  {
+    pkg: /^@aws-sdk\/client-secrets-manager$/,
+    allowed: (u) => Boolean(u.redis || u.database || u.paymentGateways || u.cursors),
+    why: 'redis, database, paymentGateways or cursors',
+  },
   { pkg: /^ioredis$/, allowed: (u) => Boolean(u.redis), why: 'redis' },
   { pkg: /^pg$/, allowed: (u) => Boolean(u.database), why: 'database' },
   { pkg: /^(stripe|@paypal\/paypal-server-sdk)$/, allowed: (u) => Boolean(u.paymentGateways), why: 'paymentGateways' },

@@ -22,13 +22,18 @@ describe('function bundles start with the environment the stack sets', () => {
   beforeAll(async () => (dir = await mkdtemp(path.join(ROOT, '.cold-start-test-'))));
   afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-  it.each(capabilityList().map(([id, def]) => [id, def] as const))('%s', async (id, def) => {
-    const outdir = path.join(dir, id);
-    await bundleFunction(def.entry, outdir);
-    const started = await run(process.execPath, [PROBE, path.join(outdir, 'index.mjs')], { env: environmentOf(def) }).then(
-      () => 'started',
-      (error: { stderr?: string }) => (error.stderr ?? String(error)).split('\n').find((l) => /^\w*Error( \[\w+\])?: /.test(l)) ?? 'failed',
-    );
-    expect(started).toBe('started');
-  }, 30_000);
+  it.each(capabilityList().map(([id, def]) => [id, def] as const))(
+    '%s',
+    async (id, def) => {
+      const outdir = path.join(dir, id);
+      await bundleFunction(def.entry, outdir);
+      const started = await run(process.execPath, [PROBE, path.join(outdir, 'index.mjs')], { env: environmentOf(def) }).then(
+        () => 'started',
+        (error: { stderr?: string }) =>
+          (error.stderr ?? String(error)).split('\n').find((l) => /^\w*Error( \[\w+\])?: /.test(l)) ?? 'failed',
+      );
+      expect(started).toBe('started');
+    },
+    30_000,
+  );
 });

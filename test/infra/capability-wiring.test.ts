@@ -151,7 +151,8 @@ describe('queue, bucket, user pool, VPC', () => {
 });
 
 describe('API from a richer route table', () => {
-  const method = (operationId: string) => resourcesOf(template, 'AWS::ApiGateway::Method').find(([, p]) => p.OperationName === operationId)![1];
+  const method = (operationId: string) =>
+    resourcesOf(template, 'AWS::ApiGateway::Method').find(([, p]) => p.OperationName === operationId)![1];
 
   test('one Cognito authorizer shared by customer and admin routes; public routes have none', () => {
     const authorizers = resourcesOf(template, 'AWS::ApiGateway::Authorizer');
@@ -202,7 +203,9 @@ describe('API from a richer route table', () => {
 
   test('a function serving several routes is integrated once per method and invocable by API Gateway', () => {
     const fleet = fn('fleet').id;
-    const fleetMethods = resourcesOf(template, 'AWS::ApiGateway::Method').filter(([, p]) => JSON.stringify(p.Integration.Uri).includes(fleet));
+    const fleetMethods = resourcesOf(template, 'AWS::ApiGateway::Method').filter(([, p]) =>
+      JSON.stringify(p.Integration.Uri).includes(fleet),
+    );
     expect(fleetMethods).toHaveLength(3);
     const permissions = resourcesOf(template, 'AWS::Lambda::Permission').filter(
       ([, p]) => p.Principal === 'apigateway.amazonaws.com' && JSON.stringify(p.FunctionName).includes(fleet),

@@ -11,9 +11,28 @@ const entry = 'lambdas/handlers/health.ts';
 const http = { kind: 'http' } as const;
 
 export const fixtureCapabilities: Array<[string, CapabilityDefinition]> = [
-  ['fleet', { entry, description: 'fixture: fleet admin', trigger: http, uses: { tables: { cars: 'readWrite' }, carMedia: 'upload', userPool: 'admin' } }],
-  ['signup', { entry, description: 'fixture: sign-up', trigger: http, uses: { tables: { users: 'write' }, carMedia: 'read', userPool: 'client' } }],
-  ['reserve', { entry, description: 'fixture: reserve', trigger: http, uses: { tables: { reservations: 'read' }, queues: { booking: 'send' }, redis: true } }],
+  [
+    'fleet',
+    {
+      entry,
+      description: 'fixture: fleet admin',
+      trigger: http,
+      uses: { tables: { cars: 'readWrite' }, carMedia: 'upload', userPool: 'admin' },
+    },
+  ],
+  [
+    'signup',
+    { entry, description: 'fixture: sign-up', trigger: http, uses: { tables: { users: 'write' }, carMedia: 'read', userPool: 'client' } },
+  ],
+  [
+    'reserve',
+    {
+      entry,
+      description: 'fixture: reserve',
+      trigger: http,
+      uses: { tables: { reservations: 'read' }, queues: { booking: 'send' }, redis: true },
+    },
+  ],
   [
     'worker',
     {
@@ -26,7 +45,15 @@ export const fixtureCapabilities: Array<[string, CapabilityDefinition]> = [
       memoryMb: 1024,
     },
   ],
-  ['sweeper', { entry, description: 'fixture: hold sweeper', trigger: { kind: 'schedule', everyMinutes: 5 }, uses: { tables: { reservations: 'readWrite' }, userPool: 'client', redis: true } }],
+  [
+    'sweeper',
+    {
+      entry,
+      description: 'fixture: hold sweeper',
+      trigger: { kind: 'schedule', everyMinutes: 5 },
+      uses: { tables: { reservations: 'readWrite' }, userPool: 'client', redis: true },
+    },
+  ],
 ];
 
 export const CarBody = z.object({
@@ -37,20 +64,56 @@ export const CarBody = z.object({
   notes: z.optional(z.string()),
 });
 
-const route = (r: Omit<RouteDefinition, 'summary' | 'tag' | 'responses' | 'throttle' | 'capability'> & { capability: string; throttle?: RouteDefinition['throttle'] }) =>
-  ({ summary: r.operationId, tag: 'Fixture', responses: { 200: { description: 'ok' } }, throttle: { rateLimit: 10, burstLimit: 20 }, ...r }) as RouteDefinition;
+const route = (
+  r: Omit<RouteDefinition, 'summary' | 'tag' | 'responses' | 'throttle' | 'capability'> & {
+    capability: string;
+    throttle?: RouteDefinition['throttle'];
+  },
+) =>
+  ({
+    summary: r.operationId,
+    tag: 'Fixture',
+    responses: { 200: { description: 'ok' } },
+    throttle: { rateLimit: 10, burstLimit: 20 },
+    ...r,
+  }) as RouteDefinition;
 
 export const fixtureRoutes: RouteDefinition[] = [
-  route({ operationId: 'searchCars', method: 'GET', path: '/cars', capability: 'fleet', access: 'public', request: { query: z.object({ location: z.string(), type: z.optional(z.string()) }) } }),
-  route({ operationId: 'createCar', method: 'POST', path: '/cars', capability: 'fleet', access: 'admin', request: { body: CarBody }, throttle: { rateLimit: 5, burstLimit: 7 } }),
-  route({ operationId: 'updateCar', method: 'PUT', path: '/cars/{carId}', capability: 'fleet', access: 'admin', request: { params: z.object({ carId: z.string() }), body: CarBody } }),
+  route({
+    operationId: 'searchCars',
+    method: 'GET',
+    path: '/cars',
+    capability: 'fleet',
+    access: 'public',
+    request: { query: z.object({ location: z.string(), type: z.optional(z.string()) }) },
+  }),
+  route({
+    operationId: 'createCar',
+    method: 'POST',
+    path: '/cars',
+    capability: 'fleet',
+    access: 'admin',
+    request: { body: CarBody },
+    throttle: { rateLimit: 5, burstLimit: 7 },
+  }),
+  route({
+    operationId: 'updateCar',
+    method: 'PUT',
+    path: '/cars/{carId}',
+    capability: 'fleet',
+    access: 'admin',
+    request: { params: z.object({ carId: z.string() }), body: CarBody },
+  }),
   route({
     operationId: 'createReservation',
     method: 'POST',
     path: '/reservations',
     capability: 'reserve',
     access: 'customer',
-    request: { body: z.object({ carId: z.string() }), headers: z.object({ 'Idempotency-Key': z.optional(z.string()), 'X-Trace': z.string() }) },
+    request: {
+      body: z.object({ carId: z.string() }),
+      headers: z.object({ 'Idempotency-Key': z.optional(z.string()), 'X-Trace': z.string() }),
+    },
   }),
   route({ operationId: 'register', method: 'POST', path: '/users/register', capability: 'signup', access: 'public', request: {} }),
 ];

@@ -31,7 +31,8 @@ const fnId = logicalId(migrations.fn);
 const fn = resources[fnId].Properties;
 const [[triggerId, trigger]] = resourcesOf(template, 'Custom::Trigger');
 const dependsOn = (id: string): string[] => resources[id].DependsOn ?? [];
-const functionIdFor = (description: string) => resourcesOf(template, 'AWS::Lambda::Function').find(([, p]) => p.Description === description)![0];
+const functionIdFor = (description: string) =>
+  resourcesOf(template, 'AWS::Lambda::Function').find(([, p]) => p.Description === description)![0];
 
 describe('database migrations on deploy', () => {
   test('one trigger invokes the migration function synchronously, at the version being deployed', () => {
@@ -58,7 +59,8 @@ describe('database migrations on deploy', () => {
     const proxySgRef = resourcesOf(template, 'AWS::RDS::DBProxy')[0][1].VpcSecurityGroupIds[0]['Fn::GetAtt'][0];
     expect(
       resourcesOf(template, 'AWS::EC2::SecurityGroupIngress').some(
-        ([, p]) => p.GroupId['Fn::GetAtt']?.[0] === proxySgRef && p.SourceSecurityGroupId['Fn::GetAtt']?.[0] === sgId && p.FromPort === 5432,
+        ([, p]) =>
+          p.GroupId['Fn::GetAtt']?.[0] === proxySgRef && p.SourceSecurityGroupId['Fn::GetAtt']?.[0] === sgId && p.FromPort === 5432,
       ),
     ).toBe(true);
   });

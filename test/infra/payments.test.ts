@@ -18,7 +18,13 @@ import { nagFindings, resourcesOf, synthStack } from './synth';
  * relay's schedule, and the stack's size against CloudFormation's 500-resource limit.
  */
 type PaymentCapability = keyof typeof paymentCapabilities;
-const PAYMENT_FUNCTIONS: PaymentCapability[] = ['payForReservation', 'readPayments', 'refundPayment', 'relayPayments', 'refundCancellations'];
+const PAYMENT_FUNCTIONS: PaymentCapability[] = [
+  'payForReservation',
+  'readPayments',
+  'refundPayment',
+  'relayPayments',
+  'refundCancellations',
+];
 const ALL_PAYMENT_CAPABILITIES = Object.keys(paymentCapabilities) as PaymentCapability[];
 const usesGateways = (id: PaymentCapability) => Boolean((paymentCapabilities[id].uses as { paymentGateways?: boolean }).paymentGateways);
 const GATEWAY_USERS = ALL_PAYMENT_CAPABILITIES.filter(usesGateways);
@@ -54,7 +60,10 @@ const view = (stack: CarRentalStack, template: Template) => {
   /** Whether one of these statements allows `action` on `resource` (statements merge resources into lists). */
   const allows = (list: Statement[], action: string, resource: unknown) =>
     list.some(
-      (s) => s.Effect === 'Allow' && actions(s).includes(action) && [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(resource)),
+      (s) =>
+        s.Effect === 'Allow' &&
+        actions(s).includes(action) &&
+        [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(resource)),
     );
   return { resources, logicalId, functionId, fn, env, roleOf, statements, statementsOfRole, actions, allows };
 };
@@ -113,7 +122,14 @@ describe('payment functions, default config (sandbox gateways)', () => {
     const props = v.fn('listPaymentMethods');
     expect(props.VpcConfig).toBeUndefined();
     const variables = Object.keys(v.env('listPaymentMethods'));
-    for (const name of [ENV.dbProxyEndpoint, ENV.dbSecretArn, ENV.dbName, ENV.databaseUrl, ENV.paymentGatewayMode, ENV.paymentGatewaySecretArn]) {
+    for (const name of [
+      ENV.dbProxyEndpoint,
+      ENV.dbSecretArn,
+      ENV.dbName,
+      ENV.databaseUrl,
+      ENV.paymentGatewayMode,
+      ENV.paymentGatewaySecretArn,
+    ]) {
       expect(variables).not.toContain(name);
     }
     const actions = v.statements('listPaymentMethods').flatMap(v.actions);
@@ -233,7 +249,9 @@ describe("payment functions with paymentGateways: 'live'", () => {
     expect(rolesNamingIt).toEqual(GATEWAY_USERS.map((id) => v.roleOf(v.functionId(id))).sort());
     for (const id of GATEWAY_USERS) expect(v.allows(v.statements(id), 'secretsmanager:GetSecretValue', secretArn())).toBe(true);
     // No resource policy on the secret opens it to anyone else.
-    expect(resourcesOf(template, 'AWS::SecretsManager::ResourcePolicy').filter(([, p]) => JSON.stringify(p.SecretId) === secret)).toEqual([]);
+    expect(resourcesOf(template, 'AWS::SecretsManager::ResourcePolicy').filter(([, p]) => JSON.stringify(p.SecretId) === secret)).toEqual(
+      [],
+    );
     // No function outside the gateway users names the secret.
     for (const [, p] of resourcesOf(template, 'AWS::Lambda::Function')) {
       if (!ALL_GATEWAY_USERS.some((id) => p.Description === (capabilities as Record<string, { description: string }>)[id].description)) {

@@ -124,26 +124,29 @@ describe('queues (from queueList)', () => {
     }
   });
 
-  test.each(queueList.map((q) => [q.id] as const))('%s: alarms when the DLQ holds a message and when the oldest message is over 5 minutes old', (id) => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Namespace: 'AWS/SQS',
-      Statistic: 'Maximum',
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueLogicalId(id, 'Dlq'), 'QueueName'] } }],
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateAgeOfOldestMessage',
-      Namespace: 'AWS/SQS',
-      Statistic: 'Maximum',
-      Threshold: 300,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueLogicalId(id, 'Queue'), 'QueueName'] } }],
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
-    });
-  });
+  test.each(queueList.map((q) => [q.id] as const))(
+    '%s: alarms when the DLQ holds a message and when the oldest message is over 5 minutes old',
+    (id) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueLogicalId(id, 'Dlq'), 'QueueName'] } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Namespace: 'AWS/SQS',
+        Statistic: 'Maximum',
+        Threshold: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueLogicalId(id, 'Queue'), 'QueueName'] } }],
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^MonitoringAlarmTopic') }],
+      });
+    },
+  );
 });
 
 describe('notifications', () => {
@@ -173,7 +176,9 @@ describe('notifications', () => {
       expect(variables[ENV.notificationsTopicArn]).toEqual({ Ref: topicLogicalId() });
       expect(sns).toEqual([expect.objectContaining({ Action: 'sns:Publish', Resource: { Ref: topicLogicalId() } })]);
       // The topic's AWS-managed key: the grant on key/* (its id is unknown at synth) is narrowed to it.
-      const anyKey = statementsOf(fnId).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')) && JSON.stringify(s.Resource).includes(':key/*'));
+      const anyKey = statementsOf(fnId).filter(
+        (s) => [s.Action].flat().some((a) => a.startsWith('kms:')) && JSON.stringify(s.Resource).includes(':key/*'),
+      );
       expect(anyKey.length).toBeGreaterThan(0);
       for (const statement of anyKey) {
         expect(statement).toMatchObject({ Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/aws/sns' } } });
@@ -223,7 +228,9 @@ describe('booking functions', () => {
     // The only SQS statement is on the booking queue (not its DLQ, not *).
     const sqsStatements = statementsOf(fnOf('requestBooking')).filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
     expect(sqsStatements.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [queueId(), 'Arn'] }]);
-    expect(template.toJSON().Resources[fnOf('requestBooking')].Properties.Environment.Variables[queues.booking.envVar]).toEqual({ Ref: queueId() });
+    expect(template.toJSON().Resources[fnOf('requestBooking')].Properties.Environment.Variables[queues.booking.envVar]).toEqual({
+      Ref: queueId(),
+    });
     expect(eventSources('requestBooking')).toEqual([]);
   });
 
@@ -254,7 +261,9 @@ describe('booking functions', () => {
         StartingPosition: 'TRIM_HORIZON',
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
-        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringContaining(`${id}CapabilityStreamFailures`), 'Arn'] } } },
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringContaining(`${id}CapabilityStreamFailures`), 'Arn'] } },
+        },
       });
     }
     for (const [id, d] of consumers) {
@@ -378,7 +387,10 @@ describe('Aurora PostgreSQL', () => {
 
 describe('car media bucket', () => {
   const bucket = () =>
-    resourcesOf(template, 'AWS::S3::Bucket').find(([, p]) => p.CorsConfiguration) ?? (() => { throw new Error('no media bucket'); })();
+    resourcesOf(template, 'AWS::S3::Bucket').find(([, p]) => p.CorsConfiguration) ??
+    (() => {
+      throw new Error('no media bucket');
+    })();
 
   test('private, encrypted, versioned, access-logged, CORS for presigned PUT/GET/HEAD', () => {
     const [, props] = bucket();
@@ -418,7 +430,12 @@ describe('car media bucket', () => {
   test('each function has exactly the one S3 action it uses, on photo keys only; nobody may delete versions', () => {
     const [bucketId] = bucket();
     const s3Actions = Object.fromEntries(
-      capabilityList().map(([id, def]) => [id, actionsOn(functionId(def.description), bucketId).filter((a) => a.startsWith('s3:')).sort()]),
+      capabilityList().map(([id, def]) => [
+        id,
+        actionsOn(functionId(def.description), bucketId)
+          .filter((a) => a.startsWith('s3:'))
+          .sort(),
+      ]),
     );
     expect(Object.fromEntries(Object.entries(s3Actions).filter(([, actions]) => actions.length))).toEqual({
       getCar: ['s3:GetObject'],
@@ -441,7 +458,10 @@ describe('car media bucket', () => {
     const app = new App({ context: { corsOrigins: '*' } });
     expect(() => configFromContext(app)).toThrow(/wildcards are not accepted/);
     expect(configFromContext(new App()).corsOrigins).toEqual([]);
-    expect(configFromContext(new App({ context: { corsOrigins: 'https://a.example, https://b.example' } })).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(configFromContext(new App({ context: { corsOrigins: 'https://a.example, https://b.example' } })).corsOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
   });
 });
 
@@ -477,7 +497,7 @@ describe('Cognito', () => {
     });
   });
 
-  test('custom:mfa_enabled exists for the admin-MFA check; users can write neither it nor their email (attack: email switched to an admin\'s)', () => {
+  test("custom:mfa_enabled exists for the admin-MFA check; users can write neither it nor their email (attack: email switched to an admin's)", () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       Schema: Match.arrayWith([Match.objectLike({ Name: 'mfa_enabled', AttributeDataType: 'String', Mutable: true })]),
     });
@@ -548,9 +568,15 @@ describe('capability functions', () => {
   });
 
   test("one alarm on Lambda's region-wide Throttles serves every function", () => {
-    const throttles = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(([, p]) => p.Namespace === 'AWS/Lambda' && p.MetricName === 'Throttles');
+    const throttles = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(
+      ([, p]) => p.Namespace === 'AWS/Lambda' && p.MetricName === 'Throttles',
+    );
     expect(throttles).toHaveLength(1);
-    expect(throttles[0][1]).toMatchObject({ Threshold: 1, Period: 300, AlarmActions: [{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }] });
+    expect(throttles[0][1]).toMatchObject({
+      Threshold: 1,
+      Period: 300,
+      AlarmActions: [{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }],
+    });
     expect(throttles[0][1].Dimensions).toBeUndefined();
   });
 
@@ -572,7 +598,15 @@ describe('capability functions', () => {
     const fn = template.toJSON().Resources[fnId].Properties;
     expect(fn.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^NetworkFunctionsSg/), 'GroupId'] }]);
     expect(Object.keys(fn.Environment.Variables)).toEqual(
-      expect.arrayContaining(['USERS_TABLE', ENV.redisHost, ENV.redisPort, ENV.redisAuthSecretArn, ENV.dbProxyEndpoint, ENV.dbSecretArn, ENV.dbName]),
+      expect.arrayContaining([
+        'USERS_TABLE',
+        ENV.redisHost,
+        ENV.redisPort,
+        ENV.redisAuthSecretArn,
+        ENV.dbProxyEndpoint,
+        ENV.dbSecretArn,
+        ENV.dbName,
+      ]),
     );
     const secretReads = statementsOf(fnId).filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(secretReads)).toMatch(/RedisAuthToken/);
@@ -698,7 +732,10 @@ describe('outputs', () => {
         'UserPoolId',
         'UserPoolClientId',
         ...tableOutputs,
-        ...queueList.flatMap((q) => [`${q.id.charAt(0).toUpperCase()}${q.id.slice(1)}QueueUrl`, `${q.id.charAt(0).toUpperCase()}${q.id.slice(1)}DlqUrl`]),
+        ...queueList.flatMap((q) => [
+          `${q.id.charAt(0).toUpperCase()}${q.id.slice(1)}QueueUrl`,
+          `${q.id.charAt(0).toUpperCase()}${q.id.slice(1)}DlqUrl`,
+        ]),
         'NotificationsTopicArn',
         'AlarmTopicArn',
         'CarMediaBucket',
@@ -719,7 +756,9 @@ describe('monitoring of the stage', () => {
     expect(stageAlarm('4XXError')).toMatchObject({ Statistic: 'Average', Threshold: 0.25, Period: 300 });
     expect(stageAlarm('Latency')).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 3000, EvaluationPeriods: 2 });
     for (const name of ['5XXError', '4XXError', 'Latency']) {
-      expect(stageAlarm(name)!.Dimensions).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'Stage', Value: expect.anything() })]));
+      expect(stageAlarm(name)!.Dimensions).toEqual(
+        expect.arrayContaining([expect.objectContaining({ Name: 'Stage', Value: expect.anything() })]),
+      );
       expect(stageAlarm(name)!.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^MonitoringAlarmTopic/) }]);
     }
   });
@@ -727,8 +766,13 @@ describe('monitoring of the stage', () => {
   test('one alarm sums the read and write throttle events of every table', () => {
     const throttles = alarms().find((p) => (p.Metrics ?? []).some((m: any) => m.MetricStat?.Metric?.MetricName === 'WriteThrottleEvents'));
     expect(throttles).toBeDefined();
-    const metricNames = throttles!.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric.MetricName).sort();
-    expect(metricNames).toEqual([...Array(tableList.length).fill('ReadThrottleEvents'), ...Array(tableList.length).fill('WriteThrottleEvents')]);
+    const metricNames = throttles!.Metrics.filter((m: any) => m.MetricStat)
+      .map((m: any) => m.MetricStat.Metric.MetricName)
+      .sort();
+    expect(metricNames).toEqual([
+      ...Array(tableList.length).fill('ReadThrottleEvents'),
+      ...Array(tableList.length).fill('WriteThrottleEvents'),
+    ]);
   });
 
   test('a dashboard of the API, the functions and the tables', () => {
@@ -743,7 +787,12 @@ describe('cursor-sealing key', () => {
       .filter(([, def]) => actionsOn(functionId(def.description), secretId).includes('secretsmanager:GetSecretValue'))
       .map(([id]) => id)
       .sort();
-    expect(readers).toEqual(capabilityList().filter(([, def]) => def.uses.cursors).map(([id]) => id).sort());
+    expect(readers).toEqual(
+      capabilityList()
+        .filter(([, def]) => def.uses.cursors)
+        .map(([id]) => id)
+        .sort(),
+    );
     expect(readers).toEqual(['listCarFeedback', 'listCarReservations', 'listUserFeedback', 'listUserReservations', 'searchCars']);
   });
 });

@@ -18,23 +18,33 @@ describe('WAF web ACL on the API stage', () => {
     });
   });
 
-  test.each(IP_RATE_LIMITS.map((l) => [l.name, l] as const))('%s: rate-based per IP, the declared limit and window, 429 + Retry-After', (name, limit) => {
-    const rule = ruleNamed(name);
-    expect(rule).toBeDefined();
-    const rate = rule.Statement.RateBasedStatement;
-    expect(rate).toMatchObject({ AggregateKeyType: 'IP', Limit: limit.limit, EvaluationWindowSec: limit.windowSeconds });
-    const scoped = [rate.ScopeDownStatement?.ByteMatchStatement, ...(rate.ScopeDownStatement?.OrStatement?.Statements ?? []).map((s: any) => s.ByteMatchStatement)].filter(Boolean);
-    expect(scoped.map((s: any) => s.SearchString)).toEqual((limit.pathPrefixes ?? []).map((p) => `/${API_STAGE}${p}`));
-    for (const s of scoped) {
-      expect(s).toMatchObject({ FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }] });
-    }
-    expect(rule.Action.Block.CustomResponse).toEqual({
-      ResponseCode: 429,
-      CustomResponseBodyKey: 'throttled',
-      ResponseHeaders: [{ Name: 'Retry-After', Value: String(limit.windowSeconds) }],
-    });
-    expect(rule.VisibilityConfig.CloudWatchMetricsEnabled).toBe(true);
-  });
+  test.each(IP_RATE_LIMITS.map((l) => [l.name, l] as const))(
+    '%s: rate-based per IP, the declared limit and window, 429 + Retry-After',
+    (name, limit) => {
+      const rule = ruleNamed(name);
+      expect(rule).toBeDefined();
+      const rate = rule.Statement.RateBasedStatement;
+      expect(rate).toMatchObject({ AggregateKeyType: 'IP', Limit: limit.limit, EvaluationWindowSec: limit.windowSeconds });
+      const scoped = [
+        rate.ScopeDownStatement?.ByteMatchStatement,
+        ...(rate.ScopeDownStatement?.OrStatement?.Statements ?? []).map((s: any) => s.ByteMatchStatement),
+      ].filter(Boolean);
+      expect(scoped.map((s: any) => s.SearchString)).toEqual((limit.pathPrefixes ?? []).map((p) => `/${API_STAGE}${p}`));
+      for (const s of scoped) {
+        expect(s).toMatchObject({
+          FieldToMatch: { UriPath: {} },
+          PositionalConstraint: 'STARTS_WITH',
+          TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }],
+        });
+      }
+      expect(rule.Action.Block.CustomResponse).toEqual({
+        ResponseCode: 429,
+        CustomResponseBodyKey: 'throttled',
+        ResponseHeaders: [{ Name: 'Retry-After', Value: String(limit.windowSeconds) }],
+      });
+      expect(rule.VisibilityConfig.CloudWatchMetricsEnabled).toBe(true);
+    },
+  );
 
   test('sign-in, registration and payments are limited tighter than the whole API', () => {
     const all = IP_RATE_LIMITS.find((l) => !l.pathPrefixes)!;

@@ -142,7 +142,11 @@ describe('DynamoDB profile store (DynamoDB Local)', () => {
   const now = new Date('2030-01-01T00:00:00Z');
   const later = (s: number) => new Date(now.getTime() + s * 1000);
 
-  const claimOf = async (attempt: string, heldUntil: Date) => ({ attempt, heldUntil, fingerprint: await slowHash(`request of ${attempt}`) });
+  const claimOf = async (attempt: string, heldUntil: Date) => ({
+    attempt,
+    heldUntil,
+    fingerprint: await slowHash(`request of ${attempt}`),
+  });
 
   it('claims an email once; the claim becomes the account with the profile', async () => {
     const address = email();
@@ -158,14 +162,21 @@ describe('DynamoDB profile store (DynamoDB Local)', () => {
     expect(await profiles.get(userId)).toEqual(profileFor(userId, address));
     // An account's email is never released, nor taken over however late; its holder says whose it is.
     await profiles.releaseEmail(address);
-    expect(await profiles.claimEmail(address, await claimOf('a3', later(999)), later(900))).toEqual({ status: 'active', userId, fingerprint: claim.fingerprint });
+    expect(await profiles.claimEmail(address, await claimOf('a3', later(999)), later(900))).toEqual({
+      status: 'active',
+      userId,
+      fingerprint: claim.fingerprint,
+    });
   });
 
   it('lets a lapsed pending claim be taken over (the old attempt can no longer finish), and a released one be claimed again', async () => {
     const address = email();
     expect(await profiles.claimEmail(address, await claimOf('old', later(60)), now)).toBeUndefined();
     expect(await profiles.claimEmail(address, await claimOf('new', later(200)), later(61))).toBeUndefined();
-    await expect(profiles.create(profileFor(randomUUID(), address), 'old')).rejects.toMatchObject({ kind: 'CONFLICT', message: EMAIL_TAKEN });
+    await expect(profiles.create(profileFor(randomUUID(), address), 'old')).rejects.toMatchObject({
+      kind: 'CONFLICT',
+      message: EMAIL_TAKEN,
+    });
     await profiles.releaseEmail(address);
     expect(await profiles.claimEmail(address, await claimOf('again', later(60)), now)).toBeUndefined();
   });
@@ -212,7 +223,8 @@ describe(`sign-in limits in Redis (${process.env.REDIS_URL ? 'real Redis' : 'ior
   };
 
   describe('Redis alone', () => loginLimitScenarios(shared));
-  describe('Redis and memory, as deployed', () => loginLimitScenarios(() => new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), shared())));
+  describe('Redis and memory, as deployed', () =>
+    loginLimitScenarios(() => new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), shared())));
 
   it('the refusal lasts for what is left of the window (Retry-After)', async () => {
     const attempts = shared();
@@ -235,7 +247,9 @@ describe('sign-in limits while Redis is unreachable (attack: limits vanish when 
     useRedisFactory();
   });
 
-  loginLimitScenarios(() => new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), new RedisLoginAttempts(redisClient, SMALL_LIMITS)));
+  loginLimitScenarios(
+    () => new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), new RedisLoginAttempts(redisClient, SMALL_LIMITS)),
+  );
 
   it('Redis itself refuses to count (so the memory layer is what holds)', async () => {
     await expect(new RedisLoginAttempts(redisClient, SMALL_LIMITS).reserve('a@x.com', 'ip')).rejects.toThrow();
@@ -246,11 +260,14 @@ describe('sign-in limits survive Redis coming back empty (attack: counters wiped
   it('the instance still refuses what it counted before the wipe', async () => {
     const redis = testRedis();
     try {
-      const attempts = new LayeredLoginAttempts(new MemoryLoginAttempts(SMALL_LIMITS), new RedisLoginAttempts(async () => redis, SMALL_LIMITS));
+      const attempts = new LayeredLoginAttempts(
+        new MemoryLoginAttempts(SMALL_LIMITS),
+        new RedisLoginAttempts(async () => redis, SMALL_LIMITS),
+      );
       for (let i = 0; i < 3; i++) expect(await attempts.reserve('a@x.com', 'ip')).toBe(0);
       const keys = await redis.keys('*');
       // keys() answers with the prefix; del() adds it again.
-      const prefix = (redis.options.keyPrefix ?? '');
+      const prefix = redis.options.keyPrefix ?? '';
       if (keys.length) await redis.del(...keys.map((k) => k.slice(prefix.length)));
       expect(await attempts.reserve('a@x.com', 'ip')).toBeGreaterThan(0);
     } finally {

@@ -51,7 +51,11 @@ const depsWith = (patch: Partial<BookingDeps> = {}): BookingDeps => ({
 const fleet = (): FleetDeps => ({
   cars,
   reservations: new DynamoReservationsOfCar(db, aws.names.reservations),
-  media: { uploadUrl: async () => ({ url: '', method: 'PUT', headers: {}, expiresAt: '' }), readUrl: async (k) => k, delete: async () => undefined },
+  media: {
+    uploadUrl: async () => ({ url: '', method: 'PUT', headers: {}, expiresAt: '' }),
+    readUrl: async (k) => k,
+    delete: async () => undefined,
+  },
   cache: new RedisFleetCache(async () => redis),
   clock,
   newId: () => randomUUID(),
@@ -60,9 +64,16 @@ const newCar = (location: 'BOS' | 'BNA' = 'BOS') =>
   createCar(fleet(), { make: 'Kia', model: 'Rio', year: 2023, type: 'COMPACT', location, pricePerDayMinor: 3_500 });
 
 const request = (deps: BookingDeps, carId: string, from: number, to: number, userId = randomUUID(), idempotencyKey?: string) =>
-  requestBooking(deps, { userId, email: `${userId}@example.com`, carId, period: { startDate: day(from), endDate: day(to) }, idempotencyKey });
+  requestBooking(deps, {
+    userId,
+    email: `${userId}@example.com`,
+    carId,
+    period: { startDate: day(from), endDate: day(to) },
+    idempotencyKey,
+  });
 
-const dayLock = async (carId: string, d: string) => (await db.send(new GetCommand({ TableName: aws.names.reservations, Key: dayLockKey(carId, d), ConsistentRead: true }))).Item;
+const dayLock = async (carId: string, d: string) =>
+  (await db.send(new GetCommand({ TableName: aws.names.reservations, Key: dayLockKey(carId, d), ConsistentRead: true }))).Item;
 
 beforeAll(async () => {
   aws = await testTables();
@@ -89,10 +100,24 @@ describe('booking against DynamoDB Local', () => {
     const held = (await store.get(reservation.reservationId))!;
     expect(held.status).toBe('Pending');
     expect(held.holdExpiresAt).toBeGreaterThan(clock.now().getTime());
-    for (const d of daysOf(day(10), day(13))) expect(await dayLock(carId, d)).toMatchObject({ owner: reservation.reservationId, holdExpiresAt: held.holdExpiresAt });
+    for (const d of daysOf(day(10), day(13)))
+      expect(await dayLock(carId, d)).toMatchObject({ owner: reservation.reservationId, holdExpiresAt: held.holdExpiresAt });
     const car = (await cars.get(carId))!;
-    expect(car.blocks).toEqual([{ id: reservation.reservationId, kind: 'reservation', status: 'Pending', from: day(10), to: day(13), holdExpiresAt: held.holdExpiresAt }]);
-    const found = await searchAvailableCars(cars, { location: 'BOS', period: { startDate: day(11), endDate: day(12) }, sort: 'price', limit: 100 }, clock.now().getTime());
+    expect(car.blocks).toEqual([
+      {
+        id: reservation.reservationId,
+        kind: 'reservation',
+        status: 'Pending',
+        from: day(10),
+        to: day(13),
+        holdExpiresAt: held.holdExpiresAt,
+      },
+    ]);
+    const found = await searchAvailableCars(
+      cars,
+      { location: 'BOS', period: { startDate: day(11), endDate: day(12) }, sort: 'price', limit: 100 },
+      clock.now().getTime(),
+    );
     expect(found.cars.map((c) => c.carId)).not.toContain(carId);
     expect(events.at(-1)).toMatchObject({ type: 'ReservationHeld', reservation: { reservationId: reservation.reservationId } });
   });
@@ -204,12 +229,17 @@ describe('booking against DynamoDB Local', () => {
     expect(await decideBooking(deps, late.reservationId)).toBe('CAR_TAKEN');
 
     const owner = { userId: reservation.userId, isAdmin: false };
-    await expect(cancelReservation(deps, { userId: randomUUID(), isAdmin: false }, reservation.reservationId)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    await expect(cancelReservation(deps, { userId: randomUUID(), isAdmin: false }, reservation.reservationId)).rejects.toMatchObject({
+      kind: 'NOT_FOUND',
+    });
     const cancelled = await cancelReservation(deps, owner, reservation.reservationId);
     expect(cancelled).toMatchObject({ status: 'Cancelled', refund: { percent: 100, amountMinor: reservation.price.totalMinor } });
     expect(await dayLock(carId, day(90))).toBeUndefined();
     expect((await cars.get(carId))!.blocks).toEqual([]);
-    await expect(cancelReservation(deps, owner, reservation.reservationId)).rejects.toMatchObject({ kind: 'CONFLICT', details: { status: 'Cancelled' } });
+    await expect(cancelReservation(deps, owner, reservation.reservationId)).rejects.toMatchObject({
+      kind: 'CONFLICT',
+      details: { status: 'Cancelled' },
+    });
     const after = (await request(deps, carId, 91, 92)).reservation;
     expect(await decideBooking(deps, after.reservationId)).toBe('held');
   });
@@ -246,7 +276,7 @@ describe('booking against DynamoDB Local', () => {
     const deps = depsWith();
     const carIds = await Promise.all(Array.from({ length: 20 }, () => newCar('BNA')));
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const requests = await Promise.all(
       Array.from({ length: 300 }, () => {
         const start = 130 + rand(20);
@@ -260,8 +290,16 @@ describe('booking against DynamoDB Local', () => {
     for (const carId of carIds) {
       const held = final.filter((r) => r!.carId === carId && holdsCar(r!, now)).map((r) => r!);
       for (const a of held) for (const b of held) if (a !== b) expect(overlaps({ from: a.startDate, to: a.endDate }, b)).toBe(false);
-      const locks = await db.send(new QueryCommand({ TableName: aws.names.reservations, IndexName: undefined, KeyConditionExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': `DAY#${carId}#${day(131)}`, ':sk': 'DAY' } }));
-      for (const lock of locks.Items ?? []) expect(held.some((r) => r.reservationId === lock.owner && r.startDate <= day(131) && day(131) < r.endDate)).toBe(true);
+      const locks = await db.send(
+        new QueryCommand({
+          TableName: aws.names.reservations,
+          IndexName: undefined,
+          KeyConditionExpression: 'pk = :pk AND sk = :sk',
+          ExpressionAttributeValues: { ':pk': `DAY#${carId}#${day(131)}`, ':sk': 'DAY' },
+        }),
+      );
+      for (const lock of locks.Items ?? [])
+        expect(held.some((r) => r.reservationId === lock.owner && r.startDate <= day(131) && day(131) < r.endDate)).toBe(true);
       for (const r of held) for (const d of daysOf(r.startDate, r.endDate)) expect((await dayLock(carId, d))!.owner).toBe(r.reservationId);
       const blocks = (await cars.get(carId))!.blocks.map((b) => b.id).sort();
       expect(blocks).toEqual(held.map((r) => r.reservationId).sort());

@@ -1,4 +1,11 @@
-import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
 import { queueList, type QueueDefinition } from '../../lambdas/shared/queues';
 import { redrive, redriveTarget, type RedriveTarget } from '../../local/dlq-redrive';
 import type { QueueUrls } from '../../local/standins/resources';
@@ -26,7 +33,10 @@ afterAll(async () => {
 
 const count = async (url: string) => {
   const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
 };
@@ -37,7 +47,7 @@ const count = async (url: string) => {
  */
 const drain = async (url: string): Promise<Message[]> => {
   const all: Message[] = [];
-  for (let empty = 0; empty < 2; ) {
+  for (let empty = 0; empty < 2;) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: url,
@@ -97,7 +107,8 @@ describe.each(queueList.map((def) => [def.id, def] as const))('redrive of the %s
 
     const back = await drain(target.queueUrl);
     expect(back).toHaveLength(deadLetters.length);
-    const attributesOf = (list: Message[]) => Object.fromEntries(list.map((m) => [m.Body, m.MessageAttributes?.correlationId?.StringValue]));
+    const attributesOf = (list: Message[]) =>
+      Object.fromEntries(list.map((m) => [m.Body, m.MessageAttributes?.correlationId?.StringValue]));
     expect(attributesOf(back)).toEqual(Object.fromEntries(deadLetters.map((m) => [m.body, m.correlationId])));
     if (def.fifo) {
       for (const group of ['car-0', 'car-1', 'car-2']) {

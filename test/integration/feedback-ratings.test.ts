@@ -47,9 +47,21 @@ const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000
 const newCar = async (): Promise<string> => {
   const carId = randomUUID();
   const car: Car = {
-    carId, make: 'Kia', model: 'Rio', year: 2023, type: 'COMPACT', location: 'BOS', pricePerDayMinor: 5_000,
-    status: 'active', blocks: [], blocksVersion: 0, ratingCount: 0, ratingTotal: 0, ratingStars: [0, 0, 0, 0, 0],
-    createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(),
+    carId,
+    make: 'Kia',
+    model: 'Rio',
+    year: 2023,
+    type: 'COMPACT',
+    location: 'BOS',
+    pricePerDayMinor: 5_000,
+    status: 'active',
+    blocks: [],
+    blocksVersion: 0,
+    ratingCount: 0,
+    ratingTotal: 0,
+    ratingStars: [0, 0, 0, 0, 0],
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
   };
   await cars.create(car);
   return carId;
@@ -57,18 +69,32 @@ const newCar = async (): Promise<string> => {
 
 const completedReservation = async (carId: string, userId = randomUUID()): Promise<Reservation> => {
   const r: Reservation = {
-    reservationId: randomUUID(), userId, carId, startDate: '2030-01-01', endDate: '2030-01-03', status: 'Completed',
+    reservationId: randomUUID(),
+    userId,
+    carId,
+    startDate: '2030-01-01',
+    endDate: '2030-01-03',
+    status: 'Completed',
     price: { currency: 'USD', dailyMinor: 5_000, days: 2, totalMinor: 10_000 },
     car: { make: 'Kia', model: 'Rio', year: 2023, type: 'COMPACT', location: 'BOS' },
-    createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(),
+    createdAt: NOW.toISOString(),
+    updatedAt: NOW.toISOString(),
   };
   await db.send(new PutCommand({ TableName: aws.names.reservations, Item: toReservationItem(r) }));
   return r;
 };
 
 const feedbackFor = (r: Reservation, rating: number): Feedback => ({
-  feedbackId: randomUUID(), reservationId: r.reservationId, carId: r.carId, userId: r.userId, reviewerName: 'Ada', rating,
-  comments: 'ok', createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(), version: 1,
+  feedbackId: randomUUID(),
+  reservationId: r.reservationId,
+  carId: r.carId,
+  userId: r.userId,
+  reviewerName: 'Ada',
+  rating,
+  comments: 'ok',
+  createdAt: NOW.toISOString(),
+  updatedAt: NOW.toISOString(),
+  version: 1,
 });
 
 const submit = async (carId: string, rating: number): Promise<Feedback> => {
@@ -103,7 +129,15 @@ beforeAll(async () => {
   store = new DynamoFeedbackStore(db, aws.names.feedback, aws.names.reservations);
   useRedisFactory(async () => new RedisMock());
   const capability = capabilities.aggregateRatings;
-  worker = startStreamConsumer({ name: 'aggregateRatings', capability, trigger: capability.trigger, tableName: aws.names.feedback, ddb: raw, streams, pollMs: 100 });
+  worker = startStreamConsumer({
+    name: 'aggregateRatings',
+    capability,
+    trigger: capability.trigger,
+    tableName: aws.names.feedback,
+    ddb: raw,
+    streams,
+    pollMs: 100,
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -157,7 +191,11 @@ describe('rating aggregation through the feedback stream', () => {
       },
     });
     const replay: DynamoDBStreamEvent = {
-      Records: [record('INSERT', a, undefined, '1'), record('MODIFY', { ...b, hidden: moderation, version: 2 }, b, '2'), record('INSERT', c, undefined, '3')],
+      Records: [
+        record('INSERT', a, undefined, '1'),
+        record('MODIFY', { ...b, hidden: moderation, version: 2 }, b, '2'),
+        record('INSERT', c, undefined, '3'),
+      ],
     };
     const response = await handler(replay, lambdaContext('aggregateRatings', 30));
     expect(response?.batchItemFailures ?? []).toEqual([]);
@@ -168,7 +206,10 @@ describe('rating aggregation through the feedback stream', () => {
     expect(await totalsOfCar(other)).toEqual(totalsOf([1]));
 
     // A change newer than any the stream carried, delivered by hand, is applied (once).
-    const response2 = await handler({ Records: [record('MODIFY', { ...a, hidden: moderation, version: 7 }, a, '4')] }, lambdaContext('aggregateRatings', 30));
+    const response2 = await handler(
+      { Records: [record('MODIFY', { ...a, hidden: moderation, version: 7 }, a, '4')] },
+      lambdaContext('aggregateRatings', 30),
+    );
     expect(response2?.batchItemFailures ?? []).toEqual([]);
     expect(await totalsOfCar(carId)).toEqual(totalsOf([3, 5]));
   });
@@ -218,7 +259,10 @@ describe('rating aggregation through the feedback stream', () => {
     await converges(carId, totalsOf([2]));
     const ledger = new DynamoRatingLedger(db, aws.names.cars);
     // The reader answers with x as it was before the hide (version 1, visible): the mark at version 2 wins.
-    const rebuilt = await ledger.rebuild(carId, async () => [x, ...(await new DynamoFeedbackStore(db, aws.names.feedback).allOfCar(carId)).filter((f) => f.feedbackId !== x.feedbackId)]);
+    const rebuilt = await ledger.rebuild(carId, async () => [
+      x,
+      ...(await new DynamoFeedbackStore(db, aws.names.feedback).allOfCar(carId)).filter((f) => f.feedbackId !== x.feedbackId),
+    ]);
     expect(rebuilt).toEqual(totalsOf([2]));
     expect(await totalsOfCar(carId)).toEqual(totalsOf([2]));
     // And an unhide afterwards adds x's stars once.
@@ -234,7 +278,7 @@ describe('rating aggregation through the feedback stream', () => {
     await converges(carId, totalsOf([results[0] ? 5 : 1]));
   });
 
-  it('create refuses a reservation that is not over, or not the reviewer\'s', async () => {
+  it("create refuses a reservation that is not over, or not the reviewer's", async () => {
     const carId = await newCar();
     const r = await completedReservation(carId);
     expect(await store.create({ ...feedbackFor(r, 5), userId: 'someone-else' }, NOW)).toBe(false);

@@ -54,7 +54,13 @@ const query = (patch: Partial<SearchQuery> = {}): SearchQuery => ({
 });
 const search = (patch: Partial<SearchQuery> = {}) => searchWithCache(deps, query(patch), Date.now());
 /** A reservation as the bookings adapter stores it, written through the one owner of its item format. */
-const reservation = (carId: string, status: ReservationStatus, startDate = day(10), endDate = day(12), patch: Partial<Reservation> = {}): Reservation => {
+const reservation = (
+  carId: string,
+  status: ReservationStatus,
+  startDate = day(10),
+  endDate = day(12),
+  patch: Partial<Reservation> = {},
+): Reservation => {
   const at = new Date().toISOString();
   return {
     reservationId: randomUUID(),
@@ -83,7 +89,14 @@ const changeBlocks = async (carId: string, change: Omit<BlockChange, 'now'> & { 
 const rawCarItem = async (carId: string) =>
   (await db.send(new GetCommand({ TableName: aws.names.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }))).Item!;
 const confirmed = (id: string, from: string, to: string): Block => ({ id, kind: 'reservation', status: 'Confirmed', from, to });
-const pending = (id: string, from: string, to: string, holdExpiresAt: number): Block => ({ id, kind: 'reservation', status: 'Pending', from, to, holdExpiresAt });
+const pending = (id: string, from: string, to: string, holdExpiresAt: number): Block => ({
+  id,
+  kind: 'reservation',
+  status: 'Pending',
+  from,
+  to,
+  holdExpiresAt,
+});
 const maintenance = (id: string, from: string, to: string): Block => ({ id, kind: 'maintenance', reason: 'service', from, to });
 const idsIn = async (patch: Partial<SearchQuery>) => (await search(patch)).cars.map((c) => c.carId);
 const countsByLocation = async () => Object.fromEntries((await locationsWithCounts(deps)).map((l) => [l.code, l.activeCars]));
@@ -122,7 +135,9 @@ describe('fleet repository against DynamoDB Local', () => {
   it('pages through every car of a location in price order across shards and types, without repeats', async () => {
     const types = ['SEDAN', 'SUV', 'VAN'] as const;
     const ids = await Promise.all(
-      Array.from({ length: 23 }, (_, i) => createCar(deps, spec({ location: 'DEN', type: types[i % 3], pricePerDayMinor: 1000 + (i % 7) * 100 }))),
+      Array.from({ length: 23 }, (_, i) =>
+        createCar(deps, spec({ location: 'DEN', type: types[i % 3], pricePerDayMinor: 1000 + (i % 7) * 100 })),
+      ),
     );
     for (const sort of ['price', '-price'] as const) {
       const seen: Array<{ carId: string; pricePerDayMinor: number }> = [];
@@ -200,7 +215,11 @@ describe('blocks: the map the booking transactions change through blockClause', 
     await changeBlocks(carId, { set: pending('h-new', day(12), day(13), Date.now() + 300_000) }, 'ATL');
     expect(await idsIn({ location: 'ATL' })).not.toContain(carId);
     // The same hold, read after it lapsed, no longer blocks (no sweep needed).
-    const later = await searchWithCache({ cars, cache: deps.cache }, query({ location: 'ATL', period: { startDate: day(12), endDate: day(13) } }), Date.now() + 600_000);
+    const later = await searchWithCache(
+      { cars, cache: deps.cache },
+      query({ location: 'ATL', period: { startDate: day(12), endDate: day(13) } }),
+      Date.now() + 600_000,
+    );
     expect(later.cars.map((c) => c.carId)).toContain(carId);
     // Paid in time: Confirmed blocks for good.
     await changeBlocks(carId, { set: confirmed('h-old', day(10), day(11)) }, 'ATL');
@@ -271,7 +290,9 @@ describe('moves and removals', () => {
     const booked = reservation(carId, 'Confirmed');
     await putReservation(booked);
     // The mapper owns the item format: what it writes reads back as the same reservation.
-    const stored = await db.send(new GetCommand({ TableName: aws.names.reservations, Key: { pk: `RES#${booked.reservationId}`, sk: 'RES' } }));
+    const stored = await db.send(
+      new GetCommand({ TableName: aws.names.reservations, Key: { pk: `RES#${booked.reservationId}`, sk: 'RES' } }),
+    );
     expect(fromReservationItem(stored.Item!)).toEqual(booked);
     // Past reservations, lapsed holds and final states never stop a move.
     await putReservation(reservation(carId, 'Confirmed', day(-5), day(-2)));
@@ -280,7 +301,10 @@ describe('moves and removals', () => {
     await putReservation(reservation(carId, 'Rejected'));
 
     const move = updateCar(deps, carId, spec({ location: 'JFK' }));
-    await expect(move).rejects.toMatchObject({ kind: 'CONFLICT', details: { reservations: [{ reservationId: booked.reservationId, status: 'Confirmed' }] } });
+    await expect(move).rejects.toMatchObject({
+      kind: 'CONFLICT',
+      details: { reservations: [{ reservationId: booked.reservationId, status: 'Confirmed' }] },
+    });
     await expect(removeCar(deps, carId)).rejects.toMatchObject({ kind: 'CONFLICT' });
     // Changing the price in place is fine.
     await updateCar(deps, carId, spec({ location: 'ORD', pricePerDayMinor: 5500 }));
@@ -290,7 +314,9 @@ describe('moves and removals', () => {
     await putReservation(held);
     await expect(updateCar(deps, carId, spec({ location: 'JFK' }))).rejects.toMatchObject({
       kind: 'CONFLICT',
-      details: { reservations: expect.arrayContaining([expect.objectContaining({ reservationId: held.reservationId, status: 'Pending' })]) },
+      details: {
+        reservations: expect.arrayContaining([expect.objectContaining({ reservationId: held.reservationId, status: 'Pending' })]),
+      },
     });
 
     await putReservation({ ...booked, status: 'Cancelled' });
@@ -367,7 +393,9 @@ describe('creating a car with an Idempotency-Key', () => {
     expect(new Set(ids).size).toBe(1);
     expect(await createCar(deps, spec({ location: 'RNO' }), request)).toBe(ids[0]);
     expect(await activeAt('RNO')).toBe(before + 1);
-    await expect(createCar(deps, spec({ location: 'RNO', pricePerDayMinor: 1 }), request)).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+    await expect(createCar(deps, spec({ location: 'RNO', pricePerDayMinor: 1 }), request)).rejects.toMatchObject({
+      kind: 'IDEMPOTENCY_MISMATCH',
+    });
     // Keys are the admin's own; without a key every call is a new car.
     expect(await createCar(deps, spec({ location: 'RNO' }), { ...request, adminId: 'admin-2' })).not.toBe(ids[0]);
     expect(await createCar(deps, spec({ location: 'RNO' }))).not.toBe(await createCar(deps, spec({ location: 'RNO' })));
@@ -427,6 +455,12 @@ describe('photos', () => {
     const carId = await createCar(deps, spec({ location: 'LAS' }));
     const car = (await cars.get(carId))!;
     await cars.remove(car, new Date().toISOString());
-    await expect(cars.addPhoto(carId, { photoId: 'p', key: 'cars/x/p.jpg', contentType: 'image/jpeg', createdAt: new Date().toISOString() }, { max: 20, seen: 0 })).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    await expect(
+      cars.addPhoto(
+        carId,
+        { photoId: 'p', key: 'cars/x/p.jpg', contentType: 'image/jpeg', createdAt: new Date().toISOString() },
+        { max: 20, seen: 0 },
+      ),
+    ).rejects.toMatchObject({ kind: 'NOT_FOUND' });
   });
 });

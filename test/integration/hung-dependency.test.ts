@@ -62,7 +62,11 @@ test('every AWS SDK client the functions build gives up well inside the function
     sns: () => new SNSClient(config()).send(new ListTopicsCommand({})),
     ses: () =>
       new SESv2Client(config()).send(
-        new SendEmailCommand({ FromEmailAddress: 'a@example.com', Destination: { ToAddresses: ['b@example.com'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } }),
+        new SendEmailCommand({
+          FromEmailAddress: 'a@example.com',
+          Destination: { ToAddresses: ['b@example.com'] },
+          Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } },
+        }),
       ),
     cognito: () => new CognitoIdentityProviderClient(config()).send(new GetUserCommand({ AccessToken: 'x' })),
     secrets: () => new SecretsManagerClient(config()).send(new GetSecretValueCommand({ SecretId: 's' })),

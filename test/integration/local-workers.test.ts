@@ -27,10 +27,14 @@ const capability = {
 } satisfies CapabilityDefinition;
 
 const fifoQueue = async (name: string, attributes: Record<string, string> = {}) =>
-  (await sqs.send(new CreateQueueCommand({ QueueName: `${aws.prefix}${name}.fifo`, Attributes: { FifoQueue: 'true', ...attributes } }))).QueueUrl!;
+  (await sqs.send(new CreateQueueCommand({ QueueName: `${aws.prefix}${name}.fifo`, Attributes: { FifoQueue: 'true', ...attributes } })))
+    .QueueUrl!;
 const queueDepth = async (queueUrl: string) => {
   const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
   return Number(Attributes!.ApproximateNumberOfMessages) + Number(Attributes!.ApproximateNumberOfMessagesNotVisible);
 };
@@ -54,12 +58,8 @@ afterAll(async () => {
 });
 
 it('delivers SQS-shaped batches, deletes successes and dead-letters a message that keeps failing', async () => {
-  const dlq = await sqs.send(
-    new CreateQueueCommand({ QueueName: `${aws.prefix}worker-test-dlq.fifo`, Attributes: { FifoQueue: 'true' } }),
-  );
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
-  );
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${aws.prefix}worker-test-dlq.fifo`, Attributes: { FifoQueue: 'true' } }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }));
   const queue = await sqs.send(
     new CreateQueueCommand({
       QueueName: `${aws.prefix}worker-test.fifo`,
@@ -133,16 +133,31 @@ it('several pollers on one FIFO queue keep each message group in order and never
     );
   }
   const batchesBefore = batches.length;
-  worker = startQueueConsumer({ name: 'concurrent', capability, trigger: { ...capability.trigger, batchSize: 3 }, queueUrl, sqs, concurrency: 4 });
+  worker = startQueueConsumer({
+    name: 'concurrent',
+    capability,
+    trigger: { ...capability.trigger, batchSize: 3 },
+    queueUrl,
+    sqs,
+    concurrency: 4,
+  });
 
   const mine = () => received.filter((r) => r.body.startsWith('slow-car-'));
   await until(() => mine().length >= bodies.length);
   await worker.stop();
   worker = undefined;
   // Each message once, each group in the order sent, never two batches of one group at the same time.
-  expect(mine().map((r) => r.body).sort()).toEqual([...bodies].sort());
+  expect(
+    mine()
+      .map((r) => r.body)
+      .sort(),
+  ).toEqual([...bodies].sort());
   for (const group of groups) {
-    expect(mine().filter((r) => r.groupId === group).map((r) => r.body)).toEqual(bodies.filter((b) => b.includes(`-${group}-`)));
+    expect(
+      mine()
+        .filter((r) => r.groupId === group)
+        .map((r) => r.body),
+    ).toEqual(bodies.filter((b) => b.includes(`-${group}-`)));
   }
   expect(groupOverlaps).toEqual([]);
   // ...while batches of different groups did run at the same time.
@@ -162,7 +177,12 @@ it('startWorkers starts one worker per queue- or schedule-triggered function, no
     trigger: { kind: 'schedule', everyMinutes: 60 },
     uses: {},
   } satisfies CapabilityDefinition;
-  const http = { entry: 'lambdas/handlers/health.ts', description: 'test http', trigger: { kind: 'http' }, uses: {} } satisfies CapabilityDefinition;
+  const http = {
+    entry: 'lambdas/handlers/health.ts',
+    description: 'test http',
+    trigger: { kind: 'http' },
+    uses: {},
+  } satisfies CapabilityDefinition;
   // startWorkers builds its SQS client from the environment, as the local runtime sets it.
   const saved = { ...process.env };
   Object.assign(process.env, {
@@ -191,7 +211,12 @@ it('startWorkers starts one worker per queue- or schedule-triggered function, no
     await sweeper.runNow!();
     expect(runs.length).toBe(before + 2);
     // The queue consumer is live: a message sent now is handled.
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ Id: '0', MessageBody: 'ok-started', MessageGroupId: 'g', MessageDeduplicationId: 'ok-started' }] }));
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [{ Id: '0', MessageBody: 'ok-started', MessageGroupId: 'g', MessageDeduplicationId: 'ok-started' }],
+      }),
+    );
     await until(() => received.some((r) => r.body === 'ok-started'));
   } finally {
     await Promise.all(started.map((w) => w.stop()));

@@ -52,7 +52,12 @@ const subscribedQueue = async (name: string): Promise<string> => {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: aws.prefix + name }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   await sns.send(
-    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }),
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: Attributes!.QueueArn,
+      Attributes: { RawMessageDelivery: 'true' },
+    }),
   );
   return QueueUrl!;
 };

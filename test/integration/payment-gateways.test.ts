@@ -82,19 +82,35 @@ describe('Stripe gateway against the Stripe fake', () => {
   });
 
   it('reports a 5xx, a 429, an outage, a timeout and a refused connection as GatewayUnavailable', async () => {
-    await expect(stripe.charge(request(card('pm_fake_server_error')))).rejects.toMatchObject({ name: 'GatewayUnavailable', gateway: 'stripe', message: expect.stringMatching(/HTTP 500/) });
-    await expect(stripe.charge(request(card('pm_fake_rate_limited')))).rejects.toMatchObject({ name: 'GatewayUnavailable', message: expect.stringMatching(/HTTP 429/) });
+    await expect(stripe.charge(request(card('pm_fake_server_error')))).rejects.toMatchObject({
+      name: 'GatewayUnavailable',
+      gateway: 'stripe',
+      message: expect.stringMatching(/HTTP 500/),
+    });
+    await expect(stripe.charge(request(card('pm_fake_rate_limited')))).rejects.toMatchObject({
+      name: 'GatewayUnavailable',
+      message: expect.stringMatching(/HTTP 429/),
+    });
     fake.outage(503);
     try {
-      await expect(stripe.charge(request(card('pm_card_visa')))).rejects.toMatchObject({ name: 'GatewayUnavailable', message: expect.stringMatching(/HTTP 503/) });
+      await expect(stripe.charge(request(card('pm_card_visa')))).rejects.toMatchObject({
+        name: 'GatewayUnavailable',
+        message: expect.stringMatching(/HTTP 503/),
+      });
     } finally {
       fake.outage(null);
     }
     const started = Date.now();
-    await expect(stripe.charge(request(card('pm_fake_slow')))).rejects.toMatchObject({ name: 'GatewayUnavailable', message: 'stripe: charge timed out' });
+    await expect(stripe.charge(request(card('pm_fake_slow')))).rejects.toMatchObject({
+      name: 'GatewayUnavailable',
+      message: 'stripe: charge timed out',
+    });
     expect(Date.now() - started).toBeLessThan(1_400);
     const dead = new StripeGateway('sk_test_fake123', { host: '127.0.0.1', port: DEAD_PORT, protocol: 'http' });
-    await expect(dead.charge(request(card('pm_card_visa')))).rejects.toMatchObject({ name: 'GatewayUnavailable', message: 'stripe: charge: no connection' });
+    await expect(dead.charge(request(card('pm_card_visa')))).rejects.toMatchObject({
+      name: 'GatewayUnavailable',
+      message: 'stripe: charge: no connection',
+    });
   });
 
   it('replays a retry with the same idempotency key: same reference, one charge at Stripe', async () => {
@@ -114,7 +130,10 @@ describe('Stripe gateway against the Stripe fake', () => {
   it('refuses a repeat while the first is still in flight (409) as a plain error, so no other gateway charges too', async () => {
     const patient = new StripeGateway('sk_test_fake123', { host: fake.host, port: fake.port, protocol: 'http', timeoutMs: 5_000 });
     const req = request(card('pm_fake_slow'));
-    const [first, second] = await Promise.allSettled([patient.charge(req), new Promise((r) => setTimeout(r, 100)).then(() => patient.charge(req))]);
+    const [first, second] = await Promise.allSettled([
+      patient.charge(req),
+      new Promise((r) => setTimeout(r, 100)).then(() => patient.charge(req)),
+    ]);
     expect(first).toMatchObject({ status: 'fulfilled', value: { outcome: 'succeeded' } });
     expect(second).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/HTTP 409, idempotency_key_in_use/) } });
     expect((second as PromiseRejectedResult).reason).not.toBeInstanceOf(GatewayUnavailable);
@@ -231,17 +250,25 @@ describe('PayPal gateway against the PayPal fake', () => {
   });
 
   it('declines a capture that comes back DECLINED, an order not approved, an unknown order', async () => {
-    await expect(paypal.charge(request(order(fake.createOrder({ amountMinor: 12_000, outcome: 'capture_declined' }))))).resolves.toMatchObject({ outcome: 'declined' });
+    await expect(
+      paypal.charge(request(order(fake.createOrder({ amountMinor: 12_000, outcome: 'capture_declined' })))),
+    ).resolves.toMatchObject({ outcome: 'declined' });
     await expect(paypal.charge(request(order(fake.createOrder({ amountMinor: 12_000, status: 'CREATED' }))))).resolves.toEqual({
       outcome: 'declined',
       reason: expect.stringContaining('(ORDER_NOT_APPROVED)'),
     });
-    await expect(paypal.charge(request(order('NOSUCHORDER123')))).resolves.toEqual({ outcome: 'declined', reason: 'PayPal does not know this order. (INVALID_RESOURCE_ID)' });
+    await expect(paypal.charge(request(order('NOSUCHORDER123')))).resolves.toEqual({
+      outcome: 'declined',
+      reason: 'PayPal does not know this order. (INVALID_RESOURCE_ID)',
+    });
   });
 
   it('declines an order approved for another amount or currency, without capturing it', async () => {
     const cheap = fake.createOrder({ amountMinor: 100 });
-    await expect(paypal.charge(request(order(cheap)))).resolves.toEqual({ outcome: 'declined', reason: 'The PayPal order is for 1.00 USD, not 120.00 USD.' });
+    await expect(paypal.charge(request(order(cheap)))).resolves.toEqual({
+      outcome: 'declined',
+      reason: 'The PayPal order is for 1.00 USD, not 120.00 USD.',
+    });
     const euros = fake.createOrder({ amountMinor: 12_000, currency: 'EUR' });
     await expect(paypal.charge(request(order(euros)))).resolves.toMatchObject({ outcome: 'declined' });
     expect(fake.orders.get(cheap)!.status).toBe('APPROVED');
@@ -256,20 +283,29 @@ describe('PayPal gateway against the PayPal fake', () => {
     });
     fake.outage(503);
     try {
-      await expect(paypal.charge(request(order(fake.createOrder({ amountMinor: 12_000 }))))).rejects.toMatchObject({ name: 'GatewayUnavailable', message: 'paypal: charge: HTTP 503' });
+      await expect(paypal.charge(request(order(fake.createOrder({ amountMinor: 12_000 }))))).rejects.toMatchObject({
+        name: 'GatewayUnavailable',
+        message: 'paypal: charge: HTTP 503',
+      });
     } finally {
       fake.outage(null);
     }
     fake.delay(1_500);
     try {
       const started = Date.now();
-      await expect(paypal.charge(request(order(fake.createOrder({ amountMinor: 12_000 }))))).rejects.toMatchObject({ name: 'GatewayUnavailable', message: 'paypal: charge timed out' });
+      await expect(paypal.charge(request(order(fake.createOrder({ amountMinor: 12_000 }))))).rejects.toMatchObject({
+        name: 'GatewayUnavailable',
+        message: 'paypal: charge timed out',
+      });
       expect(Date.now() - started).toBeLessThan(1_400);
     } finally {
       fake.delay(0);
     }
     const dead = new PayPalGateway('id', 'secret', { baseUrl: `http://127.0.0.1:${DEAD_PORT}` });
-    await expect(dead.charge(request(order('X1')))).rejects.toMatchObject({ name: 'GatewayUnavailable', message: expect.stringMatching(/no connection/) });
+    await expect(dead.charge(request(order('X1')))).rejects.toMatchObject({
+      name: 'GatewayUnavailable',
+      message: expect.stringMatching(/no connection/),
+    });
   });
 
   it('recovers after PayPal was down while it fetched its token (the SDK alone would not)', async () => {
@@ -299,7 +335,10 @@ describe('PayPal gateway against the PayPal fake', () => {
     await expect(paypal.charge(req)).resolves.toEqual(first);
     expect(fake.captures.filter((c) => c.orderId === id)).toHaveLength(1);
     // Another key for an order already paid: declined, not a second charge.
-    await expect(paypal.charge(request(order(id)))).resolves.toEqual({ outcome: 'declined', reason: expect.stringContaining('(ORDER_ALREADY_CAPTURED)') });
+    await expect(paypal.charge(request(order(id)))).resolves.toEqual({
+      outcome: 'declined',
+      reason: expect.stringContaining('(ORDER_ALREADY_CAPTURED)'),
+    });
   });
 
   it('refuses bad credentials and a card token as plain errors', async () => {

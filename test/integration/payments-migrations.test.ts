@@ -71,7 +71,8 @@ describe.each(targets)('payments migrations on %s', (_name, { embedded }) => {
          VALUES ($1, $2, 'user-1', $3, 'USD', 'credit_card', $4, $5, $6) RETURNING payment_id`,
         [randomUUID(), reservation, extra.amount ?? 12_000, status, extra.refunded ?? 0, randomUUID()],
       );
-    const violation = (constraint: RegExp, code: string) => expect.objectContaining({ code, constraint: expect.stringMatching(constraint) });
+    const violation = (constraint: RegExp, code: string) =>
+      expect.objectContaining({ code, constraint: expect.stringMatching(constraint) });
 
     test('one live (processing or succeeded) payment per reservation', async () => {
       const reservation = reservationId();
@@ -80,7 +81,11 @@ describe.each(targets)('payments migrations on %s', (_name, { embedded }) => {
       await expect(insertPayment(reservation, 'succeeded')).rejects.toEqual(violation(/^payments_one_live_per_reservation$/, '23505'));
 
       // Once the first is declined, the customer may pay again, and failed attempts never block.
-      await db.pool().query(`UPDATE payments SET status = 'declined', decline_reason = 'insufficient_funds' WHERE payment_id = $1`, [first.rows[0].payment_id]);
+      await db
+        .pool()
+        .query(`UPDATE payments SET status = 'declined', decline_reason = 'insufficient_funds' WHERE payment_id = $1`, [
+          first.rows[0].payment_id,
+        ]);
       await insertPayment(reservation, 'failed');
       await insertPayment(reservation, 'succeeded');
       await expect(insertPayment(reservation, 'processing')).rejects.toEqual(violation(/^payments_one_live_per_reservation$/, '23505'));
@@ -106,10 +111,12 @@ describe.each(targets)('payments migrations on %s', (_name, { embedded }) => {
       await expect(insertPayment(reservationId(), 'refunded')).rejects.toEqual(violation(/status/, '23514'));
       const { rows } = await insertPayment(reservationId(), 'succeeded');
       const refund = (source: string, status = 'processing', amount = 100) =>
-        db.pool().query(
-          'INSERT INTO refunds (refund_id, payment_id, amount_minor, reason, source, status, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-          [randomUUID(), rows[0].payment_id, amount, 'cancelled', source, status, `refund-${randomUUID()}`],
-        );
+        db
+          .pool()
+          .query(
+            'INSERT INTO refunds (refund_id, payment_id, amount_minor, reason, source, status, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+            [randomUUID(), rows[0].payment_id, amount, 'cancelled', source, status, `refund-${randomUUID()}`],
+          );
       await refund('cancellation');
       await refund('admin', 'succeeded');
       await refund('lapsed_hold', 'failed');
@@ -147,9 +154,11 @@ describe.each(targets)('payments migrations on %s', (_name, { embedded }) => {
       await claim(`${user}-other`, 'done');
       await expect(claim(`${user}-third`, 'finished')).rejects.toMatchObject({ code: '23514' });
 
-      const { rows } = await db.pool().query(
-        `INSERT INTO outbox (event_type, payload) VALUES ('payment.succeeded', '{"paymentId":"p"}') RETURNING id, attempts, published_at, created_at`,
-      );
+      const { rows } = await db
+        .pool()
+        .query(
+          `INSERT INTO outbox (event_type, payload) VALUES ('payment.succeeded', '{"paymentId":"p"}') RETURNING id, attempts, published_at, created_at`,
+        );
       expect(rows[0]).toMatchObject({ attempts: 0, published_at: null });
       expect(Number(rows[0].id)).toBeGreaterThan(0);
       expect(rows[0].created_at).toBeInstanceOf(Date);
@@ -170,7 +179,10 @@ describe.each(targets)('payments migrations on %s', (_name, { embedded }) => {
     schemas.push(schema);
     const results = await Promise.all([migrateDatabase(realPostgres!, { schema }), migrateDatabase(realPostgres!, { schema })]);
     expect(results.sort((a, b) => b.length - a.length)).toEqual([[FIRST], []]);
-    const names = await withClient(withSearchPath(realPostgres!, schema), async (client) => (await client.query('SELECT name FROM pgmigrations')).rows);
+    const names = await withClient(
+      withSearchPath(realPostgres!, schema),
+      async (client) => (await client.query('SELECT name FROM pgmigrations')).rows,
+    );
     expect(names).toEqual([{ name: FIRST }]);
   });
 
@@ -180,5 +192,4 @@ describe.each(targets)('payments migrations on %s', (_name, { embedded }) => {
     const results = await Promise.all(Array.from({ length: 5 }, () => migrateDatabase(realPostgres!, { schema })));
     expect(results.flat()).toEqual([FIRST]);
   });
-
 });

@@ -130,7 +130,12 @@ describe('payments on PostgreSQL', () => {
     const r = await heldReservation();
     const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => pay(deps, payment(r))));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o).reason.kind)).toEqual(['CONFLICT', 'CONFLICT', 'CONFLICT', 'CONFLICT']);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => o.reason.kind)).toEqual([
+      'CONFLICT',
+      'CONFLICT',
+      'CONFLICT',
+      'CONFLICT',
+    ]);
     expect(gateway.charges.size).toBe(1);
   });
 
@@ -208,7 +213,10 @@ describe('payments on PostgreSQL', () => {
   it('a payment that lands after the hold lapsed is refunded in full, once, and the customer told', async () => {
     const deps = paymentDeps([new SandboxGateway()]);
     const r = await heldReservation();
-    const stalled: PaymentDeps = { ...deps, reservations: { ...deps.reservations, confirm: async () => Promise.reject(new Error('not yet')) } };
+    const stalled: PaymentDeps = {
+      ...deps,
+      reservations: { ...deps.reservations, confirm: async () => Promise.reject(new Error('not yet')) },
+    };
     await pay(stalled, payment(r));
     clock.advance(6 * 60_000);
     await deliverEvents(deps);
@@ -225,7 +233,10 @@ describe('payments on PostgreSQL', () => {
     await pay(deps, payment(r));
     const cancelled = await cancelReservation(booking, { userId: r.userId, isAdmin: false }, r.reservationId);
     expect(cancelled.refund).toEqual({ percent: 50, amountMinor: Math.floor(r.price.totalMinor / 2) });
-    await Promise.all([refundCancellation(deps, r.reservationId, cancelled.refund!.amountMinor), refundCancellation(deps, r.reservationId, cancelled.refund!.amountMinor)]);
+    await Promise.all([
+      refundCancellation(deps, r.reservationId, cancelled.refund!.amountMinor),
+      refundCancellation(deps, r.reservationId, cancelled.refund!.amountMinor),
+    ]);
     await refundCancellation(deps, r.reservationId, cancelled.refund!.amountMinor);
     const { payments, refunds } = await deps.payments.byReservation(r.reservationId);
     expect(refunds).toHaveLength(1);
@@ -236,13 +247,18 @@ describe('payments on PostgreSQL', () => {
     const deps = paymentDeps([new SandboxGateway()]);
     const r = await heldReservation();
     const fields = async (request: PaymentRequest) =>
-      (await pay(deps, request).then(
-        () => undefined,
-        (e: { details?: { fields?: Array<{ field: string }> } }) => e,
-      ))?.details?.fields?.map((f) => f.field);
+      (
+        await pay(deps, request).then(
+          () => undefined,
+          (e: { details?: { fields?: Array<{ field: string }> } }) => e,
+        )
+      )?.details?.fields?.map((f) => f.field);
     expect(await fields(payment(r, { amount: 1 }))).toEqual(['body.amount']);
     expect(await fields(payment(r, { paymentMethod: 'bitcoin' }))).toEqual(['body.paymentMethod']);
-    expect(await fields(payment(r, { paymentMethod: 'paypal', details: { cardToken: 'tok_visa' } }))).toEqual(['body.details.orderId', 'body.details.cardToken']);
+    expect(await fields(payment(r, { paymentMethod: 'paypal', details: { cardToken: 'tok_visa' } }))).toEqual([
+      'body.details.orderId',
+      'body.details.cardToken',
+    ]);
     expect(await fields(payment(r, { details: { cardToken: '4242 4242 4242 4242' } }))).toEqual(['body.details.cardToken']);
     await expect(pay(deps, payment(r, { userId: randomUUID() }))).rejects.toMatchObject({ kind: 'NOT_FOUND' });
     clock.advance(6 * 60_000);

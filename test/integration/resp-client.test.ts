@@ -46,7 +46,12 @@ describeReal('RespClient against real Redis', () => {
 
   it('runs MULTI … EXEC as one transaction and reports each command', async () => {
     const replies = await client.multi().set('w', 0, 'EX', 60, 'NX').incr('w').set('w', 0, 'EX', 60, 'NX').incr('w').exec();
-    expect(replies).toEqual([[null, 'OK'], [null, 1], [null, null], [null, 2]]);
+    expect(replies).toEqual([
+      [null, 'OK'],
+      [null, 1],
+      [null, null],
+      [null, 2],
+    ]);
     expect(await raw.get(`${prefix}w`)).toBe('2');
   });
 
@@ -64,7 +69,9 @@ describeReal('RespClient against real Redis', () => {
   });
 
   it('authenticates, and refuses a wrong password', async () => {
-    await expect(RespClient.connect({ ...FAST, host: url.hostname, port: Number(url.port || 6379), password: 'wrong' })).rejects.toThrow(/AUTH|WRONGPASS|password/i);
+    await expect(RespClient.connect({ ...FAST, host: url.hostname, port: Number(url.port || 6379), password: 'wrong' })).rejects.toThrow(
+      /AUTH|WRONGPASS|password/i,
+    );
   });
 });
 

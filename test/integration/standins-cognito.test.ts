@@ -34,7 +34,9 @@ afterAll(async () => {
 });
 
 async function signUpConfirmed(email: string, pw = password): Promise<void> {
-  await idp.send(new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: pw, UserAttributes: [{ Name: 'email', Value: email }] }));
+  await idp.send(
+    new SignUpCommand({ ClientId: cognito.clientId, Username: email, Password: pw, UserAttributes: [{ Name: 'email', Value: email }] }),
+  );
   // The code goes to the stand-in instead of an inbox, and may arrive after SignUp's response: take it
   // when it is there (no deadline to miss under load; the test's timeout bounds the wait).
   const code = await cognito.takeCode(email);
@@ -42,14 +44,22 @@ async function signUpConfirmed(email: string, pw = password): Promise<void> {
 }
 
 const login = (email: string, pw = password) =>
-  idp.send(new InitiateAuthCommand({ ClientId: cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: pw } }));
+  idp.send(
+    new InitiateAuthCommand({
+      ClientId: cognito.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: pw },
+    }),
+  );
 
 it('supports TOTP MFA end to end', async () => {
   const email = 'mfa@example.com';
   await signUpConfirmed(email);
   const { AccessToken } = (await login(email)).AuthenticationResult!;
   const { SecretCode } = await idp.send(new AssociateSoftwareTokenCommand({ AccessToken }));
-  await expect(idp.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: '000000' }))).rejects.toMatchObject({ name: 'CodeMismatchException' });
+  await expect(idp.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: '000000' }))).rejects.toMatchObject({
+    name: 'CodeMismatchException',
+  });
   expect((await idp.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totp(SecretCode!) }))).Status).toBe('SUCCESS');
   await idp.send(new SetUserMFAPreferenceCommand({ AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
 
@@ -74,7 +84,13 @@ it('refreshes tokens, and RevokeToken stops the refresh token', async () => {
   await signUpConfirmed(email);
   const { RefreshToken } = (await login(email)).AuthenticationResult!;
   const refresh = () =>
-    idp.send(new InitiateAuthCommand({ ClientId: cognito.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: RefreshToken! } }));
+    idp.send(
+      new InitiateAuthCommand({
+        ClientId: cognito.clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: RefreshToken! },
+      }),
+    );
   expect((await refresh()).AuthenticationResult?.IdToken).toBeDefined();
   await idp.send(new RevokeTokenCommand({ ClientId: cognito.clientId, Token: RefreshToken }));
   await expect(refresh()).rejects.toMatchObject({ name: 'NotAuthorizedException' });
@@ -93,7 +109,10 @@ it("refuses the attributes the app client may not write: email and custom:mfa_en
   const email = 'attrs-guard@example.com';
   await signUpConfirmed(email);
   const { AccessToken } = (await login(email)).AuthenticationResult!;
-  for (const attribute of [{ Name: 'email', Value: 'admin@carrental.local' }, { Name: 'custom:mfa_enabled', Value: 'true' }]) {
+  for (const attribute of [
+    { Name: 'email', Value: 'admin@carrental.local' },
+    { Name: 'custom:mfa_enabled', Value: 'true' },
+  ]) {
     await expect(idp.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [attribute] }))).rejects.toMatchObject({
       name: 'NotAuthorizedException',
     });
@@ -121,7 +140,7 @@ describe('MFA challenge sessions (attack: tokens from a hand-made session, the s
     return async () => {
       for (;;) {
         const code = totp(secret);
-        if (!used.has(code)) return used.add(code), code;
+        if (!used.has(code)) return (used.add(code), code);
         await new Promise((r) => setTimeout(r, 1_000));
       }
     };

@@ -68,9 +68,12 @@ const accepts = (host: string, port: number) =>
 
 describe('DynamoDB', () => {
   // Issue 10: it listened on every interface, unauthenticated, so anyone on the network had the data.
-  it('listens on 127.0.0.1 only, not on the machine\'s network addresses', async () => {
+  it("listens on 127.0.0.1 only, not on the machine's network addresses", async () => {
     const port = Number(new URL(env('AWS_ENDPOINT_URL_DYNAMODB')).port);
-    const external = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === 'IPv4' && !a.internal)
+      .map((a) => a!.address);
     expect(external.length).toBeGreaterThan(0); // else this machine cannot show the difference
     expect(await accepts('127.0.0.1', port)).toBe(true);
     for (const address of external) expect([address, await accepts(address, port)]).toEqual([address, false]);
@@ -147,7 +150,11 @@ describe('S3', () => {
   it('answers a browser CORS preflight for the upload', async () => {
     const preflight = await fetch(`${env('AWS_ENDPOINT_URL_S3')}/${env('CAR_MEDIA_BUCKET')}/x.jpg`, {
       method: 'OPTIONS',
-      headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'http://localhost:5173',
+        'Access-Control-Request-Method': 'PUT',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
   });
@@ -159,7 +166,11 @@ describe('Cognito and the token verifier', () => {
   const UserPoolId = () => env('USER_POOL_ID');
   const login = async (email: string) => {
     const { AuthenticationResult } = await idp.send(
-      new InitiateAuthCommand({ ClientId: clientId(), AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: password } }),
+      new InitiateAuthCommand({
+        ClientId: clientId(),
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
     );
     return AuthenticationResult!;
   };
@@ -167,7 +178,9 @@ describe('Cognito and the token verifier', () => {
 
   beforeAll(async () => {
     const email = 'customer@example.com';
-    await idp.send(new SignUpCommand({ ClientId: clientId(), Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }));
+    await idp.send(
+      new SignUpCommand({ ClientId: clientId(), Username: email, Password: password, UserAttributes: [{ Name: 'email', Value: email }] }),
+    );
     await idp.send(new AdminConfirmSignUpCommand({ UserPoolId: UserPoolId(), Username: email }));
     await idp.send(new AdminAddUserToGroupCommand({ UserPoolId: UserPoolId(), Username: email, GroupName: 'customer' }));
     idToken = (await login(email)).IdToken!;
@@ -186,7 +199,10 @@ describe('Cognito and the token verifier', () => {
         UserPoolId: UserPoolId(),
         Username: email,
         MessageAction: 'SUPPRESS',
-        UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }],
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
       }),
     );
     await idp.send(new AdminSetUserPasswordCommand({ UserPoolId: UserPoolId(), Username: email, Password: password, Permanent: true }));

@@ -64,7 +64,9 @@ export const emailedCode = async (email: string): Promise<string> => {
 export const registerCustomer = async (name = 'E2E Customer', { verify = true } = {}): Promise<Customer> => {
   const email = `customer-${randomUUID()}@example.com`;
   const password = `Pw-${randomUUID()}-x1A!`;
-  const registered = await call('POST', '/users/register', { body: { name, email, password, phoneNumber: '+14155550123', address: '1 Test St' } });
+  const registered = await call('POST', '/users/register', {
+    body: { name, email, password, phoneNumber: '+14155550123', address: '1 Test St' },
+  });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
   const login = await call('POST', '/users/login', { body: { email, password } });
   if (login.status !== 200 || !login.body.token) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
@@ -146,7 +148,8 @@ export const waitForMail = async (to: string, subject: RegExp, containing = '', 
   for (;;) {
     const found = (await mailbox(to)).find((m) => subject.test(m.subject) && m.text.includes(containing));
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no email to ${to} matching ${subject}; got: ${JSON.stringify((await mailbox(to)).map((m) => m.subject))}`);
+    if (Date.now() > deadline)
+      throw new Error(`no email to ${to} matching ${subject}; got: ${JSON.stringify((await mailbox(to)).map((m) => m.subject))}`);
     await sleep(100);
   }
 };

@@ -33,11 +33,11 @@ export const signInWithTotp = async (email: string, password: string, totpSecret
   }
 };
 
-const login = async (email: string, password: string, totpSecret?: string): Promise<string> => (await signInWithTotp(email, password, totpSecret)).token;
+const login = async (email: string, password: string, totpSecret?: string): Promise<string> =>
+  (await signInWithTotp(email, password, totpSecret)).token;
 
 let admin: Promise<string> | undefined;
-export const adminToken = () =>
-  (admin ??= runtimeDescription().then(({ admin: a }) => login(a.email, a.password, a.totpSecret)));
+export const adminToken = () => (admin ??= runtimeDescription().then(({ admin: a }) => login(a.email, a.password, a.totpSecret)));
 
 let customer: Promise<string> | undefined;
 /** A new customer with a verified email (booking-client.ts registers it). */

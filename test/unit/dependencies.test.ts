@@ -34,7 +34,11 @@ const sourceFiles = (dir: string): string[] =>
 
 // `from 'x'`, `import 'x'`, `import('x')`, `require('x')`, `require.resolve('x')`: bare specifiers only.
 const SPECIFIER = /(?:from\s+|import\s*\(?\s*|require(?:\.resolve)?\s*\(\s*)['"]([^'".][^'"]*)['"]/g;
-const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 const imported = new Set(
   [...SOURCE_DIRS.flatMap(sourceFiles), ...ROOT_FILES].flatMap((file) =>

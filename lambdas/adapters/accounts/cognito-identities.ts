@@ -74,7 +74,10 @@ export class CognitoIdentities implements IdentityProvider {
             new AdminSetUserPasswordCommand({ UserPoolId: this.pool.userPoolId, Username: sub, Password: password, Permanent: true }),
           ),
         // Only reachable when Cognito's policy is stricter than PASSWORD_POLICY, which the schema checks.
-        { InvalidPasswordException: () => validationError([{ field: 'body.password', message: 'The password does not meet the password policy.' }]) },
+        {
+          InvalidPasswordException: () =>
+            validationError([{ field: 'body.password', message: 'The password does not meet the password policy.' }]),
+        },
       );
       await this.send(() =>
         this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.pool.userPoolId, Username: sub, GroupName: role })),
@@ -105,7 +108,11 @@ export class CognitoIdentities implements IdentityProvider {
           }),
         ),
       // Cognito answers NotAuthorized for both (preventUserExistenceErrors); cognito-local names them apart.
-      { NotAuthorizedException: invalidCredentials, UserNotFoundException: invalidCredentials, InvalidPasswordException: invalidCredentials },
+      {
+        NotAuthorizedException: invalidCredentials,
+        UserNotFoundException: invalidCredentials,
+        InvalidPasswordException: invalidCredentials,
+      },
     );
     if (result.AuthenticationResult) return { kind: 'signedIn', tokens: tokensFrom(result.AuthenticationResult) };
     if (result.ChallengeName === 'SOFTWARE_TOKEN_MFA' && result.Session) return { kind: 'mfaRequired', session: result.Session };
@@ -140,9 +147,17 @@ export class CognitoIdentities implements IdentityProvider {
     const result = await this.send(
       () =>
         this.client.send(
-          new InitiateAuthCommand({ ClientId: this.pool.clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } }),
+          new InitiateAuthCommand({
+            ClientId: this.pool.clientId,
+            AuthFlow: 'REFRESH_TOKEN_AUTH',
+            AuthParameters: { REFRESH_TOKEN: refreshToken },
+          }),
         ),
-      { NotAuthorizedException: invalidRefreshToken, UserNotFoundException: invalidRefreshToken, InvalidParameterException: invalidRefreshToken },
+      {
+        NotAuthorizedException: invalidRefreshToken,
+        UserNotFoundException: invalidRefreshToken,
+        InvalidParameterException: invalidRefreshToken,
+      },
     );
     if (!result.AuthenticationResult) throw invalidRefreshToken();
     return tokensFrom(result.AuthenticationResult);
@@ -165,15 +180,12 @@ export class CognitoIdentities implements IdentityProvider {
   }
 
   async enableTotp(accessToken: string, code: string): Promise<void> {
-    const verified = await this.send(
-      () => this.client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code })),
-      {
-        CodeMismatchException: invalidMfaCode,
-        EnableSoftwareTokenMFAException: invalidMfaCode,
-        NotAuthorizedException: badAccessToken,
-        InvalidParameterException: badAccessToken,
-      },
-    );
+    const verified = await this.send(() => this.client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code })), {
+      CodeMismatchException: invalidMfaCode,
+      EnableSoftwareTokenMFAException: invalidMfaCode,
+      NotAuthorizedException: badAccessToken,
+      InvalidParameterException: badAccessToken,
+    });
     if (verified.Status !== 'SUCCESS') throw invalidMfaCode();
     await this.send(
       () =>

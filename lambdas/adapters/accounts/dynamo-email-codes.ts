@@ -24,10 +24,15 @@ export class DynamoEmailCodes implements EmailCodeStore {
   async replace(userId: string, next: EmailCode, expected: EmailCode | undefined): Promise<boolean> {
     // Compare-and-set on the two fields every change moves: attempts (a check) and sentAt (a new code).
     const condition = expected
-      ? { ConditionExpression: 'attempts = :attempts AND sentAt = :sentAt', ExpressionAttributeValues: { ':attempts': expected.attempts, ':sentAt': expected.sentAt } }
+      ? {
+          ConditionExpression: 'attempts = :attempts AND sentAt = :sentAt',
+          ExpressionAttributeValues: { ':attempts': expected.attempts, ':sentAt': expected.sentAt },
+        }
       : { ConditionExpression: 'attribute_not_exists(pk)' };
     try {
-      await orUnavailable('DynamoDB', () => this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...codeKey(userId), ...next }, ...condition })));
+      await orUnavailable('DynamoDB', () =>
+        this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...codeKey(userId), ...next }, ...condition })),
+      );
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;

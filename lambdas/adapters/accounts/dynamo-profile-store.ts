@@ -45,21 +45,31 @@ export class DynamoProfileStore implements ProfileStore {
 
   async claimEmail(email: string, claim: NewEmailClaim, now: Date): Promise<EmailClaim | undefined> {
     try {
-      await viaDynamo(() => this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...emailKey(email), status: 'pending', attempt: claim.attempt, heldUntil: claim.heldUntil.getTime(), fingerprint: claim.fingerprint },
-          // Free, or held by a registration that has certainly ended (see domain/accounts/register.ts).
-          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :pending AND heldUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':now': now.getTime() },
-        }),
-      ));
+      await viaDynamo(() =>
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...emailKey(email),
+              status: 'pending',
+              attempt: claim.attempt,
+              heldUntil: claim.heldUntil.getTime(),
+              fingerprint: claim.fingerprint,
+            },
+            // Free, or held by a registration that has certainly ended (see domain/accounts/register.ts).
+            ConditionExpression: 'attribute_not_exists(pk) OR (#status = :pending AND heldUntil < :now)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending', ':now': now.getTime() },
+          }),
+        ),
+      );
       return undefined;
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
-    const { Item } = await viaDynamo(() => this.db.send(new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true })));
+    const { Item } = await viaDynamo(() =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true })),
+    );
     // Released between the two calls: as good as taken for this attempt; its retry will find it free.
     if (!Item) throw emailTaken();
     const held = Item as { status: string; userId: string; heldUntil: number; fingerprint?: SlowHash };
@@ -70,15 +80,17 @@ export class DynamoProfileStore implements ProfileStore {
 
   async releaseEmail(email: string): Promise<void> {
     try {
-      await viaDynamo(() => this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: emailKey(email),
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending' },
-        }),
-      ));
+      await viaDynamo(() =>
+        this.db.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: emailKey(email),
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending' },
+          }),
+        ),
+      );
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
@@ -86,29 +98,31 @@ export class DynamoProfileStore implements ProfileStore {
 
   async create(profile: Profile, attempt: string): Promise<void> {
     try {
-      await viaDynamo(() => this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...profileKey(profile.userId), ...profile },
-                ConditionExpression: 'attribute_not_exists(pk)',
+      await viaDynamo(() =>
+        this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...profileKey(profile.userId), ...profile },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
               },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: emailKey(profile.email),
-                UpdateExpression: 'SET #status = :active, userId = :userId REMOVE heldUntil, attempt',
-                ConditionExpression: '#status = :pending AND attempt = :attempt',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':userId': profile.userId, ':attempt': attempt },
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: emailKey(profile.email),
+                  UpdateExpression: 'SET #status = :active, userId = :userId REMOVE heldUntil, attempt',
+                  ConditionExpression: '#status = :pending AND attempt = :attempt',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':userId': profile.userId, ':attempt': attempt },
+                },
               },
-            },
-          ],
-        }),
-      ));
+            ],
+          }),
+        ),
+      );
     } catch (err) {
       // Only if this registration outlived its claim and another attempt took the email over.
       if (err instanceof TransactionCanceledException) throw emailTaken();
@@ -117,24 +131,28 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async get(userId: string): Promise<Profile | undefined> {
-    const { Item } = await viaDynamo(() => this.db.send(new GetCommand({ TableName: this.tableName, Key: profileKey(userId), ConsistentRead: true })));
+    const { Item } = await viaDynamo(() =>
+      this.db.send(new GetCommand({ TableName: this.tableName, Key: profileKey(userId), ConsistentRead: true })),
+    );
     return Item ? toProfile(Item) : undefined;
   }
 
   async update(userId: string, changes: ProfileChanges & { mfaEnabled?: boolean; emailVerified?: boolean }, now: Date): Promise<Profile> {
     const fields = Object.entries({ ...changes, updatedAt: now.toISOString() }).filter(([, v]) => v !== undefined);
     try {
-      const { Attributes } = await viaDynamo(() => this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: profileKey(userId),
-          UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: Object.fromEntries(fields.map(([k]) => [`#${k}`, k])),
-          ExpressionAttributeValues: Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
-          ReturnValues: 'ALL_NEW',
-        }),
-      ));
+      const { Attributes } = await viaDynamo(() =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: profileKey(userId),
+            UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: Object.fromEntries(fields.map(([k]) => [`#${k}`, k])),
+            ExpressionAttributeValues: Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
       return toProfile(Attributes!);
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) throw notFound('User');

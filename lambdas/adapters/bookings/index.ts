@@ -17,4 +17,3 @@ export const reservationStore = (): DynamoReservationStore =>
 
 /** How long a Pending reservation holds its car for payment (`HOLD_MINUTES`, 5 by default). */
 export const holdMs = (): number => env.int(ENV.holdMinutes, DEFAULT_HOLD_MINUTES) * 60_000;
-

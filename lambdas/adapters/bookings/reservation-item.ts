@@ -21,8 +21,22 @@ export const BY_DUE = tables.reservations.indexes.find((i) => i.name === 'byDue'
 export const DUE_SHARDS = 4;
 
 const FIELDS = [
-  'reservationId', 'userId', 'contactEmail', 'carId', 'startDate', 'endDate', 'status', 'price', 'car',
-  'holdExpiresAt', 'reason', 'refund', 'remindedAt', 'feedbackId', 'createdAt', 'updatedAt',
+  'reservationId',
+  'userId',
+  'contactEmail',
+  'carId',
+  'startDate',
+  'endDate',
+  'status',
+  'price',
+  'car',
+  'holdExpiresAt',
+  'reason',
+  'refund',
+  'remindedAt',
+  'feedbackId',
+  'createdAt',
+  'updatedAt',
 ] as const;
 
 export const reservationKey = (reservationId: string) => ({ pk: `RES#${reservationId}`, sk: 'RES' });
@@ -31,7 +45,8 @@ export const claimKey = (userId: string, key: string) => ({ pk: `CLAIM#${userId}
 
 const dueShard = (reservationId: string) => createHash('sha1').update(reservationId).digest().readUInt32BE(0) % DUE_SHARDS;
 export const duePartition = (shard: number) => `SWEEP#${shard}`;
-export const dueSortKey = (dueMs: number, reservationId: string) => `${String(Math.max(0, Math.floor(dueMs))).padStart(13, '0')}#${reservationId}`;
+export const dueSortKey = (dueMs: number, reservationId: string) =>
+  `${String(Math.max(0, Math.floor(dueMs))).padStart(13, '0')}#${reservationId}`;
 
 /** The due-index attributes for a reservation the sweeper must look at again at `dueMs`. */
 export const dueKeys = (reservationId: string, dueMs: number) => ({

@@ -30,7 +30,8 @@ const LOCK_TTL_AFTER_DAY_S = 7 * 86_400;
 /** Every day of [from, to), `YYYY-MM-DD`. */
 export const daysOf = (from: string, to: string): string[] => {
   const days: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += DAY_MS)
+    days.push(new Date(t).toISOString().slice(0, 10));
   return days;
 };
 
@@ -115,7 +116,14 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   private claimPut(userId: string, reservationId: string, claim: RequestClaim, nowMs: number, supersede?: string): TransactItem {
-    return claimPut(this.tableName, claimKey(userId, claim.key), { reservationId }, claim, nowMs, supersede ? { reservationId: supersede } : undefined);
+    return claimPut(
+      this.tableName,
+      claimKey(userId, claim.key),
+      { reservationId },
+      claim,
+      nowMs,
+      supersede ? { reservationId: supersede } : undefined,
+    );
   }
 
   async create(r: Reservation, claims: RequestClaim[], resendAt: number, supersede?: string): Promise<CreateOutcome> {
@@ -136,9 +144,22 @@ export class DynamoReservationStore implements ReservationStore {
 
   async discard(r: Reservation, claims: RequestClaim[]): Promise<void> {
     await this.transact([
-      { Delete: { TableName: this.tableName, Key: reservationKey(r.reservationId), ConditionExpression: '#status = :requested', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':requested': 'Requested' } } },
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: reservationKey(r.reservationId),
+          ConditionExpression: '#status = :requested',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':requested': 'Requested' },
+        },
+      },
       ...claims.map((c) => ({
-        Delete: { TableName: this.tableName, Key: claimKey(r.userId, c.key), ConditionExpression: 'reservationId = :id', ExpressionAttributeValues: { ':id': r.reservationId } },
+        Delete: {
+          TableName: this.tableName,
+          Key: claimKey(r.userId, c.key),
+          ConditionExpression: 'reservationId = :id',
+          ExpressionAttributeValues: { ':id': r.reservationId },
+        },
       })),
     ]);
   }
@@ -148,7 +169,14 @@ export class DynamoReservationStore implements ReservationStore {
     return res.Item ? fromReservationItem(res.Item) : undefined;
   }
 
-  private dayLockPut(carId: string, day: string, owner: string, kind: 'reservation' | 'maintenance', nowMs: number, holdExpiresAt?: number): TransactItem {
+  private dayLockPut(
+    carId: string,
+    day: string,
+    owner: string,
+    kind: 'reservation' | 'maintenance',
+    nowMs: number,
+    holdExpiresAt?: number,
+  ): TransactItem {
     return {
       Put: {
         TableName: this.tableName,
@@ -171,8 +199,25 @@ export class DynamoReservationStore implements ReservationStore {
   private ownedLocks(carId: string, from: string, to: string, owner: string, op: 'Delete' | 'Confirm'): TransactItem[] {
     return daysOf(from, to).map((day) =>
       op === 'Delete'
-        ? { Delete: { TableName: this.tableName, Key: dayLockKey(carId, day), ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } } }
-        : { Update: { TableName: this.tableName, Key: dayLockKey(carId, day), UpdateExpression: 'REMOVE holdExpiresAt', ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': owner } } },
+        ? {
+            Delete: {
+              TableName: this.tableName,
+              Key: dayLockKey(carId, day),
+              ConditionExpression: '#owner = :owner',
+              ExpressionAttributeNames: { '#owner': 'owner' },
+              ExpressionAttributeValues: { ':owner': owner },
+            },
+          }
+        : {
+            Update: {
+              TableName: this.tableName,
+              Key: dayLockKey(carId, day),
+              UpdateExpression: 'REMOVE holdExpiresAt',
+              ConditionExpression: '#owner = :owner',
+              ExpressionAttributeNames: { '#owner': 'owner' },
+              ExpressionAttributeValues: { ':owner': owner },
+            },
+          },
     );
   }
 
@@ -203,19 +248,29 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   async reject(r: Reservation, reason: RejectionReason, now: Date): Promise<boolean> {
-    return !(await this.transact([this.transition(r, ['Requested'], { status: 'Rejected', reason, updatedAt: now.toISOString() }, { due: null })]));
+    return !(await this.transact([
+      this.transition(r, ['Requested'], { status: 'Rejected', reason, updatedAt: now.toISOString() }, { due: null }),
+    ]));
   }
 
   async confirm(r: Reservation, now: Date, dueMs: number): Promise<boolean> {
     const reasons = await this.transact([
-      this.transition(r, ['Pending'], { status: 'Confirmed', updatedAt: now.toISOString() }, {
-        remove: ['holdExpiresAt'],
-        due: dueMs,
-        extraCondition: 'holdExpiresAt > :now',
-        values: { ':now': now.getTime() },
-      }),
+      this.transition(
+        r,
+        ['Pending'],
+        { status: 'Confirmed', updatedAt: now.toISOString() },
+        {
+          remove: ['holdExpiresAt'],
+          due: dueMs,
+          extraCondition: 'holdExpiresAt > :now',
+          values: { ':now': now.getTime() },
+        },
+      ),
       ...this.ownedLocks(r.carId, r.startDate, r.endDate, r.reservationId, 'Confirm'),
-      this.carRepository().blockClause(r.carId, { set: { id: r.reservationId, kind: 'reservation', from: r.startDate, to: r.endDate, status: 'Confirmed' }, now }),
+      this.carRepository().blockClause(r.carId, {
+        set: { id: r.reservationId, kind: 'reservation', from: r.startDate, to: r.endDate, status: 'Confirmed' },
+        now,
+      }),
     ]);
     return !reasons;
   }
@@ -223,24 +278,39 @@ export class DynamoReservationStore implements ReservationStore {
   async cancel(r: Reservation, refund: Refund | undefined, now: Date): Promise<boolean> {
     const holding = r.status === 'Pending' || r.status === 'Confirmed';
     const reasons = await this.transact([
-      this.transition(r, [r.status], { status: 'Cancelled', updatedAt: now.toISOString(), ...(refund ? { refund } : {}) }, {
-        remove: ['holdExpiresAt'],
-        due: null,
-        // A Pending one only while its hold is live: after that its days may belong to someone else.
-        ...(r.status === 'Pending' ? { extraCondition: 'holdExpiresAt > :now', values: { ':now': now.getTime() } } : {}),
-      }),
-      ...(holding ? [...this.ownedLocks(r.carId, r.startDate, r.endDate, r.reservationId, 'Delete'), this.carRepository().blockClause(r.carId, { remove: r.reservationId, now })] : []),
+      this.transition(
+        r,
+        [r.status],
+        { status: 'Cancelled', updatedAt: now.toISOString(), ...(refund ? { refund } : {}) },
+        {
+          remove: ['holdExpiresAt'],
+          due: null,
+          // A Pending one only while its hold is live: after that its days may belong to someone else.
+          ...(r.status === 'Pending' ? { extraCondition: 'holdExpiresAt > :now', values: { ':now': now.getTime() } } : {}),
+        },
+      ),
+      ...(holding
+        ? [
+            ...this.ownedLocks(r.carId, r.startDate, r.endDate, r.reservationId, 'Delete'),
+            this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
+          ]
+        : []),
     ]);
     return !reasons;
   }
 
   async expire(r: Reservation, now: Date): Promise<boolean> {
     const reasons = await this.transact([
-      this.transition(r, ['Pending'], { status: 'Expired', updatedAt: now.toISOString() }, {
-        due: null,
-        extraCondition: 'holdExpiresAt <= :now',
-        values: { ':now': now.getTime() },
-      }),
+      this.transition(
+        r,
+        ['Pending'],
+        { status: 'Expired', updatedAt: now.toISOString() },
+        {
+          due: null,
+          extraCondition: 'holdExpiresAt <= :now',
+          values: { ':now': now.getTime() },
+        },
+      ),
       this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
     ]);
     if (reasons) return false;
@@ -248,7 +318,15 @@ export class DynamoReservationStore implements ReservationStore {
     await Promise.all(
       daysOf(r.startDate, r.endDate).map((day) =>
         this.db
-          .send(new DeleteCommand({ TableName: this.tableName, Key: dayLockKey(r.carId, day), ConditionExpression: '#owner = :owner', ExpressionAttributeNames: { '#owner': 'owner' }, ExpressionAttributeValues: { ':owner': r.reservationId } }))
+          .send(
+            new DeleteCommand({
+              TableName: this.tableName,
+              Key: dayLockKey(r.carId, day),
+              ConditionExpression: '#owner = :owner',
+              ExpressionAttributeNames: { '#owner': 'owner' },
+              ExpressionAttributeValues: { ':owner': r.reservationId },
+            }),
+          )
           .catch(() => undefined),
       ),
     );
@@ -290,25 +368,36 @@ export class DynamoReservationStore implements ReservationStore {
 
   async listByUser(userId: string, options: { status?: ReservationStatus; limit: number; cursor?: string }): Promise<Page<Reservation>> {
     const partition = `USER#${userId}`;
-    return this.page({
-      IndexName: BY_USER,
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': partition, ...(options.status ? { ':status': options.status } : {}) },
-      ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
-      ScanIndexForward: false,
-    }, options, { gsi1pk: partition });
+    return this.page(
+      {
+        IndexName: BY_USER,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition, ...(options.status ? { ':status': options.status } : {}) },
+        ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ScanIndexForward: false,
+      },
+      options,
+      { gsi1pk: partition },
+    );
   }
 
-  async listByCar(carId: string, options: { when: 'upcoming' | 'past'; limit: number; cursor?: string; now: Date }): Promise<Page<Reservation>> {
+  async listByCar(
+    carId: string,
+    options: { when: 'upcoming' | 'past'; limit: number; cursor?: string; now: Date },
+  ): Promise<Page<Reservation>> {
     const partition = `CAR#${carId}`;
     const today = `${todayUtc(options.now)}#~`;
-    return this.page({
-      IndexName: BY_CAR,
-      KeyConditionExpression: options.when === 'upcoming' ? 'gsi2pk = :pk AND gsi2sk > :today' : 'gsi2pk = :pk AND gsi2sk <= :today',
-      ExpressionAttributeValues: { ':pk': partition, ':today': today },
-      // Upcoming soonest first; past most recent first.
-      ScanIndexForward: options.when === 'upcoming',
-    }, options, { gsi2pk: partition });
+    return this.page(
+      {
+        IndexName: BY_CAR,
+        KeyConditionExpression: options.when === 'upcoming' ? 'gsi2pk = :pk AND gsi2sk > :today' : 'gsi2pk = :pk AND gsi2sk <= :today',
+        ExpressionAttributeValues: { ':pk': partition, ':today': today },
+        // Upcoming soonest first; past most recent first.
+        ScanIndexForward: options.when === 'upcoming',
+      },
+      options,
+      { gsi2pk: partition },
+    );
   }
 
   /** One page of an index Query; the cursor is the last key, accepted back only for the same partition. */
@@ -331,6 +420,9 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   async unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<void> {
-    await this.transact([...this.ownedLocks(car.carId, block.from, block.to, block.id, 'Delete'), this.carRepository().blockClause(car.carId, { remove: block.id, seen: car, now })]);
+    await this.transact([
+      ...this.ownedLocks(car.carId, block.from, block.to, block.id, 'Delete'),
+      this.carRepository().blockClause(car.carId, { remove: block.id, seen: car, now }),
+    ]);
   }
 }

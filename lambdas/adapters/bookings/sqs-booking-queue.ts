@@ -20,7 +20,9 @@ export class SqsBookingQueue implements BookingQueue {
         MessageGroupId: request.carId,
         MessageDeduplicationId: request.reservationId,
         MessageBody: JSON.stringify({ reservationId: request.reservationId, carId: request.carId }),
-        MessageAttributes: request.correlationId ? { correlationId: { DataType: 'String', StringValue: request.correlationId } } : undefined,
+        MessageAttributes: request.correlationId
+          ? { correlationId: { DataType: 'String', StringValue: request.correlationId } }
+          : undefined,
       }),
     );
   }

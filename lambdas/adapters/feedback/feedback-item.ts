@@ -20,7 +20,17 @@ export const FEEDBACK_SK = 'FEEDBACK';
 export const FEEDBACK_PK_PREFIX = 'FEEDBACK#';
 
 const FIELDS = [
-  'feedbackId', 'reservationId', 'carId', 'userId', 'reviewerName', 'rating', 'comments', 'createdAt', 'updatedAt', 'hidden', 'version',
+  'feedbackId',
+  'reservationId',
+  'carId',
+  'userId',
+  'reviewerName',
+  'rating',
+  'comments',
+  'createdAt',
+  'updatedAt',
+  'hidden',
+  'version',
 ] as const;
 
 export const feedbackKey = (feedbackId: string) => ({ pk: `${FEEDBACK_PK_PREFIX}${feedbackId}`, sk: FEEDBACK_SK });

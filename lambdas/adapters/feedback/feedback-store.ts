@@ -104,7 +104,11 @@ export class DynamoFeedbackStore implements FeedbackStore {
     }
   }
 
-  private async list(index: string, partition: Record<string, string>, options: { limit: number; cursor?: string }): Promise<Page<Feedback>> {
+  private async list(
+    index: string,
+    partition: Record<string, string>,
+    options: { limit: number; cursor?: string },
+  ): Promise<Page<Feedback>> {
     const [[indexPk, value]] = Object.entries(partition);
     const page = await queryPage(
       this.db,

@@ -10,8 +10,7 @@ export const feedbackStore = (): DynamoFeedbackStore =>
 
 /** Feedback reads that need no reservations table (the public and per-user lists, moderation). */
 let readStore: DynamoFeedbackStore | undefined;
-export const feedbackReader = (): DynamoFeedbackStore =>
-  (readStore ??= new DynamoFeedbackStore(documentClient(), tableName('feedback')));
+export const feedbackReader = (): DynamoFeedbackStore => (readStore ??= new DynamoFeedbackStore(documentClient(), tableName('feedback')));
 
 let ledger: DynamoRatingLedger | undefined;
 export const ratingLedger = (): DynamoRatingLedger => (ledger ??= new DynamoRatingLedger(documentClient(), tableName('cars')));

@@ -49,7 +49,10 @@ export class DynamoRatingLedger implements RatingLedger {
   async mark(feedbackId: string): Promise<AppliedMark | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.carsTable, Key: markKey(feedbackId), ConsistentRead: true }));
     if (!res.Item) return undefined;
-    return { version: Number(res.Item.version), contribution: res.Item.contribution === undefined ? undefined : Number(res.Item.contribution) };
+    return {
+      version: Number(res.Item.version),
+      contribution: res.Item.contribution === undefined ? undefined : Number(res.Item.contribution),
+    };
   }
 
   private markUpdate(carId: string, feedbackId: string, seen: AppliedMark | undefined, next: AppliedMark) {
@@ -84,7 +87,9 @@ export class DynamoRatingLedger implements RatingLedger {
       },
     };
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [this.markUpdate(carId, feedbackId, seen, next), ...(moves ? [carUpdate] : [])] }));
+      await this.db.send(
+        new TransactWriteCommand({ TransactItems: [this.markUpdate(carId, feedbackId, seen, next), ...(moves ? [carUpdate] : [])] }),
+      );
       return true;
     } catch (err) {
       if (cancelledAt(err, 0)) return false; // the mark moved: the caller reads it again
@@ -122,7 +127,11 @@ export class DynamoRatingLedger implements RatingLedger {
                 UpdateExpression: markSet(contributionOf(f)),
                 ConditionExpression: 'attribute_not_exists(#version) OR #version <= :v',
                 ExpressionAttributeNames: MARK_NAMES,
-                ExpressionAttributeValues: { ':v': f.version, ':car': carId, ...(contributionOf(f) === undefined ? {} : { ':c': f.rating }) },
+                ExpressionAttributeValues: {
+                  ':v': f.version,
+                  ':car': carId,
+                  ...(contributionOf(f) === undefined ? {} : { ':c': f.rating }),
+                },
               }),
             );
             return contributionOf(f);

@@ -48,7 +48,11 @@ export class RedisFleetCache implements FleetCache {
 
   async storeSearch(location: LocationCode, queryKey: string, generation: string | undefined, page: SearchResultPage) {
     if (generation === undefined) return; // the lookup failed: do not store under a guessed generation
-    await this.attempt('storeSearch', (redis) => redis.set(searchKey(location, generation, queryKey), JSON.stringify(page), 'EX', SEARCH_TTL_SECONDS), null);
+    await this.attempt(
+      'storeSearch',
+      (redis) => redis.set(searchKey(location, generation, queryKey), JSON.stringify(page), 'EX', SEARCH_TTL_SECONDS),
+      null,
+    );
   }
 
   async invalidateLocation(location: LocationCode) {

@@ -46,8 +46,24 @@ const COUNTERS_PK = 'LOCATIONS';
 const SEARCH_INDEX = tables.cars.indexes.find((i) => i.name === 'byLocation')!.name;
 
 const CAR_FIELDS = [
-  'carId', 'make', 'model', 'year', 'type', 'location', 'pricePerDayMinor', 'seats', 'transmission', 'fuel', 'features',
-  'status', 'blocks', 'coverPhotoKey', 'ratingCount', 'ratingTotal', 'createdAt', 'updatedAt',
+  'carId',
+  'make',
+  'model',
+  'year',
+  'type',
+  'location',
+  'pricePerDayMinor',
+  'seats',
+  'transmission',
+  'fuel',
+  'features',
+  'status',
+  'blocks',
+  'coverPhotoKey',
+  'ratingCount',
+  'ratingTotal',
+  'createdAt',
+  'updatedAt',
 ] as const;
 
 type StoredBlock = Omit<Block, 'id'>;
@@ -112,7 +128,13 @@ export class DynamoCarRepository implements CarRepository {
   }
 
   /** An Update of a car item that only applies while the car is active (plus any extra condition). */
-  private activeCarUpdate(carId: string, update: string, values: Record<string, unknown>, names: Record<string, string> = {}, extraCondition = '') {
+  private activeCarUpdate(
+    carId: string,
+    update: string,
+    values: Record<string, unknown>,
+    names: Record<string, string> = {},
+    extraCondition = '',
+  ) {
     return {
       Update: {
         TableName: this.tableName,
@@ -310,7 +332,9 @@ export class DynamoCarRepository implements CarRepository {
             ' AND (photoCount < :max OR (attribute_not_exists(photoCount) AND :seen < :max))',
           ),
           { Put: { TableName: this.tableName, Item: { ...photoKey(carId, photo.photoId), ...photo } } },
-          ...(claim && key ? [claimPut(this.tableName, key, { photoId: photo.photoId, photoKey: photo.key, contentType: photo.contentType }, claim, nowMs)] : []),
+          ...(claim && key
+            ? [claimPut(this.tableName, key, { photoId: photo.photoId, photoKey: photo.key, contentType: photo.contentType }, claim, nowMs)]
+            : []),
         ],
         () => notFound(`Car ${carId}`),
       );
@@ -321,7 +345,12 @@ export class DynamoCarRepository implements CarRepository {
       const held = key && (await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item;
       if (held && Number(held.claimUntil) >= nowMs) {
         if (held.fingerprint !== claim.fingerprint) throw keyReused('photo upload');
-        return { photoId: String(held.photoId), key: String(held.photoKey), contentType: held.contentType as Photo['contentType'], createdAt: photo.createdAt };
+        return {
+          photoId: String(held.photoId),
+          key: String(held.photoKey),
+          contentType: held.contentType as Photo['contentType'],
+          createdAt: photo.createdAt,
+        };
       }
       if ((await this.get(carId))?.status === 'active') throw full();
       throw err;
@@ -356,17 +385,19 @@ export class DynamoCarRepository implements CarRepository {
     const removed = found;
     // Keep the cover pointing at a photo that exists: the oldest remaining one, or none.
     const remaining = (await this.getWithPhotos(carId))?.photos ?? [];
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: carKey(carId),
-        UpdateExpression: remaining.length ? 'SET coverPhotoKey = :next' : 'REMOVE coverPhotoKey',
-        ConditionExpression: 'coverPhotoKey = :removed',
-        ExpressionAttributeValues: { ':removed': removed.key, ...(remaining.length ? { ':next': remaining[0].key } : {}) },
-      }),
-    ).catch((err: Error) => {
-      if (!wasConditionFailure(err)) throw err; // it was not the cover: nothing to do
-    });
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: carKey(carId),
+          UpdateExpression: remaining.length ? 'SET coverPhotoKey = :next' : 'REMOVE coverPhotoKey',
+          ConditionExpression: 'coverPhotoKey = :removed',
+          ExpressionAttributeValues: { ':removed': removed.key, ...(remaining.length ? { ':next': remaining[0].key } : {}) },
+        }),
+      )
+      .catch((err: Error) => {
+        if (!wasConditionFailure(err)) throw err; // it was not the cover: nothing to do
+      });
     return removed;
   }
 }

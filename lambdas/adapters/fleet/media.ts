@@ -12,5 +12,7 @@ import { sdkClientConfig } from '../aws-client';
 let media: S3MediaStore | undefined;
 let s3: Promise<S3Client> | undefined;
 const s3Client = () =>
-  (s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => traced(new S3Client(sdkClientConfig({ forcePathStyle: env.flag(ENV.s3ForcePathStyle) })))));
+  (s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) =>
+    traced(new S3Client(sdkClientConfig({ forcePathStyle: env.flag(ENV.s3ForcePathStyle) }))),
+  ));
 export const mediaStore = (): S3MediaStore => (media ??= new S3MediaStore(s3Client, env.required(ENV.carMediaBucket)));

@@ -25,7 +25,10 @@ export class SnsSesNotifier implements Notifier {
 
   async publish(event: BookingEvent): Promise<void> {
     // Independent channels: one being down must not delay or drop the other.
-    await Promise.all([this.attempt('event', event, () => this.publishEvent(event)), this.attempt('email', event, () => this.sendEmail(event))]);
+    await Promise.all([
+      this.attempt('event', event, () => this.publishEvent(event)),
+      this.attempt('email', event, () => this.sendEmail(event)),
+    ]);
   }
 
   private async publishEvent(event: BookingEvent): Promise<void> {

@@ -52,7 +52,10 @@ export class PostgresPaymentStore implements PaymentStore {
       [userId, key, requestHash],
     );
     if (inserted.length) return { kind: 'claimed' };
-    const [row] = await this.query('SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
+    const [row] = await this.query(
+      'SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
+      [userId, key],
+    );
     if (!row) return this.claimKey(userId, key, requestHash); // released meanwhile
     if (row.request_hash !== requestHash) return { kind: 'mismatch' };
     if (row.status !== 'done') return { kind: 'inProgress' };
@@ -94,14 +97,28 @@ export class PostgresPaymentStore implements PaymentStore {
     );
   }
 
-  async finish(p: Payment, status: 'declined' | 'failed', declineReason: string | undefined, stored?: { userKey: string; response: StoredResponse }): Promise<void> {
+  async finish(
+    p: Payment,
+    status: 'declined' | 'failed',
+    declineReason: string | undefined,
+    stored?: { userKey: string; response: StoredResponse },
+  ): Promise<void> {
     await this.query(
       `WITH done AS (
          UPDATE payments SET status = $2, gateway = $3, decline_reason = $4, updated_at = now() WHERE payment_id = $1 RETURNING payment_id
        )
        UPDATE idempotency_keys SET status = 'done', response_status = $6, response_body = $7::jsonb
        WHERE $5::text IS NOT NULL AND user_id = $8 AND key = $5 AND EXISTS (SELECT 1 FROM done)`,
-      [p.paymentId, status, p.gateway ?? null, declineReason ?? null, stored?.userKey ?? null, stored?.response.status ?? null, JSON.stringify(stored?.response.body ?? null), p.userId],
+      [
+        p.paymentId,
+        status,
+        p.gateway ?? null,
+        declineReason ?? null,
+        stored?.userKey ?? null,
+        stored?.response.status ?? null,
+        JSON.stringify(stored?.response.body ?? null),
+        p.userId,
+      ],
     );
   }
 
@@ -152,13 +169,18 @@ export class PostgresPaymentStore implements PaymentStore {
     if (rows.length) return { kind: 'started' as const, refund: toRefund(rows[0]) };
     const [again] = await this.query('SELECT * FROM refunds WHERE idempotency_key = $1', [idempotencyKey]);
     if (again && again.status !== 'failed') return { kind: 'exists' as const, refund: toRefund(again) };
-    const [payment] = await this.query('SELECT amount_minor - refunded_minor AS left FROM payments WHERE payment_id = $1', [refund.paymentId]);
+    const [payment] = await this.query('SELECT amount_minor - refunded_minor AS left FROM payments WHERE payment_id = $1', [
+      refund.paymentId,
+    ]);
     return { kind: 'exceeds' as const, left: Number(payment?.left ?? 0) };
   }
 
   async finishRefund(refund: Refund, outcome: { succeeded: true; reference: string } | { succeeded: false }): Promise<void> {
     if (outcome.succeeded) {
-      await this.query(`UPDATE refunds SET status = 'succeeded', gateway_reference = $2, updated_at = now() WHERE refund_id = $1`, [refund.refundId, outcome.reference]);
+      await this.query(`UPDATE refunds SET status = 'succeeded', gateway_reference = $2, updated_at = now() WHERE refund_id = $1`, [
+        refund.refundId,
+        outcome.reference,
+      ]);
       return;
     }
     // Failed: the reserved amount is available again.
@@ -186,4 +208,3 @@ export class PostgresPaymentStore implements PaymentStore {
     await this.query('UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [id, error.slice(0, 500)]);
   }
 }
-

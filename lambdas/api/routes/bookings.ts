@@ -34,7 +34,10 @@ export const bookingRoutes = {
     responses: {
       201: { description: 'Decided within the wait: held (Pending) until `holdExpiresAt` for payment', schema: ReservationView },
       202: { description: 'Accepted and queued (Requested); follow the Location header for the decision', schema: ReservationView },
-      409: { description: 'Decided within the wait: rejected (car taken, blocked or removed); `details.reservation` records it', schema: ErrorBody },
+      409: {
+        description: 'Decided within the wait: rejected (car taken, blocked or removed); `details.reservation` records it',
+        schema: ErrorBody,
+      },
     },
     errors: [404, 422, 503],
     throttle: BOOKING_THROTTLE,
@@ -58,7 +61,8 @@ export const bookingRoutes = {
     path: '/reservations/{reservationId}/cancel',
     capability: 'cancelReservation',
     access: 'customer',
-    summary: 'Cancel a reservation: its days are free at once; a paid one is refunded by the policy (full 48 h or more before pick-up, half after, none once started)',
+    summary:
+      'Cancel a reservation: its days are free at once; a paid one is refunded by the policy (full 48 h or more before pick-up, half after, none once started)',
     tag,
     request: { params: ReservationIdParams },
     responses: { 200: { description: 'Cancelled, with the refund when it was paid', schema: ReservationView } },

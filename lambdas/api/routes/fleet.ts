@@ -16,7 +16,6 @@ import { OptionalIdempotencyKeyHeader } from '../payment-schemas';
 import { defineRoute } from '../route';
 import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 
-
 /** The fleet: administrators manage cars and photos; anyone reads cars and locations and searches. */
 export const fleetRoutes = {
   createCar: defineRoute({

@@ -40,7 +40,10 @@ const codeEmail = (code: string) => ({
  * younger than resendAfterSeconds, or when today's codes are used up. Written before it is sent, with
  * a compare-and-set: two concurrent requests cannot both send.
  */
-export const sendEmailCode = async (deps: Pick<EmailVerificationDeps, 'codes' | 'mailer' | 'clock'>, profile: Pick<Profile, 'userId' | 'email'>) => {
+export const sendEmailCode = async (
+  deps: Pick<EmailVerificationDeps, 'codes' | 'mailer' | 'clock'>,
+  profile: Pick<Profile, 'userId' | 'email'>,
+) => {
   const now = (deps.clock ?? sharedClock).now().getTime();
   const current = await deps.codes.get(profile.userId);
   const newDay = !current || now - current.sendsSince >= DAY_MS;
@@ -106,7 +109,8 @@ export const verifyEmailCode = async (deps: EmailVerificationDeps, userId: strin
 
 const verified = () => ({
   emailVerified: true as const,
-  message: 'Email verified. Refresh your token (POST /v1/users/token/refresh) or sign in again: booking and paying need a token issued after this.',
+  message:
+    'Email verified. Refresh your token (POST /v1/users/token/refresh) or sign in again: booking and paying need a token issued after this.',
 });
 
 /** POST /users/me/email/verification: a new code, unless the email is verified already. */

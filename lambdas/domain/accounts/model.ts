@@ -42,8 +42,6 @@ export interface SessionTokens {
   expiresIn: number;
 }
 
-export type SignInResult =
-  | { kind: 'signedIn'; tokens: SessionTokens }
-  | { kind: 'mfaRequired'; session: string };
+export type SignInResult = { kind: 'signedIn'; tokens: SessionTokens } | { kind: 'mfaRequired'; session: string };
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();

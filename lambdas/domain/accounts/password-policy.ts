@@ -28,8 +28,7 @@ const RULES: Array<{ applies: boolean; test: (pw: string) => boolean; rule: stri
 ];
 
 /** The rules `password` breaks, as phrases ("a digit"); empty when it complies. */
-export const brokenPasswordRules = (password: string): string[] =>
-  RULES.filter((r) => r.applies && !r.test(password)).map((r) => r.rule);
+export const brokenPasswordRules = (password: string): string[] => RULES.filter((r) => r.applies && !r.test(password)).map((r) => r.rule);
 
 /** A random password that meets the policy (for admins created by a command; shown once, to be changed). */
 export const generatePassword = (length = 20): string => {

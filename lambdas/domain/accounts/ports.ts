@@ -42,8 +42,7 @@ export interface NewEmailClaim {
 }
 
 export type EmailClaim =
-  | { status: 'pending'; heldUntil: number; fingerprint?: SlowHash }
-  | { status: 'active'; userId: string; fingerprint?: SlowHash };
+  { status: 'pending'; heldUntil: number; fingerprint?: SlowHash } | { status: 'active'; userId: string; fingerprint?: SlowHash };
 
 export interface ProfileStore {
   /**

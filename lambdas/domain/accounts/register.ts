@@ -45,7 +45,11 @@ const requestText = (email: string, input: NewAccount) =>
  * attempt made (for REPLAY_SECONDS), or with 503 + Retry-After while that attempt may still be running,
  * and it takes over once the claim has lapsed. Never a second account, never a lock-out past the hold.
  */
-export const createAccount = async (deps: RegisterDeps, input: NewAccount, role: Role): Promise<{ profile: Profile; replayed: boolean }> => {
+export const createAccount = async (
+  deps: RegisterDeps,
+  input: NewAccount,
+  role: Role,
+): Promise<{ profile: Profile; replayed: boolean }> => {
   const { identities, profiles, clock = sharedClock } = deps;
   const email = normalizeEmail(input.email);
   const now = clock.now();
@@ -92,7 +96,12 @@ const answerRetry = async (deps: RegisterDeps, holder: EmailClaim, request: stri
   if (!holder.fingerprint || !(await matchesSlowHash(request, holder.fingerprint))) throw emailTaken();
   if (holder.status === 'pending') {
     const wait = Math.min(IN_PROGRESS_RETRY_SECONDS, Math.max(1, (holder.heldUntil - now.getTime()) / 1000));
-    throw new AppError('DEPENDENCY_UNAVAILABLE', 'This registration is still being completed; retry after the time in Retry-After.', undefined, wait);
+    throw new AppError(
+      'DEPENDENCY_UNAVAILABLE',
+      'This registration is still being completed; retry after the time in Retry-After.',
+      undefined,
+      wait,
+    );
   }
   const profile = await deps.profiles.get(holder.userId);
   if (!profile || Date.parse(profile.createdAt) + REPLAY_SECONDS * 1000 < now.getTime()) throw emailTaken();

@@ -66,8 +66,7 @@ export const answerMfaChallenge = async (deps: SessionDeps, session: string, cod
   return tokens;
 };
 
-export const refreshSession = (deps: Pick<SessionDeps, 'identities'>, refreshToken: string) =>
-  deps.identities.refresh(refreshToken);
+export const refreshSession = (deps: Pick<SessionDeps, 'identities'>, refreshToken: string) => deps.identities.refresh(refreshToken);
 
 export const logout = async (deps: Pick<SessionDeps, 'identities'>, refreshToken: string) => {
   await deps.identities.revoke(refreshToken);

@@ -57,7 +57,11 @@ const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<
   if (outcome.kind === 'alreadyDecided') return 'alreadyDecided';
   if (outcome.kind === 'rejected') {
     if (!(await deps.reservations.reject(reservation, outcome.reason, now))) return 'alreadyDecided';
-    await deps.notifier.publish({ type: 'ReservationRejected', reservation: { ...reservation, status: 'Rejected', reason: outcome.reason }, at: now.toISOString() });
+    await deps.notifier.publish({
+      type: 'ReservationRejected',
+      reservation: { ...reservation, status: 'Rejected', reason: outcome.reason },
+      at: now.toISOString(),
+    });
     return outcome.reason;
   }
   // A search made after this returns must not offer the car for these days.

@@ -81,7 +81,9 @@ const RENDER: Record<BookingEventType, (r: Reservation) => Email> = {
       `Your payment for the ${carName(r)} was refunded`,
       [
         'Your payment arrived after the hold on the car had lapsed, so the booking could not be confirmed.',
-        r.refund ? `We are refunding ${money(r.refund.amountMinor, r.price.currency)} in full to your payment method.` : 'We are refunding it in full.',
+        r.refund
+          ? `We are refunding ${money(r.refund.amountMinor, r.price.currency)} in full to your payment method.`
+          : 'We are refunding it in full.',
       ],
       r,
     ),

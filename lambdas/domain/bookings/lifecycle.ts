@@ -12,7 +12,11 @@ export interface Actor {
 }
 
 /** The reservation if the actor may see it; 404 otherwise, so ids of others cannot be probed. */
-export const reservationFor = async (deps: Pick<BookingDeps, 'reservations'>, actor: Actor, reservationId: string): Promise<Reservation> => {
+export const reservationFor = async (
+  deps: Pick<BookingDeps, 'reservations'>,
+  actor: Actor,
+  reservationId: string,
+): Promise<Reservation> => {
   const reservation = await deps.reservations.get(reservationId);
   if (!reservation || (!actor.isAdmin && reservation.userId !== actor.userId)) throw notFound(`Reservation ${reservationId}`);
   return reservation;
@@ -46,7 +50,13 @@ export const cancelReservation = async (deps: LifecycleDeps, actor: Actor, reser
     // Only money paid comes back: a Confirmed reservation was paid for.
     const refund = reservation.status === 'Confirmed' ? refundFor(reservation, now) : undefined;
     if (await deps.reservations.cancel(reservation, refund, now)) {
-      const cancelled: Reservation = { ...reservation, status: 'Cancelled', refund, holdExpiresAt: undefined, updatedAt: now.toISOString() };
+      const cancelled: Reservation = {
+        ...reservation,
+        status: 'Cancelled',
+        refund,
+        holdExpiresAt: undefined,
+        updatedAt: now.toISOString(),
+      };
       if (reservation.status !== 'Requested') await deps.cache.invalidateLocation(reservation.car.location);
       await tell(deps, 'ReservationCancelled', cancelled, now);
       return cancelled;

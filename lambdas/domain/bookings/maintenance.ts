@@ -16,7 +16,12 @@ export type MaintenanceDeps = Pick<BookingDeps, 'reservations' | 'cache' | 'cloc
  * found for them. Written like a booking (a lock per day, conditional on the day being free, and a
  * block on the car, in one transaction) so a booking racing with it loses one way or the other.
  */
-export const addMaintenanceBlock = async (deps: MaintenanceDeps, carId: string, period: Period, reason: string): Promise<MaintenanceBlock> => {
+export const addMaintenanceBlock = async (
+  deps: MaintenanceDeps,
+  carId: string,
+  period: Period,
+  reason: string,
+): Promise<MaintenanceBlock> => {
   const now = deps.clock.now();
   const problems = periodProblems(period, now, MAX_BLOCK_DAYS);
   if (problems.length) throw validationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));

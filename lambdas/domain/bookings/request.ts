@@ -36,7 +36,10 @@ const claimsFor = (req: BookingRequest, nowMs: number): RequestClaim[] => {
  * worker. A repeat of the same request returns the reservation it made (sent to the queue again if it
  * is still undecided; the queue deduplicates by reservation id).
  */
-export const requestBooking = async (deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId'>, req: BookingRequest): Promise<{ reservation: Reservation; replayed: boolean }> => {
+export const requestBooking = async (
+  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId'>,
+  req: BookingRequest,
+): Promise<{ reservation: Reservation; replayed: boolean }> => {
   if (req.claimedUserId !== undefined && req.claimedUserId !== req.userId) {
     throw forbidden('You can only book for yourself: userId must be your own (or left out).');
   }
@@ -79,7 +82,8 @@ export const requestBooking = async (deps: Pick<BookingDeps, 'reservations' | 'c
       continue;
     }
     // Heals a first attempt whose message was lost: the queue drops a duplicate of one it still has.
-    if (existing.status === 'Requested') await deps.queue.send({ reservationId: existing.reservationId, carId: existing.carId, correlationId: req.correlationId });
+    if (existing.status === 'Requested')
+      await deps.queue.send({ reservationId: existing.reservationId, carId: existing.carId, correlationId: req.correlationId });
     return { reservation: existing, replayed: true };
   }
 
@@ -89,7 +93,10 @@ export const requestBooking = async (deps: Pick<BookingDeps, 'reservations' | 'c
     // Nothing may wait in Requested for a message that never left: undo, so the client's retry starts
     // afresh. If even the undo fails, the sweeper sends it again (a later decision, never none).
     await deps.reservations.discard(reservation, claims).catch((undo: Error) =>
-      logger.error('could not discard an unsent booking request; the sweeper will resend it', { reservationId: reservation.reservationId, error: undo }),
+      logger.error('could not discard an unsent booking request; the sweeper will resend it', {
+        reservationId: reservation.reservationId,
+        error: undo,
+      }),
     );
     throw err;
   }
@@ -100,7 +107,11 @@ export const requestBooking = async (deps: Pick<BookingDeps, 'reservations' | 'c
  * `Prefer: wait=N`: reads the reservation until the worker has decided it or the time is up (strongly
  * consistent reads, backing off from 50 ms to 500 ms).
  */
-export const awaitDecision = async (deps: Pick<BookingDeps, 'reservations'>, reservation: Reservation, waitMs: number): Promise<Reservation> => {
+export const awaitDecision = async (
+  deps: Pick<BookingDeps, 'reservations'>,
+  reservation: Reservation,
+  waitMs: number,
+): Promise<Reservation> => {
   const deadline = Date.now() + waitMs;
   let current = reservation;
   for (let pause = 50; current.status === 'Requested' && Date.now() + pause < deadline; pause = Math.min(500, pause * 1.5)) {

@@ -16,9 +16,13 @@ export interface SubmitFeedback {
 /** 409 unless the reservation can take feedback now, saying why. */
 const assertReviewable = (reservation: Reservation, now: Date): void => {
   const state = feedbackStateOf(reservation, now);
-  if (state === 'given') throw conflict('This reservation already has feedback: one per reservation.', { feedbackId: reservation.feedbackId });
+  if (state === 'given')
+    throw conflict('This reservation already has feedback: one per reservation.', { feedbackId: reservation.feedbackId });
   if (state === 'notYet') {
-    throw conflict(`Feedback opens once the rental is over (return day ${reservation.endDate}).`, { status: reservation.status, endDate: reservation.endDate });
+    throw conflict(`Feedback opens once the rental is over (return day ${reservation.endDate}).`, {
+      status: reservation.status,
+      endDate: reservation.endDate,
+    });
   }
   if (state === 'never') throw conflict(`A ${reservation.status} reservation cannot take feedback.`, { status: reservation.status });
 };

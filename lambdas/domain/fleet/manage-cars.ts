@@ -38,7 +38,18 @@ export const createCar = async (
 ): Promise<string> => {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const car: Car = { ...spec, carId: deps.newId(), status: 'active', blocks: [], blocksVersion: 0, ratingCount: 0, ratingTotal: 0, ratingStars: emptyTotals().stars, createdAt: at, updatedAt: at };
+  const car: Car = {
+    ...spec,
+    carId: deps.newId(),
+    status: 'active',
+    blocks: [],
+    blocksVersion: 0,
+    ratingCount: 0,
+    ratingTotal: 0,
+    ratingStars: emptyTotals().stars,
+    createdAt: at,
+    updatedAt: at,
+  };
   const claim = request.idempotencyKey
     ? { ...idempotencyClaim(request.idempotencyKey, requestHash(JSON.stringify(spec)), now.getTime()), owner: request.adminId ?? '' }
     : undefined;
@@ -51,7 +62,11 @@ export const createCar = async (
   return car.carId;
 };
 
-export const updateCar = async (deps: Pick<FleetDeps, 'cars' | 'cache' | 'clock' | 'reservations'>, carId: string, spec: CarSpec): Promise<void> => {
+export const updateCar = async (
+  deps: Pick<FleetDeps, 'cars' | 'cache' | 'clock' | 'reservations'>,
+  carId: string,
+  spec: CarSpec,
+): Promise<void> => {
   const previous = await activeCar(deps, carId);
   if (previous.location !== spec.location) await refuseIfBooked(deps, carId, 'move');
   await deps.cars.update(previous, spec, deps.clock.now().toISOString());

@@ -21,10 +21,18 @@ export const startPhotoUpload = async (
   const { car, photos } = await activeCarWithPhotos(deps, carId);
   const now = deps.clock.now();
   const photoId = deps.newId();
-  const photo: Photo = { photoId, key: `${CAR_PHOTO_PREFIX}${carId}/${photoId}.${EXTENSIONS[contentType]}`, contentType, createdAt: now.toISOString() };
+  const photo: Photo = {
+    photoId,
+    key: `${CAR_PHOTO_PREFIX}${carId}/${photoId}.${EXTENSIONS[contentType]}`,
+    contentType,
+    createdAt: now.toISOString(),
+  };
   // A retry with the same key gets the first attempt's photo, with a fresh upload URL for it.
   const claim = request.idempotencyKey
-    ? { ...idempotencyClaim(request.idempotencyKey, requestHash(carId, contentType, String(contentLength)), now.getTime()), owner: request.adminId ?? '' }
+    ? {
+        ...idempotencyClaim(request.idempotencyKey, requestHash(carId, contentType, String(contentLength)), now.getTime()),
+        owner: request.adminId ?? '',
+      }
     : undefined;
   const stored = await deps.cars.addPhoto(carId, photo, { max: MAX_PHOTOS_PER_CAR, seen: photos.length }, claim);
   const upload = await deps.media.uploadUrl(stored.key, stored.contentType, contentLength);

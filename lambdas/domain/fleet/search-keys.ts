@@ -23,8 +23,7 @@ const paddedPrice = (minor: number): string => String(minor).padStart(PRICE_DIGI
 export const pricePosition = (priceMinor: number, carId: string): string => `${paddedPrice(priceMinor)}#${carId}`;
 
 /** The sort key of a car in the search index. */
-export const searchSortKey = (type: CarType, priceMinor: number, carId: string): string =>
-  `${type}#${pricePosition(priceMinor, carId)}`;
+export const searchSortKey = (type: CarType, priceMinor: number, carId: string): string => `${type}#${pricePosition(priceMinor, carId)}`;
 
 /** Inclusive sort-key bounds for one type and an optional price range (`~` sorts after every id character). */
 export const sortKeyRange = (type: CarType, minMinor?: number, maxMinor?: number): { from: string; to: string } => ({

@@ -111,7 +111,8 @@ const searchByRating = async (repo: CarRepository, query: SearchQuery, nowMs: nu
   const types = query.type ? [query.type] : CAR_TYPES;
   const streams = types.flatMap((type) =>
     searchPartitions(query.location).map(
-      (partition) => new Stream(repo, { partition, ...sortKeyRange(type, query.minPriceMinor, query.maxPriceMinor), descending: false, limit: 100 }),
+      (partition) =>
+        new Stream(repo, { partition, ...sortKeyRange(type, query.minPriceMinor, query.maxPriceMinor), descending: false, limit: 100 }),
     ),
   );
   const all: Car[] = [];

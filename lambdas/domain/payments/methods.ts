@@ -17,7 +17,9 @@ export interface PaymentMethod<D = unknown> {
 }
 
 /** Gateway tokens are opaque strings from the gateway's client SDK: short, printable, no spaces. */
-const Token = z.string().check(z.regex(/^[\w.:-]{3,255}$/, 'Must be a token from the payment provider (3 to 255 letters, digits, _ . : -).'));
+const Token = z
+  .string()
+  .check(z.regex(/^[\w.:-]{3,255}$/, 'Must be a token from the payment provider (3 to 255 letters, digits, _ . : -).'));
 
 export const creditCard: PaymentMethod<{ cardToken: string }> = {
   id: 'credit_card',

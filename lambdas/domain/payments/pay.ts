@@ -31,7 +31,9 @@ export const paymentBody = (p: Payment) => ({
 });
 
 const requestHash = (r: PaymentRequest) =>
-  createHash('sha256').update(JSON.stringify([r.reservationId, r.amount, r.paymentMethod, r.details])).digest('base64url');
+  createHash('sha256')
+    .update(JSON.stringify([r.reservationId, r.amount, r.paymentMethod, r.details]))
+    .digest('base64url');
 
 const declined = (reason: string) => new AppError('PAYMENT_DECLINED', `The payment was declined: ${reason}`, { reason });
 
@@ -44,7 +46,10 @@ const declined = (reason: string) => new AppError('PAYMENT_DECLINED', `The payme
  */
 export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<StoredResponse> => {
   // Before anything is stored or logged: no card numbers, anywhere in the request.
-  const pans = cardNumberFields({ details: req.details }).map((field) => ({ field, message: 'Looks like a card number: send the gateway token instead, never the number.' }));
+  const pans = cardNumberFields({ details: req.details }).map((field) => ({
+    field,
+    message: 'Looks like a card number: send the gateway token instead, never the number.',
+  }));
   if (pans.length) throw validationError(pans);
   const method = methodById(req.paymentMethod);
   const details = method?.details.safeParse(req.details);
@@ -60,8 +65,10 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
     if (claim.response.status === 422) throw declined(stored.error?.details?.reason ?? 'declined');
     return claim.response;
   }
-  if (claim.kind === 'mismatch') throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was already used for another payment request; use a new key.');
-  if (claim.kind === 'inProgress') throw conflict('A payment with this Idempotency-Key is in progress; retry in a moment to get its answer.');
+  if (claim.kind === 'mismatch')
+    throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was already used for another payment request; use a new key.');
+  if (claim.kind === 'inProgress')
+    throw conflict('A payment with this Idempotency-Key is in progress; retry in a moment to get its answer.');
 
   let keyUsed = false;
   try {
@@ -70,12 +77,19 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
     const now = deps.clock.now();
     if (!holdsCar(reservation, now.getTime()) || reservation.status !== 'Pending') {
       throw conflict(
-        reservation.status === 'Pending' ? 'The hold on this reservation lapsed; book again.' : `A ${reservation.status} reservation cannot be paid.`,
+        reservation.status === 'Pending'
+          ? 'The hold on this reservation lapsed; book again.'
+          : `A ${reservation.status} reservation cannot be paid.`,
         { status: reservation.status === 'Pending' ? 'Expired' : reservation.status },
       );
     }
     if (Math.round(req.amount * 100) !== reservation.price.totalMinor) {
-      throw validationError([{ field: 'body.amount', message: `Must be the reservation's total price, ${fromMinorUnits(reservation.price.totalMinor)} ${reservation.price.currency}.` }]);
+      throw validationError([
+        {
+          field: 'body.amount',
+          message: `Must be the reservation's total price, ${fromMinorUnits(reservation.price.totalMinor)} ${reservation.price.currency}.`,
+        },
+      ]);
     }
 
     const payment: Payment = {
@@ -115,7 +129,10 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
     if (charged.result.outcome === 'declined') {
       const done: Payment = { ...payment, gateway: charged.gateway, status: 'declined', declineReason: charged.result.reason };
       const err = declined(charged.result.reason);
-      await deps.payments.finish(done, 'declined', charged.result.reason, { userKey, response: { status: 422, body: { error: { code: 'PAYMENT_DECLINED', message: err.message, details: err.details } } } });
+      await deps.payments.finish(done, 'declined', charged.result.reason, {
+        userKey,
+        response: { status: 422, body: { error: { code: 'PAYMENT_DECLINED', message: err.message, details: err.details } } },
+      });
       throw err;
     }
     const succeeded: Payment = { ...payment, gateway: charged.gateway, gatewayReference: charged.result.reference, status: 'succeeded' };

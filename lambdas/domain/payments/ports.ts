@@ -40,10 +40,7 @@ export interface StoredResponse {
 }
 
 export type IdempotencyClaim =
-  | { kind: 'claimed' }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'inProgress' }
-  | { kind: 'mismatch' };
+  { kind: 'claimed' } | { kind: 'replay'; response: StoredResponse } | { kind: 'inProgress' } | { kind: 'mismatch' };
 
 export interface PaymentStore {
   /** Claims (user, key) for a request with this hash, or says what the key already holds. */
@@ -58,14 +55,22 @@ export interface PaymentStore {
    */
   succeed(payment: Payment, response: (payment: Payment) => StoredResponse, userKey: string): Promise<void>;
   /** The payment was declined (or failed); the stored answer when there is one. */
-  finish(payment: Payment, status: 'declined' | 'failed', declineReason: string | undefined, stored?: { userKey: string; response: StoredResponse }): Promise<void>;
+  finish(
+    payment: Payment,
+    status: 'declined' | 'failed',
+    declineReason: string | undefined,
+    stored?: { userKey: string; response: StoredResponse },
+  ): Promise<void>;
   get(paymentId: string): Promise<Payment | undefined>;
   byReservation(reservationId: string): Promise<{ payments: Payment[]; refunds: Refund[] }>;
   /**
    * Reserves `amountMinor` of a succeeded payment for a refund (never more than what is left) and
    * records it processing under `idempotencyKey`; an existing refund with that key is returned instead.
    */
-  beginRefund(refund: Refund, idempotencyKey: string): Promise<{ kind: 'started'; refund: Refund } | { kind: 'exists'; refund: Refund } | { kind: 'exceeds'; left: number }>;
+  beginRefund(
+    refund: Refund,
+    idempotencyKey: string,
+  ): Promise<{ kind: 'started'; refund: Refund } | { kind: 'exists'; refund: Refund } | { kind: 'exceeds'; left: number }>;
   /** The refund went through, or failed (then its amount is available again). */
   finishRefund(refund: Refund, outcome: { succeeded: true; reference: string } | { succeeded: false }): Promise<void>;
   /** Outbox events not yet delivered, oldest first; only those of one payment when `paymentId` is given. */

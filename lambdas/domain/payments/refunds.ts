@@ -16,9 +16,13 @@ export interface RefundOrder {
  * than what is left, checked by the database), then sent to the gateway that took the charge with our
  * idempotency key; if the gateway cannot be reached the reservation of the amount is released.
  */
-export const refundPayment = async (deps: Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'>, order: RefundOrder): Promise<Refund> => {
+export const refundPayment = async (
+  deps: Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'>,
+  order: RefundOrder,
+): Promise<Refund> => {
   const { payment } = order;
-  if (payment.status !== 'succeeded' || !payment.gateway || !payment.gatewayReference) throw conflict('Only a completed payment can be refunded.');
+  if (payment.status !== 'succeeded' || !payment.gateway || !payment.gatewayReference)
+    throw conflict('Only a completed payment can be refunded.');
   const draft: Refund = {
     refundId: deps.newId(),
     paymentId: payment.paymentId,
@@ -29,7 +33,10 @@ export const refundPayment = async (deps: Pick<PaymentDeps, 'payments' | 'gatewa
     createdAt: deps.clock.now().toISOString(),
   };
   const begun = await deps.payments.beginRefund(draft, order.idempotencyKey);
-  if (begun.kind === 'exceeds') throw conflict(`At most ${begun.left / 100} ${payment.currency} of this payment is left to refund.`, { leftToRefund: begun.left / 100 });
+  if (begun.kind === 'exceeds')
+    throw conflict(`At most ${begun.left / 100} ${payment.currency} of this payment is left to refund.`, {
+      leftToRefund: begun.left / 100,
+    });
   if (begun.kind === 'exists' && begun.refund.status !== 'failed') return begun.refund;
   const refund = begun.refund;
   try {

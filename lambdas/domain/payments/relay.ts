@@ -20,7 +20,11 @@ export const deliverEvents = async (deps: PaymentDeps, limit = 50, paymentId?: s
       delivered++;
     } catch (err) {
       failed++;
-      logger.warn('outbox event not delivered yet; it will be retried', { eventId: event.id, type: event.type, error: (err as Error).message });
+      logger.warn('outbox event not delivered yet; it will be retried', {
+        eventId: event.id,
+        type: event.type,
+        error: (err as Error).message,
+      });
       await deps.payments.markFailed(event.id, (err as Error).message).catch(() => undefined);
     }
   }

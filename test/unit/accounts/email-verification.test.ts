@@ -5,10 +5,20 @@ import { FakeEmailCodes, FakeIdentities, FakeMailer, FakeProfiles } from './fake
 const input = { name: 'Ada', email: 'ada@example.com', password: 'Sup3r-secret!', phoneNumber: '+14155550123', address: '1 Main St' };
 const setup = async () => {
   let now = new Date('2030-01-01T00:00:00Z');
-  const deps = { identities: new FakeIdentities(), profiles: new FakeProfiles(), codes: new FakeEmailCodes(), mailer: new FakeMailer(), clock: { now: () => now } };
+  const deps = {
+    identities: new FakeIdentities(),
+    profiles: new FakeProfiles(),
+    codes: new FakeEmailCodes(),
+    mailer: new FakeMailer(),
+    clock: { now: () => now },
+  };
   const { userId } = await registerCustomer(deps, input);
   const advance = (s: number) => (now = new Date(now.getTime() + s * 1000));
-  const verify = (code: string) => verifyEmailCode(deps, userId, code).then(() => 'ok', (e) => e.kind as string);
+  const verify = (code: string) =>
+    verifyEmailCode(deps, userId, code).then(
+      () => 'ok',
+      (e) => e.kind as string,
+    );
   return { deps, userId, advance, verify, code: () => deps.mailer.lastCode(input.email) };
 };
 
@@ -63,7 +73,10 @@ describe('email verification (issue 10: email ownership is never verified)', () 
   it('new codes: one a minute, a few a day; the old code stops working; none once verified', async () => {
     const { deps, userId, advance, verify, code } = await setup();
     const first = code();
-    await expect(resendEmailCode(deps, userId)).rejects.toMatchObject({ kind: 'TOO_MANY_REQUESTS', retryAfterSeconds: EMAIL_CODE_RULES.resendAfterSeconds });
+    await expect(resendEmailCode(deps, userId)).rejects.toMatchObject({
+      kind: 'TOO_MANY_REQUESTS',
+      retryAfterSeconds: EMAIL_CODE_RULES.resendAfterSeconds,
+    });
     for (let sent = 1; sent < EMAIL_CODE_RULES.maxSendsPerDay; sent++) {
       advance(EMAIL_CODE_RULES.resendAfterSeconds);
       await resendEmailCode(deps, userId);

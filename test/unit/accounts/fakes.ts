@@ -1,7 +1,15 @@
 import { IdentityAlreadyExists, invalidCredentials, invalidMfaCode } from '../../../lambdas/domain/accounts/errors';
 import type { Profile, Role, SessionTokens, SignInResult } from '../../../lambdas/domain/accounts/model';
 import type { LoginLimits } from '../../../lambdas/domain/accounts/login-limits';
-import type { AccountMailer, EmailClaim, EmailCode, EmailCodeStore, IdentityProvider, NewEmailClaim, ProfileStore } from '../../../lambdas/domain/accounts/ports';
+import type {
+  AccountMailer,
+  EmailClaim,
+  EmailCode,
+  EmailCodeStore,
+  IdentityProvider,
+  NewEmailClaim,
+  ProfileStore,
+} from '../../../lambdas/domain/accounts/ports';
 import { conflict, dependencyUnavailable, notFound } from '../../../lambdas/shared/errors';
 
 /** A JWT-shaped string whose payload carries `sub` and `token_use` (the use cases read them, the fakes never verify). */
@@ -99,7 +107,12 @@ export class FakeProfiles implements ProfileStore {
     this.guard('claimEmail');
     const holder = this.claims.get(email);
     if (holder && (holder.status === 'active' || holder.heldUntil >= now.getTime())) return holder;
-    this.claims.set(email, { status: 'pending', heldUntil: claim.heldUntil.getTime(), attempt: claim.attempt, fingerprint: claim.fingerprint });
+    this.claims.set(email, {
+      status: 'pending',
+      heldUntil: claim.heldUntil.getTime(),
+      attempt: claim.attempt,
+      fingerprint: claim.fingerprint,
+    });
     return undefined;
   }
   async releaseEmail(email: string) {

@@ -15,7 +15,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const loginLimitScenarios = (makeAttempts: () => LoginAttempts | Promise<LoginAttempts>) => {
   const setup = async (email = `ada-${Math.random().toString(36).slice(2)}@example.com`) => {
     const identities = new FakeIdentities();
-    await registerCustomer({ identities, profiles: new FakeProfiles(), codes: new FakeEmailCodes(), mailer: new FakeMailer() }, { name: 'Ada', email, password, phoneNumber: '+14155550123', address: 'x' });
+    await registerCustomer(
+      { identities, profiles: new FakeProfiles(), codes: new FakeEmailCodes(), mailer: new FakeMailer() },
+      { name: 'Ada', email, password, phoneNumber: '+14155550123', address: 'x' },
+    );
     // Counts the credentials that reach the identity provider, each taking a while (as Cognito does).
     const checked = { passwords: 0, codes: 0 };
     const signIn = identities.signIn.bind(identities);
@@ -23,7 +26,11 @@ export const loginLimitScenarios = (makeAttempts: () => LoginAttempts | Promise<
     const answer = identities.answerMfaChallenge.bind(identities);
     identities.answerMfaChallenge = async (...args) => (checked.codes++, await sleep(20), answer(...args));
     const deps = { identities, attempts: await makeAttempts() };
-    const attempt = (pw: string, client: string) => login(deps, email, pw, client).then(() => 'ok', (e) => e.kind as string);
+    const attempt = (pw: string, client: string) =>
+      login(deps, email, pw, client).then(
+        () => 'ok',
+        (e) => e.kind as string,
+      );
     return { identities, deps, email, checked, attempt };
   };
 
@@ -57,7 +64,11 @@ export const loginLimitScenarios = (makeAttempts: () => LoginAttempts | Promise<
     identities.users.get(email)!.totp = 'S';
     identities.users.get(email)!.mfa = true;
     const challenge = async () => ((await login(deps, email, password, 'attacker')) as { session: string }).session;
-    const code = (session: string, c: string) => answerMfaChallenge(deps, session, c, 'attacker').then(() => 'ok', (e) => e.kind as string);
+    const code = (session: string, c: string) =>
+      answerMfaChallenge(deps, session, c, 'attacker').then(
+        () => 'ok',
+        (e) => e.kind as string,
+      );
     expect(await from(wrong, 'attacker')).toBe('UNAUTHENTICATED');
     expect(await from(wrong, 'attacker')).toBe('UNAUTHENTICATED');
     const session = await challenge(); // the right password: the two failures still count

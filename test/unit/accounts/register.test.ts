@@ -19,7 +19,13 @@ describe('registration', () => {
     const res = await registerCustomer(deps, input);
     expect(res).toEqual({ userId: 'sub-1', message: expect.stringContaining('verify your email') });
     expect(identities.users.get('ada@example.com')).toMatchObject({ role: 'customer' });
-    expect(profiles.profiles.get('sub-1')).toMatchObject({ email: 'ada@example.com', role: 'customer', mfaEnabled: false, emailVerified: false, name: 'Ada' });
+    expect(profiles.profiles.get('sub-1')).toMatchObject({
+      email: 'ada@example.com',
+      role: 'customer',
+      mfaEnabled: false,
+      emailVerified: false,
+      name: 'Ada',
+    });
     expect(identities.users.get('ada@example.com')).toMatchObject({ emailVerified: false });
     expect(JSON.stringify([...profiles.profiles.values()])).not.toContain(input.password);
   });
@@ -27,7 +33,9 @@ describe('registration', () => {
   it('refuses a second account for the same email in any case with 409', async () => {
     const { deps } = setup();
     await registerCustomer(deps, input);
-    await expect(registerCustomer(deps, { ...input, email: 'ADA@example.COM', password: 'An0ther-secret!' })).rejects.toMatchObject({ kind: 'CONFLICT' });
+    await expect(registerCustomer(deps, { ...input, email: 'ADA@example.COM', password: 'An0ther-secret!' })).rejects.toMatchObject({
+      kind: 'CONFLICT',
+    });
   });
 
   it('Cognito down: 503 with Retry-After, no profile, no identity, email free again', async () => {

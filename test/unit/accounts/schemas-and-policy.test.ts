@@ -66,8 +66,12 @@ describe('admin routes need MFA', () => {
     expect(attempt('customer', {})).toBe('allowed');
   });
   it('MFA does not make a customer an admin', () => {
-    expect(authorizeRoute.bind(null, { access: 'admin' }, principalFromClaims({ sub: 'c', 'cognito:groups': 'customer', 'custom:mfa_enabled': 'true' }))).toThrow(
-      'administrators only',
-    );
+    expect(
+      authorizeRoute.bind(
+        null,
+        { access: 'admin' },
+        principalFromClaims({ sub: 'c', 'cognito:groups': 'customer', 'custom:mfa_enabled': 'true' }),
+      ),
+    ).toThrow('administrators only');
   });
 });

@@ -12,7 +12,10 @@ const setup = async () => {
   const identities = new FakeIdentities();
   const profiles = new FakeProfiles();
   const attempts = new MemoryLoginAttempts(SMALL_LIMITS);
-  const { userId } = await registerCustomer({ identities, profiles, codes: new FakeEmailCodes(), mailer: new FakeMailer() }, { name: 'Ada', email: 'ada@example.com', password, phoneNumber: '+14155550123', address: 'x' });
+  const { userId } = await registerCustomer(
+    { identities, profiles, codes: new FakeEmailCodes(), mailer: new FakeMailer() },
+    { name: 'Ada', email: 'ada@example.com', password, phoneNumber: '+14155550123', address: 'x' },
+  );
   return { identities, profiles, attempts, userId, caller: { userId, email: 'ada@example.com' } };
 };
 
@@ -35,7 +38,9 @@ describe('login', () => {
     const { identities, attempts } = await setup();
     identities.failing.add('signIn');
     for (let i = 0; i < 5; i++) {
-      await expect(login({ identities, attempts }, 'ada@example.com', password, 'ip')).rejects.toMatchObject({ kind: 'DEPENDENCY_UNAVAILABLE' });
+      await expect(login({ identities, attempts }, 'ada@example.com', password, 'ip')).rejects.toMatchObject({
+        kind: 'DEPENDENCY_UNAVAILABLE',
+      });
     }
     identities.failing.delete('signIn');
     await expect(login({ identities, attempts }, 'ada@example.com', password, 'ip')).resolves.toMatchObject({ kind: 'signedIn' });
@@ -57,8 +62,12 @@ describe('MFA', () => {
     const challenge = await login({ identities, attempts }, caller.email, password, 'ip');
     expect(challenge.kind).toBe('mfaRequired');
     const session = (challenge as { session: string }).session;
-    await expect(answerMfaChallenge({ identities, attempts }, session, `code-${secret}`, 'ip')).resolves.toMatchObject({ userId: caller.userId });
-    await expect(answerMfaChallenge({ identities, attempts }, 'not-a-session', '123456', 'ip')).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+    await expect(answerMfaChallenge({ identities, attempts }, session, `code-${secret}`, 'ip')).resolves.toMatchObject({
+      userId: caller.userId,
+    });
+    await expect(answerMfaChallenge({ identities, attempts }, 'not-a-session', '123456', 'ip')).rejects.toMatchObject({
+      kind: 'UNAUTHENTICATED',
+    });
   });
 
   it("records MFA on the caller's sub, never on the account that holds the token's email (attack: email switched to an admin's)", async () => {
@@ -89,7 +98,11 @@ describe('MFA', () => {
   it('createAdmin enrols TOTP straight away unless told not to', async () => {
     const identities = new FakeIdentities();
     const profiles = new FakeProfiles();
-    const withMfa = await createAdmin({ identities, profiles }, { email: 'ops@example.com', password, name: 'Ops' }, { enrol: true, codeFor: async (s) => `code-${s}` });
+    const withMfa = await createAdmin(
+      { identities, profiles },
+      { email: 'ops@example.com', password, name: 'Ops' },
+      { enrol: true, codeFor: async (s) => `code-${s}` },
+    );
     expect(withMfa.profile).toMatchObject({ role: 'admin', mfaEnabled: true });
     expect(withMfa.totp?.secret).toBeDefined();
     expect(identities.markedMfa.has(withMfa.profile.userId)).toBe(true);

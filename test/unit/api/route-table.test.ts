@@ -78,7 +78,9 @@ describe('OpenAPI named schemas', () => {
 describe('OpenAPI limits the schemas imply', () => {
   const bodyOf = (schema: z.ZodMiniType) => {
     const route = { ...routeList[0], method: 'POST' as const, request: { body: schema } };
-    const operation = buildOpenApiDocument([route]).paths[route.path].post as { requestBody: { content: { 'application/json': { schema: any } } } };
+    const operation = buildOpenApiDocument([route]).paths[route.path].post as {
+      requestBody: { content: { 'application/json': { schema: any } } };
+    };
     return operation.requestBody.content['application/json'].schema.properties;
   };
 

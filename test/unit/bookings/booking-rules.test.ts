@@ -16,8 +16,21 @@ const reservation = (patch: Partial<Reservation> = {}): Reservation =>
   reservationFixture({ status: 'Confirmed', createdAt: new Date(NOW).toISOString(), updatedAt: new Date(NOW).toISOString(), ...patch });
 
 const car: Car = {
-  carId: 'c1', make: 'Kia', model: 'Rio', year: 2023, type: 'COMPACT', location: 'BOS', pricePerDayMinor: 5_000,
-  status: 'active', blocks: [], blocksVersion: 0, ratingCount: 0, ratingTotal: 0, ratingStars: [0, 0, 0, 0, 0], createdAt: '', updatedAt: '',
+  carId: 'c1',
+  make: 'Kia',
+  model: 'Rio',
+  year: 2023,
+  type: 'COMPACT',
+  location: 'BOS',
+  pricePerDayMinor: 5_000,
+  status: 'active',
+  blocks: [],
+  blocksVersion: 0,
+  ratingCount: 0,
+  ratingTotal: 0,
+  ratingStars: [0, 0, 0, 0, 0],
+  createdAt: '',
+  updatedAt: '',
 };
 
 /** A store that records calls; each test overrides what it needs. */
@@ -68,7 +81,8 @@ describe('the holding rule', () => {
     expect(holdsCar({ status: 'Pending', holdExpiresAt: NOW + 1 }, NOW)).toBe(true);
     expect(holdsCar({ status: 'Pending', holdExpiresAt: NOW }, NOW)).toBe(false);
     expect(holdsCar({ status: 'Pending' }, NOW)).toBe(false);
-    for (const status of ['Requested', 'Rejected', 'Expired', 'Cancelled', 'Completed']) expect(holdsCar({ status, holdExpiresAt: NOW + 1 }, NOW)).toBe(false);
+    for (const status of ['Requested', 'Rejected', 'Expired', 'Cancelled', 'Completed'])
+      expect(holdsCar({ status, holdExpiresAt: NOW + 1 }, NOW)).toBe(false);
   });
 });
 
@@ -101,7 +115,9 @@ describe('Prefer: wait=N', () => {
 
   it('stops waiting once the reservation is decided', async () => {
     let reads = 0;
-    const store = fakeStore({ get: async () => (++reads >= 2 ? reservation({ status: 'Pending' }) : reservation({ status: 'Requested' })) });
+    const store = fakeStore({
+      get: async () => (++reads >= 2 ? reservation({ status: 'Pending' }) : reservation({ status: 'Requested' })),
+    });
     const decided = await awaitDecision({ reservations: store }, reservation({ status: 'Requested' }), 5_000);
     expect(decided.status).toBe('Pending');
     expect(reads).toBe(2);
@@ -113,17 +129,29 @@ describe('requestBooking', () => {
 
   it('prices the stay from the car and snapshots it', async () => {
     const { reservation: r } = await requestBooking(deps(), { userId: 'u1', carId: 'c1', period });
-    expect(r).toMatchObject({ status: 'Requested', price: { dailyMinor: 5_000, days: 3, totalMinor: 15_000 }, car: { make: 'Kia', location: 'BOS' } });
+    expect(r).toMatchObject({
+      status: 'Requested',
+      price: { dailyMinor: 5_000, days: 3, totalMinor: 15_000 },
+      car: { make: 'Kia', location: 'BOS' },
+    });
   });
 
   it("refuses a userId that is not the caller's, bad periods and unknown or removed cars", async () => {
-    await expect(requestBooking(deps(), { userId: 'u1', claimedUserId: 'u2', carId: 'c1', period })).rejects.toMatchObject({ kind: 'FORBIDDEN' });
-    await expect(requestBooking(deps(), { userId: 'u1', carId: 'c1', period: { startDate: '2030-02-01', endDate: '2030-02-02' } })).rejects.toMatchObject({
+    await expect(requestBooking(deps(), { userId: 'u1', claimedUserId: 'u2', carId: 'c1', period })).rejects.toMatchObject({
+      kind: 'FORBIDDEN',
+    });
+    await expect(
+      requestBooking(deps(), { userId: 'u1', carId: 'c1', period: { startDate: '2030-02-01', endDate: '2030-02-02' } }),
+    ).rejects.toMatchObject({
       kind: 'VALIDATION',
       details: { fields: [{ field: 'body.startDate' }] },
     });
-    await expect(requestBooking(deps({ cars: { get: async () => undefined } }), { userId: 'u1', carId: 'c1', period })).rejects.toMatchObject({ kind: 'NOT_FOUND' });
-    await expect(requestBooking(deps({ cars: { get: async () => ({ ...car, status: 'removed' }) } }), { userId: 'u1', carId: 'c1', period })).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    await expect(
+      requestBooking(deps({ cars: { get: async () => undefined } }), { userId: 'u1', carId: 'c1', period }),
+    ).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    await expect(
+      requestBooking(deps({ cars: { get: async () => ({ ...car, status: 'removed' }) } }), { userId: 'u1', carId: 'c1', period }),
+    ).rejects.toMatchObject({ kind: 'NOT_FOUND' });
   });
 
   it('undoes the write when the message cannot be sent, and rethrows', async () => {
@@ -139,18 +167,27 @@ describe('decideBooking', () => {
     let released = 0;
     const requested = fakeStore({ get: async () => reservation({ status: 'Requested' }) });
     expect(await decideBooking(deps({ reservations: requested, locks: { acquire: async () => 'unavailable' } }), 'r1')).toBe('held');
-    expect(await decideBooking(deps({ reservations: requested, locks: { acquire: async () => ({ release: async () => void released++ }) } }), 'r1')).toBe('held');
+    expect(
+      await decideBooking(
+        deps({ reservations: requested, locks: { acquire: async () => ({ release: async () => void released++ }) } }),
+        'r1',
+      ),
+    ).toBe('held');
     expect(released).toBe(1);
   });
 
   it('rejects a car that moved away from where it was priced, without touching the days', async () => {
     const store = fakeStore({ get: async () => reservation({ status: 'Requested' }) });
-    expect(await decideBooking(deps({ reservations: store, cars: { get: async () => ({ ...car, location: 'BNA' }) } }), 'r1')).toBe('CAR_UNAVAILABLE');
+    expect(await decideBooking(deps({ reservations: store, cars: { get: async () => ({ ...car, location: 'BNA' }) } }), 'r1')).toBe(
+      'CAR_UNAVAILABLE',
+    );
     expect(store.calls).toEqual(['reject']);
   });
 
   it('does nothing for a decided or unknown reservation (a redelivery)', async () => {
-    expect(await decideBooking(deps({ reservations: fakeStore({ get: async () => reservation({ status: 'Pending' }) }) }), 'r1')).toBe('alreadyDecided');
+    expect(await decideBooking(deps({ reservations: fakeStore({ get: async () => reservation({ status: 'Pending' }) }) }), 'r1')).toBe(
+      'alreadyDecided',
+    );
     expect(await decideBooking(deps(), 'r1')).toBe('unknown');
   });
 });
@@ -178,7 +215,9 @@ describe('cancel and sweep', () => {
     ];
     const store = fakeStore({ due: async () => due });
     const sent: string[] = [];
-    const report = await sweepReservations(deps({ reservations: store, clock, queue: { send: async (m) => void sent.push(m.reservationId) } }));
+    const report = await sweepReservations(
+      deps({ reservations: store, clock, queue: { send: async (m) => void sent.push(m.reservationId) } }),
+    );
     expect(report).toEqual({ resent: 1, rejected: 1, expired: 1, reminded: 1, completed: 1 });
     expect(sent).toEqual(['new-request']);
   });
@@ -210,14 +249,19 @@ describe('requestBooking: a repeat of the same request', () => {
     const sent: string[] = [];
     return { sent, queue: { send: async (m: { reservationId: string }) => void sent.push(m.reservationId) } };
   };
-  const old = (status: Reservation['status']) => reservation({ reservationId: 'old', status, startDate: period.startDate, endDate: period.endDate });
+  const old = (status: Reservation['status']) =>
+    reservation({ reservationId: 'old', status, startDate: period.startDate, endDate: period.endDate });
 
   test.each(['Rejected', 'Cancelled', 'Expired'] as const)(
     'without an Idempotency-Key, after the earlier reservation ended (%s): a new reservation, superseding the old claim',
     async (status) => {
       const { store, creates } = storeNaming(old(status));
       const { sent, queue } = sending();
-      const { reservation: r, replayed } = await requestBooking(deps({ reservations: store, queue }), { userId: 'u1', carId: 'c1', period });
+      const { reservation: r, replayed } = await requestBooking(deps({ reservations: store, queue }), {
+        userId: 'u1',
+        carId: 'c1',
+        period,
+      });
       expect(replayed).toBe(false);
       expect(r).toMatchObject({ reservationId: 'new-id', status: 'Requested' });
       expect(creates).toEqual([
@@ -233,7 +277,11 @@ describe('requestBooking: a repeat of the same request', () => {
     async (status) => {
       const { store, creates } = storeNaming(old(status));
       const { sent, queue } = sending();
-      const { reservation: r, replayed } = await requestBooking(deps({ reservations: store, queue }), { userId: 'u1', carId: 'c1', period });
+      const { reservation: r, replayed } = await requestBooking(deps({ reservations: store, queue }), {
+        userId: 'u1',
+        carId: 'c1',
+        period,
+      });
       expect(replayed).toBe(true);
       expect(r).toBe(await store.get('old'));
       expect(creates).toHaveLength(1);
@@ -258,7 +306,10 @@ describe('requestBooking: a repeat of the same request', () => {
       expect(r.reservationId).toBe('old');
       expect(r.status).toBe(status);
       expect(creates).toHaveLength(1);
-      expect(creates[0]).toMatchObject({ claimKeys: [expect.stringMatching(/^REQ#/), expect.stringMatching(/^KEY#/)], supersede: undefined });
+      expect(creates[0]).toMatchObject({
+        claimKeys: [expect.stringMatching(/^REQ#/), expect.stringMatching(/^KEY#/)],
+        supersede: undefined,
+      });
       expect(sent).toEqual(status === 'Requested' ? ['old'] : []);
     },
   );
@@ -266,7 +317,12 @@ describe('requestBooking: a repeat of the same request', () => {
   test('a new Idempotency-Key after an ended reservation for the same dates books anew', async () => {
     // The key's claim is free; the user/car/dates claim still names the cancelled reservation.
     const { store, creates } = storeNaming(old('Cancelled'));
-    const { replayed, reservation: r } = await requestBooking(deps({ reservations: store }), { userId: 'u1', carId: 'c1', period, idempotencyKey: 'key-2' });
+    const { replayed, reservation: r } = await requestBooking(deps({ reservations: store }), {
+      userId: 'u1',
+      carId: 'c1',
+      period,
+      idempotencyKey: 'key-2',
+    });
     expect(replayed).toBe(false);
     expect(r.reservationId).toBe('new-id');
     expect(creates.map((c) => c.supersede)).toEqual([undefined, 'old']);
@@ -274,7 +330,9 @@ describe('requestBooking: a repeat of the same request', () => {
 
   test('the same key with other dates is refused (IDEMPOTENCY_MISMATCH, 422)', async () => {
     const store = fakeStore({ create: async () => ({ created: false, reservationId: 'old', fingerprint: 'other-request', key: 'KEY#x' }) });
-    await expect(requestBooking(deps({ reservations: store }), { userId: 'u1', carId: 'c1', period, idempotencyKey: 'key-1' })).rejects.toMatchObject({
+    await expect(
+      requestBooking(deps({ reservations: store }), { userId: 'u1', carId: 'c1', period, idempotencyKey: 'key-1' }),
+    ).rejects.toMatchObject({
       kind: 'IDEMPOTENCY_MISMATCH',
     });
     expect(store.calls).not.toContain('get');
@@ -322,7 +380,13 @@ describe('sweeper batches', () => {
   test('an empty due index is one read', async () => {
     let reads = 0;
     const store = fakeStore({ due: async () => (reads++, []) });
-    expect(await sweepReservations(deps({ reservations: store }))).toEqual({ resent: 0, rejected: 0, expired: 0, reminded: 0, completed: 0 });
+    expect(await sweepReservations(deps({ reservations: store }))).toEqual({
+      resent: 0,
+      rejected: 0,
+      expired: 0,
+      reminded: 0,
+      completed: 0,
+    });
     expect(reads).toBe(1);
   });
 

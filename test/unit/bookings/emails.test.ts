@@ -38,7 +38,10 @@ it('formats the currency from minor units, with grouping and cents', () => {
 });
 
 it('says "1 day" for a one-day rental', () => {
-  const { text } = render('ReservationConfirmed', { endDate: '2025-03-11', price: { currency: 'USD', dailyMinor: 4500, days: 1, totalMinor: 4500 } });
+  const { text } = render('ReservationConfirmed', {
+    endDate: '2025-03-11',
+    price: { currency: 'USD', dailyMinor: 4500, days: 1, totalMinor: 4500 },
+  });
   expect(text).toContain('(1 day)');
 });
 
@@ -68,7 +71,9 @@ describe('cancelled', () => {
   });
 
   it('says when the policy gives no refund', () => {
-    expect(render('ReservationCancelled', { status: 'Cancelled', refund: { percent: 0, amountMinor: 0 } }).text).toMatch(/no refund is due/);
+    expect(render('ReservationCancelled', { status: 'Cancelled', refund: { percent: 0, amountMinor: 0 } }).text).toMatch(
+      /no refund is due/,
+    );
   });
 
   it('says nothing about refunds when nothing was paid', () => {

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { RESERVATION_STATUSES, type Reservation, type ReservationStatus } from '../../../lambdas/domain/bookings/reservation';
 import { applyFeedbackChange, type FeedbackChange } from '../../../lambdas/domain/feedback/aggregate';
-import { contributionOf, feedbackStateOf, firstNameOf, rentalIsOver, type Feedback, type Moderation } from '../../../lambdas/domain/feedback/feedback';
+import {
+  contributionOf,
+  feedbackStateOf,
+  firstNameOf,
+  rentalIsOver,
+  type Feedback,
+  type Moderation,
+} from '../../../lambdas/domain/feedback/feedback';
 import { moderateFeedback } from '../../../lambdas/domain/feedback/moderation';
 import type { AggregatorDeps, AppliedMark, FeedbackStore, RatingLedger } from '../../../lambdas/domain/feedback/ports';
 import { addTotals, deltaOf, emptyTotals, isZero, totalsOf, type RatingTotals } from '../../../lambdas/domain/feedback/ratings';
@@ -39,7 +46,8 @@ describe('feedback rules', () => {
       Expired: 'never',
       Cancelled: 'never',
     };
-    for (const status of RESERVATION_STATUSES) expect([status, feedbackStateOf(reservation({ status }), NOW)]).toEqual([status, expected[status]]);
+    for (const status of RESERVATION_STATUSES)
+      expect([status, feedbackStateOf(reservation({ status }), NOW)]).toEqual([status, expected[status]]);
     // Completed is open even with a return day in the future (completed early by hand).
     expect(feedbackStateOf(reservation({ status: 'Completed', endDate: '2031-01-01' }), NOW)).toBe('open');
     // Requested/Pending stay notYet even with a past return day.
@@ -57,7 +65,10 @@ describe('feedback rules', () => {
 
   it('rentalIsOver: Completed, or Confirmed on/after the return day; nothing else', () => {
     for (const status of RESERVATION_STATUSES) {
-      expect([status, rentalIsOver({ status, endDate: '2030-03-01' }, NOW)]).toEqual([status, status === 'Completed' || status === 'Confirmed']);
+      expect([status, rentalIsOver({ status, endDate: '2030-03-01' }, NOW)]).toEqual([
+        status,
+        status === 'Completed' || status === 'Confirmed',
+      ]);
     }
     expect(rentalIsOver({ status: 'Confirmed', endDate: '2030-03-13' }, NOW)).toBe(false);
     expect(rentalIsOver({ status: 'Completed', endDate: '2030-03-13' }, NOW)).toBe(true);
@@ -158,7 +169,8 @@ describe('submitFeedback', () => {
       reservation({ reservationId: 'gone', status: 'Cancelled' }),
       reservation({ reservationId: 'req', status: 'Requested', endDate: '2030-03-01' }),
     );
-    for (const id of ['soon', 'done', 'gone', 'req']) expect([id, await kindOf(submitFeedback(deps, req({ reservationId: id })))]).toEqual([id, 'CONFLICT']);
+    for (const id of ['soon', 'done', 'gone', 'req'])
+      expect([id, await kindOf(submitFeedback(deps, req({ reservationId: id })))]).toEqual([id, 'CONFLICT']);
     expect(feedback.items.size).toBe(0);
   });
 
@@ -211,8 +223,16 @@ describe('submitFeedback', () => {
 describe('moderateFeedback', () => {
   const admin = { userId: 'admin1', isAdmin: true };
   const existing: Feedback = {
-    feedbackId: 'f1', reservationId: 'r1', carId: 'c1', userId: 'u1', reviewerName: 'Ada', rating: 2, comments: 'meh',
-    createdAt: '2030-03-01T00:00:00.000Z', updatedAt: '2030-03-01T00:00:00.000Z', version: 1,
+    feedbackId: 'f1',
+    reservationId: 'r1',
+    carId: 'c1',
+    userId: 'u1',
+    reviewerName: 'Ada',
+    rating: 2,
+    comments: 'meh',
+    createdAt: '2030-03-01T00:00:00.000Z',
+    updatedAt: '2030-03-01T00:00:00.000Z',
+    version: 1,
   };
   const setup = () => {
     const store = memoryStore(new Map());
@@ -224,7 +244,11 @@ describe('moderateFeedback', () => {
   it('hides, re-hiding is a no-op, unhides', async () => {
     const { store, setHidden, deps } = setup();
     const hidden = await moderateFeedback(deps, admin, 'f1', { hide: true, reason: 'spam' });
-    expect(hidden).toMatchObject({ version: 2, hidden: { reason: 'spam', by: 'admin1', at: NOW.toISOString() }, updatedAt: NOW.toISOString() });
+    expect(hidden).toMatchObject({
+      version: 2,
+      hidden: { reason: 'spam', by: 'admin1', at: NOW.toISOString() },
+      updatedAt: NOW.toISOString(),
+    });
     expect(store.items.get('f1')).toEqual(hidden);
     const again = await moderateFeedback(deps, admin, 'f1', { hide: true, reason: 'other reason' });
     expect(again).toEqual(hidden);
@@ -375,7 +399,8 @@ describe('applyFeedbackChange (property)', () => {
           const visible = [...items.values()].filter((i) => i.carId === carId && !i.hidden).map((i) => i.rating);
           expect([carId, ledger.totals.get(carId) ?? emptyTotals()]).toEqual([carId, totalsOf(visible)]);
         }
-        for (const [id, item] of items) expect(ledger.marks.get(id)).toEqual({ version: item.version, contribution: item.hidden ? undefined : item.rating });
+        for (const [id, item] of items)
+          expect(ledger.marks.get(id)).toEqual({ version: item.version, contribution: item.hidden ? undefined : item.rating });
       }),
       { numRuns: 300 },
     );
@@ -398,7 +423,11 @@ describe('applyFeedbackChange (property)', () => {
 
   it('many concurrent changes of one feedback: the optimistic retry makes them count once; a mark that never settles throws', async () => {
     const ledger = new MemoryLedger();
-    const deps: AggregatorDeps = { ledger, cars: { get: async () => undefined }, cache: { invalidateCar: async () => undefined, invalidateLocation: async () => undefined } };
+    const deps: AggregatorDeps = {
+      ledger,
+      cars: { get: async () => undefined },
+      cache: { invalidateCar: async () => undefined, invalidateLocation: async () => undefined },
+    };
     const changes = [1, 2, 3, 4].map((v) => ({ feedbackId: 'f', carId: 'c', version: v, contribution: v % 2 ? 5 : undefined }));
     await Promise.all([...changes, ...changes].map((c) => applyFeedbackChange(deps, c)));
     expect(ledger.marks.get('f')!.version).toBe(4);

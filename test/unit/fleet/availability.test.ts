@@ -19,13 +19,24 @@ const NOW = BASE + TODAY * DAY;
 const periodArb = fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 30 })).map(([s, len]) => ({ s, e: s + len }));
 
 /** A hold's expiry around NOW (possibly just lapsed, possibly exactly now), or none at all. */
-const holdExpiryArb = fc.option(fc.integer({ min: -5, max: 5 }).map((min) => NOW + min * 60_000), { nil: undefined });
+const holdExpiryArb = fc.option(
+  fc.integer({ min: -5, max: 5 }).map((min) => NOW + min * 60_000),
+  { nil: undefined },
+);
 
 type BlockBody = Omit<ReservationBlock, 'id' | 'from' | 'to'> | Omit<MaintenanceBlock, 'id' | 'from' | 'to'>;
 const bodyArb: fc.Arbitrary<BlockBody> = fc.oneof(
-  holdExpiryArb.map((holdExpiresAt) => ({ kind: 'reservation' as const, status: 'Pending' as const, ...(holdExpiresAt === undefined ? {} : { holdExpiresAt }) })),
+  holdExpiryArb.map((holdExpiresAt) => ({
+    kind: 'reservation' as const,
+    status: 'Pending' as const,
+    ...(holdExpiresAt === undefined ? {} : { holdExpiresAt }),
+  })),
   // A Confirmed reservation may still carry the expiry of the hold it was paid within: it must not matter.
-  holdExpiryArb.map((holdExpiresAt) => ({ kind: 'reservation' as const, status: 'Confirmed' as const, ...(holdExpiresAt === undefined ? {} : { holdExpiresAt }) })),
+  holdExpiryArb.map((holdExpiresAt) => ({
+    kind: 'reservation' as const,
+    status: 'Confirmed' as const,
+    ...(holdExpiresAt === undefined ? {} : { holdExpiresAt }),
+  })),
   fc.constantFrom('tyres', 'service').map((reason) => ({ kind: 'maintenance' as const, reason })),
 );
 
@@ -57,7 +68,13 @@ describe('availability rule', () => {
         const period = { startDate: day(p.s), endDate: day(p.e) };
         const rentedDays = Array.from({ length: p.e - p.s }, (_, i) => p.s + i);
         const expected = !blocks.some((b) => rentedDays.some((d) => blocksDay(b, d)));
-        expect(isFreeFor(blocks.map((b) => b.block), period, NOW)).toBe(expected);
+        expect(
+          isFreeFor(
+            blocks.map((b) => b.block),
+            period,
+            NOW,
+          ),
+        ).toBe(expected);
       }),
     );
   });
@@ -72,21 +89,34 @@ describe('availability rule', () => {
 
   it('ignores a hold once it has lapsed; a hold without expiry never blocks; Confirmed and maintenance always do', () => {
     const pending = (holdExpiresAt?: number): Block => ({
-      id: 'r1', from: '2030-01-01', to: '2030-01-05', kind: 'reservation', status: 'Pending',
+      id: 'r1',
+      from: '2030-01-01',
+      to: '2030-01-05',
+      kind: 'reservation',
+      status: 'Pending',
       ...(holdExpiresAt === undefined ? {} : { holdExpiresAt }),
     });
     expect(isBlocking(pending(NOW + 1), NOW)).toBe(true);
     expect(isBlocking(pending(NOW), NOW)).toBe(false);
     expect(isBlocking(pending(NOW - 60_000), NOW)).toBe(false);
     expect(isBlocking(pending(undefined), NOW)).toBe(false);
-    expect(isBlocking({ id: 'r2', from: '2030-01-01', to: '2030-01-05', kind: 'reservation', status: 'Confirmed', holdExpiresAt: NOW - 1 }, NOW)).toBe(true);
+    expect(
+      isBlocking({ id: 'r2', from: '2030-01-01', to: '2030-01-05', kind: 'reservation', status: 'Confirmed', holdExpiresAt: NOW - 1 }, NOW),
+    ).toBe(true);
     expect(isBlocking({ id: 'm1', from: '2030-01-01', to: '2030-01-02', kind: 'maintenance', reason: 'tyres' }, NOW)).toBe(true);
   });
 
   it('a lapsed hold never blocks any period', () => {
     fc.assert(
       fc.property(periodArb, periodArb, fc.integer({ min: 0, max: 60 }), ({ s, e }, p, lapsedMin) => {
-        const lapsed: Block = { id: 'r1', from: day(s), to: day(e), kind: 'reservation', status: 'Pending', holdExpiresAt: NOW - lapsedMin * 60_000 };
+        const lapsed: Block = {
+          id: 'r1',
+          from: day(s),
+          to: day(e),
+          kind: 'reservation',
+          status: 'Pending',
+          holdExpiresAt: NOW - lapsedMin * 60_000,
+        };
         expect(isFreeFor([lapsed], { startDate: day(p.s), endDate: day(p.e) }, NOW)).toBe(true);
       }),
     );
@@ -113,6 +143,10 @@ describe('availability rule', () => {
       { id: 'service', from: day(30), to: day(31), kind: 'maintenance', reason: 'service' },
       { id: 'oldService', from: day(2), to: day(3), kind: 'maintenance', reason: 'service' },
     ];
-    expect(endedBlocks(blocks, day(TODAY), NOW).map((b) => b.id).sort()).toEqual(['lapsed', 'oldService', 'past']);
+    expect(
+      endedBlocks(blocks, day(TODAY), NOW)
+        .map((b) => b.id)
+        .sort(),
+    ).toEqual(['lapsed', 'oldService', 'past']);
   });
 });

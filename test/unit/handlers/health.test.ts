@@ -11,7 +11,8 @@ import { apiEvent, context } from '../../support/api-event';
 const ddb = mockClient(DynamoDBDocumentClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
 /** Cognito refusing the probe's non-token: it is up. */
-const cognitoAnswers = () => cognito.on(GetUserCommand).rejects(new NotAuthorizedException({ message: 'Invalid Access Token', $metadata: { httpStatusCode: 400 } }));
+const cognitoAnswers = () =>
+  cognito.on(GetUserCommand).rejects(new NotAuthorizedException({ message: 'Invalid Access Token', $metadata: { httpStatusCode: 400 } }));
 const saved = { ...process.env };
 
 beforeEach(() => {
@@ -62,7 +63,7 @@ it('tells anonymous callers only which dependency is down, never its error', asy
   expect(res.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|not found/);
 });
 
-it('gives admins each failure\'s message on /health/details', async () => {
+it("gives admins each failure's message on /health/details", async () => {
   ddb.on(GetCommand).rejects(new Error('Requested resource not found'));
   const admin = { sub: 'a', 'cognito:groups': 'admin', 'custom:mfa_enabled': 'true' };
   const res = await handler(apiEvent({ resource: '/health/details', path: '/health/details', claims: admin }), context);

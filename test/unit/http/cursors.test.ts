@@ -28,12 +28,23 @@ describe('sealed cursors', () => {
     expect(refused(() => openCursor(key, 'listUserReservations:{"userId":"u1"}', `${body.slice(0, -1)}A.${tag}`))).toBe(true);
     expect(refused(() => openCursor(key, 'listUserReservations:{"userId":"u2"}', sealed))).toBe(true);
     expect(refused(() => openCursor(randomBytes(32), 'listUserReservations:{"userId":"u1"}', sealed))).toBe(true);
-    for (const junk of ['', '.', 'x.', '.x', 'a.b.c', `${body}.${tag}x`]) expect([junk, refused(() => openCursor(key, 'x', junk))]).toEqual([junk, true]);
+    for (const junk of ['', '.', 'x.', '.x', 'a.b.c', `${body}.${tag}x`])
+      expect([junk, refused(() => openCursor(key, 'x', junk))]).toEqual([junk, true]);
   });
 
   test('every route that takes a cursor runs in a function that holds the sealing key', () => {
     const paged = routeList.filter(takesCursor);
-    expect(paged.map((r) => r.operationId).sort()).toEqual(['listCarFeedback', 'listCarReservations', 'listUserFeedback', 'listUserReservations', 'searchCars']);
-    for (const route of paged) expect([route.operationId, (capabilities[route.capability].uses as { cursors?: boolean }).cursors]).toEqual([route.operationId, true]);
+    expect(paged.map((r) => r.operationId).sort()).toEqual([
+      'listCarFeedback',
+      'listCarReservations',
+      'listUserFeedback',
+      'listUserReservations',
+      'searchCars',
+    ]);
+    for (const route of paged)
+      expect([route.operationId, (capabilities[route.capability].uses as { cursors?: boolean }).cursors]).toEqual([
+        route.operationId,
+        true,
+      ]);
   });
 });

@@ -23,8 +23,7 @@ const route = defineRoute({
 });
 
 const customer = { sub: 'user-1', 'cognito:groups': 'customer' };
-const call = (handler: ReturnType<typeof httpHandler>, event: Parameters<typeof apiEvent>[0]) =>
-  handler(apiEvent(event), context);
+const call = (handler: ReturnType<typeof httpHandler>, event: Parameters<typeof apiEvent>[0]) => handler(apiEvent(event), context);
 const errorOf = (res: { body: string }) => JSON.parse(res.body).error;
 
 describe('httpHandler', () => {
@@ -146,7 +145,15 @@ describe('httpHandler at cold start in Lambda', () => {
     expect(() => httpHandler(route, async () => ({}))).toThrow(
       'health: environment variables not set: USERS_TABLE, USER_POOL_ID, USER_POOL_CLIENT_ID, REDIS_URL or REDIS_HOST, DATABASE_URL or DB_PROXY_ENDPOINT, DATABASE_URL or DB_SECRET_ARN',
     );
-    process.env = { AWS_LAMBDA_FUNCTION_NAME: 'health', USERS_TABLE: 'u', USER_POOL_ID: 'p', USER_POOL_CLIENT_ID: 'c', REDIS_HOST: 'r', DB_PROXY_ENDPOINT: 'p', DB_SECRET_ARN: 's' };
+    process.env = {
+      AWS_LAMBDA_FUNCTION_NAME: 'health',
+      USERS_TABLE: 'u',
+      USER_POOL_ID: 'p',
+      USER_POOL_CLIENT_ID: 'c',
+      REDIS_HOST: 'r',
+      DB_PROXY_ENDPOINT: 'p',
+      DB_SECRET_ARN: 's',
+    };
     expect(() => httpHandler(route, async () => ({}))).not.toThrow();
   });
 });

@@ -3,7 +3,10 @@ import { authorize, parseGroups, principalFromClaims } from '../../../lambdas/ht
 
 describe('parseGroups', () => {
   it.each([
-    [['admin', 'customer'], ['admin', 'customer']],
+    [
+      ['admin', 'customer'],
+      ['admin', 'customer'],
+    ],
     ['admin,customer', ['admin', 'customer']],
     ['[admin customer]', ['admin', 'customer']],
     ['customer', ['customer']],

@@ -76,7 +76,10 @@ it('shows all emails, newest first, on the HTML page', async () => {
 });
 
 it('answers an unknown local route with a JSON 404 and a wrong method with a 405', async () => {
-  expect(await json('/_local/nothing-here')).toEqual({ status: 404, body: { error: { code: 'NOT_FOUND', message: 'No such local route: /_local/nothing-here.' } } });
+  expect(await json('/_local/nothing-here')).toEqual({
+    status: 404,
+    body: { error: { code: 'NOT_FOUND', message: 'No such local route: /_local/nothing-here.' } },
+  });
   const res = await devRoutes({ mailbox })('POST', new URL('http://localhost/_local/mailbox'), { headers: {} });
   expect(res).toMatchObject({ statusCode: 405, headers: { allow: 'GET' } });
 });

@@ -37,7 +37,13 @@ describe('local per-IP limits (the WAF rules)', () => {
   });
 
   test('a refused request is not counted; a request counted by one rule counts for the whole-API rule too', () => {
-    const l = new IpRateLimiter([{ name: 'login', limit: 2, windowSeconds: 60, pathPrefixes: ['/users/login'] }, { name: 'all', limit: 3, windowSeconds: 60 }], () => now);
+    const l = new IpRateLimiter(
+      [
+        { name: 'login', limit: 2, windowSeconds: 60, pathPrefixes: ['/users/login'] },
+        { name: 'all', limit: 3, windowSeconds: 60 },
+      ],
+      () => now,
+    );
     expect([1, 2, 3].map(() => l.check('ip', '/users/login'))).toEqual([0, 0, 60]);
     expect(l.check('ip', '/cars')).toBe(0);
     expect(l.check('ip', '/cars')).toBe(60);

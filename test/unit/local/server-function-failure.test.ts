@@ -16,6 +16,10 @@ it('a crashing function is a 502 INTERNAL_ERROR whose reference names the logged
   expect(res.status).toBe(502);
   const body = (await res.json()) as { error: { code: string; message: string } };
   const requestId = /reference ([0-9a-f-]{36})/.exec(body.error.message)?.[1];
-  expect(body).toEqual({ error: { code: GATEWAY_ERRORS.functionFailed.code, message: localMessage(GATEWAY_ERRORS.functionFailed, '', requestId) } });
-  expect(logged.find((l) => l.startsWith('function error'))).toMatch(new RegExp(`request ${requestId}: Error: Environment variable \\w+ is not set`));
+  expect(body).toEqual({
+    error: { code: GATEWAY_ERRORS.functionFailed.code, message: localMessage(GATEWAY_ERRORS.functionFailed, '', requestId) },
+  });
+  expect(logged.find((l) => l.startsWith('function error'))).toMatch(
+    new RegExp(`request ${requestId}: Error: Environment variable \\w+ is not set`),
+  );
 });

@@ -81,7 +81,12 @@ describe('local API: oversized requests', () => {
 
 describe('local API: the gateway’s own answers, as in AWS', () => {
   it('a known path with another method is the same 404 as an unknown path (no 405 in AWS)', async () => {
-    for (const [method, path] of [['DELETE', '/v1/health'], ['POST', '/v1/payments/methods'], ['GET', '/v1/no-such-thing'], ['GET', '/health']]) {
+    for (const [method, path] of [
+      ['DELETE', '/v1/health'],
+      ['POST', '/v1/payments/methods'],
+      ['GET', '/v1/no-such-thing'],
+      ['GET', '/health'],
+    ]) {
       expectGatewayAnswer(await send({ method, path }), GATEWAY_ERRORS.noRoute);
     }
   });

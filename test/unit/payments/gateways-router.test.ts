@@ -1,4 +1,12 @@
-import { AllGatewaysUnavailable, GatewayUnavailable, type ChargeRequest, type ChargeResult, type GatewayId, type PaymentGateway, type RefundRequest } from '../../../lambdas/domain/payments/gateway';
+import {
+  AllGatewaysUnavailable,
+  GatewayUnavailable,
+  type ChargeRequest,
+  type ChargeResult,
+  type GatewayId,
+  type PaymentGateway,
+  type RefundRequest,
+} from '../../../lambdas/domain/payments/gateway';
 import { CircuitBreakingRouter } from '../../../lambdas/adapters/payments/gateways/router';
 import { logger } from '../../../lambdas/shared/logger';
 
@@ -81,7 +89,10 @@ describe('CircuitBreakingRouter', () => {
   it('logs each fallback with the gateway and the reason, never the request', async () => {
     const { router } = setup('down', 'ok');
     await router.charge(['stripe', 'sandbox'], request());
-    expect(warn).toHaveBeenCalledWith('payment gateway fallback', expect.objectContaining({ gateway: 'stripe', reason: 'unavailable', next: 'sandbox' }));
+    expect(warn).toHaveBeenCalledWith(
+      'payment gateway fallback',
+      expect.objectContaining({ gateway: 'stripe', reason: 'unavailable', next: 'sandbox' }),
+    );
     const logged = JSON.stringify(warn.mock.calls);
     expect(logged).not.toContain('tok_secret_value');
     expect(logged).not.toContain('key-1');
@@ -210,7 +221,11 @@ describe('CircuitBreakingRouter', () => {
       const refund = { reference: 'x', amountMinor: 500, currency: 'USD' as const, idempotencyKey: 'r-1' };
       await expect(router.refund('stripe', refund)).rejects.toBeInstanceOf(GatewayUnavailable);
       stripe.behaviour = 'hang';
-      await expect(router.refund('stripe', refund)).rejects.toMatchObject({ name: 'GatewayUnavailable', gateway: 'stripe', message: 'stripe: no answer within 50 ms' });
+      await expect(router.refund('stripe', refund)).rejects.toMatchObject({
+        name: 'GatewayUnavailable',
+        gateway: 'stripe',
+        message: 'stripe: no answer within 50 ms',
+      });
       await expect(router.refund('stripe', refund)).rejects.toBeInstanceOf(GatewayUnavailable);
       expect(router.states().stripe).toBe('open');
       await expect(router.refund('stripe', refund)).rejects.toMatchObject({ message: 'stripe: circuit open' });
@@ -218,7 +233,9 @@ describe('CircuitBreakingRouter', () => {
 
     it('refuses a refund to a gateway that is not configured', async () => {
       const router = new CircuitBreakingRouter([new FakeGateway('sandbox')]);
-      await expect(router.refund('stripe', { reference: 'x', amountMinor: 1, currency: 'USD', idempotencyKey: 'k' })).rejects.toThrow(/not configured/);
+      await expect(router.refund('stripe', { reference: 'x', amountMinor: 1, currency: 'USD', idempotencyKey: 'k' })).rejects.toThrow(
+        /not configured/,
+      );
     });
   });
 

@@ -71,9 +71,14 @@ describe('SandboxGateway', () => {
     const router = new CircuitBreakingRouter([sandbox, fallback], { timeoutMs: 100 });
     const started = Date.now();
     // The fallback sandbox sees the same token: it would time out too, so use one it accepts.
-    await expect(router.charge(['sandbox'], charge(card('tok_timeout')))).rejects.toMatchObject({ name: 'AllGatewaysUnavailable', tried: ['sandbox'] });
+    await expect(router.charge(['sandbox'], charge(card('tok_timeout')))).rejects.toMatchObject({
+      name: 'AllGatewaysUnavailable',
+      tried: ['sandbox'],
+    });
     expect(Date.now() - started).toBeLessThan(1_000);
-    await expect(router.charge(['sandbox', 'stripe'], charge(card('card_timeout'), 'k2'))).rejects.toMatchObject({ tried: ['sandbox', 'stripe'] });
+    await expect(router.charge(['sandbox', 'stripe'], charge(card('card_timeout'), 'k2'))).rejects.toMatchObject({
+      tried: ['sandbox', 'stripe'],
+    });
   });
 
   it('honours failWhen (a simulated outage) whatever the token', async () => {
@@ -115,7 +120,12 @@ describe('SandboxGateway', () => {
       if (result.outcome !== 'succeeded') throw new Error('expected a charge');
       return { sandbox, reference: result.reference };
     };
-    const refund = (reference: string, amountMinor: number, key: string) => ({ reference, amountMinor, currency: 'USD' as const, idempotencyKey: key });
+    const refund = (reference: string, amountMinor: number, key: string) => ({
+      reference,
+      amountMinor,
+      currency: 'USD' as const,
+      idempotencyKey: key,
+    });
 
     it('refunds in parts up to the charge, never more', async () => {
       const { sandbox, reference } = await charged();
@@ -139,7 +149,9 @@ describe('SandboxGateway', () => {
       const sandbox = new SandboxGateway({ latencyMs: 10 });
       const result = await sandbox.charge(charge(card('tok_visa')));
       if (result.outcome !== 'succeeded') throw new Error('expected a charge');
-      const outcomes = await Promise.allSettled(Array.from({ length: 3 }, (_, i) => sandbox.refund(refund(result.reference, 5_000, `r${i}`))));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 3 }, (_, i) => sandbox.refund(refund(result.reference, 5_000, `r${i}`))),
+      );
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
       expect(sandbox.refundable(result.reference)).toBe(2_000);
     });

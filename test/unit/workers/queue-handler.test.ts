@@ -26,7 +26,11 @@ afterAll(() => {
   delete (capabilities as Record<string, CapabilityDefinition>)[FAKE];
 });
 
-const context = { awsRequestId: 'req-1', functionName: 'test', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test' } as Context;
+const context = {
+  awsRequestId: 'req-1',
+  functionName: 'test',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:test',
+} as Context;
 
 const Message = z.object({ id: z.string() });
 
@@ -82,7 +86,13 @@ describe('queueHandler on a FIFO queue (booking)', () => {
     });
 
     const answer = await handler(
-      event(record('a1', { group: 'A' }), record('b1', { group: 'B' }), record('a2', { group: 'A' }), record('b2', { group: 'B' }), record('a3', { group: 'A' })),
+      event(
+        record('a1', { group: 'A' }),
+        record('b1', { group: 'B' }),
+        record('a2', { group: 'A' }),
+        record('b2', { group: 'B' }),
+        record('a3', { group: 'A' }),
+      ),
       context,
     );
 
@@ -172,7 +182,10 @@ describe('queueHandler on a standard queue (paymentEvents, refundCancellations)'
       if (id === 'e2') throw new Error('gateway down');
     });
 
-    const answer = await handler(event(record('e1', { queue }), record('e2', { queue }), record('e3', { queue }), record('e4', { queue, body: '[]' })), context);
+    const answer = await handler(
+      event(record('e1', { queue }), record('e2', { queue }), record('e3', { queue }), record('e4', { queue, body: '[]' })),
+      context,
+    );
 
     // Records of a standard queue run concurrently: the failures come in any order.
     expect(answer.batchItemFailures).toHaveLength(2);

@@ -8,7 +8,11 @@ import { StripeGateway } from './stripe-gateway';
  * never loads the Stripe or PayPal SDK). A gateway without credentials is left out: the router then
  * skips it, and a method whose gateways are all missing answers 503.
  */
-export const liveGateways = (secret: { stripeSecretKey?: string; paypalClientId?: string; paypalClientSecret?: string }): PaymentGateway[] => {
+export const liveGateways = (secret: {
+  stripeSecretKey?: string;
+  paypalClientId?: string;
+  paypalClientSecret?: string;
+}): PaymentGateway[] => {
   const gateways: PaymentGateway[] = [];
   if (secret.stripeSecretKey) gateways.push(new StripeGateway(secret.stripeSecretKey));
   if (secret.paypalClientId && secret.paypalClientSecret) {

@@ -75,7 +75,17 @@ interface PayPalErrorBody {
   error_description?: string;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'EPIPE',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 
 /**
  * The PayPal gateway, on `@paypal/paypal-server-sdk` (Orders v2). The client approved an order with
@@ -161,7 +171,8 @@ export class PayPalGateway implements PaymentGateway {
         body: { amount: { currencyCode: request.currency, value: toValue(request.amountMinor) } },
       });
       if (!result.id) throw new Error('paypal: refund answered without an id');
-      if (result.status === RefundStatus.Failed || result.status === RefundStatus.Cancelled) throw new Error(`paypal: refund ${result.id} is ${result.status}`);
+      if (result.status === RefundStatus.Failed || result.status === RefundStatus.Cancelled)
+        throw new Error(`paypal: refund ${result.id} is ${result.status}`);
       return { reference: result.id };
     } catch (err) {
       throw this.failure(err, 'refund');
@@ -212,7 +223,8 @@ export class PayPalGateway implements PaymentGateway {
     if (err.statusCode === 404 && body.name !== 'RESOURCE_NOT_FOUND') return undefined;
     const detail = body.details?.[0];
     const issue = detail?.issue ?? body.name ?? `HTTP ${err.statusCode}`;
-    const text = err.statusCode === 404 ? 'PayPal does not know this order.' : (detail?.description ?? body.message ?? 'PayPal refused the payment.');
+    const text =
+      err.statusCode === 404 ? 'PayPal does not know this order.' : (detail?.description ?? body.message ?? 'PayPal refused the payment.');
     return { outcome: 'declined', reason: `${text.replace(/\s+/g, ' ').trim()} (${issue})` };
   }
 
@@ -234,12 +246,19 @@ export class PayPalGateway implements PaymentGateway {
         this.api = undefined;
         this.token = undefined;
       }
-      return new Error(`paypal: ${what} refused (HTTP ${status}, ${name}${detail ? `: ${detail}` : ''}${body.debug_id ? `, debug id ${body.debug_id}` : ''})`);
+      return new Error(
+        `paypal: ${what} refused (HTTP ${status}, ${name}${detail ? `: ${detail}` : ''}${body.debug_id ? `, debug id ${body.debug_id}` : ''})`,
+      );
     }
     const e = err as { code?: string; message?: string; isAxiosError?: boolean } | undefined;
     if (err instanceof AbortError || NETWORK_CODES.has(e?.code ?? '') || e?.isAxiosError) {
       this.api = undefined;
-      return new GatewayUnavailable(this.id, /timeout/i.test(e?.message ?? '') || e?.code === 'ECONNABORTED' ? `${what} timed out` : `${what}: no connection (${e?.code ?? 'network'})`);
+      return new GatewayUnavailable(
+        this.id,
+        /timeout/i.test(e?.message ?? '') || e?.code === 'ECONNABORTED'
+          ? `${what} timed out`
+          : `${what}: no connection (${e?.code ?? 'network'})`,
+      );
     }
     return err as Error;
   }

@@ -40,17 +40,42 @@ export const SANDBOX_DECLINE_REASON = 'Your card was declined.';
 export const SANDBOX_TOKENS: readonly SandboxToken[] = [
   { token: 'tok_visa', source: 'card_token', outcome: 'succeeds', description: 'A Visa test card: the charge succeeds.' },
   { token: 'tok_mastercard', source: 'card_token', outcome: 'succeeds', description: 'A Mastercard test card: the charge succeeds.' },
-  { token: 'tok_decline', source: 'card_token', outcome: 'declined', description: `Declined by the issuer: 422 "${SANDBOX_DECLINE_REASON}"` },
-  { token: 'tok_fail', source: 'card_token', outcome: 'unavailable', description: 'The gateway is down: the fallback gateway takes the payment, or 503 when there is none.' },
-  { token: 'tok_timeout', source: 'card_token', outcome: 'times_out', description: "The gateway does not answer in time: the router's timeout trips and the fallback (or a 503) follows." },
+  {
+    token: 'tok_decline',
+    source: 'card_token',
+    outcome: 'declined',
+    description: `Declined by the issuer: 422 "${SANDBOX_DECLINE_REASON}"`,
+  },
+  {
+    token: 'tok_fail',
+    source: 'card_token',
+    outcome: 'unavailable',
+    description: 'The gateway is down: the fallback gateway takes the payment, or 503 when there is none.',
+  },
+  {
+    token: 'tok_timeout',
+    source: 'card_token',
+    outcome: 'times_out',
+    description: "The gateway does not answer in time: the router's timeout trips and the fallback (or a 503) follows.",
+  },
   { token: 'order_ok', source: 'paypal_order', outcome: 'succeeds', description: 'An approved PayPal order: the capture succeeds.' },
-  { token: 'order_decline', source: 'paypal_order', outcome: 'declined', description: 'The payer\'s funding instrument is declined: 422.' },
+  { token: 'order_decline', source: 'paypal_order', outcome: 'declined', description: "The payer's funding instrument is declined: 422." },
   { token: 'order_fail', source: 'paypal_order', outcome: 'unavailable', description: 'PayPal is down: fallback or 503.' },
   { token: 'order_timeout', source: 'paypal_order', outcome: 'times_out', description: 'PayPal does not answer in time: fallback or 503.' },
-  { token: 'wallet_ok', source: 'wallet_token', outcome: 'succeeds', description: 'An Apple Pay or Google Pay token: the charge succeeds.' },
-  { token: 'wallet_decline', source: 'wallet_token', outcome: 'declined', description: 'The wallet\'s card is declined: 422.' },
+  {
+    token: 'wallet_ok',
+    source: 'wallet_token',
+    outcome: 'succeeds',
+    description: 'An Apple Pay or Google Pay token: the charge succeeds.',
+  },
+  { token: 'wallet_decline', source: 'wallet_token', outcome: 'declined', description: "The wallet's card is declined: 422." },
   { token: 'wallet_fail', source: 'wallet_token', outcome: 'unavailable', description: 'The gateway is down: fallback or 503.' },
-  { token: 'wallet_timeout', source: 'wallet_token', outcome: 'times_out', description: 'The gateway does not answer in time: fallback or 503.' },
+  {
+    token: 'wallet_timeout',
+    source: 'wallet_token',
+    outcome: 'times_out',
+    description: 'The gateway does not answer in time: fallback or 503.',
+  },
 ];
 
 const SUFFIXES: readonly [string, SandboxOutcome][] = [
@@ -130,7 +155,8 @@ export class SandboxGateway implements PaymentGateway {
       if (this.options.failWhen?.(request)) throw new GatewayUnavailable(this.id, 'simulated outage');
       const charge = this.chargesByReference.get(request.reference) ?? this.adopt(request.reference);
       if (!charge) throw new Error(`sandbox: no charge ${request.reference} to refund`);
-      if (!Number.isInteger(request.amountMinor) || request.amountMinor <= 0) throw new Error('sandbox: a refund amount must be a positive integer');
+      if (!Number.isInteger(request.amountMinor) || request.amountMinor <= 0)
+        throw new Error('sandbox: a refund amount must be a positive integer');
       const left = charge.amountMinor - charge.refundedMinor;
       if (request.amountMinor > left) {
         throw new Error(`sandbox: refund of ${request.amountMinor} exceeds what is left of charge ${request.reference} (${left})`);
@@ -162,7 +188,8 @@ export class SandboxGateway implements PaymentGateway {
       // GET /v1/payments/methods lists methods and their fields, not test tokens: name those that succeed.
       return {
         outcome: 'declined',
-        reason: 'Unknown sandbox test token: use tok_visa, order_ok or wallet_ok in the fields GET /v1/payments/methods lists (README "Payments" lists every test token).',
+        reason:
+          'Unknown sandbox test token: use tok_visa, order_ok or wallet_ok in the fields GET /v1/payments/methods lists (README "Payments" lists every test token).',
       };
     }
     // The amount is part of the reference, so any sandbox instance can refund the charge (see adopt).

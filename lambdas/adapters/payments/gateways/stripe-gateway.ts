@@ -84,7 +84,8 @@ export class StripeGateway implements PaymentGateway {
         { idempotencyKey: request.idempotencyKey },
       );
     } catch (err) {
-      if (err instanceof Stripe.errors.StripeCardError) return { outcome: 'declined', reason: declineReason(err.message, err.decline_code || err.code) };
+      if (err instanceof Stripe.errors.StripeCardError)
+        return { outcome: 'declined', reason: declineReason(err.message, err.decline_code || err.code) };
       throw this.failure(err, 'charge');
     }
     switch (intent.status) {
@@ -93,15 +94,23 @@ export class StripeGateway implements PaymentGateway {
       case 'requires_action':
         return {
           outcome: 'declined',
-          reason: declineReason('This card needs the cardholder to authenticate (3-D Secure), which this API cannot complete. Use another card.', 'authentication_required'),
+          reason: declineReason(
+            'This card needs the cardholder to authenticate (3-D Secure), which this API cannot complete. Use another card.',
+            'authentication_required',
+          ),
         };
       case 'requires_payment_method':
       case 'canceled': {
         const last = intent.last_payment_error;
-        return { outcome: 'declined', reason: declineReason(last?.message ?? 'The payment was not completed.', last?.decline_code ?? last?.code) };
+        return {
+          outcome: 'declined',
+          reason: declineReason(last?.message ?? 'The payment was not completed.', last?.decline_code ?? last?.code),
+        };
       }
       default:
-        throw new Error(`stripe: PaymentIntent ${intent.id} is ${intent.status} after confirmation; not a final answer (look it up in the dashboard)`);
+        throw new Error(
+          `stripe: PaymentIntent ${intent.id} is ${intent.status} after confirmation; not a final answer (look it up in the dashboard)`,
+        );
     }
   }
 
@@ -112,7 +121,9 @@ export class StripeGateway implements PaymentGateway {
         { idempotencyKey: request.idempotencyKey },
       );
       if (refund.status === 'failed' || refund.status === 'canceled') {
-        throw new Error(`stripe: refund ${refund.id} of ${request.reference} is ${refund.status}${refund.failure_reason ? ` (${refund.failure_reason})` : ''}`);
+        throw new Error(
+          `stripe: refund ${refund.id} of ${request.reference} is ${refund.status}${refund.failure_reason ? ` (${refund.failure_reason})` : ''}`,
+        );
       }
       return { reference: refund.id };
     } catch (err) {
@@ -130,7 +141,12 @@ export class StripeGateway implements PaymentGateway {
     if (status === 429 || (status !== undefined && status >= 500)) {
       return new GatewayUnavailable(this.id, `${what}: HTTP ${status}${err.requestId ? ` (request ${err.requestId})` : ''}`);
     }
-    const details = [status && `HTTP ${status}`, err.code, err.param && `param ${err.param}`, err.requestId && `request ${err.requestId}`].filter(Boolean);
+    const details = [
+      status && `HTTP ${status}`,
+      err.code,
+      err.param && `param ${err.param}`,
+      err.requestId && `request ${err.requestId}`,
+    ].filter(Boolean);
     return new Error(`stripe: ${what} refused (${details.join(', ')}): ${redact(err.message)}`);
   }
 }
