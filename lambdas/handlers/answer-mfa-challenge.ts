@@ -3,12 +3,15 @@ import { loginAttempts } from '../adapters/accounts/login-attempts';
 import { accountsRoutes as routes } from '../api/routes/accounts';
 import { answerMfaChallenge } from '../domain/accounts/session';
 import { httpHandler } from '../http/handler';
+import { countSignIn } from '../shared/business-metrics';
 import { sessionBody, tokenReply } from './accounts-presenter';
 
 export const handler = httpHandler(routes.answerMfaChallenge, async ({ body, sourceIp }) =>
   tokenReply(
     sessionBody(
-      await answerMfaChallenge({ identities: accountIdentities(), attempts: loginAttempts() }, body.session, body.code, sourceIp),
+      await countSignIn(
+        answerMfaChallenge({ identities: accountIdentities(), attempts: loginAttempts() }, body.session, body.code, sourceIp),
+      ),
     ),
   ),
 );

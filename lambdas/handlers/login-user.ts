@@ -3,10 +3,14 @@ import { loginAttempts } from '../adapters/accounts/login-attempts';
 import { accountsRoutes as routes } from '../api/routes/accounts';
 import { login } from '../domain/accounts/session';
 import { httpHandler } from '../http/handler';
+import { countSignIn } from '../shared/business-metrics';
 import { sessionBody, tokenReply } from './accounts-presenter';
 
 export const handler = httpHandler(routes.loginUser, async ({ body, sourceIp }) => {
-  const outcome = await login({ identities: accountIdentities(), attempts: loginAttempts() }, body.email, body.password, sourceIp);
+  const outcome = await countSignIn(
+    login({ identities: accountIdentities(), attempts: loginAttempts() }, body.email, body.password, sourceIp),
+    (result) => result.kind === 'signedIn', // an MFA challenge signs in when its code is answered
+  );
   if (outcome.kind === 'signedIn') return tokenReply(sessionBody(outcome.tokens));
   return tokenReply({
     challenge: 'SOFTWARE_TOKEN_MFA',

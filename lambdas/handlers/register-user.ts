@@ -5,11 +5,13 @@ import { accountMailer } from '../adapters/notifications/account-mailer';
 import { accountsRoutes as routes } from '../api/routes/accounts';
 import { registerCustomer } from '../domain/accounts/register';
 import { httpHandler } from '../http/handler';
+import { countEvent } from '../shared/business-metrics';
 
-export const handler = httpHandler(routes.registerUser, async ({ body }) => ({
-  status: 201,
-  body: await registerCustomer(
+export const handler = httpHandler(routes.registerUser, async ({ body }) => {
+  const registered = await registerCustomer(
     { identities: accountIdentities(), profiles: accountProfiles(), codes: emailCodes(), mailer: accountMailer() },
     body,
-  ),
-}));
+  );
+  countEvent('Registrations');
+  return { status: 201, body: registered };
+});

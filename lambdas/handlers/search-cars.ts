@@ -7,6 +7,7 @@ import { fleetRoutes as routes } from '../api/routes/fleet';
 import { toMinorUnits } from '../domain/fleet/money';
 import { searchWithCache } from '../domain/fleet/search';
 import { httpHandler } from '../http/handler';
+import { countEvent } from '../shared/business-metrics';
 import { presentCar } from './fleet-presenter';
 
 const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), clock };
@@ -28,6 +29,7 @@ export const handler = httpHandler(
       },
       deps.clock.now().getTime(),
     );
+    countEvent(page.cached ? 'SearchCacheHits' : 'SearchCacheMisses');
     return {
       body: { cars: await Promise.all(page.cars.map((car) => presentCar(car, deps.media))), nextCursor: page.nextCursor ?? null },
       headers: { 'x-cache': page.cached ? 'hit' : 'miss' },
