@@ -40,7 +40,8 @@ const invocationScope = (): InvokeStoreBase => {
   return lambdaGlobal.InvokeStore;
 };
 
-const scoped =
+/** Runs every invocation of `handler` in an InvokeStore context of its own, as loadHandler's handlers do. */
+export const scoped =
   (handler: Handler): Handler =>
   (event, context) =>
     invocationScope().run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => handler(event, context));

@@ -1,4 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from '../shared/zod';
 import { capabilities, type CapabilityId } from '../capabilities';
@@ -33,29 +32,45 @@ export const queueHandler = <S extends z.ZodMiniType>(
     if (!parsed.success) throw new Error(`malformed ${capability} message ${record.messageId}: ${parsed.error.message}`);
     await fn(parsed.data, record);
   };
-  return lambdaFunction<SQSEvent, SQSBatchResponse>(capability, async (event, context) => {
-    // A processor per invocation: it keeps the batch's state in itself (outside Lambda's InvokeStore),
-    // so one shared by overlapping invocations (the local runtime's pollers) would mix their results.
-    if (!fifo) return processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), { context });
-    // Powertools' FIFO processor takes records one after the other, even across groups: split the batch
-    // by message group (a car) and run the groups side by side, each in order through its own processor.
-    const groups = new Map<string, SQSRecord[]>();
-    for (const record of event.Records) {
-      const group = record.attributes.MessageGroupId ?? '';
-      groups.set(group, [...(groups.get(group) ?? []), record]);
+  /** The record, or why it failed (logged here, as Powertools' processor did). */
+  const attempt = async (record: SQSRecord): Promise<boolean> => {
+    try {
+      await handle(record);
+      return true;
+    } catch (err) {
+      logger.error('queue record failed; it comes back after the visibility timeout', { messageId: record.messageId, error: err as Error });
+      return false;
     }
-    const answers = await Promise.all(
-      [...groups.values()].map((Records) =>
-        processPartialResponse({ Records }, handle, new SqsFifoPartialProcessorAsync(), {
-          context,
-          skipGroupOnError: true,
-          throwOnFullBatchFailure: false,
+  };
+  // The batch's state lives in local variables, not in Powertools' BatchProcessor: with
+  // AWS_LAMBDA_MAX_CONCURRENCY set (multi-concurrency Lambda, the local runtime) that processor keeps its
+  // handler and results in the ambient InvokeStore, and a record whose awaits came back in another
+  // invocation's async context lost its failure (the message was deleted) or skipped the records after
+  // it (see stream-handler.ts).
+  return lambdaFunction<SQSEvent, SQSBatchResponse>(capability, async (event) => {
+    let failed: SQSRecord[];
+    if (!fifo) {
+      const ok = await Promise.all(event.Records.map(attempt));
+      failed = event.Records.filter((_, i) => !ok[i]);
+    } else {
+      // Split the batch by message group (a car) and run the groups side by side, each in order; a
+      // failure fails the rest of its own group too (it must stay in order), other groups go on.
+      const groups = new Map<string, SQSRecord[]>();
+      for (const record of event.Records) {
+        const group = record.attributes.MessageGroupId ?? '';
+        groups.set(group, [...(groups.get(group) ?? []), record]);
+      }
+      const perGroup = await Promise.all(
+        [...groups.values()].map(async (records) => {
+          for (const [i, record] of records.entries()) if (!(await attempt(record))) return records.slice(i);
+          return [];
         }),
-      ),
-    );
-    const batchItemFailures = answers.flatMap((a) => a.batchItemFailures);
-    // Every record failed: fail the invocation, as the single-processor form did (the batch comes back whole).
-    if (batchItemFailures.length === event.Records.length) throw new Error(`${capability}: every record of the batch failed`);
-    return { batchItemFailures };
+      );
+      failed = perGroup.flat();
+    }
+    // Every record failed: fail the invocation (the batch comes back whole).
+    if (event.Records.length > 0 && failed.length === event.Records.length)
+      throw new Error(`${capability}: every record of the batch failed`);
+    return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.messageId })) };
   });
 };

@@ -132,6 +132,21 @@ describe('fleet repository against DynamoDB Local', () => {
     expect((await search({ location: 'LAX' })).cars.map((c) => c.carId)).toContain(carId);
   });
 
+  it('car details read before a change and stored after its invalidation are never served (cache re-fill race)', async () => {
+    const carId = await createCar(deps, spec({ location: 'LAX' }));
+    // A reader misses and reads DynamoDB; meanwhile a change (the rating aggregator, say) lands and
+    // invalidates; then the reader stores what it read, which is already old.
+    const { details, generation } = await deps.cache.lookupCar(carId);
+    expect(details).toBeUndefined();
+    const old = (await cars.getWithPhotos(carId))!;
+    await deps.cache.invalidateCar(carId);
+    await deps.cache.storeCar(carId, generation, old);
+    expect((await deps.cache.lookupCar(carId)).details).toBeUndefined();
+    // The next read stores under the new generation, and is served from the cache.
+    await carDetails(deps, carId);
+    expect((await deps.cache.lookupCar(carId)).details?.car.carId).toBe(carId);
+  });
+
   it('pages through every car of a location in price order across shards and types, without repeats', async () => {
     const types = ['SEDAN', 'SUV', 'VAN'] as const;
     const ids = await Promise.all(

@@ -11,13 +11,16 @@ const CAR_TTL_SECONDS = 300;
 
 const generationKey = (location: string) => `fleet:gen:${location}`;
 const searchKey = (location: string, generation: string, queryKey: string) => `fleet:search:${location}:${generation}:${queryKey}`;
-const carKey = (carId: string) => `fleet:car:${carId}`;
+const carGenerationKey = (carId: string) => `fleet:cargen:${carId}`;
+const carKey = (carId: string, generation: string) => `fleet:car:${carId}:${generation}`;
 
 /**
  * The fleet cache in Redis. Searches are cached per location under a generation number; invalidating
  * a location is one INCR, which makes every cached page of it unreachable (old ones expire). A page
  * computed from a read that raced with a change is stored under the generation read *before* the
- * DynamoDB read, so it is never served after that change's invalidation.
+ * DynamoDB read, so it is never served after that change's invalidation. A car's details work the same
+ * way, with a generation per car: a read that missed, raced with a change (a rating moved by the stream
+ * aggregator, say) and stored the old details after the invalidation stores them where no one looks.
  *
  * Redis is optional: every failure is logged and behaves as a miss; DynamoDB answers instead.
  */
@@ -63,18 +66,20 @@ export class RedisFleetCache implements FleetCache {
     return this.attempt(
       'lookupCar',
       async (redis) => {
-        const hit = await redis.get(carKey(carId));
-        return hit ? (JSON.parse(hit) as { car: Car; photos: Photo[] }) : undefined;
+        const generation = (await redis.get(carGenerationKey(carId))) ?? '0';
+        const hit = await redis.get(carKey(carId, generation));
+        return { generation, details: hit ? (JSON.parse(hit) as { car: Car; photos: Photo[] }) : undefined };
       },
-      undefined,
+      {} as { details?: { car: Car; photos: Photo[] }; generation?: string },
     );
   }
 
-  async storeCar(carId: string, details: { car: Car; photos: Photo[] }) {
-    await this.attempt('storeCar', (redis) => redis.set(carKey(carId), JSON.stringify(details), 'EX', CAR_TTL_SECONDS), null);
+  async storeCar(carId: string, generation: string | undefined, details: { car: Car; photos: Photo[] }) {
+    if (generation === undefined) return; // the lookup failed: do not store under a guessed generation
+    await this.attempt('storeCar', (redis) => redis.set(carKey(carId, generation), JSON.stringify(details), 'EX', CAR_TTL_SECONDS), null);
   }
 
   async invalidateCar(carId: string) {
-    await this.attempt('invalidateCar', (redis) => redis.del(carKey(carId)), 0);
+    await this.attempt('invalidateCar', (redis) => redis.incr(carGenerationKey(carId)), 0);
   }
 }

@@ -85,8 +85,10 @@ export interface FleetCache {
   storeSearch(location: LocationCode, queryKey: string, generation: string | undefined, page: SearchResultPage): Promise<void>;
   /** Makes every cached search of the location unreachable. */
   invalidateLocation(location: LocationCode): Promise<void>;
-  lookupCar(carId: string): Promise<{ car: Car; photos: Photo[] } | undefined>;
-  storeCar(carId: string, details: { car: Car; photos: Photo[] }): Promise<void>;
+  /** Cached details, and the car's generation to store fresh details under (read before DynamoDB is). */
+  lookupCar(carId: string): Promise<{ details?: { car: Car; photos: Photo[] }; generation?: string }>;
+  storeCar(carId: string, generation: string | undefined, details: { car: Car; photos: Photo[] }): Promise<void>;
+  /** Makes the car's cached details unreachable, including details being stored by a read in flight. */
   invalidateCar(carId: string): Promise<void>;
 }
 

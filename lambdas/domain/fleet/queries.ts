@@ -6,10 +6,12 @@ import type { FleetDeps } from './ports';
 /** Public reads of the fleet. */
 
 export const carDetails = async (deps: Pick<FleetDeps, 'cars' | 'cache'>, carId: string): Promise<{ car: Car; photos: Photo[] }> => {
-  const cached = await deps.cache.lookupCar(carId);
-  if (cached) return cached;
+  const { details, generation } = await deps.cache.lookupCar(carId);
+  if (details) return details;
+  // Stored under the generation read before DynamoDB: if the car changed meanwhile, its invalidation
+  // moved the generation on and these possibly old details are never served.
   const found = await activeCarWithPhotos(deps, carId);
-  await deps.cache.storeCar(carId, found);
+  await deps.cache.storeCar(carId, generation, found);
   return found;
 };
 

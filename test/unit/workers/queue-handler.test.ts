@@ -3,6 +3,8 @@ import * as z from '../../../lambdas/shared/zod';
 import { capabilities, type CapabilityDefinition, type CapabilityId } from '../../../lambdas/capabilities';
 import { queues } from '../../../lambdas/shared/queues';
 import { queueHandler } from '../../../lambdas/workers/queue-handler';
+import { InvokeStoreBase } from '@aws/lambda-invoke-store';
+import { scoped } from '../../../local/handlers';
 
 /**
  * The SQS wrapper (lambdas/workers/queue-handler.ts): on a FIFO queue a batch's message groups run side
@@ -218,5 +220,50 @@ describe('queueHandler on a standard queue (paymentEvents, refundCancellations)'
       throw new Error('down');
     });
     await expect(handler(event(record('e1', { queue }), record('e2', { queue })), context)).rejects.toThrow();
+  });
+});
+
+/** Leaves the current async context as another invocation's, as a leaking await did in the local runtime. */
+const switchToAnotherInvocation = () => {
+  const store = (globalThis as { awslambda?: { InvokeStore?: unknown } }).awslambda?.InvokeStore as { als: { enterWith(s: object): void } };
+  store.als.enterWith({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: 'another-invocation' });
+};
+
+// Regression (see test/unit/workers/stream-handler.test.ts): Powertools' processors kept their handler and
+// results in the ambient InvokeStore, so a record that came back in another invocation's context made the
+// records after it no-ops (FIFO) or lost its own failure (the message would have been deleted).
+describe('queueHandler in an InvokeStore context per invocation (the local runtime, multi-concurrency Lambda)', () => {
+  test("FIFO: the records after one that leaves another invocation's context are still handled, in order", async () => {
+    const handled: string[] = [];
+    const handler = scoped(
+      queueHandler(FAKE, Message, async ({ id }) => {
+        if (id === 'a1') switchToAnotherInvocation();
+        await new Promise((r) => setTimeout(r, 5));
+        handled.push(id);
+      }) as never,
+    );
+    const answer = await handler(event(record('a1', { group: 'A' }), record('a2', { group: 'A' }), record('a3', { group: 'A' })), {
+      ...context,
+      awsRequestId: 'req-fifo',
+    });
+    expect(handled).toEqual(['a1', 'a2', 'a3']);
+    expect(answer).toEqual({ batchItemFailures: [] });
+  });
+
+  test("a failure is reported even when the record leaves another invocation's context", async () => {
+    const handler = scoped(
+      queueHandler(FAKE, Message, async ({ id }) => {
+        if (id === 'a1') {
+          switchToAnotherInvocation();
+          await new Promise((r) => setTimeout(r, 5));
+          throw new Error('boom');
+        }
+      }) as never,
+    );
+    const answer = await handler(event(record('a1', { group: 'A' }), record('a2', { group: 'A' }), record('b1', { group: 'B' })), {
+      ...context,
+      awsRequestId: 'req-fail',
+    });
+    expect(answer).toEqual({ batchItemFailures: failed('a1', 'a2') });
   });
 });
