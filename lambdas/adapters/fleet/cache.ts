@@ -70,6 +70,7 @@ export class RedisFleetCache implements FleetCache {
         const hit = await redis.get(carKey(carId, generation));
         return { generation, details: hit ? (JSON.parse(hit) as { car: Car; photos: Photo[] }) : undefined };
       },
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion sets attempt's result type
       {} as { details?: { car: Car; photos: Photo[] }; generation?: string },
     );
   }

@@ -21,7 +21,7 @@ beforeAll(() => {
     description: 'test: a worker on the feedback stream',
     trigger: { kind: 'stream', table: 'feedback', batchSize: 10 },
     uses: {},
-  } as CapabilityDefinition;
+  };
 });
 afterAll(() => {
   delete (capabilities as Record<string, CapabilityDefinition>)[FAKE];
