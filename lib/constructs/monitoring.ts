@@ -72,30 +72,19 @@ export class Monitoring extends Construct {
     (latency.node.defaultChild as cloudwatch.CfnAlarm).evaluationPeriods = 2;
     // Read and write throttle events of every table in one alarm (a math expression takes up to 10 metrics).
     const throttleMetrics = Object.fromEntries(
-      Object.entries(tables).flatMap(([id, table], i) => [
-        [
-          `r${i}`,
+      Object.entries(tables).flatMap(([id, table], i) =>
+        (['Read', 'Write'] as const).map((kind) => [
+          `${kind === 'Read' ? 'r' : 'w'}${i}`,
           new cloudwatch.Metric({
             namespace: 'AWS/DynamoDB',
-            metricName: 'ReadThrottleEvents',
+            metricName: `${kind}ThrottleEvents`,
             dimensionsMap: { TableName: table.tableName },
             statistic: 'Sum',
             period,
-            label: `${id} read`,
+            label: `${id} ${kind.toLowerCase()}`,
           }),
-        ],
-        [
-          `w${i}`,
-          new cloudwatch.Metric({
-            namespace: 'AWS/DynamoDB',
-            metricName: 'WriteThrottleEvents',
-            dimensionsMap: { TableName: table.tableName },
-            statistic: 'Sum',
-            period,
-            label: `${id} write`,
-          }),
-        ],
-      ]),
+        ]),
+      ),
     );
     const tableThrottles = new cloudwatch.MathExpression({
       expression: Object.keys(throttleMetrics).join(' + '),
