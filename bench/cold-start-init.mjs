@@ -1,12 +1,15 @@
-// One cold start: a fresh node process imports a function bundle (argv[2]) and reports how long the
-// import took (module loading and top-level code, what Lambda's Init phase runs) and the peak RSS.
+// One cold start: a fresh node process loads a function bundle (argv[2]) as the Lambda runtime does (by
+// extension: an .mjs is imported, a CommonJS .js is required) and reports how long that took (module
+// loading and top-level code, what Lambda's Init phase runs) and the peak RSS.
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
+const file = process.argv[2];
 const start = performance.now();
-const mod = await import(pathToFileURL(process.argv[2]).href);
+const mod = file.endsWith('.mjs') ? await import(pathToFileURL(file).href) : createRequire(import.meta.url)(file);
 const ms = performance.now() - start;
 if (typeof mod.handler !== 'function') {
-  console.error(`${process.argv[2]} exports no handler`);
+  console.error(`${file} exports no handler`);
   process.exit(2);
 }
 process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS }));

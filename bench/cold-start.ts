@@ -3,10 +3,11 @@
  *
  * Each function of `capabilities` is bundled with the stack's own settings (bench/function-bundle.ts:
  * FUNCTION_DEFAULTS, minified ESM, AWS SDK external as the Node.js 22 runtime provides it) into
- * `.cold-start/<id>/index.mjs`. The baseline is an ESM module that only imports
+ * `.cold-start/<id>/index.js`. The baseline is an ESM module that only imports
  * `@aws-sdk/client-dynamodb` and exports an empty handler. Printed per function:
  *
- *   - bundle KB (1 KB = 1,000 bytes) of index.mjs and the 3 packages with the most bytes in it;
+ *   - bundle KB (1 KB = 1,000 bytes) of index.js and the 3 packages with the most bytes in it, and the
+ *     sidecars beside it (lib/bundling/sidecars.ts: loaded on first use, so outside the budget);
  *   - init: a fresh `node` process imports the bundle with the function's environment set (the
  *     variables the stack sets for its `uses`, placeholder values, AWS_LAMBDA_FUNCTION_NAME and
  *     AWS_EXECUTION_ENV so Powertools behaves as in Lambda, NODE_OPTIONS=--enable-source-maps as the
@@ -73,7 +74,7 @@ const main = async () => {
   console.log(
     `budget: ${COLD_START_BUDGET.maxBundleKB} KB, init ${COLD_START_BUDGET.maxInitRatio}x the baseline (bench/cold-start-budget.ts)\n`,
   );
-  const header = ['function', 'KB', 'top packages (KB)', 'init ms', 'base ms', 'ratio', 'RSS MB', 'budget'];
+  const header = ['function', 'KB', 'top packages (KB)', 'sidecars (KB)', 'init ms', 'base ms', 'ratio', 'RSS MB', 'budget'];
   const rows: string[][] = [];
   const failures: string[] = [];
   const started = Date.now();
@@ -81,7 +82,7 @@ const main = async () => {
   for (const [id, def] of functions) {
     const outdir = path.join(OUT, id);
     const bundle = await bundleFunction(def.entry, outdir);
-    const file = path.join(outdir, 'index.mjs');
+    const file = bundle.file;
     const env = environmentOf(def);
     const base: number[] = [];
     const fn: Sample[] = [];
@@ -110,6 +111,7 @@ const main = async () => {
         .slice(0, 3)
         .map((p) => `${p.name} ${(p.bytes / 1000).toFixed(0)}`)
         .join(', '),
+      bundle.sidecars.map((c) => `${c.name} ${(c.bytes / 1000).toFixed(0)}`).join(', ') || '-',
       initMs.toFixed(1),
       baseMs.toFixed(1),
       ratio.toFixed(2),
@@ -122,7 +124,7 @@ const main = async () => {
 
   console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-  const ratios = rows.map((r) => Number(r[5]));
+  const ratios = rows.map((r) => Number(r[header.indexOf('ratio')]));
   console.log(
     `\n${rows.length} functions in ${((Date.now() - started) / 1000).toFixed(0)} s; ratio median ${median(ratios).toFixed(2)}x, max ${Math.max(...ratios).toFixed(2)}x; load after ${os.loadavg()[0].toFixed(2)}`,
   );

@@ -1,24 +1,29 @@
 import path from 'node:path';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import type { CapabilityDefinition } from '../lambdas/capabilities';
 import { requiredEnvironment } from '../lambdas/capabilities/environment';
 import { ENV } from '../lambdas/shared/env-names';
-import { FUNCTION_DEFAULTS } from '../lib/constructs/capability-function';
+import { BUNDLE_FILE, esbuildOptions } from '../lib/bundling/bundle-settings';
+import { SIDECARS, sidecarFile, type SidecarName } from '../lib/bundling/sidecars';
 import { projectRoot } from '../lib/config';
 
 /**
- * One function bundled exactly as the stack bundles it: the esbuild options below are FUNCTION_DEFAULTS'
- * `bundling` translated the way aws-lambda-nodejs passes them to esbuild (minified ESM for node22, the
- * require() banner, the AWS SDK external, an external source map). The cold-start benchmark and the
- * infra tests read sizes and packages from here, so they measure what `cdk synth` ships in `index.mjs`
- * without synthesizing the whole stack.
+ * One function bundled exactly as the stack bundles it: with lib/bundling/bundle-settings.ts (the settings
+ * FUNCTION_DEFAULTS spreads, as aws-lambda-nodejs passes them to esbuild: minified CommonJS for node22, the
+ * AWS SDK external, an external source map), plus its sidecars. The cold-start benchmark and the infra
+ * tests read sizes and packages from here, so they measure what `cdk synth` ships without synthesizing
+ * the whole stack.
  */
 export interface FunctionBundle {
-  /** Bytes of the minified index.mjs (what Node.js parses at cold start; the .map is not loaded). */
+  /** Where the bundle was written (or would be, for an in-memory build). */
+  file: string;
+  /** Bytes of the minified bundle (what Node.js parses at cold start; the .map is not loaded). */
   bytes: number;
   /** Bytes of the output by npm package (`(app)` for the project's own code), largest first. */
   packages: Array<{ name: string; bytes: number }>;
-  /** Every package the bundle reaches: bundled ones and external imports (the AWS SDK clients). */
+  /** The sidecars index.js requires (lib/bundling/sidecars.ts), written beside it, with their sizes. */
+  sidecars: Array<{ name: SidecarName; bytes: number }>;
+  /** Every package the bundle reaches: bundled ones, its sidecars' and external imports (the AWS SDK clients). */
   reaches: Set<string>;
   metafile: Metafile;
 }
@@ -30,52 +35,53 @@ const externalPackage = (specifier: string): string =>
     .slice(0, specifier.startsWith('@') ? 2 : 1)
     .join('/');
 
-/** FUNCTION_DEFAULTS' `esbuildArgs` (CLI flags, as CDK passes them) as esbuild options; an unknown flag fails. */
-const esbuildArgs = (args: Record<string, string>): Pick<BuildOptions, 'legalComments' | 'alias'> =>
-  Object.entries(args).reduce<Pick<BuildOptions, 'legalComments' | 'alias'>>((options, [flag, value]) => {
-    if (flag === '--legal-comments') return { ...options, legalComments: value as BuildOptions['legalComments'] };
-    if (flag === '--alias') {
-      const [from, to] = value.split('=');
-      return { ...options, alias: { ...options.alias, [from]: to } };
-    }
-    throw new Error(`bench/function-bundle.ts does not translate the esbuild flag ${flag}: add it here too`);
-  }, {});
+const buildOne = async (entry: string, file: string, write: boolean) => {
+  const result = await build({ ...esbuildOptions(entry, file), write, metafile: true });
+  const [, output] = Object.entries(result.metafile.outputs).find(([out]) => out.endsWith(path.basename(file)))!;
+  return { result, output };
+};
 
-/** Bundles `entry` (a path from the project root) into `outdir/index.mjs` (or in memory when no outdir). */
+/** The sidecar whose specifier an external import is, if any. */
+const sidecarOf = (specifier: string): SidecarName | undefined =>
+  (Object.keys(SIDECARS) as SidecarName[]).find((name) => SIDECARS[name].specifier === specifier);
+
+/**
+ * Bundles `entry` (a path from the project root) into `outdir/index.js` (in memory when no outdir), with
+ * the sidecars it requires beside it, as the CDK hooks write them.
+ */
 export const bundleFunction = async (entry: string, outdir?: string): Promise<FunctionBundle> => {
-  const b = FUNCTION_DEFAULTS.bundling;
-  const result = await build({
-    absWorkingDir: projectRoot, // CDK runs esbuild in the project root: the alias paths are relative to it
-    entryPoints: [path.join(projectRoot, entry)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: b.target,
-    minify: b.minify,
-    sourcemap: b.sourceMap,
-    sourcesContent: b.sourcesContent,
-    mainFields: b.mainFields,
-    ...esbuildArgs(b.esbuildArgs),
-    banner: { js: b.banner },
-    external: b.externalModules,
-    outfile: path.join(outdir ?? path.join(projectRoot, '.cold-start', 'memory'), 'index.mjs'),
-    write: outdir !== undefined,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const [, output] = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('index.mjs'))!;
+  const dir = outdir ?? path.join(projectRoot, '.cold-start', 'memory');
+  const file = path.join(dir, BUNDLE_FILE);
+  const { result, output } = await buildOne(entry, file, outdir !== undefined);
   const byPackage = new Map<string, number>();
   const reaches = new Set<string>();
   for (const [file, input] of Object.entries(output.inputs)) {
     const name = packageOf(file) ?? '(app)';
     byPackage.set(name, (byPackage.get(name) ?? 0) + input.bytesInOutput);
   }
-  for (const [file, input] of Object.entries(result.metafile.inputs)) {
-    const name = packageOf(file);
-    if (name) reaches.add(name);
-    for (const imported of input.imports) if (imported.external) reaches.add(externalPackage(imported.path));
+  const sidecars: FunctionBundle['sidecars'] = [];
+  const visit = (inputs: Metafile['inputs']) => {
+    for (const [input, { imports }] of Object.entries(inputs)) {
+      const name = packageOf(input);
+      if (name) reaches.add(name);
+      for (const imported of imports) {
+        if (!imported.external) continue;
+        const sidecar = sidecarOf(imported.path);
+        if (!sidecar) reaches.add(externalPackage(imported.path));
+        else if (!sidecars.some((s) => s.name === sidecar)) sidecars.push({ name: sidecar, bytes: 0 });
+      }
+    }
+  };
+  visit(result.metafile.inputs);
+  // What a sidecar reaches, the function reaches (on first use): the import rules see through it.
+  for (const sidecar of sidecars) {
+    const built = await buildOne(SIDECARS[sidecar.name].entry, path.join(dir, sidecarFile(sidecar.name)), outdir !== undefined);
+    sidecar.bytes = built.output.bytes;
+    visit(built.result.metafile.inputs);
   }
   return {
+    file,
+    sidecars,
     bytes: output.bytes,
     packages: [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((x, y) => y.bytes - x.bytes),
     reaches,

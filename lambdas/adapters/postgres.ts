@@ -60,8 +60,8 @@ let pool: Promise<Pool> | undefined;
 
 export const postgresPool = (): Promise<Pool> => {
   if (!pool) {
-    // pg is CommonJS bundled into the function: imported here, its modules run on the first query, not at init.
-    pool = Promise.all([postgresConfig(), import('pg')]).then(([config, pg]) => {
+    // pg is loaded by the first query, not at init: in Lambda it is a file beside the bundle (lib/bundling/sidecars.ts).
+    pool = Promise.all([postgresConfig(), import('./pg-driver')]).then(([config, { default: pg }]) => {
       const created = traceQueries(new pg.Pool(config));
       // An idle client dropped by the server must not crash the process.
       created.on('error', () => undefined);

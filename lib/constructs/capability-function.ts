@@ -17,6 +17,8 @@ import { CAR_PHOTO_PREFIX } from '../../lambdas/domain/fleet/catalog';
 import { ENV } from '../../lambdas/shared/env-names';
 import { queues as queueDefinitions, type QueueId } from '../../lambdas/shared/queues';
 import { tables as tableDefinitions, type TableId } from '../../lambdas/shared/tables';
+import { BUNDLE_SETTINGS } from '../bundling/bundle-settings';
+import { sidecarHooks, sidecarsOf } from '../bundling/sidecars';
 import { projectRoot } from '../config';
 import type { Auth } from './auth';
 import type { MediaBucket } from './media-bucket';
@@ -30,7 +32,7 @@ import type { RedisCache } from './redis-cache';
 
 export const DEFAULT_MEMORY_MB = 512;
 
-/** How every function of the stack is built and run: Node.js 22 on Graviton, one minified ESM bundle, traced. */
+/** How every function of the stack is built and run: Node.js 22 on Graviton, one minified CommonJS bundle, traced. */
 export const FUNCTION_DEFAULTS = {
   runtime: lambda.Runtime.NODEJS_22_X,
   architecture: lambda.Architecture.ARM_64,
@@ -38,30 +40,12 @@ export const FUNCTION_DEFAULTS = {
   handler: 'handler',
   projectRoot,
   depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-  // Every byte of index.mjs is read and compiled at each cold start, so these serve the budget in
-  // bench/cold-start-budget.ts (`npm run bench:cold-start` measures them; bench/function-bundle.ts mirrors them).
+  // One minified CommonJS bundle with an external source map (lib/bundling/bundle-settings.ts says why each).
   bundling: {
-    format: nodejs.OutputFormat.ESM,
-    // Whitespace, syntax and identifiers: about a third of the bytes. Stack traces stay readable through the map.
-    minify: true,
-    // A map beside the bundle, for --enable-source-maps. Without the sources embedded it is about a third
-    // the size, and Node.js reads and parses it at every cold start; the trade-off: a trace shows file,
-    // line and name but not the source text, which is in the repository at the deployed version.
-    sourceMap: true,
-    sourcesContent: false,
-    target: 'node22',
-    // ESM builds first: they tree-shake (unused exports are dropped); CommonJS packages come in whole.
-    mainFields: ['module', 'main'],
-    // Lets CommonJS dependencies call require() inside the ESM bundle.
-    banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-    externalModules: ['@aws-sdk/*'], // provided by the Node.js 22 runtime
-    esbuildArgs: {
-      // Licence headers are not code; the packages' licences are in package-lock.json and node_modules.
-      '--legal-comments': 'none',
-      // aws-xray-sdk-core and cls-hooked (the tracer's) load all of semver for one gte(): a 1 KB stand-in.
-      // A relative path, resolved from the project root (esbuild's working directory in CDK bundling).
-      '--alias': 'semver=./lib/bundling/semver-gte.ts',
-    },
+    ...BUNDLE_SETTINGS,
+    format: nodejs.OutputFormat.CJS, // BUNDLE_SETTINGS.format, as aws-lambda-nodejs spells it (an infra test pins the two)
+    mainFields: [...BUNDLE_SETTINGS.mainFields],
+    externalModules: [...BUNDLE_SETTINGS.externalModules],
   },
 } satisfies Partial<nodejs.NodejsFunctionProps>;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -178,6 +162,7 @@ export class CapabilityFunction extends Construct {
       timeout: Duration.seconds(def.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       role,
       logGroup,
+      bundling: { ...FUNCTION_DEFAULTS.bundling, ...sidecarHooks(sidecarsOf(uses)) },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'car-rental',

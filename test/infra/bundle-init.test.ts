@@ -7,7 +7,7 @@ import { bundleFunction, environmentOf } from '../../bench/function-bundle';
 
 /**
  * Every bundle starts with only the environment the stack gives it: a fresh node process imports the
- * minified index.mjs with the variables its `uses` implies (and AWS_LAMBDA_FUNCTION_NAME, so the
+ * minified bundle with the variables its `uses` implies (and AWS_LAMBDA_FUNCTION_NAME, so the
  * cold-start environment check runs). A module that reads a variable its capability does not declare
  * at init would fail every cold start in AWS, while the local runtime, which sets everything, hides it.
  * Nothing is timed here (bench:cold-start does that).
@@ -26,8 +26,8 @@ describe('function bundles start with the environment the stack sets', () => {
     '%s',
     async (id, def) => {
       const outdir = path.join(dir, id);
-      await bundleFunction(def.entry, outdir);
-      const started = await run(process.execPath, [PROBE, path.join(outdir, 'index.mjs')], { env: environmentOf(def) }).then(
+      const { file } = await bundleFunction(def.entry, outdir);
+      const started = await run(process.execPath, [PROBE, file], { env: environmentOf(def) }).then(
         () => 'started',
         (error: { stderr?: string }) =>
           (error.stderr ?? String(error)).split('\n').find((l) => /^\w*Error( \[\w+\])?: /.test(l)) ?? 'failed',

@@ -3,7 +3,7 @@ import { budgetOf, COLD_START_BUDGET, SIZE_EXCEPTIONS } from '../../bench/cold-s
 import { bundleFunction } from '../../bench/function-bundle';
 
 /**
- * Every function's index.mjs within its size budget (bench/cold-start-budget.ts: 250 KB, or the figure of
+ * Every function's index.js within its size budget (bench/cold-start-budget.ts: 250 KB, or the figure of
  * its stated exception), bundled as the stack bundles it, so a dependency that grows a bundle fails CI
  * rather than every cold start. Bundles are built in memory (about 1 s each on a busy 2-core machine).
  * Init times are the benchmark's job (`npm run bench:cold-start`), never a test's: they move with load.

@@ -12,7 +12,7 @@ import {
   RefundStatus,
   type OAuthToken,
   type Order,
-} from '@paypal/paypal-server-sdk';
+} from './payment-sdks';
 import {
   GatewayUnavailable,
   type ChargeRequest,

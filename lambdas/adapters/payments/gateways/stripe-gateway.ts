@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import { Stripe } from './payment-sdks';
 import {
   GatewayUnavailable,
   type ChargeRequest,

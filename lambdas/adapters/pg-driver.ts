@@ -1,0 +1,7 @@
+/**
+ * pg, behind a path of our own so that the bundles ship it as a sidecar beside index.js (lib/bundling/
+ * sidecars.ts): it is loaded by the first query, never at a cold start.
+ */
+import pg from 'pg';
+
+export default pg;

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { capabilityList } from '../../lambdas/capabilities';
+import { bundleFunction } from '../../bench/function-bundle';
+import { BUNDLE_SETTINGS } from '../../lib/bundling/bundle-settings';
+import { SIDECARS, sidecarFile, sidecarHooks, sidecarsOf, type SidecarName } from '../../lib/bundling/sidecars';
+import { FUNCTION_DEFAULTS } from '../../lib/constructs/capability-function';
+
+/**
+ * Sidecars (lib/bundling/sidecars.ts) ship beside index.js only where the CDK hooks put them, so: every
+ * sidecar a bundle requires is one its capability's `uses` gives it, each specifier is written only in its
+ * entry's directory (it is matched as written), and the hook command builds a file that loads.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const run = promisify(execFile);
+
+const sourceFiles = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? sourceFiles(full) : full.endsWith('.ts') ? [full] : [];
+  });
+
+describe('sidecars', () => {
+  it('the stack bundles CommonJS, as the settings the benchmark and tests use say', () => {
+    expect(FUNCTION_DEFAULTS.bundling.format).toBe(BUNDLE_SETTINGS.format);
+  });
+
+  it.each(capabilityList().map(([id, def]) => [id, def] as const))('%s ships every sidecar its bundle requires', async (_id, def) => {
+    const bundle = await bundleFunction(def.entry);
+    const required = bundle.sidecars.map((s) => s.name).sort();
+    expect(required.filter((name) => !sidecarsOf(def.uses).includes(name))).toEqual([]);
+  });
+
+  it('each specifier is written only beside its entry, so it always means that module', () => {
+    const files = sourceFiles(path.join(ROOT, 'lambdas')).map((file) => [file, readFileSync(file, 'utf8')] as const);
+    for (const { specifier, entry } of Object.values(SIDECARS)) {
+      const importers = files.filter(([, text]) => text.includes(`'${specifier}'`)).map(([file]) => path.relative(ROOT, file));
+      expect(importers.length).toBeGreaterThan(0);
+      expect(importers.filter((file) => path.dirname(file) !== path.dirname(entry))).toEqual([]);
+    }
+  });
+
+  it('the afterBundling hook writes a sidecar that loads', async () => {
+    const dir = await mkdtemp(path.join(ROOT, '.sidecar-test-'));
+    try {
+      const name: SidecarName = 'pg';
+      const [command] = sidecarHooks([name]).commandHooks!.afterBundling(ROOT, dir);
+      await run('bash', ['-c', command], { cwd: ROOT });
+      const pg = createRequire(__filename)(path.join(dir, sidecarFile(name))) as { default: { Pool: unknown } };
+      expect(typeof pg.default.Pool).toBe('function');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
