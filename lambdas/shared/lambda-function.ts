@@ -1,13 +1,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import { capabilities, type CapabilityId } from '../capabilities';
 import { missingEnvironment } from '../capabilities/environment';
 import { ConfigError } from './config';
 import { logger } from './logger';
-import { metrics, metricsDisabled, tracer } from './observability';
+import { metrics, metricsDisabled } from './observability';
+import { traceInvocation } from './tracing';
 
 /**
  * Fail fast: in Lambda, a function whose environment lacks what its capability uses stops at cold start
@@ -21,7 +21,7 @@ const assertEnvironment = (capability: CapabilityId) => {
 
 /**
  * What every function gets, whatever triggers it (HTTP, queue, schedule, stream): the cold-start
- * environment check, the logger with the Lambda context and a correlation id, a trace segment, and
+ * environment check, the logger with the Lambda context and a correlation id, its trace (a `## index.handler` subsegment, lambdas/shared/tracing.ts), and
  * metrics flushed after each invocation (with a cold-start metric). Trigger-specific wrappers
  * (`httpHandler`, `queueHandler`, `scheduleHandler`) build on this one.
  */
@@ -31,9 +31,7 @@ export const lambdaFunction = <E, R>(
   correlationIdOf: (event: E, context: Context) => string | undefined = () => undefined,
 ) => {
   assertEnvironment(capability);
-  const fn = middy<E, R>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+  const fn = middy<E, R>().use(injectLambdaContext(logger, { resetKeys: true }));
   // Disabled (local runtime, tests), the flush would only warn that there is nothing to publish.
   if (!metricsDisabled()) fn.use(logMetrics(metrics, { captureColdStartMetric: true }));
   return fn
@@ -41,5 +39,5 @@ export const lambdaFunction = <E, R>(
       logger.appendKeys({ capability });
       logger.setCorrelationId(correlationIdOf(request.event, request.context) ?? request.context.awsRequestId);
     })
-    .handler(handler);
+    .handler((event, context) => traceInvocation(() => handler(event, context)));
 };

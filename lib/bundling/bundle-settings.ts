@@ -29,9 +29,6 @@ export const BUNDLE_SETTINGS = {
   esbuildArgs: {
     // Licence headers are not code; the packages' licences are in package-lock.json and node_modules.
     '--legal-comments': 'none',
-    // aws-xray-sdk-core and cls-hooked (the tracer's) load all of semver for one gte(): a 1 KB stand-in.
-    // A relative path, resolved from the project root (esbuild's working directory in CDK bundling).
-    '--alias': 'semver=./lib/bundling/semver-gte.ts',
     // import() becomes require(): a lazily loaded SDK client or sidecar then skips the ESM bridge too.
     '--supported:dynamic-import': 'false',
   },

@@ -1,49 +1,189 @@
-import type { Segment, Subsegment } from 'aws-xray-sdk-core';
+import { createSocket } from 'node:dgram';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { RespClient } from '../../lambdas/adapters/resp-client';
+import { closePostgresPool, postgresPool } from '../../lambdas/adapters/postgres';
+import { captureSubsegments, inSubsegment, traceAwsClient, traceInvocation, type SubsegmentDocument } from '../../lambdas/shared/tracing';
 
 /**
- * Issue 11: Redis and PostgreSQL calls appear in the function's trace as remote subsegments, as the AWS
- * SDK calls do. The tracer runs as in Lambda (AWS_EXECUTION_ENV), the calls go to the real servers
- * (REDIS_URL, DATABASE_URL), and the subsegments are read off the segment they were recorded on.
+ * Tracing (lambdas/shared/tracing.ts) as in Lambda: AWS_EXECUTION_ENV and a sampled trace header set, the
+ * subsegments read off as the daemon would get them. Redis and PostgreSQL calls go to the real servers
+ * (REDIS_URL, DATABASE_URL), the SDK's to a local HTTP server answering as DynamoDB does, and one run
+ * goes over UDP to a socket standing in for the X-Ray daemon.
  */
 const saved = { ...process.env };
 const describeReal = process.env.REDIS_URL && process.env.DATABASE_URL ? describe : describe.skip;
+const ROOT = '1-67891233-abcdef012345678912345678';
+const LAMBDA_SEGMENT = '53995c3f42cd8ad8';
 
-describeReal('Redis and PostgreSQL calls are traced', () => {
-  let xray: typeof import('aws-xray-sdk-core');
-  let resp: typeof import('../../lambdas/adapters/resp-client');
-  let postgres: typeof import('../../lambdas/adapters/postgres');
+let documents: SubsegmentDocument[] = [];
+beforeEach(() => {
+  Object.assign(process.env, {
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    _X_AMZN_TRACE_ID: `Root=${ROOT};Parent=${LAMBDA_SEGMENT};Sampled=1;Lineage=a87bd80c:0`,
+    _HANDLER: 'index.handler',
+  });
+  documents = [];
+  captureSubsegments((document) => documents.push(document));
+});
+afterAll(() => {
+  captureSubsegments();
+  process.env = { ...saved };
+});
 
+/** The one `## index.handler` subsegment, and the others with what a test compares. */
+const recorded = () => {
+  const handler = documents.find((d) => d.name === '## index.handler')!;
+  return {
+    handler,
+    calls: documents
+      .filter((d) => d !== handler)
+      .map((d) => ({
+        name: d.name,
+        namespace: d.namespace,
+        annotations: d.annotations,
+        underHandler: d.parent_id === handler.id && d.trace_id === ROOT,
+        timed: d.end_time >= d.start_time,
+        failed: Boolean(d.fault || d.error),
+      })),
+  };
+};
+
+describe('the invocation subsegment', () => {
+  it('hangs under Lambda’s segment, annotated ColdStart (once) and Service, with an error when the handler throws', async () => {
+    await traceInvocation(async () => undefined);
+    await expect(traceInvocation(async () => Promise.reject(new TypeError('boom')))).rejects.toThrow('boom');
+    expect(documents.map((d) => [d.name, d.parent_id, d.trace_id, d.annotations, Boolean(d.fault)])).toEqual([
+      ['## index.handler', LAMBDA_SEGMENT, ROOT, { ColdStart: true, Service: 'car-rental' }, false],
+      ['## index.handler', LAMBDA_SEGMENT, ROOT, { ColdStart: false, Service: 'car-rental' }, true],
+    ]);
+    expect(documents[1].cause?.exceptions[0]).toMatchObject({ type: 'TypeError', message: 'boom' });
+    expect(documents[0].id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it.each([
+    ['not sampled', { _X_AMZN_TRACE_ID: `Root=${ROOT};Parent=${LAMBDA_SEGMENT};Sampled=0` }],
+    ['no trace header', { _X_AMZN_TRACE_ID: '' }],
+    ['outside Lambda', { AWS_EXECUTION_ENV: '' }],
+    ['switched off', { TRACING_ENABLED: 'false' }],
+  ])('records nothing when %s, and the work still runs', async (_case, env) => {
+    Object.assign(process.env, env);
+    try {
+      await expect(traceInvocation(() => inSubsegment('Redis', { command: 'GET' }, async () => 'ran'))).resolves.toBe('ran');
+      expect(documents).toEqual([]);
+    } finally {
+      delete process.env.TRACING_ENABLED;
+    }
+  });
+
+  it('reaches the daemon over UDP as a JSON header line and the document', async () => {
+    const daemon = createSocket('udp4');
+    await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+    const received = new Promise<string>((resolve) => daemon.once('message', (message) => resolve(message.toString())));
+    process.env.AWS_XRAY_DAEMON_ADDRESS = `tcp:127.0.0.1:1 udp:127.0.0.1:${(daemon.address()).port}`;
+    captureSubsegments();
+    try {
+      await traceInvocation(async () => undefined);
+      const [header, body] = (await received).split('\n');
+      expect(JSON.parse(header)).toEqual({ format: 'json', version: 1 });
+      expect(JSON.parse(body)).toMatchObject({ type: 'subsegment', name: '## index.handler', trace_id: ROOT, parent_id: LAMBDA_SEGMENT });
+    } finally {
+      daemon.close();
+    }
+  });
+});
+
+describe('AWS SDK calls', () => {
+  let server: Server;
+  let seen: IncomingHttpHeaders[] = [];
+  let endpoint: string;
   beforeAll(async () => {
-    Object.assign(process.env, { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x', POWERTOOLS_TRACE_ENABLED: 'true' });
-    jest.resetModules(); // the tracer reads its environment when observability.ts is first loaded
-    xray = await import('aws-xray-sdk-core');
-    xray.setContextMissingStrategy('IGNORE_ERROR');
-    resp = await import('../../lambdas/adapters/resp-client');
-    postgres = await import('../../lambdas/adapters/postgres');
-  });
-  afterAll(async () => {
-    await postgres.closePostgresPool();
-    process.env = { ...saved };
-  });
-
-  /** Runs `work` with `segment` as the open segment, as the Lambda handler wrapper does. */
-  const within = <T>(segment: Segment, work: () => Promise<T>): Promise<T> =>
-    xray.getNamespace().runAndReturn(() => {
-      xray.setSegment(segment);
-      return work();
+    // Answers as DynamoDB does: an item for table "cars", ResourceNotFoundException (400) for any other.
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push(req.headers);
+        const found = (JSON.parse(body) as { TableName: string }).TableName === 'cars';
+        res.writeHead(found ? 200 : 400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': found ? 'REQ1' : 'REQ2' });
+        res.end(
+          JSON.stringify(
+            found
+              ? { Item: { id: { S: 'c1' } } }
+              : { __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', message: 'no table' },
+          ),
+        );
+      });
     });
-  const recorded = (segment: Segment) =>
-    (segment.subsegments ?? []).map((s: Subsegment & { annotations?: object; end_time?: number; fault?: boolean; error?: boolean }) => ({
-      name: s.name,
-      namespace: s.namespace,
-      annotations: s.annotations,
-      closed: Boolean(s.end_time),
-      error: Boolean(s.fault || s.error),
-    }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  it('records each Redis command, and a refused one as an error', async () => {
+  it('records each call (through the document client too) and passes the trace on in X-Amzn-Trace-Id', async () => {
+    seen = [];
+    const base = traceAwsClient(
+      new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 }),
+    );
+    const documentClient = DynamoDBDocumentClient.from(base);
+    await traceInvocation(async () => {
+      await base.send(new GetItemCommand({ TableName: 'cars', Key: { id: { S: 'c1' } } }));
+      await documentClient.send(new GetCommand({ TableName: 'cars', Key: { id: 'c1' } }));
+      await expect(base.send(new GetItemCommand({ TableName: 'gone', Key: { id: { S: 'c1' } } }))).rejects.toThrow('no table');
+    });
+    const { calls } = recorded();
+    expect(calls).toEqual([
+      { name: 'DynamoDB', namespace: 'aws', annotations: undefined, underHandler: true, timed: true, failed: false },
+      { name: 'DynamoDB', namespace: 'aws', annotations: undefined, underHandler: true, timed: true, failed: false },
+      { name: 'DynamoDB', namespace: 'aws', annotations: undefined, underHandler: true, timed: true, failed: true },
+    ]);
+    const aws = documents.filter((d) => d.namespace === 'aws');
+    expect(aws.map((d) => [d.aws, d.http, d.error, d.fault, d.throttle])).toEqual([
+      [
+        { operation: 'GetItem', region: 'eu-west-1', request_id: 'REQ1', retries: 0, table_name: 'cars' },
+        { response: { status: 200 } },
+        undefined,
+        undefined,
+        undefined,
+      ],
+      [
+        { operation: 'GetItem', region: 'eu-west-1', request_id: 'REQ1', retries: 0, table_name: 'cars' },
+        { response: { status: 200 } },
+        undefined,
+        undefined,
+        undefined,
+      ],
+      [
+        { operation: 'GetItem', region: 'eu-west-1', request_id: 'REQ2', retries: 0, table_name: 'gone' },
+        { response: { status: 400 } },
+        true,
+        false,
+        false,
+      ],
+    ]);
+    expect(aws[2].cause?.exceptions[0]).toMatchObject({ type: 'ResourceNotFoundException', remote: true });
+    expect(seen.map((h) => h['x-amzn-trace-id'])).toEqual(aws.map((d) => `Root=${ROOT};Parent=${d.id};Sampled=1`));
+  });
+
+  it('adds nothing to a call made outside a traced invocation', async () => {
+    seen = [];
+    const client = traceAwsClient(
+      new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
+    );
+    await client.send(new GetItemCommand({ TableName: 'cars', Key: { id: { S: 'c1' } } }));
+    expect(documents).toEqual([]);
+    expect(seen[0]['x-amzn-trace-id']).toBeUndefined();
+  });
+});
+
+describeReal('Redis and PostgreSQL calls', () => {
+  afterAll(() => closePostgresPool());
+
+  it('records each Redis command under the invocation, and a refused one as an error', async () => {
     const url = new URL(process.env.REDIS_URL!);
-    const client = await resp.RespClient.connect({
+    const client = await RespClient.connect({
       host: url.hostname,
       port: Number(url.port || 6379),
       tls: false,
@@ -51,9 +191,8 @@ describeReal('Redis and PostgreSQL calls are traced', () => {
       connectTimeoutMs: 1_000,
       commandTimeoutMs: 1_000,
     });
-    const segment = new xray.Segment('test');
     try {
-      await within(segment, async () => {
+      await traceInvocation(async () => {
         await client.set('k', 'text', 'EX', 60);
         await client.get('k');
         await expect(client.incr('k')).rejects.toThrow();
@@ -62,19 +201,20 @@ describeReal('Redis and PostgreSQL calls are traced', () => {
     } finally {
       await client.quit();
     }
-    expect(recorded(segment)).toEqual([
-      { name: 'Redis', namespace: 'remote', annotations: { command: 'SET' }, closed: true, error: false },
-      { name: 'Redis', namespace: 'remote', annotations: { command: 'GET' }, closed: true, error: false },
-      { name: 'Redis', namespace: 'remote', annotations: { command: 'INCR' }, closed: true, error: true },
-      { name: 'Redis', namespace: 'remote', annotations: { command: 'MULTI' }, closed: true, error: false },
-    ]);
+    const redis = (command: string, failed = false) => ({
+      name: 'Redis',
+      namespace: 'remote',
+      annotations: { command },
+      underHandler: true,
+      timed: true,
+      failed,
+    });
+    expect(recorded().calls).toEqual([redis('SET'), redis('GET'), redis('INCR', true), redis('MULTI')]);
   });
 
   it('records each PostgreSQL query, through the pool or a checked-out client', async () => {
-    process.env.DATABASE_URL = saved.DATABASE_URL;
-    const pool = await postgres.postgresPool();
-    const segment = new xray.Segment('test');
-    await within(segment, async () => {
+    const pool = await postgresPool();
+    await traceInvocation(async () => {
       await pool.query('select 1');
       const client = await pool.connect();
       try {
@@ -84,10 +224,20 @@ describeReal('Redis and PostgreSQL calls are traced', () => {
       }
       await expect(pool.query('SELEC nonsense')).rejects.toThrow();
     });
-    expect(recorded(segment)).toEqual([
-      { name: 'PostgreSQL', namespace: 'remote', annotations: { statement: 'SELECT' }, closed: true, error: false },
-      { name: 'PostgreSQL', namespace: 'remote', annotations: { statement: 'SELECT' }, closed: true, error: false },
-      { name: 'PostgreSQL', namespace: 'remote', annotations: { statement: 'SELEC' }, closed: true, error: true },
-    ]);
+    const query = (statement: string, failed = false) => ({
+      name: 'PostgreSQL',
+      namespace: 'remote',
+      annotations: { statement },
+      underHandler: true,
+      timed: true,
+      failed,
+    });
+    expect(recorded().calls).toEqual([query('SELECT'), query('SELECT'), query('SELEC', true)]);
+  });
+
+  it('nests a call made inside a subsegment under that subsegment', async () => {
+    await traceInvocation(() => inSubsegment('outer', {}, () => inSubsegment('inner', {}, async () => undefined)));
+    const [inner, outer] = documents;
+    expect([inner.name, outer.name, inner.parent_id]).toEqual(['inner', 'outer', outer.id]);
   });
 });
