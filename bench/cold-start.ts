@@ -13,6 +13,8 @@
  *     AWS_EXECUTION_ENV so Powertools behaves as in Lambda, NODE_OPTIONS=--enable-source-maps as the
  *     stack sets it); runs are paired with the baseline (A B A B ...), and the ratio is the median of
  *     the pairs' ratios (function over baseline); the medians of both import times are printed too;
+ *   - for information, the same ratio against a CommonJS module that require()s the same client (the
+ *     way the bundles load the SDK): what the function adds beyond one client, loader difference aside;
  *   - peak memory: the median maxRSS of the function's processes.
  *
  * Exits 1 when a function breaks its budget (bench/cold-start-budget.ts, the one place budgets live).
@@ -62,6 +64,14 @@ const main = async () => {
     baseline,
     "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async () => {};\nvoid DynamoDBClient;\n",
   );
+  // For information only (no budget): the same client required the CommonJS way, as the bundles load the
+  // SDK. The ratio against it shows what a function adds beyond one client, with the loader difference out.
+  const requireBaseline = path.join(OUT, 'baseline-require', 'index.js');
+  await mkdir(path.dirname(requireBaseline), { recursive: true });
+  await writeFile(
+    requireBaseline,
+    "const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');\nexports.handler = async () => {};\nvoid DynamoDBClient;\n",
+  );
   const baseEnv = environmentOf({ entry: '', description: '', trigger: { kind: 'http' }, uses: {} });
 
   const functions = capabilityList().filter(([id]) => !ONLY || ONLY.includes(id));
@@ -74,7 +84,18 @@ const main = async () => {
   console.log(
     `budget: ${COLD_START_BUDGET.maxBundleKB} KB, init ${COLD_START_BUDGET.maxInitRatio}x the baseline (bench/cold-start-budget.ts)\n`,
   );
-  const header = ['function', 'KB', 'top packages (KB)', 'sidecars (KB)', 'init ms', 'base ms', 'ratio', 'RSS MB', 'budget'];
+  const header = [
+    'function',
+    'KB',
+    'top packages (KB)',
+    'sidecars (KB)',
+    'init ms',
+    'base ms',
+    'ratio',
+    'vs require() base',
+    'RSS MB',
+    'budget',
+  ];
   const rows: string[][] = [];
   const failures: string[] = [];
   const started = Date.now();
@@ -85,12 +106,15 @@ const main = async () => {
     const file = bundle.file;
     const env = environmentOf(def);
     const base: number[] = [];
+    const requireBase: number[] = [];
     const fn: Sample[] = [];
     await initOnce(file, env); // a first load warms the file cache for both, and fails fast on a broken bundle
     await initOnce(baseline, baseEnv);
+    await initOnce(requireBaseline, baseEnv);
     for (let i = 0; i < RUNS; i++) {
       base.push((await initOnce(baseline, baseEnv)).ms);
       fn.push(await initOnce(file, env));
+      requireBase.push((await initOnce(requireBaseline, baseEnv)).ms);
     }
     const kb = bundle.bytes / 1000;
     const initMs = median(fn.map((s) => s.ms));
@@ -115,6 +139,7 @@ const main = async () => {
       initMs.toFixed(1),
       baseMs.toFixed(1),
       ratio.toFixed(2),
+      median(fn.map((s, i) => s.ms / requireBase[i])).toFixed(2),
       (median(fn.map((s) => s.maxRssKb)) / 1024).toFixed(0),
       broken.length ? 'OVER' : budget.maxBundleKB > COLD_START_BUDGET.maxBundleKB ? `ok (${budget.maxBundleKB} KB allowed)` : 'ok',
     ];
@@ -124,9 +149,11 @@ const main = async () => {
 
   console.log(`\n| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-  const ratios = rows.map((r) => Number(r[header.indexOf('ratio')]));
+  const column = (name: string) => rows.map((r) => Number(r[header.indexOf(name)]));
+  const [ratios, requireRatios] = [column('ratio'), column('vs require() base')];
   console.log(
-    `\n${rows.length} functions in ${((Date.now() - started) / 1000).toFixed(0)} s; ratio median ${median(ratios).toFixed(2)}x, max ${Math.max(...ratios).toFixed(2)}x; load after ${os.loadavg()[0].toFixed(2)}`,
+    `\n${rows.length} functions in ${((Date.now() - started) / 1000).toFixed(0)} s; ratio median ${median(ratios).toFixed(2)}x, max ${Math.max(...ratios).toFixed(2)}x` +
+      ` (against the require() baseline: median ${median(requireRatios).toFixed(2)}x, max ${Math.max(...requireRatios).toFixed(2)}x); load after ${os.loadavg()[0].toFixed(2)}`,
   );
   const atTarget = rows.filter((r) => Number(r[1]) <= COLD_START_BUDGET.maxBundleKB).length;
   console.log(`${atTarget} of ${rows.length} bundles at most ${COLD_START_BUDGET.maxBundleKB} KB`);

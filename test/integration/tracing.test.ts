@@ -3,6 +3,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { CircuitBreakingRouter } from '../../lambdas/adapters/payments/gateways/router';
+import { SANDBOX_TOKENS, SandboxGateway } from '../../lambdas/adapters/payments/gateways/sandbox-gateway';
 import { RespClient } from '../../lambdas/adapters/resp-client';
 import { closePostgresPool, postgresPool } from '../../lambdas/adapters/postgres';
 import { captureSubsegments, inSubsegment, traceAwsClient, traceInvocation, type SubsegmentDocument } from '../../lambdas/shared/tracing';
@@ -82,7 +84,7 @@ describe('the invocation subsegment', () => {
     const daemon = createSocket('udp4');
     await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
     const received = new Promise<string>((resolve) => daemon.once('message', (message) => resolve(message.toString())));
-    process.env.AWS_XRAY_DAEMON_ADDRESS = `tcp:127.0.0.1:1 udp:127.0.0.1:${(daemon.address()).port}`;
+    process.env.AWS_XRAY_DAEMON_ADDRESS = `tcp:127.0.0.1:1 udp:127.0.0.1:${daemon.address().port}`;
     captureSubsegments();
     try {
       await traceInvocation(async () => undefined);
@@ -175,6 +177,33 @@ describe('AWS SDK calls', () => {
     await client.send(new GetItemCommand({ TableName: 'cars', Key: { id: { S: 'c1' } } }));
     expect(documents).toEqual([]);
     expect(seen[0]['x-amzn-trace-id']).toBeUndefined();
+  });
+});
+
+describe('payment gateway calls', () => {
+  it('records each charge and refund under the invocation, named after the gateway', async () => {
+    const router = new CircuitBreakingRouter([new SandboxGateway()]);
+    const token = SANDBOX_TOKENS.find((t) => t.source === 'card_token' && t.outcome === 'succeeds')!.token;
+    await traceInvocation(async () => {
+      const { result } = await router.charge(['sandbox'], {
+        amountMinor: 1_000,
+        currency: 'USD',
+        source: { type: 'card_token', token },
+        idempotencyKey: 'trace-1',
+        description: 'reservation r-1',
+      });
+      if (result.outcome !== 'succeeded') throw new Error(`sandbox charge ${result.outcome}`);
+      await router.refund('sandbox', { reference: result.reference, amountMinor: 500, currency: 'USD', idempotencyKey: 'trace-r1' });
+    });
+    const gateway = (operation: string) => ({
+      name: 'sandbox',
+      namespace: 'remote',
+      annotations: { operation },
+      underHandler: true,
+      timed: true,
+      failed: false,
+    });
+    expect(recorded().calls).toEqual([gateway('charge'), gateway('refund')]);
   });
 });
 

@@ -22,6 +22,7 @@ import {
   type RefundRequest,
 } from '../../../domain/payments/gateway';
 import { logger } from '../../../shared/logger';
+import { inSubsegment } from '../../../shared/observability';
 
 export interface RouterOptions {
   /** A call that has not answered by then counts as a failure and the next gateway is tried (default 8 s). */
@@ -61,6 +62,8 @@ interface Guarded {
  * other error (our bug: bad key, bad request, idempotency misuse) is rethrown as is, neither retried
  * elsewhere nor counted.
  *
+ * Each call to a gateway is a remote subsegment of the trace, named after the gateway.
+ *
  * Breaker state is per process (per Lambda instance): each instance learns on its own that a gateway
  * is down, after a few failed calls at most.
  *
@@ -99,7 +102,7 @@ export class CircuitBreakingRouter implements GatewayRouter {
       }
       tried.push(id);
       try {
-        const result = await guarded.policy.execute(() => guarded.gateway.charge(request));
+        const result = await guarded.policy.execute(() => inSubsegment(id, { operation: 'charge' }, () => guarded.gateway.charge(request)));
         return { gateway: id, result };
       } catch (err) {
         const reason = skipReason(err);
@@ -120,7 +123,7 @@ export class CircuitBreakingRouter implements GatewayRouter {
     const guarded = this.guarded.get(gateway);
     if (!guarded) throw new Error(`payment gateway ${gateway} is not configured: cannot refund ${request.reference}`);
     try {
-      return await guarded.policy.execute(() => guarded.gateway.refund(request));
+      return await guarded.policy.execute(() => inSubsegment(gateway, { operation: 'refund' }, () => guarded.gateway.refund(request)));
     } catch (err) {
       const reason = skipReason(err);
       if (reason === 'circuit_open') throw new GatewayUnavailable(gateway, 'circuit open');
