@@ -27,7 +27,7 @@ export interface TableDefinition {
   description: string;
 }
 
-export type TableId = 'users' | 'cars' | 'reservations' | 'feedback' | 'idempotency';
+export type TableId = 'users' | 'cars' | 'reservations' | 'feedback';
 
 const gsi = (n: number, name: string, projection: IndexDefinition['projection'] = 'ALL'): IndexDefinition => ({
   name,
@@ -80,15 +80,6 @@ export const tables: Record<TableId, TableDefinition> = {
     // The rating aggregator reads the changes (hides and unhides included) from the stream.
     stream: true,
     description: 'Feedback (FEEDBACK#<id>), at most one per reservation (the reservation item records its feedbackId).',
-  },
-  idempotency: {
-    id: 'idempotency',
-    envVar: 'IDEMPOTENCY_TABLE',
-    // Powertools idempotency's default schema.
-    partitionKey: 'id',
-    indexes: [],
-    ttlAttribute: 'expiration',
-    description: 'Idempotency records for POST requests carrying an Idempotency-Key (Powertools schema).',
   },
 };
 

@@ -592,7 +592,7 @@ describe('capability functions', () => {
     for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
       expect(actions).not.toContain(write);
     }
-    for (const other of ['cars', 'reservations', 'feedback', 'idempotency'] as const) {
+    for (const other of ['cars', 'reservations', 'feedback'] as const) {
       expect(actionsOn(fnId, tableLogicalId(other))).toEqual([]);
     }
     const fn = template.toJSON().Resources[fnId].Properties;
