@@ -1,3 +1,4 @@
+import { carFixture } from '../support/fixtures/car';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -15,7 +16,6 @@ import { capabilities } from '../../lambdas/capabilities';
 import type { Reservation } from '../../lambdas/domain/bookings/reservation';
 import type { Feedback } from '../../lambdas/domain/feedback/feedback';
 import { totalsOf, type RatingTotals } from '../../lambdas/domain/feedback/ratings';
-import type { Car } from '../../lambdas/domain/fleet/car';
 import { lambdaContext } from '../../local/events';
 import { loadHandler } from '../../local/handlers';
 import { clientConfig } from '../../local/standins/aws';
@@ -46,23 +46,7 @@ const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000
 
 const newCar = async (): Promise<string> => {
   const carId = randomUUID();
-  const car: Car = {
-    carId,
-    make: 'Kia',
-    model: 'Rio',
-    year: 2023,
-    type: 'COMPACT',
-    location: 'BOS',
-    pricePerDayMinor: 5_000,
-    status: 'active',
-    blocks: [],
-    blocksVersion: 0,
-    ratingCount: 0,
-    ratingTotal: 0,
-    ratingStars: [0, 0, 0, 0, 0],
-    createdAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-  };
+  const car = carFixture({ carId, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() });
   await cars.create(car);
   return carId;
 };

@@ -1,3 +1,4 @@
+import { carFixture } from '../../support/fixtures/car';
 import { preferredWait } from '../../../lambdas/api/booking-schemas';
 import { decideBooking } from '../../../lambdas/domain/bookings/decide';
 import { cancelReservation, sweepReservations } from '../../../lambdas/domain/bookings/lifecycle';
@@ -5,7 +6,6 @@ import { confirmedDueMs, refundFor, REMINDER_BEFORE_MS } from '../../../lambdas/
 import type { BookingDeps, ReservationStore } from '../../../lambdas/domain/bookings/ports';
 import { awaitDecision, requestBooking } from '../../../lambdas/domain/bookings/request';
 import { holdsCar, type Reservation } from '../../../lambdas/domain/bookings/reservation';
-import type { Car } from '../../../lambdas/domain/fleet/car';
 import { ShiftedClock } from '../../../lambdas/shared/clock';
 import { reservationFixture } from './reservation-fixture';
 
@@ -15,23 +15,7 @@ const clockAt = (ms: number) => ({ now: () => new Date(ms) });
 const reservation = (patch: Partial<Reservation> = {}): Reservation =>
   reservationFixture({ status: 'Confirmed', createdAt: new Date(NOW).toISOString(), updatedAt: new Date(NOW).toISOString(), ...patch });
 
-const car: Car = {
-  carId: 'c1',
-  make: 'Kia',
-  model: 'Rio',
-  year: 2023,
-  type: 'COMPACT',
-  location: 'BOS',
-  pricePerDayMinor: 5_000,
-  status: 'active',
-  blocks: [],
-  blocksVersion: 0,
-  ratingCount: 0,
-  ratingTotal: 0,
-  ratingStars: [0, 0, 0, 0, 0],
-  createdAt: '',
-  updatedAt: '',
-};
+const car = carFixture();
 
 /** A store that records calls; each test overrides what it needs. */
 const fakeStore = (patch: Partial<ReservationStore> = {}): ReservationStore & { calls: string[] } => {

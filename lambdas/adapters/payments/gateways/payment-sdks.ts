@@ -5,15 +5,4 @@
  * bundle, so `instanceof GatewayUnavailable` and the shared logger mean the same thing on both sides.
  */
 export { default as Stripe } from 'stripe';
-export {
-  AbortError,
-  ApiError,
-  CaptureStatus,
-  Client,
-  Environment,
-  OrdersController,
-  PaymentsController,
-  RefundStatus,
-  type OAuthToken,
-  type Order,
-} from '@paypal/paypal-server-sdk';
+export * from '@paypal/paypal-server-sdk';
