@@ -43,7 +43,9 @@ export const tables: Record<TableId, TableDefinition> = {
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [],
-    description: 'Profiles keyed by Cognito sub (USER#<id>), and one EMAIL#<email> guard item per address.',
+    // Email verification codes only: DynamoDB drops one once it no longer matters.
+    ttlAttribute: 'purgeAt',
+    description: 'Profiles keyed by Cognito sub (USER#<id>), their email verification codes, and one EMAIL#<email> guard item per address.',
   },
   cars: {
     id: 'cars',
@@ -53,6 +55,8 @@ export const tables: Record<TableId, TableDefinition> = {
     // Search index: partition = location + write shard, sort = type#price#carId. Sparse: a removed car
     // loses its gsi1 attributes and so leaves search without a filter.
     indexes: [gsi(1, 'byLocation')],
+    // Admins' Idempotency-Key claims only (adapters/claims.ts): dropped once they lapse.
+    ttlAttribute: 'expiresAt',
     description:
       "Cars (CAR#<id>) with their rating totals, their photos, per-location counters (LOCATIONS / <code>), and the rating aggregator's mark per feedback (RATING#<feedbackId>).",
   },

@@ -1,6 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { testRedis } from '../support/redis';
 import { generate } from 'otplib';
@@ -190,6 +190,9 @@ describe('DynamoDB profile store (DynamoDB Local)', () => {
     expect(await codes.replace(userId, { ...code, attempts: 1 }, code)).toBe(true);
     expect(await codes.replace(userId, { ...code, attempts: 2 }, code)).toBe(false); // stale: attempts moved on
     expect(await codes.get(userId)).toEqual({ ...code, attempts: 1 });
+    // The TTL: a day after the window of counted sends opened (later than the code's own expiry here).
+    const { Item } = await aws.db.send(new GetCommand({ TableName: aws.names.users, Key: { pk: `USER#${userId}`, sk: 'EMAIL_CODE' } }));
+    expect(Item?.purgeAt).toBe(Math.ceil((1 + 86_400_000) / 1000));
     await codes.delete(userId);
     expect(await codes.get(userId)).toBeUndefined();
   });

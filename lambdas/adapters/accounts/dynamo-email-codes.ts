@@ -1,9 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { emailCodeKeptUntil } from '../../domain/accounts/email-verification';
 import type { EmailCode, EmailCodeStore } from '../../domain/accounts/ports';
 import { orUnavailable } from '../unavailable';
 
-/** USER#<sub> / EMAIL_CODE in the users table: the hash of the current verification code and its counters. */
+/**
+ * USER#<sub> / EMAIL_CODE in the users table: the hash of the current verification code and its counters.
+ * `purgeAt` (epoch seconds, the table's TTL) lets DynamoDB drop it once it no longer matters.
+ */
 const codeKey = (userId: string) => ({ pk: `USER#${userId}`, sk: 'EMAIL_CODE' });
 
 export class DynamoEmailCodes implements EmailCodeStore {
@@ -17,7 +21,7 @@ export class DynamoEmailCodes implements EmailCodeStore {
       this.db.send(new GetCommand({ TableName: this.tableName, Key: codeKey(userId), ConsistentRead: true })),
     );
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, ...code } = Item;
+    const { pk: _pk, sk: _sk, purgeAt: _purgeAt, ...code } = Item;
     return code as EmailCode;
   }
 
@@ -31,7 +35,13 @@ export class DynamoEmailCodes implements EmailCodeStore {
       : { ConditionExpression: 'attribute_not_exists(pk)' };
     try {
       await orUnavailable('DynamoDB', () =>
-        this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...codeKey(userId), ...next }, ...condition })),
+        this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...codeKey(userId), ...next, purgeAt: Math.ceil(emailCodeKeptUntil(next) / 1000) },
+            ...condition,
+          }),
+        ),
       );
       return true;
     } catch (err) {

@@ -20,6 +20,9 @@ export const EMAIL_CODE_RULES = {
 
 const DAY_MS = 86_400_000;
 
+/** When a stored code stops mattering (epoch ms): it has expired and its day of counted sends is over. */
+export const emailCodeKeptUntil = (code: EmailCode): number => Math.max(code.expiresAt, code.sendsSince + DAY_MS);
+
 export interface EmailVerificationDeps {
   codes: EmailCodeStore;
   mailer: AccountMailer;
