@@ -1,16 +1,16 @@
 import { traced } from '../shared/observability';
+import { onFirstUse } from '../shared/on-first-use';
 import { sdkClientConfig } from './aws-client';
 
 /**
  * The Secrets Manager SDK, loaded on the first read: only the first Redis, database or gateway connection
  * of an instance in AWS reads a secret, so importing the client at init would slow every cold start for it.
  */
-let sdk: Promise<{ read: (arn: string) => Promise<string | undefined> }> | undefined;
-const secretsManager = () =>
-  (sdk ??= import('@aws-sdk/client-secrets-manager').then(({ SecretsManagerClient, GetSecretValueCommand }) => {
-    const client = traced(new SecretsManagerClient(sdkClientConfig()));
-    return { read: async (arn: string) => (await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString };
-  }));
+const secretsManager = onFirstUse(async () => {
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = traced(new SecretsManagerClient(sdkClientConfig()));
+  return { read: async (arn: string) => (await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString };
+});
 
 const cache = new Map<string, Promise<string>>();
 

@@ -2,6 +2,7 @@ import type { AccountMailer } from '../../domain/accounts/ports';
 import { env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { traced } from '../../shared/observability';
+import { onFirstUse } from '../../shared/on-first-use';
 import { SesAccountMailer } from './ses-email';
 import { sdkClientConfig } from '../aws-client';
 
@@ -15,10 +16,9 @@ let mailer: AccountMailer | undefined;
 export const accountMailer = (): AccountMailer => {
   if (mailer) return mailer;
   const sender = env.optional(ENV.emailSender);
-  let loaded: Promise<AccountMailer> | undefined;
-  const load = async () => {
+  const loaded = onFirstUse(async () => {
     const { SESv2Client } = await import('@aws-sdk/client-sesv2');
     return new SesAccountMailer(traced(new SESv2Client(sdkClientConfig())), sender);
-  };
-  return (mailer = { send: async (to, email) => (await (loaded ??= load())).send(to, email) });
+  });
+  return (mailer = { send: async (to, email) => (await loaded()).send(to, email) });
 };

@@ -2,6 +2,7 @@ import type { Notifier } from '../../domain/bookings/notifications';
 import { env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { traced } from '../../shared/observability';
+import { onFirstUse } from '../../shared/on-first-use';
 import { SnsSesNotifier } from './sns-ses-notifier';
 import { sdkClientConfig } from '../aws-client';
 
@@ -15,10 +16,9 @@ let notifier: Notifier | undefined;
 export const bookingNotifier = (): Notifier => {
   if (notifier) return notifier;
   const config = { topicArn: env.required(ENV.notificationsTopicArn), sender: env.optional(ENV.emailSender) };
-  let loaded: Promise<Notifier> | undefined;
-  const load = async () => {
+  const loaded = onFirstUse(async () => {
     const [{ SNSClient }, { SESv2Client }] = await Promise.all([import('@aws-sdk/client-sns'), import('@aws-sdk/client-sesv2')]);
     return new SnsSesNotifier(traced(new SNSClient(sdkClientConfig())), traced(new SESv2Client(sdkClientConfig())), config);
-  };
-  return (notifier = { publish: async (event) => (await (loaded ??= load())).publish(event) });
+  });
+  return (notifier = { publish: async (event) => (await loaded()).publish(event) });
 };

@@ -1,6 +1,7 @@
 import type { PaymentGateway } from '../../domain/payments/gateway';
 import { ConfigError, env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
+import { onFirstUse } from '../../shared/on-first-use';
 import { secretString } from '../secrets';
 import { CircuitBreakingRouter } from './gateways/router';
 import { SandboxGateway } from './gateways/sandbox-gateway';
@@ -29,12 +30,7 @@ const gatewaysFromEnvironment = async (): Promise<PaymentGateway[]> => {
   return liveGateways(secret);
 };
 
-let router: Promise<CircuitBreakingRouter> | undefined;
-const gatewayRouter = () => {
-  router ??= gatewaysFromEnvironment().then((gateways) => new CircuitBreakingRouter(gateways));
-  router.catch(() => (router = undefined));
-  return router;
-};
+const gatewayRouter = onFirstUse(async () => new CircuitBreakingRouter(await gatewaysFromEnvironment()));
 
 /** The gateway router, built on first use (its breakers live as long as the function instance). */
 export const paymentGateways = () => ({
