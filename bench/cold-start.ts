@@ -2,7 +2,7 @@
  * `npm run bench:cold-start`: every function's cold start against a one-client baseline.
  *
  * Each function of `capabilities` is bundled with the stack's own settings (bench/function-bundle.ts:
- * FUNCTION_DEFAULTS, minified ESM, AWS SDK external as the Node.js 22 runtime provides it) into
+ * lib/bundling/bundle-settings.ts, minified CommonJS, AWS SDK external as the Node.js 22 runtime provides it) into
  * `.cold-start/<id>/index.js`. The baseline is an ESM module that only imports
  * `@aws-sdk/client-dynamodb` and exports an empty handler. Printed per function:
  *

@@ -37,14 +37,10 @@ export const BUNDLE_SETTINGS = {
 const ROOT = path.resolve(__dirname, '../..');
 
 /** `esbuildArgs` (CLI flags, as CDK passes them) as esbuild options; an unknown flag fails. */
-const fromFlags = (args: Record<string, string>): Pick<BuildOptions, 'legalComments' | 'alias' | 'supported'> =>
-  Object.entries(args).reduce<Pick<BuildOptions, 'legalComments' | 'alias' | 'supported'>>((options, [flag, value]) => {
+const fromFlags = (args: Record<string, string>): Pick<BuildOptions, 'legalComments' | 'supported'> =>
+  Object.entries(args).reduce<Pick<BuildOptions, 'legalComments' | 'supported'>>((options, [flag, value]) => {
     if (flag === '--legal-comments') return { ...options, legalComments: value as BuildOptions['legalComments'] };
     const [name, key] = flag.split(':');
-    if (name === '--alias') {
-      const [from, to] = value.split('=');
-      return { ...options, alias: { ...options.alias, [from]: to } };
-    }
     if (name === '--supported' && key) return { ...options, supported: { ...options.supported, [key]: value === 'true' } };
     throw new Error(`lib/bundling/bundle-settings.ts does not translate the esbuild flag ${flag}: add it here too`);
   }, {});
@@ -54,7 +50,7 @@ export const BUNDLE_FILE = 'index.js';
 
 /** BUNDLE_SETTINGS as esbuild options, the way aws-lambda-nodejs passes them, for `entry` (from the project root). */
 export const esbuildOptions = (entry: string, outfile: string): BuildOptions => ({
-  absWorkingDir: ROOT, // CDK runs esbuild in the project root: the alias paths are relative to it
+  absWorkingDir: ROOT, // as CDK runs esbuild: in the project root
   entryPoints: [path.join(ROOT, entry)],
   bundle: true,
   platform: 'node',

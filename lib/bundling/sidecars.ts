@@ -49,6 +49,9 @@ export const sidecarsOf = (uses: Pick<CapabilityUses, 'database' | 'paymentGatew
 /** Where a sidecar goes in a function's asset directory. */
 export const sidecarFile = (name: SidecarName): string => `${SIDECARS[name].specifier.replace(/^\.\//, '')}.js`;
 
+/** One word for the POSIX shell CDK runs hooks in: single-quoted, so `$`, backquotes and spaces stay as they are. */
+const shellWord = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
+
 /**
  * The aws-lambda-nodejs hooks that write these sidecars beside a function's index.js, after `extra`
  * (a function's own afterBundling commands); none when there are no sidecars and nothing extra.
@@ -62,8 +65,8 @@ export const sidecarHooks = (names: SidecarName[], extra?: ICommandHooks['afterB
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
             ...(extra?.(inputDir, outputDir) ?? []),
-            ...names.map(
-              (name) => `"${inputDir}/node_modules/.bin/tsx" "${inputDir}/lib/bundling/build-sidecar.ts" ${name} "${outputDir}"`,
+            ...names.map((name) =>
+              [`${inputDir}/node_modules/.bin/tsx`, `${inputDir}/lib/bundling/build-sidecar.ts`, name, outputDir].map(shellWord).join(' '),
             ),
           ],
         },

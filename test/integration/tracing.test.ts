@@ -3,8 +3,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { CircuitBreakingRouter } from '../../lambdas/adapters/payments/gateways/router';
 import { SANDBOX_TOKENS, SandboxGateway } from '../../lambdas/adapters/payments/gateways/sandbox-gateway';
+import type { PaymentGateway } from '../../lambdas/domain/payments/gateway';
 import { RespClient } from '../../lambdas/adapters/resp-client';
 import { closePostgresPool, postgresPool } from '../../lambdas/adapters/postgres';
 import { captureSubsegments, inSubsegment, traceAwsClient, traceInvocation, type SubsegmentDocument } from '../../lambdas/shared/tracing';
@@ -62,7 +65,19 @@ describe('the invocation subsegment', () => {
       ['## index.handler', LAMBDA_SEGMENT, ROOT, { ColdStart: false, Service: 'car-rental' }, true],
     ]);
     expect(documents[1].cause?.exceptions[0]).toMatchObject({ type: 'TypeError', message: 'boom' });
+    expect(documents[1].cause?.exceptions[0].stack?.[0]).toMatchObject({
+      path: expect.stringContaining('tracing.test.ts'),
+      line: expect.any(Number),
+    });
     expect(documents[0].id).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('keeps an error within a datagram: the message cut to 1,000 characters, at most 10 stack frames', async () => {
+    const deep = (n: number): Promise<never> => (n === 0 ? Promise.reject(new Error('x'.repeat(100_000))) : deep(n - 1));
+    await expect(traceInvocation(() => deep(30))).rejects.toThrow();
+    const [exception] = documents[0].cause!.exceptions;
+    expect([exception.message.length, (exception.stack?.length ?? 0) <= 10]).toEqual([1_000, true]);
+    expect(JSON.stringify(documents[0]).length).toBeLessThan(4_000);
   });
 
   it.each([
@@ -108,15 +123,17 @@ describe('AWS SDK calls', () => {
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         seen.push(req.headers);
-        const found = (JSON.parse(body) as { TableName: string }).TableName === 'cars';
-        res.writeHead(found ? 200 : 400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': found ? 'REQ1' : 'REQ2' });
-        res.end(
-          JSON.stringify(
-            found
-              ? { Item: { id: { S: 'c1' } } }
-              : { __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException', message: 'no table' },
-          ),
-        );
+        const table = (JSON.parse(body) as { TableName: string }).TableName;
+        const error = table === 'busy' ? 'ProvisionedThroughputExceededException' : 'ResourceNotFoundException';
+        res.writeHead(table === 'cars' ? 200 : 400, {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amzn-requestid': table === 'cars' ? 'REQ1' : 'REQ2',
+        });
+        const answer =
+          table === 'cars'
+            ? { Item: { id: { S: 'c1' } } }
+            : { __type: `com.amazonaws.dynamodb.v20120810#${error}`, message: `no ${table}` };
+        res.end(JSON.stringify(answer));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -133,7 +150,7 @@ describe('AWS SDK calls', () => {
     await traceInvocation(async () => {
       await base.send(new GetItemCommand({ TableName: 'cars', Key: { id: { S: 'c1' } } }));
       await documentClient.send(new GetCommand({ TableName: 'cars', Key: { id: 'c1' } }));
-      await expect(base.send(new GetItemCommand({ TableName: 'gone', Key: { id: { S: 'c1' } } }))).rejects.toThrow('no table');
+      await expect(base.send(new GetItemCommand({ TableName: 'gone', Key: { id: { S: 'c1' } } }))).rejects.toThrow('no gone');
     });
     const { calls } = recorded();
     expect(calls).toEqual([
@@ -166,7 +183,27 @@ describe('AWS SDK calls', () => {
       ],
     ]);
     expect(aws[2].cause?.exceptions[0]).toMatchObject({ type: 'ResourceNotFoundException', remote: true });
-    expect(seen.map((h) => h['x-amzn-trace-id'])).toEqual(aws.map((d) => `Root=${ROOT};Parent=${d.id};Sampled=1`));
+    // The invocation header's other fields (Lineage, for Lambda's loop detection) go on with it.
+    expect(seen.map((h) => h['x-amzn-trace-id'])).toEqual(aws.map((d) => `Root=${ROOT};Parent=${d.id};Sampled=1;Lineage=a87bd80c:0`));
+  });
+
+  it('flags a throttle that comes as a 400 with a throttling error name', async () => {
+    const base = traceAwsClient(
+      new DynamoDBClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 }),
+    );
+    await traceInvocation(() => expect(base.send(new GetItemCommand({ TableName: 'busy', Key: { id: { S: 'c1' } } }))).rejects.toThrow());
+    const [call] = documents.filter((d) => d.namespace === 'aws');
+    expect([call.error, call.throttle, call.fault, call.http]).toEqual([true, true, false, { response: { status: 400 } }]);
+  });
+
+  it('records nothing for a presigned URL (no request is made), and the URL carries no trace header', async () => {
+    const s3 = traceAwsClient(new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }));
+    const url = await traceInvocation(() =>
+      getSignedUrl(s3, new GetObjectCommand({ Bucket: 'media', Key: 'cars/c1/p1.jpg' }), { expiresIn: 60 }),
+    );
+    expect(url).toContain('X-Amz-SignedHeaders=host');
+    expect(url.toLowerCase()).not.toContain('trace');
+    expect(documents.map((d) => d.name)).toEqual(['## index.handler']);
   });
 
   it('adds nothing to a call made outside a traced invocation', async () => {
@@ -204,6 +241,21 @@ describe('payment gateway calls', () => {
       failed: false,
     });
     expect(recorded().calls).toEqual([gateway('charge'), gateway('refund')]);
+  });
+
+  it('closes a call the router gave up on (a timeout) as failed, without waiting for the gateway', async () => {
+    const hung: PaymentGateway = { id: 'stripe', charge: () => new Promise(() => undefined), refund: () => new Promise(() => undefined) };
+    const router = new CircuitBreakingRouter([hung], { timeoutMs: 50 });
+    const request = {
+      amountMinor: 1_000,
+      currency: 'USD' as const,
+      source: { type: 'card_token' as const, token: 'tok' },
+      idempotencyKey: 'k',
+      description: 'r',
+    };
+    await expect(traceInvocation(() => router.charge(['stripe'], request))).rejects.toThrow();
+    const [call] = recorded().calls;
+    expect(call).toMatchObject({ name: 'stripe', annotations: { operation: 'charge' }, underHandler: true, failed: true });
   });
 });
 

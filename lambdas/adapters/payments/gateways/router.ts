@@ -62,7 +62,8 @@ interface Guarded {
  * other error (our bug: bad key, bad request, idempotency misuse) is rethrown as is, neither retried
  * elsewhere nor counted.
  *
- * Each call to a gateway is a remote subsegment of the trace, named after the gateway.
+ * Each call to a gateway is a remote subsegment of the trace, named after the gateway; it closes when the
+ * router gives up on the call (a timeout, an open circuit), not when the gateway's SDK finally settles.
  *
  * Breaker state is per process (per Lambda instance): each instance learns on its own that a gateway
  * is down, after a few failed calls at most.
@@ -102,7 +103,7 @@ export class CircuitBreakingRouter implements GatewayRouter {
       }
       tried.push(id);
       try {
-        const result = await guarded.policy.execute(() => inSubsegment(id, { operation: 'charge' }, () => guarded.gateway.charge(request)));
+        const result = await inSubsegment(id, { operation: 'charge' }, () => guarded.policy.execute(() => guarded.gateway.charge(request)));
         return { gateway: id, result };
       } catch (err) {
         const reason = skipReason(err);
@@ -123,7 +124,7 @@ export class CircuitBreakingRouter implements GatewayRouter {
     const guarded = this.guarded.get(gateway);
     if (!guarded) throw new Error(`payment gateway ${gateway} is not configured: cannot refund ${request.reference}`);
     try {
-      return await guarded.policy.execute(() => inSubsegment(gateway, { operation: 'refund' }, () => guarded.gateway.refund(request)));
+      return await inSubsegment(gateway, { operation: 'refund' }, () => guarded.policy.execute(() => guarded.gateway.refund(request)));
     } catch (err) {
       const reason = skipReason(err);
       if (reason === 'circuit_open') throw new GatewayUnavailable(gateway, 'circuit open');
