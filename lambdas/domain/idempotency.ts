@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../shared/errors';
 import type { RequestClaim } from './bookings/ports';
+import type { OwnedClaim } from './fleet/ports';
 
 /** How long a client's Idempotency-Key names the request it first came with. */
 export const IDEMPOTENCY_KEY_MS = 24 * 3_600_000;
@@ -17,6 +18,16 @@ export const idempotencyClaim = (idempotencyKey: string, fingerprint: string, no
   fingerprint,
   until: nowMs + IDEMPOTENCY_KEY_MS,
 });
+
+/** Who sent an admin's write, and the optional Idempotency-Key it came with. */
+export interface AdminRequest {
+  adminId?: string;
+  idempotencyKey?: string;
+}
+
+/** The claim of an admin's Idempotency-Key, keyed per admin (none without a key). */
+export const adminClaim = (request: AdminRequest, fingerprint: string, nowMs: number): OwnedClaim | undefined =>
+  request.idempotencyKey ? { ...idempotencyClaim(request.idempotencyKey, fingerprint, nowMs), owner: request.adminId ?? '' } : undefined;
 
 export const keyReused = (what: string) =>
   new AppError('IDEMPOTENCY_MISMATCH', `This Idempotency-Key was already used for another ${what}; use a new key.`);

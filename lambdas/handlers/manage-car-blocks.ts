@@ -17,8 +17,11 @@ const deps = {
   newId: randomUUID,
 };
 
-const add = httpHandler(routes.addCarBlock, async ({ params, body }) => {
-  const block = await addMaintenanceBlock(deps, params.carId, { startDate: body.startDate, endDate: body.endDate }, body.reason);
+const add = httpHandler(routes.addCarBlock, async ({ params, body, headers, principal }) => {
+  const block = await addMaintenanceBlock(deps, params.carId, { startDate: body.startDate, endDate: body.endDate }, body.reason, {
+    adminId: principal?.userId,
+    idempotencyKey: headers['idempotency-key'],
+  });
   return { status: 201, body: { blockId: block.id, carId: params.carId, startDate: block.from, endDate: block.to, reason: block.reason } };
 });
 

@@ -443,6 +443,31 @@ describe("admin: a car's reservations and maintenance blocks", () => {
     expect(booked.status).toBe('Pending');
   });
 
+  it('an Idempotency-Key: a retry answers with the same block (one block); another body is 422; after removal 409', async () => {
+    const carId = await newCar();
+    const headers = { 'idempotency-key': randomUUID() };
+    const body = { startDate: day(80), endDate: day(83), reason: 'Gearbox' };
+    const first = await call('POST', `/cars/${carId}/blocks`, { token: admin, body, headers });
+    const retry = await call('POST', `/cars/${carId}/blocks`, { token: admin, body, headers });
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.body).toEqual(first.body);
+    expect(first.body).toEqual({ blockId: expect.any(String), carId, ...body });
+
+    const reused = await call('POST', `/cars/${carId}/blocks`, { token: admin, body: { ...body, reason: 'Clutch' }, headers });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    // One block: once it is removed the days are free again.
+    expect(await searchIds(day(81), day(82))).not.toContain(carId);
+    expect((await call('DELETE', `/cars/${carId}/blocks/${first.body.blockId}`, { token: admin })).status).toBe(204);
+    expect(await searchIds(day(81), day(82))).toContain(carId);
+    // The key still names the removed block: a late retry does not put it back.
+    const late = await call('POST', `/cars/${carId}/blocks`, { token: admin, body, headers });
+    expect(late.status).toBe(409);
+    expect(late.body.error.details).toEqual({ blockId: first.body.blockId });
+    expect(await searchIds(day(81), day(82))).toContain(carId);
+  });
+
   it('validates blocks: 400 for bad periods naming the fields, 404 for an unknown car', async () => {
     const carId = await newCar();
     const bad = await call('POST', `/cars/${carId}/blocks`, { token: admin, body: { startDate: day(70), endDate: day(69), reason: ' ' } });

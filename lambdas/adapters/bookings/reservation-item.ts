@@ -12,7 +12,8 @@ import { tables } from '../../shared/tables';
  *                gsi3 byDue    SWEEP#<n>     / <due ms, 13 digits>#<id>   (sparse: only while the
  *                              sweeper has something to do: resend, expire, remind or complete)
  *   day lock     pk DAY#<carId>#<yyyy-mm-dd>  sk DAY   owner, kind, holdExpiresAt? (a lapsed hold is free)
- *   claim        pk CLAIM#<userId>#<key>      sk CLAIM  reservationId, fingerprint, claimUntil
+ *   claim        pk CLAIM#<userId>#<key>      sk CLAIM  reservationId (a booking request) or blockId (an
+ *                                                       admin's maintenance block), fingerprint, claimUntil
  */
 export const BY_USER = tables.reservations.indexes.find((i) => i.name === 'byUser')!.name;
 export const BY_CAR = tables.reservations.indexes.find((i) => i.name === 'byCar')!.name;

@@ -1,9 +1,10 @@
 import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CreateOutcome, HoldOutcome, Page, ReservationStore, RequestClaim } from '../../domain/bookings/ports';
+import type { BlockOutcome, CreateOutcome, HoldOutcome, Page, ReservationStore, RequestClaim } from '../../domain/bookings/ports';
 import type { RejectionReason, Refund, Reservation, ReservationStatus } from '../../domain/bookings/reservation';
 import type { MaintenanceBlock } from '../../domain/fleet/availability';
 import type { Car } from '../../domain/fleet/car';
+import type { OwnedClaim } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { claimPut } from '../claims';
 import { queryPage } from '../dynamodb';
@@ -410,13 +411,23 @@ export class DynamoReservationStore implements ReservationStore {
     return { items: page.items.map(fromReservationItem), nextCursor: page.nextCursor };
   }
 
-  async block(car: Car, block: MaintenanceBlock, now: Date): Promise<boolean> {
+  async block(car: Car, block: MaintenanceBlock, now: Date, claim?: OwnedClaim): Promise<BlockOutcome> {
     const days = daysOf(block.from, block.to);
+    const key = claim && claimKey(claim.owner, claim.key);
     const reasons = await this.transact([
       ...days.map((day) => this.dayLockPut(car.carId, day, block.id, 'maintenance', now.getTime())),
       this.carRepository().blockClause(car.carId, { set: block, seen: car, activeAt: car.location, now }),
+      ...(claim && key ? [claimPut(this.tableName, key, { blockId: block.id }, claim, now.getTime())] : []),
     ]);
-    return !reasons;
+    if (!reasons) return { blocked: true };
+    if (!key || !failedCondition(reasons[days.length + 1])) return { blocked: false };
+    // The key's live claim names the block an earlier attempt made; that block still stands while it
+    // owns its first day (unblock deletes its locks). Both read strongly: they were one transaction.
+    const read = (Key: Record<string, string>) => this.db.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }));
+    const [held, firstDay] = await Promise.all([read(key), read(dayLockKey(car.carId, block.from))]);
+    if (!held.Item) return this.block(car, block, now, claim); // it lapsed meanwhile: claim afresh
+    const blockId = String(held.Item.blockId);
+    return { blocked: false, claimed: { blockId, fingerprint: String(held.Item.fingerprint), standing: firstDay.Item?.owner === blockId } };
   }
 
   async unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<void> {

@@ -12,6 +12,7 @@ import {
   UserReservationsQuery,
 } from '../booking-schemas';
 import { CarIdParams } from '../fleet-schemas';
+import { OptionalIdempotencyKeyHeader } from '../payment-schemas';
 import { defineRoute } from '../route';
 import { ErrorBody } from '../schemas';
 import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
@@ -99,11 +100,12 @@ export const bookingRoutes = {
     path: '/cars/{carId}/blocks',
     capability: 'manageCarBlocks',
     access: 'admin',
-    summary: 'Take a car out of service for some days: it can be neither booked nor found for them',
+    summary:
+      'Take a car out of service for some days: it can be neither booked nor found for them (Idempotency-Key: a retry with the same key and block answers with the same block)',
     tag: 'Fleet',
-    request: { params: CarIdParams, body: BlockBody },
+    request: { params: CarIdParams, body: BlockBody, headers: OptionalIdempotencyKeyHeader },
     responses: { 201: { description: 'Blocked', schema: BlockView } },
-    errors: [404, 409, 503],
+    errors: [404, 409, 422, 503],
     throttle: ADMIN_THROTTLE,
   }),
   removeCarBlock: defineRoute({

@@ -3,6 +3,7 @@ import { overlaps, type MaintenanceBlock } from '../fleet/availability';
 import { activeCar } from '../fleet/manage-cars';
 import { periodProblems, type Period } from '../fleet/period';
 import type { CarRepository, ReservationsOfCar } from '../fleet/ports';
+import { adminClaim, keyReused, requestHash, type AdminRequest } from '../idempotency';
 import { MAX_BLOCK_DAYS } from './policy';
 import type { BookingDeps } from './ports';
 
@@ -15,19 +16,38 @@ export type MaintenanceDeps = Pick<BookingDeps, 'reservations' | 'cache' | 'cloc
  * Admins take a car out of service for some days (repairs, servicing): it can be neither booked nor
  * found for them. Written like a booking (a lock per day, conditional on the day being free, and a
  * block on the car, in one transaction) so a booking racing with it loses one way or the other.
+ *
+ * With an Idempotency-Key (a retry after a timeout), the same key, car, days and reason from the same
+ * admin answer with the block the first attempt made, writing nothing; the same key with another block
+ * is refused (422). A retry after that block was removed is a 409: it is not silently made again.
  */
 export const addMaintenanceBlock = async (
   deps: MaintenanceDeps,
   carId: string,
   period: Period,
   reason: string,
+  request: AdminRequest = {},
 ): Promise<MaintenanceBlock> => {
   const now = deps.clock.now();
   const problems = periodProblems(period, now, MAX_BLOCK_DAYS);
   if (problems.length) throw validationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
   const car = await activeCar(deps, carId);
   const block: MaintenanceBlock = { id: deps.newId(), kind: 'maintenance', from: period.startDate, to: period.endDate, reason };
-  if (!(await deps.reservations.block(car, block, now))) {
+  // Tagged, so the same admin's key on a booking request (same table, same claim keys) never matches.
+  const claim = adminClaim(request, requestHash('block', carId, period.startDate, period.endDate, reason), now.getTime());
+  const outcome = await deps.reservations.block(car, block, now, claim);
+  if (!outcome.blocked && outcome.claimed) {
+    const earlier = outcome.claimed;
+    if (earlier.fingerprint !== claim?.fingerprint) throw keyReused('car block');
+    if (!earlier.standing) {
+      throw conflict('The block this Idempotency-Key made was removed since; use a new key to block these days again.', {
+        blockId: earlier.blockId,
+      });
+    }
+    // The same body: the earlier block is this one under its own id.
+    return { ...block, id: earlier.blockId };
+  }
+  if (!outcome.blocked) {
     const overlapping = (await deps.upcoming.upcoming(carId, now)).filter((r) => overlaps({ from: r.startDate, to: r.endDate }, period));
     throw conflict(
       overlapping.length

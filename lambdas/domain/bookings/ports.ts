@@ -1,7 +1,7 @@
 import type { Clock } from '../../shared/clock';
 import type { Car } from '../fleet/car';
 import type { MaintenanceBlock } from '../fleet/availability';
-import type { CarRepository, FleetCache } from '../fleet/ports';
+import type { CarRepository, FleetCache, OwnedClaim } from '../fleet/ports';
 import type { Notifier } from './notifications';
 import type { RejectionReason, Refund, Reservation, ReservationStatus } from './reservation';
 
@@ -18,6 +18,12 @@ export interface RequestClaim {
 
 /** Not created: the live claim that named another reservation (its `key`, preferring the Idempotency-Key's). */
 export type CreateOutcome = { created: true } | { created: false; reservationId: string; fingerprint: string; key?: string };
+
+/**
+ * What `block` did: wrote the block, found a day taken, or found the live claim of an admin's
+ * Idempotency-Key naming an earlier block (`standing`: that block still holds its days).
+ */
+export type BlockOutcome = { blocked: true } | { blocked: false; claimed?: { blockId: string; fingerprint: string; standing: boolean } };
 
 /** Why the hold transaction did not go through: a decision (rejection), or nothing to do. */
 export type HoldOutcome = { kind: 'held' } | { kind: 'rejected'; reason: RejectionReason } | { kind: 'alreadyDecided' };
@@ -56,8 +62,12 @@ export interface ReservationStore {
   due(now: Date, limit: number): Promise<Reservation[]>;
   listByUser(userId: string, options: { status?: ReservationStatus; limit: number; cursor?: string }): Promise<Page<Reservation>>;
   listByCar(carId: string, options: { when: 'upcoming' | 'past'; limit: number; cursor?: string; now: Date }): Promise<Page<Reservation>>;
-  /** Adds a maintenance block (a lock per day + the car's block) in one transaction; false when a day is taken. */
-  block(car: Car, block: MaintenanceBlock, now: Date): Promise<boolean>;
+  /**
+   * Adds a maintenance block (a lock per day + the car's block) in one transaction; not when a day is
+   * taken. With a claim (an admin's Idempotency-Key) the claim is written in that transaction too; a
+   * live claim means an earlier attempt: nothing is written and the claim says which block it made.
+   */
+  block(car: Car, block: MaintenanceBlock, now: Date, claim?: OwnedClaim): Promise<BlockOutcome>;
   unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<void>;
 }
 

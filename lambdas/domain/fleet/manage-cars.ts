@@ -1,4 +1,4 @@
-import { idempotencyClaim, keyReused, requestHash } from '../idempotency';
+import { adminClaim, keyReused, requestHash, type AdminRequest } from '../idempotency';
 import { emptyTotals } from '../feedback/ratings';
 import { conflict, notFound } from '../../shared/errors';
 import type { Car, CarSpec, Photo } from './car';
@@ -34,7 +34,7 @@ const refuseIfBooked = async (deps: Pick<FleetDeps, 'reservations' | 'clock'>, c
 export const createCar = async (
   deps: Pick<FleetDeps, 'cars' | 'cache' | 'clock' | 'newId'>,
   spec: CarSpec,
-  request: { adminId?: string; idempotencyKey?: string } = {},
+  request: AdminRequest = {},
 ): Promise<string> => {
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -50,9 +50,7 @@ export const createCar = async (
     createdAt: at,
     updatedAt: at,
   };
-  const claim = request.idempotencyKey
-    ? { ...idempotencyClaim(request.idempotencyKey, requestHash(JSON.stringify(spec)), now.getTime()), owner: request.adminId ?? '' }
-    : undefined;
+  const claim = adminClaim(request, requestHash(JSON.stringify(spec)), now.getTime());
   const outcome = await deps.cars.create(car, claim);
   if (!outcome.created) {
     if (outcome.fingerprint !== claim?.fingerprint) throw keyReused('car');

@@ -1,5 +1,5 @@
 import { notFound } from '../../shared/errors';
-import { idempotencyClaim, requestHash } from '../idempotency';
+import { adminClaim, requestHash, type AdminRequest } from '../idempotency';
 import { CAR_PHOTO_PREFIX, MAX_PHOTOS_PER_CAR, type PhotoContentType } from './catalog';
 import type { Photo } from './car';
 import { activeCar, activeCarWithPhotos } from './manage-cars';
@@ -16,7 +16,7 @@ export const startPhotoUpload = async (
   carId: string,
   contentType: PhotoContentType,
   contentLength: number,
-  request: { adminId?: string; idempotencyKey?: string } = {},
+  request: AdminRequest = {},
 ): Promise<{ photoId: string; upload: PresignedUpload }> => {
   const { car, photos } = await activeCarWithPhotos(deps, carId);
   const now = deps.clock.now();
@@ -28,12 +28,7 @@ export const startPhotoUpload = async (
     createdAt: now.toISOString(),
   };
   // A retry with the same key gets the first attempt's photo, with a fresh upload URL for it.
-  const claim = request.idempotencyKey
-    ? {
-        ...idempotencyClaim(request.idempotencyKey, requestHash(carId, contentType, String(contentLength)), now.getTime()),
-        owner: request.adminId ?? '',
-      }
-    : undefined;
+  const claim = adminClaim(request, requestHash(carId, contentType, String(contentLength)), now.getTime());
   const stored = await deps.cars.addPhoto(carId, photo, { max: MAX_PHOTOS_PER_CAR, seen: photos.length }, claim);
   const upload = await deps.media.uploadUrl(stored.key, stored.contentType, contentLength);
   // The first photo becomes the cover that search results show.

@@ -1,12 +1,15 @@
 import { carFixture } from '../../support/fixtures/car';
 import { preferredWait } from '../../../lambdas/api/booking-schemas';
+import { daysOf } from '../../../lambdas/adapters/bookings/reservation-store';
 import { decideBooking } from '../../../lambdas/domain/bookings/decide';
 import { cancelReservation, sweepReservations } from '../../../lambdas/domain/bookings/lifecycle';
+import { addMaintenanceBlock } from '../../../lambdas/domain/bookings/maintenance';
 import { confirmedDueMs, refundFor, REMINDER_BEFORE_MS } from '../../../lambdas/domain/bookings/policy';
 import type { BookingDeps, ReservationStore } from '../../../lambdas/domain/bookings/ports';
 import { awaitDecision, requestBooking } from '../../../lambdas/domain/bookings/request';
 import { holdsCar, type Reservation } from '../../../lambdas/domain/bookings/reservation';
 import { ShiftedClock } from '../../../lambdas/shared/clock';
+import type { AppError } from '../../../lambdas/shared/errors';
 import { reservationFixture } from './reservation-fixture';
 
 const NOW = Date.parse('2030-03-01T12:00:00Z');
@@ -329,6 +332,97 @@ describe('requestBooking: a repeat of the same request', () => {
     expect(r.reservationId).toBe('old');
     expect(creates.length).toBeGreaterThan(1);
     expect(creates.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("addMaintenanceBlock: an admin's Idempotency-Key", () => {
+  const period = { startDate: '2030-03-10', endDate: '2030-03-13' };
+
+  /**
+   * The store's block transaction in memory, all or nothing: the day locks, and the admin's claim when
+   * the request has a key. Each call yields first, so concurrent calls interleave as they would.
+   */
+  const blockingStore = () => {
+    const locks = new Map<string, string>();
+    const claims = new Map<string, { blockId: string; fingerprint: string }>();
+    const written: string[] = [];
+    const store = fakeStore({
+      block: async (_car, block, _now, claim) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        const days = daysOf(block.from, block.to);
+        const held = claim && claims.get(`${claim.owner}#${claim.key}`);
+        if (held) return { blocked: false, claimed: { ...held, standing: locks.get(block.from) === held.blockId } };
+        if (days.some((day) => locks.has(day))) return { blocked: false };
+        days.forEach((day) => locks.set(day, block.id));
+        if (claim) claims.set(`${claim.owner}#${claim.key}`, { blockId: block.id, fingerprint: claim.fingerprint });
+        written.push(block.id);
+        return { blocked: true };
+      },
+      unblock: async (_car, block) => daysOf(block.from, block.to).forEach((day) => locks.delete(day)),
+    });
+    return { store, written };
+  };
+  const blockDeps = (reservations: ReservationStore) => {
+    let n = 0;
+    return { ...deps({ reservations, newId: () => `block-${++n}` }), upcoming: { upcoming: async () => [] } };
+  };
+  const admin = (adminId: string, idempotencyKey?: string) => ({ adminId, idempotencyKey });
+
+  it('a retry with the same key and body answers with the same block, written once', async () => {
+    const { store, written } = blockingStore();
+    const d = blockDeps(store);
+    const first = await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1'));
+    const retry = await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1'));
+    expect(retry).toEqual(first);
+    expect(first).toEqual({ id: 'block-1', kind: 'maintenance', from: period.startDate, to: period.endDate, reason: 'Brakes' });
+    expect(written).toEqual(['block-1']);
+  });
+
+  it('the same key with another body is refused (IDEMPOTENCY_MISMATCH); another admin has keys of their own', async () => {
+    const { store, written } = blockingStore();
+    const d = blockDeps(store);
+    await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1'));
+    for (const [days, reason] of [
+      [period, 'Tyres'],
+      [{ startDate: '2030-03-20', endDate: '2030-03-21' }, 'Brakes'],
+    ] as const) {
+      await expect(addMaintenanceBlock(d, 'c1', days, reason, admin('a1', 'key-1'))).rejects.toMatchObject({
+        kind: 'IDEMPOTENCY_MISMATCH',
+      });
+    }
+    const others = await addMaintenanceBlock(d, 'c1', { startDate: '2030-03-20', endDate: '2030-03-21' }, 'Brakes', admin('a2', 'key-1'));
+    expect(written).toEqual(['block-1', others.id]);
+  });
+
+  it('concurrent requests with the same key make one block and all answer with it', async () => {
+    const { store, written } = blockingStore();
+    const d = blockDeps(store);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1'))),
+    );
+    expect(written).toHaveLength(1);
+    expect(new Set(answers.map((b) => b.id))).toEqual(new Set(written));
+  });
+
+  it('a retry after the block was removed is a 409 naming it, and blocks nothing again', async () => {
+    const { store, written } = blockingStore();
+    const d = blockDeps(store);
+    const first = await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1'));
+    await store.unblock(car, first, new Date(NOW));
+    const err = await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1')).catch((e: AppError) => e);
+    expect(err).toMatchObject({ kind: 'CONFLICT', details: { blockId: first.id } });
+    expect(written).toEqual([first.id]);
+  });
+
+  it('without a key, as before: a repeat finds its days taken (409)', async () => {
+    const { store, written } = blockingStore();
+    const d = blockDeps(store);
+    await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1'));
+    await expect(addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1'))).rejects.toMatchObject({
+      kind: 'CONFLICT',
+      details: { reservations: [] },
+    });
+    expect(written).toEqual(['block-1']);
   });
 });
 
