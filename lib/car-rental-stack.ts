@@ -43,7 +43,7 @@ const interfaceEndpointsFor = (defs: CapabilityDefinition[]): ec2.InterfaceVpcEn
   return [
     ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     ...(vpcDefs.some((d) => Object.keys(d.uses.queues ?? {}).length > 0) ? [ec2.InterfaceVpcEndpointAwsService.SQS] : []),
-    ...(vpcDefs.some((d) => d.uses.notifications)
+    ...(vpcDefs.some((d) => d.uses.notifications || d.uses.email)
       ? [ec2.InterfaceVpcEndpointAwsService.SNS, ec2.InterfaceVpcEndpointAwsService.EMAIL]
       : []),
     ...(vpcDefs.some((d) => d.uses.userPool) ? [ec2.InterfaceVpcEndpointAwsService.COGNITO_IDP] : []),

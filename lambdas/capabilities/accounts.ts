@@ -8,9 +8,10 @@ import type { CapabilityDefinition } from '.';
 export const accountsCapabilities = {
   registerUser: {
     entry: 'lambdas/handlers/register-user.ts',
-    description: 'Registers a customer: Cognito user, customer group, profile (no half-made accounts); emails the verification code.',
+    description:
+      'Registers a customer: Cognito user, customer group, profile (no half-made accounts); emails the verification code; counts retries that meet a taken email with the sign-in attempts in Redis.',
     trigger: { kind: 'http' },
-    uses: { tables: { users: 'readWrite' }, userPool: 'admin', email: true },
+    uses: { tables: { users: 'readWrite' }, userPool: 'admin', email: true, redis: true },
   },
   loginUser: {
     entry: 'lambdas/handlers/login-user.ts',

@@ -254,7 +254,7 @@ describe('bad input and failures', () => {
 
 /** POST from another source address (127.0.0.2 is loopback too): a second client, as the API sees it. */
 const postFrom = (localAddress: string, route: string, body: unknown) =>
-  new Promise<{ status: number }>((resolve, reject) => {
+  new Promise<{ status: number; body: any }>((resolve, reject) => {
     const url = new URL(`${api}${route}`);
     const req = httpRequest(
       {
@@ -266,8 +266,10 @@ const postFrom = (localAddress: string, route: string, body: unknown) =>
         headers: { 'content-type': 'application/json' },
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
       },
     );
     req.on('error', reject);
@@ -353,5 +355,30 @@ describe('issue 10: what an attacker tried on accounts', () => {
     expect(retry.body.userId).toBe(done.body.userId);
     expect((await call('POST', '/users/register', { ...body, password: 'An0ther-secret!' })).status).toBe(409);
     expect((await mailboxFor(email)).length).toBe(1); // one verification code, not one per retry
+  });
+
+  it('registration retries with wrong passwords count as failed sign-ins: 409 as for a taken email, then 429 (no password oracle)', async () => {
+    const email = newEmail();
+    const body = { name: 'Ada Lovelace', email, password, phoneNumber: '+14155550123', address: '12 Analytical Row' };
+    const created = await call('POST', '/users/register', body);
+    expect(created.status).toBe(201);
+    const someoneElse = await register();
+    const taken = await call('POST', '/users/register', { ...body, email: someoneElse.email, password: 'Wr0ng-guess!' });
+    const guesses = [];
+    for (let i = 0; i < LOGIN_LIMITS.pair.maxAttempts + 1; i++)
+      guesses.push(await call('POST', '/users/register', { ...body, password: `Wr0ng-guess-${i}!` }));
+    // A wrong password reads exactly as an email someone else registered, until the sign-in limit stops the guessing.
+    for (const guess of guesses.slice(0, LOGIN_LIMITS.pair.maxAttempts))
+      expect([guess.status, JSON.stringify(guess.body)]).toEqual([409, JSON.stringify(taken.body)]);
+    const refused = guesses[LOGIN_LIMITS.pair.maxAttempts];
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(LOGIN_LIMITS.pair.windowSeconds);
+    // The right password from this address waits too, as sign-in does; from another address the retry answers the account.
+    expect(JSON.stringify((await call('POST', '/users/register', body)).body)).toBe(JSON.stringify(refused.body));
+    expect((await login(email)).status).toBe(429);
+    const elsewhere = await postFrom('127.0.0.2', '/users/register', body);
+    expect([elsewhere.status, elsewhere.body.userId]).toEqual([201, created.body.userId]);
+    expect((await postFrom('127.0.0.2', '/users/login', { email, password })).status).toBe(200);
   });
 });

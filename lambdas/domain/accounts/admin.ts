@@ -20,7 +20,7 @@ export const createAdmin = async (
   input: NewAccount,
   mfa: { enrol: false } | { enrol: true; codeFor: (secret: string) => Promise<string> },
 ): Promise<CreatedAdmin> => {
-  const { profile } = await createAccount(deps, input, 'admin');
+  const { profile } = await createAccount(deps, input, 'admin', 'operator');
   if (!mfa.enrol) return { profile };
   const signIn = await deps.identities.signIn(profile.email, input.password);
   if (signIn.kind !== 'signedIn') throw new Error('A new admin unexpectedly needs MFA already');

@@ -1,3 +1,6 @@
+import { AppError, tooManyRequests } from '../../shared/errors';
+import type { LoginAttempts } from './ports';
+
 /**
  * How many sign-in attempts are let through to the password (or MFA code) check. An attempt is counted
  * *before* the check (reserved), so concurrent guesses cannot all slip past the limit, and it stops
@@ -31,3 +34,25 @@ export const LOGIN_LIMITS: LoginLimits = {
 };
 
 export type CounterKind = 'pair' | 'account' | 'client';
+
+/**
+ * Runs one credential check (password, MFA code, or a registration retry's request fingerprint) under
+ * the attempt limits: the attempt is counted before the check, so it cannot be raced; past a limit the
+ * answer is 429 with Retry-After and the credential is not even checked. An outage of a dependency
+ * checked nothing: not counted. Anything else the check throws stays counted as a failure.
+ */
+export const withinLoginLimits = async <T>(
+  attempts: LoginAttempts,
+  account: string,
+  client: string,
+  check: () => Promise<T>,
+): Promise<T> => {
+  const wait = await attempts.reserve(account, client);
+  if (wait > 0) throw tooManyRequests(wait, 'Too many sign-in attempts; retry after the time in Retry-After.');
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof AppError && err.kind === 'DEPENDENCY_UNAVAILABLE') await attempts.release(account, client);
+    throw err;
+  }
+};

@@ -4,7 +4,8 @@ import { logger } from '../../shared/logger';
 import { emailTaken, IdentityAlreadyExists } from './errors';
 import { normalizeEmail, type NewAccount, type Profile, type Role } from './model';
 import { clock as sharedClock, type Clock } from '../../shared/clock';
-import type { EmailClaim, IdentityProvider, ProfileStore } from './ports';
+import type { EmailClaim, IdentityProvider, LoginAttempts, ProfileStore } from './ports';
+import { withinLoginLimits } from './login-limits';
 import { matchesSlowHash, slowHash } from './slow-hash';
 import { sendFirstEmailCode, type EmailVerificationDeps } from './email-verification';
 
@@ -26,6 +27,12 @@ export interface RegisterDeps {
   clock?: Clock;
 }
 
+/**
+ * Who is registering: a client of the API (its source address), whose requests that meet a claimed
+ * email count against the sign-in limits, or an operator on the command line (admin:create), who is trusted.
+ */
+export type Registrant = { client: string; attempts: LoginAttempts } | 'operator';
+
 /** The request, field by field: a retry must send the same body (password included) to be recognised as one. */
 const requestText = (email: string, input: NewAccount) =>
   JSON.stringify([email, input.password, input.name, input.phoneNumber ?? null, input.address ?? null]);
@@ -44,11 +51,15 @@ const requestText = (email: string, input: NewAccount) =>
  * the request, so a retry with the same body is recognised. It is answered with the account the first
  * attempt made (for REPLAY_SECONDS), or with 503 + Retry-After while that attempt may still be running,
  * and it takes over once the claim has lapsed. Never a second account, never a lock-out past the hold.
+ * Since 201 versus 409 tells whether the password matches, every request that meets a claim counts as a
+ * failed sign-in attempt of its client on that account (checked first: 429 past the limit, as sign-in),
+ * unless it is recognised as a retry; so registration is no password oracle beyond what sign-in allows.
  */
 export const createAccount = async (
   deps: RegisterDeps,
   input: NewAccount,
   role: Role,
+  registrant: Registrant,
 ): Promise<{ profile: Profile; replayed: boolean }> => {
   const { identities, profiles, clock = sharedClock } = deps;
   const email = normalizeEmail(input.email);
@@ -57,7 +68,7 @@ export const createAccount = async (
   const request = requestText(email, input);
   const heldUntil = new Date(now.getTime() + EMAIL_CLAIM_SECONDS * 1000);
   const holder = await profiles.claimEmail(email, { attempt, heldUntil, fingerprint: await slowHash(request) }, now);
-  if (holder) return { profile: await answerRetry(deps, holder, request, now), replayed: true };
+  if (holder) return { profile: await answerClaimed(email, registrant, () => answerRetry(deps, holder, request, now)), replayed: true };
 
   let userId: string;
   try {
@@ -89,6 +100,18 @@ export const createAccount = async (
     throw err;
   }
   return { profile, replayed: false };
+};
+
+/**
+ * Under the sign-in limits: a recognised retry (the account, or 503 while it is being made) does not
+ * count; a 409 does, whether the password differed or the replay window is over, so counting tells nothing.
+ */
+const answerClaimed = async (email: string, registrant: Registrant, answer: () => Promise<Profile>) => {
+  if (registrant === 'operator') return answer();
+  const { attempts, client } = registrant;
+  const profile = await withinLoginLimits(attempts, email, client, answer); // a 503 is released there
+  await attempts.release(email, client);
+  return profile;
 };
 
 /** The email is claimed: by this same request earlier (a retry), or by someone else (409). */
@@ -131,8 +154,12 @@ const undo = async (what: string, step: () => Promise<void>) => {
 };
 
 /** A customer account, and the first code to verify its email with (not again for a retry). */
-export const registerCustomer = async (deps: RegisterDeps & Pick<EmailVerificationDeps, 'codes' | 'mailer'>, input: NewAccount) => {
-  const { profile, replayed } = await createAccount(deps, input, 'customer');
+export const registerCustomer = async (
+  deps: RegisterDeps & Pick<EmailVerificationDeps, 'codes' | 'mailer'> & { attempts: LoginAttempts },
+  input: NewAccount,
+  client: string,
+) => {
+  const { profile, replayed } = await createAccount(deps, input, 'customer', { client, attempts: deps.attempts });
   if (!replayed) await sendFirstEmailCode(deps, profile);
   return { userId: profile.userId, message: 'User registered. We emailed you a code: verify your email with it before booking.' };
 };

@@ -1,6 +1,6 @@
-import { AppError, tooManyRequests } from '../../shared/errors';
 import { logger } from '../../shared/logger';
 import { invalidMfaSession } from './errors';
+import { withinLoginLimits } from './login-limits';
 import { normalizeEmail, type SignInResult } from './model';
 import type { IdentityProvider, LoginAttempts } from './ports';
 
@@ -10,28 +10,12 @@ export interface SessionDeps {
 }
 
 /**
- * Runs one credential check (password or MFA code) under the attempt limits: the attempt is counted
- * before the check, so it cannot be raced; past a limit the answer is 429 with Retry-After and the
- * credential is not even checked. An outage of the identity provider checked nothing: not counted.
- */
-const limited = async <T>(deps: SessionDeps, account: string, client: string, check: () => Promise<T>): Promise<T> => {
-  const wait = await deps.attempts.reserve(account, client);
-  if (wait > 0) throw tooManyRequests(wait, 'Too many sign-in attempts; retry after the time in Retry-After.');
-  try {
-    return await check();
-  } catch (err) {
-    if (err instanceof AppError && err.kind === 'DEPENDENCY_UNAVAILABLE') await deps.attempts.release(account, client);
-    throw err;
-  }
-};
-
-/**
  * Signs in with email and password. A correct password for an account with MFA on does not clear the
  * earlier failures: only the code completes the sign-in, and wrong codes count as well (answerMfaChallenge).
  */
 export const login = async (deps: SessionDeps, email: string, password: string, client: string): Promise<SignInResult> => {
   const account = normalizeEmail(email);
-  const result = await limited(deps, account, client, () => deps.identities.signIn(account, password));
+  const result = await withinLoginLimits(deps.attempts, account, client, () => deps.identities.signIn(account, password));
   if (result.kind === 'mfaRequired') {
     // A right password is not a failed attempt, but it clears none: the count waits for the code.
     await deps.attempts.release(account, client);
@@ -61,7 +45,9 @@ const unwrapSession = (wrapped: string): { email: string; session: string } => {
 /** The code completes the sign-in; a wrong code counts against the account and client as a wrong password does. */
 export const answerMfaChallenge = async (deps: SessionDeps, session: string, code: string, client: string) => {
   const { email, session: cognitoSession } = unwrapSession(session);
-  const tokens = await limited(deps, email, client, () => deps.identities.answerMfaChallenge(email, cognitoSession, code));
+  const tokens = await withinLoginLimits(deps.attempts, email, client, () =>
+    deps.identities.answerMfaChallenge(email, cognitoSession, code),
+  );
   await deps.attempts.succeeded(email, client);
   return tokens;
 };

@@ -1,5 +1,6 @@
 import { EMAIL_CODE_RULES, resendEmailCode, verifyEmailCode } from '../../../lambdas/domain/accounts/email-verification';
 import { createAccount, registerCustomer } from '../../../lambdas/domain/accounts/register';
+import { MemoryLoginAttempts } from '../../../lambdas/adapters/accounts/memory-login-attempts';
 import { FakeEmailCodes, FakeIdentities, FakeMailer, FakeProfiles } from './fakes';
 
 const input = { name: 'Ada', email: 'ada@example.com', password: 'Sup3r-secret!', phoneNumber: '+14155550123', address: '1 Main St' };
@@ -10,9 +11,10 @@ const setup = async () => {
     profiles: new FakeProfiles(),
     codes: new FakeEmailCodes(),
     mailer: new FakeMailer(),
+    attempts: new MemoryLoginAttempts(),
     clock: { now: () => now },
   };
-  const { userId } = await registerCustomer(deps, input);
+  const { userId } = await registerCustomer(deps, input, '1.2.3.4');
   const advance = (s: number) => (now = new Date(now.getTime() + s * 1000));
   const verify = (code: string) =>
     verifyEmailCode(deps, userId, code).then(
@@ -92,7 +94,7 @@ describe('email verification (issue 10: email ownership is never verified)', () 
   it('a mail outage does not fail the registration: a code can be asked for afterwards', async () => {
     const deps = { identities: new FakeIdentities(), profiles: new FakeProfiles(), codes: new FakeEmailCodes(), mailer: new FakeMailer() };
     deps.mailer.failing = true;
-    const { userId } = await registerCustomer(deps, input);
+    const { userId } = await registerCustomer({ ...deps, attempts: new MemoryLoginAttempts() }, input, '1.2.3.4');
     deps.mailer.failing = false;
     deps.codes.codes.clear(); // the stored code was never received
     await resendEmailCode(deps, userId);
@@ -101,7 +103,7 @@ describe('email verification (issue 10: email ownership is never verified)', () 
 
   it('admins (admin:create, the seeded admin) are created verified and sent no code', async () => {
     const deps = { identities: new FakeIdentities(), profiles: new FakeProfiles() };
-    const { profile } = await createAccount(deps, { email: 'ops@example.com', password: 'x', name: 'Ops' }, 'admin');
+    const { profile } = await createAccount(deps, { email: 'ops@example.com', password: 'x', name: 'Ops' }, 'admin', 'operator');
     expect(profile.emailVerified).toBe(true);
   });
 });

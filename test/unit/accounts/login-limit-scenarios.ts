@@ -15,9 +15,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const loginLimitScenarios = (makeAttempts: () => LoginAttempts | Promise<LoginAttempts>) => {
   const setup = async (email = `ada-${Math.random().toString(36).slice(2)}@example.com`) => {
     const identities = new FakeIdentities();
+    const attempts = await makeAttempts();
     await registerCustomer(
-      { identities, profiles: new FakeProfiles(), codes: new FakeEmailCodes(), mailer: new FakeMailer() },
+      { identities, profiles: new FakeProfiles(), codes: new FakeEmailCodes(), mailer: new FakeMailer(), attempts },
       { name: 'Ada', email, password, phoneNumber: '+14155550123', address: 'x' },
+      'registrant',
     );
     // Counts the credentials that reach the identity provider, each taking a while (as Cognito does).
     const checked = { passwords: 0, codes: 0 };
@@ -25,7 +27,7 @@ export const loginLimitScenarios = (makeAttempts: () => LoginAttempts | Promise<
     identities.signIn = async (...args) => (checked.passwords++, await sleep(20), signIn(...args));
     const answer = identities.answerMfaChallenge.bind(identities);
     identities.answerMfaChallenge = async (...args) => (checked.codes++, await sleep(20), answer(...args));
-    const deps = { identities, attempts: await makeAttempts() };
+    const deps = { identities, attempts };
     const attempt = (pw: string, client: string) =>
       login(deps, email, pw, client).then(
         () => 'ok',

@@ -13,8 +13,9 @@ const setup = async () => {
   const profiles = new FakeProfiles();
   const attempts = new MemoryLoginAttempts(SMALL_LIMITS);
   const { userId } = await registerCustomer(
-    { identities, profiles, codes: new FakeEmailCodes(), mailer: new FakeMailer() },
+    { identities, profiles, codes: new FakeEmailCodes(), mailer: new FakeMailer(), attempts },
     { name: 'Ada', email: 'ada@example.com', password, phoneNumber: '+14155550123', address: 'x' },
+    '1.2.3.4',
   );
   return { identities, profiles, attempts, userId, caller: { userId, email: 'ada@example.com' } };
 };
