@@ -3,8 +3,8 @@ import * as z from '../../../lambdas/shared/zod';
 import { capabilities, type CapabilityDefinition, type CapabilityId } from '../../../lambdas/capabilities';
 import { queues } from '../../../lambdas/shared/queues';
 import { queueHandler } from '../../../lambdas/workers/queue-handler';
-import { InvokeStoreBase } from '@aws/lambda-invoke-store';
 import { scoped } from '../../../local/handlers';
+import { switchToAnotherInvocation } from '../../support/invoke-store';
 
 /**
  * The SQS wrapper (lambdas/workers/queue-handler.ts): on a FIFO queue a batch's message groups run side
@@ -222,12 +222,6 @@ describe('queueHandler on a standard queue (paymentEvents, refundCancellations)'
     await expect(handler(event(record('e1', { queue }), record('e2', { queue })), context)).rejects.toThrow();
   });
 });
-
-/** Leaves the current async context as another invocation's, as a leaking await did in the local runtime. */
-const switchToAnotherInvocation = () => {
-  const store = (globalThis as { awslambda?: { InvokeStore?: unknown } }).awslambda?.InvokeStore as { als: { enterWith(s: object): void } };
-  store.als.enterWith({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: 'another-invocation' });
-};
 
 // Regression (see test/unit/workers/stream-handler.test.ts): Powertools' processors kept their handler and
 // results in the ambient InvokeStore, so a record that came back in another invocation's context made the

@@ -1,8 +1,8 @@
-import { InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { capabilities, type CapabilityDefinition, type CapabilityId } from '../../../lambdas/capabilities';
 import { streamHandler } from '../../../lambdas/workers/stream-handler';
 import { scoped } from '../../../local/handlers';
+import { switchToAnotherInvocation } from '../../support/invoke-store';
 
 /**
  * The DynamoDB stream wrapper (lambdas/workers/stream-handler.ts), run as the local runtime runs it: in an
@@ -36,12 +36,6 @@ const record = (seq: string): DynamoDBRecord => ({
   dynamodb: { SequenceNumber: seq, Keys: { pk: { S: seq } } },
 });
 const event = (...seqs: string[]): DynamoDBStreamEvent => ({ Records: seqs.map(record) });
-
-/** Leaves the current async context as another invocation's: what a leaking await does. */
-const switchToAnotherInvocation = () => {
-  const store = (globalThis as { awslambda?: { InvokeStore?: unknown } }).awslambda?.InvokeStore as { als: { enterWith(s: object): void } };
-  store.als.enterWith({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: 'another-invocation' });
-};
 
 describe('streamHandler', () => {
   it("handles every record of a batch, in order, even when a record comes back in another invocation's context", async () => {
