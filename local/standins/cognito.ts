@@ -61,6 +61,15 @@ export interface CognitoStandIn {
   stop(): Promise<void>;
 }
 
+/** Where a pool is and how its tokens are checked: the keys sit under the issuer, in Cognito and cognito-local alike. */
+const poolAt = (endpoint: string, userPoolId: string, clientId: string, issuer: string) => ({
+  endpoint,
+  userPoolId,
+  clientId,
+  issuer,
+  jwksUri: `${issuer}/.well-known/jwks.json`,
+});
+
 /** Codes per destination, in the order sent; a taker waits for the next one when none is queued. */
 class CodeQueues {
   private readonly queued = new Map<string, string[]>();
@@ -105,13 +114,8 @@ export async function startCognito(opts: { dataDir?: string; log?: (msg: string)
   };
   try {
     const { userPoolId, clientId } = await provisionPool(endpoint);
-    const issuer = `${endpoint}/${userPoolId}`;
     return {
-      endpoint,
-      userPoolId,
-      clientId,
-      issuer,
-      jwksUri: `${issuer}/.well-known/jwks.json`,
+      ...poolAt(endpoint, userPoolId, clientId, `${endpoint}/${userPoolId}`),
       pid: runner.pid,
       takeCode: (d) => codes.take(d),
       stop,
@@ -228,11 +232,7 @@ async function externalCognito(endpoint: string): Promise<CognitoStandIn> {
     idp.destroy();
   }
   return {
-    endpoint,
-    userPoolId,
-    clientId,
-    issuer,
-    jwksUri: `${issuer}/.well-known/jwks.json`,
+    ...poolAt(endpoint, userPoolId, clientId, issuer),
     takeCode: () => Promise.reject(new Error('Codes are known of cognito-local only')),
     stop: async () => {},
   };
