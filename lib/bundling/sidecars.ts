@@ -34,7 +34,7 @@ export const SIDECARS = {
   paymentSdks: {
     specifier: './payment-sdks',
     entry: 'lambdas/adapters/payments/gateways/payment-sdks.ts',
-    why: 'the Stripe and PayPal SDKs (~850 KB) are loaded in live payment mode only, on the first charge or refund',
+    why: 'the Stripe and PayPal SDKs (~785 KB) are loaded in live payment mode only, on the first charge or refund',
   },
 } satisfies Record<string, Sidecar>;
 
@@ -49,8 +49,8 @@ export const sidecarsOf = (uses: Pick<CapabilityUses, 'database' | 'paymentGatew
 /** Where a sidecar goes in a function's asset directory. */
 export const sidecarFile = (name: SidecarName): string => `${SIDECARS[name].specifier.replace(/^\.\//, '')}.js`;
 
-/** One word for the POSIX shell CDK runs hooks in: single-quoted, so `$`, backquotes and spaces stay as they are. */
-const shellWord = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`;
+/** A command for the POSIX shell CDK runs hooks in: each word single-quoted, so `$`, backquotes and spaces stay as they are. */
+export const shellCommand = (words: string[]): string => words.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
 
 /**
  * The aws-lambda-nodejs hooks that write these sidecars beside a function's index.js, after `extra`
@@ -66,7 +66,7 @@ export const sidecarHooks = (names: SidecarName[], extra?: ICommandHooks['afterB
           afterBundling: (inputDir: string, outputDir: string) => [
             ...(extra?.(inputDir, outputDir) ?? []),
             ...names.map((name) =>
-              [`${inputDir}/node_modules/.bin/tsx`, `${inputDir}/lib/bundling/build-sidecar.ts`, name, outputDir].map(shellWord).join(' '),
+              shellCommand([`${inputDir}/node_modules/.bin/tsx`, `${inputDir}/lib/bundling/build-sidecar.ts`, name, outputDir]),
             ),
           ],
         },

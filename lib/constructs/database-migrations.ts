@@ -10,7 +10,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV } from '../../lambdas/shared/env-names';
 import { projectRoot } from '../config';
-import { sidecarHooks } from '../bundling/sidecars';
+import { shellCommand, sidecarHooks } from '../bundling/sidecars';
 import { FUNCTION_DEFAULTS, vpcNetworkInterfaces } from './capability-function';
 import type { Network } from './network';
 import type { PaymentsDatabase } from './payments-database';
@@ -78,7 +78,13 @@ export class DatabaseMigrations extends Construct {
         // The SQL files travel next to index.js (/var/task/migrations), where migrate.ts looks for them. No
         // pg sidecar: node-pg-migrate bundles pg itself, and this function never opens the functions' pool.
         ...sidecarHooks([], (inputDir: string, outputDir: string) => [
-          `node -e "require('fs').cpSync(process.argv[1], process.argv[2], { recursive: true })" "${path.join(inputDir, MIGRATIONS_DIR)}" "${path.join(outputDir, MIGRATIONS_DIR)}"`,
+          shellCommand([
+            'node',
+            '-e',
+            "require('fs').cpSync(process.argv[1], process.argv[2], { recursive: true })",
+            path.join(inputDir, MIGRATIONS_DIR),
+            path.join(outputDir, MIGRATIONS_DIR),
+          ]),
         ]),
       },
       environment: {
