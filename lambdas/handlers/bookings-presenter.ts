@@ -2,12 +2,9 @@ import type * as z from '../shared/zod';
 import type { CarType } from '../api/fleet-schemas';
 import type { ReservationView } from '../api/booking-schemas';
 import { REJECTION_REASONS, type Reservation } from '../domain/bookings/reservation';
-import type { Actor } from '../domain/bookings/lifecycle';
 import { feedbackStateOf } from '../domain/feedback/feedback';
 import { fromMinorUnits } from '../domain/fleet/money';
 import { clock } from '../shared/clock';
-import type { Principal } from '../http/principal';
-import { unauthenticated } from '../shared/errors';
 
 /** A reservation as the API shows it: money as decimal numbers, times as ISO strings. */
 export const presentReservation = (r: Reservation): z.output<typeof ReservationView> => ({
@@ -32,12 +29,6 @@ export const presentReservation = (r: Reservation): z.output<typeof ReservationV
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
 });
-
-/** A protected route always has a principal. */
-export const actorOf = (principal: Principal | undefined): Actor => {
-  if (!principal) throw unauthenticated();
-  return { userId: principal.userId, isAdmin: principal.isAdmin };
-};
 
 export const presentPage = (page: { items: Reservation[]; nextCursor?: string }) => ({
   reservations: page.items.map(presentReservation),

@@ -5,7 +5,8 @@ import { clock } from '../shared/clock';
 import { bookingRoutes as routes } from '../api/routes/bookings';
 import { cancelReservation } from '../domain/bookings/lifecycle';
 import { httpHandler } from '../http/handler';
-import { actorOf, presentReservation } from './bookings-presenter';
+import { actorOf } from '../http/principal';
+import { presentReservation } from './bookings-presenter';
 
 const deps = { reservations: reservationStore(), cache: fleetCache(), notifier: bookingNotifier(), clock };
 

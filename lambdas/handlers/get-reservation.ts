@@ -2,7 +2,8 @@ import { reservationStore } from '../adapters/bookings';
 import { bookingRoutes as routes } from '../api/routes/bookings';
 import { reservationFor } from '../domain/bookings/lifecycle';
 import { httpHandler } from '../http/handler';
-import { actorOf, presentReservation } from './bookings-presenter';
+import { actorOf } from '../http/principal';
+import { presentReservation } from './bookings-presenter';
 
 const deps = { reservations: reservationStore() };
 

@@ -3,7 +3,7 @@ import { feedbackReader } from '../adapters/feedback';
 import { feedbackRoutes as routes } from '../api/routes/feedback';
 import { userFeedback } from '../domain/feedback/queries';
 import { httpHandler } from '../http/handler';
-import { actorOf } from './bookings-presenter';
+import { actorOf } from '../http/principal';
 import { presentFeedback } from './feedback-presenter';
 
 const deps = { feedback: feedbackReader() };

@@ -3,7 +3,8 @@ import { reservationStore } from '../adapters/bookings';
 import { bookingRoutes as routes } from '../api/routes/bookings';
 import { userReservations } from '../domain/bookings/history';
 import { httpHandler } from '../http/handler';
-import { actorOf, presentPage } from './bookings-presenter';
+import { actorOf } from '../http/principal';
+import { presentPage } from './bookings-presenter';
 
 const deps = { reservations: reservationStore() };
 

@@ -4,7 +4,7 @@ import { feedbackRoutes as routes } from '../api/routes/feedback';
 import { moderateFeedback } from '../domain/feedback/moderation';
 import { httpHandler } from '../http/handler';
 import { clock } from '../shared/clock';
-import { actorOf } from './bookings-presenter';
+import { actorOf } from '../http/principal';
 import { presentFeedback } from './feedback-presenter';
 
 const deps = { feedback: feedbackReader(), clock };

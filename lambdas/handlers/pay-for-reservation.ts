@@ -2,7 +2,7 @@ import { confirmingPaymentDeps } from '../adapters/payments/reservations';
 import { paymentRoutes as routes } from '../api/routes/payments';
 import { pay } from '../domain/payments/pay';
 import { httpHandler } from '../http/handler';
-import { actorOf } from './bookings-presenter';
+import { actorOf } from '../http/principal';
 
 const deps = confirmingPaymentDeps();
 

@@ -4,7 +4,7 @@ import { paymentStore } from '../adapters/payments/store';
 import { paymentRoutes as routes } from '../api/routes/payments';
 import { paymentFor, reservationPayments } from '../domain/payments/queries';
 import { httpHandler } from '../http/handler';
-import { actorOf } from './bookings-presenter';
+import { actorOf } from '../http/principal';
 import { presentPayment, presentRefund } from './payments-presenter';
 
 const deps = { payments: paymentStore(), reservations: reservationStore() };

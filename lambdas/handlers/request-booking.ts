@@ -8,7 +8,8 @@ import { API_STAGE, routes } from '../api/routes';
 import { awaitDecision, requestBooking } from '../domain/bookings/request';
 import { REJECTION_REASONS } from '../domain/bookings/reservation';
 import { httpHandler } from '../http/handler';
-import { actorOf, presentReservation } from './bookings-presenter';
+import { actorOf } from '../http/principal';
+import { presentReservation } from './bookings-presenter';
 
 const deps = { reservations: reservationStore(), cars: carRepository(), queue: bookingQueue(), clock, newId: randomUUID };
 /** Time kept back from the function's timeout for answering after a wait. */

@@ -6,7 +6,7 @@ import { feedbackRoutes as routes } from '../api/routes/feedback';
 import { submitFeedback } from '../domain/feedback/submit';
 import { httpHandler } from '../http/handler';
 import { clock } from '../shared/clock';
-import { actorOf } from './bookings-presenter';
+import { actorOf } from '../http/principal';
 
 const profiles = accountProfiles();
 const deps = {

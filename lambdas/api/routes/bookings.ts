@@ -63,7 +63,7 @@ export const bookingRoutes = {
     capability: 'cancelReservation',
     access: 'customer',
     summary:
-      'Cancel a reservation: its days are free at once; a paid one is refunded by the policy (full 48 h or more before pick-up, half after, none once started)',
+      'Cancel a reservation: its days are free at once; a paid one is refunded by the policy (full 48 h or more before pick-up, half after, none once started; full whenever an admin cancels it for the customer)',
     tag,
     request: { params: ReservationIdParams },
     responses: { 200: { description: 'Cancelled, with the refund when it was paid', schema: ReservationView } },

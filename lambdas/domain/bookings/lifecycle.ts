@@ -8,6 +8,7 @@ import { holdsCar, type Reservation } from './reservation';
 /** Who is asking: owners see and act on their own reservations, admins on every one. */
 export interface Actor {
   userId: string;
+  /** Acts as admin: decided at the edge by the one rule (group and MFA, http/principal.ts actsAs). */
   isAdmin: boolean;
 }
 
@@ -33,7 +34,8 @@ const ATTEMPTS = 3;
 
 /**
  * Cancels a reservation (its owner or an admin): frees its days at once, and records the refund the
- * policy gives (`refundFor`), which the payments capability carries out from the published event.
+ * policy gives (`refundFor`: in full when an admin cancels for a customer), which the payments
+ * capability carries out from the published event.
  */
 export type LifecycleDeps = Pick<BookingDeps, 'reservations' | 'cache' | 'notifier' | 'clock'>;
 
@@ -47,8 +49,10 @@ export const cancelReservation = async (deps: LifecycleDeps, actor: Actor, reser
       throw refuseTransition({ ...reservation, status: 'Expired' }, 'cancelled');
     }
     if (!['Requested', 'Pending', 'Confirmed'].includes(reservation.status)) throw refuseTransition(reservation, 'cancelled');
-    // Only money paid comes back: a Confirmed reservation was paid for.
-    const refund = reservation.status === 'Confirmed' ? refundFor(reservation, now) : undefined;
+    // Only money paid comes back: a Confirmed reservation was paid for. An admin cancelling someone
+    // else's reservation charges no late-cancellation penalty (policy.ts, refundFor).
+    const by = actor.isAdmin && reservation.userId !== actor.userId ? 'admin' : 'customer';
+    const refund = reservation.status === 'Confirmed' ? refundFor(reservation, now, by) : undefined;
     if (await deps.reservations.cancel(reservation, refund, now)) {
       const cancelled: Reservation = {
         ...reservation,

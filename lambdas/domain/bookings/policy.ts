@@ -21,12 +21,21 @@ export const pickupMs = (r: Pick<Reservation, 'startDate'>): number => Date.pars
 export const returnMs = (r: Pick<Reservation, 'endDate'>): number => Date.parse(`${r.endDate}T00:00:00Z`);
 
 /**
- * The refund policy: everything paid back when cancelled 48 hours or more before pick-up, half of it
- * after that, nothing once the rental has started.
+ * Who cancels: the customer who booked (an admin cancelling their own reservation is one), or an admin
+ * cancelling a customer's reservation for them.
  */
-export const refundFor = (r: Pick<Reservation, 'startDate' | 'price'>, now: Date): Refund => {
+export type CancelledBy = 'customer' | 'admin';
+
+/**
+ * The refund policy. A customer cancelling gets everything paid back 48 hours or more before pick-up,
+ * half of it after that, nothing once the rental has started. An admin cancelling a customer's
+ * reservation refunds all of it, whenever it is: the late-cancellation penalty is for a customer's own
+ * late change of plans, and an admin cancels for reasons the customer did not choose (a broken-down
+ * car, a closed location, a customer's call to the counter).
+ */
+export const refundFor = (r: Pick<Reservation, 'startDate' | 'price'>, now: Date, by: CancelledBy = 'customer'): Refund => {
   const before = pickupMs(r) - now.getTime();
-  const percent = before >= 48 * 3_600_000 ? 100 : before > 0 ? 50 : 0;
+  const percent = by === 'admin' || before >= 48 * 3_600_000 ? 100 : before > 0 ? 50 : 0;
   return { percent, amountMinor: Math.floor((r.price.totalMinor * percent) / 100) };
 };
 

@@ -83,6 +83,13 @@ describe('refund policy', () => {
     expect(refundFor(r, at('2030-03-10T00:00:00Z'))).toEqual({ percent: 0, amountMinor: 0 });
   });
 
+  it('an admin cancelling for the customer refunds all of it, whenever it is: no late-cancellation penalty', () => {
+    const r = reservation({ startDate: '2030-03-10', price: { currency: 'USD', dailyMinor: 3_333, days: 3, totalMinor: 9_999 } });
+    for (const now of ['2030-03-08T00:00:00Z', '2030-03-09T23:59:59Z', '2030-03-10T00:00:00Z', '2030-03-11T12:00:00Z'])
+      expect(refundFor(r, at(now), 'admin')).toEqual({ percent: 100, amountMinor: 9_999 });
+    expect(refundFor(r, at('2030-03-09T23:59:59Z'), 'customer')).toEqual({ percent: 50, amountMinor: 4_999 });
+  });
+
   it('looks again at a Confirmed reservation for its reminder, then at its return day', () => {
     const r = reservation();
     expect(confirmedDueMs(r)).toBe(Date.parse('2030-03-10T00:00:00Z') - REMINDER_BEFORE_MS);
@@ -187,6 +194,32 @@ describe('cancel and sweep', () => {
       details: { status: 'Expired' },
     });
     expect(store.calls).toContain('expire');
+  });
+
+  // Finding: an admin cancelling a customer's paid reservation a day before pick-up refunded half.
+  describe('the refund of a paid reservation cancelled a day before pick-up (NOW is 2030-03-01, pick-up 03-02)', () => {
+    const late = reservation({ userId: 'u1', startDate: '2030-03-02', endDate: '2030-03-04' });
+    const cancel = async (actor: { userId: string; isAdmin: boolean }) => {
+      const events: unknown[] = [];
+      const store = fakeStore({ get: async () => late });
+      const cancelled = await cancelReservation(
+        deps({ reservations: store, notifier: { publish: async (e) => void events.push(e) } }),
+        actor,
+        'r1',
+      );
+      expect(events).toEqual([
+        expect.objectContaining({ type: 'ReservationCancelled', reservation: expect.objectContaining({ refund: cancelled.refund }) }),
+      ]);
+      return cancelled.refund;
+    };
+
+    it('is in full when an admin cancels it for the customer', async () => {
+      expect(await cancel({ userId: 'admin1', isAdmin: true })).toEqual({ percent: 100, amountMinor: 10_000 });
+    });
+    it('is half when the customer cancels, or an admin cancels their own booking', async () => {
+      expect(await cancel({ userId: 'u1', isAdmin: false })).toEqual({ percent: 50, amountMinor: 5_000 });
+      expect(await cancel({ userId: 'u1', isAdmin: true })).toEqual({ percent: 50, amountMinor: 5_000 });
+    });
   });
 
   it('moves each due reservation on by its status', async () => {
