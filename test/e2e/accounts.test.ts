@@ -1,20 +1,16 @@
-import { execFile } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { generate } from 'otplib';
 import { LOGIN_LIMITS } from '../../lambdas/domain/accounts/login-limits';
 import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runtime-file';
 import { cognitoLocalPrivateKey, freshPrivateKey, signJwt } from '../support/jwt';
 import { apiUrl, request, type JsonResponse } from '../support/local-runtime';
 import { emailedCode, mailbox as mailboxFor } from '../support/booking-client';
-import { signInWithTotp } from '../support/tokens';
+import { adminCreate, signInWithTotp } from '../support/tokens';
 import { GATEWAY_ERRORS } from '../../lib/api/gateway-responses';
 
 // Accounts over HTTP against `npm start`, as a client would use them.
 const api = apiUrl();
-const ROOT = path.resolve(__dirname, '../..');
 const password = 'Sup3r-secret!';
 const newEmail = () => `e2e-${randomUUID().slice(0, 8)}@example.com`;
 let runtime: RuntimeDescription;
@@ -125,15 +121,6 @@ describe('customer journey', () => {
 });
 
 describe('admins', () => {
-  const adminCreate = async (...args: string[]) => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bin/admin-create.ts', ...args],
-      { cwd: ROOT },
-    );
-    return stdout;
-  };
-
   it('the seeded admin signs in with MFA and may use admin routes', async () => {
     const { admin } = runtime;
     const { token } = await loginWithMfa(admin.email, admin.password, admin.totpSecret);

@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { generate } from 'otplib';
 import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runtime-file';
 import { registerCustomer } from './booking-client';
@@ -44,3 +48,28 @@ let customer: Promise<string> | undefined;
 export const customerToken = () => (customer ??= registerCustomer().then((c) => c.token));
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** `npm run admin:create -- <args>` (bin/admin-create.ts, through tsx as the npm script runs it); its output. */
+export const adminCreate = async (...args: string[]): Promise<string> => {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bin/admin-create.ts', ...args],
+    { cwd: ROOT },
+  );
+  return stdout;
+};
+
+/**
+ * A new admin made the way an operator does with `npm run admin:create -- --no-mfa --local <port>`, signed
+ * in: MFA is off, so there is no challenge and the ID token carries no custom:mfa_enabled.
+ */
+export const adminWithoutMfa = async (): Promise<{ email: string; userId: string; token: string; output: string }> => {
+  const email = `no-mfa-admin-${randomUUID().slice(0, 8)}@example.com`;
+  const output = await adminCreate('--email', email, '--name', 'No MFA Admin', '--no-mfa', '--local', new URL(apiUrl()).port);
+  const password = /Password: (\S+)/.exec(output)?.[1];
+  if (!password) throw new Error(`admin:create printed no password:\n${output}`);
+  const { token, userId } = await signInWithTotp(email, password);
+  return { email, userId, token, output };
+};
