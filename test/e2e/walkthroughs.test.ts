@@ -14,11 +14,14 @@ const ROOT = path.resolve(__dirname, '../..');
 const run = promisify(execFile);
 const api = createCarRentalClient({ baseUrl: apiUrl() });
 
+// Each script makes a dozen requests one after the other; on a loaded machine that takes a minute.
+jest.setTimeout(240_000);
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs a file from the repository's folder, as the README says, with the API's address in API_URL. */
 const runFile = (command: string, args: string[]) =>
-  run(command, args, { cwd: ROOT, env: { ...process.env, API_URL: apiUrl() }, timeout: 90_000 }).catch(
+  run(command, args, { cwd: ROOT, env: { ...process.env, API_URL: apiUrl() }, timeout: 180_000 }).catch(
     (err: { code?: number; stdout?: string; stderr?: string }) => {
       throw new Error(`${args.join(' ')} exited ${err.code}:\n${err.stdout}\n${err.stderr}`);
     },
