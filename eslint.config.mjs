@@ -74,6 +74,23 @@ export default tseslint.config(
     rules: { 'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeTypes: true }] },
   },
   {
+    // The typed client ships what its own package.json declares (openapi-fetch); its generator and example
+    // run from this repository, with its devDependencies.
+    files: ['clients/typescript/src/**'],
+    rules: {
+      'import-x/no-extraneous-dependencies': [
+        'error',
+        { devDependencies: false, includeTypes: true, packageDir: `${import.meta.dirname}/clients/typescript` },
+      ],
+    },
+  },
+  {
+    files: ['clients/typescript/scripts/**', 'clients/typescript/example.ts'],
+    rules: {
+      'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeTypes: true, packageDir: import.meta.dirname }],
+    },
+  },
+  {
     // Plain JavaScript (runners started as child processes, jest's transformer): no type information.
     files: ['**/*.{js,mjs,cjs}'],
     extends: [tseslint.configs.disableTypeChecked],

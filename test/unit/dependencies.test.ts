@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * package that nothing imports is either a tool run by name (listed below, with what runs it) or gone.
  */
 const ROOT = join(__dirname, '../..');
-const SOURCE_DIRS = ['bin', 'bench', 'lambdas', 'lib', 'local', 'test'];
+const SOURCE_DIRS = ['bin', 'bench', 'clients', 'lambdas', 'lib', 'local', 'test'];
 const ROOT_FILES = ['jest.config.ts', 'eslint.config.mjs'];
 
 const TOOLS: Record<string, string> = {
