@@ -302,12 +302,12 @@ describe('issue 10: what an attacker tried on accounts', () => {
     }
   });
 
-  it('an unverified email may sign in but not book or pay (403 EMAIL_NOT_VERIFIED); the emailed code verifies it', async () => {
+  it('an unverified email may sign in but not book, pay or review (403 EMAIL_NOT_VERIFIED); the emailed code verifies it', async () => {
     const { email, userId } = await register();
     const session = (await login(email)).body;
     const me = await call('GET', '/users/me', undefined, bearer(session.token));
     expect(me.body).toMatchObject({ userId, emailVerified: false });
-    for (const route of ['/reservations', '/payments']) {
+    for (const route of ['/reservations', '/payments', '/feedback']) {
       const res = await call('POST', route, {}, bearer(session.token));
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('EMAIL_NOT_VERIFIED');
@@ -323,8 +323,8 @@ describe('issue 10: what an attacker tried on accounts', () => {
     expect(verified.status).toBe(200);
     const refreshed = (await call('POST', '/users/token/refresh', { refreshToken: session.refreshToken })).body;
     expect((await call('GET', '/users/me', undefined, bearer(refreshed.token))).body.emailVerified).toBe(true);
-    const booking = await call('POST', '/reservations', {}, bearer(refreshed.token));
-    expect(booking.status).toBe(400); // past the verification check: now the body is what is wrong
+    // Past the verification check: now the body is what is wrong.
+    for (const route of ['/reservations', '/feedback']) expect((await call('POST', route, {}, bearer(refreshed.token))).status).toBe(400);
     expect((await call('POST', '/users/me/email/verification', undefined, bearer(refreshed.token))).status).toBe(409);
   });
 

@@ -306,3 +306,57 @@ describe('booking against DynamoDB Local', () => {
     }
   });
 });
+
+describe('booking rules on the real store, with the clock set where the rule turns', () => {
+  const at = (ms: number) => ({ now: () => new Date(ms) });
+
+  it('a request decided late is held for the whole hold from the decision, not from the request', async () => {
+    const carId = await newCar();
+    const { reservation } = await request(depsWith(), carId, 5, 7);
+    // The request waited in the queue longer than the hold itself.
+    const decidedAt = Date.parse(reservation.createdAt) + 7 * 60_000;
+    const deps = depsWith({ clock: at(decidedAt) });
+    expect(await decideBooking(deps, reservation.reservationId)).toBe('held');
+    const held = (await store.get(reservation.reservationId))!;
+    expect(held.holdExpiresAt).toBe(decidedAt + deps.holdMs);
+    expect(await dayLock(carId, day(5))).toMatchObject({ holdExpiresAt: decidedAt + deps.holdMs });
+    expect((await cars.get(carId))!.blocks).toEqual([expect.objectContaining({ holdExpiresAt: decidedAt + deps.holdMs })]);
+  });
+
+  it('cancelled exactly 48 hours before pick-up: all back; a millisecond later: half (recorded on the reservation)', async () => {
+    const confirmed = async () => {
+      const deps = depsWith();
+      const { reservation } = await request(deps, await newCar(), 8, 10);
+      await decideBooking(deps, reservation.reservationId);
+      expect(await confirmReservation(deps, reservation.reservationId)).toBe(true);
+      return reservation;
+    };
+    const cancelAt = async (ms: number) => {
+      const r = await confirmed();
+      const pickup = Date.parse(`${r.startDate}T00:00:00Z`);
+      const cancelled = await cancelReservation(
+        depsWith({ clock: at(pickup - ms) }),
+        { userId: r.userId, isAdmin: false },
+        r.reservationId,
+      );
+      expect((await store.get(r.reservationId))!.refund).toEqual(cancelled.refund);
+      return { total: r.price.totalMinor, refund: cancelled.refund };
+    };
+    const full = await cancelAt(48 * 3_600_000);
+    expect(full.refund).toEqual({ percent: 100, amountMinor: full.total });
+    const half = await cancelAt(48 * 3_600_000 - 1);
+    expect(half.refund).toEqual({ percent: 50, amountMinor: Math.floor(half.total / 2) });
+  });
+
+  it("concurrent maintenance blocks with one admin's Idempotency-Key make one block, and all answer with it", async () => {
+    const carId = await newCar();
+    const mdeps = { ...depsWith(), cars, upcoming: new DynamoReservationsOfCar(db, aws.names.reservations) };
+    const admin = { adminId: randomUUID(), idempotencyKey: randomUUID() };
+    const period = { startDate: day(12), endDate: day(15) };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => addMaintenanceBlock(mdeps, carId, period, 'brakes', admin)));
+    const blocks = (await cars.get(carId))!.blocks;
+    expect(blocks).toHaveLength(1);
+    expect(new Set(answers.map((b) => b.id))).toEqual(new Set([blocks[0].id]));
+    for (const d of daysOf(day(12), day(15))) expect(await dayLock(carId, d)).toMatchObject({ owner: blocks[0].id });
+  });
+});

@@ -179,10 +179,38 @@ describe('decideBooking', () => {
   });
 
   it('does nothing for a decided or unknown reservation (a redelivery)', async () => {
-    expect(await decideBooking(deps({ reservations: fakeStore({ get: async () => reservation({ status: 'Pending' }) }) }), 'r1')).toBe(
-      'alreadyDecided',
-    );
-    expect(await decideBooking(deps(), 'r1')).toBe('unknown');
+    for (const status of ['Pending', 'Confirmed', 'Rejected', 'Cancelled'] as const) {
+      const store = fakeStore({ get: async () => reservation({ status, holdExpiresAt: NOW + 60_000 }) });
+      const touched: string[] = [];
+      const watched = deps({
+        reservations: store,
+        cars: { get: async () => (touched.push('car'), undefined) },
+        cache: { invalidateLocation: async () => void touched.push('cache') },
+        locks: { acquire: async () => (touched.push('lock'), { release: async () => undefined }) },
+        notifier: { publish: async () => void touched.push('notify') },
+      });
+      expect(await decideBooking(watched, 'r1')).toBe('alreadyDecided');
+      // Read only (the read is the override above): no store write, no lock, no cache dropped, nothing told.
+      expect(store.calls).toEqual([]);
+      expect(touched).toEqual([]);
+    }
+    const store = fakeStore();
+    expect(await decideBooking(deps({ reservations: store }), 'r1')).toBe('unknown');
+    expect(store.calls).toEqual(['get']);
+  });
+
+  it('times the hold from the decision, not from the request: a late decision still gets the whole hold', async () => {
+    const decidedAt = NOW + 7 * 60_000; // the request waited 7 minutes in the queue, longer than the hold
+    const holds: number[] = [];
+    const told: Reservation[] = [];
+    const store = fakeStore({
+      get: async () => reservation({ status: 'Requested' }),
+      hold: async (_r, _car, holdExpiresAt) => (holds.push(holdExpiresAt), { kind: 'held' }),
+    });
+    const d = deps({ reservations: store, clock: clockAt(decidedAt), notifier: { publish: async (e) => void told.push(e.reservation) } });
+    expect(await decideBooking(d, 'r1')).toBe('held');
+    expect(holds).toEqual([decidedAt + d.holdMs]);
+    expect(told.map((r) => r.holdExpiresAt)).toEqual([decidedAt + d.holdMs]);
   });
 });
 
