@@ -1,5 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import Redis from 'ioredis';
 import { RedisCarLocks } from '../../lambdas/adapters/bookings/redis-car-locks';
 import { redisClient, useRedisFactory } from '../../lambdas/adapters/redis';
@@ -34,9 +37,12 @@ interface Node {
 
 const startNode = async (): Promise<Node> => {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  // A directory of its own: a replica writes the snapshot it syncs from its primary to disk.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'redis-failover-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: 'ignore',
   });
+  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   // The test's own view of each node: waits for it to come up, queues while it does.
   const admin = new Redis({ port, host: '127.0.0.1', retryStrategy: () => 50, maxRetriesPerRequest: null });
   await admin.ping();
