@@ -31,6 +31,11 @@ export const SIDECARS = {
     entry: 'lambdas/adapters/pg-driver.ts',
     why: 'pg (~90 KB of CommonJS) is needed by the first PostgreSQL query, not at init',
   },
+  redis: {
+    specifier: './redis-driver',
+    entry: 'lambdas/adapters/redis-driver.ts',
+    why: 'ioredis (~150 KB with its Cluster, Sentinel and command table) is needed by the first Redis command, not at init',
+  },
   paymentSdks: {
     specifier: './payment-sdks',
     entry: 'lambdas/adapters/payments/gateways/payment-sdks.ts',
@@ -41,8 +46,9 @@ export const SIDECARS = {
 export type SidecarName = keyof typeof SIDECARS;
 
 /** The sidecars a capability's code can load, from what it uses. */
-export const sidecarsOf = (uses: Pick<CapabilityUses, 'database' | 'paymentGateways'>): SidecarName[] => [
+export const sidecarsOf = (uses: Pick<CapabilityUses, 'database' | 'redis' | 'paymentGateways'>): SidecarName[] => [
   ...(uses.database ? (['pg'] as const) : []),
+  ...(uses.redis ? (['redis'] as const) : []),
   ...(uses.paymentGateways ? (['paymentSdks'] as const) : []),
 ];
 

@@ -8,7 +8,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { CircuitBreakingRouter } from '../../lambdas/adapters/payments/gateways/router';
 import { SANDBOX_TOKENS, SandboxGateway } from '../../lambdas/adapters/payments/gateways/sandbox-gateway';
 import type { PaymentGateway } from '../../lambdas/domain/payments/gateway';
-import { RespClient } from '../../lambdas/adapters/resp-client';
+import { redisClient, useRedisFactory } from '../../lambdas/adapters/redis';
 import { closePostgresPool, postgresPool } from '../../lambdas/adapters/postgres';
 import { captureSubsegments, inSubsegment, traceAwsClient, traceInvocation, type SubsegmentDocument } from '../../lambdas/shared/tracing';
 
@@ -263,15 +263,9 @@ describeReal('Redis and PostgreSQL calls', () => {
   afterAll(() => closePostgresPool());
 
   it('records each Redis command under the invocation, and a refused one as an error', async () => {
-    const url = new URL(process.env.REDIS_URL!);
-    const client = await RespClient.connect({
-      host: url.hostname,
-      port: Number(url.port || 6379),
-      tls: false,
-      keyPrefix: 'car-rental:tracing-test:',
-      connectTimeoutMs: 1_000,
-      commandTimeoutMs: 1_000,
-    });
+    process.env.REDIS_KEY_PREFIX = 'car-rental:tracing-test:';
+    useRedisFactory();
+    const client = await redisClient();
     try {
       await traceInvocation(async () => {
         await client.set('k', 'text', 'EX', 60);
@@ -281,6 +275,7 @@ describeReal('Redis and PostgreSQL calls', () => {
       });
     } finally {
       await client.quit();
+      useRedisFactory();
     }
     const redis = (command: string, failed = false) => ({
       name: 'Redis',

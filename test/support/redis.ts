@@ -8,8 +8,10 @@ import RedisMock from 'ioredis-mock';
  */
 export const testRedis = (): Redis => {
   const url = process.env.REDIS_URL;
-  if (!url) return new RedisMock();
-  return new Redis(url, { keyPrefix: `car-rental:test:${randomUUID().slice(0, 8)}:`, maxRetriesPerRequest: 1 });
+  // ioredis-mock instances share their data within a process: a prefix of its own for each, as for the real one.
+  const keyPrefix = `car-rental:test:${randomUUID().slice(0, 8)}:`;
+  if (!url) return new RedisMock({ keyPrefix });
+  return new Redis(url, { keyPrefix, maxRetriesPerRequest: 1 });
 };
 
 export const usesRealRedis = (): boolean => Boolean(process.env.REDIS_URL);

@@ -1,4 +1,4 @@
-import type { RedisCommands } from '../resp-client';
+import type { RedisCommands } from '../redis';
 import { LOGIN_LIMITS, type LoginLimits } from '../../domain/accounts/login-limits';
 import type { LoginAttempts } from '../../domain/accounts/ports';
 import { counterKeys } from './login-counters';

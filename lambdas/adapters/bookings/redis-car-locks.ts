@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RedisCommands } from '../resp-client';
+import type { RedisCommands } from '../redis';
 import type { CarLocks } from '../../domain/bookings/ports';
 
 /** Deletes the key only if it still holds our token: a lock that expired and was taken by another is left alone. */

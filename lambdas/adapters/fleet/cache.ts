@@ -1,4 +1,4 @@
-import type { RedisCommands } from '../resp-client';
+import type { RedisCommands } from '../redis';
 import type { LocationCode } from '../../domain/fleet/catalog';
 import type { Car, Photo } from '../../domain/fleet/car';
 import type { FleetCache } from '../../domain/fleet/ports';
