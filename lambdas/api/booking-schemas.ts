@@ -14,8 +14,10 @@ const Id = z.uuid();
 /** A booking's period checks (past, reversed, too long, beyond the horizon), reported on those fields. */
 const checkBookingPeriod = () =>
   z.superRefine((value: { startDate: string; endDate: string }, ctx) => {
+    // A field already refused (a day that does not exist) is named once.
+    const refused = new Set(ctx.issues.map((issue) => issue.path?.[0]));
     for (const problem of bookingPeriodProblems(value, clock.now(), bookingLimits()))
-      ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+      if (!refused.has(problem.field)) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
   });
 
 export const BookingBody = z
