@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { ENV } from '../../lambdas/shared/env-names';
 import { startRuntimeProcess } from './runtime-process';
 
 /**
@@ -11,7 +12,10 @@ declare global {
 
 export default async function setup(): Promise<void> {
   if (process.env.E2E_API_URL) return; // pointed at a runtime that is already up
-  const runtime = await startRuntimeProcess();
+  // The journeys book many cars on the same days for one customer (payments pays one per method); the
+  // per-customer day limit is raised for them. The live-holds limit stays the default (3), which
+  // test/e2e/bookings.test.ts checks under parallel requests.
+  const runtime = await startRuntimeProcess({ [ENV.maxOverlappingBookings]: '50' });
   globalThis.__LOCAL_RUNTIME__ = runtime.child;
   process.env.E2E_API_URL = runtime.url;
 }

@@ -1,5 +1,12 @@
 import { dueSortKey } from '../../../lambdas/adapters/bookings/reservation-item';
-import { bookingPeriodProblems, DEFAULT_BOOKING_LIMITS, limitRefusal, type CustomerUsage } from '../../../lambdas/domain/bookings/limits';
+import {
+  bookingLimits,
+  bookingPeriodProblems,
+  DEFAULT_BOOKING_LIMITS,
+  limitRefusal,
+  type CustomerUsage,
+} from '../../../lambdas/domain/bookings/limits';
+import { ENV } from '../../../lambdas/shared/env-names';
 
 const NOW = new Date('2026-12-03T21:00:00Z');
 const DAY_MS = 86_400_000;
@@ -85,5 +92,26 @@ describe('limitRefusal', () => {
     expect(refuse([booking('a', 10, 12), booking('b', 11, 15)], 14, 16)).toBeUndefined();
     // A booking whose return day has passed no longer counts.
     expect(refuse([booking('a', -5, 0), booking('b', -5, 1)], 0, 1)).toBeUndefined();
+  });
+});
+
+describe('bookingLimits: the numbers are configuration', () => {
+  const names = [ENV.maxLiveHolds, ENV.maxOverlappingBookings, ENV.bookingHorizonDays, ENV.maxRentalDays];
+  afterEach(() => names.forEach((name) => delete process.env[name]));
+
+  it('defaults to 3 live holds, 2 on one day, 365 days ahead, 30-day rentals', () => {
+    expect(bookingLimits()).toEqual({ maxLiveHolds: 3, maxOverlapping: 2, horizonDays: 365, maxRentalDays: 30 });
+  });
+
+  it('reads each from its variable; the longest rental never above the published 30 days; nonsense fails fast', () => {
+    Object.assign(process.env, {
+      [ENV.maxLiveHolds]: '5',
+      [ENV.maxOverlappingBookings]: '4',
+      [ENV.bookingHorizonDays]: '90',
+      [ENV.maxRentalDays]: '60',
+    });
+    expect(bookingLimits()).toEqual({ maxLiveHolds: 5, maxOverlapping: 4, horizonDays: 90, maxRentalDays: 30 });
+    process.env[ENV.maxLiveHolds] = 'three';
+    expect(() => bookingLimits()).toThrow(/BOOKING_MAX_LIVE_HOLDS/);
   });
 });
