@@ -59,7 +59,7 @@ const failedCondition = (reason: CancellationReason | undefined) => reason?.Code
 /** One transient transaction conflict (another transaction on the same items) is retried this many times. */
 const CONFLICT_RETRIES = 4;
 /** Requests of one customer judged on usage that changed before they landed are judged again this many times. */
-const USAGE_RETRIES = 8;
+const USAGE_RETRIES = 20;
 const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 5) * Math.random()));
 
 /**
@@ -238,7 +238,11 @@ export class DynamoReservationStore implements ReservationStore {
         ...claims.map((c) => this.claimPut(r.userId, r.reservationId, c, nowMs, supersede)),
         this.usageVersionBump(r.userId, version),
         this.usagePut(r, options.countsUntil),
-      ]);
+      ]).catch((err: unknown) => {
+        // Requests of one customer at once contend on its version item: judged again, like a lost race.
+        if (attempt < USAGE_RETRIES && reasonsOf(err)?.some((reason) => reason.Code === 'TransactionConflict')) return [];
+        throw err;
+      });
       if (!reasons) return { created: true };
       // The claim that was live, read strongly so the reservation it names is there (same transaction).
       // The client's Idempotency-Key (listed last) speaks first: a key reused for other dates is refused
