@@ -106,8 +106,8 @@ describe('booking races over HTTP', () => {
     const carIds = await Promise.all(
       Array.from({ length: 20 }, (_, i) => createCar(admin, { location: LOCATION, rentalPricePerDay: 30 + i })),
     );
-    // Ten customers send them all (30 each at once: a customer's requests contend on its usage version).
-    const senders = customers.slice(0, 10);
+    // A handful of customers send them all.
+    const senders = customers.slice(0, 6);
     const rand = prng(20_261_125);
     // Overlapping periods of 1 to 4 days within 3 weeks; never the same customer, car and dates twice
     // (that would be the same request, deduplicated into one reservation).
