@@ -1,8 +1,8 @@
 import * as z from '../shared/zod';
+import { bookingLimits, bookingPeriodProblems, DEFAULT_BOOKING_LIMITS } from '../domain/bookings/limits';
 import { MAX_WAIT_SECONDS } from '../domain/bookings/policy';
 import { REJECTION_REASONS, RESERVATION_STATUSES } from '../domain/bookings/reservation';
 import { MAX_RENTAL_DAYS } from '../domain/fleet/catalog';
-import { periodProblems } from '../domain/fleet/period';
 import { clock } from '../shared/clock';
 import { count, Cursor, idempotencyKey, Limit, list, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, UserId } from './fields';
 import { CarType, IsoDate, LocationCode } from './fleet-schemas';
@@ -11,17 +11,23 @@ import { CarType, IsoDate, LocationCode } from './fleet-schemas';
 
 const Id = z.uuid();
 
-/** Period checks (past, reversed, too long) on a body with startDate/endDate, reported on those fields. */
-const checkPeriod = (maxDays?: number) =>
+/** A booking's period checks (past, reversed, too long, beyond the horizon), reported on those fields. */
+const checkBookingPeriod = () =>
   z.superRefine((value: { startDate: string; endDate: string }, ctx) => {
-    for (const problem of periodProblems(value, clock.now(), maxDays))
-      ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+    // A field already refused (a day that does not exist) is named once.
+    const refused = new Set(ctx.issues.map((issue) => issue.path?.[0]));
+    for (const problem of bookingPeriodProblems(value, clock.now(), bookingLimits()))
+      if (!refused.has(problem.field)) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
   });
 
 export const BookingBody = z
   .strictObject({
     carId: Id,
-    startDate: IsoDate.check(z.meta({ description: 'Pick-up day (YYYY-MM-DD, UTC), today or later.' })),
+    startDate: IsoDate.check(
+      z.meta({
+        description: `Pick-up day (YYYY-MM-DD, UTC), today or later, at most ${DEFAULT_BOOKING_LIMITS.horizonDays} days ahead (by default).`,
+      }),
+    ),
     endDate: IsoDate.check(
       z.meta({
         description: `Return day (YYYY-MM-DD): the car is rented up to, not including, this day. At most ${MAX_RENTAL_DAYS} days.`,
@@ -31,7 +37,7 @@ export const BookingBody = z
       .optional(z.string().check(z.maxLength(64)))
       .check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
   })
-  .check(checkPeriod(), z.meta({ id: 'BookingRequest' }));
+  .check(checkBookingPeriod(), z.meta({ id: 'BookingRequest' }));
 
 export const BookingHeaders = z.object({
   'idempotency-key': z
@@ -62,9 +68,11 @@ export const UserReservationsQuery = z.object({
 });
 
 export const CarReservationsQuery = z.object({
-  when: z
-    ._default(z.enum(['upcoming', 'past']), 'upcoming')
-    .check(z.meta({ description: 'Not yet returned (soonest first), or returned (latest first).' })),
+  when: z._default(z.enum(['upcoming', 'past']), 'upcoming').check(
+    z.meta({
+      description: 'Not yet returned and holding the car, or requested (soonest first); or returned (latest first, whatever their status).',
+    }),
+  ),
   limit: Limit,
   cursor: Cursor,
 });

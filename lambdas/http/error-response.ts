@@ -41,7 +41,7 @@ export const toErrorResponse = (thrown: unknown, requestId?: string): HttpRespon
     const { status, code } = STATUS[err.kind];
     const headers: Record<string, string> = { ...JSON_HEADERS };
     if (err.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterSeconds)));
-    return { statusCode: status, headers, body: errorBody(code, err.message, err.details) };
+    return { statusCode: status, headers, body: errorBody(err.code ?? code, err.message, err.details) };
   }
   const ref = requestId ? ` (reference ${requestId})` : '';
   return {

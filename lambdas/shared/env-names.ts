@@ -8,6 +8,11 @@ export const ENV = {
   appVersion: 'APP_VERSION',
   /** Minutes a Pending reservation holds its car for payment (optional, 5 by default). */
   holdMinutes: 'HOLD_MINUTES',
+  /** Booking limits per customer (optional; defaults in domain/bookings/limits.ts). */
+  maxLiveHolds: 'BOOKING_MAX_LIVE_HOLDS',
+  maxOverlappingBookings: 'BOOKING_MAX_OVERLAPPING',
+  bookingHorizonDays: 'BOOKING_HORIZON_DAYS',
+  maxRentalDays: 'BOOKING_MAX_RENTAL_DAYS',
   /** SNS topic the booking life-cycle events are published to. */
   notificationsTopicArn: 'NOTIFICATIONS_TOPIC_ARN',
   /** Sender address of customer emails (an SES-verified identity); emails are skipped when unset. */

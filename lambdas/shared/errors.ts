@@ -29,6 +29,8 @@ export class AppError extends Error {
     readonly details?: unknown,
     /** Seconds a client should wait before retrying (429, 503). */
     readonly retryAfterSeconds?: number,
+    /** A more precise code than the kind's own (e.g. `HOLD_LIMIT_REACHED` for a 409), for clients to act on. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'AppError';
@@ -46,7 +48,7 @@ export const emailNotVerified = () =>
       'POST /v1/users/me/email/verification), then refresh your token.',
   );
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} was not found.`);
-export const conflict = (message: string, details?: unknown) => new AppError('CONFLICT', message, details);
+export const conflict = (message: string, details?: unknown, code?: string) => new AppError('CONFLICT', message, details, undefined, code);
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many requests; retry later.') =>
   new AppError('TOO_MANY_REQUESTS', message, undefined, retryAfterSeconds);
 export const dependencyUnavailable = (dependency: string, retryAfterSeconds = 5) =>

@@ -72,7 +72,8 @@ export const tables: Record<TableId, TableDefinition> = {
       gsi(3, 'byDue'),
     ],
     ttlAttribute: 'expiresAt',
-    description: 'Reservations (RES#<id>), one lock item per rented car-day (DAY#<carId>#<date>), request claims (CLAIM#...).',
+    description:
+      'Reservations (RES#<id>), one lock item per rented car-day (DAY#<carId>#<date>), request claims (CLAIM#...), what counts against each customer’s booking limits (CUSTOMER#<userId>).',
   },
   feedback: {
     id: 'feedback',

@@ -140,6 +140,13 @@ describe('booking a car', () => {
 });
 
 describe('cancelling', () => {
+  // Customers of their own: the holds the tests above made are still live (a customer's holds are limited).
+  let alice: Customer;
+  let bob: Customer;
+  beforeAll(async () => {
+    [alice, bob] = await registerCustomers(2);
+  });
+
   it('frees the car at once, refuses a second cancel with the status, and emails the customer', async () => {
     const carId = await newCar();
     const period = { startDate: day(18), endDate: day(21) };

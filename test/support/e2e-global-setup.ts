@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { ENV } from '../../lambdas/shared/env-names';
 import { startRuntimeProcess } from './runtime-process';
 
 /**
@@ -11,7 +12,10 @@ declare global {
 
 export default async function setup(): Promise<void> {
   if (process.env.E2E_API_URL) return; // pointed at a runtime that is already up
-  const runtime = await startRuntimeProcess();
+  // The shared runtime's journeys and races book many cars for few customers (payments pays one car per
+  // method on the same days; the races send 300 requests from 6 customers): the per-customer limits are
+  // raised for them. test/e2e/booking-limits.test.ts checks the defaults on a runtime of its own.
+  const runtime = await startRuntimeProcess({ [ENV.maxLiveHolds]: '1000', [ENV.maxOverlappingBookings]: '1000' });
   globalThis.__LOCAL_RUNTIME__ = runtime.child;
   process.env.E2E_API_URL = runtime.url;
 }

@@ -9,11 +9,16 @@ import { tables } from '../../shared/tables';
  *   reservation  pk RES#<id>                  sk RES
  *                gsi1 byUser   USER#<userId> / <startDate>#<id>     (history, newest first)
  *                gsi2 byCar    CAR#<carId>   / <endDate>#<id>       (a car's upcoming and past)
- *                gsi3 byDue    SWEEP#<n>     / <due ms, 13 digits>#<id>   (sparse: only while the
+ *                gsi3 byDue    SWEEP#<n>     / AT#<due, ISO UTC>#<id>   (sparse: only while the
  *                              sweeper has something to do: resend, expire, remind or complete)
  *   day lock     pk DAY#<carId>#<yyyy-mm-dd>  sk DAY   owner, kind, holdExpiresAt? (a lapsed hold is free)
  *   claim        pk CLAIM#<userId>#<key>      sk CLAIM  reservationId (a booking request) or blockId (an
  *                                                       admin's maintenance block), fingerprint, claimUntil
+ *   usage        pk CUSTOMER#<userId>         sk RES#<id>   startDate, endDate, until? (what counts against
+ *                                                       the customer's limits: a request or hold until `until`,
+ *                                                       a booking to its return day)
+ *                pk CUSTOMER#<userId>         sk VERSION    version (bumped by every write that adds usage,
+ *                                                       so two requests judged on the same usage cannot both land)
  */
 export const BY_USER = tables.reservations.indexes.find((i) => i.name === 'byUser')!.name;
 export const BY_CAR = tables.reservations.indexes.find((i) => i.name === 'byCar')!.name;
@@ -43,11 +48,23 @@ const FIELDS = [
 export const reservationKey = (reservationId: string) => ({ pk: `RES#${reservationId}`, sk: 'RES' });
 export const dayLockKey = (carId: string, day: string) => ({ pk: `DAY#${carId}#${day}`, sk: 'DAY' });
 export const claimKey = (userId: string, key: string) => ({ pk: `CLAIM#${userId}#${key}`, sk: 'CLAIM' });
+export const customerPartition = (userId: string) => `CUSTOMER#${userId}`;
+export const usageKey = (userId: string, reservationId: string) => ({ pk: customerPartition(userId), sk: `RES#${reservationId}` });
+export const usageVersionKey = (userId: string) => ({ pk: customerPartition(userId), sk: 'VERSION' });
 
 const dueShard = (reservationId: string) => createHash('sha1').update(reservationId).digest().readUInt32BE(0) % DUE_SHARDS;
 export const duePartition = (shard: number) => `SWEEP#${shard}`;
+/** The latest instant whose ISO text keeps its fixed 24-character `YYYY-MM-DDTHH:mm:ss.sssZ` shape. */
+const LAST_ISO_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/**
+ * `AT#` and the due time as fixed-width ISO text, clamped to years 1970..9999 so its width never changes
+ * (a year past 9999 is written `+010000-...` and would sort first). The earlier form, epoch ms padded to
+ * 13 digits, overflowed after 2286 and sorted such dates before "now", starving the sweeper. Every key of
+ * that old form (digits) sorts before `AT#`, so the sweeper finds each old item due at its next run and
+ * rewrites its key in this form (sweepOne only acts on what is really due): no separate migration.
+ */
 export const dueSortKey = (dueMs: number, reservationId: string) =>
-  `${String(Math.max(0, Math.floor(dueMs))).padStart(13, '0')}#${reservationId}`;
+  `AT#${new Date(Math.min(LAST_ISO_MS, Math.max(0, Math.floor(dueMs)))).toISOString()}#${reservationId}`;
 
 /** The due-index attributes for a reservation the sweeper must look at again at `dueMs`. */
 export const dueKeys = (reservationId: string, dueMs: number) => ({

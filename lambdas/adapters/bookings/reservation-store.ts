@@ -1,19 +1,30 @@
 import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BlockOutcome, CreateOutcome, HoldOutcome, Page, ReservationStore, RequestClaim } from '../../domain/bookings/ports';
+import type { CustomerUsage } from '../../domain/bookings/limits';
+import type {
+  BlockOutcome,
+  CreateOptions,
+  CreateOutcome,
+  HoldOutcome,
+  Page,
+  ReservationStore,
+  RequestClaim,
+} from '../../domain/bookings/ports';
 import type { RejectionReason, Refund, Reservation, ReservationStatus } from '../../domain/bookings/reservation';
 import type { MaintenanceBlock } from '../../domain/fleet/availability';
 import type { Car } from '../../domain/fleet/car';
 import type { OwnedClaim } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
+import { conflict } from '../../shared/errors';
 import { claimPut } from '../claims';
-import { queryPage } from '../dynamodb';
+import { queryAll, queryPage } from '../dynamodb';
 import type { DynamoCarRepository, TransactItem } from '../fleet/car-repository';
 import {
   BY_CAR,
   BY_DUE,
   BY_USER,
   claimKey,
+  customerPartition,
   dayLockKey,
   dueKeys,
   DUE_SHARDS,
@@ -22,6 +33,8 @@ import {
   fromReservationItem,
   reservationKey,
   toReservationItem,
+  usageKey,
+  usageVersionKey,
 } from './reservation-item';
 
 const DAY_MS = 86_400_000;
@@ -45,6 +58,9 @@ const failedCondition = (reason: CancellationReason | undefined) => reason?.Code
 
 /** One transient transaction conflict (another transaction on the same items) is retried this many times. */
 const CONFLICT_RETRIES = 4;
+/** Requests of one customer judged on usage that changed before they landed are judged again this many times. */
+const USAGE_RETRIES = 20;
+const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 5) * Math.random()));
 
 /**
  * Reservations in DynamoDB. Every change of state is one TransactWriteItems that is conditional on the
@@ -76,7 +92,7 @@ export class DynamoReservationStore implements ReservationStore {
         if (!reasons) throw err;
         if (reasons.some(failedCondition)) return reasons;
         if (attempt >= CONFLICT_RETRIES || !reasons.some((r) => r.Code === 'TransactionConflict')) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
+        await jitter(attempt);
       }
     }
   }
@@ -127,20 +143,120 @@ export class DynamoReservationStore implements ReservationStore {
     );
   }
 
-  async create(r: Reservation, claims: RequestClaim[], resendAt: number, supersede?: string): Promise<CreateOutcome> {
+  /**
+   * The customer's usage item for a reservation: a request or hold counts until `until`, a booking
+   * (no `until`) to its return day; DynamoDB's TTL drops it a week after it stops counting.
+   */
+  private usagePut(r: Reservation, until: number | undefined, condition?: { ifLiveAt: number }): TransactItem {
+    const endsMs = until ?? Date.parse(`${r.endDate}T00:00:00Z`);
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...usageKey(r.userId, r.reservationId),
+          reservationId: r.reservationId,
+          startDate: r.startDate,
+          endDate: r.endDate,
+          until,
+          expiresAt: Math.ceil(endsMs / 1000) + LOCK_TTL_AFTER_DAY_S,
+        },
+        // A reservation from before the limits has no item yet: it gets one.
+        ...(condition
+          ? {
+              ConditionExpression: 'attribute_not_exists(pk) OR #until > :now',
+              ExpressionAttributeNames: { '#until': 'until' },
+              ExpressionAttributeValues: { ':now': condition.ifLiveAt },
+            }
+          : {}),
+      },
+    };
+  }
+
+  /** Drops a reservation's usage (a no-op when it has none): every change of state that ends it. */
+  private usageDelete(r: Reservation): TransactItem {
+    return { Delete: { TableName: this.tableName, Key: usageKey(r.userId, r.reservationId) } };
+  }
+
+  /** What counts against a customer's limits, and the version the write that adds to it must still find. */
+  private async customerUsage(userId: string): Promise<{ version?: number; usage: CustomerUsage[] }> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': customerPartition(userId) },
+      ConsistentRead: true,
+    });
+    const version = items.find((i) => i.sk === 'VERSION')?.version;
+    const usage = items
+      .filter((i) => i.sk !== 'VERSION')
+      .map((i) => ({
+        reservationId: String(i.reservationId),
+        startDate: String(i.startDate),
+        endDate: String(i.endDate),
+        ...(typeof i.until === 'number' ? { until: i.until } : {}),
+      }));
+    return { version: typeof version === 'number' ? version : undefined, usage };
+  }
+
+  /** Bumps the customer's usage version, conditional on it being the one the usage was read at. */
+  private usageVersionBump(userId: string, seen: number | undefined): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: usageVersionKey(userId),
+        UpdateExpression: 'SET version = :next',
+        ConditionExpression: seen === undefined ? 'attribute_not_exists(version)' : 'version = :seen',
+        ExpressionAttributeValues: { ':next': (seen ?? 0) + 1, ...(seen === undefined ? {} : { ':seen': seen }) },
+      },
+    };
+  }
+
+  /** What a claim that is live names (read strongly), or undefined when it is free (or still names `supersede`). */
+  private async liveClaim(userId: string, claim: RequestClaim, nowMs: number, supersede?: string) {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: claimKey(userId, claim.key), ConsistentRead: true }));
+    const item = res.Item;
+    if (!item || Number(item.claimUntil) < nowMs || (supersede && item.reservationId === supersede)) return undefined;
+    return { created: false as const, reservationId: String(item.reservationId), fingerprint: String(item.fingerprint), key: claim.key };
+  }
+
+  async create(r: Reservation, claims: RequestClaim[], resendAt: number, options: CreateOptions): Promise<CreateOutcome> {
     const nowMs = Date.parse(r.createdAt);
-    const reasons = await this.transact([
-      { Put: { TableName: this.tableName, Item: toReservationItem(r, resendAt), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...claims.map((c) => this.claimPut(r.userId, r.reservationId, c, nowMs, supersede)),
-    ]);
-    if (!reasons) return { created: true };
-    // The claim that was live, read strongly so the reservation it names is there (same transaction).
-    // The client's Idempotency-Key (listed last) speaks first: a key reused for other dates is refused
-    // even when the same dates were also just requested.
-    const taken = [...claims].reverse().find((c) => failedCondition(reasons[claims.indexOf(c) + 1])) ?? claims[0];
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: claimKey(r.userId, taken.key), ConsistentRead: true }));
-    if (!res.Item) return this.create(r, claims, resendAt, supersede); // it lapsed and vanished meanwhile: claim afresh
-    return { created: false, reservationId: String(res.Item.reservationId), fingerprint: String(res.Item.fingerprint), key: taken.key };
+    const { supersede } = options;
+    for (let attempt = 0; ; attempt++) {
+      const { version, usage } = await this.customerUsage(r.userId);
+      const refused = options.admit(usage);
+      if (refused) {
+        // A repeat of a request that was written answers with it, even when the customer is at a limit.
+        // The client's Idempotency-Key (listed last) speaks first, as below.
+        for (const claim of [...claims].reverse()) {
+          const live = await this.liveClaim(r.userId, claim, nowMs, supersede);
+          if (live) return live;
+        }
+        return { created: false, refused };
+      }
+      const reasons = await this.transact([
+        { Put: { TableName: this.tableName, Item: toReservationItem(r, resendAt), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...claims.map((c) => this.claimPut(r.userId, r.reservationId, c, nowMs, supersede)),
+        this.usageVersionBump(r.userId, version),
+        this.usagePut(r, options.countsUntil),
+      ]).catch((err: unknown) => {
+        // Requests of one customer at once contend on its version item: judged again, like a lost race.
+        if (attempt < USAGE_RETRIES && reasonsOf(err)?.some((reason) => reason.Code === 'TransactionConflict')) return [];
+        throw err;
+      });
+      if (!reasons) return { created: true };
+      // The claim that was live, read strongly so the reservation it names is there (same transaction).
+      // The client's Idempotency-Key (listed last) speaks first: a key reused for other dates is refused
+      // even when the same dates were also just requested.
+      const taken = [...claims].reverse().find((c) => failedCondition(reasons[claims.indexOf(c) + 1]));
+      if (taken) {
+        const live = await this.liveClaim(r.userId, taken, nowMs, supersede);
+        if (live) return live;
+        continue; // it lapsed and vanished meanwhile: claim afresh
+      }
+      // Another request of this customer landed since the usage was read: judge again on the new usage.
+      if (attempt >= USAGE_RETRIES) throw conflict('Too many booking requests of yours at once; retry in a moment.');
+      await jitter(attempt);
+    }
   }
 
   async discard(r: Reservation, claims: RequestClaim[]): Promise<void> {
@@ -162,6 +278,7 @@ export class DynamoReservationStore implements ReservationStore {
           ExpressionAttributeValues: { ':id': r.reservationId },
         },
       })),
+      this.usageDelete(r),
     ]);
   }
 
@@ -234,11 +351,15 @@ export class DynamoReservationStore implements ReservationStore {
         activeAt: r.car.location,
         now,
       }),
+      // The request's count becomes the hold's, unless it lapsed undecided (the sweeper rejects it then).
+      this.usagePut(r, holdExpiresAt, { ifLiveAt: nowMs }),
     ]);
     if (!reasons) return { kind: 'held' };
     if (failedCondition(reasons[0])) return { kind: 'alreadyDecided' };
     const takenDays = reasons.slice(1, 1 + days.length).filter(failedCondition);
-    if (takenDays.length === 0) return { kind: 'rejected', reason: 'CAR_UNAVAILABLE' };
+    if (takenDays.length === 0) {
+      return { kind: 'rejected', reason: failedCondition(reasons[days.length + 2]) ? 'NOT_DECIDED' : 'CAR_UNAVAILABLE' };
+    }
     // The lock's old item says whose day it is (raw attribute values: the document client leaves them so).
     const kindOf = (reason: CancellationReason) => {
       const kind = reason.Item?.kind as unknown;
@@ -251,6 +372,7 @@ export class DynamoReservationStore implements ReservationStore {
   async reject(r: Reservation, reason: RejectionReason, now: Date): Promise<boolean> {
     return !(await this.transact([
       this.transition(r, ['Requested'], { status: 'Rejected', reason, updatedAt: now.toISOString() }, { due: null }),
+      this.usageDelete(r),
     ]));
   }
 
@@ -272,6 +394,8 @@ export class DynamoReservationStore implements ReservationStore {
         set: { id: r.reservationId, kind: 'reservation', from: r.startDate, to: r.endDate, status: 'Confirmed' },
         now,
       }),
+      // No longer an open hold; still a booking on its days.
+      this.usagePut(r, undefined),
     ]);
     return !reasons;
   }
@@ -296,6 +420,7 @@ export class DynamoReservationStore implements ReservationStore {
             this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
           ]
         : []),
+      this.usageDelete(r),
     ]);
     return !reasons;
   }
@@ -313,6 +438,7 @@ export class DynamoReservationStore implements ReservationStore {
         },
       ),
       this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
+      this.usageDelete(r),
     ]);
     if (reasons) return false;
     // Its day locks are free already (lapsed); delete those still its own so the table stays lean.
@@ -338,6 +464,7 @@ export class DynamoReservationStore implements ReservationStore {
     const reasons = await this.transact([
       this.transition(r, ['Confirmed'], { status: 'Completed', updatedAt: now.toISOString() }, { due: null }),
       this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
+      this.usageDelete(r),
     ]);
     return !reasons;
   }
@@ -391,10 +518,29 @@ export class DynamoReservationStore implements ReservationStore {
     return this.page(
       {
         IndexName: BY_CAR,
-        KeyConditionExpression: options.when === 'upcoming' ? 'gsi2pk = :pk AND gsi2sk > :today' : 'gsi2pk = :pk AND gsi2sk <= :today',
-        ExpressionAttributeValues: { ':pk': partition, ':today': today },
         // Upcoming soonest first; past most recent first.
-        ScanIndexForward: options.when === 'upcoming',
+        ...(options.when === 'upcoming'
+          ? {
+              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :today',
+              // Only those that hold the car (`holdsCar`) or may still come to (Requested): never a
+              // cancelled, rejected or lapsed one, whose return day may well be ahead.
+              FilterExpression: '#status IN (:requested, :confirmed) OR (#status = :pending AND holdExpiresAt > :nowMs)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':pk': partition,
+                ':today': today,
+                ':requested': 'Requested',
+                ':confirmed': 'Confirmed',
+                ':pending': 'Pending',
+                ':nowMs': options.now.getTime(),
+              },
+              ScanIndexForward: true,
+            }
+          : {
+              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :today',
+              ExpressionAttributeValues: { ':pk': partition, ':today': today },
+              ScanIndexForward: false,
+            }),
       },
       options,
       { gsi2pk: partition },

@@ -2,6 +2,7 @@ import type { Clock } from '../../shared/clock';
 import type { Car } from '../fleet/car';
 import type { MaintenanceBlock } from '../fleet/availability';
 import type { CarRepository, FleetCache, OwnedClaim } from '../fleet/ports';
+import type { BookingLimits, CustomerUsage, LimitRefusal } from './limits';
 import type { Notifier } from './notifications';
 import type { RejectionReason, Refund, Reservation, ReservationStatus } from './reservation';
 
@@ -16,8 +17,26 @@ export interface RequestClaim {
   until: number;
 }
 
-/** Not created: the live claim that named another reservation (its `key`, preferring the Idempotency-Key's). */
-export type CreateOutcome = { created: true } | { created: false; reservationId: string; fingerprint: string; key?: string };
+/**
+ * Not created: the live claim that named another reservation (its `key`, preferring the Idempotency-Key's),
+ * or the customer's limits refused it (`admit`), checked against what the customer holds when it is written.
+ */
+export type CreateOutcome =
+  | { created: true }
+  | { created: false; reservationId: string; fingerprint: string; key?: string }
+  | { created: false; refused: LimitRefusal };
+
+export interface CreateOptions {
+  /** A reservation that has ended whose claim is taken over. */
+  supersede?: string;
+  /**
+   * The limits' verdict on the customer's current usage. The store writes the request only if the
+   * usage it judged is still the customer's at the write (a concurrent request makes it judge again).
+   */
+  admit: (usage: CustomerUsage[]) => LimitRefusal | undefined;
+  /** Epoch ms until which the request counts as an open hold, unless decided before. */
+  countsUntil: number;
+}
 
 /**
  * What `block` did: wrote the block, found a day taken, or found the live claim of an admin's
@@ -35,10 +54,11 @@ export interface Page<T> {
 
 export interface ReservationStore {
   /**
-   * Writes a Requested reservation and its claims in one transaction, unless a claim is live; a claim
-   * that still names `supersede` (a reservation that has ended) is taken over.
+   * Writes a Requested reservation, its claims and its count against the customer's limits in one
+   * transaction, unless a claim is live or `admit` refuses; a claim that still names `supersede` is
+   * taken over. Every later change of state updates or drops the count in its own transaction.
    */
-  create(reservation: Reservation, claims: RequestClaim[], resendAt: number, supersede?: string): Promise<CreateOutcome>;
+  create(reservation: Reservation, claims: RequestClaim[], resendAt: number, options: CreateOptions): Promise<CreateOutcome>;
   /** Undoes `create` while the reservation is still Requested (its message never reached the queue). */
   discard(reservation: Reservation, claims: RequestClaim[]): Promise<void>;
   get(reservationId: string): Promise<Reservation | undefined>;
@@ -95,4 +115,6 @@ export interface BookingDeps {
   newId: () => string;
   /** How long a Pending reservation holds the car for payment. */
   holdMs: number;
+  /** The per-customer booking limits; `bookingLimits()` (configuration) when left out. */
+  limits?: BookingLimits;
 }

@@ -1,8 +1,9 @@
 import { conflict, forbidden, notFound, validationError } from '../../shared/errors';
 import { logger } from '../../shared/logger';
-import { periodProblems, type Period } from '../fleet/period';
+import type { Period } from '../fleet/period';
 import { idempotencyClaim, keyReused, requestHash as hash } from '../idempotency';
-import { rentalDays, REQUEST_DEDUP_MS, RESEND_AFTER_MS } from './policy';
+import { bookingLimits, bookingPeriodProblems, limitRefusal } from './limits';
+import { DECIDE_WITHIN_MS, rentalDays, REQUEST_DEDUP_MS, RESEND_AFTER_MS } from './policy';
 import type { BookingDeps, RequestClaim } from './ports';
 import { isFinal, type Reservation } from './reservation';
 
@@ -37,14 +38,15 @@ const claimsFor = (req: BookingRequest, nowMs: number): RequestClaim[] => {
  * is still undecided; the queue deduplicates by reservation id).
  */
 export const requestBooking = async (
-  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId'>,
+  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'limits'>,
   req: BookingRequest,
 ): Promise<{ reservation: Reservation; replayed: boolean }> => {
   if (req.claimedUserId !== undefined && req.claimedUserId !== req.userId) {
     throw forbidden('You can only book for yourself: userId must be your own (or left out).');
   }
   const now = deps.clock.now();
-  const problems = periodProblems(req.period, now);
+  const limits = deps.limits ?? bookingLimits();
+  const problems = bookingPeriodProblems(req.period, now, limits);
   if (problems.length) throw validationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
 
   const car = await deps.cars.get(req.carId);
@@ -67,8 +69,16 @@ export const requestBooking = async (
   const claims = claimsFor(req, now.getTime());
   let supersede: string | undefined;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await deps.reservations.create(reservation, claims, now.getTime() + RESEND_AFTER_MS, supersede);
+    const outcome = await deps.reservations.create(reservation, claims, now.getTime() + RESEND_AFTER_MS, {
+      supersede,
+      admit: (usage) => limitRefusal(usage, req.period, now, limits),
+      countsUntil: now.getTime() + DECIDE_WITHIN_MS,
+    });
     if (outcome.created) break;
+    if ('refused' in outcome) {
+      const { code, message, reservationIds } = outcome.refused;
+      throw conflict(message, { reservations: reservationIds }, code);
+    }
     if (outcome.fingerprint !== claims[0].fingerprint) {
       throw keyReused('booking request');
     }

@@ -283,7 +283,7 @@ describe('requestBooking: a repeat of the same request', () => {
   const storeNaming = (existing: Reservation, opts: { byKey?: boolean; neverTakesOver?: boolean } = {}) => {
     const creates: CreateCall[] = [];
     const store = fakeStore({
-      create: async (r, claims, _resendAt, supersede) => {
+      create: async (r, claims, _resendAt, { supersede }) => {
         creates.push({ reservationId: r.reservationId, claimKeys: claims.map((c) => c.key), supersede });
         if (supersede === existing.reservationId && !opts.neverTakesOver) return { created: true };
         const claim = opts.byKey ? claims.find((c) => c.key.startsWith('KEY#'))! : claims[0];
