@@ -1,5 +1,5 @@
-import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CancellationReason } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BlockOutcome, CreateOutcome, HoldOutcome, Page, ReservationStore, RequestClaim } from '../../domain/bookings/ports';
 import type { RejectionReason, Refund, Reservation, ReservationStatus } from '../../domain/bookings/reservation';
 import type { MaintenanceBlock } from '../../domain/fleet/availability';
@@ -7,8 +7,9 @@ import type { Car } from '../../domain/fleet/car';
 import type { OwnedClaim } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { claimPut } from '../claims';
+import { failedCondition, transactWrite, type TransactItem } from '../dynamo-conflicts';
 import { queryPage } from '../dynamodb';
-import type { DynamoCarRepository, TransactItem } from '../fleet/car-repository';
+import type { DynamoCarRepository } from '../fleet/car-repository';
 import {
   BY_CAR,
   BY_DUE,
@@ -36,16 +37,6 @@ export const daysOf = (from: string, to: string): string[] => {
   return days;
 };
 
-const reasonsOf = (err: unknown): CancellationReason[] | undefined =>
-  err instanceof TransactionCanceledException || (err as Error)?.name === 'TransactionCanceledException'
-    ? ((err as TransactionCanceledException).CancellationReasons ?? [])
-    : undefined;
-
-const failedCondition = (reason: CancellationReason | undefined) => reason?.Code === 'ConditionalCheckFailed';
-
-/** One transient transaction conflict (another transaction on the same items) is retried this many times. */
-const CONFLICT_RETRIES = 4;
-
 /**
  * Reservations in DynamoDB. Every change of state is one TransactWriteItems that is conditional on the
  * state it starts from, so the worker, the sweeper, payments and clients can race freely: exactly one
@@ -65,20 +56,9 @@ export class DynamoReservationStore implements ReservationStore {
     return this.cars;
   }
 
-  /** Sends a transaction, retrying transient TransactionConflicts; returns the cancellation reasons of a failed condition. */
-  private async transact(items: TransactItem[]): Promise<CancellationReason[] | undefined> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-        return undefined;
-      } catch (err) {
-        const reasons = reasonsOf(err);
-        if (!reasons) throw err;
-        if (reasons.some(failedCondition)) return reasons;
-        if (attempt >= CONFLICT_RETRIES || !reasons.some((r) => r.Code === 'TransactionConflict')) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt * Math.random()));
-      }
-    }
+  /** Sends a transaction (conflicts retried); returns the cancellation reasons of a failed condition. */
+  private transact(items: TransactItem[]): Promise<CancellationReason[] | undefined> {
+    return transactWrite(this.db, items);
   }
 
   /** An Update of the reservation item, conditional on its status (and an optional extra condition). */
