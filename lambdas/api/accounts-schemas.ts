@@ -44,7 +44,15 @@ export const RegisterBody = z
   .strictObject({ name: Name, email: Email, password: NewPassword, phoneNumber: PhoneNumber, address: Address })
   .check(z.meta({ id: 'RegisterRequest' }));
 
-export const RegisterResponse = z.object({ userId: UserId, message: Sentence }).check(z.meta({ id: 'RegisterResponse' }));
+export const RegisterResponse = z
+  .object({
+    userId: UserId,
+    message: Sentence.check(z.meta({ example: 'User registered successfully' })),
+    emailVerification: z
+      .object({ status: z.literal('pending'), message: Sentence })
+      .check(z.meta({ description: 'Booking, paying and reviewing need a verified email: the code we emailed verifies it.' })),
+  })
+  .check(z.meta({ id: 'RegisterResponse' }));
 
 export const LoginBody = z.strictObject({
   email: Email,
