@@ -21,8 +21,8 @@ import { count, Cursor, freeText, Limit, list, money, NextCursor, PAGE_MAX, Reso
 export const CarType = z.enum(CAR_TYPES).check(z.meta({ description: 'Car category.' }));
 export const LocationCode = z
   // 100 codes are too many to list in an error: point to where they are.
-  .enum(LOCATIONS, { error: 'Unknown location code; GET /v1/locations lists them.' })
-  .check(z.meta({ description: 'IATA code of a rental location (see GET /v1/locations).' }));
+  .enum(LOCATIONS, { error: 'Unknown location code; the API description lists them, GET /v1/locations the branches with cars.' })
+  .check(z.meta({ description: 'IATA code of a rental location (GET /v1/locations lists the branches, the codes with cars).' }));
 
 const Price = money(MAX_PRICE_PER_DAY).check(
   z.meta({

@@ -14,7 +14,7 @@ import { createCar, removeCar, updateCar } from '../../lambdas/domain/fleet/mana
 import { deletePhoto, startPhotoUpload } from '../../lambdas/domain/fleet/photos';
 import { MAX_PHOTOS_PER_CAR } from '../../lambdas/domain/fleet/catalog';
 import type { FleetDeps, MediaStore } from '../../lambdas/domain/fleet/ports';
-import { carDetails, locationsWithCounts } from '../../lambdas/domain/fleet/queries';
+import { branches, carDetails, locationsWithCounts } from '../../lambdas/domain/fleet/queries';
 import { searchWithCache, type SearchQuery } from '../../lambdas/domain/fleet/search';
 import { toErrorResponse } from '../../lambdas/http/error-response';
 import { systemClock } from '../../lambdas/shared/clock';
@@ -130,6 +130,16 @@ describe('fleet repository against DynamoDB Local', () => {
     expect(photos).toEqual([]);
     expect((await locationsWithCounts(deps)).find((l) => l.code === 'LAX')!.activeCars).toBe(before + 1);
     expect((await search({ location: 'LAX' })).cars.map((c) => c.carId)).toContain(carId);
+  });
+
+  it('GET /v1/locations lists the branches: a code is listed while it has an active car, and only then', async () => {
+    const listed = async () => (await branches(deps)).map((l) => l.code);
+    expect(await listed()).not.toContain('BZN');
+    const carId = await createCar(deps, spec({ location: 'BZN' }));
+    expect(await branches(deps)).toContainEqual({ code: 'BZN', activeCars: 1 });
+    expect((await branches(deps)).every((l) => l.activeCars > 0)).toBe(true);
+    await removeCar(deps, carId);
+    expect(await listed()).not.toContain('BZN');
   });
 
   it('car details read before a change and stored after its invalidation are never served (cache re-fill race)', async () => {

@@ -15,8 +15,15 @@ export const carDetails = async (deps: Pick<FleetDeps, 'cars' | 'cache'>, carId:
   return found;
 };
 
-/** Every location, including those with no car yet (counters are kept in the car transactions). */
+/** Every code a car may use (the catalog's LOCATIONS), with its active cars (counters kept in the car transactions). */
 export const locationsWithCounts = async (deps: Pick<FleetDeps, 'cars'>): Promise<Array<{ code: string; activeCars: number }>> => {
   const counts = await deps.cars.locationCounts();
   return LOCATIONS.map((code) => ({ code, activeCars: counts.get(code) ?? 0 }));
 };
+
+/**
+ * The branches: the locations a customer can rent from, i.e. those with at least one active car. A
+ * code of the catalog without cars is only a place an admin may open a branch (by adding a car there).
+ */
+export const branches = async (deps: Pick<FleetDeps, 'cars'>): Promise<Array<{ code: string; activeCars: number }>> =>
+  (await locationsWithCounts(deps)).filter((location) => location.activeCars > 0);
