@@ -142,6 +142,10 @@ describe('fleet: photos', () => {
     const started = await send('POST', `/cars/${carId}/photos`, { contentType: 'image/jpeg', contentLength: bytes.length }, admin);
     expect(started.status).toBe(201);
     const { photoId, upload } = started.body;
+    // Not uploaded yet: neither listed nor the cover (its URL would be a 404).
+    const before = (await request(`${api}/cars/${carId}`)).body;
+    expect(before.photos).toEqual([]);
+    expect(before.photoUrl).toBeNull();
     const put = await fetch(upload.url, { method: upload.method, headers: { 'content-type': 'image/jpeg' }, body: bytes });
     expect(put.status).toBe(200);
 

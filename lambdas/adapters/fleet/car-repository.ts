@@ -77,6 +77,7 @@ const toPhoto = (item: Record<string, unknown>): Photo => ({
   key: item.key as string,
   contentType: item.contentType as Photo['contentType'],
   createdAt: item.createdAt as string,
+  ...(item.uploaded ? { uploaded: true } : {}),
 });
 
 const SPEC_FIELDS = ['make', 'model', 'year', 'type', 'location', 'pricePerDayMinor', 'seats', 'transmission', 'fuel', 'features'] as const;
@@ -303,8 +304,9 @@ export class DynamoCarRepository implements CarRepository {
           // The cap is a condition on the counter, so of two uploads racing for the last place one fails.
           this.activeCarUpdate(
             carId,
-            'SET coverPhotoKey = if_not_exists(coverPhotoKey, :key), photoCount = if_not_exists(photoCount, :seen) + :one',
-            { ':key': photo.key, ':seen': cap.seen, ':one': 1, ':max': cap.max },
+            // The cover is set when the photo is confirmed uploaded (confirmPhoto), never to a missing object.
+            'SET photoCount = if_not_exists(photoCount, :seen) + :one',
+            { ':seen': cap.seen, ':one': 1, ':max': cap.max },
             {},
             ' AND (photoCount < :max OR (attribute_not_exists(photoCount) AND :seen < :max))',
           ),
@@ -334,6 +336,30 @@ export class DynamoCarRepository implements CarRepository {
     }
   }
 
+  async confirmPhoto(carId: string, photo: Photo): Promise<void> {
+    // Refused when the photo was deleted meanwhile (or the car is gone): nothing to confirm.
+    await transactWrite(this.db, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: photoKey(carId, photo.photoId),
+          UpdateExpression: 'SET uploaded = :yes',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':yes': true },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: carKey(carId),
+          UpdateExpression: 'SET coverPhotoKey = if_not_exists(coverPhotoKey, :key)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':key': photo.key },
+        },
+      },
+    ]);
+  }
+
   async deletePhoto(carId: string, photoId: string): Promise<Photo | undefined> {
     const before = await this.getWithPhotos(carId);
     const found = before?.photos.find((p) => p.photoId === photoId);
@@ -352,8 +378,8 @@ export class DynamoCarRepository implements CarRepository {
     ]);
     if (refused) return undefined; // deleted meanwhile
     const removed = found;
-    // Keep the cover pointing at a photo that exists: the oldest remaining one, or none.
-    const remaining = (await this.getWithPhotos(carId))?.photos ?? [];
+    // Keep the cover pointing at a photo that exists: the oldest remaining uploaded one, or none.
+    const remaining = ((await this.getWithPhotos(carId))?.photos ?? []).filter((p) => p.uploaded);
     // Refused when it was not the cover: nothing to do.
     await conditionalWrite(() =>
       this.db.send(
