@@ -17,7 +17,10 @@ export const carDetails = async (
     found = await activeCarWithPhotos(deps, carId);
     await deps.cache.storeCar(carId, generation, found);
   }
-  return { car: found.car, photos: await uploadedPhotos(deps, found.car, found.photos) };
+  const photos = await uploadedPhotos(deps, found.car, found.photos);
+  // A photo confirmed by this very read became the cover if there was none (confirmPhoto's if_not_exists).
+  const car = found.car.coverPhotoKey || photos.length === 0 ? found.car : { ...found.car, coverPhotoKey: photos[0].key };
+  return { car, photos };
 };
 
 /**
