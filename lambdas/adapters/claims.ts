@@ -1,7 +1,5 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { RequestClaim } from '../domain/bookings/ports';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import type { TransactItem } from './dynamo-conflicts';
 
 /**
  * The Put of a request claim (domain/idempotency.ts), for the transaction that writes what the request

@@ -1,6 +1,6 @@
 import * as z from '../shared/zod';
 import { brokenPasswordRules, PASSWORD_POLICY } from '../domain/accounts/password-policy';
-import { count, patterned, Sentence, text, Timestamp, UserId } from './fields';
+import { count, freeText, patterned, Sentence, text, Timestamp, UserId } from './fields';
 
 /**
  * Request and response bodies of the accounts routes. Request objects are `.strict()`: a `role`,
@@ -20,10 +20,8 @@ export const PhoneNumber = patterned(
   'Must be an E.164 phone number: + then country code and number, digits only (e.g. +14155550123).',
 ).check(z.meta({ example: '+14155550123' }));
 
-const Name = z.string().check(z.trim(), z.minLength(1, 'Must not be empty.'), z.maxLength(100), z.meta({ example: 'Ada Lovelace' }));
-const Address = z
-  .string()
-  .check(z.trim(), z.minLength(1, 'Must not be empty.'), z.maxLength(300), z.meta({ example: '12 Analytical Row, London' }));
+const Name = freeText(100).check(z.meta({ example: 'Ada Lovelace' }));
+const Address = freeText(300).check(z.meta({ example: '12 Analytical Row, London' }));
 
 /** Names every rule of the pool's policy that a password breaks. */
 const NewPassword = z.string().check(
@@ -46,7 +44,15 @@ export const RegisterBody = z
   .strictObject({ name: Name, email: Email, password: NewPassword, phoneNumber: PhoneNumber, address: Address })
   .check(z.meta({ id: 'RegisterRequest' }));
 
-export const RegisterResponse = z.object({ userId: UserId, message: Sentence }).check(z.meta({ id: 'RegisterResponse' }));
+export const RegisterResponse = z
+  .object({
+    userId: UserId,
+    message: Sentence.check(z.meta({ example: 'User registered successfully' })),
+    emailVerification: z
+      .object({ status: z.literal('pending'), message: Sentence })
+      .check(z.meta({ description: 'Booking, paying and reviewing need a verified email: the code we emailed verifies it.' })),
+  })
+  .check(z.meta({ id: 'RegisterResponse' }));
 
 export const LoginBody = z.strictObject({
   email: Email,

@@ -4,7 +4,21 @@ import { MAX_WAIT_SECONDS } from '../domain/bookings/policy';
 import { REJECTION_REASONS, RESERVATION_STATUSES } from '../domain/bookings/reservation';
 import { MAX_RENTAL_DAYS } from '../domain/fleet/catalog';
 import { clock } from '../shared/clock';
-import { count, Cursor, idempotencyKey, Limit, list, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, UserId } from './fields';
+import {
+  count,
+  Cursor,
+  freeText,
+  idempotencyKey,
+  Limit,
+  list,
+  NextCursor,
+  PAGE_MAX,
+  ResourceId,
+  Sentence,
+  text,
+  Timestamp,
+  UserId,
+} from './fields';
 import { CarType, IsoDate, LocationCode } from './fleet-schemas';
 
 /** Request and response schemas of the booking routes. */
@@ -118,7 +132,7 @@ export const BlockBody = z
   .strictObject({
     startDate: IsoDate,
     endDate: IsoDate.check(z.meta({ description: 'The day the car is back in service (exclusive).' })),
-    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    reason: freeText(200),
   })
   .check(z.meta({ id: 'MaintenanceBlockRequest' }));
 

@@ -2,16 +2,11 @@ import * as z from '../shared/zod';
 import { MAX_COMMENTS_LENGTH, MAX_RATING, MIN_RATING } from '../domain/feedback/feedback';
 import { whole } from '../shared/validation';
 import { UserReservationsParams } from './booking-schemas';
-import { count, Cursor, Limit, list, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, UserId } from './fields';
+import { count, Cursor, freeText, Limit, list, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, UserId } from './fields';
 
 /** Request and response schemas of the feedback routes. */
 
 const Id = z.uuid();
-
-// Control characters other than tab and line breaks have no place in a review and can break clients
-// and logs; everything else is kept as typed (it is plain text, never HTML).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export const FeedbackBody = z
   .strictObject({
@@ -24,11 +19,8 @@ export const FeedbackBody = z
         z.lte(MAX_RATING),
         z.meta({ description: `Stars, ${MIN_RATING} to ${MAX_RATING}.` }),
       ),
-    comments: z.string().check(
-      z.trim(),
-      z.minLength(1, 'Say a few words about the rental.'),
-      z.maxLength(MAX_COMMENTS_LENGTH),
-      z.refine((s) => !CONTROL.test(s), 'Control characters are not allowed.'),
+    // Paragraphs: tab and line breaks are kept; everything else as typed (plain text, never HTML).
+    comments: freeText(MAX_COMMENTS_LENGTH, { multiline: true, empty: 'Say a few words about the rental.' }).check(
       z.meta({ description: `Plain text, 1 to ${MAX_COMMENTS_LENGTH} characters (never rendered as HTML).` }),
     ),
     userId: z.optional(text(64)).check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
@@ -42,9 +34,7 @@ export const UserFeedbackParams = UserReservationsParams;
 
 export const FeedbackListQuery = z.object({ limit: Limit, cursor: Cursor });
 
-export const HideBody = z
-  .strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) })
-  .check(z.meta({ id: 'HideFeedbackRequest' }));
+export const HideBody = z.strictObject({ reason: freeText(500) }).check(z.meta({ id: 'HideFeedbackRequest' }));
 
 // FeedbackView adds to these fields (spread, not `z.extend`, which would carry PublicFeedback's id along).
 const publicFeedbackFields = {

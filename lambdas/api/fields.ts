@@ -13,6 +13,42 @@ import { whole } from '../shared/validation';
 export const PAGE_MAX = 100;
 
 export const text = (max: number) => z.string().check(z.maxLength(max));
+
+/**
+ * The one rule for text a person types (names, addresses, reasons, reviews, a car's make, model and
+ * features): no C0 or C1 control characters (NUL breaks PostgreSQL; U+0085 and U+009B are line breaks
+ * and terminal escapes in some readers) and no bidi embedding, override or isolate (U+202A-U+202E,
+ * U+2066-U+2069 reorder what a reader sees, so a review could display other text than it holds).
+ * Bidi marks (U+200E, U+200F, U+061C) stay: right-to-left text needs them. Multi-line text (a review)
+ * keeps tab and line breaks. Stored NFC, so the same words compare and sort the same.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// eslint-disable-next-line no-control-regex -- the same, less tab, line feed and carriage return
+const UNSAFE_IN_PARAGRAPHS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_MESSAGE = 'Control characters and bidirectional overrides (such as U+202E) are not allowed.';
+/** The checks every free-text field carries (shared instances, so `isFreeText` recognises them on any copy). */
+const inLine = z.refine<string>((s) => !UNSAFE_IN_LINE.test(s), UNSAFE_MESSAGE);
+const inParagraphs = z.refine<string>((s) => !UNSAFE_IN_PARAGRAPHS.test(s), UNSAFE_MESSAGE);
+const nfc = z.normalize('NFC');
+
+/** Free text: trimmed, 1 to `max` characters, the rule above; `multiline` for paragraphs (tab, CR, LF allowed). */
+export const freeText = (max: number, options: { multiline?: boolean; empty?: string } = {}) =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      nfc,
+      options.multiline ? inParagraphs : inLine,
+      z.minLength(1, options.empty ?? 'Must not be empty.'),
+      z.maxLength(max),
+    );
+
+/** Whether a string schema follows the free-text rule (the tests walk the route table with it). */
+export const isFreeText = (schema: z.ZodMiniType): boolean => {
+  const checks = (schema._zod.def as { checks?: unknown[] }).checks ?? [];
+  return checks.includes(inLine) || checks.includes(inParagraphs);
+};
 /**
  * A string matching `pattern`, which bounds its length to `max` and whose message names the rule. The
  * maxLength check states that bound in the schema; it only runs once the pattern matched, so a bad value

@@ -14,15 +14,15 @@ import {
 import { hasAtMostTwoDecimals } from '../domain/fleet/money';
 import { periodProblems } from '../domain/fleet/period';
 import { clock } from '../shared/clock';
-import { count, Cursor, Limit, list, money, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, Url } from './fields';
+import { count, Cursor, freeText, Limit, list, money, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, Url } from './fields';
 
 /** Request and response schemas of the fleet routes (admin car management, car details, search). */
 
 export const CarType = z.enum(CAR_TYPES).check(z.meta({ description: 'Car category.' }));
 export const LocationCode = z
   // 100 codes are too many to list in an error: point to where they are.
-  .enum(LOCATIONS, { error: 'Unknown location code; GET /v1/locations lists them.' })
-  .check(z.meta({ description: 'IATA code of a rental location (see GET /v1/locations).' }));
+  .enum(LOCATIONS, { error: 'Unknown location code; the API description lists them, GET /v1/locations the branches with cars.' })
+  .check(z.meta({ description: 'IATA code of a rental location (GET /v1/locations lists the branches, the codes with cars).' }));
 
 const Price = money(MAX_PRICE_PER_DAY).check(
   z.meta({
@@ -31,12 +31,10 @@ const Price = money(MAX_PRICE_PER_DAY).check(
   }),
 );
 
-const Text = z.string().check(z.trim(), z.minLength(1), z.maxLength(60));
-
 export const CarBody = z
   .strictObject({
-    make: Text,
-    model: Text,
+    make: freeText(60),
+    model: freeText(60),
     year: z.int().check(
       z.gte(MIN_YEAR),
       // A fixed bound the OpenAPI document can state (int32); the refine below is the real one.
@@ -51,7 +49,7 @@ export const CarBody = z
     seats: z.optional(z.int().check(z.gte(1), z.lte(15))),
     transmission: z.optional(z.enum(TRANSMISSIONS)),
     fuel: z.optional(z.enum(FUELS)),
-    features: z.optional(z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))).check(z.maxLength(20))),
+    features: z.optional(list(freeText(40), 20)),
   })
   .check(z.meta({ id: 'CarInput', description: 'A car as an administrator creates or replaces it. Unknown fields are refused.' }));
 

@@ -1,6 +1,6 @@
 import * as z from '../shared/zod';
 import { PAYMENT_METHODS } from '../domain/payments/methods';
-import { idempotencyKey, list, money, PAGE_MAX, ResourceId, Sentence, text, Timestamp } from './fields';
+import { freeText, idempotencyKey, list, money, PAGE_MAX, ResourceId, Sentence, text, Timestamp } from './fields';
 
 /** Request and response schemas of the payment routes. */
 
@@ -41,9 +41,7 @@ export const PaymentView = z
 
 export const PaymentIdParams = z.object({ paymentId: z.uuid() });
 
-export const RefundBody = z
-  .strictObject({ amount: Amount, reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) })
-  .check(z.meta({ id: 'RefundRequest' }));
+export const RefundBody = z.strictObject({ amount: Amount, reason: freeText(200) }).check(z.meta({ id: 'RefundRequest' }));
 
 export const RefundView = z
   .object({

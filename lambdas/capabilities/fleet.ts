@@ -40,9 +40,10 @@ export const fleetCapabilities = {
   },
   getCar: {
     entry: 'lambdas/handlers/get-car.ts',
-    description: 'Public: a car with presigned photo URLs and its rating (cached).',
+    description: 'Public: a car with presigned photo URLs and its rating (cached); marks a photo uploaded once its object is there.',
     trigger: http,
-    uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true },
+    // Writes only the photo's uploaded mark (and the cover) the first time its object is seen.
+    uses: { tables: { cars: 'readWrite' }, carMedia: 'read', redis: true },
   },
   listLocations: {
     entry: 'lambdas/handlers/list-locations.ts',

@@ -44,6 +44,12 @@ const register = async (email = newEmail()) => {
     address: '12 Analytical Row',
   });
   expect(res.status).toBe(201);
+  // The seed's answer word for word; the verification hint in a field of its own.
+  expect(res.body).toEqual({
+    userId: expect.any(String),
+    message: 'User registered successfully',
+    emailVerification: { status: 'pending', message: expect.stringMatching(/verify your email/) },
+  });
   return { email, userId: res.body.userId as string };
 };
 const login = (email: string, pw = password) => call('POST', '/users/login', { email, password: pw });

@@ -54,6 +54,7 @@ const fleet = (): FleetDeps => ({
   media: {
     uploadUrl: async () => ({ url: '', method: 'PUT', headers: {}, expiresAt: '' }),
     readUrl: async (k) => k,
+    exists: async () => false,
     delete: async () => undefined,
   },
   cache: new RedisFleetCache(async () => redis),

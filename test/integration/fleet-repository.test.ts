@@ -14,7 +14,7 @@ import { createCar, removeCar, updateCar } from '../../lambdas/domain/fleet/mana
 import { deletePhoto, startPhotoUpload } from '../../lambdas/domain/fleet/photos';
 import { MAX_PHOTOS_PER_CAR } from '../../lambdas/domain/fleet/catalog';
 import type { FleetDeps, MediaStore } from '../../lambdas/domain/fleet/ports';
-import { carDetails, locationsWithCounts } from '../../lambdas/domain/fleet/queries';
+import { branches, carDetails, locationsWithCounts } from '../../lambdas/domain/fleet/queries';
 import { searchWithCache, type SearchQuery } from '../../lambdas/domain/fleet/search';
 import { toErrorResponse } from '../../lambdas/http/error-response';
 import { systemClock } from '../../lambdas/shared/clock';
@@ -29,9 +29,12 @@ let redis: Redis;
 let deps: FleetDeps;
 let cars: DynamoCarRepository;
 const deletedKeys: string[] = [];
+/** The objects in the (fake) bucket: a photo's key is added here when its upload is done. */
+const objects = new Set<string>();
 const media: MediaStore = {
   uploadUrl: async (key) => ({ url: `http://s3/${key}`, method: 'PUT', headers: {}, expiresAt: new Date().toISOString() }),
   readUrl: async (key) => `http://s3/${key}`,
+  exists: async (key) => objects.has(key),
   delete: async (key) => void deletedKeys.push(key),
 };
 
@@ -130,6 +133,16 @@ describe('fleet repository against DynamoDB Local', () => {
     expect(photos).toEqual([]);
     expect((await locationsWithCounts(deps)).find((l) => l.code === 'LAX')!.activeCars).toBe(before + 1);
     expect((await search({ location: 'LAX' })).cars.map((c) => c.carId)).toContain(carId);
+  });
+
+  it('GET /v1/locations lists the branches: a code is listed while it has an active car, and only then', async () => {
+    const listed = async () => (await branches(deps)).map((l) => l.code);
+    expect(await listed()).not.toContain('BZN');
+    const carId = await createCar(deps, spec({ location: 'BZN' }));
+    expect(await branches(deps)).toContainEqual({ code: 'BZN', activeCars: 1 });
+    expect((await branches(deps)).every((l) => l.activeCars > 0)).toBe(true);
+    await removeCar(deps, carId);
+    expect(await listed()).not.toContain('BZN');
   });
 
   it('car details read before a change and stored after its invalidation are never served (cache re-fill race)', async () => {
@@ -423,8 +436,9 @@ describe('photos', () => {
     const carId = await createCar(deps, spec({ location: 'LAS' }));
     const first = await startPhotoUpload(deps, carId, 'image/jpeg', 1000);
     const second = await startPhotoUpload(deps, carId, 'image/png', 1000);
+    objects.add(`cars/${carId}/${first.photoId}.jpg`).add(`cars/${carId}/${second.photoId}.png`);
+    expect((await carDetails(deps, carId)).photos.map((p) => p.photoId)).toEqual([first.photoId, second.photoId]);
     let details = await deps.cars.getWithPhotos(carId);
-    expect(details!.photos.map((p) => p.photoId)).toEqual([first.photoId, second.photoId]);
     expect(details!.car.coverPhotoKey).toBe(`cars/${carId}/${first.photoId}.jpg`);
 
     await deletePhoto(deps, carId, first.photoId);
@@ -434,6 +448,22 @@ describe('photos', () => {
     await deletePhoto(deps, carId, second.photoId);
     expect((await deps.cars.get(carId))!.coverPhotoKey).toBeUndefined();
     await expect(deletePhoto(deps, carId, second.photoId)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+  });
+
+  it('lists a photo only once its object is in the bucket; the cover too', async () => {
+    const carId = await createCar(deps, spec({ location: 'LAS' }));
+    const never = await startPhotoUpload(deps, carId, 'image/jpeg', 1000);
+    const done = await startPhotoUpload(deps, carId, 'image/png', 1000);
+    // Read once before any upload: the cached details must not hide the photo once it arrives.
+    expect((await carDetails(deps, carId)).photos).toEqual([]);
+    expect((await deps.cars.get(carId))!.coverPhotoKey).toBeUndefined();
+    objects.add(`cars/${carId}/${done.photoId}.png`);
+    expect((await carDetails(deps, carId)).photos.map((p) => p.photoId)).toEqual([done.photoId]);
+    expect((await deps.cars.get(carId))!.coverPhotoKey).toBe(`cars/${carId}/${done.photoId}.png`);
+    // Marked uploaded: later reads (cached or not) list it without asking the bucket again.
+    objects.delete(`cars/${carId}/${done.photoId}.png`);
+    expect((await carDetails(deps, carId)).photos.map((p) => p.photoId)).toEqual([done.photoId]);
+    expect((await carDetails(deps, carId)).photos.map((p) => p.photoId)).not.toContain(never.photoId);
   });
 
   // Issue 10: 30 parallel uploads made 21 photos past the cap of 20 (count read, then written).

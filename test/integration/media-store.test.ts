@@ -20,8 +20,11 @@ it('takes an upload to its presigned URL, serves it from the read URL, and delet
   const key = 'cars/car-1/photo-1.jpg';
   const photo = Buffer.from('not really a jpeg');
   const upload = await store.uploadUrl(key, 'image/jpeg', photo.length);
+  // An upload URL alone puts nothing in the bucket: the car lists the photo only once this says so.
+  expect(await store.exists(key)).toBe(false);
   const { 'content-length': _length, ...headers } = upload.headers; // fetch sets the length itself, from the body
   expect((await fetch(upload.url, { method: upload.method, headers, body: photo })).status).toBe(200);
+  expect(await store.exists(key)).toBe(true);
 
   const read = await fetch(await store.readUrl(key));
   expect(read.status).toBe(200);
@@ -29,4 +32,5 @@ it('takes an upload to its presigned URL, serves it from the read URL, and delet
 
   await store.delete(key);
   expect((await fetch(await store.readUrl(key))).status).toBe(404);
+  expect(await store.exists(key)).toBe(false);
 });

@@ -1,17 +1,11 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Profile, ProfileChanges } from '../../domain/accounts/model';
 import type { EmailClaim, NewEmailClaim, ProfileStore } from '../../domain/accounts/ports';
 import type { SlowHash } from '../../domain/accounts/slow-hash';
 import { EMAIL_TAKEN, emailTaken } from '../../domain/accounts/errors';
 import { notFound } from '../../shared/errors';
+import { conditionalWrite, retryingConflicts, transactWrite } from '../dynamo-conflicts';
 import { orUnavailable } from '../unavailable';
 
 /**
@@ -44,8 +38,8 @@ export class DynamoProfileStore implements ProfileStore {
   ) {}
 
   async claimEmail(email: string, claim: NewEmailClaim, now: Date): Promise<EmailClaim | undefined> {
-    try {
-      await viaDynamo(() =>
+    const claimed = await viaDynamo(() =>
+      conditionalWrite(() =>
         this.db.send(
           new PutCommand({
             TableName: this.tableName,
@@ -62,11 +56,9 @@ export class DynamoProfileStore implements ProfileStore {
             ExpressionAttributeValues: { ':pending': 'pending', ':now': now.getTime() },
           }),
         ),
-      );
-      return undefined;
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+      ),
+    );
+    if (claimed) return undefined;
     const { Item } = await viaDynamo(() =>
       this.db.send(new GetCommand({ TableName: this.tableName, Key: emailKey(email), ConsistentRead: true })),
     );
@@ -79,8 +71,9 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async releaseEmail(email: string): Promise<void> {
-    try {
-      await viaDynamo(() =>
+    // Refused when it is no longer pending (it became a user's): nothing to release.
+    await viaDynamo(() =>
+      conditionalWrite(() =>
         this.db.send(
           new DeleteCommand({
             TableName: this.tableName,
@@ -90,44 +83,34 @@ export class DynamoProfileStore implements ProfileStore {
             ExpressionAttributeValues: { ':pending': 'pending' },
           }),
         ),
-      );
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+      ),
+    );
   }
 
   async create(profile: Profile, attempt: string): Promise<void> {
-    try {
-      await viaDynamo(() =>
-        this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...profileKey(profile.userId), ...profile },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: emailKey(profile.email),
-                  UpdateExpression: 'SET #status = :active, userId = :userId REMOVE heldUntil, attempt',
-                  ConditionExpression: '#status = :pending AND attempt = :attempt',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':userId': profile.userId, ':attempt': attempt },
-                },
-              },
-            ],
-          }),
-        ),
-      );
-    } catch (err) {
-      // Only if this registration outlived its claim and another attempt took the email over.
-      if (err instanceof TransactionCanceledException) throw emailTaken();
-      throw err;
-    }
+    const refused = await viaDynamo(() =>
+      transactWrite(this.db, [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...profileKey(profile.userId), ...profile },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: emailKey(profile.email),
+            UpdateExpression: 'SET #status = :active, userId = :userId REMOVE heldUntil, attempt',
+            ConditionExpression: '#status = :pending AND attempt = :attempt',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':userId': profile.userId, ':attempt': attempt },
+          },
+        },
+      ]),
+    );
+    // Only if this registration outlived its claim and another attempt took the email over.
+    if (refused) throw emailTaken();
   }
 
   async get(userId: string): Promise<Profile | undefined> {
@@ -141,16 +124,18 @@ export class DynamoProfileStore implements ProfileStore {
     const fields = Object.entries({ ...changes, updatedAt: now.toISOString() }).filter(([, v]) => v !== undefined);
     try {
       const { Attributes } = await viaDynamo(() =>
-        this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: profileKey(userId),
-            UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: Object.fromEntries(fields.map(([k]) => [`#${k}`, k])),
-            ExpressionAttributeValues: Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
-            ReturnValues: 'ALL_NEW',
-          }),
+        retryingConflicts(() =>
+          this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: profileKey(userId),
+              UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: Object.fromEntries(fields.map(([k]) => [`#${k}`, k])),
+              ExpressionAttributeValues: Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
         ),
       );
       return toProfile(Attributes!);

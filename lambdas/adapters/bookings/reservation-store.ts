@@ -1,5 +1,5 @@
-import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CancellationReason } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerUsage } from '../../domain/bookings/limits';
 import type {
   BlockOutcome,
@@ -17,8 +17,9 @@ import type { OwnedClaim } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { conflict } from '../../shared/errors';
 import { claimPut } from '../claims';
+import { failedCondition, transactWrite, type TransactItem } from '../dynamo-conflicts';
 import { queryAll, queryPage } from '../dynamodb';
-import type { DynamoCarRepository, TransactItem } from '../fleet/car-repository';
+import type { DynamoCarRepository } from '../fleet/car-repository';
 import {
   BY_CAR,
   BY_DUE,
@@ -49,15 +50,6 @@ export const daysOf = (from: string, to: string): string[] => {
   return days;
 };
 
-const reasonsOf = (err: unknown): CancellationReason[] | undefined =>
-  err instanceof TransactionCanceledException || (err as Error)?.name === 'TransactionCanceledException'
-    ? ((err as TransactionCanceledException).CancellationReasons ?? [])
-    : undefined;
-
-const failedCondition = (reason: CancellationReason | undefined) => reason?.Code === 'ConditionalCheckFailed';
-
-/** One transient transaction conflict (another transaction on the same items) is retried this many times. */
-const CONFLICT_RETRIES = 4;
 /** Requests of one customer judged on usage that changed before they landed are judged again this many times. */
 const USAGE_RETRIES = 20;
 const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 5) * Math.random()));
@@ -81,20 +73,9 @@ export class DynamoReservationStore implements ReservationStore {
     return this.cars;
   }
 
-  /** Sends a transaction, retrying transient TransactionConflicts; returns the cancellation reasons of a failed condition. */
-  private async transact(items: TransactItem[]): Promise<CancellationReason[] | undefined> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-        return undefined;
-      } catch (err) {
-        const reasons = reasonsOf(err);
-        if (!reasons) throw err;
-        if (reasons.some(failedCondition)) return reasons;
-        if (attempt >= CONFLICT_RETRIES || !reasons.some((r) => r.Code === 'TransactionConflict')) throw err;
-        await jitter(attempt);
-      }
-    }
+  /** Sends a transaction (conflicts retried); returns the cancellation reasons of a failed condition. */
+  private transact(items: TransactItem[]): Promise<CancellationReason[] | undefined> {
+    return transactWrite(this.db, items);
   }
 
   /** An Update of the reservation item, conditional on its status (and an optional extra condition). */
@@ -238,11 +219,7 @@ export class DynamoReservationStore implements ReservationStore {
         ...claims.map((c) => this.claimPut(r.userId, r.reservationId, c, nowMs, supersede)),
         this.usageVersionBump(r.userId, version),
         this.usagePut(r, options.countsUntil),
-      ]).catch((err: unknown) => {
-        // Requests of one customer at once contend on its version item: judged again, like a lost race.
-        if (attempt < USAGE_RETRIES && reasonsOf(err)?.some((reason) => reason.Code === 'TransactionConflict')) return [];
-        throw err;
-      });
+      ]);
       if (!reasons) return { created: true };
       // The claim that was live, read strongly so the reservation it names is there (same transaction).
       // The client's Idempotency-Key (listed last) speaks first: a key reused for other dates is refused

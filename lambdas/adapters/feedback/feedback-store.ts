@@ -1,10 +1,10 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '../../domain/bookings/ports';
 import type { Feedback, Moderation } from '../../domain/feedback/feedback';
 import type { FeedbackStore } from '../../domain/feedback/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { reservationKey } from '../bookings/reservation-item';
+import { conditionalWrite, transactWrite } from '../dynamo-conflicts';
 import { queryAll, queryPage } from '../dynamodb';
 import {
   BY_CAR,
@@ -20,10 +20,6 @@ import {
   byCarKeys,
 } from './feedback-item';
 
-const failedCondition = (err: unknown): boolean =>
-  (err as Error).name === 'ConditionalCheckFailedException' ||
-  (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
-
 /** Feedback in DynamoDB: the feedback table, plus the `feedbackId` mark on the reviewed reservation. */
 export class DynamoFeedbackStore implements FeedbackStore {
   constructor(
@@ -35,38 +31,29 @@ export class DynamoFeedbackStore implements FeedbackStore {
 
   async create(feedback: Feedback, now: Date): Promise<boolean> {
     if (!this.reservationsTable) throw new Error('DynamoFeedbackStore.create needs the reservations table');
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              // The rules again, at the database: the reviewer's, over, not reviewed yet. Two submissions
-              // at once: one transaction commits, the other finds feedbackId set.
-              Update: {
-                TableName: this.reservationsTable,
-                Key: reservationKey(feedback.reservationId),
-                UpdateExpression: 'SET feedbackId = :fid',
-                ConditionExpression:
-                  'userId = :me AND attribute_not_exists(feedbackId) AND (#status = :completed OR (#status = :confirmed AND endDate <= :today))',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':fid': feedback.feedbackId,
-                  ':me': feedback.userId,
-                  ':completed': 'Completed',
-                  ':confirmed': 'Confirmed',
-                  ':today': todayUtc(now),
-                },
-              },
-            },
-            { Put: { TableName: this.feedbackTable, Item: toFeedbackItem(feedback), ConditionExpression: 'attribute_not_exists(pk)' } },
-          ],
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (failedCondition(err)) return false;
-      throw err;
-    }
+    const refused = await transactWrite(this.db, [
+      {
+        // The rules again, at the database: the reviewer's, over, not reviewed yet. Two submissions
+        // at once: one transaction commits, the other finds feedbackId set.
+        Update: {
+          TableName: this.reservationsTable,
+          Key: reservationKey(feedback.reservationId),
+          UpdateExpression: 'SET feedbackId = :fid',
+          ConditionExpression:
+            'userId = :me AND attribute_not_exists(feedbackId) AND (#status = :completed OR (#status = :confirmed AND endDate <= :today))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':fid': feedback.feedbackId,
+            ':me': feedback.userId,
+            ':completed': 'Completed',
+            ':confirmed': 'Confirmed',
+            ':today': todayUtc(now),
+          },
+        },
+      },
+      { Put: { TableName: this.feedbackTable, Item: toFeedbackItem(feedback), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
+    return !refused;
   }
 
   async get(feedbackId: string): Promise<Feedback | undefined> {
@@ -76,8 +63,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
 
   async setHidden(feedback: Feedback, hidden: Moderation | undefined, now: Date): Promise<boolean> {
     const keys = byCarKeys(feedback, Boolean(hidden));
-    try {
-      await this.db.send(
+    return conditionalWrite(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.feedbackTable,
           Key: feedbackKey(feedback.feedbackId),
@@ -96,12 +83,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
             ...(hidden ? { ':hidden': hidden } : {}),
           },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (failedCondition(err)) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   private async list(

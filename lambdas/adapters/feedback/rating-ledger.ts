@@ -1,9 +1,9 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { contributionOf, type Feedback } from '../../domain/feedback/feedback';
 import type { AppliedMark, RatingLedger } from '../../domain/feedback/ports';
 import { STAR_VALUES, totalsOf, type RatingTotals } from '../../domain/feedback/ratings';
 import { logger } from '../../shared/logger';
+import { conditionalWrite, failedCondition, transactWrite } from '../dynamo-conflicts';
 import { starsAttribute } from '../fleet/car-repository';
 
 /**
@@ -21,9 +21,6 @@ const MARK_NAMES = { '#version': 'version', '#contribution': 'contribution', '#c
 /** Sets a mark to version :v (and contribution :c, or none), for car :car. */
 const markSet = (contribution: number | undefined) =>
   `SET #version = :v, #carId = :car${contribution === undefined ? ' REMOVE #contribution' : ', #contribution = :c'}`;
-
-const cancelledAt = (err: unknown, index: number): boolean =>
-  err instanceof TransactionCanceledException && err.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
 /** `ADD` clauses moving a car's totals by `delta` (zero parts left out). */
 const totalsAdd = (delta: RatingTotals) => {
@@ -86,21 +83,13 @@ export class DynamoRatingLedger implements RatingLedger {
         ExpressionAttributeValues: add.values,
       },
     };
-    try {
-      await this.db.send(
-        new TransactWriteCommand({ TransactItems: [this.markUpdate(carId, feedbackId, seen, next), ...(moves ? [carUpdate] : [])] }),
-      );
-      return true;
-    } catch (err) {
-      if (cancelledAt(err, 0)) return false; // the mark moved: the caller reads it again
-      if (moves && cancelledAt(err, 1)) {
-        // No such car (a feedback can only be written for a booked car, so this is damaged data): keep the
-        // mark, so the change is not retried forever, and say so; a rebuild repairs the totals.
-        logger.warn('rating change for a car that does not exist', { carId, feedbackId });
-        return this.commit(carId, feedbackId, seen, next, totalsOf([]));
-      }
-      throw err;
-    }
+    const refused = await transactWrite(this.db, [this.markUpdate(carId, feedbackId, seen, next), ...(moves ? [carUpdate] : [])]);
+    if (!refused) return true;
+    if (failedCondition(refused[0])) return false; // the mark moved: the caller reads it again
+    // No such car (a feedback can only be written for a booked car, so this is damaged data): keep the
+    // mark, so the change is not retried forever, and say so; a rebuild repairs the totals.
+    logger.warn('rating change for a car that does not exist', { carId, feedbackId });
+    return this.commit(carId, feedbackId, seen, next, totalsOf([]));
   }
 
   /**
@@ -119,8 +108,8 @@ export class DynamoRatingLedger implements RatingLedger {
       // newer version was applied already (the read, from an index, can lag behind), the mark's.
       const contributions = await Promise.all(
         feedback.map(async (f) => {
-          try {
-            await this.db.send(
+          const marked = await conditionalWrite(() =>
+            this.db.send(
               new UpdateCommand({
                 TableName: this.carsTable,
                 Key: markKey(f.feedbackId),
@@ -133,17 +122,14 @@ export class DynamoRatingLedger implements RatingLedger {
                   ...(contributionOf(f) === undefined ? {} : { ':c': f.rating }),
                 },
               }),
-            );
-            return contributionOf(f);
-          } catch (err) {
-            if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-            return (await this.mark(f.feedbackId))?.contribution;
-          }
+            ),
+          );
+          return marked ? contributionOf(f) : (await this.mark(f.feedbackId))?.contribution;
         }),
       );
       const totals = totalsOf(contributions);
-      try {
-        await this.db.send(
+      const written = await conditionalWrite(() =>
+        this.db.send(
           new UpdateCommand({
             TableName: this.carsTable,
             Key: carKey(carId),
@@ -157,12 +143,10 @@ export class DynamoRatingLedger implements RatingLedger {
               ':next': seq + 1,
             },
           }),
-        );
-        return totals;
-      } catch (err) {
-        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-        // The aggregator applied a change meanwhile: read everything again.
-      }
+        ),
+      );
+      if (written) return totals;
+      // The aggregator applied a change meanwhile: read everything again.
     }
   }
 }

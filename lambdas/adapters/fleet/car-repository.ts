@@ -1,12 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { endedBlocks, type Block } from '../../domain/fleet/availability';
 import type { LocationCode } from '../../domain/fleet/catalog';
 import type { Car, CarSpec, Photo } from '../../domain/fleet/car';
@@ -17,6 +9,7 @@ import { AppError, conflict, notFound } from '../../shared/errors';
 import { tables } from '../../shared/tables';
 import { keyReused } from '../../domain/idempotency';
 import { claimPut } from '../claims';
+import { conditionalWrite, transactWrite, type TransactItem } from '../dynamo-conflicts';
 import { queryAll } from '../dynamodb';
 import { STAR_VALUES } from '../../domain/feedback/ratings';
 
@@ -84,15 +77,10 @@ const toPhoto = (item: Record<string, unknown>): Photo => ({
   key: item.key as string,
   contentType: item.contentType as Photo['contentType'],
   createdAt: item.createdAt as string,
+  ...(item.uploaded ? { uploaded: true } : {}),
 });
 
 const SPEC_FIELDS = ['make', 'model', 'year', 'type', 'location', 'pricePerDayMinor', 'seats', 'transmission', 'fuel', 'features'] as const;
-
-const wasConditionFailure = (err: unknown) =>
-  (err as Error).name === 'ConditionalCheckFailedException' ||
-  (err instanceof TransactionCanceledException && (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
-
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** What a transaction does to a car's blocks: one block set or removed, ended ones dropped on the way. */
 export interface BlockChange {
@@ -147,13 +135,9 @@ export class DynamoCarRepository implements CarRepository {
     };
   }
 
-  /** One transaction; a failed condition becomes the domain error `onConflict` makes. */
-  private async transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>, onConflict: () => Error) {
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (err) {
-      throw wasConditionFailure(err) ? onConflict() : err;
-    }
+  /** One transaction (conflicts retried); a failed condition becomes the domain error `onConflict` makes. */
+  private async transact(items: TransactItem[], onConflict: () => Error) {
+    if (await transactWrite(this.db, items)) throw onConflict();
   }
 
   /**
@@ -204,31 +188,25 @@ export class DynamoCarRepository implements CarRepository {
   async create(car: Car, claim?: OwnedClaim): Promise<{ created: true } | { created: false; carId: string; fingerprint: string }> {
     const { blocks: _none, blocksVersion: _zero, ratingStars: _stars, ...fields } = car;
     const key = claim && carClaimKey(claim.owner, claim.key);
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                // An empty map, so block clauses can SET blocks.#id from the first booking on.
-                Item: { ...carKey(car.carId), ...fields, ...searchKeysOf(car), blocks: {}, blocksVersion: 0 },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            this.counter(car.location, 1),
-            ...(claim && key ? [claimPut(this.tableName, key, { carId: car.carId }, claim, Date.parse(car.createdAt))] : []),
-          ],
-        }),
-      );
-      return { created: true };
-    } catch (err) {
-      if (!key || !wasConditionFailure(err)) throw err;
-      // The key's live claim names the car an earlier attempt made (read strongly: same transaction).
-      const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-      if (!res.Item) return this.create(car, claim); // it lapsed meanwhile: claim afresh
-      return { created: false, carId: String(res.Item.carId), fingerprint: String(res.Item.fingerprint) };
-    }
+    const refused = await transactWrite(this.db, [
+      {
+        Put: {
+          TableName: this.tableName,
+          // An empty map, so block clauses can SET blocks.#id from the first booking on.
+          Item: { ...carKey(car.carId), ...fields, ...searchKeysOf(car), blocks: {}, blocksVersion: 0 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      this.counter(car.location, 1),
+      ...(claim && key ? [claimPut(this.tableName, key, { carId: car.carId }, claim, Date.parse(car.createdAt))] : []),
+    ]);
+    if (!refused) return { created: true };
+    // Car ids are fresh UUIDs, so only the key's claim can refuse: it names the car an earlier attempt
+    // made (read strongly: same transaction).
+    if (!key) throw conflict(`Car ${car.carId} exists already.`);
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    if (!res.Item) return this.create(car, claim); // it lapsed meanwhile: claim afresh
+    return { created: false, carId: String(res.Item.carId), fingerprint: String(res.Item.fingerprint) };
   }
 
   async get(carId: string): Promise<Car | undefined> {
@@ -326,8 +304,9 @@ export class DynamoCarRepository implements CarRepository {
           // The cap is a condition on the counter, so of two uploads racing for the last place one fails.
           this.activeCarUpdate(
             carId,
-            'SET coverPhotoKey = if_not_exists(coverPhotoKey, :key), photoCount = if_not_exists(photoCount, :seen) + :one',
-            { ':key': photo.key, ':seen': cap.seen, ':one': 1, ':max': cap.max },
+            // The cover is set when the photo is confirmed uploaded (confirmPhoto), never to a missing object.
+            'SET photoCount = if_not_exists(photoCount, :seen) + :one',
+            { ':seen': cap.seen, ':one': 1, ':max': cap.max },
             {},
             ' AND (photoCount < :max OR (attribute_not_exists(photoCount) AND :seen < :max))',
           ),
@@ -357,36 +336,53 @@ export class DynamoCarRepository implements CarRepository {
     }
   }
 
+  async confirmPhoto(carId: string, photo: Photo): Promise<void> {
+    // Refused when the photo was deleted meanwhile (or the car is gone): nothing to confirm.
+    await transactWrite(this.db, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: photoKey(carId, photo.photoId),
+          UpdateExpression: 'SET uploaded = :yes',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':yes': true },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: carKey(carId),
+          UpdateExpression: 'SET coverPhotoKey = if_not_exists(coverPhotoKey, :key)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':key': photo.key },
+        },
+      },
+    ]);
+  }
+
   async deletePhoto(carId: string, photoId: string): Promise<Photo | undefined> {
     const before = await this.getWithPhotos(carId);
     const found = before?.photos.find((p) => p.photoId === photoId);
     if (!found) return undefined;
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Delete: { TableName: this.tableName, Key: photoKey(carId, photoId), ConditionExpression: 'attribute_exists(pk)' } },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: carKey(carId),
-                UpdateExpression: 'SET photoCount = if_not_exists(photoCount, :seen) - :one',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':seen': before!.photos.length, ':one': 1 },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (err) {
-      if (wasConditionFailure(err)) return undefined; // deleted meanwhile
-      throw err;
-    }
+    const refused = await transactWrite(this.db, [
+      { Delete: { TableName: this.tableName, Key: photoKey(carId, photoId), ConditionExpression: 'attribute_exists(pk)' } },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: carKey(carId),
+          UpdateExpression: 'SET photoCount = if_not_exists(photoCount, :seen) - :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':seen': before!.photos.length, ':one': 1 },
+        },
+      },
+    ]);
+    if (refused) return undefined; // deleted meanwhile
     const removed = found;
-    // Keep the cover pointing at a photo that exists: the oldest remaining one, or none.
-    const remaining = (await this.getWithPhotos(carId))?.photos ?? [];
-    await this.db
-      .send(
+    // Keep the cover pointing at a photo that exists: the oldest remaining uploaded one, or none.
+    const remaining = ((await this.getWithPhotos(carId))?.photos ?? []).filter((p) => p.uploaded);
+    // Refused when it was not the cover: nothing to do.
+    await conditionalWrite(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: carKey(carId),
@@ -394,10 +390,8 @@ export class DynamoCarRepository implements CarRepository {
           ConditionExpression: 'coverPhotoKey = :removed',
           ExpressionAttributeValues: { ':removed': removed.key, ...(remaining.length ? { ':next': remaining[0].key } : {}) },
         }),
-      )
-      .catch((err: Error) => {
-        if (!wasConditionFailure(err)) throw err; // it was not the cover: nothing to do
-      });
+      ),
+    );
     return removed;
   }
 }

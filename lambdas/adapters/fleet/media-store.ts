@@ -38,6 +38,20 @@ export class S3MediaStore implements MediaStore {
     return getSignedUrl(s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: PHOTO_READ_TTL_SECONDS });
   }
 
+  async exists(key: string): Promise<boolean> {
+    const [s3, { HeadObjectCommand }] = await this.sdk();
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (err) {
+      // A HEAD has no body: a missing object is a bare 404, or, for a role without s3:ListBucket (ours
+      // hold only s3:GetObject on the photo keys), a 403 that does not say whether the key exists.
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404 || status === 403) return false;
+      throw err;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     const [s3, { DeleteObjectCommand }] = await this.sdk();
     await s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));

@@ -102,10 +102,10 @@ export const fleetRoutes = {
     path: '/locations',
     capability: 'listLocations',
     access: 'public',
-    summary: 'Rental locations and how many active cars each has',
+    summary: 'Branches: the rental locations with at least one active car, and how many each has',
     tag: 'Cars',
     request: {},
-    responses: { 200: { description: 'Every location', schema: Locations } },
+    responses: { 200: { description: 'Every branch (a location code with no active car is not listed)', schema: Locations } },
     throttle: DEFAULT_THROTTLE,
   }),
   searchCars: defineRoute({

@@ -161,5 +161,13 @@ export const registerCustomer = async (
 ) => {
   const { profile, replayed } = await createAccount(deps, input, 'customer', { client, attempts: deps.attempts });
   if (!replayed) await sendFirstEmailCode(deps, profile);
-  return { userId: profile.userId, message: 'User registered. We emailed you a code: verify your email with it before booking.' };
+  // The seed's answer (`userId`, `message`) unchanged; what to do next in a field of its own.
+  return {
+    userId: profile.userId,
+    message: 'User registered successfully',
+    emailVerification: {
+      status: 'pending' as const,
+      message: 'We emailed you a code: verify your email with it (POST /v1/users/me/email/verify) before booking.',
+    },
+  };
 };

@@ -39,6 +39,8 @@ export interface Photo {
   key: string;
   contentType: PhotoContentType;
   createdAt: string;
+  /** Its object was seen in the bucket: only then is it listed (an upload URL may never be used). */
+  uploaded?: boolean;
 }
 
 export const averageRating = (car: Pick<Car, 'ratingCount' | 'ratingTotal'>): number | null =>

@@ -48,6 +48,8 @@ export interface CarRepository {
   addPhoto(carId: string, photo: Photo, cap: { max: number; seen: number }, claim?: OwnedClaim): Promise<Photo>;
   /** Deletes a photo item (and counts it off); returns it, or undefined when there was none. Keeps the cover photo valid. */
   deletePhoto(carId: string, photoId: string): Promise<Photo | undefined>;
+  /** Marks a photo uploaded (its object exists) and makes it the cover if the car has none. */
+  confirmPhoto(carId: string, photo: Photo): Promise<void>;
 }
 
 export interface UpcomingReservation {
@@ -72,6 +74,8 @@ export interface PresignedUpload {
 export interface MediaStore {
   uploadUrl(key: string, contentType: PhotoContentType, contentLength: number): Promise<PresignedUpload>;
   readUrl(key: string): Promise<string>;
+  /** Whether the object is there (a HEAD). */
+  exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
 }
 

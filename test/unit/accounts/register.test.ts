@@ -21,7 +21,12 @@ describe('registration', () => {
   it('creates the identity in the customer group and the profile, keyed by the identity id, email lower-cased', async () => {
     const { deps, identities, profiles } = setup();
     const res = await registerCustomer(deps, input, client);
-    expect(res).toEqual({ userId: 'sub-1', message: expect.stringContaining('verify your email') });
+    // The seed's answer, word for word; the verification hint in a field of its own.
+    expect(res).toEqual({
+      userId: 'sub-1',
+      message: 'User registered successfully',
+      emailVerification: { status: 'pending', message: expect.stringContaining('verify your email') },
+    });
     expect(identities.users.get('ada@example.com')).toMatchObject({ role: 'customer' });
     expect(profiles.profiles.get('sub-1')).toMatchObject({
       email: 'ada@example.com',
@@ -126,7 +131,11 @@ describe('registration retried after a timeout or 503 (attack: a registration th
     expect(during).toMatchObject({ kind: 'DEPENDENCY_UNAVAILABLE', retryAfterSeconds: expect.any(Number) });
     finish();
     const { userId } = await first; // the write lands after the client gave up
-    await expect(registerCustomer(deps, input, client)).resolves.toEqual({ userId, message: expect.any(String) });
+    await expect(registerCustomer(deps, input, client)).resolves.toEqual({
+      userId,
+      message: 'User registered successfully',
+      emailVerification: expect.any(Object),
+    });
     expect(identities.users.size).toBe(1);
     expect(profiles.profiles.size).toBe(1);
     expect(mailer.sent).toHaveLength(1); // one code, not one per retry
@@ -171,7 +180,11 @@ describe('registration retries are no password oracle (attack: guessing the pass
     const { deps } = setup();
     const { userId } = await registerCustomer(deps, input, client);
     for (let i = 0; i < SMALL_LIMITS.pair.maxAttempts + 2; i++)
-      await expect(registerCustomer(deps, input, client)).resolves.toEqual({ userId, message: expect.any(String) });
+      await expect(registerCustomer(deps, input, client)).resolves.toEqual({
+        userId,
+        message: 'User registered successfully',
+        emailVerification: expect.any(Object),
+      });
   });
 
   it('a wrong password is answered as an email taken by someone else, and counts: past the sign-in limit the answer is the sign-in 429', async () => {
@@ -203,7 +216,11 @@ describe('registration retries are no password oracle (attack: guessing the pass
     const { userId } = await registerCustomer(deps, input, client);
     for (let i = 0; i < SMALL_LIMITS.pair.maxAttempts + 2; i++) await refusal(registerCustomer(deps, wrong(i), 'attacker'));
     await expect(registerCustomer(deps, input, 'attacker')).rejects.toMatchObject({ kind: 'TOO_MANY_REQUESTS' });
-    await expect(registerCustomer(deps, input, client)).resolves.toEqual({ userId, message: expect.any(String) });
+    await expect(registerCustomer(deps, input, client)).resolves.toEqual({
+      userId,
+      message: 'User registered successfully',
+      emailVerification: expect.any(Object),
+    });
     await expect(login({ identities, attempts }, input.email, input.password, 'owner-phone')).resolves.toMatchObject({ kind: 'signedIn' });
   });
 
@@ -223,6 +240,10 @@ describe('registration retries are no password oracle (attack: guessing the pass
     for (let i = 0; i < SMALL_LIMITS.pair.maxAttempts + 1; i++)
       await expect(registerCustomer(deps, input, client)).rejects.toMatchObject({ kind: 'DEPENDENCY_UNAVAILABLE' });
     profiles.failing.clear();
-    await expect(registerCustomer(deps, input, client)).resolves.toEqual({ userId, message: expect.any(String) });
+    await expect(registerCustomer(deps, input, client)).resolves.toEqual({
+      userId,
+      message: 'User registered successfully',
+      emailVerification: expect.any(Object),
+    });
   });
 });
