@@ -246,7 +246,9 @@ describe('sign-in limits while Redis is unreachable (attack: limits vanish when 
     useRedisFactory();
   });
   afterAll(() => {
-    process.env[ENV.redisUrl] = saved;
+    // Assigning undefined would store the string "undefined", which later tests read as a Redis address.
+    if (saved === undefined) delete process.env[ENV.redisUrl];
+    else process.env[ENV.redisUrl] = saved;
     useRedisFactory();
   });
 
