@@ -85,7 +85,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
     stops.push(() => api.stop());
     const url = `${api.url}/${API_STAGE}`;
-    const [admin, demoCars] = await Promise.all([seedLocalAdmin(options.dataDir), options.seedDemoFleet === false ? 0 : seedDemoFleet()]);
+    const [admin, demoCars] = await Promise.all([
+      seedLocalAdmin(options.dataDir, log),
+      options.seedDemoFleet === false ? 0 : seedDemoFleet(),
+    ]);
     stops.push(await writeRuntimeFile({ apiUrl: url, env: standIns.env, admin }));
 
     workers.push(...startWorkers(capabilityList(), { log }));
