@@ -22,6 +22,8 @@
  * Nothing connects anywhere: clients are built at init, connections are made on first use.
  *
  * BENCH_COLD_START_RUNS (pairs per function, default 7), BENCH_COLD_START_ONLY (comma-separated ids).
+ * BENCH_SMOKE=true (npm run bench:smoke, in CI): the init ratio is printed but not judged, since CI's
+ * machine is shared and busy; sizes and a bundle that fails to load still fail the run.
  * Timings move with machine load; sizes do not. Run on an otherwise idle machine for the README figures.
  */
 import { execFile } from 'node:child_process';
@@ -37,6 +39,7 @@ import { bundleFunction, environmentOf } from './function-bundle';
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_COLD_START_RUNS ?? 7);
 const ONLY = process.env.BENCH_COLD_START_ONLY?.split(',').filter(Boolean);
+const JUDGE_TIMING = process.env.BENCH_SMOKE !== 'true';
 const OUT = path.join(projectRoot, '.cold-start'); // inside the project, so bundles resolve node_modules' @aws-sdk
 const PROBE = path.join(__dirname, 'cold-start-init.mjs');
 
@@ -125,7 +128,7 @@ const main = async () => {
     const budget = budgetOf(id);
     const broken = [
       ...(kb > budget.maxBundleKB ? [`${kb.toFixed(0)} KB > ${budget.maxBundleKB} KB`] : []),
-      ...(ratio > budget.maxInitRatio ? [`init ${ratio.toFixed(2)}x > ${budget.maxInitRatio}x`] : []),
+      ...(JUDGE_TIMING && ratio > budget.maxInitRatio ? [`init ${ratio.toFixed(2)}x > ${budget.maxInitRatio}x`] : []),
     ];
     if (broken.length) failures.push(`${id}: ${broken.join(', ')}`);
     const row = [

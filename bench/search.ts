@@ -5,7 +5,12 @@
  * booking transaction keeps them), then runs the real search Lambda handler for several scenarios and
  * prints, per scenario: p50/p95 handler latency, DynamoDB requests and items read per search (counted
  * at the SDK layer from ScannedCount, with consumed capacity), cars returned and the cache hit rate.
- * Redis is ioredis-mock unless REDIS_URL is set. BENCH_CARS / BENCH_RESERVATIONS / BENCH_SEARCHES scale it.
+ * Redis is ioredis-mock unless REDIS_URL is set. BENCH_CARS / BENCH_RESERVATIONS / BENCH_SEARCHES scale it;
+ * BENCH_PAGE_LIMIT (10) is the page size of the page-2 scenario (a small fleet needs a smaller one to
+ * have second pages at all). Cursors are sealed with a random key per run, as in the local runtime.
+ *
+ * Exits 1 when a correctness counter is off: a search that is not a 200, a scan (target 0), or no
+ * second page to measure.
  */
 import '../bin/support/quiet-sdk-warnings';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +24,8 @@ import type { Reservation } from '../lambdas/domain/bookings/reservation';
 import { overlaps, type ReservationBlock } from '../lambdas/domain/fleet/availability';
 import { CAR_TYPES, LOCATIONS, type CarType } from '../lambdas/domain/fleet/catalog';
 import { searchKeysOf } from '../lambdas/domain/fleet/search-keys';
+import { ENV } from '../lambdas/shared/env-names';
+import { localCursorKey } from '../local/cursor-key';
 import { clientConfig } from '../local/standins/aws';
 import { startDynamoDb } from '../local/standins/dynamodb';
 import { createTables } from '../local/standins/resources';
@@ -27,6 +34,7 @@ import { apiEvent, context } from '../test/support/api-event';
 const CARS = Number(process.env.BENCH_CARS ?? 50_000);
 const RESERVATIONS = Number(process.env.BENCH_RESERVATIONS ?? 200_000);
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 40);
+const PAGE_LIMIT = process.env.BENCH_PAGE_LIMIT ?? '10';
 const WRITE_CONCURRENCY = 24;
 const DAY_MS = 86_400_000;
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
@@ -190,6 +198,8 @@ const main = async () => {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       // As in the local runtime and tests: no EMF lines printed per invocation.
       POWERTOOLS_METRICS_DISABLED: 'true',
+      // Search pages carry sealed cursors: without a key the first page with a next one answered 500.
+      [ENV.cursorKey]: localCursorKey(),
     });
     if (!process.env.REDIS_URL) {
       const { default: RedisMock } = await import('ioredis-mock');
@@ -294,10 +304,11 @@ const main = async () => {
       ),
     );
     // Second pages: take the cursor of a first page, then measure the page it leads to.
-    const firstPages = queriesFor(() => ({ type: pick(CAR_TYPES), limit: '10' }));
+    const firstPages = queriesFor(() => ({ type: pick(CAR_TYPES), limit: PAGE_LIMIT }));
     const second: Array<Record<string, string>> = [];
     for (const q of firstPages) {
       const res = await handler(apiEvent({ httpMethod: 'GET', path: '/cars', queryStringParameters: q }), context);
+      if (res.statusCode !== 200) throw new Error(`page 1: HTTP ${res.statusCode} ${res.body}`);
       const cursor = (JSON.parse(res.body) as { nextCursor: string | null }).nextCursor;
       if (cursor) second.push({ ...q, cursor });
     }
@@ -339,6 +350,11 @@ const main = async () => {
     console.log(
       'items = DynamoDB items read per search (ScannedCount); bound = cars of that type at that location + reservations overlapping the period (target: items <= 2 x bound).',
     );
+    const failures = [
+      ...(meter.scans > 0 ? [`${meter.scans} scans (target 0)`] : []),
+      ...(second.length === 0 ? [`no first page had a next page: page 2 was not measured (BENCH_PAGE_LIMIT ${PAGE_LIMIT})`] : []),
+    ];
+    if (failures.length) throw new Error(`FAIL: ${failures.join('; ')}`);
   } finally {
     raw.destroy();
     await dynamo.stop();

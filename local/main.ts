@@ -1,5 +1,5 @@
 import './runtime-env';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { version } from '../package.json';
 import { useRedisFactory } from '../lambdas/adapters/redis';
 import { ShiftedClock, useClock } from '../lambdas/shared/clock';
@@ -9,6 +9,7 @@ import { API_STAGE } from '../lambdas/api/routes';
 import { capabilityList } from '../lambdas/capabilities';
 import { ENV } from '../lambdas/shared/env-names';
 import { seedLocalAdmin } from './accounts/seed-admin';
+import { localCursorKey } from './cursor-key';
 import { seedDemoFleet } from './fleet/seed-demo-fleet';
 import { writeRuntimeFile, type SeededAdmin } from '../bin/support/runtime-file';
 import { createTokenVerifier } from './auth/verify-token';
@@ -56,8 +57,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
       [ENV.stage]: 'local',
       [ENV.appVersion]: version,
       [ENV.validateResponses]: 'true',
-      // Seals list cursors; a new one per start is fine (cursors are short-lived).
-      [ENV.cursorKey]: process.env[ENV.cursorKey] ?? randomBytes(32).toString('hex'),
+      [ENV.cursorKey]: localCursorKey(),
       // A shared real Redis may hold another run's cache pages for tables this run has never seen.
       [ENV.redisKeyPrefix]: process.env[ENV.redisKeyPrefix] ?? `car-rental:local:${randomUUID().slice(0, 8)}:`,
     });
@@ -85,7 +85,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions): Promise<L
     });
     stops.push(() => api.stop());
     const url = `${api.url}/${API_STAGE}`;
-    const [admin, demoCars] = await Promise.all([seedLocalAdmin(options.dataDir), options.seedDemoFleet === false ? 0 : seedDemoFleet()]);
+    const [admin, demoCars] = await Promise.all([
+      seedLocalAdmin(options.dataDir, log),
+      options.seedDemoFleet === false ? 0 : seedDemoFleet(),
+    ]);
     stops.push(await writeRuntimeFile({ apiUrl: url, env: standIns.env, admin }));
 
     workers.push(...startWorkers(capabilityList(), { log }));

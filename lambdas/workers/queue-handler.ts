@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from '../shared/zod';
 import { capabilities, type CapabilityId } from '../capabilities';
 import { lambdaFunction } from '../shared/lambda-function';
-import { logger } from '../shared/logger';
+import { logger, withRecordLogger } from '../shared/logger';
 import { queues } from '../shared/queues';
 
 /**
@@ -20,7 +20,6 @@ export const queueHandler = <S extends z.ZodMiniType>(
   const trigger = capabilities[capability].trigger;
   const fifo = trigger.kind === 'queue' && queues[trigger.queue].fifo;
   const handle = async (record: SQSRecord) => {
-    logger.appendKeys({ messageId: record.messageId, correlationId: record.messageAttributes?.correlationId?.stringValue });
     let body: unknown;
     try {
       body = JSON.parse(record.body);
@@ -32,16 +31,23 @@ export const queueHandler = <S extends z.ZodMiniType>(
     if (!parsed.success) throw new Error(`malformed ${capability} message ${record.messageId}: ${parsed.error.message}`);
     await fn(parsed.data, record);
   };
-  /** The record, or why it failed (logged here, as Powertools' processor did). */
-  const attempt = async (record: SQSRecord): Promise<boolean> => {
-    try {
-      await handle(record);
-      return true;
-    } catch (err) {
-      logger.error('queue record failed; it comes back after the visibility timeout', { messageId: record.messageId, error: err as Error });
-      return false;
-    }
-  };
+  /**
+   * The record, or why it failed (logged here, as Powertools' processor did), with a logger of its own:
+   * records of different groups run side by side, and each line must carry its own record's ids.
+   */
+  const attempt = (record: SQSRecord): Promise<boolean> =>
+    withRecordLogger({ messageId: record.messageId, correlationId: record.messageAttributes?.correlationId?.stringValue }, async () => {
+      try {
+        await handle(record);
+        return true;
+      } catch (err) {
+        logger.error('queue record failed; it comes back after the visibility timeout', {
+          messageId: record.messageId,
+          error: err as Error,
+        });
+        return false;
+      }
+    });
   // The batch's state lives in local variables, not in Powertools' BatchProcessor: with
   // AWS_LAMBDA_MAX_CONCURRENCY set (multi-concurrency Lambda, the local runtime) that processor keeps its
   // handler and results in the ambient InvokeStore, and a record whose awaits came back in another

@@ -1,7 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { CapabilityId } from '../capabilities';
 import { lambdaFunction } from '../shared/lambda-function';
-import { logger } from '../shared/logger';
+import { logger, withRecordLogger } from '../shared/logger';
 
 /**
  * Builds the handler of a function fed by a DynamoDB stream (the table its capability's trigger names):
@@ -22,14 +22,18 @@ export const streamHandler = (capability: CapabilityId, fn: (record: DynamoDBRec
     capability,
     async (event) => {
       for (const record of event.Records) {
-        try {
-          logger.appendKeys({ eventId: record.eventID });
-          await fn(record);
-        } catch (err) {
-          const itemIdentifier = record.dynamodb?.SequenceNumber ?? '';
-          logger.error('stream record failed; it and the records after it come back', { itemIdentifier, error: err as Error });
-          return { batchItemFailures: [{ itemIdentifier }] };
-        }
+        // A logger of the record's own, as in the queue wrapper: its lines carry its eventId and no other.
+        const failure = await withRecordLogger({ eventId: record.eventID }, async () => {
+          try {
+            await fn(record);
+            return undefined;
+          } catch (err) {
+            const itemIdentifier = record.dynamodb?.SequenceNumber ?? '';
+            logger.error('stream record failed; it and the records after it come back', { itemIdentifier, error: err as Error });
+            return { itemIdentifier };
+          }
+        });
+        if (failure) return { batchItemFailures: [failure] };
       }
       return { batchItemFailures: [] };
     },

@@ -17,7 +17,7 @@ import {
   runtimeNow,
   type Customer,
 } from '../support/booking-client';
-import { startRuntimeProcess, stopRuntimeProcess } from '../support/runtime-process';
+import { stopRuntimeProcess, switchToOwnRuntime } from '../support/runtime-process';
 import { adminToken } from '../support/tokens';
 
 /**
@@ -77,9 +77,8 @@ let bobRes: any;
 
 beforeAll(async () => {
   sharedUrl = process.env.E2E_API_URL;
-  const own = await startRuntimeProcess();
+  const own = await switchToOwnRuntime();
   runtime = own.child;
-  process.env.E2E_API_URL = own.url;
   admin = await adminToken();
   [alice, bob] = await Promise.all([registerCustomer('Alice  Liddell-Smith'), registerCustomer('Bob')]);
   carId = await createCar(admin, { location: LOCATION, type: 'CONVERTIBLE', rentalPricePerDay: 99 });
@@ -89,7 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopRuntimeProcess(runtime);
-  process.env.E2E_API_URL = sharedUrl;
+  if (sharedUrl !== undefined) process.env.E2E_API_URL = sharedUrl;
 });
 
 describe('before the rental is over', () => {

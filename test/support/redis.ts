@@ -3,8 +3,9 @@ import Redis from 'ioredis';
 import RedisMock from 'ioredis-mock';
 
 /**
- * The Redis an integration test talks to: the real server when REDIS_URL is set (CI sets it), with a
- * key prefix of its own so runs never see each other's keys; otherwise an in-process ioredis-mock.
+ * The Redis an integration test talks to: the real server when REDIS_URL is set (CI sets it), otherwise
+ * an in-process ioredis-mock. Each gets a key prefix of its own so tests never see each other's keys:
+ * ioredis-mock instances share one data set per host and port, like connections to one server.
  */
 export const testRedis = (): Redis => {
   const url = process.env.REDIS_URL;

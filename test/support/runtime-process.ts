@@ -43,6 +43,22 @@ export const startRuntimeProcess = async (env: Record<string, string> = {}): Pro
   return { url, child };
 };
 
+/**
+ * Starts a runtime of the calling file's own and points the e2e API client (E2E_API_URL) at it. The
+ * shared runtime's address is withdrawn first: when the start fails, jest still runs the file's nested
+ * beforeAll hooks, and one that moves the clock must then find no runtime, never the shared one.
+ * `start` is there for the test of this rule.
+ */
+export const switchToOwnRuntime = async (
+  env: Record<string, string> = {},
+  start: typeof startRuntimeProcess = startRuntimeProcess,
+): Promise<RuntimeProcess> => {
+  delete process.env.E2E_API_URL;
+  const own = await start(env);
+  process.env.E2E_API_URL = own.url;
+  return own;
+};
+
 /** Stops it the way a user does: Ctrl-C (SIGINT), then SIGKILL if it hangs. */
 export const stopRuntimeProcess = async (child: ChildProcess | undefined): Promise<void> => {
   if (!child || child.exitCode !== null) return;
