@@ -6,7 +6,7 @@ import { fromMinorUnits } from '../fleet/money';
 import { cardNumberFields } from './card-numbers';
 import { AllGatewaysUnavailable } from './gateway';
 import { methodById } from './methods';
-import type { Payment, PaymentDeps, StoredResponse } from './ports';
+import { paymentStatusLabel, type Payment, type PaymentDeps, type StoredResponse } from './ports';
 import { deliverEvents } from './relay';
 
 export interface PaymentRequest {
@@ -23,7 +23,7 @@ export interface PaymentRequest {
 export const paymentBody = (p: Payment) => ({
   paymentId: p.paymentId,
   reservationId: p.reservationId,
-  status: p.status === 'succeeded' ? 'Completed' : 'Failed',
+  status: paymentStatusLabel(p.status),
   amount: fromMinorUnits(p.amountMinor),
   currency: p.currency,
   paymentMethod: p.method,

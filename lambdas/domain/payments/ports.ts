@@ -6,6 +6,16 @@ import type { GatewayId, GatewayRouter } from './gateway';
 
 export type PaymentStatus = 'processing' | 'succeeded' | 'declined' | 'failed';
 
+/**
+ * The one vocabulary clients see for a payment, on every route and in the OpenAPI enum (the seed's
+ * `Completed` and `Failed`, and `Processing` while a charge is under way or awaits reconciliation): a
+ * decline is a `Failed` payment with its `declineReason`.
+ */
+export const PAYMENT_STATUS_LABELS = ['Processing', 'Completed', 'Failed'] as const;
+export type PaymentStatusLabel = (typeof PAYMENT_STATUS_LABELS)[number];
+export const paymentStatusLabel = (status: PaymentStatus): PaymentStatusLabel =>
+  status === 'succeeded' ? 'Completed' : status === 'processing' ? 'Processing' : 'Failed';
+
 export interface Payment {
   paymentId: string;
   reservationId: string;
