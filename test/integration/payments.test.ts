@@ -19,7 +19,7 @@ import { GatewayUnavailable, type ChargeRequest, type PaymentGateway } from '../
 import { pay, type PaymentRequest } from '../../lambdas/domain/payments/pay';
 import type { PaymentDeps } from '../../lambdas/domain/payments/ports';
 import { deliverEvents } from '../../lambdas/domain/payments/relay';
-import { refundCancellation } from '../../lambdas/domain/payments/refunds';
+import { adminRefund, refundCancellation } from '../../lambdas/domain/payments/refunds';
 import { ShiftedClock } from '../../lambdas/shared/clock';
 import { startPostgres, type PostgresStandIn } from '../../local/standins/postgres';
 import { testRedis } from '../support/redis';
@@ -263,5 +263,92 @@ describe('payments on PostgreSQL', () => {
     await expect(pay(deps, payment(r, { userId: randomUUID() }))).rejects.toMatchObject({ kind: 'NOT_FOUND' });
     clock.advance(6 * 60_000);
     await expect(pay(deps, payment(r))).rejects.toMatchObject({ kind: 'CONFLICT', details: { status: 'Expired' } });
+  });
+
+  it("an admin's refund Idempotency-Key is scoped to the payment and the admin, and a repeat must carry the same body (else 422)", async () => {
+    const deps = paymentDeps([new SandboxGateway()]);
+    const [first, second] = [await heldReservation(), await heldReservation()];
+    const paymentOf = async (r: Reservation) => (await pay(deps, payment(r))).body as { paymentId: string };
+    const [p1, p2] = [await paymentOf(first), await paymentOf(second)];
+    const key = { adminId: 'admin-1', idempotencyKey: 'refund-key-1' };
+    const refund = await adminRefund(deps, p1.paymentId, 500, 'Goodwill', key);
+    expect(await adminRefund(deps, p1.paymentId, 500, 'Goodwill', key)).toMatchObject({ refundId: refund.refundId });
+    // The same key with another amount or reason: refused, nothing refunded.
+    await expect(adminRefund(deps, p1.paymentId, 700, 'Goodwill', key)).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+    await expect(adminRefund(deps, p1.paymentId, 500, 'Other', key)).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+    // The same key on another payment: that payment's own refund (before: the first payment's, and nothing refunded).
+    const other = await adminRefund(deps, p2.paymentId, 500, 'Goodwill', key);
+    expect(other).toMatchObject({ paymentId: p2.paymentId, status: 'succeeded' });
+    expect(other.refundId).not.toBe(refund.refundId);
+    // Another admin's key of the same text is theirs.
+    const byOther = await adminRefund(deps, p1.paymentId, 500, 'Goodwill', { ...key, adminId: 'admin-2' });
+    expect(byOther.refundId).not.toBe(refund.refundId);
+    expect((await deps.payments.get(p1.paymentId))!.refundedMinor).toBe(1000);
+    expect((await deps.payments.get(p2.paymentId))!.refundedMinor).toBe(500);
+  });
+
+  it('an Idempotency-Key is stored hashed: a card number sent as one is nowhere in the database', async () => {
+    const deps = paymentDeps([new SandboxGateway()]);
+    const r = await heldReservation();
+    const request = payment(r, { idempotencyKey: '4111 1111 1111 1111' });
+    const answer = await pay(deps, request);
+    expect(await pay(deps, request)).toEqual(answer); // still found by the key
+    const rows = await pool.query(
+      `SELECT (SELECT count(*)::int FROM idempotency_keys WHERE key LIKE '%4111%') AS keys,
+              (SELECT count(*)::int FROM payments WHERE idempotency_key LIKE '%4111%') AS payments`,
+    );
+    expect(rows.rows[0]).toEqual({ keys: 0, payments: 0 });
+  });
+
+  it('a hold that lapses while the payment is under way: refunded in full, and the answer (and its replay) says so', async () => {
+    const sandbox = new SandboxGateway();
+    const lapsing: PaymentGateway = {
+      id: 'sandbox',
+      charge: async (request) => {
+        clock.advance(6 * 60_000); // the hold lapses during the charge
+        return sandbox.charge(request);
+      },
+      refund: (request) => sandbox.refund(request),
+    };
+    const deps = paymentDeps([lapsing]);
+    const r = await heldReservation();
+    const request = payment(r);
+    const expected = { kind: 'CONFLICT', details: { status: 'Expired', refunded: r.price.totalMinor / 100 } };
+    await expect(pay(deps, request)).rejects.toMatchObject(expected);
+    await expect(pay(deps, request)).rejects.toMatchObject(expected);
+    const { payments, refunds } = await deps.payments.byReservation(r.reservationId);
+    expect(payments[0]).toMatchObject({ status: 'succeeded', refundedMinor: r.price.totalMinor });
+    expect(refunds).toEqual([expect.objectContaining({ source: 'lapsed_hold', amountMinor: r.price.totalMinor })]);
+  });
+
+  it("a customer's cancel and the relay's redelivered confirmation, interleaved: only the policy's refund, never more", async () => {
+    const deps = paymentDeps([new SandboxGateway({ latencyMs: 20 })]);
+    for (let round = 0; round < 3; round++) {
+      const r = await heldReservation(1, 3); // pick-up within 48 hours: half back
+      // The immediate confirmation lands, then the process dies before the event is marked delivered.
+      const dying: PaymentDeps = {
+        ...deps,
+        reservations: {
+          ...deps.reservations,
+          confirm: async (id) => {
+            await deps.reservations.confirm(id);
+            throw new Error('process died');
+          },
+        },
+      };
+      await pay(dying, payment(r));
+      expect(await booking.reservations.get(r.reservationId)).toMatchObject({ status: 'Confirmed' });
+      const cancelled = await cancelReservation(booking, { userId: r.userId, isAdmin: false }, r.reservationId);
+      const policy = cancelled.refund!.amountMinor;
+      await Promise.all([
+        refundCancellation(deps, r.reservationId, policy),
+        deliverEvents(deps),
+        refundCancellation(deps, r.reservationId, policy),
+      ]);
+      await deliverEvents(deps);
+      const { payments, refunds } = await deps.payments.byReservation(r.reservationId);
+      expect(payments[0].refundedMinor).toBe(policy);
+      expect(refunds.map((f) => f.source)).toEqual(['cancellation']);
+    }
   });
 });

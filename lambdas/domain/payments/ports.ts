@@ -60,17 +60,16 @@ export interface PaymentStore {
   /** Inserts a processing payment; false when the reservation already has one processing or succeeded. */
   begin(payment: Payment, idempotencyKey: string): Promise<boolean>;
   /**
-   * In one transaction: the payment succeeded, its `PaymentSucceeded` outbox event, and the stored
-   * answer of the idempotency key. Afterwards nothing can lose the fact that money was taken.
+   * In one transaction: the payment (still processing) succeeded, its `PaymentSucceeded` outbox event,
+   * and the stored answer of the key it was made with. Afterwards nothing can lose the fact that money
+   * was taken. False when the payment was no longer processing (settled by someone else).
    */
-  succeed(payment: Payment, response: (payment: Payment) => StoredResponse, userKey: string): Promise<void>;
-  /** The payment was declined (or failed); the stored answer when there is one. */
-  finish(
-    payment: Payment,
-    status: 'declined' | 'failed',
-    declineReason: string | undefined,
-    stored?: { userKey: string; response: StoredResponse },
-  ): Promise<void>;
+  succeed(payment: Payment, response: (payment: Payment) => StoredResponse): Promise<boolean>;
+  /**
+   * The processing payment was declined, or failed; with `response`, its key replays it; without, the
+   * key is released (nothing was charged: the customer may try again). False when no longer processing.
+   */
+  finish(payment: Payment, status: 'declined' | 'failed', declineReason: string | undefined, response?: StoredResponse): Promise<boolean>;
   get(paymentId: string): Promise<Payment | undefined>;
   byReservation(reservationId: string): Promise<{ payments: Payment[]; refunds: Refund[] }>;
   /**
