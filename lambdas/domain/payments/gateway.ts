@@ -37,6 +37,18 @@ export interface PaymentGateway {
   readonly id: GatewayId;
   charge(request: ChargeRequest): Promise<ChargeResult>;
   refund(request: RefundRequest): Promise<{ reference: string }>;
+  /**
+   * True when this charge's failure is one the client chose (a sandbox test token such as `tok_fail`):
+   * it says nothing about the gateway's health, so it must not count towards opening the breaker that
+   * every customer shares.
+   */
+  simulatesFailure?(request: ChargeRequest): boolean;
+  /**
+   * Asks the gateway what became of the charge made with this idempotency key (a payment left
+   * `processing` by a crash): its final outcome, `pending` while the gateway has not decided, or
+   * `unknown` when it never took the charge. Gateways that cannot be asked leave it out.
+   */
+  lookup?(request: { idempotencyKey: string }): Promise<ChargeResult | { outcome: 'pending' } | { outcome: 'unknown' }>;
 }
 
 /**

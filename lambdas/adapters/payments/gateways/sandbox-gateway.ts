@@ -149,6 +149,12 @@ export class SandboxGateway implements PaymentGateway {
     return this.once(this.charges, request.idempotencyKey, fingerprint, () => this.decide(request));
   }
 
+  /** A `_fail` or `_timeout` test token fails because the client chose so, not because the sandbox is down. */
+  simulatesFailure(request: ChargeRequest): boolean {
+    const outcome = sandboxOutcome(sourceToken(request.source));
+    return outcome === 'unavailable' || outcome === 'times_out';
+  }
+
   refund(request: RefundRequest): Promise<{ reference: string }> {
     const fingerprint = JSON.stringify([request.reference, request.amountMinor, request.currency]);
     return this.once(this.refunds, request.idempotencyKey, fingerprint, async () => {
