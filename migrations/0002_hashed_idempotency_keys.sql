@@ -17,6 +17,11 @@ update refunds
   set idempotency_key = 'admin:' || payment_id || ':legacy:' || encode(sha256(convert_to(substr(idempotency_key, 7), 'UTF8')), 'hex')
   where idempotency_key like 'admin:%';
 
+-- The reconciler (lambdas/domain/payments/reconcile.ts) looks for payments left processing.
+create index payments_processing on payments (created_at) where status = 'processing';
+
 -- Down Migration
+
+drop index payments_processing;
 
 -- A hash cannot be turned back into the key: the rows keep their hashed keys.

@@ -20,7 +20,10 @@ import { pay, type PaymentRequest } from '../../lambdas/domain/payments/pay';
 import type { PaymentDeps } from '../../lambdas/domain/payments/ports';
 import { deliverEvents } from '../../lambdas/domain/payments/relay';
 import { adminRefund, refundCancellation } from '../../lambdas/domain/payments/refunds';
+import { reconcilePayments, UNKNOWN_AFTER_MS } from '../../lambdas/domain/payments/reconcile';
+import { StripeGateway } from '../../lambdas/adapters/payments/gateways/stripe-gateway';
 import { ShiftedClock } from '../../lambdas/shared/clock';
+import { start as startStripe, type StripeFake } from '../../local/payments/stripe-fake';
 import { startPostgres, type PostgresStandIn } from '../../local/standins/postgres';
 import { testRedis } from '../support/redis';
 import { testTables, type TestTables } from '../support/aws-services';
@@ -52,10 +55,10 @@ class CountingGateway implements PaymentGateway {
   refund = (request: Parameters<PaymentGateway['refund']>[0]) => this.inner.refund(request);
 }
 
-const paymentDeps = (gateways: PaymentGateway[]): PaymentDeps => ({
+const paymentDeps = (gateways: PaymentGateway[], timeoutMs = 500): PaymentDeps => ({
   payments: new PostgresPaymentStore(async () => pool),
   reservations: { get: (id) => booking.reservations.get(id), confirm: (id) => confirmReservation(booking, id) },
-  gateways: new CircuitBreakingRouter(gateways, { timeoutMs: 500 }),
+  gateways: new CircuitBreakingRouter(gateways, { timeoutMs }),
   notices: { refundedLate: async (r) => void notices.push(r.reservationId) },
   clock,
   newId: () => randomUUID(),
@@ -350,5 +353,63 @@ describe('payments on PostgreSQL', () => {
       expect(payments[0].refundedMinor).toBe(policy);
       expect(refunds.map((f) => f.source)).toEqual(['cancellation']);
     }
+  });
+
+  describe('live mode (the Stripe adapter against the Stripe fake) and the reconciler', () => {
+    let fake: StripeFake;
+    beforeAll(async () => {
+      fake = await startStripe();
+    });
+    afterAll(() => fake.stop());
+    const stripe = (key = 'sk_test_fake123') =>
+      new StripeGateway(key, { host: fake.host, port: fake.port, protocol: 'http', timeoutMs: 8_000 });
+    const card = (r: Reservation, token: string, patch: Partial<PaymentRequest> = {}) =>
+      payment(r, { details: { cardToken: token }, ...patch });
+    const reconcileLater = async (deps: PaymentDeps, ms: number) => {
+      clock.advance(ms);
+      return reconcilePayments(deps);
+    };
+
+    it('an unknown card token is a final 422, and the reservation can then be paid with a good card', async () => {
+      const deps = paymentDeps([stripe()], 10_000);
+      const r = await heldReservation();
+      await expect(pay(deps, card(r, 'pm_does_not_exist'))).rejects.toMatchObject({ kind: 'PAYMENT_DECLINED' });
+      const paid = await pay(deps, card(r, 'pm_card_visa'));
+      expect(paid).toMatchObject({ status: 201, body: { status: 'Completed', gateway: 'stripe' } });
+      expect(await booking.reservations.get(r.reservationId)).toMatchObject({ status: 'Confirmed' });
+    });
+
+    it('dies after Stripe charged and before the database write: the reconciler completes it and confirms the reservation', async () => {
+      const deps = paymentDeps([stripe()], 10_000);
+      const dying: PaymentDeps = {
+        ...deps,
+        payments: Object.assign(Object.create(deps.payments), { succeed: () => Promise.reject(new Error('process died')) }),
+      };
+      const r = await heldReservation();
+      const request = card(r, 'pm_card_visa');
+      await expect(pay(dying, request)).rejects.toThrow('process died');
+      await expect(pay(deps, request)).rejects.toMatchObject({ kind: 'CONFLICT' }); // in progress
+      expect(await reconcilePayments(deps)).toMatchObject({ completed: 0 }); // too recent: may still be running
+      expect(await reconcileLater(deps, 2 * 60_000 + 1)).toMatchObject({ completed: 1 });
+      const { payments } = await deps.payments.byReservation(r.reservationId);
+      expect(payments).toEqual([
+        expect.objectContaining({ status: 'succeeded', gateway: 'stripe', gatewayReference: fake.succeededCharges().at(-1)!.id }),
+      ]);
+      expect(await booking.reservations.get(r.reservationId)).toMatchObject({ status: 'Confirmed' });
+      expect(await pay(deps, request)).toMatchObject({ status: 201, body: { status: 'Completed' } }); // the key's answer
+    });
+
+    it('a charge that ended in an error Stripe never took (bad API key): the reconciler fails it and frees the key', async () => {
+      const r = await heldReservation();
+      const request = card(r, 'pm_card_visa');
+      await expect(pay(paymentDeps([stripe('sk_bad')], 10_000), request)).rejects.toThrow(/HTTP 401/);
+      const deps = paymentDeps([stripe()], 10_000);
+      await expect(pay(deps, card(r, 'pm_card_visa'))).rejects.toMatchObject({ kind: 'CONFLICT' }); // "already paid or under way"
+      expect(await reconcileLater(deps, 2 * 60_000 + 1)).toMatchObject({ failed: 0 }); // Stripe's search may lag: not yet
+      expect(await reconcileLater(deps, UNKNOWN_AFTER_MS)).toMatchObject({ failed: 1 });
+      expect((await deps.payments.byReservation(r.reservationId)).payments[0]).toMatchObject({ status: 'failed' });
+      // The key is free: the same request goes through again, to find the hold lapsed meanwhile (not "in progress").
+      await expect(pay(deps, request)).rejects.toMatchObject({ kind: 'CONFLICT', details: { status: 'Expired' } });
+    });
   });
 });

@@ -133,6 +133,14 @@ export class PostgresPaymentStore implements PaymentStore {
     return row ? toPayment(row) : undefined;
   }
 
+  async stuck(createdBefore: string, limit: number): Promise<Payment[]> {
+    const rows = await this.query(`SELECT * FROM payments WHERE status = 'processing' AND created_at < $1 ORDER BY created_at LIMIT $2`, [
+      createdBefore,
+      limit,
+    ]);
+    return rows.map(toPayment);
+  }
+
   async byReservation(reservationId: string): Promise<{ payments: Payment[]; refunds: Refund[] }> {
     const rows = await this.query(
       `SELECT 'payment' AS kind, to_jsonb(p) AS row FROM payments p WHERE reservation_id = $1

@@ -48,8 +48,10 @@ export interface PaymentGateway {
    * `processing` by a crash): its final outcome, `pending` while the gateway has not decided, or
    * `unknown` when it never took the charge. Gateways that cannot be asked leave it out.
    */
-  lookup?(request: { idempotencyKey: string }): Promise<ChargeResult | { outcome: 'pending' } | { outcome: 'unknown' }>;
+  lookup?(request: { idempotencyKey: string }): Promise<LookupResult>;
 }
+
+export type LookupResult = ChargeResult | { outcome: 'pending' } | { outcome: 'unknown' };
 
 /**
  * Thrown by an adapter when the gateway could not be reached or could not answer (network, timeout,
@@ -74,6 +76,15 @@ export interface GatewayRouter {
   charge(order: readonly GatewayId[], request: ChargeRequest): Promise<{ gateway: GatewayId; result: ChargeResult }>;
   /** A refund goes to the gateway that took the charge (no fallback: the money is there). */
   refund(gateway: GatewayId, request: RefundRequest): Promise<{ reference: string }>;
+  /**
+   * Asks the gateways of `order` that can be asked what became of the charge made with this key: the
+   * first that knows it answers; `unknown` when none took it. Throws `GatewayUnavailable` when one
+   * could not be asked (nothing can be concluded then).
+   */
+  lookup(
+    order: readonly GatewayId[],
+    idempotencyKey: string,
+  ): Promise<{ gateway: GatewayId; result: LookupResult } | { result: { outcome: 'unknown' } }>;
 }
 
 export class AllGatewaysUnavailable extends Error {

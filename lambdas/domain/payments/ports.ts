@@ -71,6 +71,8 @@ export interface PaymentStore {
    */
   finish(payment: Payment, status: 'declined' | 'failed', declineReason: string | undefined, response?: StoredResponse): Promise<boolean>;
   get(paymentId: string): Promise<Payment | undefined>;
+  /** Payments still `processing` that began before `createdBefore` (left so by a crash), oldest first. */
+  stuck(createdBefore: string, limit: number): Promise<Payment[]>;
   byReservation(reservationId: string): Promise<{ payments: Payment[]; refunds: Refund[] }>;
   /**
    * Reserves `amountMinor` of a succeeded payment for a refund (never more than what is left) and

@@ -140,6 +140,22 @@ export class CircuitBreakingRouter implements GatewayRouter {
     }
   }
 
+  async lookup(order: readonly GatewayId[], idempotencyKey: string) {
+    for (const id of new Set(order)) {
+      const guarded = this.guarded.get(id);
+      if (!guarded?.gateway.lookup) continue;
+      const { gateway } = guarded;
+      const result = await inSubsegment(id, { operation: 'lookup' }, () =>
+        guarded.unguarded.execute(() => gateway.lookup!({ idempotencyKey })),
+      ).catch((err: unknown) => {
+        if (skipReason(err) === 'timeout') throw new GatewayUnavailable(id, `no answer within ${this.timeoutMs} ms`);
+        throw err;
+      });
+      if (result.outcome !== 'unknown') return { gateway: id, result };
+    }
+    return { result: { outcome: 'unknown' as const } };
+  }
+
   /** Each configured gateway's breaker, for health pages and tests. */
   states(): Partial<Record<GatewayId, BreakerState>> {
     return Object.fromEntries([...this.guarded].map(([id, g]) => [id, STATES[g.breaker.state]]));
