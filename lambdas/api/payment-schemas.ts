@@ -1,5 +1,6 @@
 import * as z from '../shared/zod';
 import { PAYMENT_METHODS } from '../domain/payments/methods';
+import { PAYMENT_STATUS_LABELS } from '../domain/payments/ports';
 import { freeText, idempotencyKey, list, money, PAGE_MAX, ResourceId, Sentence, text, Timestamp } from './fields';
 
 /** Request and response schemas of the payment routes. */
@@ -59,7 +60,7 @@ export const PaymentDetail = z
   .object({
     paymentId: ResourceId,
     reservationId: ResourceId,
-    status: z.enum(['processing', 'succeeded', 'declined', 'failed']),
+    status: z.enum(PAYMENT_STATUS_LABELS).check(z.meta({ description: 'Failed covers a decline (see declineReason).' })),
     amount: z.number(),
     refunded: z.number(),
     currency: Currency,

@@ -49,6 +49,13 @@ export const paymentCapabilities = {
     uses: confirms,
     timeoutSeconds: 60,
   },
+  reconcilePayments: {
+    entry: 'lambdas/handlers/reconcile-payments.ts',
+    description: 'Every 5 minutes: settle payments a crash left processing, asking the gateways by our idempotency key.',
+    trigger: { kind: 'schedule', everyMinutes: 5 },
+    uses: confirms,
+    timeoutSeconds: 120,
+  },
   refundCancellations: {
     entry: 'lambdas/handlers/refund-cancellations.ts',
     description: 'ReservationCancelled events (SNS -> SQS): refund what the cancellation policy gives, once per reservation.',

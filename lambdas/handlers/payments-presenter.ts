@@ -1,12 +1,12 @@
 import type * as z from '../shared/zod';
 import type { PaymentDetail, RefundView } from '../api/payment-schemas';
 import { fromMinorUnits } from '../domain/fleet/money';
-import type { Payment, Refund } from '../domain/payments/ports';
+import { paymentStatusLabel, type Payment, type Refund } from '../domain/payments/ports';
 
 export const presentPayment = (p: Payment): z.output<typeof PaymentDetail> => ({
   paymentId: p.paymentId,
   reservationId: p.reservationId,
-  status: p.status,
+  status: paymentStatusLabel(p.status),
   amount: fromMinorUnits(p.amountMinor),
   refunded: fromMinorUnits(p.refundedMinor),
   currency: p.currency,

@@ -10,10 +10,13 @@ import { clock } from '../shared/clock';
 
 const deps = { payments: paymentStore(), gateways: paymentGateways(), clock, newId: randomUUID };
 
-export const handler = httpHandler(routes.refundPayment, async ({ params, body, headers }) => ({
+export const handler = httpHandler(routes.refundPayment, async ({ params, body, headers, principal }) => ({
   status: 201,
   // Without a key every request is a new refund (still never more than what is left).
   body: presentRefund(
-    await adminRefund(deps, params.paymentId, toMinorUnits(body.amount), body.reason, headers['idempotency-key'] ?? randomUUID()),
+    await adminRefund(deps, params.paymentId, toMinorUnits(body.amount), body.reason, {
+      adminId: principal?.userId ?? '',
+      idempotencyKey: headers['idempotency-key'] ?? randomUUID(),
+    }),
   ),
 }));

@@ -1,5 +1,9 @@
 import { $ZodCheckNumberFormat, type $ZodCheck, type $ZodError } from 'zod/v4/core';
+import { looksLikeCardNumber, REDACTED_FIELD } from './card-numbers';
 import type { FieldIssue } from './errors';
+
+/** A field name is echoed back, unless it looks like a card number (then it must not be repeated anywhere). */
+const fieldName = (key: PropertyKey) => (looksLikeCardNumber(String(key)) ? REDACTED_FIELD : String(key));
 
 /**
  * zod's issues as the API reports them: dotted field paths under `where` (`body.details.orderId`), and
@@ -7,9 +11,9 @@ import type { FieldIssue } from './errors';
  */
 export const fieldIssues = (where: string, error: $ZodError): FieldIssue[] =>
   error.issues.flatMap((issue) => {
-    const at = [where, ...issue.path.map(String)];
+    const at = [where, ...issue.path.map(fieldName)];
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'Unknown field; it is not accepted here.' }));
+      return issue.keys.map((key) => ({ field: [...at, fieldName(key)].join('.'), message: 'Unknown field; it is not accepted here.' }));
     }
     return [{ field: at.join('.'), message: issue.message }];
   });

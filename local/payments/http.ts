@@ -29,6 +29,8 @@ export interface FakeServer {
 export interface ParsedRequest {
   method: string;
   path: string;
+  /** The query string's parameters. */
+  query: Record<string, string>;
   headers: Record<string, string>;
   raw: string;
 }
@@ -79,7 +81,8 @@ export const startServer = async (
       const raw = await readBody(req);
       const headers = flatHeaders(req);
       // Absolute-form targets (a client talking through a proxy) are accepted as their path.
-      const path = new URL(req.url ?? '/', 'http://fake.invalid').pathname;
+      const target = new URL(req.url ?? '/', 'http://fake.invalid');
+      const path = target.pathname;
       let body: unknown;
       try {
         body = raw ? parse(raw, headers) : undefined;
@@ -88,7 +91,7 @@ export const startServer = async (
       }
       let reply: Reply;
       try {
-        reply = await handle({ method: req.method ?? 'GET', path, headers, raw }, body);
+        reply = await handle({ method: req.method ?? 'GET', path, query: Object.fromEntries(target.searchParams), headers, raw }, body);
       } catch (err) {
         reply = { status: 500, body: { error: { message: `fake crashed: ${(err as Error).message}` } } };
       }

@@ -29,6 +29,10 @@ import { fakeId, parseForm, sleep, startServer, type FakeServer, type ParsedRequ
  * | `pm_fake_slow` (fake only) | succeeds after `slowMs` |
  * | any other | 400 `resource_missing` "No such PaymentMethod" |
  *
+ * `GET /v1/payment_intents/search?query=...` answers Stripe's search result list for queries made of
+ * `metadata['key']:'value'` clauses joined by ` AND ` (the only form the adapter uses); any other query
+ * is Stripe's 400 for a query it cannot parse. Unlike Stripe, new intents are searchable at once.
+ *
  * `outage(503)` makes every request fail with that status before reaching the endpoint (not saved for
  * idempotency, as a load balancer's error would not be), `outage(null)` ends it.
  */
@@ -223,7 +227,16 @@ export const start = async (options: StripeFakeOptions = {}): Promise<StripeFake
     };
   };
 
+  const searchPaymentIntents = (query: string | undefined): Reply => {
+    const clauses = (query ?? '').split(' AND ').map((c) => /^metadata\['([^']+)'\]:'([^']*)'$/.exec(c.trim()));
+    if (!query || clauses.some((c) => !c))
+      return invalid(`Invalid search query: ${query ?? '(none)'}`, { code: 'parameter_invalid_string', param: 'query' });
+    const data = paymentIntents.filter((pi) => clauses.every((c) => pi.metadata[c![1]] === c![2]));
+    return { status: 200, body: { object: 'search_result', url: '/v1/payment_intents/search', has_more: false, next_page: null, data } };
+  };
+
   const route = (req: ParsedRequest, params: Record<string, unknown>): Promise<Reply> | Reply => {
+    if (req.method === 'GET' && req.path === '/v1/payment_intents/search') return searchPaymentIntents(req.query.query);
     if (req.method === 'POST' && req.path === '/v1/payment_intents') return createPaymentIntent(params);
     if (req.method === 'POST' && req.path === '/v1/refunds') return createRefund(params);
     return error(404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${req.path}).`);

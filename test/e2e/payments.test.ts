@@ -136,7 +136,7 @@ describe('paying a Pending reservation', () => {
       const expected = {
         paymentId,
         reservationId: r.reservationId,
-        status: 'succeeded',
+        status: 'Completed',
         amount: r.totalPrice,
         refunded: 0,
         currency: 'USD',
@@ -200,7 +200,7 @@ describe('sandbox outcomes', () => {
     expect(declined.body.error.message).toContain('Your card was declined.');
     expect(await status(alice, r.reservationId)).toBe('Pending');
     expect((await paymentsOf(alice.token, r.reservationId)).payments).toEqual([
-      expect.objectContaining({ status: 'declined', declineReason: 'Your card was declined.', gateway: 'sandbox' }),
+      expect.objectContaining({ status: 'Failed', declineReason: 'Your card was declined.', gateway: 'sandbox' }),
     ]);
 
     const retried = await pay(alice, payBody(r));
@@ -354,7 +354,7 @@ describe('refunds', () => {
     expect(tooMuch.body.error).toMatchObject({ code: 'CONFLICT', details: { leftToRefund: 106.5 } });
 
     const detail = await call('GET', `/payments/${paymentId}`, { token: bob.token });
-    expect(detail.body).toMatchObject({ status: 'succeeded', amount: 156.75, refunded: 50.25 });
+    expect(detail.body).toMatchObject({ status: 'Completed', amount: 156.75, refunded: 50.25 });
     expect((await paymentsOf(bob.token, reservation.reservationId)).refunds).toEqual([
       expect.objectContaining({ refundId: partial.body.refundId, source: 'admin' }),
     ]);

@@ -23,6 +23,7 @@ const PAYMENT_FUNCTIONS: PaymentCapability[] = [
   'readPayments',
   'refundPayment',
   'relayPayments',
+  'reconcilePayments',
   'refundCancellations',
 ];
 const ALL_PAYMENT_CAPABILITIES = Object.keys(paymentCapabilities) as PaymentCapability[];
@@ -81,7 +82,13 @@ describe('payment functions, default config (sandbox gateways)', () => {
 
   test('the capability list: which functions use the database and which the gateways', () => {
     expect([...ALL_PAYMENT_CAPABILITIES].sort()).toEqual([...PAYMENT_FUNCTIONS, 'listPaymentMethods'].sort());
-    expect([...GATEWAY_USERS].sort()).toEqual(['payForReservation', 'refundCancellations', 'refundPayment', 'relayPayments']);
+    expect([...GATEWAY_USERS].sort()).toEqual([
+      'payForReservation',
+      'reconcilePayments',
+      'refundCancellations',
+      'refundPayment',
+      'relayPayments',
+    ]);
     expect([...ALL_GATEWAY_USERS].sort()).toEqual([...GATEWAY_USERS].sort());
   });
 
@@ -179,13 +186,16 @@ describe('payment functions, default config (sandbox gateways)', () => {
     });
   });
 
-  test('relayPayments: an EventBridge rule at rate(1 minute) that may invoke it; no event source', () => {
-    const relay = v.functionId('relayPayments');
+  test.each([
+    ['relayPayments', 'rate(1 minute)'],
+    ['reconcilePayments', 'rate(5 minutes)'],
+  ])('%s: an EventBridge rule at %s that may invoke it; no event source', (capability, rate) => {
+    const relay = v.functionId(capability);
     const rules = resourcesOf(template, 'AWS::Events::Rule').filter(([, p]) =>
       p.Targets.some((t: { Arn: unknown }) => JSON.stringify(t.Arn) === JSON.stringify({ 'Fn::GetAtt': [relay, 'Arn'] })),
     );
     expect(rules).toHaveLength(1);
-    expect(rules[0][1]).toMatchObject({ ScheduleExpression: 'rate(1 minute)', State: 'ENABLED' });
+    expect(rules[0][1]).toMatchObject({ ScheduleExpression: rate, State: 'ENABLED' });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',

@@ -51,6 +51,7 @@ describe('Stripe gateway against the Stripe fake', () => {
       confirm: 'true',
       automatic_payment_methods: { enabled: 'true', allow_redirects: 'never' },
       description: 'Car rental reservation r-123',
+      metadata: { idempotency_key: req.idempotencyKey },
     });
   });
 
@@ -148,14 +149,26 @@ describe('Stripe gateway against the Stripe fake', () => {
     expect((err as Error).message).toMatch(/HTTP 400.*same parameters/);
   });
 
-  it('refuses a bad key, an unknown payment method and a PayPal order as plain errors, without the token in the message', async () => {
+  it('refuses a bad key and a PayPal order as plain errors (ours to fix)', async () => {
     const badKey = new StripeGateway('not-a-key', { host: fake.host, port: fake.port, protocol: 'http' });
     await expect(badKey.charge(request(card('pm_card_visa')))).rejects.toThrow(/HTTP 401/);
-    const err = (await stripe.charge(request(card('pm_secret_123'))).catch((e: unknown) => e)) as Error;
-    expect(err).not.toBeInstanceOf(GatewayUnavailable);
-    expect(err.message).toMatch(/HTTP 400, resource_missing/);
-    expect(err.message).not.toContain('pm_secret_123');
     await expect(stripe.charge(request(order('ORDER1')))).rejects.toThrow(/cannot charge a PayPal order/);
+  });
+
+  it("declines a payment method Stripe does not know (the client's bad input, a final answer), without the token in the reason", async () => {
+    const result = await stripe.charge(request(card('pm_secret_123')));
+    expect(result).toEqual({ outcome: 'declined', reason: expect.stringMatching(/No such PaymentMethod.*\(resource_missing\)$/) });
+    expect(JSON.stringify(result)).not.toContain('pm_secret_123');
+  });
+
+  it('finds the charge made with an idempotency key (the reconciler asks), or says it never took one', async () => {
+    const req = request(card('pm_card_visa'));
+    const charged = await stripe.charge(req);
+    await expect(stripe.lookup({ idempotencyKey: req.idempotencyKey })).resolves.toEqual(charged);
+    const declined = request(card('pm_card_chargeDeclined'));
+    await stripe.charge(declined);
+    await expect(stripe.lookup({ idempotencyKey: declined.idempotencyKey })).resolves.toMatchObject({ outcome: 'declined' });
+    await expect(stripe.lookup({ idempotencyKey: randomUUID() })).resolves.toEqual({ outcome: 'unknown' });
   });
 
   it('refunds a charge in parts, idempotently, and never beyond what was charged', async () => {

@@ -1,6 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, type Pool } from 'pg';
 import { migrateDatabase, migrationsDir, withSearchPath } from '../../lambdas/adapters/payments/migrate';
+import { startPostgres } from '../../local/standins/postgres';
 import { startPaymentsDatabase, type PaymentsTestDatabase } from '../support/payments-database';
 
 /**
@@ -9,7 +13,7 @@ import { startPaymentsDatabase, type PaymentsTestDatabase } from '../support/pay
  * once, a no-op the second time, safe when two run at once (PostgreSQL only: PGlite has one session,
  * so its advisory locks exclude nothing), and the constraints the payment code relies on hold.
  */
-const FIRST = '0001_payments';
+const ALL = ['0001_payments', '0002_hashed_idempotency_keys'];
 const TABLES = ['idempotency_keys', 'outbox', 'payments', 'pgmigrations', 'refunds'];
 const realPostgres = process.env.DATABASE_URL;
 
@@ -49,10 +53,10 @@ describe.each(targets)('payments migrations on %s', (_name, { embedded }) => {
     await db?.stop();
   });
 
-  test('the first run created every table and recorded the migration', async () => {
+  test('the first run created every table and recorded the migrations', async () => {
     expect(await tablesIn(db.pool(), db.schema)).toEqual(TABLES);
     const { rows } = await db.pool().query('SELECT name FROM pgmigrations');
-    expect(rows.map((r) => r.name)).toEqual([FIRST]);
+    expect(rows.map((r) => r.name)).toEqual(ALL);
   });
 
   test('running again applies nothing and changes nothing', async () => {
@@ -60,7 +64,7 @@ describe.each(targets)('payments migrations on %s', (_name, { embedded }) => {
     const schema = embedded ? undefined : db.schema;
     expect(await migrateDatabase(base, { schema })).toEqual([]);
     expect(await migrateDatabase(base, { schema })).toEqual([]);
-    expect((await db.pool().query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0].n).toBe(1);
+    expect((await db.pool().query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0].n).toBe(ALL.length);
   });
 
   describe('constraints', () => {
@@ -174,22 +178,60 @@ describe.each(targets)('payments migrations on %s', (_name, { embedded }) => {
     });
   });
 
-  test('on a fresh schema: one applies the migration, the other waits and finds nothing to do', async () => {
+  test('on a fresh schema: one applies the migrations, the other waits and finds nothing to do', async () => {
     const schema = freshSchema();
     schemas.push(schema);
     const results = await Promise.all([migrateDatabase(realPostgres!, { schema }), migrateDatabase(realPostgres!, { schema })]);
-    expect(results.sort((a, b) => b.length - a.length)).toEqual([[FIRST], []]);
+    expect(results.sort((a, b) => b.length - a.length)).toEqual([ALL, []]);
     const names = await withClient(
       withSearchPath(realPostgres!, schema),
       async (client) => (await client.query('SELECT name FROM pgmigrations')).rows,
     );
-    expect(names).toEqual([{ name: FIRST }]);
+    expect(names).toEqual(ALL.map((name) => ({ name })));
   });
 
   test('five at once on another fresh schema: still applied exactly once', async () => {
     const schema = freshSchema();
     schemas.push(schema);
     const results = await Promise.all(Array.from({ length: 5 }, () => migrateDatabase(realPostgres!, { schema })));
-    expect(results.flat()).toEqual([FIRST]);
+    expect(results.flat()).toEqual(ALL);
   });
 });
+
+test('0002 hashes the idempotency keys stored before it, and scopes old admin refund keys to their payment', async () => {
+  const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  const firstOnly = mkdtempSync(join(tmpdir(), 'migrations-'));
+  copyFileSync(join(migrationsDir(), `${ALL[0]}.sql`), join(firstOnly, `${ALL[0]}.sql`));
+  const base = realPostgres || (await startPostgres({ embedded: true }));
+  const url = typeof base === 'string' ? base : base.url;
+  const schema = realPostgres ? freshSchema() : undefined;
+  try {
+    expect(await migrateDatabase(url, { schema, dir: firstOnly })).toEqual([ALL[0]]);
+    await withClient(schema ? withSearchPath(url, schema) : url, async (client) => {
+      const paymentId = randomUUID();
+      await client.query(
+        `INSERT INTO idempotency_keys (user_id, key, request_hash, status) VALUES ('u1', '4242 4242 4242 4242', 'h', 'done')`,
+      );
+      await client.query(
+        `INSERT INTO payments (payment_id, reservation_id, user_id, amount_minor, currency, method, status, idempotency_key)
+         VALUES ($1, 'r1', 'u1', 1000, 'USD', 'credit_card', 'succeeded', '4242 4242 4242 4242')`,
+        [paymentId],
+      );
+      await client.query(
+        `INSERT INTO refunds (refund_id, payment_id, amount_minor, reason, source, status, idempotency_key)
+         VALUES ($1, $2, 100, 'r', 'admin', 'succeeded', 'admin:k-1'), ($3, $2, 100, 'r', 'cancellation', 'succeeded', 'cancel:r1')`,
+        [randomUUID(), paymentId, randomUUID()],
+      );
+      expect(await migrateDatabase(url, { schema })).toEqual([ALL[1]]);
+      expect((await client.query('SELECT key FROM idempotency_keys')).rows).toEqual([{ key: sha('4242 4242 4242 4242') }]);
+      expect((await client.query('SELECT idempotency_key FROM payments')).rows).toEqual([{ idempotency_key: sha('4242 4242 4242 4242') }]);
+      expect((await client.query('SELECT idempotency_key FROM refunds ORDER BY source')).rows).toEqual([
+        { idempotency_key: `admin:${paymentId}:legacy:${sha('k-1')}` },
+        { idempotency_key: 'cancel:r1' },
+      ]);
+    });
+  } finally {
+    if (schema) await withClient(url, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    if (typeof base !== 'string') await base.stop();
+  }
+}, 60_000);

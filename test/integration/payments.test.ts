@@ -19,8 +19,11 @@ import { GatewayUnavailable, type ChargeRequest, type PaymentGateway } from '../
 import { pay, type PaymentRequest } from '../../lambdas/domain/payments/pay';
 import type { PaymentDeps } from '../../lambdas/domain/payments/ports';
 import { deliverEvents } from '../../lambdas/domain/payments/relay';
-import { refundCancellation } from '../../lambdas/domain/payments/refunds';
+import { adminRefund, refundCancellation } from '../../lambdas/domain/payments/refunds';
+import { reconcilePayments, UNKNOWN_AFTER_MS } from '../../lambdas/domain/payments/reconcile';
+import { StripeGateway } from '../../lambdas/adapters/payments/gateways/stripe-gateway';
 import { ShiftedClock } from '../../lambdas/shared/clock';
+import { start as startStripe, type StripeFake } from '../../local/payments/stripe-fake';
 import { startPostgres, type PostgresStandIn } from '../../local/standins/postgres';
 import { testRedis } from '../support/redis';
 import { testTables, type TestTables } from '../support/aws-services';
@@ -52,10 +55,10 @@ class CountingGateway implements PaymentGateway {
   refund = (request: Parameters<PaymentGateway['refund']>[0]) => this.inner.refund(request);
 }
 
-const paymentDeps = (gateways: PaymentGateway[]): PaymentDeps => ({
+const paymentDeps = (gateways: PaymentGateway[], timeoutMs = 500): PaymentDeps => ({
   payments: new PostgresPaymentStore(async () => pool),
   reservations: { get: (id) => booking.reservations.get(id), confirm: (id) => confirmReservation(booking, id) },
-  gateways: new CircuitBreakingRouter(gateways, { timeoutMs: 500 }),
+  gateways: new CircuitBreakingRouter(gateways, { timeoutMs }),
   notices: { refundedLate: async (r) => void notices.push(r.reservationId) },
   clock,
   newId: () => randomUUID(),
@@ -263,5 +266,150 @@ describe('payments on PostgreSQL', () => {
     await expect(pay(deps, payment(r, { userId: randomUUID() }))).rejects.toMatchObject({ kind: 'NOT_FOUND' });
     clock.advance(6 * 60_000);
     await expect(pay(deps, payment(r))).rejects.toMatchObject({ kind: 'CONFLICT', details: { status: 'Expired' } });
+  });
+
+  it("an admin's refund Idempotency-Key is scoped to the payment and the admin, and a repeat must carry the same body (else 422)", async () => {
+    const deps = paymentDeps([new SandboxGateway()]);
+    const [first, second] = [await heldReservation(), await heldReservation()];
+    const paymentOf = async (r: Reservation) => (await pay(deps, payment(r))).body as { paymentId: string };
+    const [p1, p2] = [await paymentOf(first), await paymentOf(second)];
+    const key = { adminId: 'admin-1', idempotencyKey: 'refund-key-1' };
+    const refund = await adminRefund(deps, p1.paymentId, 500, 'Goodwill', key);
+    expect(await adminRefund(deps, p1.paymentId, 500, 'Goodwill', key)).toMatchObject({ refundId: refund.refundId });
+    // The same key with another amount or reason: refused, nothing refunded.
+    await expect(adminRefund(deps, p1.paymentId, 700, 'Goodwill', key)).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+    await expect(adminRefund(deps, p1.paymentId, 500, 'Other', key)).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+    // The same key on another payment: that payment's own refund (before: the first payment's, and nothing refunded).
+    const other = await adminRefund(deps, p2.paymentId, 500, 'Goodwill', key);
+    expect(other).toMatchObject({ paymentId: p2.paymentId, status: 'succeeded' });
+    expect(other.refundId).not.toBe(refund.refundId);
+    // Another admin's key of the same text is theirs.
+    const byOther = await adminRefund(deps, p1.paymentId, 500, 'Goodwill', { ...key, adminId: 'admin-2' });
+    expect(byOther.refundId).not.toBe(refund.refundId);
+    expect((await deps.payments.get(p1.paymentId))!.refundedMinor).toBe(1000);
+    expect((await deps.payments.get(p2.paymentId))!.refundedMinor).toBe(500);
+  });
+
+  it('an Idempotency-Key is stored hashed: a card number sent as one is nowhere in the database', async () => {
+    const deps = paymentDeps([new SandboxGateway()]);
+    const r = await heldReservation();
+    const request = payment(r, { idempotencyKey: '4111 1111 1111 1111' });
+    const answer = await pay(deps, request);
+    expect(await pay(deps, request)).toEqual(answer); // still found by the key
+    const rows = await pool.query(
+      `SELECT (SELECT count(*)::int FROM idempotency_keys WHERE key LIKE '%4111%') AS keys,
+              (SELECT count(*)::int FROM payments WHERE idempotency_key LIKE '%4111%') AS payments`,
+    );
+    expect(rows.rows[0]).toEqual({ keys: 0, payments: 0 });
+  });
+
+  it('a hold that lapses while the payment is under way: refunded in full, and the answer (and its replay) says so', async () => {
+    const sandbox = new SandboxGateway();
+    const lapsing: PaymentGateway = {
+      id: 'sandbox',
+      charge: async (request) => {
+        clock.advance(6 * 60_000); // the hold lapses during the charge
+        return sandbox.charge(request);
+      },
+      refund: (request) => sandbox.refund(request),
+    };
+    const deps = paymentDeps([lapsing]);
+    const r = await heldReservation();
+    const request = payment(r);
+    const expected = { kind: 'CONFLICT', details: { status: 'Expired', refunded: r.price.totalMinor / 100 } };
+    await expect(pay(deps, request)).rejects.toMatchObject(expected);
+    await expect(pay(deps, request)).rejects.toMatchObject(expected);
+    const { payments, refunds } = await deps.payments.byReservation(r.reservationId);
+    expect(payments[0]).toMatchObject({ status: 'succeeded', refundedMinor: r.price.totalMinor });
+    expect(refunds).toEqual([expect.objectContaining({ source: 'lapsed_hold', amountMinor: r.price.totalMinor })]);
+  });
+
+  it("a customer's cancel and the relay's redelivered confirmation, interleaved: only the policy's refund, never more", async () => {
+    const deps = paymentDeps([new SandboxGateway({ latencyMs: 20 })]);
+    for (let round = 0; round < 3; round++) {
+      const r = await heldReservation(1, 3); // pick-up within 48 hours: half back
+      // The immediate confirmation lands, then the process dies before the event is marked delivered.
+      const dying: PaymentDeps = {
+        ...deps,
+        reservations: {
+          ...deps.reservations,
+          confirm: async (id) => {
+            await deps.reservations.confirm(id);
+            throw new Error('process died');
+          },
+        },
+      };
+      await pay(dying, payment(r));
+      expect(await booking.reservations.get(r.reservationId)).toMatchObject({ status: 'Confirmed' });
+      const cancelled = await cancelReservation(booking, { userId: r.userId, isAdmin: false }, r.reservationId);
+      const policy = cancelled.refund!.amountMinor;
+      await Promise.all([
+        refundCancellation(deps, r.reservationId, policy),
+        deliverEvents(deps),
+        refundCancellation(deps, r.reservationId, policy),
+      ]);
+      await deliverEvents(deps);
+      const { payments, refunds } = await deps.payments.byReservation(r.reservationId);
+      expect(payments[0].refundedMinor).toBe(policy);
+      expect(refunds.map((f) => f.source)).toEqual(['cancellation']);
+    }
+  });
+
+  describe('live mode (the Stripe adapter against the Stripe fake) and the reconciler', () => {
+    let fake: StripeFake;
+    beforeAll(async () => {
+      fake = await startStripe();
+    });
+    afterAll(() => fake.stop());
+    const stripe = (key = 'sk_test_fake123') =>
+      new StripeGateway(key, { host: fake.host, port: fake.port, protocol: 'http', timeoutMs: 8_000 });
+    const card = (r: Reservation, token: string, patch: Partial<PaymentRequest> = {}) =>
+      payment(r, { details: { cardToken: token }, ...patch });
+    const reconcileLater = async (deps: PaymentDeps, ms: number) => {
+      clock.advance(ms);
+      return reconcilePayments(deps);
+    };
+
+    it('an unknown card token is a final 422, and the reservation can then be paid with a good card', async () => {
+      const deps = paymentDeps([stripe()], 10_000);
+      const r = await heldReservation();
+      await expect(pay(deps, card(r, 'pm_does_not_exist'))).rejects.toMatchObject({ kind: 'PAYMENT_DECLINED' });
+      const paid = await pay(deps, card(r, 'pm_card_visa'));
+      expect(paid).toMatchObject({ status: 201, body: { status: 'Completed', gateway: 'stripe' } });
+      expect(await booking.reservations.get(r.reservationId)).toMatchObject({ status: 'Confirmed' });
+    });
+
+    it('dies after Stripe charged and before the database write: the reconciler completes it and confirms the reservation', async () => {
+      const deps = paymentDeps([stripe()], 10_000);
+      const dying: PaymentDeps = {
+        ...deps,
+        payments: Object.assign(Object.create(deps.payments), { succeed: () => Promise.reject(new Error('process died')) }),
+      };
+      const r = await heldReservation();
+      const request = card(r, 'pm_card_visa');
+      await expect(pay(dying, request)).rejects.toThrow('process died');
+      await expect(pay(deps, request)).rejects.toMatchObject({ kind: 'CONFLICT' }); // in progress
+      expect(await reconcilePayments(deps)).toMatchObject({ completed: 0 }); // too recent: may still be running
+      expect(await reconcileLater(deps, 2 * 60_000 + 1)).toMatchObject({ completed: 1 });
+      const { payments } = await deps.payments.byReservation(r.reservationId);
+      expect(payments).toEqual([
+        expect.objectContaining({ status: 'succeeded', gateway: 'stripe', gatewayReference: fake.succeededCharges().at(-1)!.id }),
+      ]);
+      expect(await booking.reservations.get(r.reservationId)).toMatchObject({ status: 'Confirmed' });
+      expect(await pay(deps, request)).toMatchObject({ status: 201, body: { status: 'Completed' } }); // the key's answer
+    });
+
+    it('a charge that ended in an error Stripe never took (bad API key): the reconciler fails it and frees the key', async () => {
+      const r = await heldReservation();
+      const request = card(r, 'pm_card_visa');
+      await expect(pay(paymentDeps([stripe('sk_bad')], 10_000), request)).rejects.toThrow(/HTTP 401/);
+      const deps = paymentDeps([stripe()], 10_000);
+      await expect(pay(deps, card(r, 'pm_card_visa'))).rejects.toMatchObject({ kind: 'CONFLICT' }); // "already paid or under way"
+      expect(await reconcileLater(deps, 2 * 60_000 + 1)).toMatchObject({ failed: 0 }); // Stripe's search may lag: not yet
+      expect(await reconcileLater(deps, UNKNOWN_AFTER_MS)).toMatchObject({ failed: 1 });
+      expect((await deps.payments.byReservation(r.reservationId)).payments[0]).toMatchObject({ status: 'failed' });
+      // The key is free: the same request goes through again, to find the hold lapsed meanwhile (not "in progress").
+      await expect(pay(deps, request)).rejects.toMatchObject({ kind: 'CONFLICT', details: { status: 'Expired' } });
+    });
   });
 });

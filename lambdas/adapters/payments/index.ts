@@ -36,4 +36,5 @@ const gatewayRouter = onFirstUse(async () => new CircuitBreakingRouter(await gat
 export const paymentGateways = () => ({
   charge: async (...args: Parameters<CircuitBreakingRouter['charge']>) => (await gatewayRouter()).charge(...args),
   refund: async (...args: Parameters<CircuitBreakingRouter['refund']>) => (await gatewayRouter()).refund(...args),
+  lookup: async (...args: Parameters<CircuitBreakingRouter['lookup']>) => (await gatewayRouter()).lookup(...args),
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { GatewayId } from '../../domain/payments/gateway';
 import type { IdempotencyClaim, Payment, PaymentStore, Refund, StoredResponse } from '../../domain/payments/ports';
@@ -35,6 +36,12 @@ const toRefund = (r: Row): Refund => ({
   createdAt: new Date(r.created_at as string).toISOString(),
 });
 
+/**
+ * A client's Idempotency-Key is stored as its SHA-256 (hex), never as sent: a client may put anything in
+ * it, a card number included. migrations/0002 hashed the keys stored before, the same way.
+ */
+const keyDigest = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
+
 const UNIQUE_VIOLATION = '23505';
 const CHECK_VIOLATION = '23514';
 
@@ -45,7 +52,8 @@ export class PostgresPaymentStore implements PaymentStore {
     return (await (await this.pool()).query(sql, params)).rows as Row[];
   }
 
-  async claimKey(userId: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
+  async claimKey(userId: string, rawKey: string, requestHash: string): Promise<IdempotencyClaim> {
+    const key = keyDigest(rawKey);
     const inserted = await this.query(
       `INSERT INTO idempotency_keys (user_id, key, request_hash, status) VALUES ($1, $2, $3, 'in_progress')
        ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
@@ -56,14 +64,14 @@ export class PostgresPaymentStore implements PaymentStore {
       'SELECT request_hash, status, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
       [userId, key],
     );
-    if (!row) return this.claimKey(userId, key, requestHash); // released meanwhile
+    if (!row) return this.claimKey(userId, rawKey, requestHash); // released meanwhile
     if (row.request_hash !== requestHash) return { kind: 'mismatch' };
     if (row.status !== 'done') return { kind: 'inProgress' };
     return { kind: 'replay', response: { status: Number(row.response_status), body: row.response_body } };
   }
 
   async releaseKey(userId: string, key: string): Promise<void> {
-    await this.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`, [userId, key]);
+    await this.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`, [userId, keyDigest(key)]);
   }
 
   async begin(p: Payment, idempotencyKey: string): Promise<boolean> {
@@ -71,7 +79,7 @@ export class PostgresPaymentStore implements PaymentStore {
       await this.query(
         `INSERT INTO payments (payment_id, reservation_id, user_id, amount_minor, currency, method, status, idempotency_key, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, 'processing', $7, $8)`,
-        [p.paymentId, p.reservationId, p.userId, p.amountMinor, p.currency, p.method, idempotencyKey, p.createdAt],
+        [p.paymentId, p.reservationId, p.userId, p.amountMinor, p.currency, p.method, keyDigest(idempotencyKey), p.createdAt],
       );
       return true;
     } catch (err) {
@@ -80,51 +88,57 @@ export class PostgresPaymentStore implements PaymentStore {
     }
   }
 
-  async succeed(p: Payment, response: (p: Payment) => StoredResponse, userKey: string): Promise<void> {
+  async succeed(p: Payment, response: (p: Payment) => StoredResponse): Promise<boolean> {
     const answer = response(p);
-    // One statement, so one atomic change: the payment, its outbox event and the stored answer.
-    await this.query(
+    // One statement, so one atomic change: the payment, its outbox event and the stored answer of the
+    // key the payment was made with.
+    const rows = await this.query(
       `WITH paid AS (
          UPDATE payments SET status = 'succeeded', gateway = $2, gateway_reference = $3, updated_at = now()
-         WHERE payment_id = $1 AND status = 'processing' RETURNING payment_id, reservation_id
+         WHERE payment_id = $1 AND status = 'processing' RETURNING payment_id, reservation_id, user_id, idempotency_key
        ), event AS (
          INSERT INTO outbox (event_type, payload)
          SELECT 'PaymentSucceeded', jsonb_build_object('paymentId', payment_id, 'reservationId', reservation_id) FROM paid
+       ), answered AS (
+         UPDATE idempotency_keys k SET status = 'done', response_status = $4, response_body = $5::jsonb
+         FROM paid WHERE k.user_id = paid.user_id AND k.key = paid.idempotency_key
        )
-       UPDATE idempotency_keys SET status = 'done', response_status = $5, response_body = $6::jsonb
-       WHERE user_id = $4 AND key = $7 AND EXISTS (SELECT 1 FROM paid)`,
-      [p.paymentId, p.gateway, p.gatewayReference, p.userId, answer.status, JSON.stringify(answer.body), userKey],
+       SELECT payment_id FROM paid`,
+      [p.paymentId, p.gateway, p.gatewayReference, answer.status, JSON.stringify(answer.body)],
     );
+    return rows.length > 0;
   }
 
-  async finish(
-    p: Payment,
-    status: 'declined' | 'failed',
-    declineReason: string | undefined,
-    stored?: { userKey: string; response: StoredResponse },
-  ): Promise<void> {
-    await this.query(
+  async finish(p: Payment, status: 'declined' | 'failed', declineReason: string | undefined, response?: StoredResponse): Promise<boolean> {
+    // With an answer, the key replays it; without one (nothing happened), the key is free again.
+    const rows = await this.query(
       `WITH done AS (
-         UPDATE payments SET status = $2, gateway = $3, decline_reason = $4, updated_at = now() WHERE payment_id = $1 RETURNING payment_id
+         UPDATE payments SET status = $2, gateway = $3, decline_reason = $4, updated_at = now()
+         WHERE payment_id = $1 AND status = 'processing' RETURNING payment_id, user_id, idempotency_key
+       ), answered AS (
+         UPDATE idempotency_keys k SET status = 'done', response_status = $5, response_body = $6::jsonb
+         FROM done WHERE $5::int IS NOT NULL AND k.user_id = done.user_id AND k.key = done.idempotency_key
+       ), released AS (
+         DELETE FROM idempotency_keys k USING done
+         WHERE $5::int IS NULL AND k.user_id = done.user_id AND k.key = done.idempotency_key AND k.status = 'in_progress'
        )
-       UPDATE idempotency_keys SET status = 'done', response_status = $6, response_body = $7::jsonb
-       WHERE $5::text IS NOT NULL AND user_id = $8 AND key = $5 AND EXISTS (SELECT 1 FROM done)`,
-      [
-        p.paymentId,
-        status,
-        p.gateway ?? null,
-        declineReason ?? null,
-        stored?.userKey ?? null,
-        stored?.response.status ?? null,
-        JSON.stringify(stored?.response.body ?? null),
-        p.userId,
-      ],
+       SELECT payment_id FROM done`,
+      [p.paymentId, status, p.gateway ?? null, declineReason ?? null, response?.status ?? null, JSON.stringify(response?.body ?? null)],
     );
+    return rows.length > 0;
   }
 
   async get(paymentId: string): Promise<Payment | undefined> {
     const [row] = await this.query('SELECT * FROM payments WHERE payment_id = $1', [paymentId]);
     return row ? toPayment(row) : undefined;
+  }
+
+  async stuck(createdBefore: string, limit: number): Promise<Payment[]> {
+    const rows = await this.query(`SELECT * FROM payments WHERE status = 'processing' AND created_at < $1 ORDER BY created_at LIMIT $2`, [
+      createdBefore,
+      limit,
+    ]);
+    return rows.map(toPayment);
   }
 
   async byReservation(reservationId: string): Promise<{ payments: Payment[]; refunds: Refund[] }> {

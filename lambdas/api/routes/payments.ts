@@ -81,7 +81,7 @@ export const paymentRoutes = {
     tag,
     request: { params: PaymentIdParams, headers: OptionalIdempotencyKeyHeader, body: RefundBody },
     responses: { 201: { description: 'Refunded', schema: RefundView } },
-    errors: [404, 409, 503],
+    errors: [404, 409, 422, 503],
     throttle: ADMIN_THROTTLE,
   }),
 };

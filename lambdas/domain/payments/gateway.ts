@@ -37,7 +37,21 @@ export interface PaymentGateway {
   readonly id: GatewayId;
   charge(request: ChargeRequest): Promise<ChargeResult>;
   refund(request: RefundRequest): Promise<{ reference: string }>;
+  /**
+   * True when this charge's failure is one the client chose (a sandbox test token such as `tok_fail`):
+   * it says nothing about the gateway's health, so it must not count towards opening the breaker that
+   * every customer shares.
+   */
+  simulatesFailure?(request: ChargeRequest): boolean;
+  /**
+   * Asks the gateway what became of the charge made with this idempotency key (a payment left
+   * `processing` by a crash): its final outcome, `pending` while the gateway has not decided, or
+   * `unknown` when it never took the charge. Gateways that cannot be asked leave it out.
+   */
+  lookup?(request: { idempotencyKey: string }): Promise<LookupResult>;
 }
+
+export type LookupResult = ChargeResult | { outcome: 'pending' } | { outcome: 'unknown' };
 
 /**
  * Thrown by an adapter when the gateway could not be reached or could not answer (network, timeout,
@@ -62,6 +76,15 @@ export interface GatewayRouter {
   charge(order: readonly GatewayId[], request: ChargeRequest): Promise<{ gateway: GatewayId; result: ChargeResult }>;
   /** A refund goes to the gateway that took the charge (no fallback: the money is there). */
   refund(gateway: GatewayId, request: RefundRequest): Promise<{ reference: string }>;
+  /**
+   * Asks the gateways of `order` that can be asked what became of the charge made with this key: the
+   * first that knows it answers; `unknown` when none took it. Throws `GatewayUnavailable` when one
+   * could not be asked (nothing can be concluded then).
+   */
+  lookup(
+    order: readonly GatewayId[],
+    idempotencyKey: string,
+  ): Promise<{ gateway: GatewayId; result: LookupResult } | { result: { outcome: 'unknown' } }>;
 }
 
 export class AllGatewaysUnavailable extends Error {

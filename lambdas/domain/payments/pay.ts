@@ -3,10 +3,11 @@ import { AppError, conflict, dependencyUnavailable, notFound, validationError, t
 import { fieldIssues } from '../../shared/validation';
 import { holdsCar } from '../bookings/reservation';
 import { fromMinorUnits } from '../fleet/money';
-import { cardNumberFields } from './card-numbers';
-import { AllGatewaysUnavailable } from './gateway';
+import { cardNumberFields } from '../../shared/card-numbers';
+import { keyReused } from '../idempotency';
+import { AllGatewaysUnavailable, type ChargeResult, type GatewayId } from './gateway';
 import { methodById } from './methods';
-import type { Payment, PaymentDeps, StoredResponse } from './ports';
+import { paymentStatusLabel, type Payment, type PaymentDeps, type StoredResponse } from './ports';
 import { deliverEvents } from './relay';
 
 export interface PaymentRequest {
@@ -23,7 +24,7 @@ export interface PaymentRequest {
 export const paymentBody = (p: Payment) => ({
   paymentId: p.paymentId,
   reservationId: p.reservationId,
-  status: p.status === 'succeeded' ? 'Completed' : 'Failed',
+  status: paymentStatusLabel(p.status),
   amount: fromMinorUnits(p.amountMinor),
   currency: p.currency,
   paymentMethod: p.method,
@@ -36,6 +37,55 @@ const requestHash = (r: PaymentRequest) =>
     .digest('base64url');
 
 const declined = (reason: string) => new AppError('PAYMENT_DECLINED', `The payment was declined: ${reason}`, { reason });
+
+/**
+ * Records what the gateway answered about a processing payment (from the payment itself, or from the
+ * reconciler that asked the gateway later) and returns the answer its Idempotency-Key keeps: a decline
+ * is a 422; a success is written with its outbox event, then the reservation is confirmed at once (this
+ * payment's event only); the scheduled relay retries whatever this does not finish.
+ */
+export const recordCharge = async (
+  deps: PaymentDeps,
+  payment: Payment,
+  charged: { gateway: GatewayId; result: ChargeResult },
+): Promise<StoredResponse> => {
+  if (charged.result.outcome === 'declined') {
+    const { reason } = charged.result;
+    const err = declined(reason);
+    const response = { status: 422, body: { error: { code: 'PAYMENT_DECLINED', message: err.message, details: err.details } } };
+    await deps.payments.finish({ ...payment, gateway: charged.gateway }, 'declined', reason, response);
+    return response;
+  }
+  const succeeded: Payment = { ...payment, gateway: charged.gateway, gatewayReference: charged.result.reference, status: 'succeeded' };
+  const response = (p: Payment): StoredResponse => ({ status: 201, body: paymentBody(p) });
+  await deps.payments.succeed(succeeded, response);
+  await deliverEvents(deps, 10, succeeded.paymentId).catch(() => undefined);
+  return response(succeeded);
+};
+
+/**
+ * What a payment's key answers, the first time and on every replay alike: a decline is the 422 it was;
+ * a payment that was refunded because the hold lapsed while it was under way says so (409, as a
+ * payment that came after the hold is), not the 201 it was stored with before the relay refunded it.
+ */
+const answer = async (deps: PaymentDeps, response: StoredResponse): Promise<StoredResponse> => {
+  if (response.status === 422) {
+    const stored = response.body as { error?: { details?: { reason?: string } } };
+    throw declined(stored.error?.details?.reason ?? 'declined');
+  }
+  if (response.status !== 201) return response;
+  const paid = response.body as ReturnType<typeof paymentBody>;
+  const { refunds } = await deps.payments.byReservation(paid.reservationId);
+  const lapsed = refunds.find((r) => r.paymentId === paid.paymentId && r.source === 'lapsed_hold' && r.status !== 'failed');
+  if (lapsed) {
+    throw conflict('The hold on this reservation lapsed while the payment was under way: the payment was refunded in full. Book again.', {
+      status: 'Expired',
+      paymentId: paid.paymentId,
+      refunded: fromMinorUnits(lapsed.amountMinor),
+    });
+  }
+  return response;
+};
 
 /**
  * POST /payments: pays a Pending reservation whose hold is live, with the amount quoted at booking,
@@ -59,14 +109,8 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
   if (issues.length) throw validationError(issues);
 
   const claim = await deps.payments.claimKey(req.userId, req.idempotencyKey, requestHash(req));
-  if (claim.kind === 'replay') {
-    // A replayed decline is the same 422 the first answer was.
-    const stored = claim.response.body as { error?: { details?: { reason?: string } } };
-    if (claim.response.status === 422) throw declined(stored.error?.details?.reason ?? 'declined');
-    return claim.response;
-  }
-  if (claim.kind === 'mismatch')
-    throw new AppError('IDEMPOTENCY_MISMATCH', 'This Idempotency-Key was already used for another payment request; use a new key.');
+  if (claim.kind === 'replay') return answer(deps, claim.response);
+  if (claim.kind === 'mismatch') throw keyReused('payment request');
   if (claim.kind === 'inProgress')
     throw conflict('A payment with this Idempotency-Key is in progress; retry in a moment to get its answer.');
 
@@ -125,23 +169,7 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
       throw dependencyUnavailable('payment gateway', 30);
     }
 
-    const userKey = req.idempotencyKey;
-    if (charged.result.outcome === 'declined') {
-      const done: Payment = { ...payment, gateway: charged.gateway, status: 'declined', declineReason: charged.result.reason };
-      const err = declined(charged.result.reason);
-      await deps.payments.finish(done, 'declined', charged.result.reason, {
-        userKey,
-        response: { status: 422, body: { error: { code: 'PAYMENT_DECLINED', message: err.message, details: err.details } } },
-      });
-      throw err;
-    }
-    const succeeded: Payment = { ...payment, gateway: charged.gateway, gatewayReference: charged.result.reference, status: 'succeeded' };
-    const response = (p: Payment): StoredResponse => ({ status: 201, body: paymentBody(p) });
-    await deps.payments.succeed(succeeded, response, userKey);
-    // Confirm now for a prompt answer (this payment's event only); the scheduled relay retries whatever
-    // this does not finish, and delivers the others.
-    await deliverEvents(deps, 10, succeeded.paymentId).catch(() => undefined);
-    return response(succeeded);
+    return await answer(deps, await recordCharge(deps, payment, charged));
   } finally {
     if (!keyUsed) await deps.payments.releaseKey(req.userId, req.idempotencyKey).catch(() => undefined);
   }

@@ -6,6 +6,16 @@ import type { GatewayId, GatewayRouter } from './gateway';
 
 export type PaymentStatus = 'processing' | 'succeeded' | 'declined' | 'failed';
 
+/**
+ * The one vocabulary clients see for a payment, on every route and in the OpenAPI enum (the seed's
+ * `Completed` and `Failed`, and `Processing` while a charge is under way or awaits reconciliation): a
+ * decline is a `Failed` payment with its `declineReason`.
+ */
+export const PAYMENT_STATUS_LABELS = ['Processing', 'Completed', 'Failed'] as const;
+export type PaymentStatusLabel = (typeof PAYMENT_STATUS_LABELS)[number];
+export const paymentStatusLabel = (status: PaymentStatus): PaymentStatusLabel =>
+  status === 'succeeded' ? 'Completed' : status === 'processing' ? 'Processing' : 'Failed';
+
 export interface Payment {
   paymentId: string;
   reservationId: string;
@@ -50,18 +60,19 @@ export interface PaymentStore {
   /** Inserts a processing payment; false when the reservation already has one processing or succeeded. */
   begin(payment: Payment, idempotencyKey: string): Promise<boolean>;
   /**
-   * In one transaction: the payment succeeded, its `PaymentSucceeded` outbox event, and the stored
-   * answer of the idempotency key. Afterwards nothing can lose the fact that money was taken.
+   * In one transaction: the payment (still processing) succeeded, its `PaymentSucceeded` outbox event,
+   * and the stored answer of the key it was made with. Afterwards nothing can lose the fact that money
+   * was taken. False when the payment was no longer processing (settled by someone else).
    */
-  succeed(payment: Payment, response: (payment: Payment) => StoredResponse, userKey: string): Promise<void>;
-  /** The payment was declined (or failed); the stored answer when there is one. */
-  finish(
-    payment: Payment,
-    status: 'declined' | 'failed',
-    declineReason: string | undefined,
-    stored?: { userKey: string; response: StoredResponse },
-  ): Promise<void>;
+  succeed(payment: Payment, response: (payment: Payment) => StoredResponse): Promise<boolean>;
+  /**
+   * The processing payment was declined, or failed; with `response`, its key replays it; without, the
+   * key is released (nothing was charged: the customer may try again). False when no longer processing.
+   */
+  finish(payment: Payment, status: 'declined' | 'failed', declineReason: string | undefined, response?: StoredResponse): Promise<boolean>;
   get(paymentId: string): Promise<Payment | undefined>;
+  /** Payments still `processing` that began before `createdBefore` (left so by a crash), oldest first. */
+  stuck(createdBefore: string, limit: number): Promise<Payment[]>;
   byReservation(reservationId: string): Promise<{ payments: Payment[]; refunds: Refund[] }>;
   /**
    * Reserves `amountMinor` of a succeeded payment for a refund (never more than what is left) and

@@ -1,4 +1,5 @@
 import { conflict, dependencyUnavailable, notFound } from '../../shared/errors';
+import { keyReused, requestHash, type AdminRequest } from '../idempotency';
 import { GatewayUnavailable } from './gateway';
 import type { Payment, PaymentDeps, Refund, RefundSource } from './ports';
 
@@ -55,17 +56,25 @@ export const refundPayment = async (
   }
 };
 
-/** Admin refund of a payment (`POST /payments/{id}/refunds`). */
+/**
+ * Admin refund of a payment (`POST /payments/{id}/refunds`). The Idempotency-Key is the admin's, for
+ * this payment: scoped by payment and admin (so another payment or another admin never gets this
+ * refund back), stored as a hash, and a repeat must carry the same body, or it is 422 as on every route.
+ */
 export const adminRefund = async (
   deps: Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'>,
   paymentId: string,
   amountMinor: number,
   reason: string,
-  idempotencyKey: string,
+  request: Required<AdminRequest>,
 ): Promise<Refund> => {
   const payment = await deps.payments.get(paymentId);
   if (!payment) throw notFound(`Payment ${paymentId}`);
-  return refundPayment(deps, { payment, amountMinor, reason, source: 'admin', idempotencyKey: `admin:${idempotencyKey}` });
+  const idempotencyKey = `admin:${paymentId}:${requestHash(request.adminId, request.idempotencyKey)}`;
+  const refund = await refundPayment(deps, { payment, amountMinor, reason, source: 'admin', idempotencyKey });
+  // A refund made now always matches; one found under the key must have been asked for with this body.
+  if (refund.amountMinor !== amountMinor || refund.reason !== reason) throw keyReused('refund');
+  return refund;
 };
 
 /**

@@ -37,7 +37,12 @@ const confirmOrRefund = async (deps: PaymentDeps, paymentId: string) => {
   if (await deps.reservations.confirm(payment.reservationId)) return;
   const reservation = await deps.reservations.get(payment.reservationId);
   if (reservation?.status === 'Confirmed') return;
-  // Paid, but the hold was gone: the money goes back, all of it, exactly once.
+  // Cancelled after this payment confirmed it (an earlier delivery confirmed, then died before marking
+  // the event delivered): the cancellation policy's refund is the one that applies (refundCancellation);
+  // refunding here too would pay back more than the policy gives, up to all of it.
+  if (reservation?.status === 'Cancelled' && reservation.refund) return;
+  // Paid, but the hold was gone (or the reservation was cancelled before the payment could confirm it):
+  // the money goes back, all of it, exactly once.
   const left = payment.amountMinor - payment.refundedMinor;
   if (left <= 0) return;
   await refundPayment(deps, {

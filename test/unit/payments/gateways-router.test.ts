@@ -8,6 +8,7 @@ import {
   type RefundRequest,
 } from '../../../lambdas/domain/payments/gateway';
 import { CircuitBreakingRouter } from '../../../lambdas/adapters/payments/gateways/router';
+import { SandboxGateway } from '../../../lambdas/adapters/payments/gateways/sandbox-gateway';
 import { logger } from '../../../lambdas/shared/logger';
 
 /** A gateway whose every answer the test decides: succeed, decline, be down, hang, or break. */
@@ -241,5 +242,31 @@ describe('CircuitBreakingRouter', () => {
 
   it('refuses the same gateway registered twice', () => {
     expect(() => new CircuitBreakingRouter([new FakeGateway('sandbox'), new FakeGateway('sandbox')])).toThrow(/twice/);
+  });
+
+  describe('the sandbox breaker is shared by every customer of the instance', () => {
+    const card = (token: string, n: number): ChargeRequest => ({ ...request(n), source: { type: 'card_token', token } });
+
+    it("one customer's tok_fail and tok_timeout payments never open it for everyone; declines never count", async () => {
+      const router = new CircuitBreakingRouter([new SandboxGateway({ timeoutDelayMs: 100 })], { timeoutMs: 50, failuresBeforeOpen: 3 });
+      for (let n = 0; n < 6; n++) {
+        await expect(router.charge(['sandbox'], card(n % 2 ? 'tok_fail' : 'tok_timeout', n))).rejects.toBeInstanceOf(
+          AllGatewaysUnavailable,
+        );
+      }
+      expect(router.states()).toEqual({ sandbox: 'closed' });
+      for (let n = 0; n < 6; n++) {
+        await expect(router.charge(['sandbox'], card('tok_decline', 100 + n))).resolves.toMatchObject({ result: { outcome: 'declined' } });
+      }
+      expect(router.states()).toEqual({ sandbox: 'closed' });
+      await expect(router.charge(['sandbox'], card('tok_visa', 200))).resolves.toMatchObject({ result: { outcome: 'succeeded' } });
+    });
+
+    it('a simulated outage of the whole sandbox (failWhen) still opens it', async () => {
+      const router = new CircuitBreakingRouter([new SandboxGateway({ failWhen: () => true })], { timeoutMs: 50, failuresBeforeOpen: 3 });
+      for (let n = 0; n < 3; n++)
+        await expect(router.charge(['sandbox'], card('tok_visa', n))).rejects.toBeInstanceOf(AllGatewaysUnavailable);
+      expect(router.states()).toEqual({ sandbox: 'open' });
+    });
   });
 });

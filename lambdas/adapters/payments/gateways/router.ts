@@ -49,6 +49,8 @@ interface Guarded {
   gateway: PaymentGateway;
   breaker: CircuitBreakerPolicy;
   policy: IPolicy;
+  /** The timeout alone: for a failure the client chose (a sandbox test token), which must not trip the breaker. */
+  unguarded: IPolicy;
 }
 
 /**
@@ -66,7 +68,11 @@ interface Guarded {
  * router gives up on the call (a timeout, an open circuit), not when the gateway's SDK finally settles.
  *
  * Breaker state is per process (per Lambda instance): each instance learns on its own that a gateway
- * is down, after a few failed calls at most.
+ * is down, after a few failed calls at most. Since one breaker serves every customer of the instance,
+ * only failures that say something about the gateway count: never a decline, and never a failure the
+ * client chose (the sandbox's `tok_fail` and `tok_timeout` test tokens, see `simulatesFailure`), else
+ * one customer's test tokens would give everyone 503 until the breaker half-opens. A simulated outage
+ * of the whole sandbox (its `failWhen` option) does count: that is what it simulates.
  *
  * A caveat the port accepts: a timeout or a 5xx does not prove the gateway did not charge. The
  * idempotency key sent with every call lets a reconciliation ask the first gateway later.
@@ -86,8 +92,8 @@ export class CircuitBreakingRouter implements GatewayRouter {
       breaker.onBreak(() => logger.warn('payment gateway circuit opened', { gateway: gateway.id }));
       breaker.onHalfOpen(() => logger.info('payment gateway circuit half-open: trying one call', { gateway: gateway.id }));
       breaker.onReset(() => logger.info('payment gateway circuit closed', { gateway: gateway.id }));
-      const policy = wrap(breaker, timeout(this.timeoutMs, TimeoutStrategy.Aggressive));
-      this.guarded.set(gateway.id, { gateway, breaker, policy });
+      const within = timeout(this.timeoutMs, TimeoutStrategy.Aggressive);
+      this.guarded.set(gateway.id, { gateway, breaker, policy: wrap(breaker, within), unguarded: within });
     }
   }
 
@@ -103,7 +109,8 @@ export class CircuitBreakingRouter implements GatewayRouter {
       }
       tried.push(id);
       try {
-        const result = await inSubsegment(id, { operation: 'charge' }, () => guarded.policy.execute(() => guarded.gateway.charge(request)));
+        const policy = guarded.gateway.simulatesFailure?.(request) ? guarded.unguarded : guarded.policy;
+        const result = await inSubsegment(id, { operation: 'charge' }, () => policy.execute(() => guarded.gateway.charge(request)));
         return { gateway: id, result };
       } catch (err) {
         const reason = skipReason(err);
@@ -131,6 +138,22 @@ export class CircuitBreakingRouter implements GatewayRouter {
       if (reason === 'timeout') throw new GatewayUnavailable(gateway, `no answer within ${this.timeoutMs} ms`);
       throw err;
     }
+  }
+
+  async lookup(order: readonly GatewayId[], idempotencyKey: string) {
+    for (const id of new Set(order)) {
+      const guarded = this.guarded.get(id);
+      if (!guarded?.gateway.lookup) continue;
+      const { gateway } = guarded;
+      const result = await inSubsegment(id, { operation: 'lookup' }, () =>
+        guarded.unguarded.execute(() => gateway.lookup!({ idempotencyKey })),
+      ).catch((err: unknown) => {
+        if (skipReason(err) === 'timeout') throw new GatewayUnavailable(id, `no answer within ${this.timeoutMs} ms`);
+        throw err;
+      });
+      if (result.outcome !== 'unknown') return { gateway: id, result };
+    }
+    return { result: { outcome: 'unknown' as const } };
   }
 
   /** Each configured gateway's breaker, for health pages and tests. */

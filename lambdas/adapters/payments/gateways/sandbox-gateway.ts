@@ -4,6 +4,7 @@ import {
   type ChargeRequest,
   type ChargeResult,
   type ChargeSource,
+  type LookupResult,
   type PaymentGateway,
   type RefundRequest,
 } from '../../../domain/payments/gateway';
@@ -147,6 +148,18 @@ export class SandboxGateway implements PaymentGateway {
     // Only the amount, currency and source define "the same charge": the description is free text.
     const fingerprint = JSON.stringify([request.amountMinor, request.currency, request.source]);
     return this.once(this.charges, request.idempotencyKey, fingerprint, () => this.decide(request));
+  }
+
+  /** What this instance answered for the key (memory is per instance: another instance says `unknown`). */
+  async lookup(request: { idempotencyKey: string }): Promise<LookupResult> {
+    const answer = this.charges.get(request.idempotencyKey)?.answer;
+    return answer ? answer.catch(() => ({ outcome: 'unknown' as const })) : { outcome: 'unknown' };
+  }
+
+  /** A `_fail` or `_timeout` test token fails because the client chose so, not because the sandbox is down. */
+  simulatesFailure(request: ChargeRequest): boolean {
+    const outcome = sandboxOutcome(sourceToken(request.source));
+    return outcome === 'unavailable' || outcome === 'times_out';
   }
 
   refund(request: RefundRequest): Promise<{ reference: string }> {

@@ -80,38 +80,36 @@ export class StripeGateway implements PaymentGateway {
           confirm: true,
           automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
           description: request.description,
+          // So the reconciler can find the intent by our key (search) when we never learnt its id.
+          metadata: { idempotency_key: request.idempotencyKey },
         },
         { idempotencyKey: request.idempotencyKey },
       );
     } catch (err) {
       if (err instanceof Stripe.errors.StripeCardError)
         return { outcome: 'declined', reason: declineReason(err.message, err.decline_code || err.code) };
+      // A payment method Stripe does not know (or cannot use) is the client's bad input: a final answer
+      // (422), not our error; nothing was created at Stripe.
+      if (err instanceof Stripe.errors.StripeInvalidRequestError && err.param === 'payment_method')
+        return { outcome: 'declined', reason: declineReason(`Stripe refused the payment method: ${redact(err.message)}`, err.code) };
       throw this.failure(err, 'charge');
     }
-    switch (intent.status) {
-      case 'succeeded':
-        return { outcome: 'succeeded', reference: intent.id };
-      case 'requires_action':
-        return {
-          outcome: 'declined',
-          reason: declineReason(
-            'This card needs the cardholder to authenticate (3-D Secure), which this API cannot complete. Use another card.',
-            'authentication_required',
-          ),
-        };
-      case 'requires_payment_method':
-      case 'canceled': {
-        const last = intent.last_payment_error;
-        return {
-          outcome: 'declined',
-          reason: declineReason(last?.message ?? 'The payment was not completed.', last?.decline_code ?? last?.code),
-        };
-      }
-      default:
-        throw new Error(
-          `stripe: PaymentIntent ${intent.id} is ${intent.status} after confirmation; not a final answer (look it up in the dashboard)`,
-        );
+    return outcomeOf(intent);
+  }
+
+  /** The PaymentIntent created with this idempotency key (our metadata), found with Stripe's search. */
+  async lookup(request: { idempotencyKey: string }): Promise<ChargeResult | { outcome: 'pending' } | { outcome: 'unknown' }> {
+    let found: Stripe.ApiSearchResult<Stripe.PaymentIntent>;
+    try {
+      found = await this.stripe.paymentIntents.search({ query: `metadata['idempotency_key']:'${request.idempotencyKey}'`, limit: 10 });
+    } catch (err) {
+      throw this.failure(err, 'lookup');
     }
+    // One that took the money wins (there is one intent per key unless someone retried by hand).
+    const intent = found.data.find((pi) => pi.status === 'succeeded') ?? found.data[0];
+    if (!intent) return { outcome: 'unknown' };
+    if (['processing', 'requires_confirmation', 'requires_capture'].includes(intent.status)) return { outcome: 'pending' };
+    return outcomeOf(intent);
   }
 
   async refund(request: RefundRequest): Promise<{ reference: string }> {
@@ -132,7 +130,7 @@ export class StripeGateway implements PaymentGateway {
   }
 
   /** Unavailable (the router may go elsewhere) or a plain Error (ours to fix), with no token in the text. */
-  private failure(err: unknown, what: 'charge' | 'refund'): Error {
+  private failure(err: unknown, what: 'charge' | 'refund' | 'lookup'): Error {
     if (!(err instanceof Stripe.errors.StripeError)) return err as Error;
     const status = err.statusCode;
     if (err instanceof Stripe.errors.StripeConnectionError) {
@@ -152,3 +150,31 @@ export class StripeGateway implements PaymentGateway {
 }
 
 const declineReason = (message: string, code: string | null | undefined) => (code ? `${message} (${code})` : message);
+
+/** What a PaymentIntent's status means for the port. */
+const outcomeOf = (intent: Stripe.PaymentIntent): ChargeResult => {
+  switch (intent.status) {
+    case 'succeeded':
+      return { outcome: 'succeeded', reference: intent.id };
+    case 'requires_action':
+      return {
+        outcome: 'declined',
+        reason: declineReason(
+          'This card needs the cardholder to authenticate (3-D Secure), which this API cannot complete. Use another card.',
+          'authentication_required',
+        ),
+      };
+    case 'requires_payment_method':
+    case 'canceled': {
+      const last = intent.last_payment_error;
+      return {
+        outcome: 'declined',
+        reason: declineReason(last?.message ?? 'The payment was not completed.', last?.decline_code ?? last?.code),
+      };
+    }
+    default:
+      throw new Error(
+        `stripe: PaymentIntent ${intent.id} is ${intent.status} after confirmation; not a final answer (look it up in the dashboard)`,
+      );
+  }
+};
