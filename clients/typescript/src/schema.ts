@@ -268,7 +268,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Rental locations and how many active cars each has */
+    /** Branches: the rental locations with at least one active car, and how many each has */
     get: operations['listLocations'];
     put?: never;
     post?: never;
@@ -409,7 +409,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Cancel a reservation: its days are free at once; a paid one is refunded by the policy (full 48 h or more before pick-up, half after, none once started) */
+    /** Cancel a reservation: its days are free at once; a paid one is refunded by the policy (full 48 h or more before pick-up, half after, none once started; full whenever an admin cancels it for the customer) */
     post: operations['cancelReservation'];
     delete?: never;
     options?: never;
@@ -673,7 +673,7 @@ export interface components {
       endDate: string;
       /**
        * Format: date
-       * @description Pick-up day (YYYY-MM-DD, UTC), today or later.
+       * @description Pick-up day (YYYY-MM-DD, UTC), today or later, at most 365 days ahead (by default).
        */
       startDate: string;
       /** @description Optional; when given it must be your own user id. */
@@ -686,7 +686,7 @@ export interface components {
       /** @enum {string} */
       fuel?: 'PETROL' | 'DIESEL' | 'HYBRID' | 'ELECTRIC';
       /**
-       * @description IATA code of a rental location (see GET /v1/locations).
+       * @description IATA code of a rental location (GET /v1/locations lists the branches, the codes with cars).
        * @enum {string}
        */
       location:
@@ -832,7 +832,7 @@ export interface components {
       /** @enum {string} */
       fuel?: 'PETROL' | 'DIESEL' | 'HYBRID' | 'ELECTRIC';
       /**
-       * @description IATA code of a rental location (see GET /v1/locations).
+       * @description IATA code of a rental location (GET /v1/locations lists the branches, the codes with cars).
        * @enum {string}
        */
       location:
@@ -966,7 +966,7 @@ export interface components {
         /** @enum {string} */
         fuel?: 'PETROL' | 'DIESEL' | 'HYBRID' | 'ELECTRIC';
         /**
-         * @description IATA code of a rental location (see GET /v1/locations).
+         * @description IATA code of a rental location (GET /v1/locations lists the branches, the codes with cars).
          * @enum {string}
          */
         location:
@@ -1181,7 +1181,7 @@ export interface components {
         /** Format: int32 */
         activeCars: number;
         /**
-         * @description IATA code of a rental location (see GET /v1/locations).
+         * @description IATA code of a rental location (GET /v1/locations lists the branches, the codes with cars).
          * @enum {string}
          */
         code:
@@ -1361,8 +1361,11 @@ export interface components {
       refunded: number;
       /** Format: uuid */
       reservationId: string;
-      /** @enum {string} */
-      status: 'processing' | 'succeeded' | 'declined' | 'failed';
+      /**
+       * @description Failed covers a decline (see declineReason).
+       * @enum {string}
+       */
+      status: 'Processing' | 'Completed' | 'Failed';
     };
     PaymentRequest: {
       /** @description The reservation's total price, exactly as quoted (totalPrice). */
@@ -1476,13 +1479,20 @@ export interface components {
       phoneNumber: string;
     };
     RegisterResponse: {
+      /** @description Booking, paying and reviewing need a verified email: the code we emailed verifies it. */
+      emailVerification: {
+        message: string;
+        /** @constant */
+        status: 'pending';
+      };
+      /** @example User registered successfully */
       message: string;
       userId: string;
     };
     Reservation: {
       car: {
         /**
-         * @description IATA code of a rental location (see GET /v1/locations).
+         * @description IATA code of a rental location (GET /v1/locations lists the branches, the codes with cars).
          * @enum {string}
          */
         location:
@@ -1713,7 +1723,7 @@ export interface operations {
         /** @description Return day (YYYY-MM-DD); the car is rented for the days from startDate up to, not including, endDate. At most 30 days. */
         endDate: string;
         limit?: number;
-        /** @description IATA code of a rental location (see GET /v1/locations). */
+        /** @description IATA code of a rental location (GET /v1/locations lists the branches, the codes with cars). */
         location:
           | 'ATL'
           | 'LAX'
@@ -2720,7 +2730,7 @@ export interface operations {
         /** @description Opaque cursor from the previous page. */
         cursor?: string;
         limit?: number;
-        /** @description Not yet returned (soonest first), or returned (latest first). */
+        /** @description Not yet returned and holding the car, or requested (soonest first); or returned (latest first, whatever their status). */
         when?: 'upcoming' | 'past';
       };
       header?: never;
@@ -3222,7 +3232,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every location */
+      /** @description Every branch (a location code with no active car is not listed) */
       200: {
         headers: {
           [name: string]: unknown;
@@ -3595,6 +3605,15 @@ export interface operations {
       };
       /** @description Request body is not JSON */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Payment declined, or an Idempotency-Key reused with another request */
+      422: {
         headers: {
           [name: string]: unknown;
         };
