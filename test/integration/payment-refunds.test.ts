@@ -67,7 +67,8 @@ const paid = async (d: PaymentDeps, totalMinor: number) => {
   return payments[0];
 };
 
-const refund = (d: PaymentDeps, paymentId: string, amountMinor: number) => adminRefund(d, paymentId, amountMinor, 'Goodwill', { adminId: 'admin-1', idempotencyKey: randomUUID() });
+const refund = (d: PaymentDeps, paymentId: string, amountMinor: number) =>
+  adminRefund(d, paymentId, amountMinor, 'Goodwill', { adminId: 'admin-1', idempotencyKey: randomUUID() });
 
 beforeAll(async () => {
   db = await startPaymentsDatabase();

@@ -207,7 +207,8 @@ const cases: Record<string, Case> = {
       const car = await newCar();
       const r = reservationOf(car, 'Requested');
       return {
-        write: () => reservations.create(r, [{ key: randomUUID(), fingerprint: 'f', until: NOW.getTime() + 60_000 }], NOW.getTime(), ADMIT_ALL),
+        write: () =>
+          reservations.create(r, [{ key: randomUUID(), fingerprint: 'f', until: NOW.getTime() + 60_000 }], NOW.getTime(), ADMIT_ALL),
         landed: async (result) => {
           expect(result).toEqual({ created: true });
           expect(await statusOf(r.reservationId)).toBe('Requested');
