@@ -226,7 +226,7 @@ describe('sandbox outcomes', () => {
     expect(Number(failed.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await status(alice, r.reservationId)).toBe('Pending');
     const { payments, refunds } = await paymentsOf(alice.token, r.reservationId);
-    expect(payments.every((p) => p.status === 'failed')).toBe(true);
+    expect(payments.every((p) => p.status === 'Failed')).toBe(true);
     expect(refunds).toEqual([]);
     // The gateway is healthy again for the next payment (one failure does not open its breaker).
     expect((await pay(alice, payBody(r))).status).toBe(201);
