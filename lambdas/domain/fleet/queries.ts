@@ -32,14 +32,15 @@ export const carDetails = async (
 const uploadedPhotos = async (deps: Pick<FleetDeps, 'cars' | 'cache' | 'media'>, car: Car, photos: Photo[]): Promise<Photo[]> => {
   const pending = photos.filter((p) => !p.uploaded);
   if (pending.length === 0) return photos;
+  const there = await Promise.all(pending.map((p) => deps.media.exists(p.key)));
   const arrived = new Set<string>();
-  await Promise.all(
-    pending.map(async (p) => {
-      if (!(await deps.media.exists(p.key))) return;
-      await deps.cars.confirmPhoto(car.carId, p);
-      arrived.add(p.photoId);
-    }),
-  );
+  // Confirmed one after another, oldest first: the first one confirmed becomes the cover, so two photos
+  // seen by one read make the older one the cover, as this answer says.
+  for (const [i, p] of pending.entries()) {
+    if (!there[i]) continue;
+    await deps.cars.confirmPhoto(car.carId, p);
+    arrived.add(p.photoId);
+  }
   if (arrived.size > 0) await Promise.all([deps.cache.invalidateCar(car.carId), deps.cache.invalidateLocation(car.location)]);
   return photos.filter((p) => p.uploaded || arrived.has(p.photoId)).map((p) => ({ ...p, uploaded: true }));
 };
