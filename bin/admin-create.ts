@@ -7,7 +7,7 @@
  * since admin routes refuse admins without MFA; with --no-mfa the admin enrols later through the API.
  *
  * Where: --local [port] targets a running `npm start` (default port: PORT or 3000), found through the
- * file it writes (bin/support/runtime-file.ts). Otherwise the deployed stack named by the
+ * file it writes (local/runtime-file.ts). Otherwise the deployed stack named by the
  * environment: USER_POOL_ID, USER_POOL_CLIENT_ID and USERS_TABLE (the stack outputs UserPoolId,
  * UserPoolClientId and UsersTableName), with AWS credentials and AWS_REGION as for the AWS CLI.
  */
@@ -17,8 +17,8 @@ import { generatePassword, brokenPasswordRules } from '../lambdas/domain/account
 import { normalizeEmail } from '../lambdas/domain/accounts/model';
 import { ENV } from '../lambdas/shared/env-names';
 import { tables } from '../lambdas/shared/tables';
-import { bootstrapAdmin } from './support/admin-bootstrap';
-import { readRuntimeFile } from './support/runtime-file';
+import { bootstrapAdmin } from '../local/admin-bootstrap';
+import { readRuntimeFile } from '../local/runtime-file';
 
 const USAGE = 'Usage: npm run admin:create -- --email <email> --name "<name>" [--password <pw>] [--no-mfa] [--local [port]]';
 

@@ -7,13 +7,13 @@
  *
  * Where: DATABASE_URL (any PostgreSQL, e.g. through an SSM tunnel to the RDS Proxy), or --local [port]
  * for a running `npm start` (default port: PORT or 3000), found through the file it writes
- * (bin/support/runtime-file.ts); `npm start` migrates at start anyway. On deploy a CDK trigger runs
+ * (local/runtime-file.ts); `npm start` migrates at start anyway. On deploy a CDK trigger runs
  * the same migrations inside the VPC (lib/constructs/database-migrations.ts).
  */
 import { parseArgs } from 'node:util';
 import { migrateDatabase } from '../lambdas/adapters/payments/migrate';
 import { ENV } from '../lambdas/shared/env-names';
-import { readRuntimeFile } from './support/runtime-file';
+import { readRuntimeFile } from '../local/runtime-file';
 
 const USAGE = 'Usage: npm run db:migrate -- [--local [port]] [--schema <name>]   (or DATABASE_URL=postgres://… npm run db:migrate)';
 

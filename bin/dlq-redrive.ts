@@ -8,14 +8,14 @@
  * logic is local/dlq-redrive.ts.
  *
  * Where: --local [port] targets a running `npm start` (default port: PORT or 3000), found through the
- * file it writes (bin/support/runtime-file.ts). Otherwise a deployed stack, through the environment:
+ * file it writes (local/runtime-file.ts). Otherwise a deployed stack, through the environment:
  * BOOKING_QUEUE_URL and BOOKING_DLQ_URL (the stack outputs BookingQueueUrl and BookingDlqUrl), with AWS
  * credentials and AWS_REGION as for the AWS CLI.
  */
 import './support/quiet-sdk-warnings';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { readRuntimeFile } from './support/runtime-file';
+import { readRuntimeFile } from '../local/runtime-file';
 import { formatSummary, redrive, redriveDefinitions, redriveTarget } from '../local/dlq-redrive';
 
 const USAGE = 'Usage: npm run dlq:redrive -- [--queue <id>] [--dry-run] [--local [port]] [--limit <n>]';

@@ -12,7 +12,7 @@
  */
 import './support/quiet-sdk-warnings';
 import { parseArgs } from 'node:util';
-import { readRuntimeFile } from './support/runtime-file';
+import { readRuntimeFile } from '../local/runtime-file';
 import { tables } from '../lambdas/shared/tables';
 
 const USAGE = 'Usage: npm run ratings:rebuild -- [--local [port]]';

@@ -11,7 +11,7 @@ import { ENV } from '../lambdas/shared/env-names';
 import { seedLocalAdmin } from './accounts/seed-admin';
 import { localCursorKey } from './cursor-key';
 import { seedDemoFleet } from './fleet/seed-demo-fleet';
-import { writeRuntimeFile, type SeededAdmin } from '../bin/support/runtime-file';
+import { writeRuntimeFile, type SeededAdmin } from './runtime-file';
 import { createTokenVerifier } from './auth/verify-token';
 import { devRoutes } from './dev-routes';
 import { startLocalApi } from './server';

@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from '.';
+import type { CapabilityDefinition } from './definition';
 
 /**
  * One function per accounts route, so each holds only the grants it needs: only registration (and

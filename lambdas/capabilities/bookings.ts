@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from '.';
+import type { CapabilityDefinition } from './definition';
 
 /**
  * Booking: one function per operation. Only the request path sends to the queue; only the worker, the

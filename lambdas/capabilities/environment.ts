@@ -1,7 +1,7 @@
 import { ENV } from '../shared/env-names';
 import { queues, type QueueId } from '../shared/queues';
 import { tables, type TableId } from '../shared/tables';
-import type { CapabilityUses } from '.';
+import type { CapabilityUses } from './definition';
 
 /**
  * The environment variables a function's code needs, derived from what its capability uses. Each entry

@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from '.';
+import type { CapabilityDefinition } from './definition';
 
 /**
  * Feedback: writes go through one function that checks the reservation in the same transaction; the

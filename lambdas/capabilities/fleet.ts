@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from '.';
+import type { CapabilityDefinition } from './definition';
 
 /**
  * The fleet, one function per operation so each gets only the grants it needs: search and reads never

@@ -1,5 +1,4 @@
-import type { QueueId } from '../shared/queues';
-import type { TableId } from '../shared/tables';
+import type { CapabilityDefinition } from './definition';
 import { operationsCapabilities } from './operations';
 import { accountsCapabilities } from './accounts';
 import { fleetCapabilities } from './fleet';
@@ -7,56 +6,7 @@ import { bookingCapabilities } from './bookings';
 import { paymentCapabilities } from './payments';
 import { feedbackCapabilities } from './feedback';
 
-/**
- * Every Lambda function of the system, declared once: where its code is, what triggers it, and exactly
- * which resources it uses. The CDK stack turns `uses` into least-privilege grants and environment
- * variables; the local runtime loads `entry` and invokes its `handler` with AWS-shaped events.
- */
-export type TableAccess = 'read' | 'write' | 'readWrite';
-export type CarMediaAccess = 'read' | 'upload' | 'delete';
-
-export interface CapabilityUses {
-  tables?: Partial<Record<TableId, TableAccess>>;
-  /** Queues (lambdas/shared/queues.ts) it sends to; a queue it consumes is named by its trigger. */
-  queues?: Partial<Record<QueueId, 'send'>>;
-  /** Publishes booking events to the notifications topic and emails customers. */
-  notifications?: boolean;
-  /** Emails account owners through SES only (verification codes): no topic. */
-  email?: boolean;
-  /** The car-media bucket, one right: read (presigned GET), upload (presigned PUT) or delete (the current version only). */
-  carMedia?: CarMediaAccess;
-  /** Cognito: 'client' for sign-up/sign-in calls, 'admin' for Admin* user-management calls. */
-  userPool?: 'client' | 'admin';
-  /** Runs in the VPC with a network path and credentials for ElastiCache Redis. */
-  redis?: boolean;
-  /** Runs in the VPC with a network path and credentials for Aurora PostgreSQL (via RDS Proxy). */
-  database?: boolean;
-  /** Reads the payment gateways' credentials (Stripe, PayPal) from Secrets Manager. */
-  paymentGateways?: boolean;
-  /** Serves a paginated list: reads the key that seals its cursors (http/cursors.ts). */
-  cursors?: boolean;
-}
-
-/** Attempts at a failing stream record before the event source gives up on it (the stack and the local runtime). */
-export const STREAM_RETRY_ATTEMPTS = 10;
-
-export type Trigger =
-  | { kind: 'http' }
-  /** SQS event source with partial batch responses. */
-  | { kind: 'queue'; queue: QueueId; batchSize: number }
-  | { kind: 'schedule'; everyMinutes: number }
-  /** DynamoDB stream of a table (new and old images), in order per item, with partial batch responses. */
-  | { kind: 'stream'; table: TableId; batchSize: number };
-
-export interface CapabilityDefinition {
-  /** Path of the handler module from the project root; it exports `handler`. */
-  entry: string;
-  description: string;
-  trigger: Trigger;
-  uses: CapabilityUses;
-  memoryMb?: number;
-  timeoutSeconds?: number;
-}
+export * from './definition';
 
 /** Every area declares its functions in its own module; this joins them. */
 export const capabilities = {

@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from '.';
+import type { CapabilityDefinition } from './definition';
 
 export const operationsCapabilities = {
   health: {

@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from '.';
+import type { CapabilityDefinition } from './definition';
 
 /**
  * Payments: PostgreSQL (Aurora through RDS Proxy) holds the money; confirming a reservation writes the

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../shared/errors';
-import type { RequestClaim } from './bookings/ports';
-import type { OwnedClaim } from './fleet/ports';
+
+/** A claim on a request's key, written with what the request creates (see idempotencyClaim). */
+export interface RequestClaim {
+  key: string;
+  /** What the request was (car and dates): the same key with another request is refused. */
+  fingerprint: string;
+  /** Epoch ms after which the key may name a new request. */
+  until: number;
+}
+
+/** An admin's claim: the key is the admin's own. */
+export type OwnedClaim = RequestClaim & { owner: string };
 
 /** How long a client's Idempotency-Key names the request it first came with. */
 export const IDEMPOTENCY_KEY_MS = 24 * 3_600_000;

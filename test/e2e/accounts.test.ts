@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
 import { LOGIN_LIMITS } from '../../lambdas/domain/accounts/login-limits';
-import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runtime-file';
+import { readRuntimeFile, type RuntimeDescription } from '../../local/runtime-file';
 import { cognitoLocalPrivateKey, freshPrivateKey, signJwt } from '../support/jwt';
 import { apiUrl, request, type JsonResponse } from '../support/local-runtime';
 import { emailedCode, mailbox as mailboxFor } from '../support/booking-client';

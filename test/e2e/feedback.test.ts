@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { readRuntimeFile } from '../../bin/support/runtime-file';
+import { readRuntimeFile } from '../../local/runtime-file';
 import type { ChildProcess } from 'node:child_process';
 import {
   advanceClock,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { generate } from 'otplib';
-import { readRuntimeFile, type RuntimeDescription } from '../../bin/support/runtime-file';
+import { readRuntimeFile, type RuntimeDescription } from '../../local/runtime-file';
 import { registerCustomer } from './booking-client';
 import { apiUrl, request } from './local-runtime';
 

@@ -1,7 +1,8 @@
 import type { Clock } from '../../shared/clock';
 import type { Car } from '../fleet/car';
 import type { MaintenanceBlock } from '../fleet/availability';
-import type { CarRepository, FleetCache, OwnedClaim } from '../fleet/ports';
+import type { CarRepository, FleetCache } from '../fleet/ports';
+import type { OwnedClaim, RequestClaim } from '../idempotency';
 import type { BookingLimits, CustomerUsage, LimitRefusal } from './limits';
 import type { Notifier } from './notifications';
 import type { RejectionReason, Refund, Reservation, ReservationStatus } from './reservation';
@@ -9,13 +10,7 @@ import type { RejectionReason, Refund, Reservation, ReservationStatus } from './
 /** What the booking use cases need from the outside world; adapters implement these. */
 
 /** A request's claim on a deduplication key: the same key within its window names the same reservation. */
-export interface RequestClaim {
-  key: string;
-  /** What the request was (car and dates): the same key with another request is refused. */
-  fingerprint: string;
-  /** Epoch ms after which the key may name a new request. */
-  until: number;
-}
+export type { RequestClaim } from '../idempotency';
 
 /**
  * Not created: the live claim that named another reservation (its `key`, preferring the Idempotency-Key's),

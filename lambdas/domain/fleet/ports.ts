@@ -1,8 +1,7 @@
-import type { RequestClaim } from '../bookings/ports';
 import type { Clock } from '../../shared/clock';
+import type { OwnedClaim } from '../idempotency';
 import type { LocationCode, PhotoContentType } from './catalog';
 import type { Car, CarSpec, Photo } from './car';
-import type { SearchResultPage } from './search';
 
 /** What the fleet use cases need from the outside world; adapters implement these with AWS SDK calls. */
 
@@ -18,8 +17,12 @@ export interface SearchPageRequest {
   next?: unknown;
 }
 
-/** A request claim (domain/idempotency.ts) of one caller. */
-export type OwnedClaim = RequestClaim & { owner: string };
+export type { OwnedClaim } from '../idempotency';
+
+export interface SearchResultPage {
+  cars: Car[];
+  nextCursor?: string;
+}
 
 export interface CarRepository {
   /** Writes the car and bumps its location's counter in one transaction. */

@@ -3,7 +3,7 @@ import { CAR_TYPES, type CarType, type LocationCode } from './catalog';
 import { averageRating, type Car } from './car';
 import { decodeCursor, encodeCursor, filtersFingerprint, type SortOrder } from './cursor';
 import type { Period } from './period';
-import type { CarRepository, FleetCache } from './ports';
+import type { CarRepository, FleetCache, SearchResultPage } from './ports';
 import { pricePosition, searchPartitions, sortKeyRange } from './search-keys';
 
 export interface SearchQuery {
@@ -17,10 +17,7 @@ export interface SearchQuery {
   cursor?: string;
 }
 
-export interface SearchResultPage {
-  cars: Car[];
-  nextCursor?: string;
-}
+export type { SearchResultPage };
 
 /** One ordered source of cars: one type's key range in one index partition. */
 class Stream {
