@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import type { CapabilityDefinition } from '../lambdas/capabilities';
-import { requiredEnvironment } from '../lambdas/capabilities/environment';
+import { encodeRequirements, requiredEnvironment } from '../lambdas/capabilities/environment';
 import { ENV } from '../lambdas/shared/env-names';
 import { BUNDLE_FILE, esbuildOptions } from '../lib/bundling/bundle-settings';
 import { SIDECARS, sidecarFile, type SidecarName } from '../lib/bundling/sidecars';
@@ -107,6 +107,7 @@ export const environmentOf = (def: CapabilityDefinition): NodeJS.ProcessEnv => {
     POWERTOOLS_SERVICE_NAME: 'car-rental',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     [ENV.stage]: 'bench',
+    [ENV.requiredEnvironment]: encodeRequirements(def.uses),
     [ENV.appVersion]: 'bench',
   };
   // The deployed alternative of each requirement (the last one: endpoint and secret, not a local URL).

@@ -30,3 +30,9 @@ export const missingEnvironment = (uses: CapabilityUses, env: Record<string, str
   requiredEnvironment(uses)
     .filter((anyOf) => !anyOf.some((name) => env[name]))
     .map((anyOf) => anyOf.join(' or '));
+
+/** `requiredEnvironment` as one variable's value (ENV.requiredEnvironment), which the function checks at cold start. */
+export const encodeRequirements = (uses: CapabilityUses): string =>
+  requiredEnvironment(uses)
+    .map((anyOf) => anyOf.join('|'))
+    .join(',');

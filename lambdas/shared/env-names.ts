@@ -5,6 +5,11 @@
  */
 export const ENV = {
   stage: 'STAGE',
+  /**
+   * What the function's capability needs from its environment, set by the stack from `uses`
+   * (capabilities/environment.ts): `A|B,C` means (A or B) and C. Checked at cold start.
+   */
+  requiredEnvironment: 'REQUIRED_ENVIRONMENT',
   appVersion: 'APP_VERSION',
   /** Minutes a Pending reservation holds its car for payment (optional, 5 by default). */
   holdMinutes: 'HOLD_MINUTES',

@@ -2,20 +2,23 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import { capabilities, type CapabilityId } from '../capabilities';
-import { missingEnvironment } from '../capabilities/environment';
 import { ConfigError } from './config';
+import { ENV } from './env-names';
 import { logger } from './logger';
 import { metrics, metricsDisabled } from './observability';
 import { traceInvocation } from './tracing';
 
 /**
  * Fail fast: in Lambda, a function whose environment lacks what its capability uses stops at cold start
- * with the names of the missing variables, instead of failing on some later request.
+ * with the names of the missing variables, instead of failing on some later request. The stack states
+ * the requirements in ENV.requiredEnvironment, so a bundle does not carry the capability registry.
  */
-const assertEnvironment = (capability: CapabilityId) => {
+const assertEnvironment = (capability: string) => {
   if (!process.env.AWS_LAMBDA_FUNCTION_NAME) return; // tests and the local runtime set what they use
-  const missing = missingEnvironment(capabilities[capability].uses, process.env);
+  const required = (process.env[ENV.requiredEnvironment] ?? '').split(',').filter(Boolean);
+  const missing = required
+    .filter((anyOf) => !anyOf.split('|').some((name) => process.env[name]))
+    .map((anyOf) => anyOf.replaceAll('|', ' or '));
   if (missing.length) throw new ConfigError(`${capability}: environment variables not set: ${missing.join(', ')}`);
 };
 
@@ -26,7 +29,7 @@ const assertEnvironment = (capability: CapabilityId) => {
  * (`httpHandler`, `queueHandler`, `scheduleHandler`) build on this one.
  */
 export const lambdaFunction = <E, R>(
-  capability: CapabilityId,
+  capability: string,
   handler: (event: E, context: Context) => Promise<R>,
   correlationIdOf: (event: E, context: Context) => string | undefined = () => undefined,
 ) => {

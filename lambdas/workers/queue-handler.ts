@@ -1,9 +1,8 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from '../shared/zod';
-import { capabilities, type CapabilityId } from '../capabilities';
+import type { CapabilityId } from '../capabilities';
 import { lambdaFunction } from '../shared/lambda-function';
 import { logger, withRecordLogger } from '../shared/logger';
-import { queues } from '../shared/queues';
 
 /**
  * Builds the handler of a function fed by an SQS queue (the one its capability's trigger names): each
@@ -17,8 +16,6 @@ export const queueHandler = <S extends z.ZodMiniType>(
   schema: S,
   fn: (message: z.output<S>, record: SQSRecord) => Promise<void>,
 ) => {
-  const trigger = capabilities[capability].trigger;
-  const fifo = trigger.kind === 'queue' && queues[trigger.queue].fifo;
   const handle = async (record: SQSRecord) => {
     let body: unknown;
     try {
@@ -55,6 +52,9 @@ export const queueHandler = <S extends z.ZodMiniType>(
   // it (see stream-handler.ts).
   return lambdaFunction<SQSEvent, SQSBatchResponse>(capability, async (event) => {
     let failed: SQSRecord[];
+    // A FIFO queue's records say so themselves (the queue's ARN, their group): no registry lookup, so a
+    // bundle does not carry every capability's definition.
+    const fifo = event.Records.some((r) => r.eventSourceARN?.endsWith('.fifo') || r.attributes?.MessageGroupId);
     if (!fifo) {
       const ok = await Promise.all(event.Records.map(attempt));
       failed = event.Records.filter((_, i) => !ok[i]);

@@ -14,6 +14,7 @@ import { NagSuppressions, type NagPackSuppression } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { STREAM_RETRY_ATTEMPTS, type CapabilityDefinition, type CarMediaAccess, type TableAccess } from '../../lambdas/capabilities';
 import { CAR_PHOTO_PREFIX } from '../../lambdas/domain/fleet/catalog';
+import { encodeRequirements } from '../../lambdas/capabilities/environment';
 import { ENV } from '../../lambdas/shared/env-names';
 import { queues as queueDefinitions, type QueueId } from '../../lambdas/shared/queues';
 import { tables as tableDefinitions, type TableId } from '../../lambdas/shared/tables';
@@ -168,6 +169,7 @@ export class CapabilityFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: 'car-rental',
         [ENV.stage]: r.stage,
         [ENV.appVersion]: r.appVersion,
+        [ENV.requiredEnvironment]: encodeRequirements(uses),
       },
       ...(inVpc ? { vpc: r.network.vpc, vpcSubnets: r.network.subnets, securityGroups: [r.network.functionsSecurityGroup] } : {}),
     });

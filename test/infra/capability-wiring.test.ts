@@ -1,7 +1,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
-import { missingEnvironment } from '../../lambdas/capabilities/environment';
+import { encodeRequirements, missingEnvironment } from '../../lambdas/capabilities/environment';
 import { ENV } from '../../lambdas/shared/env-names';
 import { queues } from '../../lambdas/shared/queues';
 import type { TableId } from '../../lambdas/shared/tables';
@@ -115,6 +115,8 @@ describe('queue, bucket, user pool, VPC', () => {
   test('every fixture function gets the environment its capability requires', () => {
     for (const [id, def] of fixtureCapabilities) {
       expect([id, missingEnvironment(def.uses, fn(id).env as Record<string, string>)]).toEqual([id, []]);
+      // ...and states it, for the function's own check at cold start (lambdas/shared/lambda-function.ts).
+      expect([id, fn(id).env[ENV.requiredEnvironment]]).toEqual([id, encodeRequirements(def.uses)]);
     }
   });
 

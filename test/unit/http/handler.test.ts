@@ -1,5 +1,7 @@
 import * as z from '../../../lambdas/shared/zod';
 import { defineRoute } from '../../../lambdas/api/route';
+import { capabilities } from '../../../lambdas/capabilities';
+import { encodeRequirements } from '../../../lambdas/capabilities/environment';
 import { httpHandler } from '../../../lambdas/http/handler';
 import { MAX_BODY_BYTES } from '../../../lambdas/http/request';
 import { conflict, dependencyUnavailable } from '../../../lambdas/shared/errors';
@@ -141,12 +143,15 @@ describe('httpHandler at cold start in Lambda', () => {
   });
 
   it('refuses to start when the environment lacks what the capability uses, naming each variable', () => {
-    process.env = { AWS_LAMBDA_FUNCTION_NAME: 'health' };
+    // What the stack states for the function (lib/constructs/capability-function.ts).
+    const REQUIRED_ENVIRONMENT = encodeRequirements(capabilities.health.uses);
+    process.env = { AWS_LAMBDA_FUNCTION_NAME: 'health', REQUIRED_ENVIRONMENT };
     expect(() => httpHandler(route, async () => ({}))).toThrow(
       'health: environment variables not set: USERS_TABLE, USER_POOL_ID, USER_POOL_CLIENT_ID, REDIS_URL or REDIS_HOST, DATABASE_URL or DB_PROXY_ENDPOINT, DATABASE_URL or DB_SECRET_ARN',
     );
     process.env = {
       AWS_LAMBDA_FUNCTION_NAME: 'health',
+      REQUIRED_ENVIRONMENT,
       USERS_TABLE: 'u',
       USER_POOL_ID: 'p',
       USER_POOL_CLIENT_ID: 'c',
