@@ -224,7 +224,7 @@ const main = async () => {
     );
 
     instrument();
-    const { handler } = (await import('../lambdas/handlers/search-cars')) as {
+    const { handler } = (await import('../lambdas/handlers/fleet/search-cars')) as {
       handler: (e: unknown, c: unknown) => Promise<APIGatewayProxyResult>;
     };
 

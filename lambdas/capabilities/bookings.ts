@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from './definition';
+import type { AreaCapability } from './definition';
 
 /**
  * Booking: one function per operation. Only the request path sends to the queue; only the worker, the
@@ -8,7 +8,6 @@ const http = { kind: 'http' } as const;
 
 export const bookingCapabilities = {
   requestBooking: {
-    entry: 'lambdas/handlers/request-booking.ts',
     description: 'Customer: price and queue a booking request (202), or wait for its decision (Prefer: wait=N).',
     trigger: http,
     uses: { tables: { reservations: 'readWrite', cars: 'read' }, queues: { booking: 'send' } },
@@ -16,47 +15,40 @@ export const bookingCapabilities = {
     timeoutSeconds: 15,
   },
   getReservation: {
-    entry: 'lambdas/handlers/get-reservation.ts',
     description: 'Owner or admin: one reservation.',
     trigger: http,
     uses: { tables: { reservations: 'read' } },
   },
   cancelReservation: {
-    entry: 'lambdas/handlers/cancel-reservation.ts',
     description: 'Owner or admin: cancel, free the days, record the refund and tell the customer.',
     trigger: http,
     uses: { tables: { reservations: 'readWrite', cars: 'readWrite' }, redis: true, notifications: true },
   },
   listUserReservations: {
-    entry: 'lambdas/handlers/list-user-reservations.ts',
     description: 'That user or an admin: rental history from the byUser index.',
     trigger: http,
     uses: { tables: { reservations: 'read' }, cursors: true },
   },
   listCarReservations: {
-    entry: 'lambdas/handlers/list-car-reservations.ts',
     description: "Admin: a car's upcoming or past reservations from the byCar index.",
     trigger: http,
     uses: { tables: { reservations: 'read' }, cursors: true },
   },
   manageCarBlocks: {
-    entry: 'lambdas/handlers/manage-car-blocks.ts',
     description: 'Admin: add or remove maintenance blocks (day locks and the car block in one transaction).',
     trigger: http,
     uses: { tables: { reservations: 'readWrite', cars: 'readWrite' }, redis: true },
   },
   decideBooking: {
-    entry: 'lambdas/handlers/decide-booking.ts',
     description: 'Booking worker: Redis lock, one conditional transaction, Pending or Rejected; partial batch failures.',
     trigger: { kind: 'queue', queue: 'booking', batchSize: 10 },
     uses: { tables: { reservations: 'readWrite', cars: 'readWrite' }, redis: true, notifications: true },
     timeoutSeconds: 30,
   },
   sweepReservations: {
-    entry: 'lambdas/handlers/sweep-reservations.ts',
     description: 'Every minute: resend or reject undecided requests, expire lapsed holds, send reminders, complete rentals.',
     trigger: { kind: 'schedule', everyMinutes: 1 },
     uses: { tables: { reservations: 'readWrite', cars: 'readWrite' }, queues: { booking: 'send' }, redis: true, notifications: true },
     timeoutSeconds: 60,
   },
-} satisfies Record<string, CapabilityDefinition>;
+} satisfies Record<string, AreaCapability>;

@@ -51,3 +51,10 @@ export interface CapabilityDefinition {
   memoryMb?: number;
   timeoutSeconds?: number;
 }
+
+/** A capability as its area declares it: its entry file follows from the area and the id. */
+export type AreaCapability = Omit<CapabilityDefinition, 'entry'>;
+
+/** The handler module of a capability: `lambdas/handlers/<area>/<id in kebab case>.ts` (e.g. payForReservation: payments/pay-for-reservation.ts). */
+export const handlerEntry = (area: string, id: string): string =>
+  `lambdas/handlers/${area}/${id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`;

@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from './definition';
+import type { AreaCapability } from './definition';
 
 /**
  * Feedback: writes go through one function that checks the reservation in the same transaction; the
@@ -9,35 +9,30 @@ const http = { kind: 'http' } as const;
 
 export const feedbackCapabilities = {
   submitFeedback: {
-    entry: 'lambdas/handlers/submit-feedback.ts',
     description: 'Customer: review a rental that is over, once (the feedback and the reservation mark in one transaction).',
     trigger: http,
     uses: { tables: { feedback: 'write', reservations: 'readWrite', users: 'read' } },
   },
   listCarFeedback: {
-    entry: 'lambdas/handlers/list-car-feedback.ts',
     description: "Public: a car's visible feedback, newest first, and its rating totals.",
     trigger: http,
     uses: { tables: { feedback: 'read', cars: 'read' }, cursors: true },
   },
   listUserFeedback: {
-    entry: 'lambdas/handlers/list-user-feedback.ts',
     description: 'That user or an admin: the feedback a user wrote.',
     trigger: http,
     uses: { tables: { feedback: 'read' }, cursors: true },
   },
   moderateFeedback: {
-    entry: 'lambdas/handlers/moderate-feedback.ts',
     description: 'Admin: hide a feedback (with a reason) or show it again.',
     trigger: http,
     uses: { tables: { feedback: 'readWrite' } },
   },
   aggregateRatings: {
-    entry: 'lambdas/handlers/aggregate-ratings.ts',
     description:
       "Feedback stream consumer: moves each car's rating totals exactly once per change, then drops its cached details and searches.",
     trigger: { kind: 'stream', table: 'feedback', batchSize: 100 },
     uses: { tables: { cars: 'readWrite' }, redis: true },
     timeoutSeconds: 30,
   },
-} satisfies Record<string, CapabilityDefinition>;
+} satisfies Record<string, AreaCapability>;

@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from './definition';
+import type { AreaCapability } from './definition';
 
 /**
  * The fleet, one function per operation so each gets only the grants it needs: search and reads never
@@ -9,53 +9,45 @@ const http = { kind: 'http' } as const;
 
 export const fleetCapabilities = {
   createCar: {
-    entry: 'lambdas/handlers/create-car.ts',
     description: 'Admin: add a car (and count it at its location).',
     trigger: http,
     uses: { tables: { cars: 'readWrite' }, redis: true },
   },
   updateCar: {
-    entry: 'lambdas/handlers/update-car.ts',
     description: 'Admin: replace a car’s details; refuses a move while it has upcoming reservations.',
     trigger: http,
     uses: { tables: { cars: 'readWrite', reservations: 'read' }, redis: true },
   },
   deleteCar: {
-    entry: 'lambdas/handlers/delete-car.ts',
     description: 'Admin: remove a car from search and booking, keeping its history.',
     trigger: http,
     uses: { tables: { cars: 'readWrite', reservations: 'read' }, redis: true },
   },
   addCarPhoto: {
-    entry: 'lambdas/handlers/add-car-photo.ts',
     description: 'Admin: presigned upload URL for a car photo.',
     trigger: http,
     uses: { tables: { cars: 'readWrite' }, carMedia: 'upload', redis: true },
   },
   deleteCarPhoto: {
-    entry: 'lambdas/handlers/delete-car-photo.ts',
     description: 'Admin: delete a car photo (item and object).',
     trigger: http,
     uses: { tables: { cars: 'readWrite' }, carMedia: 'delete', redis: true },
   },
   getCar: {
-    entry: 'lambdas/handlers/get-car.ts',
     description: 'Public: a car with presigned photo URLs and its rating (cached); marks a photo uploaded once its object is there.',
     trigger: http,
     // Writes only the photo's uploaded mark (and the cover) the first time its object is seen.
     uses: { tables: { cars: 'readWrite' }, carMedia: 'read', redis: true },
   },
   listLocations: {
-    entry: 'lambdas/handlers/list-locations.ts',
     description: 'Public: the rental locations with their active-car counters.',
     trigger: http,
     uses: { tables: { cars: 'read' } },
   },
   searchCars: {
-    entry: 'lambdas/handlers/search-cars.ts',
     description: 'Public: available cars by location, period, type and price (Queries on the byLocation index, cached in Redis).',
     trigger: http,
     uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true, cursors: true },
     memoryMb: 1024,
   },
-} satisfies Record<string, CapabilityDefinition>;
+} satisfies Record<string, AreaCapability>;

@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from './definition';
+import { handlerEntry, type AreaCapability, type CapabilityDefinition } from './definition';
 import { operationsCapabilities } from './operations';
 import { accountsCapabilities } from './accounts';
 import { fleetCapabilities } from './fleet';
@@ -8,14 +8,20 @@ import { feedbackCapabilities } from './feedback';
 
 export * from './definition';
 
-/** Every area declares its functions in its own module; this joins them. */
+/** An area's capabilities, each with the entry file its area and id give it (no path typed by hand). */
+const inArea = <T extends Record<string, AreaCapability>>(area: string, defs: T) =>
+  Object.fromEntries(Object.entries(defs).map(([id, def]) => [id, { ...def, entry: handlerEntry(area, id) }])) as {
+    [K in keyof T]: T[K] & { entry: string };
+  };
+
+/** Every area declares its functions in its own module (and its handlers in lambdas/handlers/<area>/); this joins them. */
 export const capabilities = {
-  ...operationsCapabilities,
-  ...accountsCapabilities,
-  ...fleetCapabilities,
-  ...bookingCapabilities,
-  ...paymentCapabilities,
-  ...feedbackCapabilities,
+  ...inArea('operations', operationsCapabilities),
+  ...inArea('accounts', accountsCapabilities),
+  ...inArea('fleet', fleetCapabilities),
+  ...inArea('bookings', bookingCapabilities),
+  ...inArea('payments', paymentCapabilities),
+  ...inArea('feedback', feedbackCapabilities),
 } satisfies Record<string, CapabilityDefinition>;
 
 export type CapabilityId = keyof typeof capabilities;

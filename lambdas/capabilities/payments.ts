@@ -1,4 +1,4 @@
-import type { CapabilityDefinition } from './definition';
+import type { AreaCapability } from './definition';
 
 /**
  * Payments: PostgreSQL (Aurora through RDS Proxy) holds the money; confirming a reservation writes the
@@ -16,7 +16,6 @@ const confirms = {
 
 export const paymentCapabilities = {
   payForReservation: {
-    entry: 'lambdas/handlers/pay-for-reservation.ts',
     description: 'Customer: pay a Pending reservation through its method’s gateways (fallback on failure), then confirm it.',
     trigger: http,
     uses: confirms,
@@ -24,43 +23,37 @@ export const paymentCapabilities = {
     timeoutSeconds: 25,
   },
   listPaymentMethods: {
-    entry: 'lambdas/handlers/list-payment-methods.ts',
     description: 'Public: the payment methods on offer, from the method registry.',
     trigger: http,
     uses: {},
   },
   readPayments: {
-    entry: 'lambdas/handlers/read-payments.ts',
     description: 'Owner or admin: a payment, or the payments and refunds of a reservation.',
     trigger: http,
     uses: { tables: { reservations: 'read' }, database: true },
   },
   refundPayment: {
-    entry: 'lambdas/handlers/refund-payment.ts',
     description: 'Admin: refund part or all of a payment through the gateway that took it.',
     trigger: http,
     uses: { database: true, paymentGateways: true },
     timeoutSeconds: 15,
   },
   relayPayments: {
-    entry: 'lambdas/handlers/relay-payments.ts',
     description: 'Every minute: deliver outbox events (confirm paid reservations; refund when the hold had lapsed).',
     trigger: { kind: 'schedule', everyMinutes: 1 },
     uses: confirms,
     timeoutSeconds: 60,
   },
   reconcilePayments: {
-    entry: 'lambdas/handlers/reconcile-payments.ts',
     description: 'Every 5 minutes: settle payments a crash left processing, asking the gateways by our idempotency key.',
     trigger: { kind: 'schedule', everyMinutes: 5 },
     uses: confirms,
     timeoutSeconds: 120,
   },
   refundCancellations: {
-    entry: 'lambdas/handlers/refund-cancellations.ts',
     description: 'ReservationCancelled events (SNS -> SQS): refund what the cancellation policy gives, once per reservation.',
     trigger: { kind: 'queue', queue: 'paymentEvents', batchSize: 10 },
     uses: { database: true, paymentGateways: true },
     timeoutSeconds: 30,
   },
-} satisfies Record<string, CapabilityDefinition>;
+} satisfies Record<string, AreaCapability>;

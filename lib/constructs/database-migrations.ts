@@ -67,7 +67,7 @@ export class DatabaseMigrations extends Construct {
 
     this.fn = new nodejs.NodejsFunction(this, 'Function', {
       ...FUNCTION_DEFAULTS,
-      entry: path.join(projectRoot, 'lambdas/handlers/migrate-database.ts'),
+      entry: path.join(projectRoot, 'lambdas/handlers/operations/migrate-database.ts'),
       description: 'Applies the payments database migrations (node-pg-migrate) on deploy',
       memorySize: 512,
       timeout: TIMEOUT,

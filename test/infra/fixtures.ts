@@ -7,7 +7,7 @@ import type { CapabilityDefinition } from '../../lambdas/capabilities';
  * constructs are tested for what the real tables will grow into, not only for today's two routes.
  * Entries point at an existing handler: bundling is skipped, but NodejsFunction checks the file exists.
  */
-const entry = 'lambdas/handlers/health.ts';
+const entry = 'lambdas/handlers/operations/health.ts';
 const http = { kind: 'http' } as const;
 
 export const fixtureCapabilities: Array<[string, CapabilityDefinition]> = [

@@ -15,7 +15,7 @@ import { nagFindings, resourcesOf, synthStack } from './synth';
  * the functions that use the database. The fixture capabilities plus one database user stand in for the
  * real list, so the ordering is checked whatever the real capabilities are today.
  */
-const entry = 'lambdas/handlers/health.ts';
+const entry = 'lambdas/handlers/operations/health.ts';
 const payer: [string, CapabilityDefinition] = [
   'payer',
   { entry, description: 'fixture: takes payments', trigger: { kind: 'http' }, uses: { database: true } },

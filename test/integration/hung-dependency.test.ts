@@ -84,7 +84,7 @@ test('a handler whose DynamoDB hangs answers 503 with Retry-After, not a functio
   process.env.AWS_ACCESS_KEY_ID = 'x';
   process.env.AWS_SECRET_ACCESS_KEY = 'y';
   process.env.CARS_TABLE = 'cars';
-  const { handler } = await import('../../lambdas/handlers/list-locations');
+  const { handler } = await import('../../lambdas/handlers/fleet/list-locations');
   const started = Date.now();
   const res = await handler(apiEvent({ httpMethod: 'GET', path: '/locations' }), context);
   expect(res.statusCode).toBe(503);

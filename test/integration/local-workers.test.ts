@@ -178,7 +178,7 @@ it('startWorkers starts one worker per queue- or schedule-triggered function, no
     uses: {},
   } satisfies CapabilityDefinition;
   const http = {
-    entry: 'lambdas/handlers/health.ts',
+    entry: 'lambdas/handlers/operations/health.ts',
     description: 'test http',
     trigger: { kind: 'http' },
     uses: {},

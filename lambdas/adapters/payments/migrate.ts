@@ -14,7 +14,7 @@ import type { ClientConfig } from 'pg';
  * - all or nothing: every pending file and its bookkeeping row commit in one transaction.
  *
  * Called by `npm run db:migrate`, by the local runtime at start, by the deploy-time trigger function
- * (lambdas/handlers/migrate-database.ts) and by tests.
+ * (lambdas/handlers/operations/migrate-database.ts) and by tests.
  */
 export interface MigrateOptions {
   /**

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import RedisMock from 'ioredis-mock';
 import { closePostgresPool } from '../../../lambdas/adapters/postgres';
 import { useRedisFactory } from '../../../lambdas/adapters/redis';
-import { handler } from '../../../lambdas/handlers/health';
+import { handler } from '../../../lambdas/handlers/operations/health';
 import { apiEvent, context } from '../../support/api-event';
 
 /** The health handler wired to its real adapters, with DynamoDB mocked at the SDK and Redis in memory. */

@@ -16,7 +16,7 @@ import { switchToAnotherInvocation } from '../../support/invoke-store';
 // A made-up capability fed by the FIFO booking queue, so the wrapper is tested apart from decideBooking.
 const FAKE = 'fakeFifoWorker' as CapabilityId;
 const fakeDefinition: CapabilityDefinition = {
-  entry: 'lambdas/handlers/health.ts',
+  entry: 'lambdas/handlers/operations/health.ts',
   description: 'test: a worker on the booking queue',
   trigger: { kind: 'queue', queue: 'booking', batchSize: 10 },
   uses: {},

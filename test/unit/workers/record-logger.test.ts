@@ -36,7 +36,7 @@ beforeAll(async () => {
   };
   process.env.POWERTOOLS_LOG_LEVEL = level;
   capabilities = (await import('../../../lambdas/capabilities')).capabilities;
-  const worker = { entry: 'lambdas/handlers/health.ts', uses: {} };
+  const worker = { entry: 'lambdas/handlers/operations/health.ts', uses: {} };
   capabilities[QUEUE_WORKER] = { ...worker, description: 'test: FIFO worker', trigger: { kind: 'queue', queue: 'booking', batchSize: 10 } };
   capabilities[STREAM_WORKER] = {
     ...worker,

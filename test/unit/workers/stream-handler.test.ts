@@ -17,7 +17,7 @@ import { switchToAnotherInvocation } from '../../support/invoke-store';
 const FAKE = 'fakeStreamWorker' as CapabilityId;
 beforeAll(() => {
   (capabilities as Record<string, CapabilityDefinition>)[FAKE] = {
-    entry: 'lambdas/handlers/health.ts',
+    entry: 'lambdas/handlers/operations/health.ts',
     description: 'test: a worker on the feedback stream',
     trigger: { kind: 'stream', table: 'feedback', batchSize: 10 },
     uses: {},

@@ -1,0 +1,38 @@
+import type * as z from '../../shared/zod';
+import type { CarDetails, CarSummary } from '../../api/fleet-schemas';
+import { averageRating, type Car, type CarSpec, type Photo } from '../../domain/fleet/car';
+import { fromMinorUnits, toMinorUnits } from '../../domain/fleet/money';
+import type { MediaStore } from '../../domain/fleet/ports';
+import type { CarBody } from '../../api/fleet-schemas';
+
+/** Translation between the API's shapes (price as a decimal number, photo URLs) and the domain's. */
+
+export const toCarSpec = ({ rentalPricePerDay, ...rest }: z.output<typeof CarBody>): CarSpec => ({
+  ...rest,
+  pricePerDayMinor: toMinorUnits(rentalPricePerDay),
+});
+
+export const presentCar = async (car: Car, media: MediaStore): Promise<z.output<typeof CarSummary>> => ({
+  carId: car.carId,
+  make: car.make,
+  model: car.model,
+  year: car.year,
+  type: car.type,
+  location: car.location,
+  rentalPricePerDay: fromMinorUnits(car.pricePerDayMinor),
+  ...(car.seats !== undefined ? { seats: car.seats } : {}),
+  ...(car.transmission !== undefined ? { transmission: car.transmission as 'AUTOMATIC' | 'MANUAL' } : {}),
+  ...(car.fuel !== undefined ? { fuel: car.fuel as 'PETROL' | 'DIESEL' | 'HYBRID' | 'ELECTRIC' } : {}),
+  ...(car.features !== undefined ? { features: car.features } : {}),
+  // Signing is a local computation (no request to S3), so every result can carry a fresh URL.
+  photoUrl: car.coverPhotoKey ? await media.readUrl(car.coverPhotoKey) : null,
+  rating: { average: averageRating(car), count: car.ratingCount },
+});
+
+export const presentCarDetails = async (
+  { car, photos }: { car: Car; photos: Photo[] },
+  media: MediaStore,
+): Promise<z.output<typeof CarDetails>> => ({
+  ...(await presentCar(car, media)),
+  photos: await Promise.all(photos.map(async (p) => ({ photoId: p.photoId, url: await media.readUrl(p.key), contentType: p.contentType }))),
+});

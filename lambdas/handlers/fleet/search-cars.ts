@@ -1,0 +1,39 @@
+import { cursorKey } from '../../adapters/cursor-key';
+import { carRepository } from '../../adapters/fleet';
+import { mediaStore } from '../../adapters/fleet/media';
+import { fleetCache } from '../../adapters/redis-backed';
+import { clock } from '../../shared/clock';
+import { fleetRoutes as routes } from '../../api/routes/fleet';
+import { toMinorUnits } from '../../domain/fleet/money';
+import { searchWithCache } from '../../domain/fleet/search';
+import { httpHandler } from '../../http/handler';
+import { countEvent } from '../../shared/business-metrics';
+import { presentCar } from './presenter';
+
+const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), clock };
+
+export const handler = httpHandler(
+  routes.searchCars,
+  async ({ query }) => {
+    const page = await searchWithCache(
+      deps,
+      {
+        location: query.location,
+        period: { startDate: query.startDate, endDate: query.endDate },
+        type: query.type,
+        minPriceMinor: query.minPrice === undefined ? undefined : toMinorUnits(query.minPrice),
+        maxPriceMinor: query.maxPrice === undefined ? undefined : toMinorUnits(query.maxPrice),
+        sort: query.sort,
+        limit: query.limit,
+        cursor: query.cursor,
+      },
+      deps.clock.now().getTime(),
+    );
+    countEvent(page.cached ? 'SearchCacheHits' : 'SearchCacheMisses');
+    return {
+      body: { cars: await Promise.all(page.cars.map((car) => presentCar(car, deps.media))), nextCursor: page.nextCursor ?? null },
+      headers: { 'x-cache': page.cached ? 'hit' : 'miss' },
+    };
+  },
+  { cursorKey },
+);
