@@ -19,6 +19,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Retry a 429 after its Retry-After (with jitter), as a well-behaved client does (default true). */
   retryThrottled?: boolean;
+  /** Retry a 503 that carries Retry-After too (a dependency overloaded; nothing half-written), as the races do (default false). */
+  retryUnavailable?: boolean;
 }
 
 /** One API call under /v1; a 429 is retried after Retry-After unless `retryThrottled: false`. */
@@ -34,9 +36,11 @@ export const call = async <T = any>(method: string, path: string, options: CallO
   };
   for (let attempt = 1; ; attempt++) {
     const res = await request<T>(`${apiUrl()}${path}`, init);
-    if (res.status !== 429 || options.retryThrottled === false || attempt >= 30) return res;
+    const retried = res.status === 429 ? options.retryThrottled !== false : res.status === 503 && options.retryUnavailable === true;
+    if (!retried || attempt >= 30) return res;
     const seconds = Number(res.headers.get('retry-after'));
-    if (!(seconds >= 1)) throw new Error(`429 without a usable Retry-After (${res.headers.get('retry-after')}) on ${method} ${path}`);
+    if (!(seconds >= 1))
+      throw new Error(`${res.status} without a usable Retry-After (${res.headers.get('retry-after')}) on ${method} ${path}`);
     // Jitter, so a crowd of throttled clients does not come back in one burst.
     await sleep(seconds * 1000 * (1 + Math.random() * 0.5));
   }
