@@ -132,6 +132,9 @@ const feedbackInserted = (carId: string) => {
   };
 };
 
+/** Each block a day of its own, so a run's block does not overlap the previous run's (a 409). */
+let nextBlockDay = 20;
+
 export const FIRST_EVENTS: Partial<Record<CapabilityId, (world: EventWorld) => unknown>> = {
   // Deep: DynamoDB, Redis, PostgreSQL and Cognito each answer (503 when one is down, e.g. Redis unset).
   health: () => http('GET', '/health', { query: { deep: 'true' } }),
@@ -149,10 +152,21 @@ export const FIRST_EVENTS: Partial<Record<CapabilityId, (world: EventWorld) => u
   // An unknown user: Cognito answers, the function maps it to 401.
   loginUser: () => http('POST', '/users/login', { body: { email: 'nobody@example.com', password: 'Not-The-Password-1' } }),
   getMyProfile: () => http('GET', '/users/me', { claims: customer() }),
-  getUserProfile: () => {
-    const claims = customer();
-    return http('GET', '/users/{userId}', { params: { userId: claims.sub }, claims });
-  },
+  getUserProfile: () => http('GET', '/users/{userId}', { params: { userId: randomUUID() }, claims: mfaAdmin() }),
+  // The account calls below reach Cognito with a token it does not know (it answers, the function maps it).
+  answerMfaChallenge: () => http('POST', '/users/login/mfa', { body: { session: 'not-a-session', code: '123456' } }),
+  refreshSession: () => http('POST', '/users/token/refresh', { body: { refreshToken: 'not-a-refresh-token' } }),
+  logoutUser: () => http('POST', '/users/logout', { claims: customer(), body: { refreshToken: 'not-a-refresh-token' } }),
+  updateMyProfile: () => http('PUT', '/users/me', { claims: customer(), body: { name: 'Bench Renamed' } }),
+  setupMfa: () =>
+    http('POST', '/users/me/mfa/setup', { claims: customer(), headers: { 'x-access-token': 'not-an-access-token' }, body: {} }),
+  verifyMfa: () =>
+    http('POST', '/users/me/mfa/verify', {
+      claims: customer(),
+      headers: { 'x-access-token': 'not-an-access-token' },
+      body: { code: '123456' },
+    }),
+  verifyEmail: () => http('POST', '/users/me/email/verify', { claims: customer(), body: { code: '123456' } }),
   getCar: ({ carId }) => http('GET', '/cars/{carId}', { params: { carId } }),
   listLocations: () => http('GET', '/locations'),
   searchCars: ({ location }) => http('GET', '/cars', { query: { location, startDate: day(3), endDate: day(6) } }),
@@ -165,11 +179,25 @@ export const FIRST_EVENTS: Partial<Record<CapabilityId, (world: EventWorld) => u
         year: 2024,
         type: 'COMPACT',
         location,
-        pricePerDayMinor: 4900,
+        rentalPricePerDay: 49,
         seats: 5,
         transmission: 'AUTOMATIC',
         fuel: 'PETROL',
       },
+    }),
+  updateCar: ({ carId, location }) =>
+    http('PUT', '/cars/{carId}', {
+      params: { carId },
+      claims: mfaAdmin(),
+      body: { make: 'Toyota', model: 'Corolla', year: 2024, type: 'COMPACT', location, rentalPricePerDay: 52 },
+    }),
+  deleteCarPhoto: ({ carId }) =>
+    http('DELETE', '/cars/{carId}/photos/{photoId}', { params: { carId, photoId: randomUUID() }, claims: mfaAdmin() }),
+  manageCarBlocks: ({ carId }) =>
+    http('POST', '/cars/{carId}/blocks', {
+      params: { carId },
+      claims: mfaAdmin(),
+      body: { startDate: day(nextBlockDay), endDate: day(++nextBlockDay), reason: 'Tyre change.' },
     }),
   deleteCar: () => http('DELETE', '/cars/{carId}', { params: { carId: randomUUID() }, claims: mfaAdmin() }),
   addCarPhoto: ({ carId }) =>
@@ -196,14 +224,23 @@ export const FIRST_EVENTS: Partial<Record<CapabilityId, (world: EventWorld) => u
     return http('GET', '/users/{userId}/feedback', { params: { userId: claims.sub }, claims });
   },
   submitFeedback: () =>
-    http('POST', '/feedback', { claims: customer(), body: { reservationId: randomUUID(), rating: 5, comment: 'Great' } }),
+    http('POST', '/feedback', {
+      claims: customer(),
+      body: { reservationId: randomUUID(), rating: 5, comments: 'Clean car, quick pick-up.' },
+    }),
+  moderateFeedback: () =>
+    http('POST', '/feedback/{feedbackId}/hide', {
+      params: { feedbackId: randomUUID() },
+      claims: mfaAdmin(),
+      body: { reason: 'Off topic.' },
+    }),
   aggregateRatings: ({ carId }) => feedbackInserted(carId),
   // A payment on an unknown reservation: the reservation is looked up, the payments database opened.
   payForReservation: () =>
     http('POST', '/payments', {
       claims: customer(),
       headers: { 'idempotency-key': randomUUID() },
-      body: { reservationId: randomUUID(), amount: 100, paymentMethod: 'credit_card', details: { token: 'tok_visa' } },
+      body: { reservationId: randomUUID(), amount: 100, paymentMethod: 'credit_card', details: { cardToken: 'tok_visa' } },
     }),
   listPaymentMethods: () => http('GET', '/payments/methods', { claims: customer() }),
   readPayments: () => http('GET', '/payments/{paymentId}', { params: { paymentId: randomUUID() }, claims: customer() }),
@@ -217,7 +254,10 @@ export const FIRST_EVENTS: Partial<Record<CapabilityId, (world: EventWorld) => u
   relayPayments: scheduled,
   reconcilePayments: scheduled,
   refundCancellations: ({ paymentEventsQueueArn }) =>
-    sqs(paymentEventsQueueArn, { type: 'ReservationCancelled', reservationId: randomUUID(), refundPercent: 100 }),
+    sqs(paymentEventsQueueArn, {
+      type: 'ReservationCancelled',
+      reservation: { reservationId: randomUUID(), refund: { amountMinor: 1000 } },
+    }),
 };
 
 /** For a function without an entry: an empty object, which most handlers answer with a validation error. */

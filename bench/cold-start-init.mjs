@@ -9,6 +9,13 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 const MARKER = 'cold-start-report ';
+const safeJson = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 const [file, eventFile] = process.argv.slice(2);
 const start = performance.now();
 const mod = file.endsWith('.mjs') ? await import(pathToFileURL(file).href) : createRequire(import.meta.url)(file);
@@ -36,6 +43,8 @@ if (eventFile) {
     const result = await mod.handler(event, context);
     report.status = typeof result?.statusCode === 'number' ? result.statusCode : undefined;
     if (report.status >= 500) report.body = String(result.body).slice(0, 300);
+    // For a 4xx, its error code: a NOT_FOUND reached the data, a VALIDATION_ERROR did not.
+    else if (report.status >= 400) report.code = safeJson(result.body)?.error?.code;
   } catch (error) {
     report.error = String(error?.stack ?? error).slice(0, 500);
   }

@@ -52,6 +52,8 @@ interface Sample {
   /** Init plus the first invocation, when the probe was given an event. */
   firstMs: number;
   status?: number;
+  /** The error code of a 4xx answer. */
+  code?: string;
   body?: string;
   error?: string;
 }
@@ -186,7 +188,7 @@ const measure = async (world: BenchWorld) => {
       ...(JUDGE_TIMING && firstRatio > budget.maxInitRatio ? [`first response ${firstRatio.toFixed(2)}x > ${budget.maxInitRatio}x`] : []),
     ];
     if (broken.length) failures.push(`${id}: ${broken.join(', ')}`);
-    const statuses = [...new Set(fn.map((s) => (s.error ? 'threw' : String(s.status ?? 'ok'))))].join('/');
+    const statuses = [...new Set(fn.map((s) => (s.error ? 'threw' : [s.status ?? 'ok', s.code].filter(Boolean).join(' '))))].join('/');
     const row = [
       id,
       kb.toFixed(0),
