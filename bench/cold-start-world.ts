@@ -75,7 +75,13 @@ export const startBenchWorld = async (): Promise<BenchWorld> => {
     const arn = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
     return {
       env,
-      events: { carId, location, bookingQueueArn: arn(queues.booking.name), paymentEventsQueueArn: arn(queues.paymentEvents.name) },
+      events: {
+        carId,
+        location,
+        bookingQueueArn: arn(queues.booking.name),
+        paymentEventsQueueArn: arn(queues.paymentEvents.name),
+        redisConfigured: realRedis !== undefined,
+      },
       conditions: `stand-ins: DynamoDB Local, fauxqs, PGlite (${standIns.postgres.url.replace(/\/\/[^@]*@/, '//')}), cognito-local; Redis: ${
         realRedis
           ? `the machine's (REDIS_URL)`
