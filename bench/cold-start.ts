@@ -245,7 +245,10 @@ const measure = async (world: BenchWorld) => {
   }
 };
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  // The seeding's clients (a real Redis's connection, the PostgreSQL pool's timers) would keep the run alive.
+  .finally(() => process.exit());
