@@ -51,7 +51,9 @@ export const contended = () =>
     1,
   );
 
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, BASE_DELAY_MS * 2 ** attempt * Math.random()));
+/** Jittered exponential backoff (capped at 32x the base), shared by every DynamoDB write that tries again. */
+export const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, BASE_DELAY_MS * 2 ** Math.min(attempt, 5) * Math.random()));
 
 /** Runs a write, retrying it while it conflicts with another transaction; other errors pass through unchanged. */
 export const retryingConflicts = async <T>(write: () => Promise<T>): Promise<T> => {

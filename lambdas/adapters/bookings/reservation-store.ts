@@ -17,7 +17,7 @@ import type { OwnedClaim } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { conflict } from '../../shared/errors';
 import { claimPut } from '../claims';
-import { failedCondition, transactWrite, type TransactItem } from '../dynamo-conflicts';
+import { failedCondition, pause, transactWrite, type TransactItem } from '../dynamo-conflicts';
 import { queryAll, queryPage } from '../dynamodb';
 import type { DynamoCarRepository } from '../fleet/car-repository';
 import {
@@ -52,7 +52,6 @@ export const daysOf = (from: string, to: string): string[] => {
 
 /** Requests of one customer judged on usage that changed before they landed are judged again this many times. */
 const USAGE_RETRIES = 20;
-const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 5) * Math.random()));
 
 /**
  * Reservations in DynamoDB. Every change of state is one TransactWriteItems that is conditional on the
@@ -232,7 +231,7 @@ export class DynamoReservationStore implements ReservationStore {
       }
       // Another request of this customer landed since the usage was read: judge again on the new usage.
       if (attempt >= USAGE_RETRIES) throw conflict('Too many booking requests of yours at once; retry in a moment.');
-      await jitter(attempt);
+      await pause(attempt);
     }
   }
 
