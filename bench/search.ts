@@ -21,7 +21,8 @@ import { documentClient } from '../lambdas/adapters/dynamodb';
 import { useRedisFactory } from '../lambdas/adapters/redis';
 import { toReservationItem } from '../lambdas/adapters/bookings/reservation-item';
 import type { Reservation } from '../lambdas/domain/bookings/reservation';
-import { overlaps, type ReservationBlock } from '../lambdas/domain/fleet/availability';
+import type { ReservationBlock } from '../lambdas/domain/fleet/availability';
+import { dayInterval, occupies } from '../lambdas/domain/fleet/interval';
 import { CAR_TYPES, LOCATIONS, type CarType } from '../lambdas/domain/fleet/catalog';
 import { searchKeysOf } from '../lambdas/domain/fleet/search-keys';
 import { ENV } from '../lambdas/shared/env-names';
@@ -65,10 +66,17 @@ const generate = (): BenchCar[] => {
     const car = cars[i % cars.length];
     // Each car's reservations follow each other over the next ~120 days, 1-7 days long.
     const start = car.blocks.length
-      ? Math.round((Date.parse(car.blocks.at(-1)!.to) - Date.now()) / DAY_MS) + 1 + Math.floor(rand() * 20)
+      ? Math.round((car.blocks.at(-1)!.readyMs - Date.now()) / DAY_MS) + 1 + Math.floor(rand() * 20)
       : Math.floor(rand() * 20);
     const end = start + 1 + Math.floor(rand() * 7);
-    car.blocks.push({ id: randomUUID(), kind: 'reservation', status: 'Confirmed', from: day(start), to: day(end) });
+    car.blocks.push({
+      id: randomUUID(),
+      kind: 'reservation',
+      status: 'Confirmed',
+      from: day(start),
+      to: day(end),
+      ...dayInterval({ startDate: day(start), endDate: day(end) }),
+    });
   }
   return cars;
 };
@@ -78,13 +86,13 @@ const reservationItems = (car: BenchCar) => {
   const at = new Date().toISOString();
   const dailyMinor = car.pricePerDayMinor!;
   return car.blocks.map((block) => {
-    const days = Math.round((Date.parse(block.to) - Date.parse(block.from)) / DAY_MS);
+    const days = Math.round((block.readyMs - block.fromMs) / DAY_MS);
     const reservation: Reservation = {
       reservationId: block.id,
       userId: `bench-user-${parseInt(block.id.slice(0, 4), 16) % 5000}`,
       carId: car.carId,
-      startDate: block.from,
-      endDate: block.to,
+      startDate: block.from!,
+      endDate: block.to!,
       status: 'Confirmed',
       price: { currency: 'USD', dailyMinor, days, totalMinor: dailyMinor * days },
       car: { make: 'Make', model: 'Model', year: 2022, type: car.type, location: car.location },
@@ -230,9 +238,9 @@ const main = async () => {
 
     /** Cars of that type at that location, plus reservations overlapping the period there: the target's bound. */
     const boundFor = (q: Record<string, string>) => {
-      const period = { startDate: q.startDate, endDate: q.endDate };
+      const wanted = dayInterval({ startDate: q.startDate, endDate: q.endDate });
       const here = cars.filter((c) => c.location === q.location && (!q.type || c.type === q.type));
-      return here.length + here.reduce((n, c) => n + c.blocks.filter((b) => overlaps(b, period)).length, 0);
+      return here.length + here.reduce((n, c) => n + c.blocks.filter((b) => occupies(b, wanted)).length, 0);
     };
 
     const run = async (scenario: string, queries: Array<Record<string, string>>): Promise<Row> => {

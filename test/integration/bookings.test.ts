@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Redis from 'ioredis';
 import { RedisCarLocks } from '../../lambdas/adapters/bookings/redis-car-locks';
-import { dayLockKey } from '../../lambdas/adapters/bookings/reservation-item';
-import { daysOf, DynamoReservationStore } from '../../lambdas/adapters/bookings/reservation-store';
+import { DynamoReservationStore } from '../../lambdas/adapters/bookings/reservation-store';
 import { RedisFleetCache } from '../../lambdas/adapters/fleet/cache';
 import { DynamoCarRepository } from '../../lambdas/adapters/fleet/car-repository';
 import { DynamoReservationsOfCar } from '../../lambdas/adapters/fleet/reservations-of-car';
@@ -13,8 +12,9 @@ import { addMaintenanceBlock } from '../../lambdas/domain/bookings/maintenance';
 import type { BookingEvent } from '../../lambdas/domain/bookings/notifications';
 import type { BookingDeps, BookingQueue } from '../../lambdas/domain/bookings/ports';
 import { requestBooking } from '../../lambdas/domain/bookings/request';
-import { holdsCar } from '../../lambdas/domain/bookings/reservation';
-import { overlaps } from '../../lambdas/domain/fleet/availability';
+import { holdsCar, intervalOf } from '../../lambdas/domain/bookings/reservation';
+import { isBlocking } from '../../lambdas/domain/fleet/availability';
+import { dayInterval, occupies } from '../../lambdas/domain/fleet/interval';
 import { createCar, removeCar } from '../../lambdas/domain/fleet/manage-cars';
 import type { FleetDeps } from '../../lambdas/domain/fleet/ports';
 import { searchAvailableCars } from '../../lambdas/domain/fleet/search';
@@ -73,8 +73,9 @@ const request = (deps: BookingDeps, carId: string, from: number, to: number, use
     idempotencyKey,
   });
 
-const dayLock = async (carId: string, d: string) =>
-  (await db.send(new GetCommand({ TableName: aws.names.reservations, Key: dayLockKey(carId, d), ConsistentRead: true }))).Item;
+/** A block on the car's calendar (read strongly), by reservation or block id. */
+const calendarBlock = async (carId: string, id: string) => (await cars.get(carId, true))!.blocks.find((b) => b.id === id);
+const daysOf = (from: string, to: string) => ({ from, to, ...dayInterval({ startDate: from, endDate: to }) });
 
 beforeAll(async () => {
   aws = await testTables();
@@ -90,7 +91,7 @@ afterAll(async () => {
 });
 
 describe('booking against DynamoDB Local', () => {
-  it('holds a request: Pending with its deadline, one lock per day, the car blocked in search', async () => {
+  it("holds a request: Pending with its deadline, a block on the car's calendar, the car blocked in search", async () => {
     const deps = depsWith();
     const carId = await newCar();
     const { reservation } = await request(deps, carId, 10, 13);
@@ -101,22 +102,19 @@ describe('booking against DynamoDB Local', () => {
     const held = (await store.get(reservation.reservationId))!;
     expect(held.status).toBe('Pending');
     expect(held.holdExpiresAt).toBeGreaterThan(clock.now().getTime());
-    for (const d of daysOf(day(10), day(13)))
-      expect(await dayLock(carId, d)).toMatchObject({ owner: reservation.reservationId, holdExpiresAt: held.holdExpiresAt });
     const car = (await cars.get(carId))!;
     expect(car.blocks).toEqual([
       {
         id: reservation.reservationId,
         kind: 'reservation',
         status: 'Pending',
-        from: day(10),
-        to: day(13),
+        ...daysOf(day(10), day(13)),
         holdExpiresAt: held.holdExpiresAt,
       },
     ]);
     const found = await searchAvailableCars(
       cars,
-      { location: 'BOS', period: { startDate: day(11), endDate: day(12) }, sort: 'price', limit: 100 },
+      { location: 'BOS', window: dayInterval({ startDate: day(11), endDate: day(12) }), sort: 'price', limit: 100 },
       clock.now().getTime(),
     );
     expect(found.cars.map((c) => c.carId)).not.toContain(carId);
@@ -199,7 +197,7 @@ describe('booking against DynamoDB Local', () => {
     expect(await store.get(reservation.reservationId)).toMatchObject({ status: 'Rejected', reason: 'NOT_DECIDED' });
   });
 
-  it('a lapsed hold frees the days before the sweeper runs; the sweeper then expires it and its locks go', async () => {
+  it('a lapsed hold frees the days before the sweeper runs (the next hold drops its block); the sweeper then expires it', async () => {
     const deps = depsWith();
     const carId = await newCar();
     const first = (await request(deps, carId, 80, 83)).reservation;
@@ -207,12 +205,13 @@ describe('booking against DynamoDB Local', () => {
     clock.advance(5 * 60_000 + 1_000);
     const second = (await request(deps, carId, 81, 82)).reservation;
     expect(await decideBooking(deps, second.reservationId)).toBe('held');
-    expect(await dayLock(carId, day(81))).toMatchObject({ owner: second.reservationId });
+    // The second hold's write dropped the lapsed block it was judged past.
+    expect((await cars.get(carId, true))!.blocks.map((b) => b.id)).toEqual([second.reservationId]);
+    // Paying for the lapsed hold now fails: its block is gone, and so is its hold.
+    expect(await confirmReservation(deps, first.reservationId)).toBe(false);
 
     await sweepReservations(deps);
     expect(await store.get(first.reservationId)).toMatchObject({ status: 'Expired' });
-    expect(await dayLock(carId, day(80))).toBeUndefined(); // still its own: deleted
-    expect(await dayLock(carId, day(81))).toMatchObject({ owner: second.reservationId }); // taken over: kept
     expect((await cars.get(carId))!.blocks.map((b) => b.id)).toEqual([second.reservationId]);
     expect(events.some((e) => e.type === 'ReservationExpired' && e.reservation.reservationId === first.reservationId)).toBe(true);
   });
@@ -224,7 +223,12 @@ describe('booking against DynamoDB Local', () => {
     await decideBooking(deps, reservation.reservationId);
     expect(await confirmReservation(deps, reservation.reservationId)).toBe(true);
     expect(await store.get(reservation.reservationId)).toMatchObject({ status: 'Confirmed' });
-    expect((await dayLock(carId, day(90)))!.holdExpiresAt).toBeUndefined();
+    expect(await calendarBlock(carId, reservation.reservationId)).toEqual({
+      id: reservation.reservationId,
+      kind: 'reservation',
+      status: 'Confirmed',
+      ...daysOf(day(90), day(94)),
+    });
     clock.advance(10 * 60_000);
     const late = (await request(deps, carId, 91, 92)).reservation;
     expect(await decideBooking(deps, late.reservationId)).toBe('CAR_TAKEN');
@@ -235,8 +239,7 @@ describe('booking against DynamoDB Local', () => {
     });
     const cancelled = await cancelReservation(deps, owner, reservation.reservationId);
     expect(cancelled).toMatchObject({ status: 'Cancelled', refund: { percent: 100, amountMinor: reservation.price.totalMinor } });
-    expect(await dayLock(carId, day(90))).toBeUndefined();
-    expect((await cars.get(carId))!.blocks).toEqual([]);
+    expect((await cars.get(carId, true))!.blocks).toEqual([]);
     await expect(cancelReservation(deps, owner, reservation.reservationId)).rejects.toMatchObject({
       kind: 'CONFLICT',
       details: { status: 'Cancelled' },
@@ -290,20 +293,11 @@ describe('booking against DynamoDB Local', () => {
     expect(final.every((r) => r!.status === 'Pending' || r!.status === 'Rejected')).toBe(true);
     for (const carId of carIds) {
       const held = final.filter((r) => r!.carId === carId && holdsCar(r!, now)).map((r) => r!);
-      for (const a of held) for (const b of held) if (a !== b) expect(overlaps({ from: a.startDate, to: a.endDate }, b)).toBe(false);
-      const locks = await db.send(
-        new QueryCommand({
-          TableName: aws.names.reservations,
-          IndexName: undefined,
-          KeyConditionExpression: 'pk = :pk AND sk = :sk',
-          ExpressionAttributeValues: { ':pk': `DAY#${carId}#${day(131)}`, ':sk': 'DAY' },
-        }),
-      );
-      for (const lock of locks.Items ?? [])
-        expect(held.some((r) => r.reservationId === lock.owner && r.startDate <= day(131) && day(131) < r.endDate)).toBe(true);
-      for (const r of held) for (const d of daysOf(r.startDate, r.endDate)) expect((await dayLock(carId, d))!.owner).toBe(r.reservationId);
-      const blocks = (await cars.get(carId))!.blocks.map((b) => b.id).sort();
-      expect(blocks).toEqual(held.map((r) => r.reservationId).sort());
+      for (const a of held) for (const b of held) if (a !== b) expect(occupies(intervalOf(a), intervalOf(b))).toBe(false);
+      // The calendar holds exactly the held ones, each on its own interval.
+      const blocks = (await cars.get(carId, true))!.blocks.filter((b) => isBlocking(b, now));
+      expect(blocks.map((b) => b.id).sort()).toEqual(held.map((r) => r.reservationId).sort());
+      for (const b of blocks) expect(b).toMatchObject(intervalOf(held.find((r) => r.reservationId === b.id)!));
     }
   });
 });
@@ -320,7 +314,6 @@ describe('booking rules on the real store, with the clock set where the rule tur
     expect(await decideBooking(deps, reservation.reservationId)).toBe('held');
     const held = (await store.get(reservation.reservationId))!;
     expect(held.holdExpiresAt).toBe(decidedAt + deps.holdMs);
-    expect(await dayLock(carId, day(5))).toMatchObject({ holdExpiresAt: decidedAt + deps.holdMs });
     expect((await cars.get(carId))!.blocks).toEqual([expect.objectContaining({ holdExpiresAt: decidedAt + deps.holdMs })]);
   });
 
@@ -358,6 +351,6 @@ describe('booking rules on the real store, with the clock set where the rule tur
     const blocks = (await cars.get(carId))!.blocks;
     expect(blocks).toHaveLength(1);
     expect(new Set(answers.map((b) => b.id))).toEqual(new Set([blocks[0].id]));
-    for (const d of daysOf(day(12), day(15))) expect(await dayLock(carId, d)).toMatchObject({ owner: blocks[0].id });
+    expect(blocks[0]).toMatchObject({ kind: 'maintenance', ...daysOf(day(12), day(15)) });
   });
 });

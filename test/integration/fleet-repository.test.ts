@@ -10,6 +10,8 @@ import type { Reservation, ReservationStatus } from '../../lambdas/domain/bookin
 import type { Block } from '../../lambdas/domain/fleet/availability';
 import type { LocationCode } from '../../lambdas/domain/fleet/catalog';
 import type { CarSpec } from '../../lambdas/domain/fleet/car';
+import { dayInterval } from '../../lambdas/domain/fleet/interval';
+import type { Period } from '../../lambdas/domain/fleet/period';
 import { createCar, removeCar, updateCar } from '../../lambdas/domain/fleet/manage-cars';
 import { deletePhoto, startPhotoUpload } from '../../lambdas/domain/fleet/photos';
 import { MAX_PHOTOS_PER_CAR } from '../../lambdas/domain/fleet/catalog';
@@ -48,14 +50,16 @@ const spec = (patch: Partial<CarSpec> = {}): CarSpec => ({
   pricePerDayMinor: 4999,
   ...patch,
 });
-const query = (patch: Partial<SearchQuery> = {}): SearchQuery => ({
+/** A search for v1 days (`period`), as the v1 handler makes it. */
+type QueryPatch = Partial<SearchQuery> & { period?: Period };
+const query = ({ period = { startDate: day(10), endDate: day(13) }, ...patch }: QueryPatch = {}): SearchQuery => ({
   location: 'SFO',
-  period: { startDate: day(10), endDate: day(13) },
+  window: dayInterval(period),
   sort: 'price',
   limit: 20,
   ...patch,
 });
-const search = (patch: Partial<SearchQuery> = {}) => searchWithCache(deps, query(patch), Date.now());
+const search = (patch: QueryPatch = {}) => searchWithCache(deps, query(patch), Date.now());
 /** A reservation as the bookings adapter stores it, written through the one owner of its item format. */
 const reservation = (
   carId: string,
@@ -91,17 +95,17 @@ const changeBlocks = async (carId: string, change: Omit<BlockChange, 'now'> & { 
 };
 const rawCarItem = async (carId: string) =>
   (await db.send(new GetCommand({ TableName: aws.names.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }))).Item!;
-const confirmed = (id: string, from: string, to: string): Block => ({ id, kind: 'reservation', status: 'Confirmed', from, to });
+const days = (from: string, to: string) => ({ from, to, ...dayInterval({ startDate: from, endDate: to }) });
+const confirmed = (id: string, from: string, to: string): Block => ({ id, kind: 'reservation', status: 'Confirmed', ...days(from, to) });
 const pending = (id: string, from: string, to: string, holdExpiresAt: number): Block => ({
   id,
   kind: 'reservation',
   status: 'Pending',
-  from,
-  to,
+  ...days(from, to),
   holdExpiresAt,
 });
-const maintenance = (id: string, from: string, to: string): Block => ({ id, kind: 'maintenance', reason: 'service', from, to });
-const idsIn = async (patch: Partial<SearchQuery>) => (await search(patch)).cars.map((c) => c.carId);
+const maintenance = (id: string, from: string, to: string): Block => ({ id, kind: 'maintenance', reason: 'service', ...days(from, to) });
+const idsIn = async (patch: QueryPatch) => (await search(patch)).cars.map((c) => c.carId);
 const countsByLocation = async () => Object.fromEntries((await locationsWithCounts(deps)).map((l) => [l.code, l.activeCars]));
 
 beforeAll(async () => {
@@ -207,7 +211,7 @@ describe('blocks: the map the booking transactions change through blockClause', 
     await changeBlocks(carId, { set: confirmed('r-1', day(3), day(5)) });
     // Stored keyed by id (the id is the key, not a field); read back as a list with ids.
     const item = await rawCarItem(carId);
-    expect(item.blocks).toEqual({ 'r-1': { kind: 'reservation', status: 'Confirmed', from: day(3), to: day(5) } });
+    expect(item.blocks).toEqual({ 'r-1': { kind: 'reservation', status: 'Confirmed', ...days(day(3), day(5)) } });
     expect(item.blocksVersion).toBe(1);
     expect((await cars.get(carId))!.blocks).toEqual([confirmed('r-1', day(3), day(5))]);
   });
@@ -287,6 +291,51 @@ describe('blocks: the map the booking transactions change through blockClause', 
     expect(seenAgain.blocks.map((b) => b.id)).toContain('short');
     await changeBlocks(carId, { remove: 'short', seen: seenAgain });
     expect(Object.keys((await rawCarItem(carId)).blocks)).not.toContain('short');
+  });
+
+  it('unchangedSince: a write decided on a calendar lands only while the calendar is the one read', async () => {
+    const cancelled = { name: 'TransactionCanceledException' };
+    const carId = await createCar(deps, spec({ location: 'BOS' }));
+    const seen = (await cars.get(carId, true))!;
+    await changeBlocks(carId, { set: confirmed('a', day(1), day(2)), unchangedSince: seen });
+    // The same calendar read before that write: stale now, refused.
+    await expect(changeBlocks(carId, { set: confirmed('b', day(1), day(2)), unchangedSince: seen })).rejects.toMatchObject(cancelled);
+    const again = (await cars.get(carId, true))!;
+    await changeBlocks(carId, { set: confirmed('b', day(3), day(4)), unchangedSince: again });
+    expect(Object.keys((await rawCarItem(carId)).blocks).sort()).toEqual(['a', 'b']);
+  });
+
+  it('stillThere: confirming a block that a later write dropped fails', async () => {
+    const cancelled = { name: 'TransactionCanceledException' };
+    const carId = await createCar(deps, spec({ location: 'BOS' }));
+    await changeBlocks(carId, { set: pending('h', day(1), day(2), Date.now() + 60_000) });
+    await changeBlocks(carId, { set: confirmed('h', day(1), day(2)), stillThere: true });
+    await changeBlocks(carId, { remove: 'h' });
+    await expect(changeBlocks(carId, { set: confirmed('h', day(1), day(2)), stillThere: true })).rejects.toMatchObject(cancelled);
+  });
+
+  it('blocks written before times came (v1 days only) read as their days, and block search', async () => {
+    const carId = await createCar(deps, spec({ location: 'PHL' }));
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: aws.names.cars,
+              Key: { pk: `CAR#${carId}`, sk: 'CAR' },
+              UpdateExpression: 'SET blocks.#id = :b',
+              ExpressionAttributeNames: { '#id': 'old' },
+              ExpressionAttributeValues: { ':b': { kind: 'reservation', status: 'Confirmed', from: day(10), to: day(12) } },
+            },
+          },
+        ],
+      }),
+    );
+    const car = (await cars.get(carId, true))!;
+    expect(car.blocks).toEqual([{ id: 'old', kind: 'reservation', status: 'Confirmed', ...days(day(10), day(12)) }]);
+    await deps.cache.invalidateLocation('PHL');
+    expect(await idsIn({ location: 'PHL', period: { startDate: day(11), endDate: day(13) } })).not.toContain(carId);
+    expect(await idsIn({ location: 'PHL', period: { startDate: day(12), endDate: day(13) } })).toContain(carId);
   });
 
   it('fails its transaction for an unknown car, and with activeAt for a car elsewhere or removed', async () => {

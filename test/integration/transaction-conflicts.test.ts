@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoProfileStore } from '../../lambdas/adapters/accounts/dynamo-profile-store';
-import { claimKey, dayLockKey, reservationKey, toReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
+import { claimKey, reservationKey, toReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
 import { DynamoReservationStore } from '../../lambdas/adapters/bookings/reservation-store';
 import { CONFLICT_RETRIES } from '../../lambdas/adapters/dynamo-conflicts';
 import { toFeedbackItem } from '../../lambdas/adapters/feedback/feedback-item';
@@ -13,6 +13,7 @@ import type { Reservation, ReservationStatus } from '../../lambdas/domain/bookin
 import type { Feedback } from '../../lambdas/domain/feedback/feedback';
 import { totalsOf } from '../../lambdas/domain/feedback/ratings';
 import type { MaintenanceBlock } from '../../lambdas/domain/fleet/availability';
+import { dayInterval } from '../../lambdas/domain/fleet/interval';
 import type { Car, Photo } from '../../lambdas/domain/fleet/car';
 import { toErrorResponse } from '../../lambdas/http/error-response';
 import { clientConfig } from '../../local/standins/aws';
@@ -96,7 +97,14 @@ const statusOf = async (reservationId: string) =>
   (await db.send(new GetCommand({ TableName: aws.names.reservations, Key: reservationKey(reservationId), ConsistentRead: true }))).Item
     ?.status;
 
-const maintenance = (): MaintenanceBlock => ({ id: randomUUID(), kind: 'maintenance', from: day(20), to: day(22), reason: 'Service' });
+const maintenance = (): MaintenanceBlock => ({
+  id: randomUUID(),
+  kind: 'maintenance',
+  from: day(20),
+  to: day(22),
+  ...dayInterval({ startDate: day(20), endDate: day(22) }),
+  reason: 'Service',
+});
 const claim = (owner = randomUUID()) => ({ owner, key: randomUUID(), fingerprint: 'f', until: NOW.getTime() + 60_000 });
 const photo = (): Photo => ({ photoId: randomUUID(), key: `cars/x/${randomUUID()}.jpg`, contentType: 'image/jpeg', createdAt: at });
 
@@ -239,8 +247,7 @@ const cases: Record<string, Case> = {
         write: () => reservations.hold(r, car, NOW.getTime() + 300_000, NOW),
         landed: async (result) => {
           expect(result).toEqual({ kind: 'held' });
-          const lock = await db.send(new GetCommand({ TableName: aws.names.reservations, Key: dayLockKey(car.carId, r.startDate) }));
-          expect(lock.Item?.owner).toBe(r.reservationId);
+          expect((await cars.get(car.carId, true))!.blocks.map((b) => b.id)).toEqual([r.reservationId]);
         },
       };
     },

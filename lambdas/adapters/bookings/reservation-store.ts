@@ -1,5 +1,5 @@
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerUsage } from '../../domain/bookings/limits';
 import type {
   BlockOutcome,
@@ -10,7 +10,7 @@ import type {
   ReservationStore,
   RequestClaim,
 } from '../../domain/bookings/ports';
-import type { RejectionReason, Refund, Reservation, ReservationStatus } from '../../domain/bookings/reservation';
+import { intervalOf, type RejectionReason, type Refund, type Reservation, type ReservationStatus } from '../../domain/bookings/reservation';
 import type { MaintenanceBlock } from '../../domain/fleet/availability';
 import type { Car } from '../../domain/fleet/car';
 import type { OwnedClaim } from '../../domain/fleet/ports';
@@ -18,6 +18,8 @@ import { todayUtc } from '../../domain/fleet/period';
 import { conflict } from '../../shared/errors';
 import { claimPut } from '../claims';
 import { failedCondition, pause, transactWrite, type TransactItem } from '../dynamo-conflicts';
+
+const nowMsOf = (now: Date) => now.getTime();
 import { queryAll, queryPage } from '../dynamodb';
 import type { DynamoCarRepository } from '../fleet/car-repository';
 import {
@@ -26,7 +28,6 @@ import {
   BY_USER,
   claimKey,
   customerPartition,
-  dayLockKey,
   dueKeys,
   DUE_SHARDS,
   duePartition,
@@ -38,17 +39,8 @@ import {
   usageVersionKey,
 } from './reservation-item';
 
-const DAY_MS = 86_400_000;
-/** Day locks outlive their day by a week, then DynamoDB's TTL deletes them (nothing reads past days). */
-const LOCK_TTL_AFTER_DAY_S = 7 * 86_400;
-
-/** Every day of [from, to), `YYYY-MM-DD`. */
-export const daysOf = (from: string, to: string): string[] => {
-  const days: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t < Date.parse(`${to}T00:00:00Z`); t += DAY_MS)
-    days.push(new Date(t).toISOString().slice(0, 10));
-  return days;
-};
+/** Usage items outlive what they count by a week, then DynamoDB's TTL deletes them. */
+const TTL_AFTER_S = 7 * 86_400;
 
 /** Requests of one customer judged on usage that changed before they landed are judged again this many times. */
 const USAGE_RETRIES = 20;
@@ -56,8 +48,10 @@ const USAGE_RETRIES = 20;
 /**
  * Reservations in DynamoDB. Every change of state is one TransactWriteItems that is conditional on the
  * state it starts from, so the worker, the sweeper, payments and clients can race freely: exactly one
- * of two conflicting changes lands. Day locks make a double booking impossible; the car's blocks
- * (changed in the same transactions through the fleet adapter's `blockClause`) only serve search.
+ * of two conflicting changes lands. The car item's blocks are the car's calendar: a hold or a
+ * maintenance block is written in the same transaction as a block clause (the fleet adapter's
+ * `blockClause`) conditional on the calendar's version the decision was made on, so two holds judged
+ * on one calendar cannot both land. Search reads the same blocks.
  */
 export class DynamoReservationStore implements ReservationStore {
   constructor(
@@ -128,7 +122,7 @@ export class DynamoReservationStore implements ReservationStore {
    * (no `until`) to its return day; DynamoDB's TTL drops it a week after it stops counting.
    */
   private usagePut(r: Reservation, until: number | undefined, condition?: { ifLiveAt: number }): TransactItem {
-    const endsMs = until ?? Date.parse(`${r.endDate}T00:00:00Z`);
+    const endsMs = until ?? intervalOf(r).readyMs;
     return {
       Put: {
         TableName: this.tableName,
@@ -138,7 +132,7 @@ export class DynamoReservationStore implements ReservationStore {
           startDate: r.startDate,
           endDate: r.endDate,
           until,
-          expiresAt: Math.ceil(endsMs / 1000) + LOCK_TTL_AFTER_DAY_S,
+          expiresAt: Math.ceil(endsMs / 1000) + TTL_AFTER_S,
         },
         // A reservation from before the limits has no item yet: it gets one.
         ...(condition
@@ -263,86 +257,34 @@ export class DynamoReservationStore implements ReservationStore {
     return res.Item ? fromReservationItem(res.Item) : undefined;
   }
 
-  private dayLockPut(
-    carId: string,
-    day: string,
-    owner: string,
-    kind: 'reservation' | 'maintenance',
-    nowMs: number,
-    holdExpiresAt?: number,
-  ): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...dayLockKey(carId, day),
-          owner,
-          kind,
-          holdExpiresAt,
-          expiresAt: Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + LOCK_TTL_AFTER_DAY_S,
-        },
-        // Free, or held by a hold that lapsed (a lapsed hold never blocks, whether or not it was swept).
-        ConditionExpression: 'attribute_not_exists(pk) OR (attribute_exists(holdExpiresAt) AND holdExpiresAt <= :now)',
-        ExpressionAttributeValues: { ':now': nowMs },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    };
-  }
-
-  /** Day-lock clauses for the days a reservation or block owns: each conditional on still being its own. */
-  private ownedLocks(carId: string, from: string, to: string, owner: string, op: 'Delete' | 'Confirm'): TransactItem[] {
-    return daysOf(from, to).map((day) =>
-      op === 'Delete'
-        ? {
-            Delete: {
-              TableName: this.tableName,
-              Key: dayLockKey(carId, day),
-              ConditionExpression: '#owner = :owner',
-              ExpressionAttributeNames: { '#owner': 'owner' },
-              ExpressionAttributeValues: { ':owner': owner },
-            },
-          }
-        : {
-            Update: {
-              TableName: this.tableName,
-              Key: dayLockKey(carId, day),
-              UpdateExpression: 'REMOVE holdExpiresAt',
-              ConditionExpression: '#owner = :owner',
-              ExpressionAttributeNames: { '#owner': 'owner' },
-              ExpressionAttributeValues: { ':owner': owner },
-            },
-          },
-    );
-  }
-
   async hold(r: Reservation, car: Car, holdExpiresAt: number, now: Date): Promise<HoldOutcome> {
-    const nowMs = now.getTime();
-    const days = daysOf(r.startDate, r.endDate);
     const reasons = await this.transact([
       this.transition(r, ['Requested'], { status: 'Pending', holdExpiresAt, updatedAt: now.toISOString() }, { due: holdExpiresAt }),
-      ...days.map((day) => this.dayLockPut(r.carId, day, r.reservationId, 'reservation', nowMs, holdExpiresAt)),
       this.carRepository().blockClause(r.carId, {
-        set: { id: r.reservationId, kind: 'reservation', from: r.startDate, to: r.endDate, status: 'Pending', holdExpiresAt },
+        set: { ...this.blockOf(r), status: 'Pending', holdExpiresAt },
         seen: car,
+        unchangedSince: car,
         activeAt: r.car.location,
         now,
       }),
       // The request's count becomes the hold's, unless it lapsed undecided (the sweeper rejects it then).
-      this.usagePut(r, holdExpiresAt, { ifLiveAt: nowMs }),
+      this.usagePut(r, holdExpiresAt, { ifLiveAt: nowMsOf(now) }),
     ]);
     if (!reasons) return { kind: 'held' };
     if (failedCondition(reasons[0])) return { kind: 'alreadyDecided' };
-    const takenDays = reasons.slice(1, 1 + days.length).filter(failedCondition);
-    if (takenDays.length === 0) {
-      return { kind: 'rejected', reason: failedCondition(reasons[days.length + 2]) ? 'NOT_DECIDED' : 'CAR_UNAVAILABLE' };
-    }
-    // The lock's old item says whose day it is (raw attribute values: the document client leaves them so).
-    const kindOf = (reason: CancellationReason) => {
-      const kind = reason.Item?.kind as unknown;
-      return typeof kind === 'string' ? kind : (kind as { S?: string } | undefined)?.S;
+    // The calendar moved on, or the car left (the decider reads it again and tells which).
+    if (failedCondition(reasons[1])) return { kind: 'stale' };
+    return { kind: 'rejected', reason: 'NOT_DECIDED' };
+  }
+
+  /** A reservation's block on its car, as the car's calendar keeps it (v1 days kept for v1's views). */
+  private blockOf(r: Reservation) {
+    return {
+      id: r.reservationId,
+      kind: 'reservation' as const,
+      ...intervalOf(r),
+      ...(r.pickupAt ? {} : { from: r.startDate, to: r.endDate }),
     };
-    const maintenance = takenDays.some((reason) => kindOf(reason) === 'maintenance');
-    return { kind: 'rejected', reason: maintenance ? 'CAR_BLOCKED' : 'CAR_TAKEN' };
   }
 
   async reject(r: Reservation, reason: RejectionReason, now: Date): Promise<boolean> {
@@ -365,11 +307,8 @@ export class DynamoReservationStore implements ReservationStore {
           values: { ':now': now.getTime() },
         },
       ),
-      ...this.ownedLocks(r.carId, r.startDate, r.endDate, r.reservationId, 'Confirm'),
-      this.carRepository().blockClause(r.carId, {
-        set: { id: r.reservationId, kind: 'reservation', from: r.startDate, to: r.endDate, status: 'Confirmed' },
-        now,
-      }),
+      // Its block must still be there: a hold that lapsed may have been dropped by a later booking's write.
+      this.carRepository().blockClause(r.carId, { set: { ...this.blockOf(r), status: 'Confirmed' }, stillThere: true, now }),
       // No longer an open hold; still a booking on its days.
       this.usagePut(r, undefined),
     ]);
@@ -386,16 +325,11 @@ export class DynamoReservationStore implements ReservationStore {
         {
           remove: ['holdExpiresAt'],
           due: null,
-          // A Pending one only while its hold is live: after that its days may belong to someone else.
+          // A Pending one only while its hold is live: after that its time may belong to someone else.
           ...(r.status === 'Pending' ? { extraCondition: 'holdExpiresAt > :now', values: { ':now': now.getTime() } } : {}),
         },
       ),
-      ...(holding
-        ? [
-            ...this.ownedLocks(r.carId, r.startDate, r.endDate, r.reservationId, 'Delete'),
-            this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
-          ]
-        : []),
+      ...(holding ? [this.carRepository().blockClause(r.carId, { remove: r.reservationId, now })] : []),
       this.usageDelete(r),
     ]);
     return !reasons;
@@ -416,24 +350,7 @@ export class DynamoReservationStore implements ReservationStore {
       this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
       this.usageDelete(r),
     ]);
-    if (reasons) return false;
-    // Its day locks are free already (lapsed); delete those still its own so the table stays lean.
-    await Promise.all(
-      daysOf(r.startDate, r.endDate).map((day) =>
-        this.db
-          .send(
-            new DeleteCommand({
-              TableName: this.tableName,
-              Key: dayLockKey(r.carId, day),
-              ConditionExpression: '#owner = :owner',
-              ExpressionAttributeNames: { '#owner': 'owner' },
-              ExpressionAttributeValues: { ':owner': r.reservationId },
-            }),
-          )
-          .catch(() => undefined),
-      ),
-    );
-    return true;
+    return !reasons;
   }
 
   async complete(r: Reservation, now: Date): Promise<boolean> {
@@ -534,28 +451,29 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   async block(car: Car, block: MaintenanceBlock, now: Date, claim?: OwnedClaim): Promise<BlockOutcome> {
-    const days = daysOf(block.from, block.to);
     const key = claim && claimKey(claim.owner, claim.key);
     const reasons = await this.transact([
-      ...days.map((day) => this.dayLockPut(car.carId, day, block.id, 'maintenance', now.getTime())),
-      this.carRepository().blockClause(car.carId, { set: block, seen: car, activeAt: car.location, now }),
+      this.carRepository().blockClause(car.carId, { set: block, seen: car, unchangedSince: car, activeAt: car.location, now }),
       ...(claim && key ? [claimPut(this.tableName, key, { blockId: block.id }, claim, now.getTime())] : []),
     ]);
     if (!reasons) return { blocked: true };
-    if (!key || !failedCondition(reasons[days.length + 1])) return { blocked: false };
-    // The key's live claim names the block an earlier attempt made; that block still stands while it
-    // owns its first day (unblock deletes its locks). Both read strongly: they were one transaction.
-    const read = (Key: Record<string, string>) => this.db.send(new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }));
-    const [held, firstDay] = await Promise.all([read(key), read(dayLockKey(car.carId, block.from))]);
-    if (!held.Item) return this.block(car, block, now, claim); // it lapsed meanwhile: claim afresh
+    if (!key || !failedCondition(reasons[1])) return { blocked: false, stale: true as const };
+    const claimed = await this.earlierBlock(car.carId, claim);
+    return claimed ? { blocked: false, claimed } : this.block(car, block, now, claim); // it lapsed meanwhile: claim afresh
+  }
+
+  async earlierBlock(carId: string, claim: OwnedClaim): Promise<{ blockId: string; fingerprint: string; standing: boolean } | undefined> {
+    const held = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: claimKey(claim.owner, claim.key), ConsistentRead: true }),
+    );
+    if (!held.Item || Number(held.Item.claimUntil) < Date.now()) return undefined;
+    // The block stands while it is on the car (unblock removes it).
     const blockId = String(held.Item.blockId);
-    return { blocked: false, claimed: { blockId, fingerprint: String(held.Item.fingerprint), standing: firstDay.Item?.owner === blockId } };
+    const car = await this.carRepository().get(carId, true);
+    return { blockId, fingerprint: String(held.Item.fingerprint), standing: Boolean(car?.blocks.some((b) => b.id === blockId)) };
   }
 
   async unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<void> {
-    await this.transact([
-      ...this.ownedLocks(car.carId, block.from, block.to, block.id, 'Delete'),
-      this.carRepository().blockClause(car.carId, { remove: block.id, seen: car, now }),
-    ]);
+    await this.transact([this.carRepository().blockClause(car.carId, { remove: block.id, seen: car, now })]);
   }
 }

@@ -1,9 +1,9 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { endedBlocks, type Block } from '../../domain/fleet/availability';
+import { dayInterval, type Interval } from '../../domain/fleet/interval';
 import type { LocationCode } from '../../domain/fleet/catalog';
 import type { Car, CarSpec, Photo } from '../../domain/fleet/car';
 import type { CarRepository, OwnedClaim, SearchPageRequest } from '../../domain/fleet/ports';
-import { todayUtc } from '../../domain/fleet/period';
 import { searchKeysOf } from '../../domain/fleet/search-keys';
 import { AppError, conflict, notFound } from '../../shared/errors';
 import { tables } from '../../shared/tables';
@@ -59,12 +59,25 @@ const CAR_FIELDS = [
   'updatedAt',
 ] as const;
 
-type StoredBlock = Omit<Block, 'id'>;
+type StoredBlock = Omit<Block, 'id' | 'fromMs' | 'readyMs'> & Partial<Interval>;
+
+/**
+ * A block as stored. Blocks written before times came (v1 days only, no `fromMs`) read as their days'
+ * interval, the same one v1 gives its periods now: no migration is needed for them.
+ */
+const toBlock = (id: string, stored: StoredBlock): Block =>
+  ({
+    ...stored,
+    id,
+    ...(typeof stored.fromMs === 'number' && typeof stored.readyMs === 'number'
+      ? { fromMs: stored.fromMs, readyMs: stored.readyMs }
+      : dayInterval({ startDate: String(stored.from), endDate: String(stored.to) })),
+  }) as Block;
 
 const toCar = (item: Record<string, unknown>): Car => {
   const car = Object.fromEntries(CAR_FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as unknown as Car;
   const stored = (item.blocks ?? {}) as Record<string, StoredBlock>;
-  car.blocks = Object.entries(stored).map(([id, block]) => ({ ...block, id }) as Block);
+  car.blocks = Object.entries(stored).map(([id, block]) => toBlock(id, block));
   car.blocksVersion = Number(item.blocksVersion ?? 0);
   car.ratingCount ??= 0;
   car.ratingTotal ??= 0;
@@ -90,6 +103,13 @@ export interface BlockChange {
   seen?: Car;
   /** The car must be active and at this location (the one a reservation was priced for). */
   activeAt?: LocationCode;
+  /**
+   * Optimistic locking: the car's calendar must still be the one `seen` was read at (its
+   * `blocksVersion`), so a decision made on those blocks cannot land on others.
+   */
+  unchangedSince?: Car;
+  /** The block being set must still be there (a hold being confirmed: a lapsed one may have been dropped). */
+  stillThere?: true;
   now: Date;
 }
 
@@ -160,7 +180,7 @@ export class DynamoCarRepository implements CarRepository {
       names['#rm'] = change.remove;
       removes.push('blocks.#rm');
     }
-    const ended = change.seen ? endedBlocks(change.seen.blocks, todayUtc(change.now), change.now.getTime()) : [];
+    const ended = change.seen ? endedBlocks(change.seen.blocks, change.now.getTime()) : [];
     ended
       .filter((b) => b.id !== change.set?.id && b.id !== change.remove)
       .forEach((b, i) => {
@@ -168,6 +188,15 @@ export class DynamoCarRepository implements CarRepository {
         removes.push(`blocks.#e${i}`);
       });
     const conditions = ['attribute_exists(pk)'];
+    if (change.unchangedSince) {
+      const seen = change.unchangedSince.blocksVersion;
+      // A car no booking ever touched may predate the counter: version 0 is its absence too.
+      conditions.push(
+        seen === 0 ? '(blocksVersion = :seenVersion OR attribute_not_exists(blocksVersion))' : 'blocksVersion = :seenVersion',
+      );
+      values[':seenVersion'] = seen;
+    }
+    if (change.stillThere && change.set) conditions.push('attribute_exists(blocks.#set)');
     if (change.activeAt) {
       conditions.push('#status = :active', '#location = :at');
       Object.assign(names, { '#status': 'status', '#location': 'location' });
@@ -209,8 +238,11 @@ export class DynamoCarRepository implements CarRepository {
     return { created: false, carId: String(res.Item.carId), fingerprint: String(res.Item.fingerprint) };
   }
 
-  async get(carId: string): Promise<Car | undefined> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: carKey(carId) }));
+  /** `consistent`: read strongly (the calendar a hold is decided on). */
+  async get(carId: string, consistent = false): Promise<Car | undefined> {
+    const res = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: carKey(carId), ...(consistent ? { ConsistentRead: true } : {}) }),
+    );
     return res.Item ? toCar(res.Item) : undefined;
   }
 

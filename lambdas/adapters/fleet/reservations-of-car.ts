@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { holdsCar } from '../../domain/bookings/reservation';
+import { holdsCar, intervalOf } from '../../domain/bookings/reservation';
 import type { ReservationsOfCar, UpcomingReservation } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { BY_CAR, fromReservationItem } from '../bookings/reservation-item';
@@ -20,13 +20,20 @@ export class DynamoReservationsOfCar implements ReservationsOfCar {
     const items = await queryAll(this.db, {
       TableName: this.tableName,
       IndexName: BY_CAR,
-      // endDate is exclusive (the return day), so a reservation ending today no longer holds the car.
+      // endDate is exclusive (the return day; for a v2 booking the day after it is ready again): a key
+      // range keeps those not yet over, and the interval says which still are.
       KeyConditionExpression: 'gsi2pk = :car AND gsi2sk > :today',
       ExpressionAttributeValues: { ':car': `CAR#${carId}`, ':today': `${todayUtc(now)}#~` },
     });
     return items
       .map(fromReservationItem)
-      .filter((r) => holdsCar(r, now.getTime()))
-      .map(({ reservationId, startDate, endDate, status }) => ({ reservationId, startDate, endDate, status }));
+      .filter((r) => holdsCar(r, now.getTime()) && intervalOf(r).readyMs > now.getTime())
+      .map(({ reservationId, startDate, endDate, pickupAt, returnAt, readyAt, status }) => ({
+        reservationId,
+        startDate,
+        endDate,
+        ...(pickupAt ? { pickupAt, returnAt, readyAt } : {}),
+        status,
+      }));
   }
 }

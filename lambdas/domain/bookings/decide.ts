@@ -1,8 +1,10 @@
 import { logger } from '../../shared/logger';
 import { metrics } from '../../shared/observability';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { BookingDeps } from './ports';
-import type { RejectionReason, Reservation } from './reservation';
+import { blockersOf } from '../fleet/availability';
+import type { Car } from '../fleet/car';
+import type { BookingDeps, HoldOutcome } from './ports';
+import { intervalOf, type RejectionReason, type Reservation } from './reservation';
 
 /** Long enough for one decision; short enough that a crashed decider does not stall its car for long. */
 const LOCK_TTL_MS = 5_000;
@@ -12,8 +14,9 @@ export type Decision = 'held' | RejectionReason | 'alreadyDecided' | 'unknown';
 
 /**
  * The booking worker's decision for one queued request. Correctness is DynamoDB's: the hold is one
- * transaction conditional on the reservation still being Requested, on every day being free (or held
- * by a lapsed hold) and on the car being active where it was priced. A conflict is a decision
+ * transaction conditional on the reservation still being Requested, on the car's calendar being the
+ * one the interval was judged free on (optimistic locking on `blocksVersion`: lapsed holds never
+ * block) and on the car being active where it was priced. A conflict is a decision
  * (Rejected with its reason), never a retry; a redelivered message finds the reservation decided and
  * changes nothing. The Redis lock on the car only keeps deciders of one car from colliding; when Redis
  * is down the worker decides without it and says so. An unreachable dependency throws, so the message
@@ -45,14 +48,39 @@ export const decideBooking = async (deps: DeciderDeps, reservationId: string): P
   }
 };
 
+/** A calendar that keeps changing under the decision (deciders racing without the lock): give up, the message is retried. */
+const MAX_STALE_READS = 10;
+
+/** Why a car cannot be held for a reservation right now, judged on the car as read; nothing if it can. */
+export const refusalOf = (car: Car | undefined, reservation: Reservation, nowMs: number): RejectionReason | undefined => {
+  if (!car || car.status !== 'active' || car.location !== reservation.car.location) return 'CAR_UNAVAILABLE';
+  const others = car.blocks.filter((block) => block.id !== reservation.reservationId);
+  const blockers = blockersOf(others, intervalOf(reservation), nowMs);
+  if (blockers.length === 0) return undefined;
+  return blockers.some((block) => block.kind === 'maintenance') ? 'CAR_BLOCKED' : 'CAR_TAKEN';
+};
+
+/**
+ * Reads the car's calendar strongly, judges the interval on it (`occupies`, turnaround included), and
+ * writes the hold conditional on that calendar being unchanged: a change in between (another hold, a
+ * cancel, a block) makes it read and judge again.
+ */
+const holdOrRefuse = async (deps: DeciderDeps, reservation: Reservation, holdExpiresAt: number, now: Date): Promise<HoldOutcome> => {
+  for (let read = 0; read < MAX_STALE_READS; read++) {
+    const car = await deps.cars.get(reservation.carId, true);
+    const refusal = refusalOf(car, reservation, now.getTime());
+    if (refusal) return { kind: 'rejected', reason: refusal };
+    const outcome = await deps.reservations.hold(reservation, car!, holdExpiresAt, now);
+    if (outcome.kind !== 'stale') return outcome;
+  }
+  // Thrown, so the queue delivers the message again: a later decision, never a wrong one.
+  throw new Error(`The calendar of car ${reservation.carId} kept changing; the request is decided on a retry.`);
+};
+
 const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<Decision> => {
   const now = deps.clock.now();
   const holdExpiresAt = now.getTime() + deps.holdMs;
-  const car = await deps.cars.get(reservation.carId);
-  const outcome =
-    !car || car.status !== 'active' || car.location !== reservation.car.location
-      ? ({ kind: 'rejected', reason: 'CAR_UNAVAILABLE' } as const)
-      : await deps.reservations.hold(reservation, car, holdExpiresAt, now);
+  const outcome = await holdOrRefuse(deps, reservation, holdExpiresAt, now);
 
   if (outcome.kind === 'alreadyDecided') return 'alreadyDecided';
   if (outcome.kind === 'rejected') {
@@ -64,7 +92,7 @@ const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<
     });
     return outcome.reason;
   }
-  // A search made after this returns must not offer the car for these days.
+  // A search made after this returns must not offer the car for this time.
   await deps.cache.invalidateLocation(reservation.car.location);
   const held: Reservation = { ...reservation, status: 'Pending', holdExpiresAt, updatedAt: now.toISOString() };
   await deps.notifier.publish({ type: 'ReservationHeld', reservation: held, at: now.toISOString() });

@@ -1,11 +1,16 @@
 import { conflict, notFound, validationError } from '../../shared/errors';
-import { overlaps, type MaintenanceBlock } from '../fleet/availability';
+import { isFreeFor, type MaintenanceBlock } from '../fleet/availability';
+import { dayInterval, occupies } from '../fleet/interval';
 import { activeCar } from '../fleet/manage-cars';
 import { periodProblems, type Period } from '../fleet/period';
 import type { CarRepository, ReservationsOfCar } from '../fleet/ports';
 import { adminClaim, keyReused, requestHash, type AdminRequest } from '../idempotency';
 import { MAX_BLOCK_DAYS } from './policy';
 import type { BookingDeps } from './ports';
+import { intervalOf } from './reservation';
+
+/** Calendar changes under one request before it gives up (each one is another booking landing). */
+const MAX_STALE_READS = 5;
 
 export type MaintenanceDeps = Pick<BookingDeps, 'reservations' | 'cache' | 'clock' | 'newId'> & {
   cars: Pick<CarRepository, 'get'>;
@@ -14,8 +19,8 @@ export type MaintenanceDeps = Pick<BookingDeps, 'reservations' | 'cache' | 'cloc
 
 /**
  * Admins take a car out of service for some days (repairs, servicing): it can be neither booked nor
- * found for them. Written like a booking (a lock per day, conditional on the day being free, and a
- * block on the car, in one transaction) so a booking racing with it loses one way or the other.
+ * found for them. Written like a booking (a block on the car's calendar, conditional on the calendar
+ * it was judged free on) so a booking racing with it loses one way or the other.
  *
  * With an Idempotency-Key (a retry after a timeout), the same key, car, days and reason from the same
  * admin answer with the block the first attempt made, writing nothing; the same key with another block
@@ -31,13 +36,11 @@ export const addMaintenanceBlock = async (
   const now = deps.clock.now();
   const problems = periodProblems(period, now, MAX_BLOCK_DAYS);
   if (problems.length) throw validationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
-  const car = await activeCar(deps, carId);
-  const block: MaintenanceBlock = { id: deps.newId(), kind: 'maintenance', from: period.startDate, to: period.endDate, reason };
+  const wanted = dayInterval(period);
+  const block: MaintenanceBlock = { id: deps.newId(), kind: 'maintenance', ...wanted, from: period.startDate, to: period.endDate, reason };
   // Tagged, so the same admin's key on a booking request (same table, same claim keys) never matches.
   const claim = adminClaim(request, requestHash('block', carId, period.startDate, period.endDate, reason), now.getTime());
-  const outcome = await deps.reservations.block(car, block, now, claim);
-  if (!outcome.blocked && outcome.claimed) {
-    const earlier = outcome.claimed;
+  const answerEarlier = (earlier: { blockId: string; fingerprint: string; standing: boolean }): MaintenanceBlock => {
     if (earlier.fingerprint !== claim?.fingerprint) throw keyReused('car block');
     if (!earlier.standing) {
       throw conflict('The block this Idempotency-Key made was removed since; use a new key to block these days again.', {
@@ -46,18 +49,30 @@ export const addMaintenanceBlock = async (
     }
     // The same body: the earlier block is this one under its own id.
     return { ...block, id: earlier.blockId };
+  };
+  for (let read = 0; read < MAX_STALE_READS; read++) {
+    // Strongly after a change under us; the first read need not be (the write's condition decides).
+    const car = await activeCar(deps, carId, read > 0);
+    if (!isFreeFor(car.blocks, wanted, now.getTime())) {
+      // A retry of a request that landed finds its own block in the way: it answers with that block.
+      const earlier = claim && (await deps.reservations.earlierBlock(carId, claim));
+      if (earlier) return answerEarlier(earlier);
+      const overlapping = (await deps.upcoming.upcoming(carId, now)).filter((r) => occupies(intervalOf(r), wanted));
+      throw conflict(
+        overlapping.length
+          ? 'Reservations hold the car on some of these days; cancel them first or choose other days.'
+          : 'Another block takes the car on some of these days.',
+        { reservations: overlapping },
+      );
+    }
+    const outcome = await deps.reservations.block(car, block, now, claim);
+    if (outcome.blocked) {
+      await deps.cache.invalidateLocation(car.location);
+      return block;
+    }
+    if ('claimed' in outcome) return answerEarlier(outcome.claimed);
   }
-  if (!outcome.blocked) {
-    const overlapping = (await deps.upcoming.upcoming(carId, now)).filter((r) => overlaps({ from: r.startDate, to: r.endDate }, period));
-    throw conflict(
-      overlapping.length
-        ? 'Reservations hold the car on some of these days; cancel them first or choose other days.'
-        : 'Another block or booking took some of these days meanwhile; read the car again.',
-      { reservations: overlapping },
-    );
-  }
-  await deps.cache.invalidateLocation(car.location);
-  return block;
+  throw conflict('Bookings of this car keep changing its calendar; read the car again and retry.');
 };
 
 export const removeMaintenanceBlock = async (deps: MaintenanceDeps, carId: string, blockId: string): Promise<void> => {

@@ -16,9 +16,9 @@ export const REMINDER_BEFORE_MS = 24 * 3_600_000;
 /** Longest `Prefer: wait=N` honoured, in seconds. */
 export const MAX_WAIT_SECONDS = 10;
 
-/** Pick-up and return are taken at 00:00 UTC of their days (the API's days are UTC calendar days). */
-export const pickupMs = (r: Pick<Reservation, 'startDate'>): number => Date.parse(`${r.startDate}T00:00:00Z`);
-export const returnMs = (r: Pick<Reservation, 'endDate'>): number => Date.parse(`${r.endDate}T00:00:00Z`);
+/** A v2 booking's pick-up and return times; a v1 booking's are 00:00 UTC of its days (v1's days are UTC calendar days). */
+export const pickupMs = (r: Pick<Reservation, 'startDate' | 'pickupAt'>): number => Date.parse(r.pickupAt ?? `${r.startDate}T00:00:00Z`);
+export const returnMs = (r: Pick<Reservation, 'endDate' | 'returnAt'>): number => Date.parse(r.returnAt ?? `${r.endDate}T00:00:00Z`);
 
 /**
  * Who cancels: the customer who booked (an admin cancelling their own reservation is one), or an admin
@@ -33,14 +33,14 @@ export type CancelledBy = 'customer' | 'admin';
  * late change of plans, and an admin cancels for reasons the customer did not choose (a broken-down
  * car, a closed location, a customer's call to the counter).
  */
-export const refundFor = (r: Pick<Reservation, 'startDate' | 'price'>, now: Date, by: CancelledBy = 'customer'): Refund => {
+export const refundFor = (r: Pick<Reservation, 'startDate' | 'pickupAt' | 'price'>, now: Date, by: CancelledBy = 'customer'): Refund => {
   const before = pickupMs(r) - now.getTime();
   const percent = by === 'admin' || before >= 48 * 3_600_000 ? 100 : before > 0 ? 50 : 0;
   return { percent, amountMinor: Math.floor((r.price.totalMinor * percent) / 100) };
 };
 
 /** When the sweeper must next look at a Confirmed reservation: the reminder, then the return day. */
-export const confirmedDueMs = (r: Pick<Reservation, 'startDate' | 'endDate' | 'remindedAt'>): number =>
+export const confirmedDueMs = (r: Pick<Reservation, 'startDate' | 'endDate' | 'pickupAt' | 'returnAt' | 'remindedAt'>): number =>
   r.remindedAt ? returnMs(r) : Math.min(pickupMs(r) - REMINDER_BEFORE_MS, returnMs(r));
 
 export const rentalDays = (startDate: string, endDate: string): number => Math.round(daysBetween(startDate, endDate));

@@ -34,13 +34,21 @@ export interface CreateOptions {
 }
 
 /**
- * What `block` did: wrote the block, found a day taken, or found the live claim of an admin's
- * Idempotency-Key naming an earlier block (`standing`: that block still holds its days).
+ * What `block` did: wrote the block; found the car's calendar changed since it was read (`stale`: read
+ * it again and decide again); or found the live claim of an admin's Idempotency-Key naming an earlier
+ * block (`standing`: that block is still on the car).
  */
-export type BlockOutcome = { blocked: true } | { blocked: false; claimed?: { blockId: string; fingerprint: string; standing: boolean } };
+export type BlockOutcome =
+  | { blocked: true }
+  | { blocked: false; stale: true }
+  | { blocked: false; claimed: { blockId: string; fingerprint: string; standing: boolean } };
 
-/** Why the hold transaction did not go through: a decision (rejection), or nothing to do. */
-export type HoldOutcome = { kind: 'held' } | { kind: 'rejected'; reason: RejectionReason } | { kind: 'alreadyDecided' };
+/**
+ * What the hold transaction did: held; found the reservation decided already; found it had stopped
+ * counting (NOT_DECIDED) or the car gone from where it was priced (CAR_UNAVAILABLE); or found the
+ * car's calendar changed since the decision was made on it (`stale`: read it again and decide again).
+ */
+export type HoldOutcome = { kind: 'held' } | { kind: 'rejected'; reason: RejectionReason } | { kind: 'alreadyDecided' } | { kind: 'stale' };
 
 export interface Page<T> {
   items: T[];
@@ -57,11 +65,14 @@ export interface ReservationStore {
   /** Undoes `create` while the reservation is still Requested (its message never reached the queue). */
   discard(reservation: Reservation, claims: RequestClaim[]): Promise<void>;
   get(reservationId: string): Promise<Reservation | undefined>;
-  /** Requested -> Pending: the reservation, one lock per day and the car's block in one transaction. */
+  /**
+   * Requested -> Pending: the reservation and the car's block in one transaction, conditional on the
+   * car's calendar (`blocksVersion`) being the one `car` was read at, on which the car was judged free.
+   */
   hold(reservation: Reservation, car: Car, holdExpiresAt: number, now: Date): Promise<HoldOutcome>;
   /** Requested -> Rejected; false when it was already decided. */
   reject(reservation: Reservation, reason: RejectionReason, now: Date): Promise<boolean>;
-  /** Pending with a live hold -> Confirmed: the day locks and the car's block become a booking. */
+  /** Pending with a live hold -> Confirmed: the reservation and its block on the car become a booking. */
   confirm(reservation: Reservation, now: Date, dueMs: number): Promise<boolean>;
   /** Requested, Pending (live hold) or Confirmed -> Cancelled, freeing the days; false when the state changed meanwhile. */
   cancel(reservation: Reservation, refund: Refund | undefined, now: Date): Promise<boolean>;
@@ -78,11 +89,13 @@ export interface ReservationStore {
   listByUser(userId: string, options: { status?: ReservationStatus; limit: number; cursor?: string }): Promise<Page<Reservation>>;
   listByCar(carId: string, options: { when: 'upcoming' | 'past'; limit: number; cursor?: string; now: Date }): Promise<Page<Reservation>>;
   /**
-   * Adds a maintenance block (a lock per day + the car's block) in one transaction; not when a day is
-   * taken. With a claim (an admin's Idempotency-Key) the claim is written in that transaction too; a
+   * Adds a maintenance block to the car, conditional on the car's calendar being the one `car` was read
+   * at (on which its days were judged free). With a claim (an admin's Idempotency-Key) the claim is written in that transaction too; a
    * live claim means an earlier attempt: nothing is written and the claim says which block it made.
    */
   block(car: Car, block: MaintenanceBlock, now: Date, claim?: OwnedClaim): Promise<BlockOutcome>;
+  /** The block an admin's Idempotency-Key made, while its claim is live (`standing`: still on the car). */
+  earlierBlock(carId: string, claim: OwnedClaim): Promise<{ blockId: string; fingerprint: string; standing: boolean } | undefined>;
   unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<void>;
 }
 

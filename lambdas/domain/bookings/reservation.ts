@@ -1,3 +1,4 @@
+import { dayInterval, type Interval } from '../fleet/interval';
 import type { LocationCode } from '../fleet/catalog';
 
 /**
@@ -51,9 +52,17 @@ export interface Reservation {
   /** Where notifications go (the email of the token that made the request). */
   contactEmail?: string;
   carId: string;
-  /** Pick-up day and return day (exclusive), `YYYY-MM-DD`. */
+  /** Pick-up day and return day (exclusive), `YYYY-MM-DD`: v1's period (for a v2 booking, the UTC days it touches). */
   startDate: string;
   endDate: string;
+  /**
+   * A v2 booking's times, ISO 8601 with the location's offset: pick-up, return, and when the car is
+   * ready again (return plus the location's turnaround, fixed when booked). A v1 booking has none: its
+   * interval is its days' (`intervalOf`).
+   */
+  pickupAt?: string;
+  returnAt?: string;
+  readyAt?: string;
   status: ReservationStatus;
   price: PriceSnapshot;
   car: CarSnapshot;
@@ -72,6 +81,10 @@ export interface Reservation {
 /** THE rule: does this reservation hold its car right now? Pending with a live hold, or Confirmed. */
 export const holdsCar = (r: { status: string; holdExpiresAt?: number }, nowMs: number): boolean =>
   r.status === 'Confirmed' || (r.status === 'Pending' && r.holdExpiresAt !== undefined && r.holdExpiresAt > nowMs);
+
+/** The time a reservation takes its car for: its v2 times, or its v1 days (availability.ts). */
+export const intervalOf = (r: Pick<Reservation, 'startDate' | 'endDate' | 'pickupAt' | 'readyAt'>): Interval =>
+  r.pickupAt && r.readyAt ? { fromMs: Date.parse(r.pickupAt), readyMs: Date.parse(r.readyAt) } : dayInterval(r);
 
 /** States a reservation never leaves. */
 export const isFinal = (status: ReservationStatus): boolean =>

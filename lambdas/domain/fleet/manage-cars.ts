@@ -6,8 +6,8 @@ import type { CarRepository, FleetDeps } from './ports';
 
 /** Admin use cases on the fleet. Every change invalidates the cached searches of the locations it touches. */
 
-export const activeCar = async (deps: { cars: Pick<CarRepository, 'get'> }, carId: string): Promise<Car> => {
-  const car = await deps.cars.get(carId);
+export const activeCar = async (deps: { cars: Pick<CarRepository, 'get'> }, carId: string, consistent = false): Promise<Car> => {
+  const car = await deps.cars.get(carId, consistent);
   if (!car || car.status !== 'active') throw notFound(`Car ${carId}`);
   return car;
 };

@@ -32,7 +32,8 @@ export interface CarRepository {
    * car that attempt made (and its fingerprint) is returned.
    */
   create(car: Car, claim?: OwnedClaim): Promise<{ created: true } | { created: false; carId: string; fingerprint: string }>;
-  get(carId: string): Promise<Car | undefined>;
+  /** `consistent`: a strongly consistent read (what a booking decision is made on). */
+  get(carId: string, consistent?: boolean): Promise<Car | undefined>;
   /** The car and its photos (one Query on the car's partition). */
   getWithPhotos(carId: string): Promise<{ car: Car; photos: Photo[] } | undefined>;
   /** Replaces the descriptive fields (never the blocks), moving the counters when the location changes. */
@@ -59,6 +60,10 @@ export interface UpcomingReservation {
   reservationId: string;
   startDate: string;
   endDate: string;
+  /** A v2 booking's times. */
+  pickupAt?: string;
+  returnAt?: string;
+  readyAt?: string;
   status: string;
 }
 

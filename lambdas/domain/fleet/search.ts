@@ -2,13 +2,14 @@ import { isFreeFor } from './availability';
 import { CAR_TYPES, type CarType, type LocationCode } from './catalog';
 import { averageRating, type Car } from './car';
 import { decodeCursor, encodeCursor, filtersFingerprint, type SortOrder } from './cursor';
-import type { Period } from './period';
+import type { Interval } from './interval';
 import type { CarRepository, FleetCache, SearchResultPage } from './ports';
 import { pricePosition, searchPartitions, sortKeyRange } from './search-keys';
 
 export interface SearchQuery {
   location: LocationCode;
-  period: Period;
+  /** The time the car must be free for: a v1 period's days, or v2's pick-up to return plus turnaround. */
+  window: Interval;
   type?: CarType;
   minPriceMinor?: number;
   maxPriceMinor?: number;
@@ -50,7 +51,7 @@ class Stream {
 const positionOf = (car: Car): string => pricePosition(car.pricePerDayMinor, car.carId);
 
 /**
- * Cars at a location that are active and free for the whole period, ordered by price, one page at a
+ * Cars at a location that are active and free for the whole window, ordered by price, one page at a
  * time. Reads one Query per (type, write shard) in parallel, k-way merges them by price, and filters
  * availability in memory from each car's blocks; it stops reading as soon as the page is full. Never
  * a Scan: every read is a key-range Query on the `byLocation` index.
@@ -58,7 +59,7 @@ const positionOf = (car: Car): string => pricePosition(car.pricePerDayMinor, car
 export const searchAvailableCars = async (repo: CarRepository, query: SearchQuery, nowMs: number): Promise<SearchResultPage> => {
   if (query.sort === '-rating') return searchByRating(repo, query, nowMs);
   const descending = query.sort === '-price';
-  const filters = filtersFingerprint([query.location, query.period, query.type, query.minPriceMinor, query.maxPriceMinor]);
+  const filters = filtersFingerprint([query.location, query.window, query.type, query.minPriceMinor, query.maxPriceMinor]);
   const after = query.cursor ? decodeCursor(query.cursor, { sort: query.sort, filters }) : undefined;
   const types = query.type ? [query.type] : CAR_TYPES;
   const partitions = searchPartitions(query.location);
@@ -81,7 +82,7 @@ export const searchAvailableCars = async (repo: CarRepository, query: SearchQuer
     if (!head) break;
     const car = head.buffer.shift()!;
     last = positionOf(car);
-    if (car.status === 'active' && isFreeFor(car.blocks, query.period, nowMs)) cars.push(car);
+    if (car.status === 'active' && isFreeFor(car.blocks, query.window, nowMs)) cars.push(car);
   }
   const more = cars.length === query.limit && streams.some((s) => s.hasMore);
   return { cars, nextCursor: more && last ? encodeCursor({ sort: query.sort, position: last, filters }) : undefined };
@@ -103,7 +104,7 @@ export const ratingPosition = (car: Car): string => {
  * cached like any search; a rating that changes between two pages can move a car across them.
  */
 const searchByRating = async (repo: CarRepository, query: SearchQuery, nowMs: number): Promise<SearchResultPage> => {
-  const filters = filtersFingerprint([query.location, query.period, query.type, query.minPriceMinor, query.maxPriceMinor]);
+  const filters = filtersFingerprint([query.location, query.window, query.type, query.minPriceMinor, query.maxPriceMinor]);
   const after = query.cursor ? decodeCursor(query.cursor, { sort: query.sort, filters }) : undefined;
   const types = query.type ? [query.type] : CAR_TYPES;
   const streams = types.flatMap((type) =>
@@ -122,7 +123,7 @@ const searchByRating = async (repo: CarRepository, query: SearchQuery, nowMs: nu
     }),
   );
   const ranked = all
-    .filter((car) => car.status === 'active' && isFreeFor(car.blocks, query.period, nowMs))
+    .filter((car) => car.status === 'active' && isFreeFor(car.blocks, query.window, nowMs))
     .map((car) => ({ car, position: ratingPosition(car) }))
     .filter(({ position }) => after === undefined || position > after)
     .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));

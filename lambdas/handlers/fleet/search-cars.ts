@@ -4,6 +4,7 @@ import { mediaStore } from '../../adapters/fleet/media';
 import { fleetCache } from '../../adapters/redis-backed';
 import { clock } from '../../shared/clock';
 import { fleetRoutes as routes } from '../../api/routes/fleet';
+import { dayInterval } from '../../domain/fleet/interval';
 import { toMinorUnits } from '../../domain/fleet/money';
 import { searchWithCache } from '../../domain/fleet/search';
 import { httpHandler } from '../../http/handler';
@@ -19,7 +20,7 @@ export const handler = httpHandler(
       deps,
       {
         location: query.location,
-        period: { startDate: query.startDate, endDate: query.endDate },
+        window: dayInterval({ startDate: query.startDate, endDate: query.endDate }),
         type: query.type,
         minPriceMinor: query.minPrice === undefined ? undefined : toMinorUnits(query.minPrice),
         maxPriceMinor: query.maxPrice === undefined ? undefined : toMinorUnits(query.maxPrice),

@@ -1,6 +1,5 @@
 import { carFixture } from '../../support/fixtures/car';
 import { preferredWait } from '../../../lambdas/api/booking-schemas';
-import { daysOf } from '../../../lambdas/adapters/bookings/reservation-store';
 import { decideBooking } from '../../../lambdas/domain/bookings/decide';
 import { cancelReservation, sweepReservations } from '../../../lambdas/domain/bookings/lifecycle';
 import { addMaintenanceBlock } from '../../../lambdas/domain/bookings/maintenance';
@@ -8,6 +7,8 @@ import { confirmedDueMs, refundFor, REMINDER_BEFORE_MS } from '../../../lambdas/
 import type { BookingDeps, ReservationStore } from '../../../lambdas/domain/bookings/ports';
 import { awaitDecision, requestBooking } from '../../../lambdas/domain/bookings/request';
 import { holdsCar, type Reservation } from '../../../lambdas/domain/bookings/reservation';
+import type { MaintenanceBlock } from '../../../lambdas/domain/fleet/availability';
+import { dayInterval } from '../../../lambdas/domain/fleet/interval';
 import { ShiftedClock } from '../../../lambdas/shared/clock';
 import type { AppError } from '../../../lambdas/shared/errors';
 import { reservationFixture } from './reservation-fixture';
@@ -45,6 +46,7 @@ const fakeStore = (patch: Partial<ReservationStore> = {}): ReservationStore & { 
     listByCar: record('listByCar', { items: [] }),
     block: record('block', true),
     unblock: record('unblock', undefined),
+    earlierBlock: record('earlierBlock', undefined),
     ...patch,
   };
 };
@@ -400,48 +402,67 @@ describe("addMaintenanceBlock: an admin's Idempotency-Key", () => {
   const period = { startDate: '2030-03-10', endDate: '2030-03-13' };
 
   /**
-   * The store's block transaction in memory, all or nothing: the day locks, and the admin's claim when
+   * The car's calendar in memory, with its version, and the store's block transaction on it, all or
+   * nothing: the block (conditional on the calendar the car was read at), and the admin's claim when
    * the request has a key. Each call yields first, so concurrent calls interleave as they would.
    */
   const blockingStore = () => {
-    const locks = new Map<string, string>();
+    const calendar = new Map<string, MaintenanceBlock>();
+    let version = 0;
     const claims = new Map<string, { blockId: string; fingerprint: string }>();
     const written: string[] = [];
     const store = fakeStore({
-      block: async (_car, block, _now, claim) => {
+      block: async (seen, block, _now, claim) => {
         await new Promise((resolve) => setImmediate(resolve));
-        const days = daysOf(block.from, block.to);
         const held = claim && claims.get(`${claim.owner}#${claim.key}`);
-        if (held) return { blocked: false, claimed: { ...held, standing: locks.get(block.from) === held.blockId } };
-        if (days.some((day) => locks.has(day))) return { blocked: false };
-        days.forEach((day) => locks.set(day, block.id));
+        if (held) return { blocked: false, claimed: { ...held, standing: calendar.has(held.blockId) } };
+        if (seen.blocksVersion !== version) return { blocked: false, stale: true };
+        calendar.set(block.id, block);
+        version++;
         if (claim) claims.set(`${claim.owner}#${claim.key}`, { blockId: block.id, fingerprint: claim.fingerprint });
         written.push(block.id);
         return { blocked: true };
       },
-      unblock: async (_car, block) => daysOf(block.from, block.to).forEach((day) => locks.delete(day)),
+      unblock: async (_car, block) => {
+        calendar.delete(block.id);
+        version++;
+      },
+      earlierBlock: async (_carId, claim) => {
+        const held = claims.get(`${claim.owner}#${claim.key}`);
+        return held && { ...held, standing: calendar.has(held.blockId) };
+      },
     });
-    return { store, written };
+    const cars = { get: async () => ({ ...car, blocks: [...calendar.values()], blocksVersion: version }) };
+    return { store, written, cars };
   };
-  const blockDeps = (reservations: ReservationStore) => {
+  const blockDeps = ({ store, cars }: ReturnType<typeof blockingStore>) => {
     let n = 0;
-    return { ...deps({ reservations, newId: () => `block-${++n}` }), upcoming: { upcoming: async () => [] } };
+    return { ...deps({ reservations: store, cars, newId: () => `block-${++n}` }), upcoming: { upcoming: async () => [] } };
   };
   const admin = (adminId: string, idempotencyKey?: string) => ({ adminId, idempotencyKey });
 
   it('a retry with the same key and body answers with the same block, written once', async () => {
-    const { store, written } = blockingStore();
-    const d = blockDeps(store);
+    const calendar = blockingStore();
+    const { written } = calendar;
+    const d = blockDeps(calendar);
     const first = await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1'));
     const retry = await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1'));
     expect(retry).toEqual(first);
-    expect(first).toEqual({ id: 'block-1', kind: 'maintenance', from: period.startDate, to: period.endDate, reason: 'Brakes' });
+    expect(first).toEqual({
+      id: 'block-1',
+      kind: 'maintenance',
+      ...dayInterval(period),
+      from: period.startDate,
+      to: period.endDate,
+      reason: 'Brakes',
+    });
     expect(written).toEqual(['block-1']);
   });
 
   it('the same key with another body is refused (IDEMPOTENCY_MISMATCH); another admin has keys of their own', async () => {
-    const { store, written } = blockingStore();
-    const d = blockDeps(store);
+    const calendar = blockingStore();
+    const { written } = calendar;
+    const d = blockDeps(calendar);
     await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1'));
     for (const [days, reason] of [
       [period, 'Tyres'],
@@ -456,8 +477,9 @@ describe("addMaintenanceBlock: an admin's Idempotency-Key", () => {
   });
 
   it('concurrent requests with the same key make one block and all answer with it', async () => {
-    const { store, written } = blockingStore();
-    const d = blockDeps(store);
+    const calendar = blockingStore();
+    const { written } = calendar;
+    const d = blockDeps(calendar);
     const answers = await Promise.all(
       Array.from({ length: 5 }, () => addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1'))),
     );
@@ -466,8 +488,9 @@ describe("addMaintenanceBlock: an admin's Idempotency-Key", () => {
   });
 
   it('a retry after the block was removed is a 409 naming it, and blocks nothing again', async () => {
-    const { store, written } = blockingStore();
-    const d = blockDeps(store);
+    const calendar = blockingStore();
+    const { store, written } = calendar;
+    const d = blockDeps(calendar);
     const first = await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1'));
     await store.unblock(car, first, new Date(NOW));
     const err = await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1', 'key-1')).catch((e: AppError) => e);
@@ -476,8 +499,9 @@ describe("addMaintenanceBlock: an admin's Idempotency-Key", () => {
   });
 
   it('without a key, as before: a repeat finds its days taken (409)', async () => {
-    const { store, written } = blockingStore();
-    const d = blockDeps(store);
+    const calendar = blockingStore();
+    const { written } = calendar;
+    const d = blockDeps(calendar);
     await addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1'));
     await expect(addMaintenanceBlock(d, 'c1', period, 'Brakes', admin('a1'))).rejects.toMatchObject({
       kind: 'CONFLICT',
