@@ -7,4 +7,4 @@ export { LOCATION_PROFILES, WEEKDAYS, locationProfile, type LocationProfile, typ
 export { formatRentalTime, localDate, localDayStartMs, parseRentalTime, type ParsedTime } from './local-time';
 export { MIN_RENTAL_MINUTES, rentalProblems, type RentalLimits, type RentalProblem, type RentalProblemCode } from './rules';
 export { billedDays, periodPriceMinor } from './billing';
-export { fits, occupies, readyAt, v1Interval, type Occupancy, type RentalRequest } from './interval';
+export { fits, readyAt, rentalInterval } from './interval';

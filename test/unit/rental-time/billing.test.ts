@@ -1,4 +1,5 @@
-import { billedDays, parseRentalTime, periodPriceMinor, v1Interval } from '../../../lambdas/domain/rental-time';
+import { dayInterval } from '../../../lambdas/domain/fleet/interval';
+import { billedDays, parseRentalTime, periodPriceMinor } from '../../../lambdas/domain/rental-time';
 
 const LA = 'America/Los_Angeles';
 const PHX = 'America/Phoenix';
@@ -63,11 +64,11 @@ describe('billedDays', () => {
       ['2027-11-06', '2027-11-09', 3],
       ['2027-03-01', '2027-03-31', 30],
     ] as const) {
-      const { pickupMs, returnMs } = v1Interval(start, end, LA);
-      expect([start, billedDays(pickupMs, returnMs, LA, GRACE)]).toEqual([start, n]);
+      const { fromMs, readyMs } = dayInterval({ startDate: start, endDate: end });
+      expect([start, billedDays(fromMs, readyMs, LA, GRACE)]).toEqual([start, n]);
     }
-    const { pickupMs, returnMs } = v1Interval('2027-02-01', '2027-02-04', LA);
-    expect(periodPriceMinor(4000, billedDays(pickupMs, returnMs, LA, GRACE))).toBe(12_000);
+    const { fromMs, readyMs } = dayInterval({ startDate: '2027-02-01', endDate: '2027-02-04' });
+    expect(periodPriceMinor(4000, billedDays(fromMs, readyMs, LA, GRACE))).toBe(12_000);
   });
 });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { fits, occupies, parseRentalTime, readyAt, v1Interval, type Occupancy } from '../../../lambdas/domain/rental-time';
+import { dayInterval, occupies, type Interval } from '../../../lambdas/domain/fleet/interval';
+import { fits, parseRentalTime, readyAt } from '../../../lambdas/domain/rental-time';
 
 const LA = 'America/Los_Angeles';
 const MINUTE = 60_000;
@@ -10,10 +11,10 @@ const at = (text: string): number => {
   return result.ms;
 };
 
-/** A rental as the calendar holds it (`fromMs`, `readyMs`) and as a request (`pickupMs`, `readyMs`). */
+/** A rental as the calendar holds it and as a request: the same interval. */
 const rental = (pickup: string, ret: string, turnaroundMinutes = 60) => {
   const readyMs = readyAt(at(ret), turnaroundMinutes);
-  return { booking: { fromMs: at(pickup), readyMs }, request: { pickupMs: at(pickup), readyMs } };
+  return { booking: { fromMs: at(pickup), readyMs }, request: { fromMs: at(pickup), readyMs } };
 };
 
 describe('occupies and fits: scenarios', () => {
@@ -54,41 +55,23 @@ describe('occupies and fits: scenarios', () => {
   });
 });
 
-describe('v1Interval', () => {
-  it('runs from local midnight of startDate to local midnight of endDate, the car ready at the end', () => {
-    expect(v1Interval('2027-03-01', '2027-03-04', LA)).toEqual({
-      pickupMs: Date.parse('2027-03-01T08:00:00Z'),
-      returnMs: Date.parse('2027-03-04T08:00:00Z'),
-      readyMs: Date.parse('2027-03-04T08:00:00Z'),
-    });
-  });
-
-  it('follows the local day boundaries across DST (a 23-hour and a 25-hour day)', () => {
-    const spring = v1Interval('2027-03-14', '2027-03-15', LA);
-    expect(spring.returnMs - spring.pickupMs).toBe(23 * HOUR);
-    const fall = v1Interval('2027-11-07', '2027-11-08', LA);
-    expect(fall.returnMs - fall.pickupMs).toBe(25 * HOUR);
-    const phoenix = v1Interval('2027-03-14', '2027-03-15', 'America/Phoenix');
-    expect([phoenix.pickupMs, phoenix.returnMs - phoenix.pickupMs]).toEqual([Date.parse('2027-03-14T07:00:00Z'), 24 * HOUR]);
-  });
-
+describe('v1 periods on the same rule (00:00 UTC day boundaries)', () => {
   it('lets v1 bookings meet back to back, as today, and never overlap', () => {
-    const asBooking = ({ pickupMs, readyMs }: { pickupMs: number; readyMs: number }): Occupancy => ({ fromMs: pickupMs, readyMs });
-    const first = v1Interval('2027-03-01', '2027-03-04', LA);
-    expect(fits([asBooking(first)], v1Interval('2027-03-04', '2027-03-06', LA))).toBe(true);
-    expect(fits([asBooking(v1Interval('2027-03-04', '2027-03-06', LA))], first)).toBe(true);
-    expect(fits([asBooking(first)], v1Interval('2027-03-03', '2027-03-05', LA))).toBe(false);
+    const first = dayInterval({ startDate: '2027-03-01', endDate: '2027-03-04' });
+    expect(fits([first], dayInterval({ startDate: '2027-03-04', endDate: '2027-03-06' }))).toBe(true);
+    expect(fits([dayInterval({ startDate: '2027-03-04', endDate: '2027-03-06' })], first)).toBe(true);
+    expect(fits([first], dayInterval({ startDate: '2027-03-03', endDate: '2027-03-05' }))).toBe(false);
   });
 
-  it('and v2 rentals around a v1 booking: out on its end date, back (with turnaround) by its start', () => {
-    const v1 = v1Interval('2027-03-02', '2027-03-04', LA);
-    const existing = [{ fromMs: v1.pickupMs, readyMs: v1.readyMs }];
-    expect(fits(existing, rental('2027-03-04T00:00', '2027-03-05T10:00').request)).toBe(true);
-    expect(fits(existing, rental('2027-03-03T23:00', '2027-03-05T10:00').request)).toBe(false);
-    expect(fits(existing, rental('2027-03-01T10:00', '2027-03-01T23:00').request)).toBe(true);
-    expect(fits(existing, rental('2027-03-01T10:00', '2027-03-01T23:01').request)).toBe(false);
+  it('and v2 rentals around a v1 booking: out from its end instant, back (with turnaround) by its start', () => {
+    // 2027-03-02..04 UTC days = 2027-03-01T16:00 .. 2027-03-03T16:00 in Los Angeles.
+    const v1 = dayInterval({ startDate: '2027-03-02', endDate: '2027-03-04' });
+    expect(fits([v1], rental('2027-03-03T16:00', '2027-03-05T10:00').request)).toBe(true);
+    expect(fits([v1], rental('2027-03-03T15:59', '2027-03-05T10:00').request)).toBe(false);
+    expect(fits([v1], rental('2027-03-01T10:00', '2027-03-01T15:00').request)).toBe(true);
+    expect(fits([v1], rental('2027-03-01T10:00', '2027-03-01T15:01').request)).toBe(false);
     // A v2 booking already there blocks a v1 request the same way.
-    expect(fits([rental('2027-03-01T10:00', '2027-03-01T23:30').booking], v1)).toBe(false);
+    expect(fits([rental('2027-03-01T10:00', '2027-03-01T15:30').booking], v1)).toBe(false);
   });
 });
 
@@ -109,8 +92,8 @@ describe('occupies and fits: properties against a minute-by-minute model', () =>
     .map(([pickup, length, turnaround]) => ({ pickup, ret: pickup + length, turnaround }));
 
   const msOf = (minute: number) => BASE + minute * MINUTE;
-  const bookingOf = (r: Minutes): Occupancy => ({ fromMs: msOf(r.pickup), readyMs: readyAt(msOf(r.ret), r.turnaround) });
-  const requestOf = (r: Minutes) => ({ pickupMs: msOf(r.pickup), readyMs: readyAt(msOf(r.ret), r.turnaround) });
+  const bookingOf = (r: Minutes): Interval => ({ fromMs: msOf(r.pickup), readyMs: readyAt(msOf(r.ret), r.turnaround) });
+  const requestOf = bookingOf;
   /** The minutes a rental takes in the model. */
   const minutesTaken = (r: Minutes): number[] => Array.from({ length: r.ret + r.turnaround - r.pickup }, (_, i) => r.pickup + i);
 
