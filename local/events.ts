@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { RouteDefinition } from '../lambdas/api/route';
-import { API_STAGE } from '../lambdas/api/routes';
+import { API_STAGE, type ApiVersion } from '../lambdas/api/routes';
 import { LOCAL_REGION } from './standins/aws';
 
 /** Builds the event API Gateway's Lambda proxy integration sends, so handlers run unchanged. */
@@ -17,6 +17,8 @@ export const apiGatewayEvent = (args: {
   claims?: Record<string, unknown>;
   /** API Gateway's request id (the local server makes one per request, for its own log and 502s too). */
   requestId?: string;
+  /** The stage (API version) the request came through; v1 by default. */
+  stage?: ApiVersion;
 }): APIGatewayProxyEvent => {
   const requestId = args.requestId ?? randomUUID();
   // Null-prototype maps: `?__proto__=1` or `?constructor=x` are ordinary keys, as they are in AWS.
@@ -47,8 +49,8 @@ export const apiGatewayEvent = (args: {
       protocol: 'HTTP/1.1',
       httpMethod: args.method,
       identity: { sourceIp: args.sourceIp, userAgent: args.headers['user-agent'] ?? null } as never,
-      path: `/${API_STAGE}${args.path}`,
-      stage: API_STAGE,
+      path: `/${args.stage ?? API_STAGE}${args.path}`,
+      stage: args.stage ?? API_STAGE,
       requestId,
       requestTimeEpoch: Date.now(),
       resourceId: 'local',

@@ -10,7 +10,7 @@ import {
   localMessage,
   type GatewayError,
 } from '../lib/api/gateway-responses';
-import { API_STAGE, IP_LIMIT_MESSAGE, IP_RATE_LIMITS, routeList, STAGE_THROTTLE, type IpRateLimit } from '../lambdas/api/routes';
+import { API_VERSIONS, IP_LIMIT_MESSAGE, IP_RATE_LIMITS, routesOf, STAGE_THROTTLE, type IpRateLimit } from '../lambdas/api/routes';
 import { capabilities, type CapabilityDefinition } from '../lambdas/capabilities';
 import { errorBody, JSON_HEADERS } from '../lambdas/http/error-response';
 import type { VerifyToken } from './auth/verify-token';
@@ -142,11 +142,12 @@ const authenticate = async (header: string | undefined, verify: VerifyToken | un
  * bodies of the stack's gateway responses.
  */
 export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
-  const router = new Router(routeList);
-  const throttle = new Throttle(STAGE_THROTTLE);
+  // One router per version: each stage has its own REST API in AWS, serving only its version's routes.
+  const routers = new Map(API_VERSIONS.map((version) => [version, new Router(routesOf(version))]));
+  // Each version's stage has its own stage and method throttles, as in API Gateway.
+  const throttles = new Map(API_VERSIONS.map((version) => [version, new Throttle(STAGE_THROTTLE)]));
   const ipLimiter = new IpRateLimiter(options.ipLimits ?? IP_RATE_LIMITS);
   const log = options.log ?? (() => undefined);
-  const stagePrefix = `/${API_STAGE}`;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
@@ -181,8 +182,10 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     req: IncomingMessage,
     { method, url, body, requestId }: { method: string; url: URL; body: string | null; requestId: string },
   ): Promise<APIGatewayProxyResult> => {
-    if (!url.pathname.startsWith(`${stagePrefix}/`)) throw HttpFailure.gateway(GATEWAY_ERRORS.noRoute);
-    const path = url.pathname.slice(stagePrefix.length);
+    const version = API_VERSIONS.find((v) => url.pathname.startsWith(`/${v}/`));
+    if (!version) throw HttpFailure.gateway(GATEWAY_ERRORS.noRoute);
+    const router = routers.get(version)!;
+    const path = url.pathname.slice(version.length + 1);
     // WAF answers before API Gateway routes or throttles anything.
     const ipWait = ipLimiter.check(req.socket.remoteAddress ?? '127.0.0.1', path);
     if (ipWait > 0) throw new HttpFailure(429, 'THROTTLED', IP_LIMIT_MESSAGE, { 'retry-after': String(ipWait) });
@@ -195,7 +198,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     }
     if (match === undefined) throw HttpFailure.gateway(GATEWAY_ERRORS.noRoute);
     const { route, params } = match;
-    if (throttle.check(`${route.method} ${route.path}`, route.throttle) > 0) throw HttpFailure.gateway(GATEWAY_ERRORS.throttled);
+    if (throttles.get(version)!.check(`${route.method} ${route.path}`, route.throttle) > 0) throw HttpFailure.gateway(GATEWAY_ERRORS.throttled);
     const headers = flatHeaders(req);
     const claims = route.access === 'public' ? undefined : await authenticate(headers.authorization, options.verifyToken);
     const event = apiGatewayEvent({
@@ -209,6 +212,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       claims,
       requestId,
+      stage: version,
     });
     if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_MAX_INVOKE_BYTES) {
       throw HttpFailure.gateway({ ...GATEWAY_ERRORS.functionFailed, status: 500 }, '', requestId);

@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { version } from '../../package.json';
 import type { RouteDefinition } from './route';
-import { API_STAGE, routeList } from './routes';
+import { API_STAGE, routesOf } from './routes';
 import { ErrorBody } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
@@ -118,8 +118,8 @@ const operation = (route: RouteDefinition, components: Components) => {
   };
 };
 
-/** The OpenAPI 3.1 document, generated from the route table and nothing else. */
-export const buildOpenApiDocument = (routes: readonly RouteDefinition[] = routeList, serverUrl = `/${API_STAGE}`) => {
+/** The OpenAPI 3.1 document of one version (v1 by default), generated from the route table and nothing else. */
+export const buildOpenApiDocument = (routes: readonly RouteDefinition[] = routesOf(API_STAGE), serverUrl = `/${API_STAGE}`) => {
   const paths: Record<string, Record<string, unknown>> = {};
   const components: Components = {};
   toSchema(ErrorBody, 'output', components); // hoists the named Error schema

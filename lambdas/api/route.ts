@@ -1,6 +1,10 @@
 import type * as z from '../shared/zod';
 import type { CapabilityId } from '../capabilities';
 
+/** The API's versions, each its own stage (`/v1/...`, `/v2/...`): v1 is frozen, v2 adds times. */
+export const API_VERSIONS = ['v1', 'v2'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
+
 /** Who may call a route: anyone, any signed-in user (customers and admins), or admins only. */
 export type Access = 'public' | 'customer' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -17,6 +21,12 @@ export interface RouteDefinition {
   method: HttpMethod;
   /** Path below the stage (`/v1`), API Gateway style: `/cars/{carId}`. */
   path: string;
+  /**
+   * The versions (stages) that serve this route; every version when left out. Where a version's
+   * contract differs, it has a route of its own (same method and path, its own operationId, schemas
+   * and capability), so the other version's contract never moves.
+   */
+  versions?: readonly ApiVersion[];
   capability: CapabilityId;
   access: Access;
   /**

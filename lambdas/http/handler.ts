@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { RouteDefinition, RouteInput } from '../api/route';
+import { API_VERSIONS, type ApiVersion, type RouteDefinition, type RouteInput } from '../api/route';
 import { ENV } from '../shared/env-names';
 import { lambdaFunction } from '../shared/lambda-function';
 import { logger } from '../shared/logger';
@@ -23,10 +23,16 @@ export type HttpHandlerFn<R extends RouteDefinition> = (
     sourceIp: string;
     /** The Lambda context (remaining time, for handlers that wait). */
     context: Context;
+    /** The API version (stage) the request came through. */
+    version: ApiVersion;
   },
 ) => Promise<Reply>;
 
 const requestIdOf = (event: APIGatewayProxyEvent, context: Context) => event.requestContext?.requestId ?? context.awsRequestId;
+
+/** The stage is the version (one stage per version's REST API); v1 when an event names none. */
+const versionOf = (event: APIGatewayProxyEvent): ApiVersion =>
+  (API_VERSIONS as readonly string[]).includes(event.requestContext?.stage) ? (event.requestContext.stage as ApiVersion) : 'v1';
 
 /**
  * In the local runtime and in tests, responses are checked against the route table's schema so the
@@ -76,7 +82,7 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
         const cursors = cursorKey ? cursorScope(route, input.params) : undefined;
         const query = input.query as { cursor?: string };
         if (cursorKey && cursors && query.cursor) query.cursor = openCursor(await cursorKey(), cursors, query.cursor);
-        const reply = await fn({ ...input, principal, requestId, sourceIp, context });
+        const reply = await fn({ ...input, principal, requestId, sourceIp, context, version: versionOf(event) });
         const status = reply.status ?? 200;
         const page = reply.body as { nextCursor?: unknown } | undefined;
         if (cursorKey && cursors && typeof page?.nextCursor === 'string')

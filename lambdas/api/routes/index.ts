@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../route';
+import { API_VERSIONS, type ApiVersion, type RouteDefinition } from '../route';
 import { operationsRoutes } from './operations';
 import { accountsRoutes } from './accounts';
 import { fleetRoutes } from './fleet';
@@ -23,6 +23,11 @@ export const routes = {
 export type RouteId = keyof typeof routes;
 export const routeList: readonly RouteDefinition[] = Object.values(routes);
 
-/** Stage name: the API version in the URL (`/v1/...`). */
-export const API_STAGE = 'v1';
+/** The routes one version (stage) serves. */
+export const routesOf = (version: ApiVersion): readonly RouteDefinition[] =>
+  routeList.filter((route) => !route.versions || route.versions.includes(version));
+
+export { API_VERSIONS, type ApiVersion };
+/** The first stage, v1 (frozen); the newest is `API_VERSIONS.at(-1)`. */
+export const API_STAGE: ApiVersion = 'v1';
 export { DEFAULT_THROTTLE, IP_LIMIT_MESSAGE, IP_RATE_LIMITS, ipLimitApplies, STAGE_THROTTLE, type IpRateLimit } from './throttle';

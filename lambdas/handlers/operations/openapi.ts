@@ -1,11 +1,13 @@
 import { buildOpenApiDocument } from '../../api/openapi';
+import type { ApiVersion } from '../../api/route';
+import { routesOf } from '../../api/routes';
 import { operationsRoutes as routes } from '../../api/routes/operations';
 import { httpHandler } from '../../http/handler';
 
-// Built once per function instance: the route table cannot change at run time.
-let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+// Built once per version per function instance: the route table cannot change at run time.
+const documents = new Map<ApiVersion, ReturnType<typeof buildOpenApiDocument>>();
 
-export const handler = httpHandler(routes.getOpenApi, async () => {
-  document ??= buildOpenApiDocument();
-  return { body: document, headers: { 'cache-control': 'public, max-age=300' } };
+export const handler = httpHandler(routes.getOpenApi, async ({ version }) => {
+  if (!documents.has(version)) documents.set(version, buildOpenApiDocument(routesOf(version), `/${version}`));
+  return { body: documents.get(version), headers: { 'cache-control': 'public, max-age=300' } };
 });
