@@ -106,7 +106,7 @@ export const formatReport = ({ breaking, warnings, changes }: ContractReport): s
     lines.push('Warnings:');
     for (const f of warnings) lines.push(`  ! ${f.where}`, `      ${f.message} [${f.rule}]`);
   }
-  lines.push(changes.length ? 'What changed:' : 'No change to paths, operations or schemas.');
+  lines.push(changes.length ? 'What changed:' : 'No change to what the document says (its layout only).');
   for (const c of changes) lines.push(`  ${{ added: '+', removed: '-', changed: '~' }[c.change]} ${c.change} ${c.where}`);
   return lines.join('\n');
 };
