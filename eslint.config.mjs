@@ -78,7 +78,17 @@ export default tseslint.config(
   },
   {
     // Code that never ships in a Lambda bundle or the CDK app: tests, benchmarks, the local runtime and its tools.
-    files: ['test/**', 'bench/**', 'local/**', 'bin/local.ts', 'jest.config.ts', 'eslint.config.mjs'],
+    files: [
+      'test/**',
+      'bench/**',
+      'local/**',
+      'bin/local.ts',
+      // The API contract check (npm run api:contract) runs from the repository, with the diff tool from its devDependencies.
+      'bin/api-contract.ts',
+      'bin/support/openapi-contract.ts',
+      'jest.config.ts',
+      'eslint.config.mjs',
+    ],
     rules: { 'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeTypes: true }] },
   },
   {
