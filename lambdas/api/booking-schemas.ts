@@ -11,6 +11,8 @@ import {
   idempotencyKey,
   Limit,
   list,
+  LocalDateTime,
+  OffsetDateTime,
   NextCursor,
   PAGE_MAX,
   ResourceId,
@@ -52,6 +54,18 @@ export const BookingBody = z
       .check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
   })
   .check(checkBookingPeriod(), z.meta({ id: 'BookingRequest' }));
+
+/** v2: a car from a time to a time (checked at the car's location: zone, opening hours, notice, length). */
+export const TimedBookingBody = z
+  .strictObject({
+    carId: Id,
+    pickupAt: LocalDateTime,
+    returnAt: LocalDateTime,
+    userId: z
+      .optional(z.string().check(z.maxLength(64)))
+      .check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
+  })
+  .check(z.meta({ id: 'TimedBookingRequest' }));
 
 export const BookingHeaders = z.object({
   'idempotency-key': z
@@ -99,6 +113,12 @@ export const ReservationView = z
     car: z.object({ make: text(60), model: text(60), year: count(9999), type: CarType, location: LocationCode }),
     startDate: IsoDate,
     endDate: IsoDate,
+    pickupAt: z
+      .optional(OffsetDateTime)
+      .check(z.meta({ description: 'A booking made with times (v2): pick-up, with the location’s offset.' })),
+    returnAt: z
+      .optional(OffsetDateTime)
+      .check(z.meta({ description: 'A booking made with times (v2): return, with the location’s offset.' })),
     status: z.enum(RESERVATION_STATUSES),
     totalPrice: z.number().check(z.meta({ description: 'What the stay costs, as quoted when booked.' })),
     price: z.object({ currency: z.literal('USD'), dailyRate: z.number(), days: count(MAX_RENTAL_DAYS), total: z.number() }),

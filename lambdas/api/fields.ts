@@ -73,6 +73,17 @@ export const idempotencyKey = (required?: string) =>
   patterned(255, /^[\x21-\x7e]{1,255}$/, 'Use 1 to 255 visible ASCII characters.', required ? { error: required } : undefined);
 /** `toISOString()` writes 24 characters. */
 export const Timestamp = z.iso.datetime().check(z.maxLength(30));
+/** v2's times as asked: a local date-time at the location, to the minute, optionally with its offset. */
+export const LocalDateTime = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?$/, 'Use a local date-time such as 2027-03-01T10:00.'),
+  z.meta({
+    description:
+      'A local date-time at the pick-up location, to the minute (`2027-03-01T10:00`); an offset may follow (`-08:00`) and must be the location’s at that time.',
+    example: '2027-03-01T10:00',
+  }),
+);
+/** v2's times as answered: with the location's offset. */
+export const OffsetDateTime = z.iso.datetime({ offset: true }).check(z.maxLength(30));
 /** Presigned S3 URLs carry a session token: a few KB. */
 export const Url = text(8192);
 /** A human-readable sentence from the API (a confirmation, a reason). */

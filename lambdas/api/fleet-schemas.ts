@@ -14,7 +14,23 @@ import {
 import { hasAtMostTwoDecimals } from '../domain/fleet/money';
 import { periodProblems } from '../domain/fleet/period';
 import { clock } from '../shared/clock';
-import { count, Cursor, freeText, Limit, list, money, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, Url } from './fields';
+import {
+  count,
+  Cursor,
+  freeText,
+  Limit,
+  list,
+  LocalDateTime,
+  money,
+  NextCursor,
+  OffsetDateTime,
+  PAGE_MAX,
+  ResourceId,
+  Sentence,
+  text,
+  Timestamp,
+  Url,
+} from './fields';
 
 /** Request and response schemas of the fleet routes (admin car management, car details, search). */
 
@@ -119,10 +135,59 @@ export const SearchResults = z
   })
   .check(z.meta({ id: 'CarSearchResults' }));
 
+/** v2: a car as search shows it, with what the whole rental costs. */
+export const TimedSearchResults = z
+  .object({
+    pickupAt: OffsetDateTime,
+    returnAt: OffsetDateTime,
+    days: count(MAX_RENTAL_DAYS + 1).check(z.meta({ description: 'Days billed: one per started 24 hours after the grace period.' })),
+    currency: z.literal('USD'),
+    cars: list(
+      z.object({
+        ...carSummaryFields,
+        totalPrice: z.number().check(z.meta({ description: 'The rental’s price for these times: the daily price times `days`.' })),
+        currency: z.literal('USD'),
+      }),
+      PAGE_MAX,
+    ),
+    nextCursor: NextCursor,
+  })
+  .check(z.meta({ id: 'TimedCarSearchResults' }));
+
 export const IsoDate = z.iso.date();
 const QueryPrice = z.coerce
   .number()
   .check(z.nonnegative(), z.lte(MAX_PRICE_PER_DAY), z.refine(hasAtMostTwoDecimals, 'Use at most 2 decimals.'));
+
+const searchFilters = {
+  type: z.optional(CarType),
+  minPrice: z.optional(QueryPrice),
+  maxPrice: z.optional(QueryPrice),
+};
+
+/** v2: cars free from a time to a time (the times are checked at the location: zone, hours, notice). */
+export const TimedSearchQuery = z
+  .object({
+    location: LocationCode,
+    pickupAt: LocalDateTime,
+    returnAt: LocalDateTime,
+    ...searchFilters,
+    sort: z._default(z.enum(['price', '-price', '-rating']), 'price').check(
+      z.meta({
+        description:
+          'By total price, ascending or (-price) descending; or (-rating) best rated first (then number of reviews, then price).',
+      }),
+    ),
+    limit: Limit,
+    cursor: Cursor,
+  })
+  .check(
+    z.superRefine((query, ctx) => {
+      if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
+        ctx.addIssue({ code: 'custom', path: ['maxPrice'], message: 'maxPrice is below minPrice.' });
+      }
+    }),
+  );
 
 export const SearchQuery = z
   .object({

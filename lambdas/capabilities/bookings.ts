@@ -14,6 +14,12 @@ export const bookingCapabilities = {
     // Prefer: wait=N may wait up to 10 s for the decision.
     timeoutSeconds: 15,
   },
+  requestTimedBooking: {
+    description: 'Customer (v2): a booking from a time to a time at the car’s location, priced per started 24 hours, queued as v1’s.',
+    trigger: http,
+    uses: { tables: { reservations: 'readWrite', cars: 'read' }, queues: { booking: 'send' } },
+    timeoutSeconds: 15,
+  },
   getReservation: {
     description: 'Owner or admin: one reservation.',
     trigger: http,

@@ -50,4 +50,10 @@ export const fleetCapabilities = {
     uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true, cursors: true },
     memoryMb: 1024,
   },
+  searchCarsAtTimes: {
+    description: 'Public (v2): cars free from a time to a time at a location, turnaround included, with the rental’s total price.',
+    trigger: http,
+    uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true, cursors: true },
+    memoryMb: 1024,
+  },
 } satisfies Record<string, AreaCapability>;

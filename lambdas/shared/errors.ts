@@ -20,6 +20,8 @@ export type ErrorKind =
 export interface FieldIssue {
   field: string;
   message: string;
+  /** The rule broken, as a stable code, where there is one (v2's time rules: OUTSIDE_OPENING_HOURS...). */
+  rule?: string;
 }
 
 export class AppError extends Error {

@@ -3,6 +3,7 @@ import {
   BlockParams,
   BlockView,
   BookingBody,
+  TimedBookingBody,
   BookingHeaders,
   CarReservationsQuery,
   ReservationIdParams,
@@ -13,7 +14,7 @@ import {
 } from '../booking-schemas';
 import { CarIdParams } from '../fleet-schemas';
 import { OptionalIdempotencyKeyHeader } from '../payment-schemas';
-import { defineRoute } from '../route';
+import { defineRoute, type RouteDefinition } from '../route';
 import { ErrorBody } from '../schemas';
 import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 
@@ -21,27 +22,47 @@ import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 const BOOKING_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 const tag = 'Reservations';
 
+/** What a booking request answers, in every version. */
+const bookingAnswers: Pick<RouteDefinition, 'responses' | 'errors' | 'throttle'> = {
+  responses: {
+    201: { description: 'Decided within the wait: held (Pending) until `holdExpiresAt` for payment', schema: ReservationView },
+    202: { description: 'Accepted and queued (Requested); follow the Location header for the decision', schema: ReservationView },
+    409: {
+      description: 'Decided within the wait: rejected (car taken, blocked or removed); `details.reservation` records it',
+      schema: ErrorBody,
+    },
+  },
+  errors: [404, 422, 503],
+  throttle: BOOKING_THROTTLE,
+};
+
 export const bookingRoutes = {
   requestBooking: defineRoute({
     operationId: 'requestBooking',
     method: 'POST',
     path: '/reservations',
+    versions: ['v1'],
     capability: 'requestBooking',
     access: 'customer',
     verifiedEmail: true,
     summary: 'Book a car for a period: queued, decided without double booking (send `Prefer: wait=N` to get the decision)',
     tag,
     request: { body: BookingBody, headers: BookingHeaders },
-    responses: {
-      201: { description: 'Decided within the wait: held (Pending) until `holdExpiresAt` for payment', schema: ReservationView },
-      202: { description: 'Accepted and queued (Requested); follow the Location header for the decision', schema: ReservationView },
-      409: {
-        description: 'Decided within the wait: rejected (car taken, blocked or removed); `details.reservation` records it',
-        schema: ErrorBody,
-      },
-    },
-    errors: [404, 422, 503],
-    throttle: BOOKING_THROTTLE,
+    ...bookingAnswers,
+  }),
+  requestTimedBooking: defineRoute({
+    operationId: 'requestTimedBooking',
+    method: 'POST',
+    path: '/reservations',
+    versions: ['v2'],
+    capability: 'requestTimedBooking',
+    access: 'customer',
+    verifiedEmail: true,
+    summary:
+      'Book a car from a time to a time (local at its location): queued, decided without double booking, turnaround included (send `Prefer: wait=N` to get the decision)',
+    tag,
+    request: { body: TimedBookingBody, headers: BookingHeaders },
+    ...bookingAnswers,
   }),
   getReservation: defineRoute({
     operationId: 'getReservation',

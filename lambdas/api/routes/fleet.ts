@@ -11,6 +11,8 @@ import {
   PhotoUploadResponse,
   SearchQuery,
   SearchResults,
+  TimedSearchQuery,
+  TimedSearchResults,
 } from '../fleet-schemas';
 import { OptionalIdempotencyKeyHeader } from '../payment-schemas';
 import { defineRoute } from '../route';
@@ -112,12 +114,28 @@ export const fleetRoutes = {
     operationId: 'searchCars',
     method: 'GET',
     path: '/cars',
+    versions: ['v1'],
     capability: 'searchCars',
     access: 'public',
     summary: `Cars free for the whole period at a location, by price, paginated (rentals last at most ${MAX_RENTAL_DAYS} days)`,
     tag: 'Cars',
     request: { query: SearchQuery },
     responses: { 200: { description: 'A page of available cars (an empty list when none)', schema: SearchResults } },
+    throttle: { rateLimit: 500, burstLimit: 1000 },
+  }),
+  searchCarsAtTimes: defineRoute({
+    operationId: 'searchCarsAtTimes',
+    method: 'GET',
+    path: '/cars',
+    versions: ['v2'],
+    capability: 'searchCarsAtTimes',
+    access: 'public',
+    summary: 'Cars free from a time to a time at a location (turnaround included), with the total price of the rental, by price, paginated',
+    tag: 'Cars',
+    request: { query: TimedSearchQuery },
+    responses: {
+      200: { description: 'A page of available cars with their total price (an empty list when none)', schema: TimedSearchResults },
+    },
     throttle: { rateLimit: 500, burstLimit: 1000 },
   }),
 };

@@ -2,7 +2,10 @@ import { conflict, forbidden, notFound, validationError } from '../../shared/err
 import { logger } from '../../shared/logger';
 import type { Period } from '../fleet/period';
 import { idempotencyClaim, keyReused, requestHash as hash } from '../idempotency';
-import { bookingLimits, bookingPeriodProblems, limitRefusal } from './limits';
+import type { LocationCode } from '../fleet/catalog';
+import { periodOf } from '../fleet/interval';
+import { resolveRentalTimes, type RentalTimes, type RentalTimesInput } from '../rental-time';
+import { bookingLimits, bookingPeriodProblems, limitRefusal, type BookingLimits } from './limits';
 import { DECIDE_WITHIN_MS, rentalDays, REQUEST_DEDUP_MS, RESEND_AFTER_MS } from './policy';
 import type { BookingDeps, RequestClaim } from './ports';
 import { isFinal, type Reservation } from './reservation';
@@ -14,7 +17,10 @@ export interface BookingRequest {
   /** A `userId` the client put in the body: it must be the caller's own. */
   claimedUserId?: string;
   carId: string;
-  period: Period;
+  /** v1: whole UTC days. */
+  period?: Period;
+  /** v2: local date-times at the car's location (checked once the car, and so its location, is known). */
+  times?: RentalTimesInput;
   idempotencyKey?: string;
   correlationId?: string;
 }
@@ -23,12 +29,35 @@ export interface BookingRequest {
  * The keys that make a request idempotent: the client's Idempotency-Key (24 hours), and always the
  * user, car and dates (5 minutes), so a double click or a retry without a key books once.
  */
-const claimsFor = (req: BookingRequest, nowMs: number): RequestClaim[] => {
-  const fingerprint = hash(req.carId, req.period.startDate, req.period.endDate);
+const claimsFor = (req: BookingRequest, what: readonly string[], nowMs: number): RequestClaim[] => {
+  const fingerprint = hash(req.carId, ...what);
   return [
     { key: `REQ#${fingerprint}`, fingerprint, until: nowMs + REQUEST_DEDUP_MS },
     ...(req.idempotencyKey ? [idempotencyClaim(req.idempotencyKey, fingerprint, nowMs)] : []),
   ];
+};
+
+/**
+ * What a request books: v1's days as they are; v2's times read and checked at the car's location,
+ * with the UTC days they touch as the period (history order, limits, v1's views of a v2 booking).
+ */
+const rentalOf = (
+  req: BookingRequest,
+  location: LocationCode,
+  now: Date,
+  limits: BookingLimits,
+): { period: Period; days: number; times?: RentalTimes } => {
+  if (req.period) return { period: req.period, days: rentalDays(req.period.startDate, req.period.endDate) };
+  if (!req.times) throw new Error('A booking request names its days (v1) or its times (v2).');
+  const resolved = resolveRentalTimes(req.times, location, now.getTime(), {
+    maxDays: limits.maxRentalDays,
+    horizonDays: limits.horizonDays,
+  });
+  if (!resolved.ok) {
+    throw validationError(resolved.problems.map((p) => ({ field: `body.${p.field}`, message: p.message, rule: p.rule })));
+  }
+  const { times } = resolved;
+  return { period: periodOf(times.window), days: times.days, times };
 };
 
 /**
@@ -46,32 +75,40 @@ export const requestBooking = async (
   }
   const now = deps.clock.now();
   const limits = deps.limits ?? bookingLimits();
-  const problems = bookingPeriodProblems(req.period, now, limits);
-  if (problems.length) throw validationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
+  if (req.period) {
+    const problems = bookingPeriodProblems(req.period, now, limits);
+    if (problems.length) throw validationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
+  }
 
   const car = await deps.cars.get(req.carId);
   if (!car || car.status !== 'active') throw notFound(`Car ${req.carId}`);
 
-  const days = rentalDays(req.period.startDate, req.period.endDate);
+  const { period, days, times } = rentalOf(req, car.location, now, limits);
   const at = now.toISOString();
   const reservation: Reservation = {
     reservationId: deps.newId(),
     userId: req.userId,
     contactEmail: req.email,
     carId: car.carId,
-    ...req.period,
+    ...period,
+    ...(times ? { pickupAt: times.pickupAt, returnAt: times.returnAt, readyAt: times.readyAt } : {}),
     status: 'Requested',
     price: { currency: 'USD', dailyMinor: car.pricePerDayMinor, days, totalMinor: car.pricePerDayMinor * days },
     car: { make: car.make, model: car.model, year: car.year, type: car.type, location: car.location },
     createdAt: at,
     updatedAt: at,
   };
-  const claims = claimsFor(req, now.getTime());
+  // The same user, car and times name the same request (v1: its days; v2: its instants).
+  const claims = claimsFor(
+    req,
+    times ? [String(times.pickupMs), String(times.returnMs)] : [period.startDate, period.endDate],
+    now.getTime(),
+  );
   let supersede: string | undefined;
   for (let attempt = 1; ; attempt++) {
     const outcome = await deps.reservations.create(reservation, claims, now.getTime() + RESEND_AFTER_MS, {
       supersede,
-      admit: (usage) => limitRefusal(usage, req.period, now, limits),
+      admit: (usage) => limitRefusal(usage, period, now, limits),
       countsUntil: now.getTime() + DECIDE_WITHIN_MS,
     });
     if (outcome.created) break;

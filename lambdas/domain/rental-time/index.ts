@@ -8,3 +8,4 @@ export { formatRentalTime, localDate, localDayStartMs, parseRentalTime, type Par
 export { MIN_RENTAL_MINUTES, rentalProblems, type RentalLimits, type RentalProblem, type RentalProblemCode } from './rules';
 export { billedDays, periodPriceMinor } from './billing';
 export { fits, readyAt, rentalInterval } from './interval';
+export { resolveRentalTimes, type RentalTimeProblem, type RentalTimes, type RentalTimesInput } from './rental';

@@ -14,6 +14,7 @@ export const presentReservation = (r: Reservation): z.output<typeof ReservationV
   car: { ...r.car, type: r.car.type as z.output<typeof CarType> },
   startDate: r.startDate,
   endDate: r.endDate,
+  ...(r.pickupAt && r.returnAt ? { pickupAt: r.pickupAt, returnAt: r.returnAt } : {}),
   status: r.status,
   totalPrice: fromMinorUnits(r.price.totalMinor),
   price: {

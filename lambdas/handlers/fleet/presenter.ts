@@ -2,6 +2,7 @@ import type * as z from '../../shared/zod';
 import type { CarDetails, CarSummary } from '../../api/fleet-schemas';
 import { averageRating, type Car, type CarSpec, type Photo } from '../../domain/fleet/car';
 import { fromMinorUnits, toMinorUnits } from '../../domain/fleet/money';
+import type { SortOrder } from '../../domain/fleet/cursor';
 import type { MediaStore } from '../../domain/fleet/ports';
 import type { CarBody } from '../../api/fleet-schemas';
 
@@ -35,4 +36,21 @@ export const presentCarDetails = async (
 ): Promise<z.output<typeof CarDetails>> => ({
   ...(await presentCar(car, media)),
   photos: await Promise.all(photos.map(async (p) => ({ photoId: p.photoId, url: await media.readUrl(p.key), contentType: p.contentType }))),
+});
+
+/** The filters and paging of a search, in both versions' queries, as the domain takes them. */
+export const searchFiltersOf = (query: {
+  type?: Car['type'];
+  minPrice?: number;
+  maxPrice?: number;
+  sort: SortOrder;
+  limit: number;
+  cursor?: string;
+}) => ({
+  type: query.type,
+  minPriceMinor: query.minPrice === undefined ? undefined : toMinorUnits(query.minPrice),
+  maxPriceMinor: query.maxPrice === undefined ? undefined : toMinorUnits(query.maxPrice),
+  sort: query.sort,
+  limit: query.limit,
+  cursor: query.cursor,
 });

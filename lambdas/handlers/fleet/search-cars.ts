@@ -5,11 +5,10 @@ import { fleetCache } from '../../adapters/redis-backed';
 import { clock } from '../../shared/clock';
 import { fleetRoutes as routes } from '../../api/routes/fleet';
 import { dayInterval } from '../../domain/fleet/interval';
-import { toMinorUnits } from '../../domain/fleet/money';
 import { searchWithCache } from '../../domain/fleet/search';
 import { httpHandler } from '../../http/handler';
 import { countEvent } from '../../shared/business-metrics';
-import { presentCar } from './presenter';
+import { presentCar, searchFiltersOf } from './presenter';
 
 const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), clock };
 
@@ -21,12 +20,7 @@ export const handler = httpHandler(
       {
         location: query.location,
         window: dayInterval({ startDate: query.startDate, endDate: query.endDate }),
-        type: query.type,
-        minPriceMinor: query.minPrice === undefined ? undefined : toMinorUnits(query.minPrice),
-        maxPriceMinor: query.maxPrice === undefined ? undefined : toMinorUnits(query.maxPrice),
-        sort: query.sort,
-        limit: query.limit,
-        cursor: query.cursor,
+        ...searchFiltersOf(query),
       },
       deps.clock.now().getTime(),
     );

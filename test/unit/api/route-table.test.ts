@@ -1,6 +1,6 @@
 import * as z from '../../../lambdas/shared/zod';
 import { buildOpenApiDocument } from '../../../lambdas/api/openapi';
-import { routeList } from '../../../lambdas/api/routes';
+import { API_VERSIONS, routeList, routesOf } from '../../../lambdas/api/routes';
 import { capabilities } from '../../../lambdas/capabilities';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -27,9 +27,11 @@ describe('route table', () => {
     expect(route.throttle.burstLimit).toBeGreaterThanOrEqual(route.throttle.rateLimit);
   });
 
-  it('declares each method and path, and each operationId, once', () => {
-    const keys = routeList.map((r) => `${r.method} ${r.path}`);
-    expect(new Set(keys).size).toBe(keys.length);
+  it('declares each method and path once per version, and each operationId once', () => {
+    for (const version of API_VERSIONS) {
+      const keys = routesOf(version).map((r) => `${r.method} ${r.path}`);
+      expect(new Set(keys).size).toBe(keys.length);
+    }
     const ids = routeList.map((r) => r.operationId);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -38,10 +40,26 @@ describe('route table', () => {
 describe('OpenAPI document', () => {
   const doc = buildOpenApiDocument();
 
-  it('is OpenAPI 3.1 with one operation per route', () => {
-    expect(doc.openapi).toBe('3.1.0');
-    const ops = Object.values(doc.paths).flatMap((m) => Object.values(m)) as Array<{ operationId: string }>;
-    expect(ops.map((o) => o.operationId).sort()).toEqual(routeList.map((r) => r.operationId).sort());
+  it('is OpenAPI 3.1 with one operation per route of its version (v1 by default; v2 beside it)', () => {
+    for (const [version, document] of [
+      ['v1', doc],
+      ['v2', buildOpenApiDocument(routesOf('v2'), '/v2')],
+    ] as const) {
+      expect(document.openapi).toBe('3.1.0');
+      expect(document.servers[0].url).toBe(`/${version}`);
+      const ops = Object.values(document.paths).flatMap((m) => Object.values(m)) as Array<{ operationId: string }>;
+      expect(ops.map((o) => o.operationId).sort()).toEqual(
+        routesOf(version)
+          .map((r) => r.operationId)
+          .sort(),
+      );
+    }
+    // Every route is in some version; v2 has its own search and booking, v1 keeps its own.
+    expect(routeList.every((r) => API_VERSIONS.some((v) => routesOf(v).includes(r)))).toBe(true);
+    expect(routesOf('v1').map((r) => r.operationId)).toEqual(expect.arrayContaining(['searchCars', 'requestBooking']));
+    expect(routesOf('v1').map((r) => r.operationId)).not.toContain('searchCarsAtTimes');
+    expect(routesOf('v2').map((r) => r.operationId)).toEqual(expect.arrayContaining(['searchCarsAtTimes', 'requestTimedBooking']));
+    expect(routesOf('v2').map((r) => r.operationId)).not.toContain('searchCars');
   });
 
   it('resolves every $ref to a component', () => {

@@ -40,6 +40,7 @@ describe('sealed cursors', () => {
       'listUserFeedback',
       'listUserReservations',
       'searchCars',
+      'searchCarsAtTimes',
     ]);
     for (const route of paged)
       expect([route.operationId, (capabilities[route.capability].uses as { cursors?: boolean }).cursors]).toEqual([
