@@ -1624,6 +1624,11 @@ export interface components {
        * @description Pending only: pay before this, or the hold lapses.
        */
       holdExpiresAt?: string;
+      /**
+       * Format: date-time
+       * @description A booking made with times (v2): pick-up, with the location’s offset.
+       */
+      pickupAt?: string;
       price: {
         /** @constant */
         currency: 'USD';
@@ -1644,6 +1649,11 @@ export interface components {
       };
       /** Format: uuid */
       reservationId: string;
+      /**
+       * Format: date-time
+       * @description A booking made with times (v2): return, with the location’s offset.
+       */
+      returnAt?: string;
       /** Format: date */
       startDate: string;
       /** @enum {string} */
