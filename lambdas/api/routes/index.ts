@@ -25,4 +25,6 @@ export const routeList: readonly RouteDefinition[] = Object.values(routes);
 
 /** Stage name: the API version in the URL (`/v1/...`). */
 export const API_STAGE = 'v1';
+/** Every API version deployed, each its own REST API whose stage is named by the version (lib/ builds one per entry). */
+export const API_VERSIONS = ['v1'] as const;
 export { DEFAULT_THROTTLE, IP_LIMIT_MESSAGE, IP_RATE_LIMITS, ipLimitApplies, STAGE_THROTTLE, type IpRateLimit } from './throttle';
