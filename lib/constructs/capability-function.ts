@@ -84,6 +84,8 @@ export interface CapabilityResources {
   paymentGateways: PaymentGateways;
   /** The key that seals list cursors (a generated secret). */
   cursorKey: secretsmanager.ISecret;
+  /** The failure destination of each stream-triggered capability, by capability id (streamFailureQueue). */
+  streamFailures: Record<string, sqs.IQueue>;
   monitoring: Monitoring;
 }
 
@@ -116,6 +118,29 @@ const COGNITO_ADMIN_ACTIONS = [
   'AdminUserGlobalSignOut',
 ].map((a) => `cognito-idp:${a}`);
 
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * Where a stream-triggered capability's batch that still fails after every retry is described (shard and
+ * sequence numbers), so an operator can look, fix, and run the rebuild; the stream itself keeps the
+ * records for 24 h. A queue holds what is to be inspected, so it lives with the data (the data stack),
+ * at the path `<capability>Capability/StreamFailures` it had beside its function in the one-stack app.
+ */
+export const streamFailureQueue = (scope: Construct, capabilityId: string): sqs.Queue => {
+  const failures = new sqs.Queue(new Construct(scope, `${capabilityId}Capability`), 'StreamFailures', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  NagSuppressions.addResourceSuppressions(failures, [
+    {
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the failure destination of the stream event source; nothing consumes it automatically.',
+    },
+  ]);
+  return failures;
+};
+
 /** The CDK grants include `<table>/index/*`, so Query on a GSI works without a broader grant. */
 const grantTable = (table: dynamodb.ITable, access: TableAccess, grantee: iam.IGrantable): iam.Grant => {
   switch (access) {
@@ -134,11 +159,13 @@ const grantTable = (table: dynamodb.ITable, access: TableAccess, grantee: iam.IG
  */
 export class CapabilityFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
+  private readonly capabilityId: string;
   /** IAM5 findings this function's grants legitimately produce, suppressed with reasons below. */
   private readonly wildcards: NagPackSuppression[] = [];
 
   constructor(scope: Construct, id: string, props: CapabilityFunctionProps) {
     super(scope, id);
+    this.capabilityId = props.id;
     const { definition: def, resources: r } = props;
     const uses = def.uses;
     const inVpc = runsInVpc(uses);
@@ -194,7 +221,7 @@ export class CapabilityFunction extends Construct {
       this.env(ENV.cursorKeySecretArn, r.cursorKey.secretArn);
       r.cursorKey.grantRead(this.fn);
     }
-    this.addTrigger(def, r.queues, r.tables);
+    this.addTrigger(def, r.queues, r.tables, r.streamFailures);
     this.addAlarms(props.id, r.monitoring);
 
     NagSuppressions.addResourceSuppressions(role, this.wildcards, true);
@@ -206,9 +233,14 @@ export class CapabilityFunction extends Construct {
     ]);
   }
 
-  /** The CloudFormation logical id cdk-nag prints for a resource (`<Id.Arn>` in findings). */
-  private logicalId(resource: Construct): string {
-    return Stack.of(this).getLogicalId(resource.node.defaultChild as CfnElement);
+  /**
+   * How cdk-nag names an attribute of another resource in a finding, as a regex source: `<Id.Attr>` when
+   * the resource is in this function's stack; from another stack (the data stack), the name of the export
+   * CDK makes for it, `<stack>:ExportsOutputFnGetAtt<Id><Attr><hash>`.
+   */
+  private nagAttribute(resource: Construct, attribute: string): string {
+    const id = Stack.of(resource).getLogicalId(resource.node.defaultChild as CfnElement);
+    return `(<${id}\\.${attribute}>|[^:]+:ExportsOutputFnGetAtt${id}${attribute}[0-9A-F]{8})`;
   }
 
   /**
@@ -235,7 +267,7 @@ export class CapabilityFunction extends Construct {
         this.wildcards.push({
           id: 'AwsSolutions-IAM5',
           reason: `Queries on the ${tableId} table's global secondary indexes (the grant covers <table>/index/* of that table only).`,
-          appliesTo: [`Resource::<${this.logicalId(table)}.Arn>/index/*`],
+          appliesTo: [{ regex: `/^Resource::${this.nagAttribute(table, 'Arn')}\\/index\\/\\*$/` }],
         });
       }
     }
@@ -288,7 +320,7 @@ export class CapabilityFunction extends Construct {
     this.wildcards.push({
       id: 'AwsSolutions-IAM5',
       reason: 'Presigned URLs act on any photo key of the car-media bucket (keys are generated per upload).',
-      appliesTo: [`Resource::<${this.logicalId(bucket)}.Arn>/${CAR_PHOTO_PREFIX}*`],
+      appliesTo: [{ regex: `/^Resource::${this.nagAttribute(bucket, 'Arn')}\\/${escapeRegex(CAR_PHOTO_PREFIX)}\\*$/` }],
     });
   }
 
@@ -314,7 +346,12 @@ export class CapabilityFunction extends Construct {
     db.cluster.secret!.grantRead(this.fn);
   }
 
-  private addTrigger(def: CapabilityDefinition, queues: Record<QueueId, QueuePair>, tables: Record<TableId, dynamodb.ITable>): void {
+  private addTrigger(
+    def: CapabilityDefinition,
+    queues: Record<QueueId, QueuePair>,
+    tables: Record<TableId, dynamodb.ITable>,
+    streamFailures: Record<string, sqs.IQueue>,
+  ): void {
     const trigger = def.trigger;
     if (trigger.kind === 'queue') {
       // The event source grants receive/delete; failed records are retried alone (partial batch response).
@@ -323,19 +360,8 @@ export class CapabilityFunction extends Construct {
       );
     }
     if (trigger.kind === 'stream') {
-      // Where a batch that still fails after every retry is described (shard and sequence numbers), so
-      // an operator can look, fix, and run the rebuild; the stream itself keeps the records for 24 h.
-      const failures = new sqs.Queue(this, 'StreamFailures', {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      NagSuppressions.addResourceSuppressions(failures, [
-        {
-          id: 'AwsSolutions-SQS3',
-          reason: 'This queue is itself the failure destination of the stream event source; nothing consumes it automatically.',
-        },
-      ]);
+      const failures = streamFailures[this.capabilityId];
+      if (!failures) throw new Error(`No stream failure queue for ${this.capabilityId} (see streamFailureQueue)`);
       // In order per item, from the oldest record kept; a failing record is retried with the ones after
       // it (partial batch response) and, after its last attempt, described on the failure queue.
       this.fn.addEventSource(

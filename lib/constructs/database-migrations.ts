@@ -23,8 +23,11 @@ export interface DatabaseMigrationsProps {
   network: Network;
   database: PaymentsDatabase;
   removalPolicy: RemovalPolicy;
-  /** What must not run before the schema is migrated: the API and the functions that use the database. */
-  executeBefore: IConstruct[];
+  /**
+   * What must not run before the schema is migrated, when it is in this stack (constructs in stacks that
+   * deploy after this one wait anyway).
+   */
+  executeBefore?: IConstruct[];
 }
 
 /** A digest of the migration files (names and contents), so any change makes a new function version. */
@@ -44,8 +47,8 @@ export const migrationsDigest = (dir = path.join(projectRoot, MIGRATIONS_DIR)): 
 /**
  * Runs the payments migrations (migrations/, node-pg-migrate) inside the VPC on deploy: a function with
  * the SQL files copied next to its bundle, connecting as the capability functions do (RDS Proxy,
- * credentials from Secrets Manager), invoked by a CDK trigger after the database and before the API and
- * the database functions. The trigger runs whenever the function's version changes, and the function
+ * credentials from Secrets Manager), invoked by a CDK trigger after the database (and, being in the data
+ * stack, before the function and API stacks deploy). The trigger runs whenever the function's version changes, and the function
  * carries a digest of the migrations, so every deployment that changes them runs them; a failure fails
  * the deployment (CloudFormation rolls back) before anything serves with the new code.
  */
@@ -113,7 +116,7 @@ export class DatabaseMigrations extends Construct {
       executeAfter: [database],
     });
     // What Trigger.executeBefore does, for constructs typed as interfaces (IFunction).
-    for (const dependent of props.executeBefore) dependent.node.addDependency(this.trigger);
+    for (const dependent of props.executeBefore ?? []) dependent.node.addDependency(this.trigger);
 
     NagSuppressions.addResourceSuppressions(
       role,

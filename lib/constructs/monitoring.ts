@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,7 +14,11 @@ export interface MonitoringProps {
   alarmEmail?: string;
 }
 
-/** The alarm topic and a helper so every alarm in the stack notifies the same place. */
+/**
+ * The alarm topic and a helper so every alarm of the app notifies the same place. It lives in the data
+ * stack, with the queues' alarms: its email subscriptions survive redeploys, and the other stacks' alarms
+ * refer to it.
+ */
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
 
@@ -50,29 +54,79 @@ export class Monitoring extends Construct {
     return alarm;
   }
 
-  /**
-   * The stage's health: 5xx rate at least 1%, 4xx rate at least 25% (a spike of refusals: a broken
-   * client, an attack, throttling), p99 latency at least 3 s for 10 minutes; and a dashboard of the API,
-   * the functions and the tables.
-   */
-  watchApi(stage: apigateway.Stage, functions: Record<string, lambda.IFunction>, tables: Record<string, dynamodb.ITable>): void {
+  static readonly PERIOD = Duration.minutes(5);
+}
+
+export interface ServiceHealthProps {
+  monitoring: Monitoring;
+  /** The stage of each API version, by version (its name). */
+  stages: Record<string, apigateway.Stage>;
+  functions: Record<string, lambda.IFunction>;
+  tables: Record<string, dynamodb.ITable>;
+}
+
+/**
+ * Each stage's health: 5xx rate at least 1%, 4xx rate at least 25% (a spike of refusals: a broken client,
+ * an attack, throttling), p99 latency at least 3 s for 10 minutes; one alarm over every table's throttle
+ * events; and a dashboard of the APIs, the functions and the tables. It reads every other stack, so it
+ * sits in a stack of its own that deploys last.
+ */
+export class ServiceHealth extends Construct {
+  constructor(scope: Construct, id: string, props: ServiceHealthProps) {
+    super(scope, id);
+    const { monitoring } = props;
     const period = Monitoring.PERIOD;
-    const serverErrors = stage.metricServerError({ statistic: 'Average', period });
-    const clientErrors = stage.metricClientError({ statistic: 'Average', period });
-    const p99 = stage.metricLatency({ statistic: 'p99', period });
-    this.alarm(this, 'Api5xxRateAlarm', serverErrors, 'At least 1% of API requests answered 5xx in 5 minutes.', 0.01);
-    this.alarm(
-      this,
-      'Api4xxRateAlarm',
-      clientErrors,
-      'At least 25% of API requests answered 4xx in 5 minutes (throttling, a broken client or an attack).',
-      0.25,
-    );
-    const latency = this.alarm(this, 'ApiLatencyP99Alarm', p99, 'API p99 latency was 3 s or more for 10 minutes.', 3_000);
-    (latency.node.defaultChild as cloudwatch.CfnAlarm).evaluationPeriods = 2;
+
+    const apiRows = Object.entries(props.stages).map(([version, stage]) => {
+      // By the API's and the stage's literal names (the stage is named by its version), not the Stage's Ref:
+      // no export from an API stack, so a version's API can be replaced or dropped without untangling one.
+      const metric = (metricName: string, options: cloudwatch.MetricOptions) =>
+        new cloudwatch.Metric({
+          namespace: 'AWS/ApiGateway',
+          metricName,
+          dimensionsMap: { ApiName: stage.restApi.restApiName, Stage: version },
+          period,
+          ...options,
+        });
+      const serverErrors = metric('5XXError', { statistic: 'Average' });
+      const clientErrors = metric('4XXError', { statistic: 'Average' });
+      const p99 = metric('Latency', { statistic: 'p99' });
+      monitoring.alarm(
+        this,
+        `${version}Api5xxRateAlarm`,
+        serverErrors,
+        `At least 1% of ${version} API requests answered 5xx in 5 minutes.`,
+        0.01,
+      );
+      monitoring.alarm(
+        this,
+        `${version}Api4xxRateAlarm`,
+        clientErrors,
+        `At least 25% of ${version} API requests answered 4xx in 5 minutes (throttling, a broken client or an attack).`,
+        0.25,
+      );
+      const latency = monitoring.alarm(
+        this,
+        `${version}ApiLatencyP99Alarm`,
+        p99,
+        `${version} API p99 latency was 3 s or more for 10 minutes.`,
+        3_000,
+      );
+      (latency.node.defaultChild as cloudwatch.CfnAlarm).evaluationPeriods = 2;
+      return [
+        new cloudwatch.GraphWidget({ title: `API ${version} requests`, left: [metric('Count', { statistic: 'Sum' })], width: 8 }),
+        new cloudwatch.GraphWidget({ title: `API ${version} 4xx / 5xx rate`, left: [clientErrors, serverErrors], width: 8 }),
+        new cloudwatch.GraphWidget({
+          title: `API ${version} latency`,
+          left: [metric('Latency', { statistic: 'p50' }), p99, metric('IntegrationLatency', { statistic: 'p99' })],
+          width: 8,
+        }),
+      ];
+    });
+
     // Read and write throttle events of every table in one alarm (a math expression takes up to 10 metrics).
     const throttleMetrics = Object.fromEntries(
-      Object.entries(tables).flatMap(([id, table], i) =>
+      Object.entries(props.tables).flatMap(([id, table], i) =>
         (['Read', 'Write'] as const).map((kind) => [
           `${kind === 'Read' ? 'r' : 'w'}${i}`,
           new cloudwatch.Metric({
@@ -92,21 +146,21 @@ export class Monitoring extends Construct {
       period,
       label: 'DynamoDB throttle events',
     });
-    this.alarm(this, 'DynamoThrottlesAlarm', tableThrottles, 'A DynamoDB table throttled reads or writes in 5 minutes.');
+    monitoring.alarm(this, 'DynamoThrottlesAlarm', tableThrottles, 'A DynamoDB table throttled reads or writes in 5 minutes.');
 
-    const fns = Object.entries(functions);
+    // Each function by its ARN, which the API stacks import too: one export per function from the functions
+    // stack, not two (ARN and name), against CloudFormation's 200 outputs a stack.
+    const fns = Object.entries(props.functions).map(
+      ([id, fn]) =>
+        [
+          id,
+          lambda.Function.fromFunctionAttributes(this, `${id}Function`, { functionArn: fn.functionArn, sameEnvironment: true }),
+        ] as const,
+    );
     new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.hours(3),
       widgets: [
-        [
-          new cloudwatch.GraphWidget({ title: 'API requests', left: [stage.metricCount({ period, statistic: 'Sum' })], width: 8 }),
-          new cloudwatch.GraphWidget({ title: 'API 4xx / 5xx rate', left: [clientErrors, serverErrors], width: 8 }),
-          new cloudwatch.GraphWidget({
-            title: 'API latency',
-            left: [stage.metricLatency({ statistic: 'p50', period }), p99, stage.metricIntegrationLatency({ statistic: 'p99', period })],
-            width: 8,
-          }),
-        ],
+        ...apiRows,
         [
           new cloudwatch.GraphWidget({
             title: 'Lambda errors',
@@ -132,6 +186,4 @@ export class Monitoring extends Construct {
       ],
     });
   }
-
-  static readonly PERIOD = Duration.minutes(5);
 }

@@ -2,15 +2,19 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { RouteDefinition } from '../../lambdas/api/route';
-import { API_STAGE, STAGE_THROTTLE } from '../../lambdas/api/routes';
+import { STAGE_THROTTLE } from '../../lambdas/api/routes';
 import { errorTemplate, GATEWAY_ERRORS, type GatewayError } from '../api/gateway-responses';
 import { requestParameters } from '../api/request-validation';
 
 export interface RestApiProps {
+  /** The API version: the stage's name, so its URLs are `/<version>/...`. */
+  version: string;
+  /** The routes this version serves. */
   routes: readonly RouteDefinition[];
   /** Function of each capability id the routes name. */
   functions: Record<string, lambda.IFunction>;
@@ -23,7 +27,7 @@ export const methodSettingsKey = (route: Pick<RouteDefinition, 'path' | 'method'
   `${route.path === '/' ? '' : route.path}/${route.method}`;
 
 /**
- * The REST API, built from the route table and nothing else: one method per route, integrated with its
+ * One version's REST API, built from the route table and nothing else: one method per route, integrated with its
  * capability's function, authorised by Cognito unless public (the function validates input against the route's zod schemas),
  * throttled per method, with every gateway-made error in the project's JSON error shape (lib/api/gateway-responses.ts).
  */
@@ -47,12 +51,13 @@ export class RestApi extends Construct {
     const observability = { loggingLevel: apigateway.MethodLoggingLevel.INFO, metricsEnabled: true, dataTraceEnabled: false };
 
     this.api = new apigateway.RestApi(this, 'Api', {
-      restApiName: 'car-rental-api',
-      description: 'Car rental platform API',
+      restApiName: `car-rental-api-${props.version}`,
+      description: `Car rental platform API ${props.version}`,
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
-      cloudWatchRole: true, // account-level role API Gateway needs to write execution logs
+      // The account-level role for execution logs is set once for every version (ApiGatewayAccount, data stack).
+      cloudWatchRole: false,
       deployOptions: {
-        stageName: API_STAGE,
+        stageName: props.version,
         tracingEnabled: true,
         ...observability, // no data trace: it would log request bodies (passwords, tokens)
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
@@ -72,12 +77,6 @@ export class RestApi extends Construct {
     NagSuppressions.addResourceSuppressions(
       this.api,
       [
-        {
-          id: 'AwsSolutions-IAM4',
-          reason:
-            'The CDK-managed API Gateway CloudWatch role uses AWS-maintained AmazonAPIGatewayPushToCloudWatchLogs, the documented minimum for execution logging.',
-          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
-        },
         {
           id: 'AwsSolutions-APIG2',
           reason:
@@ -100,14 +99,26 @@ export class RestApi extends Construct {
       });
     }
 
-    // One integration per function: a capability may serve several routes.
-    const integrations = new Map<string, apigateway.LambdaIntegration>();
+    // One integration and one invoke permission per function: a capability may serve several routes.
+    const integrations = new Map<string, apigateway.Integration>();
     const integrationFor = (capability: string) => {
       if (!integrations.has(capability)) {
-        if (!props.functions[capability]) throw new Error(`No function for capability ${capability}`);
-        // No console test-invoke permission: it doubles the Lambda permissions, and the stack stays well
-        // inside CloudFormation's 500-resource limit.
-        integrations.set(capability, new apigateway.LambdaIntegration(props.functions[capability], { allowTestInvoke: false }));
+        const fn = props.functions[capability];
+        if (!fn) throw new Error(`No function for capability ${capability}`);
+        // LambdaIntegration's proxy integration, without its permission per method (and per test invoke):
+        // one permission per function and API version, made here so it lives in the API's stack, for any
+        // method of this stage only (not the console's test-invoke-stage, not another stage). Trade-off: a
+        // method of this stage misrouted to a function could invoke it; the route table is the only source
+        // of integrations, and each function enforces its own route's access and schemas whoever calls it.
+        integrations.set(
+          capability,
+          new apigateway.AwsIntegration({ proxy: true, service: 'lambda', path: `2015-03-31/functions/${fn.functionArn}/invocations` }),
+        );
+        fn.addPermission(`Invoke${capability}`, {
+          principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+          scope: this,
+          sourceArn: this.api.arnForExecuteApi('*', '/*', this.api.deploymentStage.stageName),
+        });
       }
       return integrations.get(capability)!;
     };

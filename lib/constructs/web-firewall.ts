@@ -3,12 +3,14 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { API_STAGE, IP_LIMIT_MESSAGE, type IpRateLimit } from '../../lambdas/api/routes';
+import { IP_LIMIT_MESSAGE, type IpRateLimit } from '../../lambdas/api/routes';
 import { errorBody } from '../../lambdas/http/error-response';
 
 export interface WebFirewallProps {
   /** The stage the web ACL fronts. */
   stage: apigateway.Stage;
+  /** Its name as a literal (stage.stageName is a token): the first segment of every path WAF sees. */
+  stageName: string;
   /** Per-IP rate-based rules (the route table's IP_RATE_LIMITS). */
   limits: readonly IpRateLimit[];
   removalPolicy: RemovalPolicy;
@@ -36,7 +38,7 @@ export class WebFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: WebFirewallProps) {
     super(scope, id);
-    const stagePrefix = `/${API_STAGE}`; // the stage's name as a literal (stageName is a token)
+    const stagePrefix = `/${props.stageName}`;
 
     const rateRules: wafv2.CfnWebACL.RuleProperty[] = props.limits.map((limit, priority) => ({
       name: limit.name,
@@ -78,7 +80,7 @@ export class WebFirewall extends Construct {
         [THROTTLED_BODY_KEY]: { contentType: 'APPLICATION_JSON', content: errorBody('THROTTLED', IP_LIMIT_MESSAGE) },
       },
       rules: [...rateRules, ...managedRules],
-      visibilityConfig: visibility('car-rental-api'),
+      visibilityConfig: visibility(`car-rental-api-${props.stageName}`), // one metric name per version's ACL
     });
 
     new wafv2.CfnWebACLAssociation(this, 'Association', {

@@ -9,21 +9,22 @@ import type { DataTables } from '../../lib/constructs/data-tables';
 import { fixtureCapabilities, fixtureRoutes } from './fixtures';
 import { resourcesOf, synthStack } from './synth';
 
-// The stack built from the fixture capabilities and routes (every kind of `uses`), once for the file.
-const { stack, template } = synthStack({ capabilities: fixtureCapabilities, routes: fixtureRoutes });
+// The app built from the fixture capabilities and routes (every kind of `uses`), once for the file: `stack`
+// and `template` are the data stack's, `functions` and `api` the others' (imports resolved, test/infra/synth.ts).
+const { stack, template, functions, api } = synthStack({ capabilities: fixtureCapabilities, routes: fixtureRoutes });
 
 const logicalId = (c: Construct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
 const tableId = (id: TableId) => logicalId((stack.node.findChild('Tables') as DataTables).tables[id]);
 
 const fn = (capability: string) => {
   const description = fixtureCapabilities.find(([id]) => id === capability)![1].description;
-  const [id, props] = resourcesOf(template, 'AWS::Lambda::Function').find(([, p]) => p.Description === description)!;
+  const [id, props] = resourcesOf(functions, 'AWS::Lambda::Function').find(([, p]) => p.Description === description)!;
   return { id, props, env: props.Environment.Variables as Record<string, unknown> };
 };
 
 const statements = (capability: string): Array<{ Action: string | string[]; Resource: unknown }> => {
   const role = fn(capability).props.Role['Fn::GetAtt'][0];
-  return resourcesOf(template, 'AWS::IAM::Policy')
+  return resourcesOf(functions, 'AWS::IAM::Policy')
     .filter(([, p]) => p.Roles.some((r: { Ref: string }) => r.Ref === role))
     .flatMap(([, p]) => p.PolicyDocument.Statement);
 };
@@ -72,7 +73,7 @@ describe('queue, bucket, user pool, VPC', () => {
   });
 
   test('consume: an SQS event source on the trigger’s queue with partial batch failures and its batch size', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    functions.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: fn('worker').id },
       EventSourceArn: { 'Fn::GetAtt': [bookingQueueId(), 'Arn'] },
       BatchSize: 5,
@@ -84,7 +85,7 @@ describe('queue, bucket, user pool, VPC', () => {
     expect(fn('worker').env[queues.booking.envVar]).toBeUndefined();
     expect(fn('worker').props).toMatchObject({ Timeout: 60, MemorySize: 1024 });
     // Only the consumer has an event source.
-    expect(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).toHaveLength(1);
+    expect(resourcesOf(functions, 'AWS::Lambda::EventSourceMapping')).toHaveLength(1);
   });
 
   test('visibility timeout is six times the longest consumer timeout', () => {
@@ -92,7 +93,7 @@ describe('queue, bucket, user pool, VPC', () => {
   });
 
   test('schedule: an EventBridge rule at the declared rate', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
+    functions.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn('sweeper').id, 'Arn'] } })],
     });
@@ -153,11 +154,10 @@ describe('queue, bucket, user pool, VPC', () => {
 });
 
 describe('API from a richer route table', () => {
-  const method = (operationId: string) =>
-    resourcesOf(template, 'AWS::ApiGateway::Method').find(([, p]) => p.OperationName === operationId)![1];
+  const method = (operationId: string) => resourcesOf(api, 'AWS::ApiGateway::Method').find(([, p]) => p.OperationName === operationId)![1];
 
   test('one Cognito authorizer shared by customer and admin routes; public routes have none', () => {
-    const authorizers = resourcesOf(template, 'AWS::ApiGateway::Authorizer');
+    const authorizers = resourcesOf(api, 'AWS::ApiGateway::Authorizer');
     expect(authorizers).toHaveLength(1);
     expect(authorizers[0][1]).toMatchObject({ Type: 'COGNITO_USER_POOLS', IdentitySource: 'method.request.header.Authorization' });
     for (const op of ['createCar', 'updateCar', 'createReservation']) {
@@ -170,8 +170,8 @@ describe('API from a richer route table', () => {
   });
 
   test('nested resources follow the path', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{carId}' });
-    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'register' });
+    api.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{carId}' });
+    api.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'register' });
   });
 
   test('required parameters come from the zod schemas', () => {
@@ -187,14 +187,14 @@ describe('API from a richer route table', () => {
   });
 
   test('no request validator and no body models: the function validates, so both sides answer with details.fields', () => {
-    expect(resourcesOf(template, 'AWS::ApiGateway::Model')).toEqual([]);
-    expect(resourcesOf(template, 'AWS::ApiGateway::RequestValidator')).toEqual([]);
+    expect(resourcesOf(api, 'AWS::ApiGateway::Model')).toEqual([]);
+    expect(resourcesOf(api, 'AWS::ApiGateway::RequestValidator')).toEqual([]);
     expect(method('createCar').RequestModels).toBeUndefined();
     expect(method('createCar').RequestValidatorId).toBeUndefined();
   });
 
   test('per-method throttling from each route', () => {
-    const [[, stage]] = resourcesOf(template, 'AWS::ApiGateway::Stage');
+    const [[, stage]] = resourcesOf(api, 'AWS::ApiGateway::Stage');
     expect(stage.MethodSettings).toContainEqual(
       expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1cars', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 7 }),
     );
@@ -203,16 +203,20 @@ describe('API from a richer route table', () => {
     );
   });
 
-  test('a function serving several routes is integrated once per method and invocable by API Gateway', () => {
+  test('a function serving several routes is integrated once per method and invocable by API Gateway from each', () => {
     const fleet = fn('fleet').id;
-    const fleetMethods = resourcesOf(template, 'AWS::ApiGateway::Method').filter(([, p]) =>
-      JSON.stringify(p.Integration.Uri).includes(fleet),
-    );
+    const fleetMethods = resourcesOf(api, 'AWS::ApiGateway::Method').filter(([, p]) => JSON.stringify(p.Integration.Uri).includes(fleet));
     expect(fleetMethods).toHaveLength(3);
-    const permissions = resourcesOf(template, 'AWS::Lambda::Permission').filter(
+    // One permission for the function in this API, in the API's stack, covering every method of its stage.
+    const permissions = resourcesOf(api, 'AWS::Lambda::Permission').filter(
       ([, p]) => p.Principal === 'apigateway.amazonaws.com' && JSON.stringify(p.FunctionName).includes(fleet),
     );
-    expect(permissions.length).toBeGreaterThanOrEqual(3);
+    expect(permissions).toHaveLength(1);
+    const [[stageId]] = resourcesOf(api, 'AWS::ApiGateway::Stage');
+    const [[apiId]] = resourcesOf(api, 'AWS::ApiGateway::RestApi');
+    expect(permissions[0][1]).toMatchObject({ Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [fleet, 'Arn'] } });
+    expect(permissions[0][1].SourceArn['Fn::Join'][1].slice(-4)).toEqual([{ Ref: apiId }, '/', { Ref: stageId }, '/*/*']);
+    expect(resourcesOf(functions, 'AWS::Lambda::Permission').filter(([, p]) => p.Principal === 'apigateway.amazonaws.com')).toEqual([]);
   });
 
   test('the stack refuses a route whose capability has no function', () => {

@@ -3,38 +3,52 @@ import { fixtureCapabilities, fixtureRoutes } from './fixtures';
 import { nagFindings, synthStack } from './synth';
 
 /**
- * cdk-nag AwsSolutions on fresh apps: every finding is fixed or suppressed in code with a reason.
- * The fixture stack checks that the suppressions generalise to grants the real tables will grow into.
+ * cdk-nag AwsSolutions on fresh apps, every stack of each: every finding is fixed or suppressed in code
+ * with a reason. The fixture app checks that the suppressions generalise to grants the real tables will
+ * grow into.
  */
 describe('cdk-nag AwsSolutions', () => {
-  test('production stack: no unsuppressed errors or warnings', () => {
-    expect(nagFindings(synthStack({ nag: true }).stack)).toEqual([]);
+  test('production app: no unsuppressed errors or warnings in any stack', () => {
+    const app = synthStack({ nag: true });
+    expect(app.stacks.all.map((s) => s.stackName)).toEqual([
+      'CarRentalStack',
+      'CarRentalStack-Functions',
+      'CarRentalStack-Api-v1',
+      'CarRentalStack-Monitoring',
+    ]);
+    expect(nagFindings(app)).toEqual([]);
+  });
+
+  test('with a second API version (one more API stack): none either', () => {
+    expect(nagFindings(synthStack({ nag: true, versions: ['v1', 'v2'] }))).toEqual([]);
   });
 
   test('non-production stage (auto-delete, no deletion protection): none either', () => {
-    const { stack, template } = synthStack({ nag: true, config: { stage: 'dev' } });
-    expect(nagFindings(stack)).toEqual([]);
+    const app = synthStack({ nag: true, config: { stage: 'dev' } });
+    const { template } = app;
+    expect(nagFindings(app)).toEqual([]);
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
     template.hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: false });
   });
 
   test('every kind of capability and route access: none either', () => {
-    expect(nagFindings(synthStack({ nag: true, capabilities: fixtureCapabilities, routes: fixtureRoutes }).stack)).toEqual([]);
+    expect(nagFindings(synthStack({ nag: true, capabilities: fixtureCapabilities, routes: fixtureRoutes }))).toEqual([]);
   });
 
   test('with an SES sender (notifying functions may send email): none either', () => {
-    expect(nagFindings(synthStack({ nag: true, config: { sesFromEmail: 'no-reply@example.com' } }).stack)).toEqual([]);
+    expect(nagFindings(synthStack({ nag: true, config: { sesFromEmail: 'no-reply@example.com' } }))).toEqual([]);
   });
 
   test('with a known account and region (as `cdk synth` has them from the CLI): none either', () => {
     const env = { account: '123456789012', region: 'eu-west-1' };
-    expect(nagFindings(synthStack({ nag: true, env }).stack)).toEqual([]);
-    expect(nagFindings(synthStack({ nag: true, env, config: { sesFromEmail: 'no-reply@example.com' } }).stack)).toEqual([]);
+    expect(nagFindings(synthStack({ nag: true, env }))).toEqual([]);
+    expect(nagFindings(synthStack({ nag: true, env, config: { sesFromEmail: 'no-reply@example.com' } }))).toEqual([]);
   });
 
   test('threat protection on: Plus tier, enforced, and clean without the COG8 suppression', () => {
-    const { stack, template } = synthStack({ nag: true, config: { cognitoThreatProtection: true } });
-    expect(nagFindings(stack)).toEqual([]);
+    const app = synthStack({ nag: true, config: { cognitoThreatProtection: true } });
+    const { template } = app;
+    expect(nagFindings(app)).toEqual([]);
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolTier: 'PLUS',
       UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
@@ -42,9 +56,15 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   test('the check is live: an unsuppressed non-compliant resource is reported', () => {
-    const { stack } = synthStack({ nag: true, extend: (s) => new sqs.Queue(s, 'Careless') });
-    expect(nagFindings(stack)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/AwsSolutions-SQS3/), expect.stringMatching(/AwsSolutions-SQS4/)]),
-    );
+    const findings = nagFindings(synthStack({ nag: true, extend: (s) => s.all.forEach((stack) => new sqs.Queue(stack, 'Careless')) }));
+    // In every stack of the app, not only the first.
+    for (const stack of ['CarRentalStack', 'CarRentalStack-Functions', 'CarRentalStack-Api-v1', 'CarRentalStack-Monitoring']) {
+      expect(findings).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(new RegExp(`^${stack} .*AwsSolutions-SQS3`)),
+          expect.stringMatching(new RegExp(`^${stack} .*AwsSolutions-SQS4`)),
+        ]),
+      );
+    }
   });
 });

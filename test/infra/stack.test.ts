@@ -13,23 +13,25 @@ import { GATEWAY_ERRORS, localMessage, type GatewayError } from '../../lib/api/g
 import { methodSettingsKey } from '../../lib/constructs/rest-api';
 import { resourcesOf, synthStack } from './synth';
 
-// The real stack (real capability list and route table), synthesised once for the whole file.
-const { stack, template } = synthStack();
+// The real app (real capability list and route table), synthesised once for the whole file: `template` is
+// the data stack's (CarRentalStack), `functions`, `api` and `monitoring` the other stacks', their imports
+// resolved to the data stack's logical ids (test/infra/synth.ts), so references read as in one stack.
+const { stack, template, functions, api, monitoring, stacks, templateOf } = synthStack();
 
 const logicalId = (c: Construct) => stack.getLogicalId(c.node.defaultChild as CfnElement);
 const tableLogicalId = (id: TableId) => logicalId((stack.node.findChild('Tables') as DataTables).tables[id]);
 
 /** Logical id of the function serving a capability (its description is the capability's). */
 const functionId = (description: string): string => {
-  const [id] = resourcesOf(template, 'AWS::Lambda::Function').find(([, p]) => p.Description === description) ?? [];
+  const [id] = resourcesOf(functions, 'AWS::Lambda::Function').find(([, p]) => p.Description === description) ?? [];
   if (!id) throw new Error(`no function described "${description}"`);
   return id;
 };
 
 /** Every statement of the policies attached to a function's role. */
 const statementsOf = (fnId: string): Array<{ Action: string | string[]; Resource: unknown }> => {
-  const roleRef = template.toJSON().Resources[fnId].Properties.Role['Fn::GetAtt'][0];
-  return resourcesOf(template, 'AWS::IAM::Policy')
+  const roleRef = functions.toJSON().Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+  return resourcesOf(functions, 'AWS::IAM::Policy')
     .filter(([, p]) => p.Roles.some((r: { Ref: string }) => r.Ref === roleRef))
     .flatMap(([, p]) => p.PolicyDocument.Statement);
 };
@@ -80,6 +82,10 @@ describe('queues (from queueList)', () => {
 
   test('one queue and one dead-letter queue per definition, one failure queue per stream consumer, nothing else', () => {
     template.resourceCountIs('AWS::SQS::Queue', queueList.length * 2 + streamConsumers);
+    // All in the data stack, the stream consumers' failure queues too (they hold what is to be inspected).
+    for (const other of [stacks.functions, ...Object.values(stacks.apis), stacks.monitoring]) {
+      templateOf(other).resourceCountIs('AWS::SQS::Queue', 0);
+    }
   });
 
   test.each(queueList.map((q) => [q.id, q] as const))('%s: FIFO, high throughput, no content dedup, SSE, redrive to its DLQ', (id, def) => {
@@ -170,7 +176,7 @@ describe('notifications', () => {
 
   test.each(capabilityList())('%s: topic ARN and sns:Publish on that topic only when it uses notifications', (_id, def) => {
     const fnId = functionId(def.description);
-    const variables = template.toJSON().Resources[fnId].Properties.Environment.Variables;
+    const variables = functions.toJSON().Resources[fnId].Properties.Environment.Variables;
     const sns = statementsOf(fnId).filter((s) => [s.Action].flat().some((a) => a.startsWith('sns:')));
     if (def.uses.notifications) {
       expect(variables[ENV.notificationsTopicArn]).toEqual({ Ref: topicLogicalId() });
@@ -190,7 +196,7 @@ describe('notifications', () => {
   });
 
   test('emails: with an SES sender, notifying and emailing functions get it and ses:SendEmail; the others get neither', () => {
-    const ses = synthStack({ config: { sesFromEmail: 'no-reply@example.com' } }).template;
+    const ses = synthStack({ config: { sesFromEmail: 'no-reply@example.com' } }).functions;
     const fns = resourcesOf(ses, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x');
     const policies = resourcesOf(ses, 'AWS::IAM::Policy');
     for (const [, def] of capabilityList()) {
@@ -218,7 +224,7 @@ describe('booking functions', () => {
   const queueId = () => logicalId(stack.node.findChild('Queues').node.findChild('bookingQueue'));
   const sqsActions = (id: string) => actionsOn(fnOf(id), queueId()).filter((a) => a.startsWith('sqs:'));
   const eventSources = (id: string) =>
-    resourcesOf(template, 'AWS::Lambda::EventSourceMapping').filter(([, p]) => p.FunctionName.Ref === fnOf(id));
+    resourcesOf(functions, 'AWS::Lambda::EventSourceMapping').filter(([, p]) => p.FunctionName.Ref === fnOf(id));
 
   test('requestBooking: may SendMessage to the booking queue and nothing more; has its URL; no event source', () => {
     expect(sqsActions('requestBooking')).toContain('sqs:SendMessage');
@@ -228,7 +234,7 @@ describe('booking functions', () => {
     // The only SQS statement is on the booking queue (not its DLQ, not *).
     const sqsStatements = statementsOf(fnOf('requestBooking')).filter((s) => [s.Action].flat().some((a) => a.startsWith('sqs:')));
     expect(sqsStatements.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [queueId(), 'Arn'] }]);
-    expect(template.toJSON().Resources[fnOf('requestBooking')].Properties.Environment.Variables[queues.booking.envVar]).toEqual({
+    expect(functions.toJSON().Resources[fnOf('requestBooking')].Properties.Environment.Variables[queues.booking.envVar]).toEqual({
       Ref: queueId(),
     });
     expect(eventSources('requestBooking')).toEqual([]);
@@ -248,7 +254,7 @@ describe('booking functions', () => {
   });
 
   test('only queue- and stream-triggered functions have an event source, one each, on the queue or stream their trigger names', () => {
-    const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
+    const mappings = resourcesOf(functions, 'AWS::Lambda::EventSourceMapping');
     const consumers = capabilityList().filter(([, d]) => d.trigger.kind === 'queue');
     const streamed = capabilityList().filter(([, d]) => d.trigger.kind === 'stream');
     expect(mappings).toHaveLength(consumers.length + streamed.length);
@@ -274,12 +280,12 @@ describe('booking functions', () => {
   });
 
   test('sweepReservations: an EventBridge rule every minute, and may send to the booking queue', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
+    functions.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnOf('sweepReservations'), 'Arn'] } })],
     });
-    template.hasResourceProperties('AWS::Lambda::Permission', {
+    functions.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
       FunctionName: { 'Fn::GetAtt': [fnOf('sweepReservations'), 'Arn'] },
@@ -443,11 +449,13 @@ describe('car media bucket', () => {
       addCarPhoto: ['s3:PutObject'],
       deleteCarPhoto: ['s3:DeleteObject'],
     });
-    const statements = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, p]) => p.PolicyDocument.Statement);
+    // Every policy of every stack of the app.
+    const all = stacks.all.map(templateOf);
+    const statements = all.flatMap((t) => resourcesOf(t, 'AWS::IAM::Policy')).flatMap(([, p]) => p.PolicyDocument.Statement);
     for (const statement of statements.filter((st) => JSON.stringify(st.Resource).includes(`"${bucketId}"`))) {
       expect(JSON.stringify(statement.Resource)).toContain('/cars/*');
     }
-    expect(JSON.stringify(template.toJSON())).not.toMatch(/s3:DeleteObjectVersion|s3:DeleteObject\*|s3:\*Object\*/);
+    for (const t of all) expect(JSON.stringify(t.toJSON())).not.toMatch(/s3:DeleteObjectVersion|s3:DeleteObject\*|s3:\*Object\*/);
   });
 
   test('no configured origin: no CORS rule at all (never *); a wildcard in context is refused', () => {
@@ -533,13 +541,14 @@ describe('capability functions', () => {
 
   test('exactly one function per capability (plus CDK-internal helpers)', () => {
     for (const [, def] of capabilities) functionId(def.description);
-    const own = resourcesOf(template, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x');
-    // Plus the deploy-time migrations function (test/infra/migrations.test.ts).
-    expect(own).toHaveLength(capabilities.length + 1);
+    const own = resourcesOf(functions, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x');
+    expect(own).toHaveLength(capabilities.length);
+    // Plus the deploy-time migrations function, with the database in the data stack (test/infra/migrations.test.ts).
+    expect(resourcesOf(template, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x')).toHaveLength(1);
   });
 
   test.each(capabilities)('%s: Node.js 22 on arm64, traced, own log group, base environment', (_id, def) => {
-    const fn = template.toJSON().Resources[functionId(def.description)].Properties;
+    const fn = functions.toJSON().Resources[functionId(def.description)].Properties;
     expect(fn).toMatchObject({
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -555,8 +564,8 @@ describe('capability functions', () => {
       [ENV.stage]: 'prod',
       [ENV.appVersion]: expect.stringMatching(/^\d+\.\d+\.\d+/),
     });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    functions.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    functions.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',
       Threshold: 1,
@@ -581,7 +590,7 @@ describe('capability functions', () => {
   });
 
   test.each(capabilities)('%s: the stack sets every variable its code requires at cold start', (_id, def) => {
-    const variables = template.toJSON().Resources[functionId(def.description)].Properties.Environment.Variables;
+    const variables = functions.toJSON().Resources[functionId(def.description)].Properties.Environment.Variables;
     expect(missingEnvironment(def.uses, variables)).toEqual([]);
   });
 
@@ -595,7 +604,7 @@ describe('capability functions', () => {
     for (const other of ['cars', 'reservations', 'feedback'] as const) {
       expect(actionsOn(fnId, tableLogicalId(other))).toEqual([]);
     }
-    const fn = template.toJSON().Resources[fnId].Properties;
+    const fn = functions.toJSON().Resources[fnId].Properties;
     expect(fn.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^NetworkFunctionsSg/), 'GroupId'] }]);
     expect(Object.keys(fn.Environment.Variables)).toEqual(
       expect.arrayContaining([
@@ -617,7 +626,7 @@ describe('capability functions', () => {
     const fnId = functionId(capabilityList().find(([id]) => id === 'openapi')![1].description);
     const actions = statementsOf(fnId).flatMap((s) => [s.Action].flat());
     expect(actions.filter((a) => !/^(logs|xray):/.test(a))).toEqual([]);
-    const fn = template.toJSON().Resources[fnId].Properties;
+    const fn = functions.toJSON().Resources[fnId].Properties;
     expect(fn.VpcConfig).toBeUndefined();
     expect(Object.keys(fn.Environment.Variables).filter((k) => k.endsWith('_TABLE'))).toEqual([]);
   });
@@ -632,7 +641,7 @@ describe('capability functions', () => {
 });
 
 describe('REST API (from the route table)', () => {
-  const methods = resourcesOf(template, 'AWS::ApiGateway::Method');
+  const methods = resourcesOf(api, 'AWS::ApiGateway::Method');
 
   test('one method per route, with its HTTP method, authorization and integration', () => {
     expect(methods).toHaveLength(routeList.length);
@@ -654,12 +663,12 @@ describe('REST API (from the route table)', () => {
   });
 
   test('no request validator: the function answers invalid input, with details.fields, in AWS as locally', () => {
-    template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
-    template.resourceCountIs('AWS::ApiGateway::Model', 0);
+    api.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
+    api.resourceCountIs('AWS::ApiGateway::Model', 0);
   });
 
   test(`stage ${API_STAGE}: tracing, JSON access logs, INFO logging, no data trace, stage and per-route throttling`, () => {
-    const [[, stage]] = resourcesOf(template, 'AWS::ApiGateway::Stage');
+    const [[, stage]] = resourcesOf(api, 'AWS::ApiGateway::Stage');
     expect(stage).toMatchObject({
       StageName: API_STAGE,
       TracingEnabled: true,
@@ -691,7 +700,7 @@ describe('REST API (from the route table)', () => {
   });
 
   test('gateway responses are the table the local runtime answers from: same status, code, message, headers', () => {
-    const responses = resourcesOf(template, 'AWS::ApiGateway::GatewayResponse');
+    const responses = resourcesOf(api, 'AWS::ApiGateway::GatewayResponse');
     const byType = Object.fromEntries(responses.map(([, p]) => [p.ResponseType, p]));
     const customised = (Object.values(GATEWAY_ERRORS) as GatewayError[]).filter((e) => e.aws);
     expect(Object.keys(byType).sort()).toEqual(customised.map((e) => e.aws!.type).sort());
@@ -717,14 +726,24 @@ describe('REST API (from the route table)', () => {
     expect(byType.THROTTLED.ResponseParameters['gatewayresponse.header.Retry-After']).toBe("'1'");
   });
 
-  test('CloudWatch role for execution logs', () => {
+  test('CloudWatch role for execution logs: set once for the account, in the data stack, not per API version', () => {
     template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    api.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const [[, account]] = resourcesOf(template, 'AWS::ApiGateway::Account');
+    const role = template.toJSON().Resources[account.CloudWatchRoleArn['Fn::GetAtt'][0]];
+    expect(role.Properties.ManagedPolicyArns).toEqual([
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']] },
+    ]);
+    // A stage with logging needs the role set first: every API stack deploys after the data stack.
+    for (const apiStack of Object.values(stacks.apis)) expect(apiStack.dependencies).toContain(stack);
   });
 });
 
 describe('outputs', () => {
   test('everything a client or operator needs', () => {
-    const outputs = template.toJSON().Outputs as Record<string, unknown>;
+    // On the data stack, under their one-stack names (operator tools read them there); ApiUrl on each API stack.
+    const outputs = { ...template.toJSON().Outputs, ...api.toJSON().Outputs } as Record<string, unknown>;
+    expect(Object.keys(api.toJSON().Outputs).filter((k) => !k.startsWith('ExportsOutput'))).toEqual(['ApiUrl']);
     const tableOutputs = tableList.map((t) => `${t.id.charAt(0).toUpperCase()}${t.id.slice(1)}TableName`);
     expect(Object.keys(outputs)).toEqual(
       expect.arrayContaining([
@@ -748,7 +767,7 @@ describe('outputs', () => {
 });
 
 describe('monitoring of the stage', () => {
-  const alarms = () => resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, p]) => p);
+  const alarms = () => resourcesOf(monitoring, 'AWS::CloudWatch::Alarm').map(([, p]) => p);
   const stageAlarm = (metricName: string) => alarms().find((p) => p.Namespace === 'AWS/ApiGateway' && p.MetricName === metricName);
 
   test('5xx rate >= 1%, 4xx rate >= 25%, p99 latency >= 3 s for two periods, all to the alarm topic', () => {
@@ -776,7 +795,7 @@ describe('monitoring of the stage', () => {
   });
 
   test('a dashboard of the API, the functions and the tables', () => {
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    monitoring.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });
 

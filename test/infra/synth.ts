@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Aspects } from 'aws-cdk-lib';
+import { App, Aspects, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CarRentalStack, type CarRentalStackProps } from '../../lib/car-rental-stack';
+import { addCarRentalStacks, type CarRentalProps, type CarRentalStacks } from '../../lib/car-rental-app';
 import type { DeploymentConfig } from '../../lib/config';
+import type { DataStack } from '../../lib/stacks/data-stack';
 
 /** Synthesis helpers for the infra tests: the real cdk.json context, esbuild bundling skipped. */
 
@@ -20,35 +21,92 @@ export const prodConfig: DeploymentConfig = {
 };
 
 export interface Synthesised {
-  stack: CarRentalStack;
+  stacks: CarRentalStacks;
+  /** The data stack (CarRentalStack, the one-stack app's id): tables, queues, database, pool, bucket... */
+  stack: DataStack;
+  /** Its template (it imports nothing). */
   template: Template;
+  /** The functions stack's template, cross-stack imports resolved (see `templateOf`). */
+  functions: Template;
+  /** The first API version's stack template, imports resolved. */
+  api: Template;
+  /** The monitoring stack's template, imports resolved. */
+  monitoring: Template;
+  /**
+   * A stack's template with each `Fn::ImportValue` replaced by the value its producer exports (e.g.
+   * `{ Ref: <table logical id> }` of the data stack), so assertions read a reference the same whichever
+   * stack holds the resource. An import that no stack of the app exports fails here.
+   */
+  templateOf: (stack: Stack) => Template;
 }
 
+/** Every export of the app's stacks: name -> the value it exports, in its producer's terms. */
+const exportsOf = (stacks: readonly Stack[]): Map<string, unknown> => {
+  const exported = new Map<string, unknown>();
+  for (const stack of stacks) {
+    const outputs = (Template.fromStack(stack).toJSON().Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+    for (const output of Object.values(outputs)) {
+      if (typeof output.Export?.Name === 'string') exported.set(output.Export.Name, output.Value);
+    }
+  }
+  return exported;
+};
+
+const resolveImports = (value: unknown, exported: Map<string, unknown>): unknown => {
+  if (Array.isArray(value)) return value.map((v) => resolveImports(v, exported));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === 'Fn::ImportValue') {
+    const name = entries[0][1];
+    if (typeof name !== 'string' || !exported.has(name))
+      throw new Error(`import ${JSON.stringify(name)} is exported by no stack of the app`);
+    return exported.get(name);
+  }
+  return Object.fromEntries(entries.map(([k, v]) => [k, resolveImports(v, exported)]));
+};
+
 export const synthStack = (
-  overrides: Partial<Omit<CarRentalStackProps, 'config'>> & {
+  overrides: Partial<Omit<CarRentalProps, 'config'>> & {
     config?: Partial<DeploymentConfig>;
     /** Apply AwsSolutionsChecks, as bin/app.ts does. */
     nag?: boolean;
-    /** Add resources to the stack before synthesis (negative controls). */
-    extend?: (stack: CarRentalStack) => void;
+    /** Add resources to the stacks before synthesis (negative controls). */
+    extend?: (stacks: CarRentalStacks) => void;
   } = {},
 ): Synthesised => {
   const { config, nag, extend, ...rest } = overrides;
   // An empty bundling-stacks list makes NodejsFunction skip esbuild (tests stay fast and offline).
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new CarRentalStack(app, 'CarRentalStack', { ...rest, config: { ...prodConfig, ...config } });
-  extend?.(stack);
+  const stacks = addCarRentalStacks(app, { ...rest, config: { ...prodConfig, ...config } });
+  extend?.(stacks);
   if (nag) Aspects.of(app).add(new AwsSolutionsChecks());
-  return { stack, template: Template.fromStack(stack) };
+  let exported: Map<string, unknown> | undefined;
+  const templateOf = (stack: Stack) => {
+    exported ??= exportsOf(stacks.all);
+    return Template.fromJSON(resolveImports(Template.fromStack(stack).toJSON(), exported) as Record<string, unknown>, {
+      skipCyclicalDependenciesCheck: true, // references to the producer's logical ids are not resources of this template
+    });
+  };
+  return {
+    stacks,
+    stack: stacks.data,
+    template: Template.fromStack(stacks.data),
+    functions: templateOf(stacks.functions),
+    api: templateOf(Object.values(stacks.apis)[0]),
+    monitoring: templateOf(stacks.monitoring),
+    templateOf,
+  };
 };
 
-/** cdk-nag AwsSolutions errors and warnings left unfixed and unsuppressed, as readable lines. */
-export const nagFindings = (stack: CarRentalStack): string[] => {
-  const annotations = Annotations.fromStack(stack);
+/** cdk-nag AwsSolutions errors and warnings left unfixed and unsuppressed in any stack of the app, as readable lines. */
+export const nagFindings = ({ stacks }: Pick<Synthesised, 'stacks'>): string[] => {
   const pattern = Match.stringLikeRegexp('AwsSolutions-.*');
-  return [...annotations.findError('*', pattern), ...annotations.findWarning('*', pattern)].map(
-    (m) => `${m.id}: ${String(m.entry.data).split('\n')[0]}`,
-  );
+  return stacks.all.flatMap((stack) => {
+    const annotations = Annotations.fromStack(stack);
+    return [...annotations.findError('*', pattern), ...annotations.findWarning('*', pattern)].map(
+      (m) => `${stack.stackName} ${m.id}: ${String(m.entry.data).split('\n')[0]}`,
+    );
+  });
 };
 
 /** Resources of one type, as [logicalId, properties] pairs. */

@@ -3,7 +3,8 @@ import { API_STAGE, IP_LIMIT_MESSAGE, IP_RATE_LIMITS } from '../../lambdas/api/r
 import { MANAGED_RULE_GROUPS } from '../../lib/constructs/web-firewall';
 import { resourcesOf, synthStack } from './synth';
 
-const { template } = synthStack();
+// The web ACL of each API version is in that version's stack (CarRentalStack-Api-v1 here).
+const { api: template } = synthStack();
 
 describe('WAF web ACL on the API stage', () => {
   const [[aclId, acl]] = resourcesOf(template, 'AWS::WAFv2::WebACL');

@@ -27,6 +27,7 @@ export const routeList: readonly RouteDefinition[] = Object.values(routes);
 export const routesOf = (version: ApiVersion): readonly RouteDefinition[] =>
   routeList.filter((route) => !route.versions || route.versions.includes(version));
 
+/** Every API version deployed, each its own REST API whose stage is named by the version (lib/ builds one per entry). */
 export { API_VERSIONS, type ApiVersion };
 /** The first stage, v1 (frozen); the newest is `API_VERSIONS.at(-1)`. */
 export const API_STAGE: ApiVersion = 'v1';

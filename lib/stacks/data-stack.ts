@@ -1,44 +1,38 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { IP_RATE_LIMITS, routeList } from '../lambdas/api/routes';
-import type { RouteDefinition } from '../lambdas/api/route';
-import { capabilityList, type CapabilityDefinition } from '../lambdas/capabilities';
-import { queueList, type QueueId } from '../lambdas/shared/queues';
-import { tableList } from '../lambdas/shared/tables';
-import { dataRemovalPolicy, isProd, type DeploymentConfig } from './config';
-import { Auth } from './constructs/auth';
-import { CapabilityFunction, DEFAULT_TIMEOUT_SECONDS, runsInVpc } from './constructs/capability-function';
-import { DataTables } from './constructs/data-tables';
-import { DatabaseMigrations } from './constructs/database-migrations';
-import { MediaBucket } from './constructs/media-bucket';
-import { Monitoring } from './constructs/monitoring';
-import { Network } from './constructs/network';
-import { Notifications } from './constructs/notifications';
-import { PaymentGateways } from './constructs/payment-gateways';
-import { PaymentsDatabase } from './constructs/payments-database';
-import { Queues } from './constructs/queues';
-import { RedisCache } from './constructs/redis-cache';
-import { RestApi } from './constructs/rest-api';
-import { WebFirewall } from './constructs/web-firewall';
-import { version as appVersion } from '../package.json';
+import type { CapabilityDefinition } from '../../lambdas/capabilities';
+import { queueList, type QueueId } from '../../lambdas/shared/queues';
+import { tableList } from '../../lambdas/shared/tables';
+import { version as appVersion } from '../../package.json';
+import { dataRemovalPolicy, isProd, type DeploymentConfig } from '../config';
+import { ApiGatewayAccount } from '../constructs/api-gateway-account';
+import { Auth } from '../constructs/auth';
+import { DEFAULT_TIMEOUT_SECONDS, runsInVpc, streamFailureQueue, type CapabilityResources } from '../constructs/capability-function';
+import { DataTables } from '../constructs/data-tables';
+import { DatabaseMigrations } from '../constructs/database-migrations';
+import { MediaBucket } from '../constructs/media-bucket';
+import { Monitoring } from '../constructs/monitoring';
+import { Network } from '../constructs/network';
+import { Notifications } from '../constructs/notifications';
+import { PaymentGateways } from '../constructs/payment-gateways';
+import { PaymentsDatabase } from '../constructs/payments-database';
+import { Queues } from '../constructs/queues';
+import { RedisCache } from '../constructs/redis-cache';
 
-export interface CarRentalStackProps extends StackProps {
+export interface DataStackProps extends StackProps {
   config: DeploymentConfig;
-  /** Defaults to `capabilityList()`; tests pass other sets to exercise every kind of `uses`. */
-  capabilities?: ReadonlyArray<readonly [string, CapabilityDefinition]>;
-  /** Defaults to `routeList`, the route table. */
-  routes?: readonly RouteDefinition[];
+  /** The capabilities (data only): queue visibility, VPC endpoints and stream failure queues follow their needs. */
+  capabilities: ReadonlyArray<readonly [string, CapabilityDefinition]>;
 }
 
 /** Visibility timeout basis when no consumer declares a longer timeout (6 x 30 s). */
 const MIN_CONSUMER_TIMEOUT_SECONDS = 30;
 
 /** Interface endpoints the in-VPC functions need, derived from what they use (each costs money per AZ). */
-const interfaceEndpointsFor = (defs: CapabilityDefinition[]): ec2.InterfaceVpcEndpointAwsService[] => {
+const interfaceEndpointsFor = (defs: readonly CapabilityDefinition[]): ec2.InterfaceVpcEndpointAwsService[] => {
   const vpcDefs = defs.filter((d) => runsInVpc(d.uses));
   return [
     ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
@@ -50,15 +44,24 @@ const interfaceEndpointsFor = (defs: CapabilityDefinition[]): ec2.InterfaceVpcEn
   ];
 };
 
-/** The whole car-rental platform in one stack; every part is a construct in lib/constructs. */
-export class CarRentalStack extends Stack {
-  constructor(scope: Construct, id: string, props: CarRentalStackProps) {
+/**
+ * What holds data, and what the other stacks share: network, tables, queues, topic, bucket, user pool,
+ * Redis, the payments database and its schema migrations, secrets, the alarm topic. It keeps the id and
+ * construct ids of the former one-stack app (CarRentalStack), so an existing deployment keeps these
+ * resources in place: a changed logical id would make CloudFormation create a new table and delete the old.
+ * Nothing here refers to another stack; the others refer to it (CDK exports), so it deploys first.
+ */
+export class DataStack extends Stack {
+  /** Everything a capability function may use (CapabilityFunction picks what its definition asks for). */
+  readonly resources: CapabilityResources;
+  readonly apiGatewayAccount: ApiGatewayAccount;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const definitions = props.capabilities.map(([, def]) => def);
     const prod = isProd(config);
     const removalPolicy = dataRemovalPolicy(config);
-    const capabilities = props.capabilities ?? capabilityList();
-    const definitions = capabilities.map(([, def]) => def);
 
     const monitoring = new Monitoring(this, 'Monitoring', { alarmEmail: config.alarmEmail });
     const network = new Network(this, 'Network', { interfaceEndpoints: interfaceEndpointsFor(definitions), removalPolicy });
@@ -106,7 +109,12 @@ export class CarRentalStack extends Stack {
       },
     ]);
 
-    const resources = {
+    // The payments schema belongs with the database: migrated on deploy, in this stack, so every stack
+    // with code that uses the schema (they all deploy after this one) finds it migrated.
+    new DatabaseMigrations(this, 'Migrations', { network, database, removalPolicy });
+    this.apiGatewayAccount = new ApiGatewayAccount(this, 'ApiGatewayAccount');
+
+    this.resources = {
       stage: config.stage,
       appVersion,
       removalPolicy,
@@ -121,27 +129,13 @@ export class CarRentalStack extends Stack {
       database,
       cursorKey,
       monitoring,
+      streamFailures: Object.fromEntries(
+        props.capabilities.filter(([, def]) => def.trigger.kind === 'stream').map(([capId]) => [capId, streamFailureQueue(this, capId)]),
+      ),
     };
-    const functions: Record<string, lambda.IFunction> = {};
-    for (const [capId, definition] of capabilities) {
-      functions[capId] = new CapabilityFunction(this, `${capId}Capability`, { id: capId, definition, resources }).fn;
-    }
 
-    const api = new RestApi(this, 'Api', { routes: props.routes ?? routeList, functions, userPool: auth.userPool, removalPolicy });
-    new WebFirewall(this, 'Firewall', { stage: api.api.deploymentStage, limits: IP_RATE_LIMITS, removalPolicy });
-    monitoring.watchApi(api.api.deploymentStage, functions, data.tables);
-    // The payments schema is migrated on deploy, after the database and before the API and the functions that use it.
-    new DatabaseMigrations(this, 'Migrations', {
-      network,
-      database,
-      removalPolicy,
-      executeBefore: [api, ...capabilities.filter(([, def]) => def.uses.database).map(([capId]) => functions[capId])],
-    });
-
-    this.suppressCdkInternals();
-
+    // The same output names as the one-stack app, on the same stack: operator tools keep reading them here.
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
-    output('ApiUrl', api.api.deploymentStage.urlForPath('/'), 'Base URL of the v1 stage');
     output('UserPoolId', auth.userPool.userPoolId, 'Cognito user pool id');
     output('UserPoolClientId', auth.client.userPoolClientId, 'Cognito app client id');
     for (const def of tableList) {
@@ -157,32 +151,5 @@ export class CarRentalStack extends Stack {
     output('DbProxyEndpoint', database.proxy.endpoint, 'RDS Proxy endpoint for PostgreSQL');
     output('RedisEndpoint', redis.host, 'ElastiCache Redis primary endpoint');
     output('AlarmTopicArn', monitoring.topic.topicArn, 'Subscribe here to receive alarms');
-  }
-
-  /**
-   * Singleton Lambda functions CDK itself adds (default-SG restriction, log retention, bucket auto-delete):
-   * their code and roles are maintained by AWS CDK, not by this project.
-   */
-  private suppressCdkInternals(): void {
-    for (const child of this.node.children) {
-      if (!/CustomResourceProvider$|^LogRetention[a-f0-9]+$/.test(child.node.id)) continue;
-      NagSuppressions.addResourceSuppressions(
-        child,
-        [
-          {
-            id: 'AwsSolutions-IAM4',
-            reason: 'CDK-internal custom resource; its role uses AWSLambdaBasicExecutionRole as written by AWS CDK.',
-            appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
-          },
-          {
-            id: 'AwsSolutions-IAM5',
-            reason: 'CDK-internal custom resource; its permissions are scoped by AWS CDK to what the resource manages.',
-            appliesTo: ['Resource::*'],
-          },
-          { id: 'AwsSolutions-L1', reason: 'CDK-internal custom resource; AWS CDK chooses and upgrades its runtime.' },
-        ],
-        true,
-      );
-    }
   }
 }

@@ -1,0 +1,93 @@
+import type { Environment, Stack } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { API_VERSIONS, routesOf, type ApiVersion } from '../lambdas/api/routes';
+import type { RouteDefinition } from '../lambdas/api/route';
+import { capabilityList, type CapabilityDefinition } from '../lambdas/capabilities';
+import type { DeploymentConfig } from './config';
+import { ApiStack } from './stacks/api-stack';
+import { suppressCdkInternals } from './stacks/cdk-internals';
+import { DataStack } from './stacks/data-stack';
+import { FunctionsStack } from './stacks/functions-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
+
+/** The one-stack app's id, kept by the data stack (its resources stay where they are) and prefixing the others. */
+export const BASE_STACK_ID = 'CarRentalStack';
+
+export type { ApiVersion };
+
+export interface CarRentalProps {
+  config: DeploymentConfig;
+  env?: Environment;
+  /** Defaults to `capabilityList()`; tests pass other sets to exercise every kind of `uses`. */
+  capabilities?: ReadonlyArray<readonly [string, CapabilityDefinition]>;
+  /** Defaults to each version's routes of the route table (`routesOf`); tests pass others. */
+  routes?: readonly RouteDefinition[];
+  /** Defaults to API_VERSIONS: one API stack each. */
+  versions?: readonly ApiVersion[];
+}
+
+export interface CarRentalStacks {
+  data: DataStack;
+  functions: FunctionsStack;
+  apis: Record<string, ApiStack>;
+  monitoring: MonitoringStack;
+  /** In deployment order. */
+  all: Stack[];
+}
+
+/**
+ * The platform as stacks by concern, each well inside CloudFormation's 500 resources:
+ * `CarRentalStack` (data and shared, deployed first) <- `-Functions` <- `-Api-<version>` per API version
+ * <- `-Monitoring`. References go one way only (the later stack imports from the earlier through CDK's
+ * exports), so `cdk deploy --all` orders them and no cycle can form.
+ */
+export const addCarRentalStacks = (scope: Construct, props: CarRentalProps): CarRentalStacks => {
+  const { config, env } = props;
+  const capabilities = props.capabilities ?? capabilityList();
+  const description = (part: string) => `Car rental platform (${config.stage})${part}`;
+
+  const data = new DataStack(scope, BASE_STACK_ID, {
+    env,
+    description: description(''),
+    config,
+    capabilities,
+  });
+  const functions = new FunctionsStack(scope, `${BASE_STACK_ID}-Functions`, {
+    env,
+    description: description(': functions'),
+    capabilities,
+    resources: data.resources,
+  });
+
+  const apis: Record<string, ApiStack> = {};
+  for (const version of props.versions ?? API_VERSIONS) {
+    const api = new ApiStack(scope, `${BASE_STACK_ID}-Api-${version}`, {
+      env,
+      description: description(`: API ${version}`),
+      version,
+      routes: props.routes ?? routesOf(version),
+      functions: functions.functions,
+      userPool: data.resources.auth.userPool,
+      removalPolicy: data.resources.removalPolicy,
+    });
+    // Not always implied by a reference (an API of public routes only names no user pool).
+    api.addStackDependency(data, 'the account-level logging role (ApiGatewayAccount) must be set before a stage logs');
+    apis[version] = api;
+  }
+
+  const monitoring = new MonitoringStack(scope, `${BASE_STACK_ID}-Monitoring`, {
+    env,
+    description: description(': monitoring'),
+    monitoring: data.resources.monitoring,
+    stages: Object.fromEntries(Object.entries(apis).map(([version, api]) => [version, api.api.api.deploymentStage])),
+    functions: functions.functions,
+    tables: data.resources.tables,
+  });
+
+  // Not implied by a reference (the stage alarms name the API and stage literally): the dashboard follows the APIs.
+  for (const api of Object.values(apis)) monitoring.addStackDependency(api, 'stage alarms and dashboard watch every API version');
+
+  const all: Stack[] = [data, functions, ...Object.values(apis), monitoring];
+  for (const stack of all) suppressCdkInternals(stack);
+  return { data, functions, apis, monitoring, all };
+};
