@@ -24,9 +24,9 @@ const main = async () => {
     [
       '',
       `  Car Rental API is ready in ${(runtime.startupMs / 1000).toFixed(1)} s`,
-      `  API            ${runtime.url}`,
+      `  API            ${runtime.url}   and v2 (times): ${base}/v2`,
       `  Health         ${runtime.url}/health   (deep: ${runtime.url}/health?deep=true)`,
-      `  OpenAPI        ${runtime.url}/openapi.json`,
+      `  OpenAPI        ${runtime.url}/openapi.json   ${base}/v2/openapi.json`,
       `  API reference  ${base}/docs`,
       `  Mailbox        ${base}/_local/mailbox   (emails the API sent; local only)`,
       '',

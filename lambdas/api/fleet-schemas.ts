@@ -13,6 +13,7 @@ import {
 } from '../domain/fleet/catalog';
 import { hasAtMostTwoDecimals } from '../domain/fleet/money';
 import { periodProblems } from '../domain/fleet/period';
+import { WEEKDAYS } from '../domain/rental-time';
 import { clock } from '../shared/clock';
 import {
   count,
@@ -124,8 +125,26 @@ export const CarDetails = z
   .object({ ...carSummaryFields, photos: list(z.object({ photoId: ResourceId, url: Url, contentType: text(100) }), MAX_PHOTOS_PER_CAR) })
   .check(z.meta({ id: 'Car' }));
 
+export const IsoDate = z.iso.date();
+const HourMinute = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/));
+/** A branch's rental terms (v2): when and how cars can be picked up and returned there. */
+const RentalTerms = {
+  timeZone: z.optional(text(64)).check(z.meta({ description: 'v2: IANA time zone; times at this branch are local to it.' })),
+  openingHours: z
+    .optional(z.record(z.enum(WEEKDAYS), z.nullable(z.object({ opens: HourMinute, closes: HourMinute }))))
+    .check(z.meta({ description: 'v2: hours per weekday, local (null: closed); pick-up and return must fall within them.' })),
+  closedDates: z.optional(list(IsoDate, 366)).check(z.meta({ description: 'v2: local dates the branch is closed.' })),
+  minNoticeMinutes: z.optional(count()).check(z.meta({ description: 'v2: how soon a booking may start.' })),
+  turnaroundMinutes: z
+    .optional(count())
+    .check(z.meta({ description: 'v2: cleaning between rentals: a car is ready this long after its return.' })),
+  gracePeriodMinutes: z
+    .optional(count())
+    .check(z.meta({ description: 'v2: a return this late is not billed another day (days are per started 24 hours after it).' })),
+};
+
 export const Locations = z
-  .object({ locations: list(z.object({ code: LocationCode, activeCars: count() }), LOCATIONS.length) })
+  .object({ locations: list(z.object({ code: LocationCode, activeCars: count(), ...RentalTerms }), LOCATIONS.length) })
   .check(z.meta({ id: 'Locations' }));
 
 export const SearchResults = z
@@ -154,7 +173,6 @@ export const TimedSearchResults = z
   })
   .check(z.meta({ id: 'TimedCarSearchResults' }));
 
-export const IsoDate = z.iso.date();
 const QueryPrice = z.coerce
   .number()
   .check(z.nonnegative(), z.lte(MAX_PRICE_PER_DAY), z.refine(hasAtMostTwoDecimals, 'Use at most 2 decimals.'));

@@ -1,6 +1,9 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { API_STAGE, routeList } from '../../lambdas/api/routes';
+import { API_STAGE, routesOf } from '../../lambdas/api/routes';
+
+/** The v1 API stack's routes (`api` is that stack's template). */
+const routeList = routesOf(API_STAGE);
 import { capabilities } from '../../lambdas/capabilities';
 import { paymentCapabilities } from '../../lambdas/capabilities/payments';
 import { ENV } from '../../lambdas/shared/env-names';

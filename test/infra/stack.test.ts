@@ -3,7 +3,10 @@ import { configFromContext } from '../../lib/config';
 import { missingEnvironment } from '../../lambdas/capabilities/environment';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
-import { API_STAGE, STAGE_THROTTLE, routeList } from '../../lambdas/api/routes';
+import { API_STAGE, API_VERSIONS, STAGE_THROTTLE, routesOf } from '../../lambdas/api/routes';
+
+/** The v1 API stack's routes (`api` is that stack's template). */
+const routeList = routesOf(API_STAGE);
 import { capabilityList, STREAM_RETRY_ATTEMPTS } from '../../lambdas/capabilities';
 import { ENV } from '../../lambdas/shared/env-names';
 import { deadLetterQueueName, queueList, queues, type QueueId } from '../../lambdas/shared/queues';
@@ -446,6 +449,7 @@ describe('car media bucket', () => {
     expect(Object.fromEntries(Object.entries(s3Actions).filter(([, actions]) => actions.length))).toEqual({
       getCar: ['s3:GetObject'],
       searchCars: ['s3:GetObject'],
+      searchCarsAtTimes: ['s3:GetObject'],
       addCarPhoto: ['s3:PutObject'],
       deleteCarPhoto: ['s3:DeleteObject'],
     });
@@ -643,6 +647,18 @@ describe('capability functions', () => {
 describe('REST API (from the route table)', () => {
   const methods = resourcesOf(api, 'AWS::ApiGateway::Method');
 
+  test('each version its own API stack, with exactly its routes (v2 has its own search and booking)', () => {
+    expect(Object.keys(stacks.apis)).toEqual([...API_VERSIONS]);
+    for (const version of API_VERSIONS) {
+      const operations = resourcesOf(templateOf(stacks.apis[version]), 'AWS::ApiGateway::Method').map(([, m]) => m.OperationName as string);
+      expect(operations.sort()).toEqual(
+        routesOf(version)
+          .map((r) => r.operationId)
+          .sort(),
+      );
+    }
+  });
+
   test('one method per route, with its HTTP method, authorization and integration', () => {
     expect(methods).toHaveLength(routeList.length);
     for (const route of routeList) {
@@ -812,6 +828,13 @@ describe('cursor-sealing key', () => {
         .map(([id]) => id)
         .sort(),
     );
-    expect(readers).toEqual(['listCarFeedback', 'listCarReservations', 'listUserFeedback', 'listUserReservations', 'searchCars']);
+    expect(readers).toEqual([
+      'listCarFeedback',
+      'listCarReservations',
+      'listUserFeedback',
+      'listUserReservations',
+      'searchCars',
+      'searchCarsAtTimes',
+    ]);
   });
 });
