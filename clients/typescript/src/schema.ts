@@ -1180,6 +1180,8 @@ export interface components {
       locations: {
         /** Format: int32 */
         activeCars: number;
+        /** @description v2: local dates the branch is closed. */
+        closedDates?: string[];
         /**
          * @description IATA code of a rental location (GET /v1/locations lists the branches, the codes with cars).
          * @enum {string}
@@ -1285,6 +1287,30 @@ export interface components {
           | 'HSV'
           | 'FAT'
           | 'BZN';
+        /**
+         * Format: int32
+         * @description v2: a return this late is not billed another day (days are per started 24 hours after it).
+         */
+        gracePeriodMinutes?: number;
+        /**
+         * Format: int32
+         * @description v2: how soon a booking may start.
+         */
+        minNoticeMinutes?: number;
+        /** @description v2: hours per weekday, local (null: closed); pick-up and return must fall within them. */
+        openingHours?: {
+          [key: string]: {
+            closes: string;
+            opens: string;
+          } | null;
+        };
+        /** @description v2: IANA time zone; times at this branch are local to it. */
+        timeZone?: string;
+        /**
+         * Format: int32
+         * @description v2: cleaning between rentals: a car is ready this long after its return.
+         */
+        turnaroundMinutes?: number;
       }[];
     };
     MaintenanceBlock: {
