@@ -1,10 +1,18 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { fromReservationItem, isReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
 import type { Reservation } from '../../lambdas/domain/bookings/reservation';
-import { clientConfig } from '../../local/standins/aws';
-import { adminToken, runtimeDescription } from '../support/tokens';
-import { call, createCar, day, pollReservation, registerCustomers, runtimeNow, type Customer } from '../support/booking-client';
+import {
+  call,
+  createCar,
+  day,
+  decidedReservations,
+  pollReservation,
+  registerCustomers,
+  reservationOf,
+  runtimeNow,
+  type Customer,
+} from '../support/booking-client';
+import { bookingTables, type BookingTables } from '../support/booking-tables';
+import { prng } from '../support/prng';
+import { adminToken } from '../support/tokens';
 
 /**
  * Real concurrency over HTTP: many customers at once against the local runtime (its API, its SQS FIFO
@@ -14,39 +22,14 @@ import { call, createCar, day, pollReservation, registerCustomers, runtimeNow, t
 const LOCATION = 'SLC';
 
 let admin: string;
-let db: DynamoDBDocumentClient;
-let tables: { cars: string; reservations: string };
+let tables: BookingTables;
 /** Fifty freshly registered customers, shared by both races. */
 let customers: Customer[];
 
 beforeAll(async () => {
-  [admin, customers] = await Promise.all([adminToken(), registerCustomers(50)]);
-  const { env } = await runtimeDescription();
-  db = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(env.AWS_ENDPOINT_URL_DYNAMODB)));
-  tables = { cars: env.CARS_TABLE, reservations: env.RESERVATIONS_TABLE };
+  [admin, customers, tables] = await Promise.all([adminToken(), registerCustomers(50), bookingTables()]);
 });
-afterAll(() => db?.destroy());
-
-type View = { reservationId: string; userId: string; carId: string; status: string; reason?: { code: string } };
-
-/** The reservation an answer to POST /reservations names, whatever the answer (201 held, 202 queued, 409 refused). */
-const reservationOf = (res: { status: number; body: any }): View => {
-  if (res.status === 201 || res.status === 202) return res.body;
-  if (res.status === 409) return res.body.error.details.reservation;
-  throw new Error(`unexpected answer ${res.status}: ${JSON.stringify(res.body)}`);
-};
-
-/** Every item of the reservations table (reservations, day locks, claims), read strongly. */
-const scanReservationsTable = async (): Promise<Record<string, any>[]> => {
-  const items: Record<string, any>[] = [];
-  let start: Record<string, any> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: tables.reservations, ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
+afterAll(() => tables?.destroy());
 
 /** A v1 period's interval on the car's calendar: 00:00 UTC of its first day to 00:00 UTC of its return day. */
 const intervalOfDays = (r: Pick<Reservation, 'startDate' | 'endDate'>) => ({
@@ -54,14 +37,6 @@ const intervalOfDays = (r: Pick<Reservation, 'startDate' | 'endDate'>) => ({
   readyMs: Date.parse(`${r.endDate}T00:00:00Z`),
 });
 const overlap = (a: Reservation, b: Reservation) => a.startDate < b.endDate && b.startDate < a.endDate;
-
-/** A small seeded PRNG (mulberry32), so a failing mix of periods can be replayed. */
-const prng = (seed: number) => (n: number) => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return (((t ^ (t >>> 14)) >>> 0) % 4294967296) % n;
-};
 
 describe('booking races over HTTP', () => {
   it('50 customers book one car for overlapping days at the same moment: exactly one hold, 49 CAR_TAKEN, none undecided', async () => {
@@ -92,8 +67,7 @@ describe('booking races over HTTP', () => {
 
     // Read back straight from the table: the car's calendar holds the winner, on its days, and nobody else.
     const winner = held[0] as unknown as Reservation;
-    const car = (await db.send(new GetCommand({ TableName: tables.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true })))
-      .Item!;
+    const car = await tables.carItem(carId);
     expect(Object.keys(car.blocks)).toEqual([winner.reservationId]);
     expect(car.blocks[winner.reservationId]).toMatchObject(intervalOfDays(winner));
   });
@@ -134,48 +108,14 @@ describe('booking races over HTTP', () => {
     expect(new Set(ids).size).toBe(300);
 
     // Every request is decided: read each customer's history (a few list calls, not 300 polls) until none is Requested.
-    const mine = new Set(ids);
-    const deadline = Date.now() + 60_000;
-    let views: View[] = [];
-    for (;;) {
-      views = (
-        await Promise.all(
-          senders.map(async (c) => {
-            const list: View[] = [];
-            let cursor: string | null = null;
-            do {
-              const page: any = await call(
-                'GET',
-                `/users/${c.userId}/reservations?${new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) })}`,
-                { token: c.token },
-              );
-              expect(page.status).toBe(200);
-              list.push(...page.body.reservations);
-              cursor = page.body.nextCursor;
-            } while (cursor);
-            return list;
-          }),
-        )
-      )
-        .flat()
-        .filter((r) => mine.has(r.reservationId));
-      if (views.length === 300 && views.every((r) => r.status !== 'Requested')) break;
-      if (Date.now() > deadline)
-        throw new Error(`still undecided after 60 s: ${views.filter((r) => r.status === 'Requested').length} of ${views.length}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const views = await decidedReservations(senders, ids, 60_000);
     expect(views.every((r) => r.status === 'Pending' || (r.status === 'Rejected' && r.reason?.code === 'CAR_TAKEN'))).toBe(true);
 
     // Straight from DynamoDB.
     const now = await runtimeNow();
     const holds = (r: Reservation) =>
       r.status === 'Confirmed' || (r.status === 'Pending' && r.holdExpiresAt !== undefined && r.holdExpiresAt > now);
-    const items = await scanReservationsTable();
-    const ours = new Set(carIds);
-    const reservations = items
-      .filter(isReservationItem)
-      .map(fromReservationItem)
-      .filter((r) => ours.has(r.carId));
+    const reservations = await tables.reservationsOfCars(carIds);
     expect(reservations.map((r) => r.reservationId).sort()).toEqual([...ids].sort());
 
     let heldTotal = 0;
@@ -191,8 +131,7 @@ describe('booking races over HTTP', () => {
         expect(ofCar.some((h) => h.status === 'Pending' && overlap(h, r))).toBe(true);
 
       // The car's calendar (its blocks map) is exactly its holds, each on its own interval.
-      const car = (await db.send(new GetCommand({ TableName: tables.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true })))
-        .Item!;
+      const car = await tables.carItem(carId);
       expect(car.blocks).toEqual(
         Object.fromEntries(
           held.map((r) => [

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createCarRentalClient } from '../../clients/typescript/src';
+import type { ApiVersion } from '../../lambdas/api/route';
+import { locationProfile } from '../../lambdas/domain/rental-time/locations';
 import { apiUrl } from '../support/local-runtime';
 
 /**
@@ -19,9 +21,9 @@ jest.setTimeout(240_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs a file from the repository's folder, as the README says, with the API's address in API_URL. */
-const runFile = (command: string, args: string[]) =>
-  run(command, args, { cwd: ROOT, env: { ...process.env, API_URL: apiUrl() }, timeout: 180_000 }).catch(
+/** Runs a file from the repository's folder, as the README says, with the API's address (of `version`) in API_URL. */
+const runFile = (command: string, args: string[], version: ApiVersion = 'v1') =>
+  run(command, args, { cwd: ROOT, env: { ...process.env, API_URL: apiUrl(version) }, timeout: 180_000 }).catch(
     (err: { code?: number; stdout?: string; stderr?: string }) => {
       throw new Error(`${args.join(' ')} exited ${err.code}:\n${err.stdout}\n${err.stderr}`);
     },
@@ -51,6 +53,43 @@ it('the customer walk-through: register, verify the email, sign in, search, book
   expect(reservation).toMatchObject({ reservationId, status: 'Confirmed', totalPrice: Number(total) });
   const { data: paid } = await customer.GET('/reservations/{reservationId}/payments', { params: { path: { reservationId } } });
   expect(paid?.payments).toEqual([expect.objectContaining({ paymentId: field(stdout, 'paid'), amount: Number(total) })]);
+});
+
+it('the v2 customer walk-through: search and book with times, the same car again after the turnaround, pay the total, history', async () => {
+  const { stdout } = await runFile('bash', ['docs/walkthroughs/customer-v2.sh'], 'v2');
+
+  expect(field(stdout, 'email verified')).toBe('true');
+  const [, days, quoted] = /^\S+, (\d+) days, total (\S+) USD$/.exec(field(stdout, 'car'))!;
+  expect(days).toBe('3');
+  const [, reservationId, held, pickupAt, returnAt, total] = /^(\S+) (\S+), (\S+) to (\S+), total (\S+)$/.exec(
+    field(stdout, 'reservation'),
+  )!;
+  expect(held).toBe('Pending');
+  // The total the search quoted is the total booked: three days at the car's daily price.
+  expect(total).toBe(quoted);
+  expect(pickupAt).toMatch(/T10:00:00[+-]\d\d:\d\d$/);
+  expect(Date.parse(returnAt) - Date.parse(pickupAt)).toBe(3 * 86_400_000);
+  // Within the turnaround the car is still taken; from its end it is free again.
+  expect(field(stdout, 'same car from 10:30')).toBe('Rejected CAR_TAKEN');
+  const [next, nextId] = field(stdout, 'same car from 11:00').split(' ');
+  expect(next).toBe('Pending');
+  const history = [...stdout.matchAll(/^history: (\S+) (\S+) /gm)].map((m) => `${m[1]} ${m[2]}`);
+  // Latest pick-up day first: two pick-ups on one day come in either order (the history index orders by day).
+  expect(history).toHaveLength(3);
+  expect(history).toEqual(expect.arrayContaining([`${nextId} Pending`, expect.stringMatching(/ Rejected$/), `${reservationId} Confirmed`]));
+  expect(history[2]).toBe(`${reservationId} Confirmed`);
+
+  // Read back as that customer through the typed client (v1: a v2 booking shows its times there too).
+  const email = /^registered and signed in: (\S+)/m.exec(stdout)![1];
+  const { data: session } = await api.POST('/users/login', { body: { email, password: 'Sup3r-secret!' } });
+  if (!session || !('token' in session)) throw new Error(`sign-in failed: ${JSON.stringify(session)}`);
+  const customer = createCarRentalClient({ baseUrl: apiUrl(), token: session.token });
+  const { data: reservation } = await customer.GET('/reservations/{reservationId}', { params: { path: { reservationId } } });
+  expect(reservation).toMatchObject({ reservationId, status: 'Confirmed', totalPrice: Number(total), pickupAt, returnAt });
+  const { data: paid } = await customer.GET('/reservations/{reservationId}/payments', { params: { path: { reservationId } } });
+  expect(paid?.payments).toEqual([expect.objectContaining({ paymentId: field(stdout, 'paid'), amount: Number(total) })]);
+  const { data: second } = await customer.GET('/reservations/{reservationId}', { params: { path: { reservationId: nextId } } });
+  expect(Date.parse(second!.pickupAt!) - Date.parse(returnAt)).toBe(locationProfile('LAX').turnaroundMinutes * 60_000);
 });
 
 it('the admin walk-through: sign in with MFA as the seeded admin, add a car, block it for maintenance', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ApiVersion } from '../../lambdas/api/route';
 import { apiUrl, request, type JsonResponse } from './local-runtime';
 import { bearer } from './tokens';
 
@@ -21,9 +22,11 @@ export interface CallOptions {
   retryThrottled?: boolean;
   /** Retry a 503 that carries Retry-After too (a dependency overloaded; nothing half-written), as the races do (default false). */
   retryUnavailable?: boolean;
+  /** The API version called (default v1). */
+  version?: ApiVersion;
 }
 
-/** One API call under /v1; a 429 is retried after Retry-After unless `retryThrottled: false`. */
+/** One API call under /v1 (or `version`); a 429 is retried after Retry-After unless `retryThrottled: false`. */
 export const call = async <T = any>(method: string, path: string, options: CallOptions = {}): Promise<JsonResponse<T>> => {
   const init: RequestInit = {
     method,
@@ -35,7 +38,7 @@ export const call = async <T = any>(method: string, path: string, options: CallO
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   };
   for (let attempt = 1; ; attempt++) {
-    const res = await request<T>(`${apiUrl()}${path}`, init);
+    const res = await request<T>(`${apiUrl(options.version)}${path}`, init);
     const retried = res.status === 429 ? options.retryThrottled !== false : res.status === 503 && options.retryUnavailable === true;
     if (!retried || attempt >= 30) return res;
     const seconds = Number(res.headers.get('retry-after'));
@@ -175,4 +178,54 @@ export const advanceClock = async (seconds: number): Promise<number> => {
 export const runSchedule = async (name: string): Promise<void> => {
   const res = await local(`schedules/run?name=${encodeURIComponent(name)}`, { method: 'POST' });
   if (res.status !== 200) throw new Error(`run ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+};
+
+// ---- Races: many requests at once, then their outcomes ----
+
+/** What the tests read of a reservation as the API shows it. */
+export type ReservationView = { reservationId: string; userId: string; carId: string; status: string; reason?: { code: string } } & Record<
+  string,
+  any
+>;
+
+/** The reservation an answer to POST /reservations names, whatever the answer (201 held, 202 queued, 409 refused). */
+export const reservationOf = (res: { status: number; body: any }): ReservationView => {
+  if (res.status === 201 || res.status === 202) return res.body;
+  if (res.status === 409) return res.body.error.details.reservation;
+  throw new Error(`unexpected answer ${res.status}: ${JSON.stringify(res.body)}`);
+};
+
+/** Every reservation of a customer (all pages of their history), as the API shows it. */
+const historyOf = async (customer: Customer): Promise<ReservationView[]> => {
+  const list: ReservationView[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: JsonResponse<any> = await call(
+      'GET',
+      `/users/${customer.userId}/reservations?${new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) })}`,
+      { token: customer.token },
+    );
+    if (page.status !== 200) throw new Error(`history of ${customer.userId}: ${page.status} ${JSON.stringify(page.body)}`);
+    list.push(...page.body.reservations);
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return list;
+};
+
+/**
+ * The reservations `ids` once every one is decided (no longer Requested), read from the customers'
+ * histories (a few list calls, not one poll per request) until then; throws after `timeoutMs`.
+ */
+export const decidedReservations = async (customers: Customer[], ids: string[], timeoutMs = 60_000): Promise<ReservationView[]> => {
+  const wanted = new Set(ids);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const views = (await Promise.all(customers.map(historyOf))).flat().filter((r) => wanted.has(r.reservationId));
+    if (views.length === wanted.size && views.every((r) => r.status !== 'Requested')) return views;
+    if (Date.now() > deadline)
+      throw new Error(
+        `still undecided after ${timeoutMs / 1000} s: ${views.filter((r) => r.status === 'Requested').length} of ${views.length}`,
+      );
+    await sleep(500);
+  }
 };

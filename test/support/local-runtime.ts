@@ -1,8 +1,11 @@
-/** The base URL (…/v1) of the local runtime the e2e global setup started. */
-export const apiUrl = (): string => {
+import type { ApiVersion } from '../../lambdas/api/route';
+
+/** The base URL (…/v1, or …/v2 for `version: 'v2'`) of the local runtime the e2e global setup started. */
+export const apiUrl = (version: ApiVersion = 'v1'): string => {
   const url = process.env.E2E_API_URL;
   if (!url) throw new Error('E2E_API_URL is not set: run e2e tests through jest (global setup starts the runtime)');
-  return url;
+  // Every version is a stage beside v1 on the same server.
+  return version === 'v1' ? url : url.replace(/\/v1$/, `/${version}`);
 };
 
 export interface JsonResponse<T = unknown> {
