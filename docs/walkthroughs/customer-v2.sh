@@ -57,6 +57,6 @@ PAYMENT=$(curl -sS -X POST "$API/payments" -H "authorization: Bearer $TOKEN" -H 
   -d "{\"reservationId\":\"$RES\",\"amount\":$(echo "$BOOKING" | json totalPrice),\"paymentMethod\":\"credit_card\",\"details\":{\"cardToken\":\"tok_visa\"}}" | json paymentId)
 echo "paid: $PAYMENT"
 
-# 6. Rental history, latest pick-up day first.
+# 6. Rental history, latest pick-up first.
 curl -sS "$API/users/$ME/reservations" -H "authorization: Bearer $TOKEN" | json reservations | node -e \
   'process.stdin.on("data", (d) => JSON.parse(d).forEach((r) => console.log(`history: ${r.reservationId} ${r.status} ${r.pickupAt}..${r.returnAt}`)))'

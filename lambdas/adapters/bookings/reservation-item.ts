@@ -7,7 +7,7 @@ import { tables } from '../../shared/tables';
  * adapter, the fleet's upcoming-reservations lookup, the benchmark and the tests all go through it.
  *
  *   reservation  pk RES#<id>                  sk RES
- *                gsi1 byUser   USER#<userId> / <startDate>#<id>     (history, newest first)
+ *                gsi1 byUser   USER#<userId> / <startDate or v2 pick-up instant>#<id>   (history, newest first)
  *                gsi2 byCar    CAR#<carId>   / <endDate>#<id>       (a car's upcoming and past)
  *                gsi3 byDue    SWEEP#<n>     / AT#<due, ISO UTC>#<id>   (sparse: only while the
  *                              sweeper has something to do: resend, expire, remind or complete)
@@ -79,7 +79,9 @@ export const toReservationItem = (r: Reservation, dueMs?: number): Record<string
   ...reservationKey(r.reservationId),
   ...Object.fromEntries(FIELDS.filter((f) => r[f] !== undefined).map((f) => [f, r[f]])),
   gsi1pk: `USER#${r.userId}`,
-  gsi1sk: `${r.startDate}#${r.reservationId}`,
+  // A v2 booking sorts by its pick-up instant (ISO, UTC) within its day: after the v1 ones of that day,
+  // which keep their day alone (`2027-03-01` < `2027-03-01T…`), so the history is newest pick-up first.
+  gsi1sk: `${r.pickupAt ? new Date(Date.parse(r.pickupAt)).toISOString() : r.startDate}#${r.reservationId}`,
   gsi2pk: `CAR#${r.carId}`,
   gsi2sk: `${r.endDate}#${r.reservationId}`,
   ...(dueMs === undefined ? {} : dueKeys(r.reservationId, dueMs)),
