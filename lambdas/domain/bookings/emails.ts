@@ -20,14 +20,24 @@ const day = (isoDay: string): string =>
 /** "2025-03-10 14:05 UTC", cut to the minute: rounding down never tells a customer they have longer than they do. */
 const utcTime = (epochMs: number): string => `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
+/** A v2 booking's local time as booked ("Mon, Mar 1, 2027 10:00 (UTC-08:00)"): the offset it carries, so it reads as at the desk. */
+const localTime = (iso: string): string => {
+  const [, date, time, offset] = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(iso) ?? [];
+  return date ? `${day(date)} ${time} (UTC${offset === 'Z' ? '' : offset})` : iso;
+};
+
+/** When the rental starts and ends: v2's times at the location, or v1's days. */
+const pickupOf = (r: Reservation): string => (r.pickupAt ? localTime(r.pickupAt) : day(r.startDate));
+const returnOf = (r: Reservation): string => (r.returnAt ? localTime(r.returnAt) : day(r.endDate));
+
 const carName = ({ car }: Reservation): string => `${car.year} ${car.make} ${car.model}`;
 
 const summary = (r: Reservation): string =>
   [
     `Reservation: ${r.reservationId}`,
     `Car:         ${carName(r)} (${r.car.type})`,
-    `Pick-up:     ${day(r.startDate)} at ${r.car.location}`,
-    `Return:      ${day(r.endDate)} (${r.price.days} ${r.price.days === 1 ? 'day' : 'days'})`,
+    `Pick-up:     ${pickupOf(r)} at ${r.car.location}`,
+    `Return:      ${returnOf(r)} (${r.price.days} ${r.price.days === 1 ? 'day' : 'days'})`,
     `Total:       ${money(r.price.totalMinor, r.price.currency)}`,
   ].join('\n');
 
@@ -56,7 +66,7 @@ const RENDER: Record<BookingEventType, (r: Reservation) => Email> = {
     );
   },
   ReservationConfirmed: (r) =>
-    email(`Booking confirmed: ${carName(r)} from ${day(r.startDate)}`, ['Your payment was received and your booking is confirmed.'], r),
+    email(`Booking confirmed: ${carName(r)} from ${pickupOf(r)}`, ['Your payment was received and your booking is confirmed.'], r),
   ReservationRejected: (r) =>
     email(
       `We could not book the ${carName(r)}`,
@@ -89,8 +99,8 @@ const RENDER: Record<BookingEventType, (r: Reservation) => Email> = {
     ),
   PickupReminder: (r) =>
     email(
-      `Reminder: pick up your ${carName(r)} on ${day(r.startDate)}`,
-      [`Your rental starts on ${day(r.startDate)} at ${r.car.location}. Please bring your driving licence.`],
+      `Reminder: pick up your ${carName(r)} on ${pickupOf(r)}`,
+      [`Your rental starts on ${pickupOf(r)} at ${r.car.location}. Please bring your driving licence.`],
       r,
     ),
 };

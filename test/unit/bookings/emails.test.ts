@@ -97,3 +97,13 @@ it('pick-up reminder: the day and the location', () => {
 it('has no email for an event type it does not know (a newer producer)', () => {
   expect(emailFor({ ...bookingEvent('ReservationHeld'), type: 'SomethingNew' } as unknown as BookingEvent)).toBeUndefined();
 });
+
+it('a v2 booking: pick-up and return at their local times, with the offset they were booked at', () => {
+  const { subject, text } = render('ReservationConfirmed', {
+    pickupAt: '2027-03-01T10:00:00-08:00',
+    returnAt: '2027-03-04T10:40:00-08:00',
+  });
+  expect(subject).toContain('from Mon, Mar 1, 2027 10:00 (UTC-08:00)');
+  expect(text).toContain('Pick-up:     Mon, Mar 1, 2027 10:00 (UTC-08:00) at LAX');
+  expect(text).toContain('Return:      Thu, Mar 4, 2027 10:40 (UTC-08:00) (3 days)');
+});
