@@ -78,9 +78,8 @@ export interface Reservation {
   updatedAt: string;
 }
 
-/** THE rule: does this reservation hold its car right now? Pending with a live hold, or Confirmed. */
-export const holdsCar = (r: { status: string; holdExpiresAt?: number }, nowMs: number): boolean =>
-  r.status === 'Confirmed' || (r.status === 'Pending' && r.holdExpiresAt !== undefined && r.holdExpiresAt > nowMs);
+/** THE rule: does this reservation hold its car right now? (The car's calendar owns it: fleet/availability.ts.) */
+export { holdsCar } from '../fleet/availability';
 
 /** The time a reservation takes its car for: its v2 times, or its v1 days (availability.ts). */
 export const intervalOf = (r: Pick<Reservation, 'startDate' | 'endDate' | 'pickupAt' | 'readyAt'>): Interval =>

@@ -1,4 +1,3 @@
-import { holdsCar } from '../bookings/reservation';
 import { occupies, type Interval } from './interval';
 
 /**
@@ -17,6 +16,13 @@ interface Span extends Interval {
 export type ReservationBlock = Span & { kind: 'reservation'; status: 'Pending' | 'Confirmed'; holdExpiresAt?: number };
 export type MaintenanceBlock = Span & { kind: 'maintenance'; reason: string; from: string; to: string };
 export type Block = ReservationBlock | MaintenanceBlock;
+
+/**
+ * THE rule: does a reservation (or its block) hold its car right now? Pending with a live hold, or
+ * Confirmed. Search, booking and the fleet's 409s all ask it; bookings/reservation.ts re-exports it.
+ */
+export const holdsCar = (r: { status: string; holdExpiresAt?: number }, nowMs: number): boolean =>
+  r.status === 'Confirmed' || (r.status === 'Pending' && r.holdExpiresAt !== undefined && r.holdExpiresAt > nowMs);
 
 /** A lapsed hold does not block, even before the sweeper has removed it (the one rule of `holdsCar`). */
 export const isBlocking = (block: Block, nowMs: number): boolean => block.kind === 'maintenance' || holdsCar(block, nowMs);
