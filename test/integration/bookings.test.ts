@@ -6,9 +6,9 @@ import { DynamoReservationStore } from '../../lambdas/adapters/bookings/reservat
 import { RedisFleetCache } from '../../lambdas/adapters/fleet/cache';
 import { DynamoCarRepository } from '../../lambdas/adapters/fleet/car-repository';
 import { DynamoReservationsOfCar } from '../../lambdas/adapters/fleet/reservations-of-car';
-import { decideBooking } from '../../lambdas/domain/bookings/decide';
+import { decideBooking, refusalOf } from '../../lambdas/domain/bookings/decide';
 import { cancelReservation, confirmReservation, sweepReservations } from '../../lambdas/domain/bookings/lifecycle';
-import { addMaintenanceBlock } from '../../lambdas/domain/bookings/maintenance';
+import { addMaintenanceBlock, removeMaintenanceBlock } from '../../lambdas/domain/bookings/maintenance';
 import type { BookingEvent } from '../../lambdas/domain/bookings/notifications';
 import type { BookingDeps, BookingQueue } from '../../lambdas/domain/bookings/ports';
 import { requestBooking } from '../../lambdas/domain/bookings/request';
@@ -299,6 +299,45 @@ describe('booking against DynamoDB Local', () => {
       expect(blocks.map((b) => b.id).sort()).toEqual(held.map((r) => r.reservationId).sort());
       for (const b of blocks) expect(b).toMatchObject(intervalOf(held.find((r) => r.reservationId === b.id)!));
     }
+  });
+  it('removing a block never drops a hold paid for since the car was read: the write is conditioned on the calendar read', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const { reservation } = await request(deps, carId, 100, 102);
+    expect(await decideBooking(deps, reservation.reservationId)).toBe('held');
+    const mdeps = { ...depsWith(), cars, upcoming: new DynamoReservationsOfCar(db, aws.names.reservations) };
+    const block = await addMaintenanceBlock(mdeps, carId, { startDate: day(110), endDate: day(111) }, 'tyres');
+    const stale = (await cars.get(carId, true))!;
+    // Paid within the hold, after that read; the unblock runs when the hold would have lapsed.
+    expect(await confirmReservation(deps, reservation.reservationId)).toBe(true);
+    const later = new Date(clock.now().getTime() + 10 * 60_000);
+    expect(await store.unblock(stale, block, later)).toBe(false);
+    const ids = async () => (await cars.get(carId, true))!.blocks.map((b) => b.id).sort();
+    expect(await ids()).toEqual([block.id, reservation.reservationId].sort());
+    // The use case reads again and removes the block alone: the booking stays on the calendar.
+    await removeMaintenanceBlock({ ...mdeps, clock: { now: () => later } }, carId, block.id);
+    expect(await ids()).toEqual([reservation.reservationId]);
+  });
+  it('a v2 rental completed at its return keeps its block through the turnaround', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const { reservation } = await requestBooking(deps, {
+      userId: randomUUID(),
+      carId,
+      times: { pickupAt: `${day(120)}T10:00`, returnAt: `${day(120)}T12:00` },
+    });
+    expect(await decideBooking(deps, reservation.reservationId)).toBe('held');
+    expect(await confirmReservation(deps, reservation.reservationId)).toBe(true);
+    const returned = Date.parse(reservation.returnAt!);
+    const at = (ms: number) => depsWith({ clock: { now: () => new Date(ms) } });
+    await sweepReservations(at(returned + 60_000));
+    expect(await store.get(reservation.reservationId)).toMatchObject({ status: 'Completed' });
+    // Cleaning until readyAt: the car is not free for a pick-up inside the turnaround...
+    const block = await calendarBlock(carId, reservation.reservationId);
+    expect(block).toMatchObject({ status: 'Confirmed', readyMs: Date.parse(reservation.readyAt!) });
+    const inside = { pickupAt: new Date(returned + 30 * 60_000).toISOString(), readyAt: new Date(returned + 120 * 60_000).toISOString() };
+    const car = (await cars.get(carId, true))!;
+    expect(refusalOf(car, { ...reservation, reservationId: randomUUID(), ...inside }, returned + 60_000)).toBe('CAR_TAKEN');
   });
 });
 

@@ -279,7 +279,7 @@ describe('blocks: the map the booking transactions change through blockClause', 
 
     // The next write that read the car drops what has ended, in the same clause.
     const seen = (await cars.get(carId))!;
-    await changeBlocks(carId, { set: confirmed('next', day(40), day(41)), seen });
+    await changeBlocks(carId, { set: confirmed('next', day(40), day(41)), unchangedSince: seen });
     const item = await rawCarItem(carId);
     expect(Object.keys(item.blocks).sort()).toEqual(['current', 'later', 'live', 'next', 'other']);
     expect(item.blocksVersion).toBe(blocks.length + 2);
@@ -289,7 +289,7 @@ describe('blocks: the map the booking transactions change through blockClause', 
     await changeBlocks(carId, { set: short });
     const seenAgain = (await cars.get(carId))!;
     expect(seenAgain.blocks.map((b) => b.id)).toContain('short');
-    await changeBlocks(carId, { remove: 'short', seen: seenAgain });
+    await changeBlocks(carId, { remove: 'short', unchangedSince: seenAgain });
     expect(Object.keys((await rawCarItem(carId)).blocks)).not.toContain('short');
   });
 

@@ -262,7 +262,6 @@ export class DynamoReservationStore implements ReservationStore {
       this.transition(r, ['Requested'], { status: 'Pending', holdExpiresAt, updatedAt: now.toISOString() }, { due: holdExpiresAt }),
       this.carRepository().blockClause(r.carId, {
         set: { ...this.blockOf(r), status: 'Pending', holdExpiresAt },
-        seen: car,
         unchangedSince: car,
         activeAt: r.car.location,
         now,
@@ -354,9 +353,12 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   async complete(r: Reservation, now: Date): Promise<boolean> {
+    // Completed at its return; its block stays through the turnaround (until readyAt), and the next write
+    // that reads the car drops it once it has ended.
+    const ready = intervalOf(r).readyMs <= now.getTime();
     const reasons = await this.transact([
       this.transition(r, ['Confirmed'], { status: 'Completed', updatedAt: now.toISOString() }, { due: null }),
-      this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
+      ...(ready ? [this.carRepository().blockClause(r.carId, { remove: r.reservationId, now })] : []),
       this.usageDelete(r),
     ]);
     return !reasons;
@@ -453,7 +455,7 @@ export class DynamoReservationStore implements ReservationStore {
   async block(car: Car, block: MaintenanceBlock, now: Date, claim?: OwnedClaim): Promise<BlockOutcome> {
     const key = claim && claimKey(claim.owner, claim.key);
     const reasons = await this.transact([
-      this.carRepository().blockClause(car.carId, { set: block, seen: car, unchangedSince: car, activeAt: car.location, now }),
+      this.carRepository().blockClause(car.carId, { set: block, unchangedSince: car, activeAt: car.location, now }),
       ...(claim && key ? [claimPut(this.tableName, key, { blockId: block.id }, claim, now.getTime())] : []),
     ]);
     if (!reasons) return { blocked: true };
@@ -473,7 +475,7 @@ export class DynamoReservationStore implements ReservationStore {
     return { blockId, fingerprint: String(held.Item.fingerprint), standing: Boolean(car?.blocks.some((b) => b.id === blockId)) };
   }
 
-  async unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<void> {
-    await this.transact([this.carRepository().blockClause(car.carId, { remove: block.id, seen: car, now })]);
+  async unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<boolean> {
+    return !(await this.transact([this.carRepository().blockClause(car.carId, { remove: block.id, unchangedSince: car, now })]));
   }
 }

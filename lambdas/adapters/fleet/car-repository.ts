@@ -99,13 +99,13 @@ const SPEC_FIELDS = ['make', 'model', 'year', 'type', 'location', 'pricePerDayMi
 export interface BlockChange {
   set?: Block;
   remove?: string;
-  /** The car as read, to drop its ended blocks in the same write. */
-  seen?: Car;
   /** The car must be active and at this location (the one a reservation was priced for). */
   activeAt?: LocationCode;
   /**
-   * Optimistic locking: the car's calendar must still be the one `seen` was read at (its
-   * `blocksVersion`), so a decision made on those blocks cannot land on others.
+   * Optimistic locking: the car as read. The write lands only while the car's calendar is still the one
+   * read (its `blocksVersion`), so a decision made on those blocks cannot land on others; and it drops
+   * the blocks that had ended in that read (never without the condition: a hold that looked lapsed may
+   * have been paid for since).
    */
   unchangedSince?: Car;
   /** The block being set must still be there (a hold being confirmed: a lapsed one may have been dropped). */
@@ -180,7 +180,7 @@ export class DynamoCarRepository implements CarRepository {
       names['#rm'] = change.remove;
       removes.push('blocks.#rm');
     }
-    const ended = change.seen ? endedBlocks(change.seen.blocks, change.now.getTime()) : [];
+    const ended = change.unchangedSince ? endedBlocks(change.unchangedSince.blocks, change.now.getTime()) : [];
     ended
       .filter((b) => b.id !== change.set?.id && b.id !== change.remove)
       .forEach((b, i) => {

@@ -75,10 +75,16 @@ export const addMaintenanceBlock = async (
   throw conflict('Bookings of this car keep changing its calendar; read the car again and retry.');
 };
 
+/** Removes a block, on the calendar as read (strongly after a change under it), like every write that prunes it. */
 export const removeMaintenanceBlock = async (deps: MaintenanceDeps, carId: string, blockId: string): Promise<void> => {
-  const car = await activeCar(deps, carId);
-  const block = car.blocks.find((b): b is MaintenanceBlock => b.id === blockId && b.kind === 'maintenance');
-  if (!block) throw notFound(`Block ${blockId}`);
-  await deps.reservations.unblock(car, block, deps.clock.now());
-  await deps.cache.invalidateLocation(car.location);
+  for (let read = 0; read < MAX_STALE_READS; read++) {
+    const car = await activeCar(deps, carId, read > 0);
+    const block = car.blocks.find((b): b is MaintenanceBlock => b.id === blockId && b.kind === 'maintenance');
+    if (!block) throw notFound(`Block ${blockId}`);
+    if (await deps.reservations.unblock(car, block, deps.clock.now())) {
+      await deps.cache.invalidateLocation(car.location);
+      return;
+    }
+  }
+  throw conflict('Bookings of this car keep changing its calendar; retry in a moment.');
 };

@@ -45,7 +45,7 @@ const fakeStore = (patch: Partial<ReservationStore> = {}): ReservationStore & { 
     listByUser: record('listByUser', { items: [] }),
     listByCar: record('listByCar', { items: [] }),
     block: record('block', true),
-    unblock: record('unblock', undefined),
+    unblock: record('unblock', true),
     earlierBlock: record('earlierBlock', undefined),
     ...patch,
   };
@@ -426,6 +426,7 @@ describe("addMaintenanceBlock: an admin's Idempotency-Key", () => {
       unblock: async (_car, block) => {
         calendar.delete(block.id);
         version++;
+        return true;
       },
       earlierBlock: async (_carId, claim) => {
         const held = claims.get(`${claim.owner}#${claim.key}`);
