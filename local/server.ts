@@ -198,7 +198,8 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     }
     if (match === undefined) throw HttpFailure.gateway(GATEWAY_ERRORS.noRoute);
     const { route, params } = match;
-    if (throttles.get(version)!.check(`${route.method} ${route.path}`, route.throttle) > 0) throw HttpFailure.gateway(GATEWAY_ERRORS.throttled);
+    if (throttles.get(version)!.check(`${route.method} ${route.path}`, route.throttle) > 0)
+      throw HttpFailure.gateway(GATEWAY_ERRORS.throttled);
     const headers = flatHeaders(req);
     const claims = route.access === 'public' ? undefined : await authenticate(headers.authorization, options.verifyToken);
     const event = apiGatewayEvent({

@@ -131,6 +131,7 @@ export class DynamoReservationStore implements ReservationStore {
           reservationId: r.reservationId,
           startDate: r.startDate,
           endDate: r.endDate,
+          ...intervalOf(r),
           until,
           expiresAt: Math.ceil(endsMs / 1000) + TTL_AFTER_S,
         },
@@ -166,6 +167,7 @@ export class DynamoReservationStore implements ReservationStore {
         reservationId: String(i.reservationId),
         startDate: String(i.startDate),
         endDate: String(i.endDate),
+        ...(typeof i.fromMs === 'number' && typeof i.readyMs === 'number' ? { fromMs: i.fromMs, readyMs: i.readyMs } : {}),
         ...(typeof i.until === 'number' ? { until: i.until } : {}),
       }));
     return { version: typeof version === 'number' ? version : undefined, usage };

@@ -1,6 +1,7 @@
 import { env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { MAX_RENTAL_DAYS } from '../fleet/catalog';
+import { dayInterval, occupies, type Interval } from '../fleet/interval';
 import { periodProblems, todayUtc, type Period, type PeriodProblem } from '../fleet/period';
 
 /**
@@ -67,8 +68,14 @@ export interface CustomerUsage {
   reservationId: string;
   startDate: string;
   endDate: string;
+  /** The interval it takes its car for (v2's times; left out by usage written before, which is its days'). */
+  fromMs?: number;
+  readyMs?: number;
   until?: number;
 }
+
+const intervalOfUsage = (u: CustomerUsage): Interval =>
+  u.fromMs !== undefined && u.readyMs !== undefined ? { fromMs: u.fromMs, readyMs: u.readyMs } : dayInterval(u);
 
 export type LimitCode = 'HOLD_LIMIT_REACHED' | 'OVERLAP_LIMIT_REACHED';
 
@@ -79,17 +86,21 @@ export interface LimitRefusal {
   reservationIds: string[];
 }
 
-const counts = (u: CustomerUsage, nowMs: number, today: string) => (u.until === undefined ? u.endDate > today : u.until > nowMs);
+const counts = (u: CustomerUsage, nowMs: number) => (u.until === undefined ? intervalOfUsage(u).readyMs > nowMs : u.until > nowMs);
 
-/** Why a customer with `usage` may not open a request for `period` now, or undefined when they may. */
+/**
+ * Why a customer with `usage` may not open a request for `wanted` now, or undefined when they may.
+ * Overlap is judged on time (the one interval rule): v1's days are their UTC days' interval, so two
+ * v1 requests count as they always did, and v2 rentals on one day at different hours do not overlap.
+ */
 export const limitRefusal = (
   usage: readonly CustomerUsage[],
-  period: Period,
+  wanted: Interval,
   now: Date,
   limits: BookingLimits,
 ): LimitRefusal | undefined => {
   const nowMs = now.getTime();
-  const live = usage.filter((u) => counts(u, nowMs, todayUtc(now)));
+  const live = usage.filter((u) => counts(u, nowMs));
   const holds = live.filter((u) => u.until !== undefined);
   if (holds.length >= limits.maxLiveHolds) {
     return {
@@ -98,13 +109,13 @@ export const limitRefusal = (
       reservationIds: holds.map((u) => u.reservationId),
     };
   }
-  const overlapping = live.filter((u) => u.startDate < period.endDate && period.startDate < u.endDate);
-  // The busiest day of the period: each day is a start of some reservation or of the period itself.
+  const overlapping = live.filter((u) => occupies(intervalOfUsage(u), wanted));
+  // The busiest instant of the rental: each is the start of some reservation or of the rental itself.
   const busiest = Math.max(
     0,
-    ...[period.startDate, ...overlapping.map((u) => u.startDate)]
-      .filter((d) => d >= period.startDate && d < period.endDate)
-      .map((d) => overlapping.filter((u) => u.startDate <= d && d < u.endDate).length),
+    ...[wanted.fromMs, ...overlapping.map((u) => intervalOfUsage(u).fromMs)]
+      .filter((t) => t >= wanted.fromMs && t < wanted.readyMs)
+      .map((t) => overlapping.filter((u) => occupies(intervalOfUsage(u), { fromMs: t, readyMs: t + 1 })).length),
   );
   if (busiest >= limits.maxOverlapping) {
     return {

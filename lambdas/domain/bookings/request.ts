@@ -3,7 +3,7 @@ import { logger } from '../../shared/logger';
 import type { Period } from '../fleet/period';
 import { idempotencyClaim, keyReused, requestHash as hash } from '../idempotency';
 import type { LocationCode } from '../fleet/catalog';
-import { periodOf } from '../fleet/interval';
+import { dayInterval, periodOf } from '../fleet/interval';
 import { resolveRentalTimes, type RentalTimes, type RentalTimesInput } from '../rental-time';
 import { bookingLimits, bookingPeriodProblems, limitRefusal, type BookingLimits } from './limits';
 import { DECIDE_WITHIN_MS, rentalDays, REQUEST_DEDUP_MS, RESEND_AFTER_MS } from './policy';
@@ -108,7 +108,7 @@ export const requestBooking = async (
   for (let attempt = 1; ; attempt++) {
     const outcome = await deps.reservations.create(reservation, claims, now.getTime() + RESEND_AFTER_MS, {
       supersede,
-      admit: (usage) => limitRefusal(usage, period, now, limits),
+      admit: (usage) => limitRefusal(usage, times ? times.window : dayInterval(period), now, limits),
       countsUntil: now.getTime() + DECIDE_WITHIN_MS,
     });
     if (outcome.created) break;

@@ -1,3 +1,4 @@
+import { dayInterval } from '../../../lambdas/domain/fleet/interval';
 import { dueSortKey } from '../../../lambdas/adapters/bookings/reservation-item';
 import {
   bookingLimits,
@@ -60,6 +61,28 @@ describe('the booking horizon and the longest rental', () => {
   });
 });
 
+describe('limitRefusal on times (v2)', () => {
+  const H = 3_600_000;
+  const base = Date.UTC(2030, 4, 10, 9);
+  const rental = (id: string, fromH: number, toH: number): CustomerUsage => ({
+    reservationId: id,
+    startDate: '2030-05-10',
+    endDate: '2030-05-11',
+    fromMs: base + fromH * H,
+    readyMs: base + toH * H,
+  });
+  it('counts rentals that overlap in time, not those that only share a day', () => {
+    const wanted = (fromH: number, toH: number) => ({ fromMs: base + fromH * H, readyMs: base + toH * H });
+    const now = new Date(base - 24 * H);
+    expect(limitRefusal([rental('a', 0, 2), rental('b', 4, 6)], wanted(8, 10), now, DEFAULT_BOOKING_LIMITS)).toBeUndefined();
+    expect(limitRefusal([rental('a', 0, 2), rental('b', 1, 6)], wanted(1, 3), now, DEFAULT_BOOKING_LIMITS)).toMatchObject({
+      code: 'OVERLAP_LIMIT_REACHED',
+    });
+    // Two that overlap the wanted rental but not each other: never two at once.
+    expect(limitRefusal([rental('a', 0, 2), rental('b', 4, 6)], wanted(1, 5), now, DEFAULT_BOOKING_LIMITS)).toBeUndefined();
+  });
+});
+
 describe('limitRefusal', () => {
   const hold = (id: string, from: number, to: number, untilMs = NOW.getTime() + 60_000): CustomerUsage => ({
     reservationId: id,
@@ -73,7 +96,7 @@ describe('limitRefusal', () => {
     endDate: dayAt(to),
   });
   const refuse = (usage: CustomerUsage[], from: number, to: number) =>
-    limitRefusal(usage, { startDate: dayAt(from), endDate: dayAt(to) }, NOW, DEFAULT_BOOKING_LIMITS);
+    limitRefusal(usage, dayInterval({ startDate: dayAt(from), endDate: dayAt(to) }), NOW, DEFAULT_BOOKING_LIMITS);
 
   it('refuses a fourth open hold, not a third; lapsed holds and paid bookings are not open holds', () => {
     expect(refuse([hold('a', 1, 2), hold('b', 3, 4)], 5, 6)).toBeUndefined();
