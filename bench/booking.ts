@@ -330,16 +330,17 @@ interface Planned {
   acrossMonths: boolean;
 }
 
-/** Log-uniform length from 1 hour to BENCH_MAX_MINUTES, in whole minutes: short and long rentals alike. */
+/** Log-uniform length from 1 hour to BENCH_MAX_DAYS, in whole minutes: short and long rentals alike. */
 const rentalMinutes = () => Math.round(Math.exp(Math.log(60) + rand() * (Math.log(MAX_MINUTES) - Math.log(60))));
 
 /**
- * Per car, slots of 1 hour .. BENCH_MAX_MINUTES at minute granularity, one after another from up to two
- * weeks before a month boundary (at least a day ahead): a third of them start exactly when the one before is ready again (its return + the location's
- * turnaround: both must be held), the others up to two days later. Most slots get one request; some get
- * a second (or third) whose ends move by up to half the slot's length (so it always overlaps the slot,
- * and now and then a neighbour), so that about CONTENTION of all requests collide with another. A
- * BENCH_V1_SHARE of the requests go to v1 as the UTC days that cover the slot. Request order is then shuffled.
+ * Per car, slots of 1 hour .. BENCH_MAX_DAYS at minute granularity, one after another from up to two
+ * weeks before a month boundary (at least a day ahead): a third of them start exactly when the one
+ * before is ready again (its return + the location's turnaround: both must be held), the others up to
+ * two days later. Most slots get one request; some get a second (or third) whose ends move by up to half
+ * the slot's length (so it always overlaps the slot, and now and then a neighbour), so that about
+ * CONTENTION of all requests collide with another. A BENCH_V1_SHARE of the requests go to v1 as the UTC
+ * days that cover the slot. Request order is then shuffled.
  */
 const plan = (carLocations: LocationCode[]): Planned[] => {
   const out: Planned[] = [];
