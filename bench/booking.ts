@@ -43,11 +43,11 @@ import { availableParallelism, loadavg } from 'node:os';
 import { performance as perf } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient, queryAll } from '../lambdas/adapters/dynamodb';
+import { documentClient, getInOrder, queryAll } from '../lambdas/adapters/dynamodb';
 import { carRepository } from '../lambdas/adapters/fleet';
 import { fleetCache } from '../lambdas/adapters/redis-backed';
 import { clock } from '../lambdas/shared/clock';
-import { fromReservationItem, reservationKey } from '../lambdas/adapters/bookings/reservation-item';
+import { BY_CAR, fromReservationItem, reservationKey } from '../lambdas/adapters/bookings/reservation-item';
 import { DynamoCarRepository } from '../lambdas/adapters/fleet/car-repository';
 import { intervalOf } from '../lambdas/domain/bookings/reservation';
 import { dayInterval, occupies, type Interval } from '../lambdas/domain/fleet/interval';
@@ -629,17 +629,19 @@ const main = async (): Promise<number> => {
     const elu = perf.eventLoopUtilization(eluStart);
     const cpu = process.cpuUsage(cpuStart);
 
-    // Overbookings, from the table itself: every reservation of each car (byCar index), and the day locks.
+    // Overbookings, from the tables themselves: every reservation of each car (byCarKeys index), and each car's calendar.
     const held = new Map<string, Item[]>();
     let requestedLeft = 0;
     let tableReservations = 0;
     for (const carId of carIds) {
-      const items = await queryAll(reader, {
+      // The index has keys only: the items themselves, read strongly.
+      const keys = await queryAll(reader, {
         TableName: reservationsTable,
-        IndexName: 'byCar',
+        IndexName: BY_CAR,
         KeyConditionExpression: 'gsi2pk = :pk',
         ExpressionAttributeValues: { ':pk': `CAR#${carId}` },
       });
+      const items = await getInOrder(reader, reservationsTable, keys as Array<{ pk: string; sk: string }>);
       tableReservations += items.length;
       requestedLeft += items.filter((i) => i.status === 'Requested').length;
       held.set(

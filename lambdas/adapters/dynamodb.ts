@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { validationError } from '../shared/errors';
 import { traced } from '../shared/observability';
 import { sdkClientConfig } from './aws-client';
@@ -29,6 +29,33 @@ export const queryAll = async (
     start = res.LastEvaluatedKey;
   } while (start);
   return items;
+};
+
+const BATCH_GET_MAX = 100;
+
+/**
+ * The items of these keys (table keys, e.g. what a keys-only index returns), read strongly and in the
+ * keys' order; keys whose item is gone (deleted since the index was read) are left out. Unprocessed
+ * keys are read again after a short pause, as the SDK's guidance for BatchGetItem asks.
+ */
+export const getInOrder = async (
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keys: ReadonlyArray<{ pk: unknown; sk: unknown }>,
+): Promise<Record<string, unknown>[]> => {
+  const id = (k: { pk: unknown; sk: unknown }) => `${String(k.pk)}\u0000${String(k.sk)}`;
+  const found = new Map<string, Record<string, unknown>>();
+  const wanted = [...new Map(keys.map((k) => [id(k), { pk: k.pk, sk: k.sk }])).values()];
+  for (let i = 0; i < wanted.length; i += BATCH_GET_MAX) {
+    let batch: Record<string, unknown>[] = wanted.slice(i, i + BATCH_GET_MAX);
+    for (let attempt = 0; batch.length; attempt++) {
+      if (attempt) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+      const res = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ConsistentRead: true } } }));
+      for (const item of res.Responses?.[tableName] ?? []) found.set(id(item as { pk: unknown; sk: unknown }), item);
+      batch = res.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return keys.map((k) => found.get(id(k))).filter((item): item is Record<string, unknown> => item !== undefined);
 };
 
 /** What a list's cursor must be: the last key of a page of this index partition, of items of this kind. */

@@ -31,12 +31,12 @@ export const bookingCapabilities = {
     uses: { tables: { reservations: 'readWrite', cars: 'readWrite' }, redis: true, notifications: true },
   },
   listUserReservations: {
-    description: 'That user or an admin: rental history from the byUser index.',
+    description: 'That user or an admin: rental history from the keys-only byUserKeys index (then the items).',
     trigger: http,
     uses: { tables: { reservations: 'read' }, cursors: true },
   },
   listCarReservations: {
-    description: "Admin: a car's upcoming or past reservations from the byCar index.",
+    description: "Admin: a car's upcoming or past reservations from the keys-only byCarKeys index (then the items).",
     trigger: http,
     uses: { tables: { reservations: 'read' }, cursors: true },
   },

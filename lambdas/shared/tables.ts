@@ -66,9 +66,14 @@ export const tables: Record<TableId, TableDefinition> = {
     partitionKey: 'pk',
     sortKey: 'sk',
     indexes: [
-      gsi(1, 'byUser'),
-      gsi(2, 'byCar'),
+      // Keys only: a change of state (status, hold, refund...) then writes neither index, only the table.
+      // Their readers Query the keys and BatchGet the items (reservation-store.ts). A projection cannot
+      // change in place, hence the new names (the ALL-projected byUser/byCar they replace: docs/operations.md).
+      gsi(1, 'byUserKeys', 'KEYS_ONLY'),
+      gsi(2, 'byCarKeys', 'KEYS_ONLY'),
       // Sparse: only reservations the sweeper must act on (resend, expire, remind, complete) carry gsi3.
+      // ALL: every write that touches an entry moves its key (a new due time, or none), which costs the
+      // same whatever is projected, and the sweeper reads what it acts on without a second read.
       gsi(3, 'byDue'),
     ],
     ttlAttribute: 'expiresAt',

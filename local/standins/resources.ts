@@ -35,7 +35,10 @@ export async function createTables(client: DynamoDBClient, name: (table: TableDe
     tableList.map(async (table) => {
       const tableName = name(table);
       if (!existing.has(tableName)) await createTable(client, table, tableName);
-      else if (table.stream) await enableStream(client, tableName);
+      else {
+        await addMissingIndexes(client, table, tableName);
+        if (table.stream) await enableStream(client, tableName);
+      }
       if (table.ttlAttribute) await enableTtl(client, tableName, table.ttlAttribute);
     }),
   );
@@ -71,6 +74,32 @@ async function createTable(client: DynamoDBClient, table: TableDefinition, table
   } catch (err) {
     // Someone else created it between our list and create: that is the state we wanted.
     if (!(err instanceof ResourceInUseException)) throw err;
+  }
+}
+
+/**
+ * A table kept from an older data dir may lack an index declared since (e.g. a re-projected one under
+ * its new name): create it, one per update as DynamoDB allows. Indexes no longer declared are left.
+ */
+async function addMissingIndexes(client: DynamoDBClient, table: TableDefinition, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of table.indexes.filter((i) => !present.has(i.name))) {
+    const keys = [index.partitionKey, index.sortKey].filter((k): k is string => k !== undefined);
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: keys.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+        GlobalSecondaryIndexUpdates: [{ Create: toGsi(index) }],
+      }),
+    );
+    // Only one index may be in the making per table: wait for this one to be ACTIVE (backfilled).
+    for (let waited = 0; ; waited += 100) {
+      const { Table: now } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (now?.GlobalSecondaryIndexes?.every((i) => i.IndexStatus === 'ACTIVE')) break;
+      if (waited > 120_000) throw new Error(`Index ${index.name} of ${tableName} is still not ACTIVE after 2 minutes.`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Redis from 'ioredis';
 import { RedisCarLocks } from '../../lambdas/adapters/bookings/redis-car-locks';
 import { DynamoReservationStore } from '../../lambdas/adapters/bookings/reservation-store';
@@ -12,7 +13,8 @@ import { addMaintenanceBlock, removeMaintenanceBlock } from '../../lambdas/domai
 import type { BookingEvent } from '../../lambdas/domain/bookings/notifications';
 import type { BookingDeps, BookingQueue } from '../../lambdas/domain/bookings/ports';
 import { requestBooking } from '../../lambdas/domain/bookings/request';
-import { holdsCar, intervalOf } from '../../lambdas/domain/bookings/reservation';
+import { DEFAULT_BOOKING_LIMITS } from '../../lambdas/domain/bookings/limits';
+import { holdsCar, intervalOf, type Reservation } from '../../lambdas/domain/bookings/reservation';
 import { isBlocking } from '../../lambdas/domain/fleet/availability';
 import { dayInterval, occupies } from '../../lambdas/domain/fleet/interval';
 import { createCar, removeCar } from '../../lambdas/domain/fleet/manage-cars';
@@ -22,6 +24,7 @@ import { ShiftedClock } from '../../lambdas/shared/clock';
 import { AppError } from '../../lambdas/shared/errors';
 import { testRedis } from '../support/redis';
 import { testTables, type TestTables } from '../support/aws-services';
+import { clientConfig } from '../../local/standins/aws';
 
 // The booking use cases on their real DynamoDB adapters (DynamoDB Local) and Redis (real when
 // REDIS_URL is set), with real concurrency: many deciders at once, as Lambda runs them.
@@ -391,5 +394,71 @@ describe('booking rules on the real store, with the clock set where the rule tur
     expect(blocks).toHaveLength(1);
     expect(new Set(answers.map((b) => b.id))).toEqual(new Set([blocks[0].id]));
     expect(blocks[0]).toMatchObject({ kind: 'maintenance', ...daysOf(day(12), day(15)) });
+  });
+});
+
+describe('reservation lists on keys-only indexes (a change of state writes the table, not byUserKeys/byCarKeys)', () => {
+  it('holding and rejecting write no entry of byUserKeys or byCarKeys (as DynamoDB Local reports the capacity)', async () => {
+    // Its own client: a middleware on the shared one would meter every other test's writes too.
+    const raw = new DynamoDBClient(clientConfig(aws.endpoint));
+    const consumed: ConsumedCapacity[] = [];
+    raw.middlewareStack.add(
+      (next) => async (args) => {
+        (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
+        const result = await next(args);
+        consumed.push(...[(result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity ?? []].flat());
+        return result;
+      },
+      { step: 'initialize', name: 'indexCapacity' },
+    );
+    const metered = new DynamoReservationStore(DynamoDBDocumentClient.from(raw), aws.names.reservations, cars);
+    const deps = depsWith({ reservations: metered });
+    const carId = await newCar();
+    const [a, b] = [await request(deps, carId, 40, 42), await request(deps, carId, 41, 43)];
+    const indexesOf = () =>
+      new Set(consumed.filter((c) => c.TableName === aws.names.reservations).flatMap((c) => Object.keys(c.GlobalSecondaryIndexes ?? {})));
+    expect(indexesOf()).toEqual(new Set(['byUserKeys', 'byCarKeys', 'byDue']));
+    consumed.length = 0;
+    expect(await decideBooking(deps, a.reservation.reservationId)).toBe('held');
+    expect(await decideBooking(deps, b.reservation.reservationId)).toBe('CAR_TAKEN');
+    // Only the due index moves (resend -> hold expiry; removed on rejection).
+    expect(indexesOf()).toEqual(new Set(['byDue']));
+    raw.destroy();
+  });
+
+  it("lists read the reservations behind the keys: a customer's history by status page by page, a car's upcoming ones as they are now", async () => {
+    const deps = depsWith({ limits: { ...DEFAULT_BOOKING_LIMITS, maxLiveHolds: 5 } });
+    const userId = randomUUID();
+    const carIds = await Promise.all(Array.from({ length: 5 }, () => newCar()));
+    const made: Reservation[] = [];
+    for (const [i, carId] of carIds.entries()) made.push((await request(deps, carId, 50 + i, 52 + i, userId)).reservation);
+    // Three held, two rejected (as the worker rejects a request it cannot hold).
+    for (const r of made.slice(0, 3)) expect(await decideBooking(deps, r.reservationId)).toBe('held');
+    for (const r of made.slice(3)) expect(await store.reject(r, 'CAR_TAKEN', clock.now())).toBe(true);
+
+    const all = async (status?: 'Pending' | 'Rejected') => {
+      const pages = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listByUser(userId, { status, limit: 2, cursor });
+        pages.push(page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return pages.flat();
+    };
+    const newestFirst = [...made].reverse().map((r) => r.reservationId);
+    expect((await all()).map((r) => [r.reservationId, r.status])).toEqual(
+      newestFirst.map((id) => [id, made.slice(3).some((r) => r.reservationId === id) ? 'Rejected' : 'Pending']),
+    );
+    expect((await all('Pending')).map((r) => r.reservationId)).toEqual(newestFirst.slice(2));
+    expect((await all('Rejected')).map((r) => r.reservationId)).toEqual(newestFirst.slice(0, 2));
+
+    // A car's upcoming: the held one with its state now (not the rejected one on the other car).
+    const upcoming = await store.listByCar(carIds[0], { when: 'upcoming', limit: 10, now: clock.now() });
+    expect(upcoming.items).toEqual([expect.objectContaining({ reservationId: made[0].reservationId, status: 'Pending' })]);
+    expect((await store.listByCar(carIds[4], { when: 'upcoming', limit: 10, now: clock.now() })).items).toEqual([]);
+    expect(await new DynamoReservationsOfCar(db, aws.names.reservations).upcoming(carIds[0], clock.now())).toEqual([
+      expect.objectContaining({ reservationId: made[0].reservationId, status: 'Pending' }),
+    ]);
   });
 });

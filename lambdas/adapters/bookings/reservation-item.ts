@@ -7,8 +7,9 @@ import { tables } from '../../shared/tables';
  * adapter, the fleet's upcoming-reservations lookup, the benchmark and the tests all go through it.
  *
  *   reservation  pk RES#<id>                  sk RES
- *                gsi1 byUser   USER#<userId> / <startDate or v2 pick-up instant>#<id>   (history, newest first)
- *                gsi2 byCar    CAR#<carId>   / <endDate>#<id>       (a car's upcoming and past)
+ *                gsi1 byUserKeys USER#<userId> / <startDate or v2 pick-up instant>#<id>   (history, newest
+ *                                first; keys only)
+ *                gsi2 byCarKeys  CAR#<carId>   / <endDate>#<id>     (a car's upcoming and past; keys only)
  *                gsi3 byDue    SWEEP#<n>     / AT#<due, ISO UTC>#<id>   (sparse: only while the
  *                              sweeper has something to do: resend, expire, remind or complete)
  *   day lock     pk DAY#<carId>#<yyyy-mm-dd>  sk DAY   owner, kind, holdExpiresAt? (a lapsed hold is free)
@@ -20,8 +21,9 @@ import { tables } from '../../shared/tables';
  *                pk CUSTOMER#<userId>         sk VERSION    version (bumped by every write that adds usage,
  *                                                       so two requests judged on the same usage cannot both land)
  */
-export const BY_USER = tables.reservations.indexes.find((i) => i.name === 'byUser')!.name;
-export const BY_CAR = tables.reservations.indexes.find((i) => i.name === 'byCar')!.name;
+/** Keys only (tables.ts): a Query of them names reservations, `getInOrder` reads them. */
+export const BY_USER = tables.reservations.indexes.find((i) => i.name === 'byUserKeys')!.name;
+export const BY_CAR = tables.reservations.indexes.find((i) => i.name === 'byCarKeys')!.name;
 export const BY_DUE = tables.reservations.indexes.find((i) => i.name === 'byDue')!.name;
 /** Partitions of the sparse due index, so its writes spread (the sweeper reads them all). */
 export const DUE_SHARDS = 4;

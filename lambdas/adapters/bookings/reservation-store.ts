@@ -20,7 +20,7 @@ import { claimPut } from '../claims';
 import { failedCondition, pause, transactWrite, type TransactItem } from '../dynamo-conflicts';
 
 const nowMsOf = (now: Date) => now.getTime();
-import { queryAll, queryPage } from '../dynamodb';
+import { getInOrder, queryAll, queryPage } from '../dynamodb';
 import type { DynamoCarRepository } from '../fleet/car-repository';
 import {
   BY_CAR,
@@ -397,12 +397,13 @@ export class DynamoReservationStore implements ReservationStore {
       {
         IndexName: BY_USER,
         KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition, ...(options.status ? { ':status': options.status } : {}) },
-        ...(options.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+        ExpressionAttributeValues: { ':pk': partition },
         ScanIndexForward: false,
       },
       options,
       { gsi1pk: partition },
+      // Filtered after the read (a keys-only index has no status): a page may be short, as with a FilterExpression.
+      options.status ? (r) => r.status === options.status : undefined,
     );
   }
 
@@ -412,46 +413,40 @@ export class DynamoReservationStore implements ReservationStore {
   ): Promise<Page<Reservation>> {
     const partition = `CAR#${carId}`;
     const today = `${todayUtc(options.now)}#~`;
+    const upcoming = options.when === 'upcoming';
+    const nowMs = options.now.getTime();
     return this.page(
       {
         IndexName: BY_CAR,
         // Upcoming soonest first; past most recent first.
-        ...(options.when === 'upcoming'
-          ? {
-              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk > :today',
-              // Only those that hold the car (`holdsCar`) or may still come to (Requested): never a
-              // cancelled, rejected or lapsed one, whose return day may well be ahead.
-              FilterExpression: '#status IN (:requested, :confirmed) OR (#status = :pending AND holdExpiresAt > :nowMs)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':pk': partition,
-                ':today': today,
-                ':requested': 'Requested',
-                ':confirmed': 'Confirmed',
-                ':pending': 'Pending',
-                ':nowMs': options.now.getTime(),
-              },
-              ScanIndexForward: true,
-            }
-          : {
-              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :today',
-              ExpressionAttributeValues: { ':pk': partition, ':today': today },
-              ScanIndexForward: false,
-            }),
+        KeyConditionExpression: `gsi2pk = :pk AND gsi2sk ${upcoming ? '>' : '<='} :today`,
+        ExpressionAttributeValues: { ':pk': partition, ':today': today },
+        ScanIndexForward: upcoming,
       },
       options,
       { gsi2pk: partition },
+      // Upcoming: only those that hold the car (`holdsCar`) or may still come to (Requested): never a
+      // cancelled, rejected or lapsed one, whose return day may well be ahead. Filtered after the read.
+      upcoming
+        ? (r) => r.status === 'Requested' || r.status === 'Confirmed' || (r.status === 'Pending' && (r.holdExpiresAt ?? 0) > nowMs)
+        : undefined,
     );
   }
 
-  /** One page of an index Query; the cursor is the last key, accepted back only for the same partition. */
+  /**
+   * One page of a keys-only index Query, its items read from the table in the index's order, then
+   * `keep` applied (a page may be short, as with a FilterExpression: the cursor still moves on). The
+   * cursor is the last key, accepted back only for the same partition.
+   */
   private async page(
     query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
     options: { limit: number; cursor?: string },
     partition: Record<string, string>,
+    keep: (r: Reservation) => boolean = () => true,
   ): Promise<Page<Reservation>> {
     const page = await queryPage(this.db, { ...query, TableName: this.tableName }, options, { partition, pkPrefix: 'RES#', sk: 'RES' });
-    return { items: page.items.map(fromReservationItem), nextCursor: page.nextCursor };
+    const items = await getInOrder(this.db, this.tableName, page.items as Array<{ pk: string; sk: string }>);
+    return { items: items.map(fromReservationItem).filter(keep), nextCursor: page.nextCursor };
   }
 
   async block(car: Car, block: MaintenanceBlock, now: Date, claim?: OwnedClaim): Promise<BlockOutcome> {

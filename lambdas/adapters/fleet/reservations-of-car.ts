@@ -3,11 +3,11 @@ import { holdsCar, intervalOf } from '../../domain/bookings/reservation';
 import type { ReservationsOfCar, UpcomingReservation } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { BY_CAR, fromReservationItem } from '../bookings/reservation-item';
-import { queryAll } from '../dynamodb';
+import { getInOrder, queryAll } from '../dynamodb';
 
 /**
  * A car's reservations that have not ended and hold the car (`holdsCar`), from the reservations
- * table's `byCar` index (gsi2pk CAR#<carId>, gsi2sk <endDate>#<reservationId>): a key range from today
+ * table's keys-only `byCarKeys` index (gsi2pk CAR#<carId>, gsi2sk <endDate>#<reservationId>): a key range from today
  * on, not a filter.
  */
 export class DynamoReservationsOfCar implements ReservationsOfCar {
@@ -17,7 +17,7 @@ export class DynamoReservationsOfCar implements ReservationsOfCar {
   ) {}
 
   async upcoming(carId: string, now: Date): Promise<UpcomingReservation[]> {
-    const items = await queryAll(this.db, {
+    const keys = await queryAll(this.db, {
       TableName: this.tableName,
       IndexName: BY_CAR,
       // endDate is exclusive (the return day; for a v2 booking the day after it is ready again): a key
@@ -25,6 +25,8 @@ export class DynamoReservationsOfCar implements ReservationsOfCar {
       KeyConditionExpression: 'gsi2pk = :car AND gsi2sk > :today',
       ExpressionAttributeValues: { ':car': `CAR#${carId}`, ':today': `${todayUtc(now)}#~` },
     });
+    // The index has keys only: the reservations themselves, read strongly (their state as of now).
+    const items = await getInOrder(this.db, this.tableName, keys as Array<{ pk: string; sk: string }>);
     return items
       .map(fromReservationItem)
       .filter((r) => holdsCar(r, now.getTime()) && intervalOf(r).readyMs > now.getTime())
