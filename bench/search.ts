@@ -20,6 +20,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { documentClient } from '../lambdas/adapters/dynamodb';
 import { useRedisFactory } from '../lambdas/adapters/redis';
 import { toReservationItem } from '../lambdas/adapters/bookings/reservation-item';
+import { toStoredBlock } from '../lambdas/adapters/fleet/car-repository';
 import type { Reservation } from '../lambdas/domain/bookings/reservation';
 import type { ReservationBlock } from '../lambdas/domain/fleet/availability';
 import { dayInterval, occupies } from '../lambdas/domain/fleet/interval';
@@ -118,9 +119,9 @@ const carItem = (car: BenchCar) => {
     location: car.location,
     pricePerDayMinor,
     status: 'active',
-    // As DynamoCarRepository stores them: a map keyed by reservation id, the id not repeated inside;
+    // As DynamoCarRepository stores them: a map keyed by reservation id, each block in its short form;
     // every block was one change of the map.
-    blocks: Object.fromEntries(car.blocks.map(({ id, ...block }) => [id, block])),
+    blocks: Object.fromEntries(car.blocks.map((block) => [block.id, toStoredBlock(block)])),
     blocksVersion: car.blocks.length,
     ratingCount: 0,
     ratingTotal: 0,

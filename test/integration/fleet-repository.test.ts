@@ -105,6 +105,7 @@ const pending = (id: string, from: string, to: string, holdExpiresAt: number): B
   holdExpiresAt,
 });
 const maintenance = (id: string, from: string, to: string): Block => ({ id, kind: 'maintenance', reason: 'service', ...days(from, to) });
+const sortById = (blocks: readonly Block[]) => [...blocks].sort((a, b) => a.id.localeCompare(b.id));
 const idsIn = async (patch: QueryPatch) => (await search(patch)).cars.map((c) => c.carId);
 const countsByLocation = async () => Object.fromEntries((await locationsWithCounts(deps)).map((l) => [l.code, l.activeCars]));
 
@@ -209,11 +210,54 @@ describe('blocks: the map the booking transactions change through blockClause', 
     expect(await rawCarItem(carId)).toMatchObject({ blocks: {}, blocksVersion: 0 });
     expect(await cars.get(carId)).toMatchObject({ blocks: [], blocksVersion: 0 });
     await changeBlocks(carId, { set: confirmed('r-1', day(3), day(5)) });
-    // Stored keyed by id (the id is the key, not a field); read back as a list with ids.
+    // Stored keyed by id (the id is the key, not a field), in the short form; read back as a list with ids.
     const item = await rawCarItem(carId);
-    expect(item.blocks).toEqual({ 'r-1': { kind: 'reservation', status: 'Confirmed', ...days(day(3), day(5)) } });
+    const { fromMs, readyMs } = days(day(3), day(5));
+    expect(item.blocks).toEqual({ 'r-1': { k: 'R', s: 'C', f: fromMs, r: readyMs, d: `${day(3)}/${day(5)}` } });
     expect(item.blocksVersion).toBe(1);
     expect((await cars.get(carId))!.blocks).toEqual([confirmed('r-1', day(3), day(5))]);
+  });
+
+  it('every block is stored short (under 70% of the long form) and reads back the same; blocks stored long still read', async () => {
+    const carId = await createCar(deps, spec({ location: 'SAN' }));
+    const hold: Block = {
+      id: 'h-1',
+      kind: 'reservation',
+      status: 'Pending',
+      fromMs: Date.now() + 3_600_000,
+      readyMs: Date.now() + 7_200_000,
+      holdExpiresAt: Date.now() + 300_000,
+    };
+    const blocks = [hold, confirmed('r-2', day(6), day(8)), maintenance('m-3', day(9), day(10))];
+    for (const block of blocks) await changeBlocks(carId, { set: block });
+    const stored = (await rawCarItem(carId)).blocks as Record<string, unknown>;
+    for (const block of blocks) {
+      const { id, ...long } = block;
+      expect(JSON.stringify(stored[id]).length).toBeLessThan(JSON.stringify(long).length * 0.7);
+    }
+    expect(sortById((await cars.get(carId))!.blocks)).toEqual(sortById(blocks));
+
+    // Written before the short form (and, for the v1 one, before times): read as they always were.
+    const longV1 = { kind: 'reservation', status: 'Confirmed', from: day(12), to: day(14) };
+    const longTimed = { kind: 'maintenance', reason: 'service', ...days(day(15), day(16)) };
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: aws.names.cars,
+              Key: { pk: `CAR#${carId}`, sk: 'CAR' },
+              UpdateExpression: 'SET blocks.#a = :a, blocks.#b = :b',
+              ExpressionAttributeNames: { '#a': 'old-1', '#b': 'old-2' },
+              ExpressionAttributeValues: { ':a': longV1, ':b': longTimed },
+            },
+          },
+        ],
+      }),
+    );
+    const read = (await cars.get(carId))!.blocks;
+    expect(read.find((b) => b.id === 'old-1')).toEqual(confirmed('old-1', day(12), day(14)));
+    expect(read.find((b) => b.id === 'old-2')).toEqual(maintenance('old-2', day(15), day(16)));
   });
 
   it('a search after a block never shows the car for those days, even with a warm cache', async () => {
