@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { fromReservationItem, isReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
+import { toBlock } from '../../lambdas/adapters/fleet/car-repository';
 import type { Reservation } from '../../lambdas/domain/bookings/reservation';
 import { clientConfig } from '../../local/standins/aws';
 import { runtimeDescription } from './tokens';
@@ -10,7 +11,10 @@ import { runtimeDescription } from './tokens';
  * API answered is checked against what was written.
  */
 export interface BookingTables {
-  /** The car item (pk CAR#<id>, sk CAR): its `blocks` map is the car's calendar. */
+  /**
+   * The car item (pk CAR#<id>, sk CAR): its `blocks` map is the car's calendar, each block read from its
+   * stored (short) form as the repository reads it, keyed by its id (the id not repeated inside).
+   */
   carItem(carId: string): Promise<Record<string, any>>;
   /** Every item of the reservations table (reservations, claims, usage). */
   scanReservationsTable(): Promise<Record<string, any>[]>;
@@ -39,7 +43,11 @@ export const bookingTables = async (): Promise<BookingTables> => {
     carItem: async (carId) => {
       const res = await db.send(new GetCommand({ TableName: tables.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }));
       if (!res.Item) throw new Error(`no item for car ${carId}`);
-      return res.Item;
+      const blocks = Object.entries((res.Item.blocks ?? {}) as Record<string, any>).map(([id, stored]) => {
+        const { id: _id, ...block } = toBlock(id, stored);
+        return [id, block];
+      });
+      return { ...res.Item, blocks: Object.fromEntries(blocks) };
     },
     scanReservationsTable,
     reservationsOfCars: async (carIds) => {

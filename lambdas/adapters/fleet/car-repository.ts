@@ -97,7 +97,7 @@ export const toStoredBlock = (block: Block): ShortBlock => ({
  * `fromMs`) read as their days' interval, the same one v1 gives its periods now: no migration is needed
  * for either form, and the next write of a block writes it short.
  */
-const toBlock = (id: string, stored: LongBlock | ShortBlock): Block => {
+export const toBlock = (id: string, stored: LongBlock | ShortBlock): Block => {
   if ('k' in stored) {
     const [from, to] = stored.d?.split('/') ?? [];
     const span = { id, fromMs: stored.f, readyMs: stored.r, ...(from && to ? { from, to } : {}) };
