@@ -388,7 +388,8 @@ describe('blocks: the map the booking transactions change through blockClause', 
     const carId = await createCar(deps, spec({ location: 'DFW' }));
     await expect(changeBlocks(carId, { set: confirmed('x', day(1), day(2)), activeAt: 'LAX' })).rejects.toMatchObject(cancelled);
     await changeBlocks(carId, { set: confirmed('x', day(1), day(2)), activeAt: 'DFW' });
-    await removeCar(deps, carId); // no reservation in the table: nothing stops the removal
+    await changeBlocks(carId, { remove: 'x' }); // cancelled: nothing stops the removal
+    await removeCar(deps, carId);
     expect((await rawCarItem(carId)).status).toBe('removed');
     await expect(changeBlocks(carId, { set: confirmed('y', day(3), day(4)), activeAt: 'DFW' })).rejects.toMatchObject(cancelled);
   });
@@ -491,13 +492,29 @@ describe('moves and removals', () => {
     expect(await cars.get(carId)).toMatchObject({ pricePerDayMinor: 6100 });
   });
 
+  it('a booking on the calendar but not yet in the reservations index (it lags in AWS) still stops a move and a removal', async () => {
+    const carId = await createCar(deps, spec({ location: 'SLC' }));
+    const held = randomUUID();
+    await changeBlocks(carId, { set: pending(held, day(10), day(12), Date.now() + 300_000) });
+    const indexBehind: FleetDeps = { ...deps, reservations: { upcoming: async () => [] } };
+    for (const attempt of [() => updateCar(indexBehind, carId, spec({ location: 'DEN' })), () => removeCar(indexBehind, carId)]) {
+      const err = await attempt().catch((e: unknown) => e);
+      expect(asHttp(err)).toEqual({ status: 409, code: 'CONFLICT' });
+      expect((err as AppError).details).toEqual({ reservations: [{ reservationId: held }] });
+    }
+    expect(await cars.get(carId)).toMatchObject({ location: 'SLC', status: 'active' });
+  });
+
   it('a removal fails with 409 CONFLICT when blocksVersion changed between read and write; goes through when nothing changed', async () => {
     const carId = await createCar(deps, spec({ location: 'PDX' }));
     const err = await removeCar(bookingLandsDuringCheck(carId), carId).catch((e: unknown) => e);
     expect(asHttp(err)).toEqual({ status: 409, code: 'CONFLICT' });
     expect(await cars.get(carId)).toMatchObject({ status: 'active', blocksVersion: 1 });
     expect(await idsIn({ location: 'PDX', period: { startDate: day(20), endDate: day(21) } })).toContain(carId);
-    // Read again with nothing landing in between (the table holds no reservation for it): removed.
+    // The booking that landed is on the calendar: it stops the removal until it is gone.
+    await expect(removeCar(deps, carId)).rejects.toMatchObject({ kind: 'CONFLICT' });
+    for (const block of (await cars.get(carId, true))!.blocks) await changeBlocks(carId, { remove: block.id });
+    // Read again with nothing landing in between: removed.
     await removeCar(deps, carId);
     expect(await cars.get(carId)).toMatchObject({ status: 'removed' });
   });

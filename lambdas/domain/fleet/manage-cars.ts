@@ -1,3 +1,4 @@
+import { isBlocking } from './availability';
 import { adminClaim, keyReused, requestHash, type AdminRequest } from '../idempotency';
 import { emptyTotals } from '../feedback/ratings';
 import { conflict, notFound } from '../../shared/errors';
@@ -19,11 +20,23 @@ export const activeCarWithPhotos = async (deps: Pick<FleetDeps, 'cars'>, carId: 
   return found;
 };
 
-/** Moving or removing a car would strand the customers who booked it there: refuse and list them. */
-const refuseIfBooked = async (deps: Pick<FleetDeps, 'reservations' | 'clock'>, carId: string, action: string) => {
-  const upcoming = await deps.reservations.upcoming(carId, deps.clock.now());
-  if (upcoming.length > 0) {
-    throw conflict(`The car has upcoming reservations; ${action} it after they end or are cancelled.`, { reservations: upcoming });
+/**
+ * Moving or removing a car would strand the customers who booked it there: refuse and list them. Asked
+ * of the car as read (the calendar whose version the write is conditioned on: a booking that landed
+ * before the read is on it, even while the reservations' index has not caught up) and of the index
+ * (which says what each one is).
+ */
+const refuseIfBooked = async (deps: Pick<FleetDeps, 'reservations' | 'clock'>, car: Car, action: string) => {
+  const now = deps.clock.now();
+  const upcoming = await deps.reservations.upcoming(car.carId, now);
+  const listed = new Set(upcoming.map((r) => r.reservationId));
+  const unlisted = car.blocks
+    .filter((b) => b.kind === 'reservation' && isBlocking(b, now.getTime()) && b.readyMs > now.getTime() && !listed.has(b.id))
+    .map((b) => ({ reservationId: b.id }));
+  if (upcoming.length > 0 || unlisted.length > 0) {
+    throw conflict(`The car has upcoming reservations; ${action} it after they end or are cancelled.`, {
+      reservations: [...upcoming, ...unlisted],
+    });
   }
 };
 
@@ -66,7 +79,7 @@ export const updateCar = async (
   spec: CarSpec,
 ): Promise<void> => {
   const previous = await activeCar(deps, carId);
-  if (previous.location !== spec.location) await refuseIfBooked(deps, carId, 'move');
+  if (previous.location !== spec.location) await refuseIfBooked(deps, previous, 'move');
   await deps.cars.update(previous, spec, deps.clock.now().toISOString());
   await Promise.all([
     deps.cache.invalidateLocation(previous.location),
@@ -77,7 +90,7 @@ export const updateCar = async (
 
 export const removeCar = async (deps: Pick<FleetDeps, 'cars' | 'cache' | 'clock' | 'reservations'>, carId: string): Promise<void> => {
   const car = await activeCar(deps, carId);
-  await refuseIfBooked(deps, carId, 'remove');
+  await refuseIfBooked(deps, car, 'remove');
   await deps.cars.remove(car, deps.clock.now().toISOString());
   await Promise.all([deps.cache.invalidateLocation(car.location), deps.cache.invalidateCar(carId)]);
 };
