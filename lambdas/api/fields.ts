@@ -75,6 +75,7 @@ export const idempotencyKey = (required?: string) =>
 export const Timestamp = z.iso.datetime().check(z.maxLength(30));
 /** v2's times as asked: a local date-time at the location, to the minute, optionally with its offset. */
 export const LocalDateTime = z.string().check(
+  z.maxLength(25),
   z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?$/, 'Use a local date-time such as 2027-03-01T10:00.'),
   z.meta({
     description:

@@ -126,7 +126,7 @@ export const CarDetails = z
   .check(z.meta({ id: 'Car' }));
 
 export const IsoDate = z.iso.date();
-const HourMinute = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/));
+const HourMinute = z.string().check(z.maxLength(5), z.regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/));
 /** A branch's rental terms (v2): when and how cars can be picked up and returned there. */
 const RentalTerms = {
   timeZone: z.optional(text(64)).check(z.meta({ description: 'v2: IANA time zone; times at this branch are local to it.' })),
