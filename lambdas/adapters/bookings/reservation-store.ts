@@ -18,8 +18,6 @@ import { todayUtc } from '../../domain/fleet/period';
 import { conflict } from '../../shared/errors';
 import { claimPut } from '../claims';
 import { failedCondition, pause, transactWrite, type TransactItem } from '../dynamo-conflicts';
-
-const nowMsOf = (now: Date) => now.getTime();
 import { getInOrder, queryAll, queryPage } from '../dynamodb';
 import type { DynamoCarRepository } from '../fleet/car-repository';
 import {
@@ -269,7 +267,7 @@ export class DynamoReservationStore implements ReservationStore {
         now,
       }),
       // The request's count becomes the hold's, unless it lapsed undecided (the sweeper rejects it then).
-      this.usagePut(r, holdExpiresAt, { ifLiveAt: nowMsOf(now) }),
+      this.usagePut(r, holdExpiresAt, { ifLiveAt: now.getTime() }),
     ]);
     if (!reasons) return { kind: 'held' };
     if (failedCondition(reasons[0])) return { kind: 'alreadyDecided' };
@@ -457,15 +455,15 @@ export class DynamoReservationStore implements ReservationStore {
     ]);
     if (!reasons) return { blocked: true };
     if (!key || !failedCondition(reasons[1])) return { blocked: false, stale: true as const };
-    const claimed = await this.earlierBlock(car.carId, claim);
+    const claimed = await this.earlierBlock(car.carId, claim, now);
     return claimed ? { blocked: false, claimed } : this.block(car, block, now, claim); // it lapsed meanwhile: claim afresh
   }
 
-  async earlierBlock(carId: string, claim: OwnedClaim): Promise<{ blockId: string; fingerprint: string; standing: boolean } | undefined> {
+  async earlierBlock(carId: string, claim: OwnedClaim, now: Date): Promise<{ blockId: string; fingerprint: string; standing: boolean } | undefined> {
     const held = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: claimKey(claim.owner, claim.key), ConsistentRead: true }),
     );
-    if (!held.Item || Number(held.Item.claimUntil) < Date.now()) return undefined;
+    if (!held.Item || Number(held.Item.claimUntil) < now.getTime()) return undefined;
     // The block stands while it is on the car (unblock removes it).
     const blockId = String(held.Item.blockId);
     const car = await this.carRepository().get(carId, true);

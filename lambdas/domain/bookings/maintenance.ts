@@ -55,7 +55,7 @@ export const addMaintenanceBlock = async (
     const car = await activeCar(deps, carId, read > 0);
     if (!isFreeFor(car.blocks, wanted, now.getTime())) {
       // A retry of a request that landed finds its own block in the way: it answers with that block.
-      const earlier = claim && (await deps.reservations.earlierBlock(carId, claim));
+      const earlier = claim && (await deps.reservations.earlierBlock(carId, claim, now));
       if (earlier) return answerEarlier(earlier);
       const overlapping = (await deps.upcoming.upcoming(carId, now)).filter((r) => occupies(intervalOf(r), wanted));
       throw conflict(

@@ -7,5 +7,5 @@ export { LOCATION_PROFILES, WEEKDAYS, locationProfile, type LocationProfile, typ
 export { formatRentalTime, localDate, localDayStartMs, parseRentalTime, type ParsedTime } from './local-time';
 export { MIN_RENTAL_MINUTES, rentalProblems, type RentalLimits, type RentalProblem, type RentalProblemCode } from './rules';
 export { billedDays, periodPriceMinor } from './billing';
-export { fits, readyAt, rentalInterval } from './interval';
+export { readyAt, rentalInterval } from './interval';
 export { resolveRentalTimes, type RentalTimeProblem, type RentalTimes, type RentalTimesInput } from './rental';

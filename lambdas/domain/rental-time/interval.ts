@@ -1,8 +1,8 @@
-import { occupies, type Interval } from '../fleet/interval';
+import type { Interval } from '../fleet/interval';
 import { MINUTE_MS } from './zone-clock';
 
 /**
- * A v2 rental on the one interval rule (fleet/interval.ts `occupies`): it takes its car from pick-up
+ * A v2 rental on the one interval rule (fleet/interval.ts `occupies`; availability.ts `isFreeFor` asks it of a car): it takes its car from pick-up
  * until it is ready again, its return plus the turnaround of the location the car is returned to.
  */
 export const readyAt = (returnMs: number, turnaroundMinutes: number): number => returnMs + turnaroundMinutes * MINUTE_MS;
@@ -12,6 +12,3 @@ export const rentalInterval = (pickupMs: number, returnMs: number, turnaroundMin
   fromMs: pickupMs,
   readyMs: readyAt(returnMs, turnaroundMinutes),
 });
-
-/** A rental fits a car exactly when none of the car's bookings (and blocks) occupies it. */
-export const fits = (existing: readonly Interval[], wanted: Interval): boolean => !existing.some((b) => occupies(b, wanted));

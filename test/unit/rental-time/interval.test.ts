@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { dayInterval, occupies, type Interval } from '../../../lambdas/domain/fleet/interval';
-import { fits, parseRentalTime, readyAt } from '../../../lambdas/domain/rental-time';
+import { parseRentalTime, readyAt } from '../../../lambdas/domain/rental-time';
 
 const LA = 'America/Los_Angeles';
+
+/** A rental fits a car exactly when none of the car's bookings occupies it (the rule as search and booking ask it). */
+const fits = (existing: readonly Interval[], wanted: Interval): boolean => !existing.some((b) => occupies(b, wanted));
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const at = (text: string): number => {
