@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { testRedis } from '../support/redis';
 import type Redis from 'ioredis';
@@ -93,6 +93,21 @@ const changeBlocks = async (carId: string, change: Omit<BlockChange, 'now'> & { 
   await db.send(new TransactWriteCommand({ TransactItems: [cars.blockClause(carId, { now: new Date(), ...change })] }));
   if (location) await deps.cache.invalidateLocation(location);
 };
+/** Blocks written as stored items, as an older release wrote them (the repository only writes the short form). */
+const writeStoredBlocks = async (carId: string, blocks: Record<string, unknown>) => {
+  const ids = Object.keys(blocks);
+  await db.send(
+    new UpdateCommand({
+      TableName: aws.names.cars,
+      Key: { pk: `CAR#${carId}`, sk: 'CAR' },
+      UpdateExpression: `SET ${ids.map((_, i) => `blocks.#b${i} = :b${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(ids.map((id, i) => [`#b${i}`, id])),
+      ExpressionAttributeValues: Object.fromEntries(ids.map((id, i) => [`:b${i}`, blocks[id]])),
+    }),
+  );
+};
+/** A TransactWriteItems refused by a condition. */
+const cancelled = { name: 'TransactionCanceledException' };
 const rawCarItem = async (carId: string) =>
   (await db.send(new GetCommand({ TableName: aws.names.cars, Key: { pk: `CAR#${carId}`, sk: 'CAR' }, ConsistentRead: true }))).Item!;
 const days = (from: string, to: string) => ({ from, to, ...dayInterval({ startDate: from, endDate: to }) });
@@ -240,21 +255,7 @@ describe('blocks: the map the booking transactions change through blockClause', 
     // Written before the short form (and, for the v1 one, before times): read as they always were.
     const longV1 = { kind: 'reservation', status: 'Confirmed', from: day(12), to: day(14) };
     const longTimed = { kind: 'maintenance', reason: 'service', ...days(day(15), day(16)) };
-    await db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: aws.names.cars,
-              Key: { pk: `CAR#${carId}`, sk: 'CAR' },
-              UpdateExpression: 'SET blocks.#a = :a, blocks.#b = :b',
-              ExpressionAttributeNames: { '#a': 'old-1', '#b': 'old-2' },
-              ExpressionAttributeValues: { ':a': longV1, ':b': longTimed },
-            },
-          },
-        ],
-      }),
-    );
+    await writeStoredBlocks(carId, { 'old-1': longV1, 'old-2': longTimed });
     const read = (await cars.get(carId))!.blocks;
     expect(read.find((b) => b.id === 'old-1')).toEqual(confirmed('old-1', day(12), day(14)));
     expect(read.find((b) => b.id === 'old-2')).toEqual(maintenance('old-2', day(15), day(16)));
@@ -338,7 +339,6 @@ describe('blocks: the map the booking transactions change through blockClause', 
   });
 
   it('unchangedSince: a write decided on a calendar lands only while the calendar is the one read', async () => {
-    const cancelled = { name: 'TransactionCanceledException' };
     const carId = await createCar(deps, spec({ location: 'BOS' }));
     const seen = (await cars.get(carId, true))!;
     await changeBlocks(carId, { set: confirmed('a', day(1), day(2)), unchangedSince: seen });
@@ -350,7 +350,6 @@ describe('blocks: the map the booking transactions change through blockClause', 
   });
 
   it('stillThere: confirming a block that a later write dropped fails', async () => {
-    const cancelled = { name: 'TransactionCanceledException' };
     const carId = await createCar(deps, spec({ location: 'BOS' }));
     await changeBlocks(carId, { set: pending('h', day(1), day(2), Date.now() + 60_000) });
     await changeBlocks(carId, { set: confirmed('h', day(1), day(2)), stillThere: true });
@@ -360,21 +359,7 @@ describe('blocks: the map the booking transactions change through blockClause', 
 
   it('blocks written before times came (v1 days only) read as their days, and block search', async () => {
     const carId = await createCar(deps, spec({ location: 'PHL' }));
-    await db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: aws.names.cars,
-              Key: { pk: `CAR#${carId}`, sk: 'CAR' },
-              UpdateExpression: 'SET blocks.#id = :b',
-              ExpressionAttributeNames: { '#id': 'old' },
-              ExpressionAttributeValues: { ':b': { kind: 'reservation', status: 'Confirmed', from: day(10), to: day(12) } },
-            },
-          },
-        ],
-      }),
-    );
+    await writeStoredBlocks(carId, { old: { kind: 'reservation', status: 'Confirmed', from: day(10), to: day(12) } });
     const car = (await cars.get(carId, true))!;
     expect(car.blocks).toEqual([{ id: 'old', kind: 'reservation', status: 'Confirmed', ...days(day(10), day(12)) }]);
     await deps.cache.invalidateLocation('PHL');
@@ -383,7 +368,6 @@ describe('blocks: the map the booking transactions change through blockClause', 
   });
 
   it('fails its transaction for an unknown car, and with activeAt for a car elsewhere or removed', async () => {
-    const cancelled = { name: 'TransactionCanceledException' };
     await expect(changeBlocks(randomUUID(), { set: confirmed('x', day(1), day(2)) })).rejects.toMatchObject(cancelled);
     const carId = await createCar(deps, spec({ location: 'DFW' }));
     await expect(changeBlocks(carId, { set: confirmed('x', day(1), day(2)), activeAt: 'LAX' })).rejects.toMatchObject(cancelled);
