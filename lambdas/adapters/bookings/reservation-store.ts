@@ -459,7 +459,11 @@ export class DynamoReservationStore implements ReservationStore {
     return claimed ? { blocked: false, claimed } : this.block(car, block, now, claim); // it lapsed meanwhile: claim afresh
   }
 
-  async earlierBlock(carId: string, claim: OwnedClaim, now: Date): Promise<{ blockId: string; fingerprint: string; standing: boolean } | undefined> {
+  async earlierBlock(
+    carId: string,
+    claim: OwnedClaim,
+    now: Date,
+  ): Promise<{ blockId: string; fingerprint: string; standing: boolean } | undefined> {
     const held = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: claimKey(claim.owner, claim.key), ConsistentRead: true }),
     );

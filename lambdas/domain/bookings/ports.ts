@@ -95,7 +95,11 @@ export interface ReservationStore {
    */
   block(car: Car, block: MaintenanceBlock, now: Date, claim?: OwnedClaim): Promise<BlockOutcome>;
   /** The block an admin's Idempotency-Key made, while its claim is live (`standing`: still on the car). */
-  earlierBlock(carId: string, claim: OwnedClaim, now: Date): Promise<{ blockId: string; fingerprint: string; standing: boolean } | undefined>;
+  earlierBlock(
+    carId: string,
+    claim: OwnedClaim,
+    now: Date,
+  ): Promise<{ blockId: string; fingerprint: string; standing: boolean } | undefined>;
   /** Removes a maintenance block, conditional on the car's calendar being the one `car` was read at; false when it changed. */
   unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<boolean>;
 }
