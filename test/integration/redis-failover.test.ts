@@ -141,6 +141,9 @@ describeWithServer('Redis through an ElastiCache failover (two real redis-server
     const locks = new RedisCarLocks(redisClient);
     await redis.set('before', 'on the old primary');
     expect(await locks.acquire('car-1', 30_000, 0)).toHaveProperty('release');
+    // Replication is asynchronous: fail over only once the replica has the write, as the assertion below
+    // says (on a loaded machine the promotion could otherwise come first, and the write be lost as in AWS).
+    while ((await replica.admin.get('failover:before')) !== 'on the old primary') await new Promise((r) => setTimeout(r, 20));
 
     await promoteReplica();
     await primary.admin.replicaof('127.0.0.1', replica.port);
