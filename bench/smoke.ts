@@ -12,7 +12,7 @@ const SMOKE: Array<{ script: string; env: Record<string, string> }> = [
   { script: 'search', env: { BENCH_CARS: '2000', BENCH_RESERVATIONS: '4000', BENCH_SEARCHES: '5', BENCH_PAGE_LIMIT: '2' } },
   {
     script: 'booking',
-    env: { BENCH_REQUESTS: '60', BENCH_CARS: '10', BENCH_CUSTOMERS: '3', BENCH_CONCURRENCY: '10', BENCH_DECIDE_TIMEOUT_S: '120' },
+    env: { BENCH_REQUESTS: '60', BENCH_CARS: '10', BENCH_CUSTOMERS: '20', BENCH_CONCURRENCY: '10', BENCH_DECIDE_TIMEOUT_S: '120' },
   },
   { script: 'payments', env: { BENCH_PAYMENTS: '40', BENCH_WARMUP: '5', BENCH_CONCURRENCY: '1,4' } },
   // One function per kind of trigger (HTTP, FIFO queue, stream) and the payment one with sidecars: all

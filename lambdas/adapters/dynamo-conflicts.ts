@@ -1,5 +1,12 @@
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { AppError } from '../shared/errors';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -94,3 +101,15 @@ export const conditionalWrite = async (write: () => Promise<unknown>): Promise<b
     throw err;
   }
 };
+
+/**
+ * A transaction item (Put, Update or Delete) sent as a single-item write, half the price of the same
+ * write in a transaction: true once it landed, false when its condition refused it.
+ */
+export const writeItem = (db: DynamoDBDocumentClient, item: TransactItem): Promise<boolean> =>
+  conditionalWrite(() => {
+    if (item.Put) return db.send(new PutCommand(item.Put));
+    if (item.Update) return db.send(new UpdateCommand(item.Update));
+    if (item.Delete) return db.send(new DeleteCommand(item.Delete));
+    throw new Error('writeItem: a Put, Update or Delete');
+  });

@@ -72,13 +72,13 @@ export const tables: Record<TableId, TableDefinition> = {
       gsi(1, 'byUserKeys', 'KEYS_ONLY'),
       gsi(2, 'byCarKeys', 'KEYS_ONLY'),
       // Sparse: only reservations the sweeper must act on (resend, expire, remind, complete) carry gsi3.
-      // ALL: every write that touches an entry moves its key (a new due time, or none), which costs the
-      // same whatever is projected, and the sweeper reads what it acts on without a second read.
-      gsi(3, 'byDue'),
+      // Keys only too: a hold changes the reservation without moving its due time, and with all
+      // attributes projected that alone would be an index write per booking. The sweeper reads the items.
+      gsi(3, 'byDueKeys', 'KEYS_ONLY'),
     ],
     ttlAttribute: 'expiresAt',
     description:
-      'Reservations (RES#<id>), one lock item per rented car-day (DAY#<carId>#<date>), request claims (CLAIM#...), what counts against each customer’s booking limits (CUSTOMER#<userId>).',
+      'Reservations (RES#<id>), admins’ maintenance-block claims (CLAIM#...), and one ledger per customer (CUSTOMER#<userId>/LEDGER): what counts against their booking limits and their requests’ claims.',
   },
   feedback: {
     id: 'feedback',

@@ -14,6 +14,7 @@ import type { BookingEvent } from '../../lambdas/domain/bookings/notifications';
 import type { BookingDeps, BookingQueue } from '../../lambdas/domain/bookings/ports';
 import { requestBooking } from '../../lambdas/domain/bookings/request';
 import { DEFAULT_BOOKING_LIMITS } from '../../lambdas/domain/bookings/limits';
+import { firstLookMs, RESEND_AFTER_MS } from '../../lambdas/domain/bookings/policy';
 import { holdsCar, intervalOf, type Reservation } from '../../lambdas/domain/bookings/reservation';
 import { isBlocking } from '../../lambdas/domain/fleet/availability';
 import { dayInterval, occupies } from '../../lambdas/domain/fleet/interval';
@@ -190,7 +191,8 @@ describe('booking against DynamoDB Local', () => {
     const carId = await newCar();
     const lost: BookingQueue = { send: async () => undefined };
     const { reservation } = await request(depsWith({ queue: lost }), carId, 70, 72);
-    clock.advance(61_000);
+    // The sweeper's first look at a request (policy.ts firstLookMs).
+    clock.advance(firstLookMs(0, depsWith().holdMs) + 1_000);
     const sentBefore = sent.length;
     const report = await sweepReservations(depsWith());
     expect(report.resent).toBeGreaterThanOrEqual(1);
@@ -213,6 +215,8 @@ describe('booking against DynamoDB Local', () => {
     // Paying for the lapsed hold now fails: its block is gone, and so is its hold.
     expect(await confirmReservation(deps, first.reservationId)).toBe(false);
 
+    // The sweeper looks once the hold has lapsed, by its request's first look (policy.ts firstLookMs).
+    clock.advance(RESEND_AFTER_MS);
     await sweepReservations(deps);
     expect(await store.get(first.reservationId)).toMatchObject({ status: 'Expired' });
     expect((await cars.get(carId))!.blocks.map((b) => b.id)).toEqual([second.reservationId]);
@@ -417,12 +421,12 @@ describe('reservation lists on keys-only indexes (a change of state writes the t
     const [a, b] = [await request(deps, carId, 40, 42), await request(deps, carId, 41, 43)];
     const indexesOf = () =>
       new Set(consumed.filter((c) => c.TableName === aws.names.reservations).flatMap((c) => Object.keys(c.GlobalSecondaryIndexes ?? {})));
-    expect(indexesOf()).toEqual(new Set(['byUserKeys', 'byCarKeys', 'byDue']));
+    expect(indexesOf()).toEqual(new Set(['byUserKeys', 'byCarKeys', 'byDueKeys']));
     consumed.length = 0;
     expect(await decideBooking(deps, a.reservation.reservationId)).toBe('held');
     expect(await decideBooking(deps, b.reservation.reservationId)).toBe('CAR_TAKEN');
-    // Only the due index moves (resend -> hold expiry; removed on rejection).
-    expect(indexesOf()).toEqual(new Set(['byDue']));
+    // Only the due index moves: removed on rejection (a hold keeps the request's due time).
+    expect(indexesOf()).toEqual(new Set(['byDueKeys']));
     raw.destroy();
   });
 

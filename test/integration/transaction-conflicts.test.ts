@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoProfileStore } from '../../lambdas/adapters/accounts/dynamo-profile-store';
-import { claimKey, reservationKey, toReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
+import { ledgerKey } from '../../lambdas/adapters/bookings/customer-ledger';
+import { reservationKey, toReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
 import { DynamoReservationStore } from '../../lambdas/adapters/bookings/reservation-store';
 import { CONFLICT_RETRIES } from '../../lambdas/adapters/dynamo-conflicts';
 import { toFeedbackItem } from '../../lambdas/adapters/feedback/feedback-item';
@@ -16,9 +17,9 @@ import type { MaintenanceBlock } from '../../lambdas/domain/fleet/availability';
 import { dayInterval } from '../../lambdas/domain/fleet/interval';
 import type { Car, Photo } from '../../lambdas/domain/fleet/car';
 import { toErrorResponse } from '../../lambdas/http/error-response';
-import { clientConfig } from '../../local/standins/aws';
 import { carFixture } from '../support/fixtures/car';
 import { testTables, type TestTables } from '../support/aws-services';
+import { interceptedClient } from '../support/intercepted-client';
 
 // DynamoDB cancels a transaction that meets another in-flight transaction with the reason
 // `TransactionConflict`, and fails a single-item write on such an item with TransactionConflictException.
@@ -79,6 +80,7 @@ const reservationOf = (car: Car, status: ReservationStatus, patch: Partial<Reser
 });
 /** The customer's limits are not what these writes are about: every request is admitted. */
 const ADMIT_ALL = { admit: () => undefined, countsUntil: NOW.getTime() + 60_000 };
+const holdTerms = (expiresAt: number) => ({ expiresAt, onCar: false, requestedAfter: new Date(NOW.getTime() - 900_000).toISOString() });
 /** A reservation of a new car, requested and then moved to `status` through the store itself. */
 const stored = async (status: 'Requested' | 'Pending' | 'Confirmed' | 'PendingLapsed') => {
   const car = await newCar();
@@ -87,7 +89,7 @@ const stored = async (status: 'Requested' | 'Pending' | 'Confirmed' | 'PendingLa
   if (status === 'Requested') return { car, r };
   const lapsed = status === 'PendingLapsed';
   const holdExpiresAt = NOW.getTime() + (lapsed ? -1_000 : 300_000);
-  await reservations.hold(r, car, holdExpiresAt, lapsed ? new Date(holdExpiresAt - 60_000) : NOW);
+  await reservations.hold(r, car, holdTerms(holdExpiresAt), lapsed ? new Date(holdExpiresAt - 60_000) : NOW);
   const pending = { ...r, status: 'Pending' as const, holdExpiresAt };
   if (status !== 'Confirmed') return { car, r: pending };
   await reservations.confirm(pending, NOW, NOW.getTime() + 86_400_000);
@@ -210,7 +212,8 @@ const cases: Record<string, Case> = {
       };
     },
   },
-  'reservation create (with a request claim)': {
+  'reservation create (with a request claim; the ledger admits it, single conditional write)': {
+    command: 'UpdateItemCommand',
     async arrange() {
       const car = await newCar();
       const r = reservationOf(car, 'Requested');
@@ -218,13 +221,14 @@ const cases: Record<string, Case> = {
         write: () =>
           reservations.create(r, [{ key: randomUUID(), fingerprint: 'f', until: NOW.getTime() + 60_000 }], NOW.getTime(), ADMIT_ALL),
         landed: async (result) => {
-          expect(result).toEqual({ created: true });
+          expect(result).toEqual({ created: true, reservationId: r.reservationId });
           expect(await statusOf(r.reservationId)).toBe('Requested');
         },
       };
     },
   },
-  'reservation discard': {
+  'reservation discard (single conditional write)': {
+    command: 'DeleteItemCommand',
     async arrange() {
       const car = await newCar();
       const r = reservationOf(car, 'Requested');
@@ -234,17 +238,19 @@ const cases: Record<string, Case> = {
         write: () => reservations.discard(r, [c]),
         landed: async () => {
           expect(await statusOf(r.reservationId)).toBeUndefined();
-          const held = await db.send(new GetCommand({ TableName: aws.names.reservations, Key: claimKey(r.userId, c.key) }));
-          expect(held.Item).toBeUndefined();
+          const ledgerItem = await db.send(new GetCommand({ TableName: aws.names.reservations, Key: ledgerKey(r.userId) }));
+          expect(ledgerItem.Item?.[`c_${c.key}`]).toBeUndefined();
+          expect(ledgerItem.Item?.[`u_${r.reservationId}`]).toBeUndefined();
         },
       };
     },
   },
-  'booking hold': {
+  'booking hold (the calendar, single conditional write)': {
+    command: 'UpdateItemCommand',
     async arrange() {
       const { car, r } = await stored('Requested');
       return {
-        write: () => reservations.hold(r, car, NOW.getTime() + 300_000, NOW),
+        write: () => reservations.hold(r, car, holdTerms(NOW.getTime() + 300_000), NOW),
         landed: async (result) => {
           expect(result).toEqual({ kind: 'held' });
           expect((await cars.get(car.carId, true))!.blocks.map((b) => b.id)).toEqual([r.reservationId]);
@@ -252,7 +258,8 @@ const cases: Record<string, Case> = {
       };
     },
   },
-  'booking rejection': {
+  'booking rejection (single conditional write)': {
+    command: 'UpdateItemCommand',
     async arrange() {
       const { r } = await stored('Requested');
       return {
@@ -312,7 +319,8 @@ const cases: Record<string, Case> = {
       };
     },
   },
-  'reminder mark': {
+  'reminder mark (single conditional write)': {
+    command: 'UpdateItemCommand',
     async arrange() {
       const { r } = await stored('Confirmed');
       return {
@@ -427,19 +435,13 @@ const cases: Record<string, Case> = {
 
 beforeAll(async () => {
   aws = await testTables();
-  // A client of its own, so the injecting middleware sits on nothing else.
-  raw = new DynamoDBClient(clientConfig(aws.endpoint));
-  db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  db.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === inject.command && inject.injected < inject.times) {
-        inject.injected++;
-        throw conflictFor(context.commandName, args.input as { TransactItems?: unknown[] });
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'injectTransactionConflict' },
-  );
+  // A client of its own, so the injected conflicts reach nothing else.
+  ({ raw, db } = interceptedClient(aws.endpoint, (command, input) => {
+    if (command === inject.command && inject.injected < inject.times) {
+      inject.injected++;
+      throw conflictFor(command, input);
+    }
+  }));
   cars = new DynamoCarRepository(db, aws.names.cars);
   reservations = new DynamoReservationStore(db, aws.names.reservations, cars);
   feedback = new DynamoFeedbackStore(db, aws.names.feedback, aws.names.reservations);

@@ -10,21 +10,21 @@ import { tables } from '../../shared/tables';
  *                gsi1 byUserKeys USER#<userId> / <startDate or v2 pick-up instant>#<id>   (history, newest
  *                                first; keys only)
  *                gsi2 byCarKeys  CAR#<carId>   / <endDate>#<id>     (a car's upcoming and past; keys only)
- *                gsi3 byDue    SWEEP#<n>     / AT#<due, ISO UTC>#<id>   (sparse: only while the
+ *                gsi3 byDueKeys SWEEP#<n>    / AT#<due, ISO UTC>#<id>   (keys only; sparse: only while the
  *                              sweeper has something to do: resend, expire, remind or complete)
  *   day lock     pk DAY#<carId>#<yyyy-mm-dd>  sk DAY   owner, kind, holdExpiresAt? (a lapsed hold is free)
- *   claim        pk CLAIM#<userId>#<key>      sk CLAIM  reservationId (a booking request) or blockId (an
- *                                                       admin's maintenance block), fingerprint, claimUntil
- *   usage        pk CUSTOMER#<userId>         sk RES#<id>   startDate, endDate, until? (what counts against
- *                                                       the customer's limits: a request or hold until `until`,
- *                                                       a booking to its return day)
- *                pk CUSTOMER#<userId>         sk VERSION    version (bumped by every write that adds usage,
- *                                                       so two requests judged on the same usage cannot both land)
+ *   claim        pk CLAIM#<userId>#<key>      sk CLAIM  blockId (an admin's maintenance block), fingerprint,
+ *                                                       claimUntil (booking requests' claims before the ledger:
+ *                                                       reservationId)
+ *   ledger       pk CUSTOMER#<userId>         sk LEDGER     what counts against the customer's limits and the live
+ *                                                       claims of their requests (customer-ledger.ts)
+ *   (before the ledger: pk CUSTOMER#<userId>, sk RES#<id> usage items and sk VERSION; folded in by the
+ *    customer's first admission, then left to TTL)
  */
 /** Keys only (tables.ts): a Query of them names reservations, `getInOrder` reads them. */
 export const BY_USER = tables.reservations.indexes.find((i) => i.name === 'byUserKeys')!.name;
 export const BY_CAR = tables.reservations.indexes.find((i) => i.name === 'byCarKeys')!.name;
-export const BY_DUE = tables.reservations.indexes.find((i) => i.name === 'byDue')!.name;
+export const BY_DUE = tables.reservations.indexes.find((i) => i.name === 'byDueKeys')!.name;
 /** Partitions of the sparse due index, so its writes spread (the sweeper reads them all). */
 export const DUE_SHARDS = 4;
 

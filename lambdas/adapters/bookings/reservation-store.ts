@@ -1,11 +1,11 @@
 import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CustomerUsage } from '../../domain/bookings/limits';
 import type {
   BlockOutcome,
   CreateOptions,
   CreateOutcome,
   HoldOutcome,
+  HoldTerms,
   Page,
   ReservationStore,
   RequestClaim,
@@ -17,15 +17,14 @@ import type { OwnedClaim } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { conflict } from '../../shared/errors';
 import { claimPut } from '../claims';
-import { failedCondition, pause, transactWrite, type TransactItem } from '../dynamo-conflicts';
-import { getInOrder, queryAll, queryPage } from '../dynamodb';
+import { failedCondition, pause, transactWrite, writeItem, type TransactItem } from '../dynamo-conflicts';
+import { getInOrder, queryPage } from '../dynamodb';
 import type { DynamoCarRepository } from '../fleet/car-repository';
 import {
   BY_CAR,
   BY_DUE,
   BY_USER,
   claimKey,
-  customerPartition,
   dueKeys,
   DUE_SHARDS,
   duePartition,
@@ -33,23 +32,25 @@ import {
   fromReservationItem,
   reservationKey,
   toReservationItem,
-  usageKey,
-  usageVersionKey,
 } from './reservation-item';
-
-/** Usage items outlive what they count by a week, then DynamoDB's TTL deletes them. */
-const TTL_AFTER_S = 7 * 86_400;
+import { CustomerLedger, usageOf, type Ledger } from './customer-ledger';
 
 /** Requests of one customer judged on usage that changed before they landed are judged again this many times. */
 const USAGE_RETRIES = 20;
 
 /**
- * Reservations in DynamoDB. Every change of state is one TransactWriteItems that is conditional on the
- * state it starts from, so the worker, the sweeper, payments and clients can race freely: exactly one
- * of two conflicting changes lands. The car item's blocks are the car's calendar: a hold or a
- * maintenance block is written in the same transaction as a block clause (the fleet adapter's
- * `blockClause`) conditional on the calendar's version the decision was made on, so two holds judged
- * on one calendar cannot both land. Search reads the same blocks.
+ * Reservations in DynamoDB. Every change of state is conditional on the state it starts from, so the
+ * worker, the sweeper, payments and clients can race freely: exactly one of two conflicting changes
+ * lands. The car item's blocks are the car's calendar: a hold or a maintenance block is a write of the
+ * car item (the fleet adapter's `blockClause`) conditional on the calendar's version the decision was
+ * made on, so two holds judged on one calendar cannot both land. Search reads the same blocks.
+ *
+ * What a booking costs is kept to single-item writes where no transaction is needed for correctness
+ * (docs/performance.md): a request is admitted by the customer's ledger (one conditional write), then
+ * written; a hold is decided by the car's calendar, then the reservation follows. Each later step
+ * finds and repairs what an interrupted earlier one left: a retried request writes the reservation its
+ * claim names, a redelivered decision finds its hold on the car. Confirm, cancel and the sweeper's
+ * changes, which must move the reservation and its car together, stay transactions.
  */
 export class DynamoReservationStore implements ReservationStore {
   constructor(
@@ -57,7 +58,11 @@ export class DynamoReservationStore implements ReservationStore {
     private readonly tableName: string,
     /** A repository, or a factory called on the first write that changes a car's blocks: readers need no cars table. */
     private cars: DynamoCarRepository | (() => DynamoCarRepository),
-  ) {}
+  ) {
+    this.ledger = new CustomerLedger(db, tableName);
+  }
+
+  private readonly ledger: CustomerLedger;
 
   private carRepository(): DynamoCarRepository {
     if (typeof this.cars === 'function') this.cars = this.cars();
@@ -104,152 +109,68 @@ export class DynamoReservationStore implements ReservationStore {
     };
   }
 
-  private claimPut(userId: string, reservationId: string, claim: RequestClaim, nowMs: number, supersede?: string): TransactItem {
-    return claimPut(
-      this.tableName,
-      claimKey(userId, claim.key),
-      { reservationId },
-      claim,
-      nowMs,
-      supersede ? { reservationId: supersede } : undefined,
-    );
-  }
-
   /**
-   * The customer's usage item for a reservation: a request or hold counts until `until`, a booking
-   * (no `until`) to its return day; DynamoDB's TTL drops it a week after it stops counting.
+   * A live claim on one of the request's keys (the client's Idempotency-Key, listed last, speaks first:
+   * a key reused for other dates is refused even when the same dates were also just requested), unless
+   * it still names `supersede`.
    */
-  private usagePut(r: Reservation, until: number | undefined, condition?: { ifLiveAt: number }): TransactItem {
-    const endsMs = until ?? intervalOf(r).readyMs;
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...usageKey(r.userId, r.reservationId),
-          reservationId: r.reservationId,
-          startDate: r.startDate,
-          endDate: r.endDate,
-          ...intervalOf(r),
-          until,
-          expiresAt: Math.ceil(endsMs / 1000) + TTL_AFTER_S,
-        },
-        // A reservation from before the limits has no item yet: it gets one.
-        ...(condition
-          ? {
-              ConditionExpression: 'attribute_not_exists(pk) OR #until > :now',
-              ExpressionAttributeNames: { '#until': 'until' },
-              ExpressionAttributeValues: { ':now': condition.ifLiveAt },
-            }
-          : {}),
-      },
-    };
+  private async liveClaim(userId: string, ledger: Ledger, claims: RequestClaim[], nowMs: number, supersede?: string) {
+    for (const claim of [...claims].reverse()) {
+      const live = ledger.claims.find((c) => c.key === claim.key) ?? (await this.ledger.legacyClaim(userId, ledger, claim, nowMs));
+      if (live && live.reservationId !== supersede) return live;
+    }
+    return undefined;
   }
 
-  /** Drops a reservation's usage (a no-op when it has none): every change of state that ends it. */
-  private usageDelete(r: Reservation): TransactItem {
-    return { Delete: { TableName: this.tableName, Key: usageKey(r.userId, r.reservationId) } };
-  }
-
-  /** What counts against a customer's limits, and the version the write that adds to it must still find. */
-  private async customerUsage(userId: string): Promise<{ version?: number; usage: CustomerUsage[] }> {
-    const items = await queryAll(this.db, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': customerPartition(userId) },
-      ConsistentRead: true,
-    });
-    const version = items.find((i) => i.sk === 'VERSION')?.version;
-    const usage = items
-      .filter((i) => i.sk !== 'VERSION')
-      .map((i) => ({
-        reservationId: String(i.reservationId),
-        startDate: String(i.startDate),
-        endDate: String(i.endDate),
-        ...(typeof i.fromMs === 'number' && typeof i.readyMs === 'number' ? { fromMs: i.fromMs, readyMs: i.readyMs } : {}),
-        ...(typeof i.until === 'number' ? { until: i.until } : {}),
-      }));
-    return { version: typeof version === 'number' ? version : undefined, usage };
-  }
-
-  /** Bumps the customer's usage version, conditional on it being the one the usage was read at. */
-  private usageVersionBump(userId: string, seen: number | undefined): TransactItem {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: usageVersionKey(userId),
-        UpdateExpression: 'SET version = :next',
-        ConditionExpression: seen === undefined ? 'attribute_not_exists(version)' : 'version = :seen',
-        ExpressionAttributeValues: { ':next': (seen ?? 0) + 1, ...(seen === undefined ? {} : { ':seen': seen }) },
-      },
-    };
-  }
-
-  /** What a claim that is live names (read strongly), or undefined when it is free (or still names `supersede`). */
-  private async liveClaim(userId: string, claim: RequestClaim, nowMs: number, supersede?: string) {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: claimKey(userId, claim.key), ConsistentRead: true }));
-    const item = res.Item;
-    if (!item || Number(item.claimUntil) < nowMs || (supersede && item.reservationId === supersede)) return undefined;
-    return { created: false as const, reservationId: String(item.reservationId), fingerprint: String(item.fingerprint), key: claim.key };
-  }
-
-  async create(r: Reservation, claims: RequestClaim[], resendAt: number, options: CreateOptions): Promise<CreateOutcome> {
+  async create(r: Reservation, claims: RequestClaim[], dueMs: number, options: CreateOptions): Promise<CreateOutcome> {
     const nowMs = Date.parse(r.createdAt);
-    const { supersede } = options;
+    let { supersede } = options;
     for (let attempt = 0; ; attempt++) {
-      const { version, usage } = await this.customerUsage(r.userId);
-      const refused = options.admit(usage);
-      if (refused) {
-        // A repeat of a request that was written answers with it, even when the customer is at a limit.
-        // The client's Idempotency-Key (listed last) speaks first, as below.
-        for (const claim of [...claims].reverse()) {
-          const live = await this.liveClaim(r.userId, claim, nowMs, supersede);
-          if (live) return live;
+      const ledger = await this.ledger.read(r.userId, nowMs);
+      const live = await this.liveClaim(r.userId, ledger, claims, nowMs, supersede);
+      if (live) {
+        const named = { created: false as const, reservationId: live.reservationId, fingerprint: live.fingerprint, key: live.key };
+        if (live.fingerprint !== claims[0].fingerprint || (await this.get(live.reservationId))) return named;
+        // The same request was admitted but its reservation never written (the write failed after the
+        // ledger's): write it now, under the id the claim names. Once its usage has stopped counting it
+        // is a request that never was, and this one takes its claim over.
+        if (!ledger.usage.some((u) => u.reservationId === live.reservationId)) {
+          supersede = live.reservationId;
+          continue;
         }
-        return { created: false, refused };
+        const resumed = { ...r, reservationId: live.reservationId };
+        if (await writeItem(this.db, this.reservationPut(resumed, dueMs))) return { created: true, reservationId: resumed.reservationId };
+        return named;
       }
-      const reasons = await this.transact([
-        { Put: { TableName: this.tableName, Item: toReservationItem(r, resendAt), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ...claims.map((c) => this.claimPut(r.userId, r.reservationId, c, nowMs, supersede)),
-        this.usageVersionBump(r.userId, version),
-        this.usagePut(r, options.countsUntil),
-      ]);
-      if (!reasons) return { created: true };
-      // The claim that was live, read strongly so the reservation it names is there (same transaction).
-      // The client's Idempotency-Key (listed last) speaks first: a key reused for other dates is refused
-      // even when the same dates were also just requested.
-      const taken = [...claims].reverse().find((c) => failedCondition(reasons[claims.indexOf(c) + 1]));
-      if (taken) {
-        const live = await this.liveClaim(r.userId, taken, nowMs, supersede);
-        if (live) return live;
-        continue; // it lapsed and vanished meanwhile: claim afresh
+      const refused = options.admit(ledger.usage);
+      if (refused) return { created: false, refused };
+      if (await this.ledger.admit(r.userId, ledger, usageOf(r, options.countsUntil), claims, r.reservationId)) {
+        // Reservation ids are fresh: a failed write here is an outage, and the client's retry resumes it (above).
+        await writeItem(this.db, this.reservationPut(r, dueMs));
+        return { created: true, reservationId: r.reservationId };
       }
-      // Another request of this customer landed since the usage was read: judge again on the new usage.
+      // Another request of this customer landed since the ledger was read: judge again on the new usage.
       if (attempt >= USAGE_RETRIES) throw conflict('Too many booking requests of yours at once; retry in a moment.');
       await pause(attempt);
     }
   }
 
+  private reservationPut(r: Reservation, dueMs: number): TransactItem {
+    return { Put: { TableName: this.tableName, Item: toReservationItem(r, dueMs), ConditionExpression: 'attribute_not_exists(pk)' } };
+  }
+
   async discard(r: Reservation, claims: RequestClaim[]): Promise<void> {
-    await this.transact([
-      {
-        Delete: {
-          TableName: this.tableName,
-          Key: reservationKey(r.reservationId),
-          ConditionExpression: '#status = :requested',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':requested': 'Requested' },
-        },
+    const deleted = await writeItem(this.db, {
+      Delete: {
+        TableName: this.tableName,
+        Key: reservationKey(r.reservationId),
+        ConditionExpression: '#status = :requested',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':requested': 'Requested' },
       },
-      ...claims.map((c) => ({
-        Delete: {
-          TableName: this.tableName,
-          Key: claimKey(r.userId, c.key),
-          ConditionExpression: 'reservationId = :id',
-          ExpressionAttributeValues: { ':id': r.reservationId },
-        },
-      })),
-      this.usageDelete(r),
-    ]);
+    });
+    // Decided meanwhile (its message did leave): it stays, and so does its count.
+    if (deleted) await this.ledger.write(this.ledger.forget(r, claims));
   }
 
   async get(reservationId: string): Promise<Reservation | undefined> {
@@ -257,23 +178,43 @@ export class DynamoReservationStore implements ReservationStore {
     return res.Item ? fromReservationItem(res.Item) : undefined;
   }
 
-  async hold(r: Reservation, car: Car, holdExpiresAt: number, now: Date): Promise<HoldOutcome> {
-    const reasons = await this.transact([
-      this.transition(r, ['Requested'], { status: 'Pending', holdExpiresAt, updatedAt: now.toISOString() }, { due: holdExpiresAt }),
-      this.carRepository().blockClause(r.carId, {
-        set: { ...this.blockOf(r), status: 'Pending', holdExpiresAt },
-        unchangedSince: car,
-        activeAt: r.car.location,
-        now,
-      }),
-      // The request's count becomes the hold's, unless it lapsed undecided (the sweeper rejects it then).
-      this.usagePut(r, holdExpiresAt, { ifLiveAt: now.getTime() }),
-    ]);
-    if (!reasons) return { kind: 'held' };
-    if (failedCondition(reasons[0])) return { kind: 'alreadyDecided' };
-    // The calendar moved on, or the car left (the decider reads it again and tells which).
-    if (failedCondition(reasons[1])) return { kind: 'stale' };
-    return { kind: 'rejected', reason: 'NOT_DECIDED' };
+  async hold(r: Reservation, car: Car, hold: HoldTerms, now: Date): Promise<HoldOutcome> {
+    const { expiresAt } = hold;
+    // The decision: the car's calendar, conditional on the version it was judged on. Unless an earlier
+    // attempt's hold is already there (it is this decision; its expiry is kept).
+    if (!hold.onCar) {
+      const block = { ...this.blockOf(r), status: 'Pending' as const, holdExpiresAt: expiresAt };
+      const fleet = this.carRepository();
+      if (!(await writeItem(this.db, fleet.blockClause(r.carId, { set: block, unchangedSince: car, activeAt: r.car.location, now })))) {
+        return { kind: 'stale' };
+      }
+    }
+    // Then the reservation follows, while it is still a request within its decision window.
+    const followed = await writeItem(
+      this.db,
+      this.transition(
+        r,
+        ['Requested'],
+        { status: 'Pending', holdExpiresAt: expiresAt, updatedAt: now.toISOString() },
+        { extraCondition: 'createdAt > :after', values: { ':after': hold.requestedAfter } },
+      ),
+    );
+    if (!followed) {
+      const current = await this.get(r.reservationId);
+      // Another attempt at the same decision got there first: the block is its hold too.
+      if (current && (current.status === 'Pending' || current.status === 'Confirmed')) return { kind: 'alreadyDecided' };
+      // Cancelled, or decided otherwise, or too late: the block must not keep the car from anyone.
+      await this.dropBlock(r, now);
+      return current?.status === 'Requested' ? { kind: 'rejected', reason: 'NOT_DECIDED' } : { kind: 'alreadyDecided' };
+    }
+    // Its count: the hold's expiry (until now, the request's window, which is never shorter).
+    await this.ledger.write(this.ledger.count(r, expiresAt));
+    return { kind: 'held' };
+  }
+
+  /** Takes a reservation's block off its car, if it is there. */
+  private async dropBlock(r: Reservation, now: Date): Promise<void> {
+    await writeItem(this.db, this.carRepository().blockClause(r.carId, { remove: r.reservationId, stillThere: true, now }));
   }
 
   /** A reservation's block on its car, as the car's calendar keeps it (v1 days kept for v1's views). */
@@ -287,10 +228,16 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   async reject(r: Reservation, reason: RejectionReason, now: Date): Promise<boolean> {
-    return !(await this.transact([
-      this.transition(r, ['Requested'], { status: 'Rejected', reason, updatedAt: now.toISOString() }, { due: null }),
-      this.usageDelete(r),
-    ]));
+    if (
+      !(await writeItem(
+        this.db,
+        this.transition(r, ['Requested'], { status: 'Rejected', reason, updatedAt: now.toISOString() }, { due: null }),
+      ))
+    ) {
+      return false;
+    }
+    await this.ledger.write(this.ledger.forget(r));
+    return true;
   }
 
   async confirm(r: Reservation, now: Date, dueMs: number): Promise<boolean> {
@@ -308,14 +255,13 @@ export class DynamoReservationStore implements ReservationStore {
       ),
       // Its block must still be there: a hold that lapsed may have been dropped by a later booking's write.
       this.carRepository().blockClause(r.carId, { set: { ...this.blockOf(r), status: 'Confirmed' }, stillThere: true, now }),
-      // No longer an open hold; still a booking on its days.
-      this.usagePut(r, undefined),
+      // No longer an open hold; still a booking for its interval.
+      this.ledger.count(r),
     ]);
     return !reasons;
   }
 
   async cancel(r: Reservation, refund: Refund | undefined, now: Date): Promise<boolean> {
-    const holding = r.status === 'Pending' || r.status === 'Confirmed';
     const reasons = await this.transact([
       this.transition(
         r,
@@ -328,9 +274,12 @@ export class DynamoReservationStore implements ReservationStore {
           ...(r.status === 'Pending' ? { extraCondition: 'holdExpiresAt > :now', values: { ':now': now.getTime() } } : {}),
         },
       ),
-      ...(holding ? [this.carRepository().blockClause(r.carId, { remove: r.reservationId, now })] : []),
-      this.usageDelete(r),
+      ...(r.status === 'Requested' ? [] : [this.carRepository().blockClause(r.carId, { remove: r.reservationId, now })]),
+      this.ledger.forget(r),
     ]);
+    // A request's too, if a decider put its hold on the car a moment ago (its own write then finds the
+    // reservation cancelled and takes the hold off again, should this one come first).
+    if (!reasons && r.status === 'Requested') await this.dropBlock(r, now);
     return !reasons;
   }
 
@@ -347,7 +296,7 @@ export class DynamoReservationStore implements ReservationStore {
         },
       ),
       this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
-      this.usageDelete(r),
+      this.ledger.forget(r),
     ]);
     return !reasons;
   }
@@ -359,17 +308,17 @@ export class DynamoReservationStore implements ReservationStore {
     const reasons = await this.transact([
       this.transition(r, ['Confirmed'], { status: 'Completed', updatedAt: now.toISOString() }, { due: null }),
       ...(ready ? [this.carRepository().blockClause(r.carId, { remove: r.reservationId, now })] : []),
-      this.usageDelete(r),
+      this.ledger.forget(r),
     ]);
     return !reasons;
   }
 
   async reminded(r: Reservation, now: Date, dueMs: number): Promise<void> {
-    await this.transact([this.transition(r, ['Confirmed'], { remindedAt: now.toISOString() }, { due: dueMs })]);
+    await writeItem(this.db, this.transition(r, ['Confirmed'], { remindedAt: now.toISOString() }, { due: dueMs }));
   }
 
   async postpone(r: Reservation, dueMs: number | undefined): Promise<void> {
-    await this.transact([this.transition(r, [r.status], {}, { due: dueMs ?? null })]);
+    await writeItem(this.db, this.transition(r, [r.status], {}, { due: dueMs ?? null }));
   }
 
   async due(now: Date, limit: number): Promise<Reservation[]> {
@@ -386,7 +335,9 @@ export class DynamoReservationStore implements ReservationStore {
         ),
       ),
     );
-    return pages.flatMap((page) => (page.Items ?? []).map(fromReservationItem));
+    // A keys-only index: the reservations themselves, as they are now.
+    const keys = pages.flatMap((page) => (page.Items ?? []) as Array<{ pk: string; sk: string }>);
+    return (await getInOrder(this.db, this.tableName, keys)).map(fromReservationItem);
   }
 
   async listByUser(userId: string, options: { status?: ReservationStatus; limit: number; cursor?: string }): Promise<Page<Reservation>> {

@@ -241,6 +241,7 @@ export class DynamoCarRepository implements CarRepository {
       values[':seenVersion'] = seen;
     }
     if (change.stillThere && change.set) conditions.push('attribute_exists(blocks.#set)');
+    if (change.stillThere && change.remove) conditions.push('attribute_exists(blocks.#rm)');
     if (change.activeAt) {
       conditions.push('#status = :active', '#location = :at');
       Object.assign(names, { '#status': 'status', '#location': 'location' });

@@ -1,8 +1,9 @@
 import { logger } from '../../shared/logger';
 import { metrics } from '../../shared/observability';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { blockersOf } from '../fleet/availability';
+import { blockersOf, holdsCar } from '../fleet/availability';
 import type { Car } from '../fleet/car';
+import { DECIDE_WITHIN_MS } from './policy';
 import type { BookingDeps, HoldOutcome } from './ports';
 import { intervalOf, type RejectionReason, type Reservation } from './reservation';
 
@@ -13,12 +14,12 @@ const LOCK_WAIT_MS = 2_000;
 export type Decision = 'held' | RejectionReason | 'alreadyDecided' | 'unknown';
 
 /**
- * The booking worker's decision for one queued request. Correctness is DynamoDB's: the hold is one
- * transaction conditional on the reservation still being Requested, on the car's calendar being the
- * one the interval was judged free on (optimistic locking on `blocksVersion`: lapsed holds never
- * block) and on the car being active where it was priced. A conflict is a decision
+ * The booking worker's decision for one queued request. Correctness is DynamoDB's: the hold is a write
+ * of the car's calendar conditional on it being the one the interval was judged free on (optimistic
+ * locking on `blocksVersion`: lapsed holds never block) and on the car being active where it was
+ * priced; the reservation then follows, conditional on still being a request. A conflict is a decision
  * (Rejected with its reason), never a retry; a redelivered message finds the reservation decided and
- * changes nothing. The Redis lock on the car only keeps deciders of one car from colliding; when Redis
+ * changes nothing, or finds its hold on the car and completes it. The Redis lock on the car only keeps deciders of one car from colliding; when Redis
  * is down the worker decides without it and says so. An unreachable dependency throws, so the message
  * is retried (and after the queue's receive limit lands in the dead-letter queue).
  */
@@ -65,13 +66,24 @@ export const refusalOf = (car: Car | undefined, reservation: Reservation, nowMs:
  * writes the hold conditional on that calendar being unchanged: a change in between (another hold, a
  * cancel, a block) makes it read and judge again.
  */
-const holdOrRefuse = async (deps: DeciderDeps, reservation: Reservation, holdExpiresAt: number, now: Date): Promise<HoldOutcome> => {
+const holdOrRefuse = async (
+  deps: DeciderDeps,
+  reservation: Reservation,
+  now: Date,
+): Promise<{ outcome: HoldOutcome; holdExpiresAt: number }> => {
+  const nowMs = now.getTime();
+  const requestedAfter = new Date(nowMs - DECIDE_WITHIN_MS).toISOString();
   for (let read = 0; read < MAX_STALE_READS; read++) {
     const car = await deps.cars.get(reservation.carId, true);
-    const refusal = refusalOf(car, reservation, now.getTime());
-    if (refusal) return { kind: 'rejected', reason: refusal };
-    const outcome = await deps.reservations.hold(reservation, car!, holdExpiresAt, now);
-    if (outcome.kind !== 'stale') return outcome;
+    const refusal = refusalOf(car, reservation, nowMs);
+    if (refusal) return { outcome: { kind: 'rejected', reason: refusal }, holdExpiresAt: 0 };
+    // An earlier attempt at this decision (a redelivered message, a crash in between) that put the hold
+    // on the car made this decision: its hold is kept as it is, so the car and the reservation agree.
+    const earlier = car!.blocks.find((b) => b.id === reservation.reservationId && b.kind === 'reservation' && holdsCar(b, nowMs));
+    const holdExpiresAt = earlier?.kind === 'reservation' && earlier.holdExpiresAt ? earlier.holdExpiresAt : nowMs + deps.holdMs;
+    const terms = { expiresAt: holdExpiresAt, onCar: earlier !== undefined, requestedAfter };
+    const outcome = await deps.reservations.hold(reservation, car!, terms, now);
+    if (outcome.kind !== 'stale') return { outcome, holdExpiresAt };
   }
   // Thrown, so the queue delivers the message again: a later decision, never a wrong one.
   throw new Error(`The calendar of car ${reservation.carId} kept changing; the request is decided on a retry.`);
@@ -79,8 +91,7 @@ const holdOrRefuse = async (deps: DeciderDeps, reservation: Reservation, holdExp
 
 const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<Decision> => {
   const now = deps.clock.now();
-  const holdExpiresAt = now.getTime() + deps.holdMs;
-  const outcome = await holdOrRefuse(deps, reservation, holdExpiresAt, now);
+  const { outcome, holdExpiresAt } = await holdOrRefuse(deps, reservation, now);
 
   if (outcome.kind === 'alreadyDecided') return 'alreadyDecided';
   if (outcome.kind === 'rejected') {

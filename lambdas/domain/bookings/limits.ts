@@ -1,7 +1,7 @@
 import { env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { MAX_RENTAL_DAYS } from '../fleet/catalog';
-import { dayInterval, occupies, type Interval } from '../fleet/interval';
+import { occupies, type Interval } from '../fleet/interval';
 import { periodProblems, todayUtc, type Period, type PeriodProblem } from '../fleet/period';
 
 /**
@@ -60,22 +60,15 @@ export const bookingPeriodProblems = (period: Period, now: Date, limits: Booking
 };
 
 /**
- * One of a customer's reservations as the limits count it: a request or an unpaid hold counts until
- * `until` (epoch ms; a lapsed hold stops counting at once, whether or not the sweeper has run), a
- * confirmed booking (no `until`) until its return day.
+ * One of a customer's reservations as the limits count it: the interval it takes its car for (v1's
+ * days are their UTC days' interval), and for a request or an unpaid hold `until` (epoch ms; a lapsed
+ * hold stops counting at once, whether or not the sweeper has run); a confirmed booking (no `until`)
+ * counts until its car is ready again.
  */
-export interface CustomerUsage {
+export interface CustomerUsage extends Interval {
   reservationId: string;
-  startDate: string;
-  endDate: string;
-  /** The interval it takes its car for (v2's times; left out by usage written before, which is its days'). */
-  fromMs?: number;
-  readyMs?: number;
   until?: number;
 }
-
-const intervalOfUsage = (u: CustomerUsage): Interval =>
-  u.fromMs !== undefined && u.readyMs !== undefined ? { fromMs: u.fromMs, readyMs: u.readyMs } : dayInterval(u);
 
 export type LimitCode = 'HOLD_LIMIT_REACHED' | 'OVERLAP_LIMIT_REACHED';
 
@@ -86,7 +79,8 @@ export interface LimitRefusal {
   reservationIds: string[];
 }
 
-const counts = (u: CustomerUsage, nowMs: number) => (u.until === undefined ? intervalOfUsage(u).readyMs > nowMs : u.until > nowMs);
+/** Whether a usage still counts against the limits at `nowMs` (what has stopped counting may be forgotten). */
+export const countsAt = (u: CustomerUsage, nowMs: number): boolean => (u.until === undefined ? u.readyMs > nowMs : u.until > nowMs);
 
 /**
  * Why a customer with `usage` may not open a request for `wanted` now, or undefined when they may.
@@ -100,7 +94,7 @@ export const limitRefusal = (
   limits: BookingLimits,
 ): LimitRefusal | undefined => {
   const nowMs = now.getTime();
-  const live = usage.filter((u) => counts(u, nowMs));
+  const live = usage.filter((u) => countsAt(u, nowMs));
   const holds = live.filter((u) => u.until !== undefined);
   if (holds.length >= limits.maxLiveHolds) {
     return {
@@ -109,13 +103,13 @@ export const limitRefusal = (
       reservationIds: holds.map((u) => u.reservationId),
     };
   }
-  const overlapping = live.filter((u) => occupies(intervalOfUsage(u), wanted));
+  const overlapping = live.filter((u) => occupies(u, wanted));
   // The busiest instant of the rental: each is the start of some reservation or of the rental itself.
   const busiest = Math.max(
     0,
-    ...[wanted.fromMs, ...overlapping.map((u) => intervalOfUsage(u).fromMs)]
+    ...[wanted.fromMs, ...overlapping.map((u) => u.fromMs)]
       .filter((t) => t >= wanted.fromMs && t < wanted.readyMs)
-      .map((t) => overlapping.filter((u) => occupies(intervalOfUsage(u), { fromMs: t, readyMs: t + 1 })).length),
+      .map((t) => overlapping.filter((u) => occupies(u, { fromMs: t, readyMs: t + 1 })).length),
   );
   if (busiest >= limits.maxOverlapping) {
     return {

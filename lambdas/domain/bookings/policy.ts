@@ -5,10 +5,17 @@ import type { Refund, Reservation } from './reservation';
 export const DEFAULT_HOLD_MINUTES = 5;
 /** How long the same user, car and dates (with no Idempotency-Key) name the same request: SQS's deduplication window. */
 export const REQUEST_DEDUP_MS = 5 * 60_000;
-/** A Requested reservation not decided after this is sent to the queue again by the sweeper... */
+/** A Requested reservation the sweeper finds undecided is sent to the queue again, then every this long... */
 export const RESEND_AFTER_MS = 60_000;
 /** ...and rejected after this, so no request is ever left undecided. */
 export const DECIDE_WITHIN_MS = 15 * 60_000;
+/**
+ * When the sweeper first looks at a new request: once its hold, if decided within a minute (nearly
+ * always, in a second), has lapsed. So the hold never has to move the reservation in the sweeper's
+ * index (a write per booking): an unpaid hold expires within a minute of lapsing, a lost request's
+ * message is sent again after this, and a hold decided later is looked at again at its expiry.
+ */
+export const firstLookMs = (requestedMs: number, holdMs: number): number => requestedMs + RESEND_AFTER_MS + holdMs;
 /** Maintenance blocks: at most this many days at once. */
 export const MAX_BLOCK_DAYS = 90;
 /** The pick-up reminder is sent this long before pick-up. */

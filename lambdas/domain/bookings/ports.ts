@@ -13,11 +13,13 @@ import type { RejectionReason, Refund, Reservation, ReservationStatus } from './
 export type { RequestClaim } from '../idempotency';
 
 /**
- * Not created: the live claim that named another reservation (its `key`, preferring the Idempotency-Key's),
- * or the customer's limits refused it (`admit`), checked against what the customer holds when it is written.
+ * Created, under `reservationId` (the request's own id, or the one a claim of the same request names
+ * when that request was admitted but never written); or not: the live claim that named another
+ * reservation (its `key`, preferring the Idempotency-Key's), or the customer's limits refused it
+ * (`admit`), checked against what the customer holds when it is written.
  */
 export type CreateOutcome =
-  | { created: true }
+  | { created: true; reservationId: string }
   | { created: false; reservationId: string; fingerprint: string; key?: string }
   | { created: false; refused: LimitRefusal };
 
@@ -50,6 +52,16 @@ export type BlockOutcome =
  */
 export type HoldOutcome = { kind: 'held' } | { kind: 'rejected'; reason: RejectionReason } | { kind: 'alreadyDecided' } | { kind: 'stale' };
 
+/** The hold a decision writes. */
+export interface HoldTerms {
+  /** Epoch ms the hold lapses at. */
+  expiresAt: number;
+  /** An earlier attempt at this decision put this very hold on the car already: only the reservation follows. */
+  onCar: boolean;
+  /** The request must have been made after this instant (ISO, UTC): its decision window. */
+  requestedAfter: string;
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
@@ -57,19 +69,20 @@ export interface Page<T> {
 
 export interface ReservationStore {
   /**
-   * Writes a Requested reservation, its claims and its count against the customer's limits in one
-   * transaction, unless a claim is live or `admit` refuses; a claim that still names `supersede` is
-   * taken over. Every later change of state updates or drops the count in its own transaction.
+   * Writes a Requested reservation, due for the sweeper at `dueMs`, after admitting it (its claims and
+   * its count against the customer's limits), unless a claim is live or `admit` refuses; a claim that
+   * still names `supersede` is taken over. Every later change of state updates or drops the count.
    */
-  create(reservation: Reservation, claims: RequestClaim[], resendAt: number, options: CreateOptions): Promise<CreateOutcome>;
+  create(reservation: Reservation, claims: RequestClaim[], dueMs: number, options: CreateOptions): Promise<CreateOutcome>;
   /** Undoes `create` while the reservation is still Requested (its message never reached the queue). */
   discard(reservation: Reservation, claims: RequestClaim[]): Promise<void>;
   get(reservationId: string): Promise<Reservation | undefined>;
   /**
-   * Requested -> Pending: the reservation and the car's block in one transaction, conditional on the
-   * car's calendar (`blocksVersion`) being the one `car` was read at, on which the car was judged free.
+   * Requested -> Pending: the hold's block on the car, conditional on the car's calendar
+   * (`blocksVersion`) being the one `car` was read at, on which the car was judged free; then the
+   * reservation, conditional on still being a request in its window (if not, the block comes off).
    */
-  hold(reservation: Reservation, car: Car, holdExpiresAt: number, now: Date): Promise<HoldOutcome>;
+  hold(reservation: Reservation, car: Car, hold: HoldTerms, now: Date): Promise<HoldOutcome>;
   /** Requested -> Rejected; false when it was already decided. */
   reject(reservation: Reservation, reason: RejectionReason, now: Date): Promise<boolean>;
   /** Pending with a live hold -> Confirmed: the reservation and its block on the car become a booking. */

@@ -6,7 +6,7 @@ import type { LocationCode } from '../fleet/catalog';
 import { dayInterval, periodOf } from '../fleet/interval';
 import { resolveRentalTimes, type RentalTimes, type RentalTimesInput } from '../rental-time';
 import { bookingLimits, bookingPeriodProblems, limitRefusal, type BookingLimits } from './limits';
-import { DECIDE_WITHIN_MS, rentalDays, REQUEST_DEDUP_MS, RESEND_AFTER_MS } from './policy';
+import { DECIDE_WITHIN_MS, firstLookMs, rentalDays, REQUEST_DEDUP_MS } from './policy';
 import type { BookingDeps, RequestClaim } from './ports';
 import { isFinal, type Reservation } from './reservation';
 
@@ -67,7 +67,7 @@ const rentalOf = (
  * is still undecided; the queue deduplicates by reservation id).
  */
 export const requestBooking = async (
-  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'limits'>,
+  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'limits' | 'holdMs'>,
   req: BookingRequest,
 ): Promise<{ reservation: Reservation; replayed: boolean }> => {
   if (req.claimedUserId !== undefined && req.claimedUserId !== req.userId) {
@@ -85,7 +85,7 @@ export const requestBooking = async (
 
   const { period, days, times } = rentalOf(req, car.location, now, limits);
   const at = now.toISOString();
-  const reservation: Reservation = {
+  let reservation: Reservation = {
     reservationId: deps.newId(),
     userId: req.userId,
     contactEmail: req.email,
@@ -106,12 +106,15 @@ export const requestBooking = async (
   );
   let supersede: string | undefined;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await deps.reservations.create(reservation, claims, now.getTime() + RESEND_AFTER_MS, {
+    const outcome = await deps.reservations.create(reservation, claims, firstLookMs(now.getTime(), deps.holdMs), {
       supersede,
       admit: (usage) => limitRefusal(usage, times ? times.window : dayInterval(period), now, limits),
       countsUntil: now.getTime() + DECIDE_WITHIN_MS,
     });
-    if (outcome.created) break;
+    if (outcome.created) {
+      reservation = { ...reservation, reservationId: outcome.reservationId };
+      break;
+    }
     if ('refused' in outcome) {
       const { code, message, reservationIds } = outcome.refused;
       throw conflict(message, { reservations: reservationIds }, code);

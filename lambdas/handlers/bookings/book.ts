@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { reservationStore } from '../../adapters/bookings';
+import { holdMs, reservationStore } from '../../adapters/bookings';
 import { bookingQueue } from '../../adapters/bookings/queue';
 import { carRepository } from '../../adapters/fleet';
 import { preferredWait } from '../../api/booking-schemas';
@@ -23,7 +23,7 @@ const ANSWER_MARGIN_MS = 1_500;
  * records it), with the reservation's URL in the version the client called.
  */
 const bookAndAnswer = async (
-  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId'>,
+  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'holdMs'>,
   request: BookingRequest,
   call: { prefer?: string; context: Context; version: ApiVersion },
 ): Promise<Reply> => {
@@ -63,7 +63,14 @@ export const bookingHandler = <R extends BookingRoute>(
   route: R,
   when: (body: NonNullable<RouteInput<R>['body']>) => Pick<BookingRequest, 'period' | 'times'>,
 ) => {
-  const deps = { reservations: reservationStore(), cars: carRepository(), queue: bookingQueue(), clock, newId: randomUUID };
+  const deps = {
+    reservations: reservationStore(),
+    cars: carRepository(),
+    queue: bookingQueue(),
+    clock,
+    newId: randomUUID,
+    holdMs: holdMs(),
+  };
   return httpHandler(route, async ({ body, headers, principal, requestId, context, version }) => {
     const input = body as NonNullable<RouteInput<R>['body']> & { carId: string; userId?: string };
     return bookAndAnswer(

@@ -66,8 +66,6 @@ describe('limitRefusal on times (v2)', () => {
   const base = Date.UTC(2030, 4, 10, 9);
   const rental = (id: string, fromH: number, toH: number): CustomerUsage => ({
     reservationId: id,
-    startDate: '2030-05-10',
-    endDate: '2030-05-11',
     fromMs: base + fromH * H,
     readyMs: base + toH * H,
   });
@@ -86,14 +84,12 @@ describe('limitRefusal on times (v2)', () => {
 describe('limitRefusal', () => {
   const hold = (id: string, from: number, to: number, untilMs = NOW.getTime() + 60_000): CustomerUsage => ({
     reservationId: id,
-    startDate: dayAt(from),
-    endDate: dayAt(to),
+    ...dayInterval({ startDate: dayAt(from), endDate: dayAt(to) }),
     until: untilMs,
   });
   const booking = (id: string, from: number, to: number): CustomerUsage => ({
     reservationId: id,
-    startDate: dayAt(from),
-    endDate: dayAt(to),
+    ...dayInterval({ startDate: dayAt(from), endDate: dayAt(to) }),
   });
   const refuse = (usage: CustomerUsage[], from: number, to: number) =>
     limitRefusal(usage, dayInterval({ startDate: dayAt(from), endDate: dayAt(to) }), NOW, DEFAULT_BOOKING_LIMITS);

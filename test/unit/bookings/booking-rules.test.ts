@@ -30,7 +30,7 @@ const fakeStore = (patch: Partial<ReservationStore> = {}): ReservationStore & { 
   };
   return {
     calls,
-    create: record('create', { created: true }),
+    create: async (r) => (calls.push('create'), { created: true, reservationId: r.reservationId }),
     discard: record('discard', undefined),
     get: record('get', undefined),
     hold: record('hold', { kind: 'held' }),
@@ -207,7 +207,7 @@ describe('decideBooking', () => {
     const told: Reservation[] = [];
     const store = fakeStore({
       get: async () => reservation({ status: 'Requested' }),
-      hold: async (_r, _car, holdExpiresAt) => (holds.push(holdExpiresAt), { kind: 'held' }),
+      hold: async (_r, _car, { expiresAt }) => (holds.push(expiresAt), { kind: 'held' }),
     });
     const d = deps({ reservations: store, clock: clockAt(decidedAt), notifier: { publish: async (e) => void told.push(e.reservation) } });
     expect(await decideBooking(d, 'r1')).toBe('held');
@@ -287,7 +287,7 @@ describe('requestBooking: a repeat of the same request', () => {
     const store = fakeStore({
       create: async (r, claims, _resendAt, { supersede }) => {
         creates.push({ reservationId: r.reservationId, claimKeys: claims.map((c) => c.key), supersede });
-        if (supersede === existing.reservationId && !opts.neverTakesOver) return { created: true };
+        if (supersede === existing.reservationId && !opts.neverTakesOver) return { created: true, reservationId: r.reservationId };
         const claim = opts.byKey ? claims.find((c) => c.key.startsWith('KEY#'))! : claims[0];
         return { created: false, reservationId: existing.reservationId, fingerprint: claim.fingerprint, key: claim.key };
       },
