@@ -123,7 +123,7 @@ const measure = async (world: BenchWorld) => {
     requireBaseline,
     "const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');\nexports.handler = async () => {};\nvoid DynamoDBClient;\n",
   );
-  const baseEnv = { ...environmentOf({ entry: '', description: '', trigger: { kind: 'http' }, uses: {} }), ...world.env };
+  const baseEnv = { ...environmentOf({ entry: '', description: '', uses: {} }), ...world.env };
 
   const functions = capabilityList().filter(([id]) => !ONLY || ONLY.includes(id));
   console.log(

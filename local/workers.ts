@@ -47,14 +47,14 @@ type StreamTrigger = Extract<Trigger, { kind: 'stream' }>;
  */
 const QUEUE_CONCURRENCY = 4;
 
-/** One worker per function whose trigger is not HTTP, as the stack's event sources and rules do. */
+/** One worker per function with a trigger (HTTP ones, which have none, are the router's), as the stack's event sources and rules do. */
 export const startWorkers = (
   capabilities: ReadonlyArray<readonly [string, CapabilityDefinition]>,
   options: { log?: (line: string) => void; queueUrl?: (id: QueueId) => string } = {},
 ): Worker[] =>
   capabilities.flatMap(([name, capability]): Worker[] => {
     const trigger = capability.trigger;
-    switch (trigger.kind) {
+    switch (trigger?.kind) {
       case 'queue': {
         const queueUrl = options.queueUrl?.(trigger.queue) ?? process.env[queues[trigger.queue].envVar];
         if (!queueUrl) throw new Error(`${name}: no URL for queue ${trigger.queue}`);
@@ -67,7 +67,7 @@ export const startWorkers = (
         if (!tableName) throw new Error(`${name}: no name for table ${trigger.table}`);
         return [startStreamConsumer({ name, capability, trigger, tableName, log: options.log })];
       }
-      case 'http':
+      case undefined:
         return [];
     }
   });

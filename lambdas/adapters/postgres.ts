@@ -2,6 +2,7 @@ import type { Pool, PoolConfig } from 'pg';
 import { env } from '../shared/config';
 import { ENV } from '../shared/env-names';
 import { inSubsegment } from '../shared/observability';
+import { onFirstUse } from '../shared/on-first-use';
 import { secretString } from './secrets';
 import { asConnectionFailure } from './unavailable';
 
@@ -112,20 +113,16 @@ export const createPool = async (config: PoolConfig, reread?: () => Promise<unkn
   return created;
 };
 
-let pool: Promise<Pool> | undefined;
+const pool = onFirstUse(() => {
+  const rotates = !env.optional(ENV.databaseUrl);
+  return postgresConfig().then((config) => createPool(config, rotates ? () => databaseSecret(true) : undefined));
+});
 
-export const postgresPool = (): Promise<Pool> => {
-  if (!pool) {
-    const rotates = !env.optional(ENV.databaseUrl);
-    pool = postgresConfig().then((config) => createPool(config, rotates ? () => databaseSecret(true) : undefined));
-    pool.catch(() => (pool = undefined));
-  }
-  return pool;
-};
+/** The shared pool of this function instance (made again after a failed attempt). */
+export const postgresPool = (): Promise<Pool> => pool();
 
 /** Closes the pool (local runtime shutdown, tests). */
 export const closePostgresPool = async (): Promise<void> => {
-  const current = pool;
-  pool = undefined;
+  const current = pool.forget();
   if (current) await (await current).end();
 };

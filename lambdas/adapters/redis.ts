@@ -3,6 +3,7 @@ import type { RedisOptions } from 'ioredis';
 import { env } from '../shared/config';
 import { ENV } from '../shared/env-names';
 import { inSubsegment } from '../shared/observability';
+import { onFirstUse } from '../shared/on-first-use';
 import { secretString } from './secrets';
 import { asConnectionFailure, ConnectionFailure, redisReplyCode } from './unavailable';
 
@@ -113,7 +114,9 @@ const connected = async (redis: Redis): Promise<Redis> => {
   redis.on('error', () => undefined);
   // Once ioredis gives up reconnecting, the next call makes a new client.
   redis.once('end', () => {
-    if (current === redis) client = current = undefined;
+    if (current !== redis) return;
+    current = undefined;
+    void shared.forget();
   });
   try {
     await redis.connect();
@@ -138,21 +141,12 @@ const fromEnvironment: RedisFactory = async () => {
 };
 
 let factory: RedisFactory = fromEnvironment;
-let client: Promise<RedisCommands> | undefined;
-/** The ioredis client `client` resolves to, when the environment's. */
+/** The ioredis client `shared` holds, when the environment's: its end drops `shared`. */
 let current: Redis | undefined;
+const shared = onFirstUse(() => factory().then(redisCommands));
 
-/** The shared client of this function instance. */
-export const redisClient = (): Promise<RedisCommands> => {
-  if (!client) {
-    const made = factory().then(redisCommands);
-    client = made;
-    made.catch(() => {
-      if (client === made) client = undefined;
-    });
-  }
-  return client;
-};
+/** The shared client of this function instance (made again after a failed connection or its end). */
+export const redisClient = (): Promise<RedisCommands> => shared();
 
 /**
  * Lets the local runtime supply an in-process Redis (ioredis-mock) without bundling it into Lambda;
@@ -160,5 +154,6 @@ export const redisClient = (): Promise<RedisCommands> => {
  */
 export const useRedisFactory = (next: RedisFactory = fromEnvironment): void => {
   factory = next;
-  client = current = undefined;
+  current = undefined;
+  void shared.forget();
 };

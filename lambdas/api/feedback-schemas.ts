@@ -1,5 +1,6 @@
 import * as z from '../shared/zod';
-import { MAX_COMMENTS_LENGTH, MAX_RATING, MIN_RATING } from '../domain/feedback/feedback';
+import { MAX_COMMENTS_LENGTH } from '../domain/feedback/feedback';
+import { MAX_RATING, MIN_RATING } from '../domain/fleet/car';
 import { whole } from '../shared/validation';
 import { UserReservationsParams } from './booking-schemas';
 import { count, Cursor, freeText, Limit, list, NextCursor, PAGE_MAX, ResourceId, Sentence, text, Timestamp, UserId } from './fields';

@@ -9,57 +9,46 @@ export const accountsCapabilities = {
   registerUser: {
     description:
       'Registers a customer: Cognito user, customer group, profile (no half-made accounts); emails the verification code; counts retries that meet a taken email with the sign-in attempts in Redis.',
-    trigger: { kind: 'http' },
     uses: { tables: { users: 'readWrite' }, userPool: 'admin', email: true, redis: true },
   },
   loginUser: {
     description: 'Signs in with email and password (or starts the MFA challenge); counts attempts in Redis.',
-    trigger: { kind: 'http' },
     uses: { userPool: 'client', redis: true },
   },
   answerMfaChallenge: {
     description: 'Completes a sign-in with the TOTP code; counts wrong codes in Redis with the sign-in attempts.',
-    trigger: { kind: 'http' },
     uses: { userPool: 'client', redis: true },
   },
   refreshSession: {
     description: 'Exchanges a refresh token for new tokens.',
-    trigger: { kind: 'http' },
     uses: { userPool: 'client' },
   },
   logoutUser: {
     description: 'Signs out by revoking the refresh token.',
-    trigger: { kind: 'http' },
     uses: { userPool: 'client' },
   },
   getMyProfile: {
     description: "Reads the caller's profile.",
-    trigger: { kind: 'http' },
     uses: { tables: { users: 'read' } },
   },
   updateMyProfile: {
     description: "Updates the caller's name, phone number or address.",
-    trigger: { kind: 'http' },
     uses: { tables: { users: 'readWrite' } },
   },
   setupMfa: {
     description: 'Starts TOTP enrolment (AssociateSoftwareToken with the caller’s access token).',
-    trigger: { kind: 'http' },
     uses: { userPool: 'client' },
   },
   verifyMfa: {
     description: 'Turns TOTP MFA on and records it on the identity and the profile.',
-    trigger: { kind: 'http' },
     uses: { tables: { users: 'readWrite' }, userPool: 'admin' },
   },
   verifyEmail: {
     description: 'Verifies the email with the emailed code (records email_verified), and emails new codes.',
-    trigger: { kind: 'http' },
     uses: { tables: { users: 'readWrite' }, userPool: 'admin', email: true },
   },
   getUserProfile: {
     description: "Reads any user's profile (admins).",
-    trigger: { kind: 'http' },
     uses: { tables: { users: 'read' } },
   },
 } satisfies Record<string, AreaCapability>;

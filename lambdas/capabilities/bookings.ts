@@ -4,45 +4,36 @@ import type { AreaCapability } from './definition';
  * Booking: one function per operation. Only the request path sends to the queue; only the worker, the
  * sweeper and cancellation change the car's blocks (and so use Redis for the lock and the cache).
  */
-const http = { kind: 'http' } as const;
-
 export const bookingCapabilities = {
   requestBooking: {
     description: 'Customer: price and queue a booking request (202), or wait for its decision (Prefer: wait=N).',
-    trigger: http,
     uses: { tables: { reservations: 'readWrite', cars: 'read' }, queues: { booking: 'send' } },
     // Prefer: wait=N may wait up to 10 s for the decision.
     timeoutSeconds: 15,
   },
   requestTimedBooking: {
     description: 'Customer (v2): a booking from a time to a time at the car’s location, priced per started 24 hours, queued as v1’s.',
-    trigger: http,
     uses: { tables: { reservations: 'readWrite', cars: 'read' }, queues: { booking: 'send' } },
     timeoutSeconds: 15,
   },
   getReservation: {
     description: 'Owner or admin: one reservation.',
-    trigger: http,
     uses: { tables: { reservations: 'read' } },
   },
   cancelReservation: {
     description: 'Owner or admin: cancel, free the days, record the refund and tell the customer.',
-    trigger: http,
     uses: { tables: { reservations: 'readWrite', cars: 'readWrite' }, redis: true, notifications: true },
   },
   listUserReservations: {
     description: 'That user or an admin: rental history from the keys-only byUserKeys index (then the items).',
-    trigger: http,
     uses: { tables: { reservations: 'read' }, cursors: true },
   },
   listCarReservations: {
     description: "Admin: a car's upcoming or past reservations from the keys-only byCarKeys index (then the items).",
-    trigger: http,
     uses: { tables: { reservations: 'read' }, cursors: true },
   },
   manageCarBlocks: {
     description: 'Admin: add or remove maintenance blocks (day locks and the car block in one transaction).',
-    trigger: http,
     uses: { tables: { reservations: 'readWrite', cars: 'readWrite' }, redis: true },
   },
   decideBooking: {

@@ -2,8 +2,8 @@ import type { QueueId } from '../shared/queues';
 import type { TableId } from '../shared/tables';
 
 /**
- * Every Lambda function of the system, declared once: where its code is, what triggers it, and exactly
- * which resources it uses. The CDK stack turns `uses` into least-privilege grants and environment
+ * Every Lambda function of the system, declared once: where its code is, what triggers it (the route
+ * table for an HTTP function, its `trigger` otherwise), and exactly which resources it uses. The CDK stack turns `uses` into least-privilege grants and environment
  * variables; the local runtime loads `entry` and invokes its `handler` with AWS-shaped events.
  */
 export type TableAccess = 'read' | 'write' | 'readWrite';
@@ -34,8 +34,11 @@ export interface CapabilityUses {
 /** Attempts at a failing stream record before the event source gives up on it (the stack and the local runtime). */
 export const STREAM_RETRY_ATTEMPTS = 10;
 
+/**
+ * What invokes a function besides the API. An HTTP function declares none: the routes naming it
+ * (`route.capability` in lambdas/api/routes/) are its trigger, so that is said in one place only.
+ */
 export type Trigger =
-  | { kind: 'http' }
   /** SQS event source with partial batch responses. */
   | { kind: 'queue'; queue: QueueId; batchSize: number }
   | { kind: 'schedule'; everyMinutes: number }
@@ -46,7 +49,8 @@ export interface CapabilityDefinition {
   /** Path of the handler module from the project root; it exports `handler`. */
   entry: string;
   description: string;
-  trigger: Trigger;
+  /** Its queue, schedule or stream; absent for a function served by the routes that name it. */
+  trigger?: Trigger;
   uses: CapabilityUses;
   memoryMb?: number;
   timeoutSeconds?: number;

@@ -5,27 +5,21 @@ import type { AreaCapability } from './definition';
  * public and per-user lists only read; the ratings are kept by a stream consumer, so a submission never
  * waits for (or contends on) the car item.
  */
-const http = { kind: 'http' } as const;
-
 export const feedbackCapabilities = {
   submitFeedback: {
     description: 'Customer: review a rental that is over, once (the feedback and the reservation mark in one transaction).',
-    trigger: http,
     uses: { tables: { feedback: 'write', reservations: 'readWrite', users: 'read' } },
   },
   listCarFeedback: {
     description: "Public: a car's visible feedback, newest first, and its rating totals.",
-    trigger: http,
     uses: { tables: { feedback: 'read', cars: 'read' }, cursors: true },
   },
   listUserFeedback: {
     description: 'That user or an admin: the feedback a user wrote.',
-    trigger: http,
     uses: { tables: { feedback: 'read' }, cursors: true },
   },
   moderateFeedback: {
     description: 'Admin: hide a feedback (with a reason) or show it again.',
-    trigger: http,
     uses: { tables: { feedback: 'readWrite' } },
   },
   aggregateRatings: {

@@ -5,54 +5,43 @@ import type { AreaCapability } from './definition';
  * write, only the admin writers touch the media bucket for writing, and only move/delete read
  * reservations (for the 409 that lists a car's upcoming bookings).
  */
-const http = { kind: 'http' } as const;
-
 export const fleetCapabilities = {
   createCar: {
     description: 'Admin: add a car (and count it at its location).',
-    trigger: http,
     uses: { tables: { cars: 'readWrite' }, redis: true },
   },
   updateCar: {
     description: 'Admin: replace a car’s details; refuses a move while it has upcoming reservations.',
-    trigger: http,
     uses: { tables: { cars: 'readWrite', reservations: 'read' }, redis: true },
   },
   deleteCar: {
     description: 'Admin: remove a car from search and booking, keeping its history.',
-    trigger: http,
     uses: { tables: { cars: 'readWrite', reservations: 'read' }, redis: true },
   },
   addCarPhoto: {
     description: 'Admin: presigned upload URL for a car photo.',
-    trigger: http,
     uses: { tables: { cars: 'readWrite' }, carMedia: 'upload', redis: true },
   },
   deleteCarPhoto: {
     description: 'Admin: delete a car photo (item and object).',
-    trigger: http,
     uses: { tables: { cars: 'readWrite' }, carMedia: 'delete', redis: true },
   },
   getCar: {
     description: 'Public: a car with presigned photo URLs and its rating (cached); marks a photo uploaded once its object is there.',
-    trigger: http,
     // Writes only the photo's uploaded mark (and the cover) the first time its object is seen.
     uses: { tables: { cars: 'readWrite' }, carMedia: 'read', redis: true },
   },
   listLocations: {
     description: 'Public: the rental locations with their active-car counters.',
-    trigger: http,
     uses: { tables: { cars: 'read' } },
   },
   searchCars: {
     description: 'Public: available cars by location, period, type and price (Queries on the byLocation index, cached in Redis).',
-    trigger: http,
     uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true, cursors: true },
     memoryMb: 1024,
   },
   searchCarsAtTimes: {
     description: 'Public (v2): cars free from a time to a time at a location, turnaround included, with the rental’s total price.',
-    trigger: http,
     uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true, cursors: true },
     memoryMb: 1024,
   },

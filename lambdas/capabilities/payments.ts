@@ -5,7 +5,6 @@ import type { AreaCapability } from './definition';
  * booking tables, so the functions that confirm (the payment itself and the outbox relay) also get
  * those tables, Redis (cache invalidation) and the notifications topic.
  */
-const http = { kind: 'http' } as const;
 const confirms = {
   tables: { reservations: 'readWrite', cars: 'readWrite' },
   database: true,
@@ -17,24 +16,20 @@ const confirms = {
 export const paymentCapabilities = {
   payForReservation: {
     description: 'Customer: pay a Pending reservation through its method’s gateways (fallback on failure), then confirm it.',
-    trigger: http,
     uses: confirms,
     // Two gateway attempts with their timeouts, then the confirmation.
     timeoutSeconds: 25,
   },
   listPaymentMethods: {
     description: 'Public: the payment methods on offer, from the method registry.',
-    trigger: http,
     uses: {},
   },
   readPayments: {
     description: 'Owner or admin: a payment, or the payments and refunds of a reservation.',
-    trigger: http,
     uses: { tables: { reservations: 'read' }, database: true },
   },
   refundPayment: {
     description: 'Admin: refund part or all of a payment through the gateway that took it.',
-    trigger: http,
     uses: { database: true, paymentGateways: true },
     timeoutSeconds: 15,
   },

@@ -4,16 +4,32 @@
  * first calls share one attempt; a failed attempt is forgotten, so the next call tries again instead of
  * failing for the rest of the instance's life.
  */
-export const onFirstUse = <T>(make: () => Promise<T>): (() => Promise<T>) => {
+export interface FirstUse<T> {
+  (): Promise<T>;
+  /**
+   * Drops the value (or the attempt under way), so the next call makes a new one: a client that gave up
+   * reconnecting, a pool being closed, a test swapping the factory. Returns what it held, to close it.
+   */
+  forget(): Promise<T> | undefined;
+}
+
+export const onFirstUse = <T>(make: () => Promise<T>): FirstUse<T> => {
   let made: Promise<T> | undefined;
-  return () => {
+  const value = () => {
     if (!made) {
       const attempt = make();
       made = attempt;
+      // Only this attempt is dropped: a newer one (after `forget`) stays.
       attempt.catch(() => {
         if (made === attempt) made = undefined;
       });
     }
     return made;
   };
+  const forget = () => {
+    const held = made;
+    made = undefined;
+    return held;
+  };
+  return Object.assign(value, { forget });
 };

@@ -353,13 +353,14 @@ export class CapabilityFunction extends Construct {
     streamFailures: Record<string, sqs.IQueue>,
   ): void {
     const trigger = def.trigger;
-    if (trigger.kind === 'queue') {
+    // None for an HTTP function: the API stack integrates it with the routes that name it.
+    if (trigger?.kind === 'queue') {
       // The event source grants receive/delete; failed records are retried alone (partial batch response).
       this.fn.addEventSource(
         new SqsEventSource(queues[trigger.queue].queue, { batchSize: trigger.batchSize, reportBatchItemFailures: true }),
       );
     }
-    if (trigger.kind === 'stream') {
+    if (trigger?.kind === 'stream') {
       const failures = streamFailures[this.capabilityId];
       if (!failures) throw new Error(`No stream failure queue for ${this.capabilityId} (see streamFailureQueue)`);
       // In order per item, from the oldest record kept; a failing record is retried with the ones after
@@ -374,7 +375,7 @@ export class CapabilityFunction extends Construct {
         }),
       );
     }
-    if (trigger.kind === 'schedule') {
+    if (trigger?.kind === 'schedule') {
       new events.Rule(this, 'Schedule', {
         schedule: events.Schedule.rate(Duration.minutes(trigger.everyMinutes)),
         targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 2 })],

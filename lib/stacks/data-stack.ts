@@ -72,7 +72,7 @@ export class DataStack extends Stack {
         Math.max(
           MIN_CONSUMER_TIMEOUT_SECONDS,
           ...definitions
-            .filter((d) => d.trigger.kind === 'queue' && d.trigger.queue === queue)
+            .filter((d) => d.trigger?.kind === 'queue' && d.trigger.queue === queue)
             .map((d) => d.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
         ),
       );
@@ -130,7 +130,7 @@ export class DataStack extends Stack {
       cursorKey,
       monitoring,
       streamFailures: Object.fromEntries(
-        props.capabilities.filter(([, def]) => def.trigger.kind === 'stream').map(([capId]) => [capId, streamFailureQueue(this, capId)]),
+        props.capabilities.filter(([, def]) => def.trigger?.kind === 'stream').map(([capId]) => [capId, streamFailureQueue(this, capId)]),
       ),
     };
 

@@ -4,11 +4,11 @@ import type { CapabilityDefinition } from '../../lambdas/capabilities';
 
 /**
  * A made-up capability set and route table using every kind of `uses`, trigger and route access, so the
- * constructs are tested for what the real tables will grow into, not only for today's two routes.
- * Entries point at an existing handler: bundling is skipped, but NodejsFunction checks the file exists.
+ * constructs are tested for what the real tables will grow into, not only for today's two routes. The
+ * HTTP functions declare no trigger: the fixture routes name them. Entries point at an existing
+ * handler: bundling is skipped, but NodejsFunction checks the file exists.
  */
 const entry = 'lambdas/handlers/operations/health.ts';
-const http = { kind: 'http' } as const;
 
 export const fixtureCapabilities: Array<[string, CapabilityDefinition]> = [
   [
@@ -16,20 +16,15 @@ export const fixtureCapabilities: Array<[string, CapabilityDefinition]> = [
     {
       entry,
       description: 'fixture: fleet admin',
-      trigger: http,
       uses: { tables: { cars: 'readWrite' }, carMedia: 'upload', userPool: 'admin' },
     },
   ],
-  [
-    'signup',
-    { entry, description: 'fixture: sign-up', trigger: http, uses: { tables: { users: 'write' }, carMedia: 'read', userPool: 'client' } },
-  ],
+  ['signup', { entry, description: 'fixture: sign-up', uses: { tables: { users: 'write' }, carMedia: 'read', userPool: 'client' } }],
   [
     'reserve',
     {
       entry,
       description: 'fixture: reserve',
-      trigger: http,
       uses: { tables: { reservations: 'read' }, queues: { booking: 'send' }, redis: true },
     },
   ],

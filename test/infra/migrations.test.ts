@@ -17,10 +17,7 @@ import { nagFindings, resourcesOf, synthStack } from './synth';
  * whatever the real capabilities are today.
  */
 const entry = 'lambdas/handlers/operations/health.ts';
-const payer: [string, CapabilityDefinition] = [
-  'payer',
-  { entry, description: 'fixture: takes payments', trigger: { kind: 'http' }, uses: { database: true } },
-];
+const payer: [string, CapabilityDefinition] = ['payer', { entry, description: 'fixture: takes payments', uses: { database: true } }];
 const app = synthStack({ nag: true, capabilities: [...fixtureCapabilities, payer], routes: fixtureRoutes });
 const { stack, template, functions, stacks } = app;
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any; DependsOn?: string[] }>;

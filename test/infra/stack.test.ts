@@ -81,7 +81,7 @@ describe('queues (from queueList)', () => {
   const queueLogicalId = (id: QueueId, which: 'Queue' | 'Dlq') => logicalId(stack.node.findChild('Queues').node.findChild(`${id}${which}`));
 
   // Besides the declared queues: one failure destination per stream-triggered function.
-  const streamConsumers = capabilityList().filter(([, d]) => d.trigger.kind === 'stream').length;
+  const streamConsumers = capabilityList().filter(([, d]) => d.trigger?.kind === 'stream').length;
 
   test('one queue and one dead-letter queue per definition, one failure queue per stream consumer, nothing else', () => {
     template.resourceCountIs('AWS::SQS::Queue', queueList.length * 2 + streamConsumers);
@@ -258,11 +258,11 @@ describe('booking functions', () => {
 
   test('only queue- and stream-triggered functions have an event source, one each, on the queue or stream their trigger names', () => {
     const mappings = resourcesOf(functions, 'AWS::Lambda::EventSourceMapping');
-    const consumers = capabilityList().filter(([, d]) => d.trigger.kind === 'queue');
-    const streamed = capabilityList().filter(([, d]) => d.trigger.kind === 'stream');
+    const consumers = capabilityList().filter(([, d]) => d.trigger?.kind === 'queue');
+    const streamed = capabilityList().filter(([, d]) => d.trigger?.kind === 'stream');
     expect(mappings).toHaveLength(consumers.length + streamed.length);
     for (const [id, d] of streamed) {
-      const table = d.trigger.kind === 'stream' ? d.trigger.table : 'feedback';
+      const table = d.trigger?.kind === 'stream' ? d.trigger.table : 'feedback';
       const source = tableLogicalId(table);
       const [[, mapping]] = eventSources(id);
       expect(mapping).toMatchObject({
@@ -276,7 +276,7 @@ describe('booking functions', () => {
       });
     }
     for (const [id, d] of consumers) {
-      const queueOf = d.trigger.kind === 'queue' ? d.trigger.queue : undefined;
+      const queueOf = d.trigger?.kind === 'queue' ? d.trigger.queue : undefined;
       const target = logicalId(stack.node.findChild('Queues').node.findChild(`${queueOf}Queue`));
       expect(eventSources(id).map(([, p]) => p.EventSourceArn)).toEqual([{ 'Fn::GetAtt': [target, 'Arn'] }]);
     }

@@ -180,7 +180,6 @@ it('startWorkers starts one worker per queue- or schedule-triggered function, no
   const http = {
     entry: 'lambdas/handlers/operations/health.ts',
     description: 'test http',
-    trigger: { kind: 'http' },
     uses: {},
   } satisfies CapabilityDefinition;
   // startWorkers builds its SQS client from the environment, as the local runtime sets it.

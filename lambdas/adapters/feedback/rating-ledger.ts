@@ -1,7 +1,8 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { contributionOf, type Feedback } from '../../domain/feedback/feedback';
 import type { AppliedMark, RatingLedger } from '../../domain/feedback/ports';
-import { STAR_VALUES, totalsOf, type RatingTotals } from '../../domain/feedback/ratings';
+import { totalsOf, type RatingTotals } from '../../domain/feedback/ratings';
+import { STAR_VALUES } from '../../domain/fleet/car';
 import { logger } from '../../shared/logger';
 import { conditionalWrite, failedCondition, transactWrite } from '../dynamo-conflicts';
 import { starsAttribute } from '../fleet/car-repository';

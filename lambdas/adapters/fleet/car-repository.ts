@@ -2,7 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import { endedBlocks, type Block } from '../../domain/fleet/availability';
 import { dayInterval, type Interval } from '../../domain/fleet/interval';
 import type { LocationCode } from '../../domain/fleet/catalog';
-import type { Car, CarSpec, Photo } from '../../domain/fleet/car';
+import { STAR_VALUES, type Car, type CarSpec, type Photo } from '../../domain/fleet/car';
 import type { CarRepository, OwnedClaim, SearchPageRequest } from '../../domain/fleet/ports';
 import { searchKeysOf } from '../../domain/fleet/search-keys';
 import { AppError, conflict, notFound } from '../../shared/errors';
@@ -11,7 +11,6 @@ import { keyReused } from '../../domain/idempotency';
 import { claimPut } from '../claims';
 import { conditionalWrite, transactWrite, type TransactItem } from '../dynamo-conflicts';
 import { queryAll } from '../dynamodb';
-import { STAR_VALUES } from '../../domain/feedback/ratings';
 
 /**
  * The cars table (see lambdas/shared/tables.ts):

@@ -5,8 +5,6 @@ import { todayUtc } from '../fleet/period';
  * Feedback on a rental: one per reservation, written by its customer once the rental is over. Comments
  * are plain text; nothing of ours renders them as HTML (clients must escape them like any user text).
  */
-export const MIN_RATING = 1;
-export const MAX_RATING = 5;
 export const MAX_COMMENTS_LENGTH = 2_000;
 
 export interface Moderation {

@@ -1,4 +1,4 @@
-import { MAX_RATING, MIN_RATING } from './feedback';
+import { MIN_RATING, STAR_VALUES } from '../fleet/car';
 
 /**
  * A car's rating totals: how many visible reviews, the sum of their stars, and how many gave each star
@@ -9,8 +9,6 @@ export interface RatingTotals {
   total: number;
   stars: number[];
 }
-
-export const STAR_VALUES = Array.from({ length: MAX_RATING - MIN_RATING + 1 }, (_, i) => MIN_RATING + i);
 
 export const emptyTotals = (): RatingTotals => ({ count: 0, total: 0, stars: STAR_VALUES.map(() => 0) });
 

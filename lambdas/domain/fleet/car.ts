@@ -17,6 +17,11 @@ export interface CarSpec {
 
 export type CarStatus = 'active' | 'removed';
 
+/** The stars a car is rated with (each review gives one): the scale of its rating totals below. */
+export const MIN_RATING = 1;
+export const MAX_RATING = 5;
+export const STAR_VALUES = Array.from({ length: MAX_RATING - MIN_RATING + 1 }, (_, i) => MIN_RATING + i);
+
 export interface Car extends CarSpec {
   carId: string;
   status: CarStatus;
@@ -42,6 +47,13 @@ export interface Photo {
   /** Its object was seen in the bucket: only then is it listed (an upload URL may never be used). */
   uploaded?: boolean;
 }
+
+/** A new car's rating totals: no reviews yet (the feedback capability adds to them). */
+export const noRatings = (): Pick<Car, 'ratingCount' | 'ratingTotal' | 'ratingStars'> => ({
+  ratingCount: 0,
+  ratingTotal: 0,
+  ratingStars: STAR_VALUES.map(() => 0),
+});
 
 export const averageRating = (car: Pick<Car, 'ratingCount' | 'ratingTotal'>): number | null =>
   car.ratingCount > 0 ? Math.round((car.ratingTotal / car.ratingCount) * 10) / 10 : null;

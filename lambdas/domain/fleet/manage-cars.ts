@@ -1,8 +1,7 @@
 import { isBlocking } from './availability';
 import { adminClaim, keyReused, requestHash, type AdminRequest } from '../idempotency';
-import { emptyTotals } from '../feedback/ratings';
 import { conflict, notFound } from '../../shared/errors';
-import type { Car, CarSpec, Photo } from './car';
+import { noRatings, type Car, type CarSpec, type Photo } from './car';
 import type { CarRepository, FleetDeps } from './ports';
 
 /** Admin use cases on the fleet. Every change invalidates the cached searches of the locations it touches. */
@@ -57,9 +56,7 @@ export const createCar = async (
     status: 'active',
     blocks: [],
     blocksVersion: 0,
-    ratingCount: 0,
-    ratingTotal: 0,
-    ratingStars: emptyTotals().stars,
+    ...noRatings(),
     createdAt: at,
     updatedAt: at,
   };

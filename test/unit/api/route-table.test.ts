@@ -1,7 +1,7 @@
 import * as z from '../../../lambdas/shared/zod';
 import { buildOpenApiDocument } from '../../../lambdas/api/openapi';
 import { API_VERSIONS, routeList, routesOf } from '../../../lambdas/api/routes';
-import { capabilities } from '../../../lambdas/capabilities';
+import { capabilities, capabilityList } from '../../../lambdas/capabilities';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -34,6 +34,12 @@ describe('route table', () => {
     }
     const ids = routeList.map((r) => r.operationId);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('is the trigger of exactly the functions that declare none (HTTP-ness is said once)', () => {
+    const routed = new Set<string>(routeList.map((r) => r.capability));
+    const untriggered = capabilityList().filter(([, def]) => !def.trigger);
+    expect([...routed].sort()).toEqual(untriggered.map(([id]) => id).sort());
   });
 });
 

@@ -23,4 +23,33 @@ describe('onFirstUse', () => {
     await expect(value()).resolves.toBe('ready');
     expect(calls).toBe(2);
   });
+
+  it('forget hands back what it held and makes the next call build anew; with nothing held it hands back nothing', async () => {
+    let made = 0;
+    const value = onFirstUse(async () => ({ n: ++made }));
+    expect(value.forget()).toBeUndefined();
+    const first = await value();
+    await expect(value.forget()).resolves.toBe(first);
+    expect(await value()).toEqual({ n: 2 });
+    expect(made).toBe(2);
+  });
+
+  it('an attempt forgotten while under way that then fails leaves the newer value in place', async () => {
+    let failFirst!: (err: Error) => void;
+    let calls = 0;
+    const value = onFirstUse(() =>
+      ++calls === 1
+        ? new Promise<string>((_resolve, reject) => {
+            failFirst = reject;
+          })
+        : Promise.resolve('newer'),
+    );
+    const stale = value();
+    void value.forget();
+    await expect(value()).resolves.toBe('newer');
+    failFirst(new Error('old connection refused'));
+    await expect(stale).rejects.toThrow('old connection refused');
+    await expect(value()).resolves.toBe('newer');
+    expect(calls).toBe(2);
+  });
 });

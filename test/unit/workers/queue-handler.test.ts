@@ -67,7 +67,11 @@ const deferred = () => {
 describe('queueHandler on a FIFO queue (booking)', () => {
   test('the fake capability is triggered by the FIFO booking queue', () => {
     expect(queues.booking.fifo).toBe(true);
-    expect(capabilities[FAKE].trigger).toEqual({ kind: 'queue', queue: 'booking', batchSize: 10 });
+    expect((capabilities as Record<string, CapabilityDefinition>)[FAKE].trigger).toEqual({
+      kind: 'queue',
+      queue: 'booking',
+      batchSize: 10,
+    });
   });
 
   test('a slow record of group A does not hold up group B; each group stays in order', async () => {
