@@ -44,8 +44,8 @@ export const PLANTS: Plant[] = [
     id: 'hold-from-request',
     effect: 'a customer decided late gets a shorter payment window, possibly one already over',
     file: 'lambdas/domain/bookings/decide.ts',
-    search: 'const holdExpiresAt = now.getTime() + deps.holdMs;',
-    replace: 'const holdExpiresAt = Date.parse(reservation.createdAt) + deps.holdMs;',
+    search: ': nowMs + deps.holdMs;',
+    replace: ': Date.parse(reservation.createdAt) + deps.holdMs;',
     caughtBy: [
       { ...BOOKING_RULES, name: 'times the hold from the decision' },
       { ...BOOKINGS, name: 'decided late' },
@@ -111,20 +111,31 @@ export const PLANTS: Plant[] = [
     caughtBy: [{ ...REFUNDS, name: 'paid once cannot be paid again' }],
   },
   {
-    id: 'block-key-misread',
-    effect: "an admin's retried maintenance block is a 409 instead of the block the first attempt made",
-    file: 'lambdas/adapters/bookings/reservation-store.ts',
-    search: 'failedCondition(reasons[days.length + 1])',
-    replace: 'failedCondition(reasons[days.length])',
-    caughtBy: [{ ...BOOKINGS, name: 'Idempotency-Key make one block' }],
-  },
-  {
     id: 'redelivery-decides-again',
     effect: 'a redelivered booking message re-holds a Pending reservation and tells the customer twice',
     file: 'lambdas/domain/bookings/decide.ts',
     search: "if (reservation.status !== 'Requested') return 'alreadyDecided';",
     replace: "if (reservation.status !== 'Requested' && reservation.status !== 'Pending') return 'alreadyDecided';",
     caughtBy: [{ ...BOOKING_RULES, name: 'does nothing for a decided or unknown reservation' }],
+  },
+  {
+    id: 'redelivery-rewrites-hold',
+    effect:
+      "a redelivered decision writes a new hold over the one already on the car: the car's block and the reservation disagree on when the hold lapses",
+    file: 'lambdas/domain/bookings/decide.ts',
+    search: 'onCar: earlier !== undefined,',
+    replace: 'onCar: false,',
+    caughtBy: [
+      { project: 'integration', file: 'test/integration/booking-interrupted-writes.test.ts', name: 'completes that hold as it is' },
+    ],
+  },
+  {
+    id: 'admission-unversioned',
+    effect: "a customer's parallel requests are all admitted past the limits: the ledger's write no longer checks the version it judged",
+    file: 'lambdas/adapters/bookings/customer-ledger.ts',
+    search: "'attribute_not_exists(v)' : 'v = :seen',",
+    replace: "'attribute_not_exists(v)' : 'v >= :seen',",
+    caughtBy: [{ project: 'integration', file: 'test/integration/booking-limits.test.ts', name: 'exactly 3 land' }],
   },
 ];
 

@@ -129,7 +129,8 @@ describe('a request admitted by the ledger whose reservation was never written',
     failNext.match = (command, input) => command === 'PutItemCommand' && String((input.Item as { pk: string }).pk).startsWith('RES#');
     await refusal(book(userId, carId, 20, 22, 'key-2'));
     const [lost] = usageIds(await ledgerOf(userId));
-    clock.advance(16 * 60_000);
+    // Its window and the longest hold it could have had.
+    clock.advance(21 * 60_000);
     const fresh = await book(userId, carId, 20, 22, 'key-2');
     expect(fresh.replayed).toBe(false);
     expect(fresh.reservation.reservationId).not.toBe(lost);

@@ -109,7 +109,9 @@ export const requestBooking = async (
     const outcome = await deps.reservations.create(reservation, claims, firstLookMs(now.getTime(), deps.holdMs), {
       supersede,
       admit: (usage) => limitRefusal(usage, times ? times.window : dayInterval(period), now, limits),
-      countsUntil: now.getTime() + DECIDE_WITHIN_MS,
+      // Until decided (the decision replaces it), at most its window and the hold a late decision gives:
+      // should the hold's own count never be written, this one still covers it.
+      countsUntil: now.getTime() + DECIDE_WITHIN_MS + deps.holdMs,
     });
     if (outcome.created) {
       reservation = { ...reservation, reservationId: outcome.reservationId };
