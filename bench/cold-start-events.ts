@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CapabilityId } from '../lambdas/capabilities';
-import { routeList } from '../lambdas/api/routes';
+import { routesOf } from '../lambdas/api/routes';
+import type { ApiVersion } from '../lambdas/api/route';
 import { MFA_ENABLED_CLAIM } from '../lambdas/shared/auth-claims';
 import { apiGatewayEvent } from '../local/events';
 
@@ -51,10 +52,13 @@ const http = (
     body?: unknown;
     claims?: Claims;
     headers?: Record<string, string>;
+    /** The stage it comes through (v1 unless said). */
+    version?: ApiVersion;
   } = {},
 ) => {
-  const route = routeList.find((r) => r.method === method && r.path === path);
-  if (!route) throw new Error(`no route ${method} ${path}`);
+  const version = request.version ?? 'v1';
+  const route = routesOf(version).find((r) => r.method === method && r.path === path);
+  if (!route) throw new Error(`no route ${method} /${version}${path}`);
   const params = request.params ?? {};
   return apiGatewayEvent({
     route,
@@ -66,8 +70,12 @@ const http = (
     body: request.body === undefined ? null : JSON.stringify(request.body),
     sourceIp: '127.0.0.1',
     claims: request.claims,
+    stage: version,
   });
 };
+
+/** A local date-time `days` from now at 10:00 (v2's times; the demo locations are open then). */
+const at = (days: number, hour = 10) => `${day(days)}T${String(hour).padStart(2, '0')}:00`;
 
 const sqs = (queueArn: string, body: unknown) => ({
   Records: [
@@ -209,6 +217,9 @@ export const FIRST_EVENTS: Partial<Record<CapabilityId, (world: EventWorld) => u
       claims: mfaAdmin(),
       body: { contentType: 'image/jpeg', contentLength: 200_000 },
     }),
+  searchCarsAtTimes: ({ location }) => http('GET', '/cars', { version: 'v2', query: { location, pickupAt: at(3), returnAt: at(6) } }),
+  requestTimedBooking: ({ carId }) =>
+    http('POST', '/reservations', { version: 'v2', claims: customer(), body: { carId, pickupAt: at(10), returnAt: at(12, 12) } }),
   requestBooking: ({ carId }) =>
     http('POST', '/reservations', { claims: customer(), body: { carId, startDate: day(10), endDate: day(12) } }),
   getReservation: () => http('GET', '/reservations/{reservationId}', { params: { reservationId: randomUUID() }, claims: customer() }),
