@@ -1,6 +1,11 @@
+import { $ZodCheckMaxLength } from 'zod/v4/core';
 import * as z from '../shared/zod';
+import { clock } from '../shared/clock';
 import { brokenPasswordRules, PASSWORD_POLICY } from '../domain/accounts/password-policy';
+import { COUNTRY_CODES } from '../domain/accounts/countries';
+import { dateOfBirthProblem, DRIVER_AGE_RANGE, LICENCE_NUMBER, LICENCE_NUMBER_MAX } from '../domain/accounts/driver-details';
 import { count, freeText, patterned, Sentence, text, Timestamp, UserId } from './fields';
+import { IsoDate } from './fleet-schemas';
 
 /**
  * Request and response bodies of the accounts routes. Request objects are `.strict()`: a `role`,
@@ -87,27 +92,84 @@ export const LoginResponse = z.union([SessionResponse, MfaChallengeResponse]);
 export const MfaChallengeBody = z.strictObject({ session: OpaqueToken, code: TotpCode });
 export const RefreshTokenBody = z.strictObject({ refreshToken: OpaqueToken });
 
-export const Profile = z
-  .object({
-    userId: UserId,
-    email: text(254),
-    name: text(100),
-    phoneNumber: z.optional(text(16)),
-    address: z.optional(text(300)),
-    role: z.enum(['customer', 'admin']),
-    mfaEnabled: z.boolean(),
-    emailVerified: z.boolean().check(z.meta({ description: 'Booking, paying and reviewing need a verified email.' })),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  })
-  .check(z.meta({ id: 'UserProfile' }));
+const profileFields = {
+  userId: UserId,
+  email: text(254),
+  name: text(100),
+  phoneNumber: z.optional(text(16)),
+  address: z.optional(text(300)),
+  role: z.enum(['customer', 'admin']),
+  mfaEnabled: z.boolean(),
+  emailVerified: z.boolean().check(z.meta({ description: 'Booking, paying and reviewing need a verified email.' })),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+};
+
+/** v1's profile (frozen): never the driver details. */
+export const Profile = z.object(profileFields).check(z.meta({ id: 'UserProfile' }));
+
+const profileChanges = { name: z.optional(Name), phoneNumber: z.optional(PhoneNumber), address: z.optional(Address) };
+const givesSomething = (names: string) =>
+  z.refine<Record<string, unknown>>((b) => Object.values(b).some((v) => v !== undefined), { message: `Give at least one of ${names}.` });
 
 export const UpdateProfileBody = z
-  .strictObject({ name: z.optional(Name), phoneNumber: z.optional(PhoneNumber), address: z.optional(Address) })
-  .check(
-    z.refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'Give at least one of name, phoneNumber, address.' }),
-    z.meta({ id: 'UpdateProfileRequest' }),
-  );
+  .strictObject(profileChanges)
+  .check(givesSomething('name, phoneNumber, address'), z.meta({ id: 'UpdateProfileRequest' }));
+
+/*
+ * v2: driver details. A date of birth and a driving licence, PII: only the owner (and admins) read them,
+ * and the logger redacts them (lambdas/shared/logger.ts).
+ */
+
+const { min: MIN_DRIVER_AGE, max: MAX_DRIVER_AGE } = DRIVER_AGE_RANGE;
+
+/** A date of birth that makes its owner 16 to 120 today (driver-details.ts). */
+const DateOfBirth = IsoDate.check(
+  z.superRefine((date, ctx) => {
+    // A malformed date is named once, by the format's own message.
+    if (ctx.issues.length) return;
+    const problem = dateOfBirthProblem(date, clock.now().getTime());
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  z.meta({ description: `YYYY-MM-DD; its owner is ${MIN_DRIVER_AGE} to ${MAX_DRIVER_AGE} years old today.`, example: '1990-05-17' }),
+);
+
+const LicenceNumber = z.string().check(
+  z.trim(),
+  z.regex(LICENCE_NUMBER, `Use 1 to ${LICENCE_NUMBER_MAX} letters, digits, spaces and hyphens.`),
+  // Stated for the OpenAPI document; the pattern already bounds it (and names the rule).
+  new $ZodCheckMaxLength({ check: 'max_length', maximum: LICENCE_NUMBER_MAX, when: (payload) => payload.issues.length === 0 }),
+  z.meta({ description: 'As printed on the licence (trimmed).', example: 'MORGA753116SM9IJ' }),
+);
+
+/** Named, so the v2 document lists the 249 codes once. */
+const CountryCode = z
+  .enum(COUNTRY_CODES, { error: 'Must be an ISO 3166-1 alpha-2 country code in capitals, such as GB or US.' })
+  .check(z.meta({ id: 'CountryCode', description: 'An ISO 3166-1 alpha-2 country code.' }));
+
+const licenceFields = {
+  number: LicenceNumber,
+  country: CountryCode,
+  expiresOn: IsoDate.check(z.meta({ description: 'The last day the licence is valid (YYYY-MM-DD).' })),
+};
+
+/** v2: the profile with the driver details its owner gave. */
+export const DriverProfile = z
+  .object({
+    ...profileFields,
+    dateOfBirth: z.optional(IsoDate),
+    licence: z.optional(z.object(licenceFields).check(z.meta({ id: 'DrivingLicence' }))),
+  })
+  .check(z.meta({ id: 'UserDriverProfile' }));
+
+/** v2: a partial update (PATCH); `null` removes a driver detail. */
+export const UpdateDriverProfileBody = z
+  .strictObject({
+    ...profileChanges,
+    dateOfBirth: z.optional(z.nullable(DateOfBirth)),
+    licence: z.optional(z.nullable(z.strictObject(licenceFields))),
+  })
+  .check(givesSomething('name, phoneNumber, address, dateOfBirth, licence'), z.meta({ id: 'UpdateDriverProfileRequest' }));
 
 export const UserIdParams = z.object({ userId: UserId });
 

@@ -24,7 +24,9 @@ export interface RouteDefinition {
   /**
    * The versions (stages) that serve this route; every version when left out. Where a version's
    * contract differs, it has a route of its own (same method and path, its own operationId, schemas
-   * and capability), so the other version's contract never moves.
+   * and capability), so the other version's contract never moves. Where only the contract differs
+   * (same use case), both routes may name one capability, whose handler picks by stage (`byVersion`,
+   * lambdas/http/handler.ts).
    */
   versions?: readonly ApiVersion[];
   capability: CapabilityId;

@@ -28,11 +28,11 @@ export const accountsCapabilities = {
     uses: { userPool: 'client' },
   },
   getMyProfile: {
-    description: "Reads the caller's profile.",
+    description: "Reads the caller's profile (v2: with the driver details).",
     uses: { tables: { users: 'read' } },
   },
   updateMyProfile: {
-    description: "Updates the caller's name, phone number or address.",
+    description: "Updates the caller's name, phone number or address (v2: also the date of birth and driving licence).",
     uses: { tables: { users: 'readWrite' } },
   },
   setupMfa: {
@@ -48,7 +48,7 @@ export const accountsCapabilities = {
     uses: { tables: { users: 'readWrite' }, userPool: 'admin', email: true },
   },
   getUserProfile: {
-    description: "Reads any user's profile (admins).",
+    description: "Reads any user's profile (admins; v2: with the driver details).",
     uses: { tables: { users: 'read' } },
   },
 } satisfies Record<string, AreaCapability>;

@@ -31,7 +31,7 @@ export type HttpHandlerFn<R extends RouteDefinition> = (
 const requestIdOf = (event: APIGatewayProxyEvent, context: Context) => event.requestContext?.requestId ?? context.awsRequestId;
 
 /** The stage is the version (one stage per version's REST API); v1 when an event names none. */
-const versionOf = (event: APIGatewayProxyEvent): ApiVersion =>
+export const versionOf = (event: APIGatewayProxyEvent): ApiVersion =>
   (API_VERSIONS as readonly string[]).includes(event.requestContext?.stage) ? (event.requestContext.stage as ApiVersion) : 'v1';
 
 /**
@@ -104,3 +104,15 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
     requestIdOf,
   );
 };
+
+type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/**
+ * One function for a route that each version declares with its own contract (same method and path,
+ * its own schemas) but the same use case: the event's stage picks that version's `httpHandler`. Every
+ * version is named, so a new one is a decision, not a fall-through.
+ */
+export const byVersion =
+  (handlers: Record<ApiVersion, ProxyHandler>): ProxyHandler =>
+  (event, context) =>
+    handlers[versionOf(event)](event, context);

@@ -34,7 +34,8 @@ export const lambdaFunction = <E, R>(
   correlationIdOf: (event: E, context: Context) => string | undefined = () => undefined,
 ) => {
   assertEnvironment(capability);
-  const fn = middy<E, R>().use(injectLambdaContext(logger, { resetKeys: true }));
+  // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: request bodies carry passwords, tokens and PII.
+  const fn = middy<E, R>().use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
   // Disabled (local runtime, tests), the flush would only warn that there is nothing to publish.
   if (!metricsDisabled()) fn.use(logMetrics(metrics, { captureColdStartMetric: true }));
   return fn

@@ -22,8 +22,21 @@ class RecordAwareLogger extends Logger {
   }
 }
 
+/**
+ * Keys whose values never reach a log line, at any depth of what is logged (an error's details, an
+ * object handed to the logger): personal data a log must not keep (docs/security.md, Personal data).
+ * Request bodies are not logged at all (lambda-function.ts turns the event log off).
+ */
+export const REDACTED_LOG_KEYS: ReadonlySet<string> = new Set(['dateOfBirth', 'licence']);
+const REDACTED = '[redacted]';
+const redact = (key: string, value: unknown): unknown => (REDACTED_LOG_KEYS.has(key) ? REDACTED : value);
+
 /** One structured JSON logger per function instance (service name from POWERTOOLS_SERVICE_NAME). */
-export const logger: Logger = new RecordAwareLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'car-rental' });
+export const logger: Logger = new RecordAwareLogger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'car-rental',
+  // Child loggers (withRecordLogger) inherit it.
+  jsonReplacerFn: redact,
+});
 
 /**
  * Runs `fn` with a child logger of its own carrying `keys` (besides the invocation's): every line logged

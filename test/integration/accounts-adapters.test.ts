@@ -208,6 +208,22 @@ describe('DynamoDB profile store (DynamoDB Local)', () => {
     expect(await profiles.get(randomUUID())).toBeUndefined();
   });
 
+  it('keeps driver details in the profile item: a licence as a map, null removes a detail (issue 19)', async () => {
+    const address = email();
+    const userId = randomUUID();
+    await profiles.claimEmail(address, await claimOf('d', later(60)), now);
+    await profiles.create(profileFor(userId, address), 'd');
+    const licence = { number: 'MORGA753116SM9IJ', country: 'GB', expiresOn: '2031-01-31' };
+    const set = await profiles.update(userId, { dateOfBirth: '1990-05-17', licence }, later(1));
+    expect(set).toEqual({ ...profileFor(userId, address), dateOfBirth: '1990-05-17', licence, updatedAt: later(1).toISOString() });
+    expect(await profiles.get(userId)).toEqual(set);
+    const removed = await profiles.update(userId, { licence: null, name: 'Ada L.' }, later(2));
+    expect(removed).toEqual({ ...set, licence: undefined, name: 'Ada L.', updatedAt: later(2).toISOString() });
+    const { Item } = await aws.db.send(new GetCommand({ TableName: aws.names.users, Key: { pk: `USER#${userId}`, sk: 'PROFILE' } }));
+    expect(Item).not.toHaveProperty('licence');
+    expect(Item?.dateOfBirth).toBe('1990-05-17');
+  });
+
   it('answers 503 when DynamoDB cannot be reached', async () => {
     const dead = new DynamoDBClient({ ...clientConfig('http://127.0.0.1:1'), maxAttempts: 1 });
     clients.push(dead);

@@ -10,7 +10,8 @@ import { orUnavailable } from '../unavailable';
 
 /**
  * Users table items (lambdas/shared/tables.ts):
- *   USER#<sub>   / PROFILE  the profile (attributes of `Profile`)
+ *   USER#<sub>   / PROFILE  the profile (attributes of `Profile`), driver details included: the date of
+ *                           birth and the licence (a map) are PII and are kept in this item only
  *   EMAIL#<email>/ EMAIL    the email guard: `status` pending (registration `attempt` holds it until
  *                           `heldUntil`, epoch ms) or active (it belongs to `userId`); `fingerprint`
  *                           (slow hash) of the registration request, to recognise its retries
@@ -121,7 +122,11 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async update(userId: string, changes: ProfileChanges & { mfaEnabled?: boolean; emailVerified?: boolean }, now: Date): Promise<Profile> {
-    const fields = Object.entries({ ...changes, updatedAt: now.toISOString() }).filter(([, v]) => v !== undefined);
+    const given = Object.entries({ ...changes, updatedAt: now.toISOString() }).filter(([, v]) => v !== undefined);
+    // `null` removes an attribute (a driver detail the owner takes out); nothing is stored as null.
+    const fields = given.filter(([, v]) => v !== null);
+    const removed = given.filter(([, v]) => v === null).map(([k]) => k);
+    const remove = removed.length ? ` REMOVE ${removed.map((k) => `#${k}`).join(', ')}` : '';
     try {
       const { Attributes } = await viaDynamo(() =>
         retryingConflicts(() =>
@@ -129,9 +134,9 @@ export class DynamoProfileStore implements ProfileStore {
             new UpdateCommand({
               TableName: this.tableName,
               Key: profileKey(userId),
-              UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+              UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(', ')}${remove}`,
               ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: Object.fromEntries(fields.map(([k]) => [`#${k}`, k])),
+              ExpressionAttributeNames: Object.fromEntries(given.map(([k]) => [`#${k}`, k])),
               ExpressionAttributeValues: Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
               ReturnValues: 'ALL_NEW',
             }),

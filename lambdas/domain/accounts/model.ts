@@ -17,11 +17,31 @@ export interface Profile {
   mfaEnabled: boolean;
   /** The owner proved the email is theirs (the emailed code); admins are created verified. */
   emailVerified: boolean;
+  /** `YYYY-MM-DD`. Driver details (PII: driver-details.ts) are optional; a rental's rules say when it needs them. */
+  dateOfBirth?: string;
+  licence?: Licence;
   createdAt: string;
   updatedAt: string;
 }
 
-export type ProfileChanges = Partial<Pick<Profile, 'name' | 'phoneNumber' | 'address'>>;
+/** A driving licence as its holder gives it. */
+export interface Licence {
+  /** Trimmed; 1 to 32 letters, digits, spaces and hyphens. */
+  number: string;
+  /** Issuing country, ISO 3166-1 alpha-2 (countries.ts). */
+  country: string;
+  /** `YYYY-MM-DD`: the last day the licence is valid. */
+  expiresOn: string;
+}
+
+/** What the driver rules (eligibility.ts) read of a profile. */
+export type DriverDetails = Pick<Profile, 'dateOfBirth' | 'licence'>;
+
+/** The fields an owner changes; `null` removes a driver detail (the owner may take their PII back out). */
+export type ProfileChanges = Partial<Pick<Profile, 'name' | 'phoneNumber' | 'address'>> & {
+  dateOfBirth?: string | null;
+  licence?: Licence | null;
+};
 
 export interface NewAccount {
   email: string;

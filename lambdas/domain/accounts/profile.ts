@@ -14,6 +14,10 @@ export const getProfile = async (deps: ProfileDeps, userId: string): Promise<Pro
   return profile;
 };
 
-/** Only name, phone number and address are writable: the schema refuses anything else (email, role...). */
+/**
+ * Only name, phone number, address and (v2) the driver details are writable: the schemas refuse anything
+ * else (email, role...) and check the values (a date of birth 16 to 120 years back: driver-details.ts).
+ * `null` removes a driver detail.
+ */
 export const updateProfile = (deps: ProfileDeps, userId: string, changes: ProfileChanges): Promise<Profile> =>
   deps.profiles.update(userId, changes, (deps.clock ?? sharedClock).now());

@@ -1,4 +1,4 @@
-import type { SessionTokens } from '../../domain/accounts/model';
+import type { Profile, SessionTokens } from '../../domain/accounts/model';
 import type { Caller } from '../../domain/accounts/mfa';
 import type { Principal } from '../../http/principal';
 import { unauthenticated } from '../../shared/errors';
@@ -23,3 +23,10 @@ export const callerOf = (principal: Principal | undefined): Caller => {
   if (!principal?.email) throw unauthenticated('The bearer token carries no email; sign in again.');
   return { userId: principal.userId, email: principal.email };
 };
+
+/** A profile as v1 shows it (frozen): without the driver details v2 added. */
+export const v1Profile = ({
+  dateOfBirth: _dateOfBirth,
+  licence: _licence,
+  ...profile
+}: Profile): Omit<Profile, 'dateOfBirth' | 'licence'> => profile;

@@ -130,13 +130,18 @@ export class FakeProfiles implements ProfileStore {
     this.guard('get');
     return this.profiles.get(userId);
   }
-  async update(userId: string, changes: Partial<Profile>, now: Date) {
+  async update(userId: string, changes: Parameters<ProfileStore['update']>[1], now: Date) {
     this.guard('update');
     const current = this.profiles.get(userId);
     if (!current) throw notFound('User');
-    const updated = { ...current, ...changes, updatedAt: now.toISOString() };
-    this.profiles.set(userId, updated);
-    return updated;
+    // As DynamoDB's UpdateItem: undefined leaves a field, null removes it.
+    const updated = { ...current, updatedAt: now.toISOString() } as Record<string, unknown>;
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === null) delete updated[key];
+      else if (value !== undefined) updated[key] = value;
+    }
+    this.profiles.set(userId, updated as unknown as Profile);
+    return updated as unknown as Profile;
   }
 }
 
