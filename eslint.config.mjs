@@ -92,8 +92,8 @@ export default tseslint.config(
     rules: { 'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeTypes: true }] },
   },
   {
-    // The typed client ships what its own package.json declares (openapi-fetch); its generator and example
-    // run from this repository, with its devDependencies.
+    // The typed client ships what its own package.json declares (openapi-fetch); the clients' generator
+    // (clients/generate.ts and each client's scripts/) and the example run from this repository, with its devDependencies.
     files: ['clients/typescript/src/**'],
     rules: {
       'import-x/no-extraneous-dependencies': [
@@ -103,7 +103,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['clients/typescript/scripts/**', 'clients/typescript/example.ts'],
+    files: ['clients/generate.ts', 'clients/*/scripts/**', 'clients/typescript/example.ts'],
     rules: {
       'import-x/no-extraneous-dependencies': ['error', { devDependencies: true, includeTypes: true, packageDir: import.meta.dirname }],
     },
