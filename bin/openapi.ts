@@ -5,13 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { buildOpenApiDocument } from '../lambdas/api/openapi';
-import { API_VERSIONS, routesOf, type ApiVersion } from '../lambdas/api/routes';
+import { documentOf } from '../lambdas/api/openapi';
+import { API_VERSIONS, type ApiVersion } from '../lambdas/api/routes';
 
 const out = process.argv[2] === '-' ? undefined : process.argv[2];
 const version = (process.argv[3] ?? 'v1') as ApiVersion;
 if (!API_VERSIONS.includes(version)) throw new Error(`No API version ${version}: ${API_VERSIONS.join(', ')}`);
-const text = `${JSON.stringify(buildOpenApiDocument(routesOf(version), `/${version}`), null, 2)}\n`;
+const text = `${JSON.stringify(documentOf(version), null, 2)}\n`;
 if (out) {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, text);

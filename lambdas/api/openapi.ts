@@ -1,6 +1,6 @@
 import * as z from '../shared/zod';
 import { version } from '../../package.json';
-import type { RouteDefinition } from './route';
+import type { ApiVersion, RouteDefinition } from './route';
 import { API_STAGE, routesOf } from './routes';
 import { ErrorBody } from './schemas';
 
@@ -154,3 +154,6 @@ export const buildOpenApiDocument = (routes: readonly RouteDefinition[] = routes
     },
   };
 };
+
+/** A version's whole document, served at its stage's root: what every generator and check reads. */
+export const documentOf = (version: ApiVersion) => buildOpenApiDocument(routesOf(version), `/${version}`);

@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import { openApiToBruno, type BrunoCollection, type BrunoItem, type BrunoRequest } from '@usebruno/converters';
 import { stringifyCollection, stringifyEnvironment, stringifyFolder, stringifyRequest } from '@usebruno/filestore';
-import { buildOpenApiDocument } from '../../../lambdas/api/openapi';
-import { API_VERSIONS, routesOf, type ApiVersion } from '../../../lambdas/api/routes';
+import { documentOf, type buildOpenApiDocument } from '../../../lambdas/api/openapi';
+import { API_VERSIONS, type ApiVersion } from '../../../lambdas/api/routes';
 
 const BRU = { format: 'bru' } as const;
 /** The local runtime's default port (bin/local.ts). */
@@ -79,7 +79,7 @@ const localEnvironment = (version: ApiVersion) => ({
 
 /** One version's collection as Bruno keeps it on disk: path inside the collection's folder → file text. */
 export const collectionFiles = (version: ApiVersion): Map<string, string> => {
-  const document = buildOpenApiDocument(routesOf(version), `/${version}`);
+  const document = documentOf(version);
   const collection: BrunoCollection = openApiToBruno(structuredClone(document));
   const operationIdOf = operationIds(document);
   // Both versions' collections can be open in Bruno at once: the name tells them apart.

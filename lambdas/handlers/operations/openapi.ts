@@ -1,6 +1,5 @@
-import { buildOpenApiDocument } from '../../api/openapi';
+import { documentOf, type buildOpenApiDocument } from '../../api/openapi';
 import type { ApiVersion } from '../../api/route';
-import { routesOf } from '../../api/routes';
 import { operationsRoutes as routes } from '../../api/routes/operations';
 import { httpHandler } from '../../http/handler';
 
@@ -8,6 +7,6 @@ import { httpHandler } from '../../http/handler';
 const documents = new Map<ApiVersion, ReturnType<typeof buildOpenApiDocument>>();
 
 export const handler = httpHandler(routes.getOpenApi, async ({ version }) => {
-  if (!documents.has(version)) documents.set(version, buildOpenApiDocument(routesOf(version), `/${version}`));
+  if (!documents.has(version)) documents.set(version, documentOf(version));
   return { body: documents.get(version), headers: { 'cache-control': 'public, max-age=300' } };
 });

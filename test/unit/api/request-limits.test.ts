@@ -1,8 +1,8 @@
-import { API_VERSIONS, routeList, routesOf } from '../../../lambdas/api/routes';
+import { API_VERSIONS, routeList } from '../../../lambdas/api/routes';
 import type { RouteDefinition } from '../../../lambdas/api/route';
 import { parseRequest } from '../../../lambdas/http/request';
 import { AppError, type FieldIssue } from '../../../lambdas/shared/errors';
-import { buildOpenApiDocument } from '../../../lambdas/api/openapi';
+import { documentOf as versionDocument } from '../../../lambdas/api/openapi';
 import { apiEvent } from '../../support/api-event';
 
 /**
@@ -44,13 +44,13 @@ const fieldsOf = (route: RouteDefinition, part: Part, value: Record<string, unkn
 };
 
 /** Each version's document: a route's limits are read from the document of a version that serves it. */
-const documents = Object.fromEntries(API_VERSIONS.map((v) => [v, buildOpenApiDocument(routesOf(v), `/${v}`)]));
-const documentOf = (route: RouteDefinition) => documents[(route.versions ?? API_VERSIONS)[0]];
+const documents = Object.fromEntries(API_VERSIONS.map((v) => [v, versionDocument(v)]));
+const routeDocument = (route: RouteDefinition) => documents[(route.versions ?? API_VERSIONS)[0]];
 const PARTS = { path: 'params', query: 'query', header: 'headers' } as const;
 
 /** The properties the document states for each part of a route's request. */
 const statedProperties = (route: RouteDefinition): Array<[Part, string, Property]> => {
-  const document = documentOf(route);
+  const document = routeDocument(route);
   const operation = document.paths[route.path][route.method.toLowerCase()] as Operation;
   const stated: Array<[Part, string, Property]> = operation.parameters.map((p) => [PARTS[p.in], p.name, p.schema]);
   let body = operation.requestBody?.content['application/json'].schema;
