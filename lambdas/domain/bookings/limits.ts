@@ -1,7 +1,7 @@
 import { env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { MAX_RENTAL_DAYS } from '../fleet/catalog';
-import { occupies, type Interval } from '../fleet/interval';
+import { occupies, peakWithin, type Interval } from '../fleet/interval';
 import { periodProblems, todayUtc, type Period, type PeriodProblem } from '../fleet/period';
 
 /**
@@ -104,13 +104,7 @@ export const limitRefusal = (
     };
   }
   const overlapping = live.filter((u) => occupies(u, wanted));
-  // The busiest instant of the rental: each is the start of some reservation or of the rental itself.
-  const busiest = Math.max(
-    0,
-    ...[wanted.fromMs, ...overlapping.map((u) => u.fromMs)]
-      .filter((t) => t >= wanted.fromMs && t < wanted.readyMs)
-      .map((t) => overlapping.filter((u) => occupies(u, { fromMs: t, readyMs: t + 1 })).length),
-  );
+  const busiest = peakWithin(overlapping, wanted);
   if (busiest >= limits.maxOverlapping) {
     return {
       code: 'OVERLAP_LIMIT_REACHED',

@@ -31,3 +31,15 @@ export const periodOf = (interval: Interval): Period => ({
   startDate: new Date(interval.fromMs).toISOString().slice(0, 10),
   endDate: new Date(Math.ceil(interval.readyMs / DAY_MS) * DAY_MS).toISOString().slice(0, 10),
 });
+
+/**
+ * The most that is in use at any one instant of `within`, each interval counting its `weight` (1 when
+ * left out): for "at most N at once" rules (a customer's overlapping bookings, a location's child
+ * seats). The busiest instant is always the start of one of them or of `within`, so only those are tried.
+ */
+export const peakWithin = (intervals: ReadonlyArray<Interval & { weight?: number }>, within: Interval): number => {
+  const inside = intervals.filter((i) => occupies(i, within));
+  const starts = [within.fromMs, ...inside.map((i) => i.fromMs)].filter((t) => t >= within.fromMs && t < within.readyMs);
+  const at = (t: number) => inside.filter((i) => i.fromMs <= t && t < i.readyMs).reduce((n, i) => n + (i.weight ?? 1), 0);
+  return Math.max(0, ...starts.map(at));
+};
