@@ -38,6 +38,7 @@ const main = async () => {
       ...(runtime.demoCars > 0
         ? [
             `  Demo fleet     ${runtime.demoCars} cars at ${DEMO_LOCATIONS.join(', ')}, e.g. ${runtime.url}/cars?location=LAX&startDate=<YYYY-MM-DD>&endDate=<YYYY-MM-DD>`,
+            `  Demo pricing   taxes, fees, rates, a season, extras: ${base}/v2/locations/JFK/pricing (and /extras)`,
             '',
           ]
         : []),

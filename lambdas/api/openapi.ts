@@ -12,6 +12,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'Signed in, but not allowed to do this',
   404: 'No such resource',
   409: 'Conflicts with the current state (taken, duplicate, or not allowed in this state)',
+  412: 'If-Match names another version than the current one: read it again, then retry',
   413: 'Request body too large',
   415: 'Request body is not JSON',
   422: 'Payment declined, or an Idempotency-Key reused with another request',

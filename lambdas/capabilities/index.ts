@@ -5,6 +5,7 @@ import { fleetCapabilities } from './fleet';
 import { bookingCapabilities } from './bookings';
 import { paymentCapabilities } from './payments';
 import { feedbackCapabilities } from './feedback';
+import { pricingCapabilities } from './pricing';
 
 export * from './definition';
 
@@ -22,6 +23,7 @@ export const capabilities = {
   ...inArea('bookings', bookingCapabilities),
   ...inArea('payments', paymentCapabilities),
   ...inArea('feedback', feedbackCapabilities),
+  ...inArea('pricing', pricingCapabilities),
 } satisfies Record<string, CapabilityDefinition>;
 
 export type CapabilityId = keyof typeof capabilities;

@@ -9,6 +9,7 @@ const STATUS: Record<ErrorKind, { status: number; code: string }> = {
   EMAIL_NOT_VERIFIED: { status: 403, code: 'EMAIL_NOT_VERIFIED' },
   NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
   CONFLICT: { status: 409, code: 'CONFLICT' },
+  PRECONDITION_FAILED: { status: 412, code: 'PRECONDITION_FAILED' },
   PAYLOAD_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   PAYMENT_DECLINED: { status: 422, code: 'PAYMENT_DECLINED' },

@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'EMAIL_NOT_VERIFIED'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'PRECONDITION_FAILED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYMENT_DECLINED'
@@ -51,6 +52,8 @@ export const emailNotVerified = () =>
   );
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} was not found.`);
 export const conflict = (message: string, details?: unknown, code?: string) => new AppError('CONFLICT', message, details, undefined, code);
+/** An `If-Match` that names another version than the current one: the client read something that has changed since. */
+export const preconditionFailed = (message: string, details?: unknown) => new AppError('PRECONDITION_FAILED', message, details);
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many requests; retry later.') =>
   new AppError('TOO_MANY_REQUESTS', message, undefined, retryAfterSeconds);
 export const dependencyUnavailable = (dependency: string, retryAfterSeconds = 5) =>

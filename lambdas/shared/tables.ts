@@ -58,7 +58,7 @@ export const tables: Record<TableId, TableDefinition> = {
     // Admins' Idempotency-Key claims only (adapters/claims.ts): dropped once they lapse.
     ttlAttribute: 'expiresAt',
     description:
-      "Cars (CAR#<id>) with their rating totals, their photos, per-location counters (LOCATIONS / <code>), and the rating aggregator's mark per feedback (RATING#<feedbackId>).",
+      "Cars (CAR#<id>) with their rating totals and own rate card, their photos, per-location counters (LOCATIONS / <code>), each location's pricing rules and extras (PRICING#<code>), and the rating aggregator's mark per feedback (RATING#<feedbackId>).",
   },
   reservations: {
     id: 'reservations',

@@ -3,13 +3,15 @@ import { carRepository } from '../../lambdas/adapters/fleet';
 import { fleetCache } from '../../lambdas/adapters/redis-backed';
 import { clock } from '../../lambdas/shared/clock';
 import type { CarSpec } from '../../lambdas/domain/fleet/car';
-import type { CarType, LocationCode } from '../../lambdas/domain/fleet/catalog';
+import { CAR_TYPES, type CarType, type LocationCode } from '../../lambdas/domain/fleet/catalog';
 import { createCar } from '../../lambdas/domain/fleet/manage-cars';
 import { locationsWithCounts } from '../../lambdas/domain/fleet/queries';
+import { seedDemoPricing } from '../pricing/seed-demo-pricing';
 
 /**
  * A small demo fleet, so a search against a fresh `npm start` finds cars. It goes through the same use
  * case as POST /v1/cars, and only into locations that have no cars yet (a kept data dir is not refilled).
+ * Then the demo pricing rules (local/pricing/seed-demo-pricing.ts), so v2 quotes there have real lines.
  */
 const MODELS: ReadonlyArray<[make: string, model: string, type: CarType, pricePerDayMinor: number, seats: number]> = [
   ['Toyota', 'Camry', 'SEDAN', 5400, 5],
@@ -24,6 +26,10 @@ const MODELS: ReadonlyArray<[make: string, model: string, type: CarType, pricePe
   ['Kia', 'Niro EV', 'ELECTRIC', 7200, 5],
 ];
 export const DEMO_LOCATIONS: readonly LocationCode[] = ['LAX', 'JFK', 'ORD', 'MIA', 'SEA'];
+/** The rate of each car type at the demo locations: its cheapest demo model's price per day. */
+const TYPE_DAILY_MINOR = Object.fromEntries(
+  CAR_TYPES.map((type) => [type, Math.min(...MODELS.filter((m) => m[2] === type).map((m) => m[3]))]),
+) as Record<CarType, number>;
 
 export const seedDemoFleet = async (): Promise<number> => {
   const deps = { cars: carRepository(), cache: fleetCache(), clock, newId: () => randomUUID() };
@@ -41,6 +47,8 @@ export const seedDemoFleet = async (): Promise<number> => {
       fuel: type === 'ELECTRIC' ? 'ELECTRIC' : 'PETROL',
     })),
   );
-  for (const spec of specs) await createCar(deps, spec);
+  const cars = [];
+  for (const spec of specs) cars.push({ carId: await createCar(deps, spec), pricePerDayMinor: spec.pricePerDayMinor });
+  await seedDemoPricing(DEMO_LOCATIONS, TYPE_DAILY_MINOR, cars);
   return specs.length;
 };

@@ -11,6 +11,7 @@ import { keyReused } from '../../domain/idempotency';
 import { claimPut } from '../claims';
 import { conditionalWrite, transactWrite, type TransactItem } from '../dynamo-conflicts';
 import { queryAll } from '../dynamodb';
+import { fromStoredRateCard } from '../pricing/rate-card-item';
 
 /**
  * The cars table (see lambdas/shared/tables.ts):
@@ -24,13 +25,17 @@ import { queryAll } from '../dynamodb';
  *   claim    pk CLAIM#<admin>#<key> sk CLAIM   an Idempotency-Key of a car creation (carId) or a photo upload
  *                                              (photoId, photoKey, contentType): fingerprint, claimUntil
  *
+ * The car's own rate card is `rates` (short form: adapters/pricing/rate-card-item.ts) with `ratesVersion`,
+ * written by the pricing adapter alone (adapters/pricing/pricing-rules.ts); no write here touches them.
+ *
  * The car's rating totals are top-level numbers (ratingCount, ratingTotal, stars1..stars5) that the
  * rating aggregator moves with ADD, so it never reads or rewrites the rest of the item
  * (adapters/feedback/rating-ledger.ts).
  */
 /** The car attribute counting the reviews that gave `stars` stars. */
 export const starsAttribute = (stars: number): string => `stars${stars}`;
-const carKey = (carId: string) => ({ pk: `CAR#${carId}`, sk: 'CAR' });
+/** The car item's key (the pricing adapter writes its rate card there too). */
+export const carKey = (carId: string) => ({ pk: `CAR#${carId}`, sk: 'CAR' });
 const photoKey = (carId: string, photoId: string) => ({ pk: `CAR#${carId}`, sk: `PHOTO#${photoId}` });
 /** An admin's Idempotency-Key claim (a car creation, a photo upload). */
 const carClaimKey = (owner: string, key: string) => ({ pk: `CLAIM#${owner}#${key}`, sk: 'CLAIM' });
@@ -126,6 +131,8 @@ const toCar = (item: Record<string, unknown>): Car => {
   car.ratingCount ??= 0;
   car.ratingTotal ??= 0;
   car.ratingStars = STAR_VALUES.map((n) => Number(item[starsAttribute(n)] ?? 0));
+  const rates = fromStoredRateCard(item.rates);
+  if (rates) car.rates = rates;
   return car;
 };
 
@@ -259,7 +266,8 @@ export class DynamoCarRepository implements CarRepository {
   }
 
   async create(car: Car, claim?: OwnedClaim): Promise<{ created: true } | { created: false; carId: string; fingerprint: string }> {
-    const { blocks: _none, blocksVersion: _zero, ratingStars: _stars, ...fields } = car;
+    // A new car has no rate card yet: its rates are the pricing adapter's to write (short form).
+    const { blocks: _none, blocksVersion: _zero, ratingStars: _stars, rates: _rates, ...fields } = car;
     const key = claim && carClaimKey(claim.owner, claim.key);
     const refused = await transactWrite(this.db, [
       {

@@ -5,6 +5,7 @@ import { fleetRoutes } from './fleet';
 import { bookingRoutes } from './bookings';
 import { paymentRoutes } from './payments';
 import { feedbackRoutes } from './feedback';
+import { pricingRoutes } from './pricing';
 
 /**
  * THE route table. API Gateway resources and methods (lib/), the local runtime's dispatcher (local/)
@@ -18,6 +19,7 @@ export const routes = {
   ...bookingRoutes,
   ...paymentRoutes,
   ...feedbackRoutes,
+  ...pricingRoutes,
 } satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

@@ -1,5 +1,6 @@
 import type { Block } from './availability';
 import type { CarType, LocationCode, PhotoContentType } from './catalog';
+import type { RateCard } from '../pricing/rules';
 
 /** What an admin sends to create or replace a car (price already in minor units). */
 export interface CarSpec {
@@ -35,6 +36,11 @@ export interface Car extends CarSpec {
   ratingTotal: number;
   /** How many visible reviews gave 1, 2, 3, 4 and 5 stars (index 0 is one star). */
   ratingStars: number[];
+  /**
+   * The car's own rate card (v2 pricing), set by PUT /v2/cars/{carId}/rates: it overrides its location's
+   * card for its type (pricing/location-rules.ts, rateCardFor). Read with the car, search pages included.
+   */
+  rates?: RateCard;
   createdAt: string;
   updatedAt: string;
 }

@@ -24,11 +24,20 @@ export const MAX_RULE_MINOR = 10_000_000_000;
 /** Largest multiplier: x10. */
 export const MAX_MULTIPLIER_BP = 10 * BP_PER_WHOLE;
 
+const NOT_A_CURRENCY = 'Must be an ISO 4217 currency code such as USD or JPY.';
+/** Three capitals (a pattern the API document states), then one of the currencies the runtime knows. */
 export const CurrencyCode = z
   .string()
-  .check(z.maxLength(3), z.refine(isCurrencyCode, 'Must be an ISO 4217 currency code such as USD or JPY.'));
+  .check(z.maxLength(3), z.regex(/^[A-Z]{3}$/, { message: NOT_A_CURRENCY, abort: true }), z.refine(isCurrencyCode, NOT_A_CURRENCY));
 
-const Minor = z.int().check(z.gte(0), z.lte(MAX_RULE_MINOR));
+/** Limits of a location's lists, shared by its schemas here and the documents the admin routes store. */
+export const MAX_SEASONS = 100;
+export const MAX_CHARGES = 30;
+export const MAX_EXTRAS = 30;
+
+/** An amount of a rule, in minor units. */
+export const MinorAmount = z.int().check(z.gte(0), z.lte(MAX_RULE_MINOR));
+const Minor = MinorAmount;
 const Code = z.string().check(z.maxLength(32), z.regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'Use capitals, digits and _ (such as CHILD_SEAT).'));
 /** A label shown to customers on a quote line. (The routes may add the API's free-text rule: see api/fields.ts.) */
 const Label = z.string().check(z.trim(), z.minLength(1, 'Must not be empty.'), z.maxLength(80));
@@ -190,10 +199,10 @@ export const LocationPricing = z
   .strictObject({
     location: Location,
     currency: CurrencyCode,
-    seasons: z.array(SeasonRule).check(z.maxLength(100)),
+    seasons: z.array(SeasonRule).check(z.maxLength(MAX_SEASONS)),
     weekend: z.optional(WeekendRule),
-    charges: z.array(Charge).check(z.maxLength(30)),
-    extras: z.array(Extra).check(z.maxLength(30)),
+    charges: z.array(Charge).check(z.maxLength(MAX_CHARGES)),
+    extras: z.array(Extra).check(z.maxLength(MAX_EXTRAS)),
     drivers: DriverRules,
   })
   .check(
