@@ -1,6 +1,7 @@
 import { dayInterval, type Interval } from '../fleet/interval';
 import type { LocationCode } from '../fleet/catalog';
 import type { QuoteLine } from '../pricing';
+import type { QuotedExtra } from '../quotes/quote';
 
 /**
  * A reservation's life cycle:
@@ -23,13 +24,6 @@ export const REJECTION_REASONS = {
   NOT_DECIDED: 'The request could not be processed in time; please book again.',
 } as const;
 export type RejectionReason = keyof typeof REJECTION_REASONS;
-
-/** An extra on a reservation: how many, and whether the location's stock of it is counted (physical items). */
-export interface BookedExtra {
-  code: string;
-  quantity: number;
-  stocked: boolean;
-}
 
 /** The price as quoted when the request was made: what the customer is charged. */
 export interface PriceSnapshot {
@@ -78,7 +72,7 @@ export interface Reservation {
   quoteId?: string;
   lines?: QuoteLine[];
   /** The extras booked; a `stocked` one takes one of the location's items per unit for the interval. */
-  extras?: BookedExtra[];
+  extras?: QuotedExtra[];
   /** A one-way rental's return location (the car moves there when it is returned). */
   returnLocation?: LocationCode;
   /** Epoch ms until which a Pending reservation holds the car. */
