@@ -58,9 +58,14 @@ export const BookingBody = z
 /** v2: a car from a time to a time (checked at the car's location: zone, opening hours, notice, length). */
 export const TimedBookingBody = z
   .strictObject({
-    carId: Id,
-    pickupAt: LocalDateTime,
-    returnAt: LocalDateTime,
+    carId: z.optional(Id).check(z.meta({ description: 'With `pickupAt` and `returnAt`, unless `quoteId` is given.' })),
+    pickupAt: z.optional(LocalDateTime),
+    returnAt: z.optional(LocalDateTime),
+    quoteId: z.optional(Id).check(
+      z.meta({
+        description: 'A quote of yours (POST /v2/quotes) to book at its total, with its car, times and extras; instead of the other three.',
+      }),
+    ),
     userId: z
       .optional(z.string().check(z.maxLength(64)))
       .check(z.meta({ description: 'Optional; when given it must be your own user id.' })),

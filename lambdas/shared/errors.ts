@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYMENT_DECLINED'
+  | 'UNPROCESSABLE'
   | 'IDEMPOTENCY_MISMATCH'
   | 'TOO_MANY_REQUESTS'
   | 'DEPENDENCY_UNAVAILABLE';
@@ -50,6 +51,9 @@ export const emailNotVerified = () =>
     'Verify your email first: enter the code we emailed you at POST /v1/users/me/email/verify (a new code: ' +
       'POST /v1/users/me/email/verification), then refresh your token.',
   );
+/** Well-formed input that a business rule refuses (a driver under the minimum age...): each issue names its field and rule. */
+export const unprocessable = (issues: FieldIssue[], message = 'The request breaks a rule.') =>
+  new AppError('UNPROCESSABLE', message, { fields: issues });
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} was not found.`);
 export const conflict = (message: string, details?: unknown, code?: string) => new AppError('CONFLICT', message, details, undefined, code);
 /** An `If-Match` that names another version than the current one: the client read something that has changed since. */

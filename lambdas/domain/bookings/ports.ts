@@ -5,6 +5,7 @@ import type { CarRepository, FleetCache } from '../fleet/ports';
 import type { OwnedClaim, RequestClaim } from '../idempotency';
 import type { BookingLimits, CustomerUsage, LimitRefusal } from './limits';
 import type { Notifier } from './notifications';
+import type { QuoteStore, StoredQuote } from '../quotes/quote';
 import type { RejectionReason, Refund, Reservation, ReservationStatus } from './reservation';
 
 /** What the booking use cases need from the outside world; adapters implement these. */
@@ -143,4 +144,8 @@ export interface BookingDeps {
   holdMs: number;
   /** The per-customer booking limits; `bookingLimits()` (configuration) when left out. */
   limits?: BookingLimits;
+  /** Quotes a v2 request may book (`{ quoteId }`); without them such a request finds no quote. */
+  quotes?: Pick<QuoteStore, 'get'>;
+  /** A fresh quote for the rental of a lapsed one (the 409 tells its price), where the deployment makes quotes. */
+  requote?: (lapsed: StoredQuote, userId: string) => Promise<StoredQuote>;
 }

@@ -1,4 +1,5 @@
-import { conflict, forbidden, notFound, validationError } from '../../shared/errors';
+import { conflict, forbidden, notFound, unprocessable, validationError } from '../../shared/errors';
+import type { StoredQuote } from '../quotes/quote';
 import { logger } from '../../shared/logger';
 import type { Period } from '../fleet/period';
 import { idempotencyClaim, keyReused, requestHash as hash } from '../idempotency';
@@ -16,11 +17,14 @@ export interface BookingRequest {
   email?: string;
   /** A `userId` the client put in the body: it must be the caller's own. */
   claimedUserId?: string;
-  carId: string;
+  /** The car (none when a quote names it). */
+  carId?: string;
   /** v1: whole UTC days. */
   period?: Period;
   /** v2: local date-times at the car's location (checked once the car, and so its location, is known). */
   times?: RentalTimesInput;
+  /** v2: a quote to book at its price (its car, times and extras); instead of `carId` and `times`. */
+  quoteId?: string;
   idempotencyKey?: string;
   correlationId?: string;
 }
@@ -29,7 +33,7 @@ export interface BookingRequest {
  * The keys that make a request idempotent: the client's Idempotency-Key (24 hours), and always the
  * user, car and dates (5 minutes), so a double click or a retry without a key books once.
  */
-const claimsFor = (req: BookingRequest, what: readonly string[], nowMs: number): RequestClaim[] => {
+const claimsFor = (req: BookingRequest & { carId: string }, what: readonly string[], nowMs: number): RequestClaim[] => {
   const fingerprint = hash(req.carId, ...what);
   return [
     { key: `REQ#${fingerprint}`, fingerprint, until: nowMs + REQUEST_DEDUP_MS },
@@ -67,7 +71,7 @@ const rentalOf = (
  * is still undecided; the queue deduplicates by reservation id).
  */
 export const requestBooking = async (
-  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'limits' | 'holdMs'>,
+  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'limits' | 'holdMs' | 'quotes' | 'requote'>,
   req: BookingRequest,
 ): Promise<{ reservation: Reservation; replayed: boolean }> => {
   if (req.claimedUserId !== undefined && req.claimedUserId !== req.userId) {
@@ -80,10 +84,18 @@ export const requestBooking = async (
     if (problems.length) throw validationError(problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
   }
 
-  const car = await deps.cars.get(req.carId);
-  if (!car || car.status !== 'active') throw notFound(`Car ${req.carId}`);
+  const quote = req.quoteId ? await quoteToBook(deps, req.quoteId, req.userId, now) : undefined;
+  const carId = quote?.carId ?? req.carId;
+  if (!carId) throw validationError([{ field: 'body.carId', message: 'Required (or book a quote: quoteId).' }]);
+  const car = await deps.cars.get(carId);
+  if (!car || car.status !== 'active') throw notFound(`Car ${carId}`);
 
-  const { period, days, times } = rentalOf(req, car.location, now, limits);
+  const { period, days, times } = rentalOf(
+    quote ? { ...req, carId, times: { pickupAt: quote.pickupAt, returnAt: quote.returnAt } } : req,
+    car.location,
+    now,
+    limits,
+  );
   const at = now.toISOString();
   let reservation: Reservation = {
     reservationId: deps.newId(),
@@ -93,15 +105,26 @@ export const requestBooking = async (
     ...period,
     ...(times ? { pickupAt: times.pickupAt, returnAt: times.returnAt, readyAt: times.readyAt } : {}),
     status: 'Requested',
-    price: { currency: 'USD', dailyMinor: car.pricePerDayMinor, days, totalMinor: car.pricePerDayMinor * days },
+    // The quote's total is what is charged: the daily figure is what v1's views show beside it.
+    price: quote
+      ? { currency: 'USD', dailyMinor: Math.round(quote.totalMinor / days), days, totalMinor: quote.totalMinor }
+      : { currency: 'USD', dailyMinor: car.pricePerDayMinor, days, totalMinor: car.pricePerDayMinor * days },
+    ...(quote
+      ? {
+          quoteId: quote.quoteId,
+          lines: quote.lines,
+          ...(quote.extras.length ? { extras: quote.extras } : {}),
+          ...(quote.returnLocation ? { returnLocation: quote.returnLocation } : {}),
+        }
+      : {}),
     car: { make: car.make, model: car.model, year: car.year, type: car.type, location: car.location },
     createdAt: at,
     updatedAt: at,
   };
-  // The same user, car and times name the same request (v1: its days; v2: its instants).
+  // The same user, car and times name the same request (v1: its days; v2: its instants; a quote: itself).
   const claims = claimsFor(
-    req,
-    times ? [String(times.pickupMs), String(times.returnMs)] : [period.startDate, period.endDate],
+    { ...req, carId },
+    quote ? [`QUOTE#${quote.quoteId}`] : times ? [String(times.pickupMs), String(times.returnMs)] : [period.startDate, period.endDate],
     now.getTime(),
   );
   let supersede: string | undefined;
@@ -153,6 +176,45 @@ export const requestBooking = async (
     throw err;
   }
   return { reservation, replayed: false };
+};
+
+/**
+ * The quote a request books: the caller's (or an anonymous one), still valid, in the currency payments
+ * charge. A lapsed one is a 409 `QUOTE_EXPIRED`, with a fresh quote for the same rental when the
+ * deployment can make one (`requote`), so the client sees the price it would book at now.
+ */
+const quoteToBook = async (
+  deps: Pick<BookingDeps, 'quotes' | 'requote'>,
+  quoteId: string,
+  userId: string,
+  now: Date,
+): Promise<StoredQuote> => {
+  const quote = await deps.quotes?.get(quoteId);
+  if (!quote || (quote.userId !== undefined && quote.userId !== userId)) throw notFound(`Quote ${quoteId}`);
+  if (Date.parse(quote.expiresAt) <= now.getTime()) {
+    const fresh = await deps.requote?.(quote, userId).catch(() => undefined);
+    throw conflict(
+      `Quote ${quoteId} expired at ${quote.expiresAt}; book a fresh quote.`,
+      {
+        quoteId,
+        expiredAt: quote.expiresAt,
+        ...(fresh
+          ? { freshQuote: { quoteId: fresh.quoteId, currency: fresh.currency, totalMinor: fresh.totalMinor, expiresAt: fresh.expiresAt } }
+          : {}),
+      },
+      'QUOTE_EXPIRED',
+    );
+  }
+  if (quote.currency !== 'USD') {
+    throw unprocessable([
+      {
+        field: 'body.quoteId',
+        message: `Bookings are charged in USD for now; this quote is in ${quote.currency}.`,
+        rule: 'CURRENCY_NOT_CHARGED',
+      },
+    ]);
+  }
+  return quote;
 };
 
 /**

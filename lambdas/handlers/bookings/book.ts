@@ -61,7 +61,7 @@ type BookingRoute = typeof routes.requestBooking | typeof routes.requestTimedBoo
 /** A booking route's handler: the same request, answer and deps in every version; `when` reads what it books. */
 export const bookingHandler = <R extends BookingRoute>(
   route: R,
-  when: (body: NonNullable<RouteInput<R>['body']>) => Pick<BookingRequest, 'period' | 'times'>,
+  when: (body: NonNullable<RouteInput<R>['body']>) => Pick<BookingRequest, 'carId' | 'period' | 'times' | 'quoteId'>,
 ) => {
   const deps = {
     reservations: reservationStore(),

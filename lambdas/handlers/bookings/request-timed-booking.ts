@@ -1,7 +1,17 @@
 import { routes } from '../../api/routes';
+import { validationError } from '../../shared/errors';
 import { bookingHandler } from './book';
 
-/** v2: a car from a time to a time, local at its location. */
-export const handler = bookingHandler(routes.requestTimedBooking, (body) => ({
-  times: { pickupAt: body.pickupAt, returnAt: body.returnAt },
-}));
+/** v2: a car from a time to a time, local at its location; or a quote of it, at the quote's price. */
+export const handler = bookingHandler(routes.requestTimedBooking, (body) => {
+  const { carId, pickupAt, returnAt, quoteId } = body;
+  if (quoteId !== undefined) {
+    const extra = (['carId', 'pickupAt', 'returnAt'] as const).filter((f) => body[f] !== undefined);
+    if (extra.length)
+      throw validationError(extra.map((f) => ({ field: `body.${f}`, message: 'Comes from the quote: leave it out with quoteId.' })));
+    return { quoteId };
+  }
+  const missing = (['carId', 'pickupAt', 'returnAt'] as const).filter((f) => body[f] === undefined);
+  if (missing.length) throw validationError(missing.map((f) => ({ field: `body.${f}`, message: 'Required (or book a quote: quoteId).' })));
+  return { carId, times: { pickupAt: pickupAt!, returnAt: returnAt! } };
+});

@@ -9,6 +9,8 @@ import { awaitDecision, requestBooking } from '../../../lambdas/domain/bookings/
 import { holdsCar, type Reservation } from '../../../lambdas/domain/bookings/reservation';
 import type { MaintenanceBlock } from '../../../lambdas/domain/fleet/availability';
 import { dayInterval } from '../../../lambdas/domain/fleet/interval';
+import type { StoredQuote } from '../../../lambdas/domain/quotes/quote';
+import { formatRentalTime } from '../../../lambdas/domain/rental-time';
 import { ShiftedClock } from '../../../lambdas/shared/clock';
 import type { AppError } from '../../../lambdas/shared/errors';
 import { reservationFixture } from './reservation-fixture';
@@ -560,5 +562,74 @@ describe('sweeper batches', () => {
     await sweepReservations(deps({ reservations: store }));
     expect(reads).toBeGreaterThan(1);
     expect(reads).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('requestBooking: a quote (v2)', () => {
+  const zone = 'America/New_York'; // BOS, the car fixture's location
+  const quote = (patch: Partial<StoredQuote> = {}): StoredQuote => ({
+    quoteId: 'q1',
+    userId: 'u1',
+    carId: 'c1',
+    location: 'BOS',
+    pickupAt: formatRentalTime(Date.parse('2030-03-20T14:00:00Z'), zone),
+    returnAt: formatRentalTime(Date.parse('2030-03-22T14:00:00Z'), zone),
+    extras: [{ code: 'CHILD_SEAT', quantity: 1, stocked: true }],
+    currency: 'USD',
+    lines: [
+      { code: 'BASE', label: 'Rental, 2 days', quantity: 2, unitMinor: 5_000, amountMinor: 10_000 },
+      { code: 'EXTRA:CHILD_SEAT', label: 'Child seat', quantity: 1, unitMinor: 1_500, amountMinor: 1_500 },
+      { code: 'TAX:SALES', label: 'Sales tax', quantity: 1, unitMinor: 1_035, amountMinor: 1_035 },
+    ],
+    subtotalMinor: 11_500,
+    taxTotalMinor: 1_035,
+    totalMinor: 12_535,
+    createdAt: new Date(NOW).toISOString(),
+    expiresAt: new Date(NOW + 15 * 60_000).toISOString(),
+    ...patch,
+  });
+  const withQuotes = (q: StoredQuote, patch: Partial<BookingDeps> = {}) =>
+    deps({ quotes: { get: async (id) => (id === q.quoteId ? q : undefined) }, ...patch });
+
+  it("books the quote's car, times and extras at its total, keeping its lines", async () => {
+    const { reservation: r } = await requestBooking(withQuotes(quote()), { userId: 'u1', quoteId: 'q1' });
+    expect(r).toMatchObject({
+      status: 'Requested',
+      carId: 'c1',
+      quoteId: 'q1',
+      pickupAt: quote().pickupAt,
+      returnAt: quote().returnAt,
+      price: { currency: 'USD', days: 2, totalMinor: 12_535 },
+      extras: [{ code: 'CHILD_SEAT', quantity: 1, stocked: true }],
+    });
+    expect(r.lines?.reduce((n, l) => n + l.amountMinor, 0)).toBe(12_535);
+  });
+
+  it("another customer's quote is not found; an anonymous quote is anyone's", async () => {
+    await expect(requestBooking(withQuotes(quote()), { userId: 'u2', quoteId: 'q1' })).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    await expect(requestBooking(withQuotes(quote()), { userId: 'u1', quoteId: 'other' })).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+    const anonymous = quote({ userId: undefined });
+    expect((await requestBooking(withQuotes(anonymous), { userId: 'u2', quoteId: 'q1' })).reservation.quoteId).toBe('q1');
+  });
+
+  it('a lapsed quote is a 409 QUOTE_EXPIRED telling the price of a fresh one', async () => {
+    const lapsed = quote({ expiresAt: new Date(NOW).toISOString() });
+    const fresh = quote({ quoteId: 'q2', totalMinor: 13_000, expiresAt: new Date(NOW + 15 * 60_000).toISOString() });
+    const d = withQuotes(lapsed, { requote: async () => fresh });
+    await expect(requestBooking(d, { userId: 'u1', quoteId: 'q1' })).rejects.toMatchObject({
+      kind: 'CONFLICT',
+      code: 'QUOTE_EXPIRED',
+      details: { quoteId: 'q1', freshQuote: { quoteId: 'q2', totalMinor: 13_000 } },
+    });
+  });
+
+  it('the same quote twice names the same request (its claim is the quote)', async () => {
+    const keys: string[][] = [];
+    const store = fakeStore({
+      create: async (r, claims) => (keys.push(claims.map((c) => c.key)), { created: true, reservationId: r.reservationId }),
+    });
+    await requestBooking(withQuotes(quote(), { reservations: store }), { userId: 'u1', quoteId: 'q1' });
+    await requestBooking(withQuotes(quote(), { reservations: store }), { userId: 'u1', quoteId: 'q1' });
+    expect(keys[0]).toEqual(keys[1]);
   });
 });
