@@ -14,7 +14,7 @@ import type { BookingEvent } from '../../lambdas/domain/bookings/notifications';
 import type { BookingDeps, BookingQueue } from '../../lambdas/domain/bookings/ports';
 import { requestBooking } from '../../lambdas/domain/bookings/request';
 import { DEFAULT_BOOKING_LIMITS } from '../../lambdas/domain/bookings/limits';
-import { firstLookMs, RESEND_AFTER_MS } from '../../lambdas/domain/bookings/policy';
+import { firstLookMs } from '../../lambdas/domain/bookings/policy';
 import { holdsCar, intervalOf, type Reservation } from '../../lambdas/domain/bookings/reservation';
 import { isBlocking } from '../../lambdas/domain/fleet/availability';
 import { dayInterval, occupies } from '../../lambdas/domain/fleet/interval';
@@ -215,8 +215,6 @@ describe('booking against DynamoDB Local', () => {
     // Paying for the lapsed hold now fails: its block is gone, and so is its hold.
     expect(await confirmReservation(deps, first.reservationId)).toBe(false);
 
-    // The sweeper looks once the hold has lapsed, by its request's first look (policy.ts firstLookMs).
-    clock.advance(RESEND_AFTER_MS);
     await sweepReservations(deps);
     expect(await store.get(first.reservationId)).toMatchObject({ status: 'Expired' });
     expect((await cars.get(carId))!.blocks.map((b) => b.id)).toEqual([second.reservationId]);

@@ -135,6 +135,18 @@ export const sweepReservations = async (deps: LifecycleDeps & Pick<BookingDeps, 
       }
     }
   }
+  // A request's first look is a minute after its hold would lapse had it been decided at once
+  // (policy.ts firstLookMs), so a hold does not have to move it in the index. The holds that have
+  // lapsed by now are therefore due within that minute: looked at one minute ahead, they expire now.
+  const ahead = await deps.reservations.due(new Date(now.getTime() + RESEND_AFTER_MS), batch);
+  for (const reservation of ahead) {
+    if (seen.has(reservation.reservationId) || reservation.status !== 'Pending' || holdsCar(reservation, now.getTime())) continue;
+    try {
+      if (await expireReservation(deps, reservation)) report.expired++;
+    } catch (err) {
+      logger.error('sweeper could not expire a lapsed hold', { reservationId: reservation.reservationId, error: err as Error });
+    }
+  }
   return report;
 };
 

@@ -525,7 +525,8 @@ describe('sweeper batches', () => {
     const limits: number[] = [];
     const expired: string[] = [];
     const store = fakeStore({
-      due: async (_now, limit) => {
+      due: async (at, limit) => {
+        if (at.getTime() > NOW) return []; // the minute-ahead look for lapsed holds (its own test below)
         limits.push(limit);
         // A fourth read would hand out new work: the sweeper must not get that far.
         return answers[limits.length - 1] ?? lapsed('c', 100);
@@ -545,7 +546,7 @@ describe('sweeper batches', () => {
 
   test('an empty due index is one read', async () => {
     let reads = 0;
-    const store = fakeStore({ due: async () => (reads++, []) });
+    const store = fakeStore({ due: async (at) => (at.getTime() > NOW ? [] : (reads++, [])) });
     expect(await sweepReservations(deps({ reservations: store }))).toEqual({
       resent: 0,
       rejected: 0,
@@ -558,10 +559,31 @@ describe('sweeper batches', () => {
 
   test('a due index that never runs dry is read a bounded number of times per run', async () => {
     let reads = 0;
-    const store = fakeStore({ due: async () => lapsed(`r${reads++}`, 100) });
+    const store = fakeStore({ due: async (at) => (at.getTime() > NOW ? [] : lapsed(`r${reads++}`, 100)) });
     await sweepReservations(deps({ reservations: store }));
     expect(reads).toBeGreaterThan(1);
     expect(reads).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('sweeper: holds that lapsed before their first look', () => {
+  test('are read a minute ahead and expired now; nothing else read ahead is touched', async () => {
+    const lapsedHold = reservation({ reservationId: 'lapsed', status: 'Pending', holdExpiresAt: NOW - 1 });
+    const liveHold = reservation({ reservationId: 'live', status: 'Pending', holdExpiresAt: NOW + 30_000 });
+    const request = reservation({ reservationId: 'req', status: 'Requested' });
+    const reads: number[] = [];
+    const touched: string[] = [];
+    const store = fakeStore({
+      due: async (at) => (reads.push(at.getTime()), at.getTime() > NOW ? [lapsedHold, liveHold, request] : []),
+      expire: async (r) => (touched.push(`expire ${r.reservationId}`), true),
+      postpone: async (r) => void touched.push(`postpone ${r.reservationId}`),
+    });
+    const report = await sweepReservations(
+      deps({ reservations: store, queue: { send: async (m) => void touched.push(`send ${m.reservationId}`) } }),
+    );
+    expect(reads).toEqual([NOW, NOW + 60_000]);
+    expect(touched).toEqual(['expire lapsed']);
+    expect(report.expired).toBe(1);
   });
 });
 
