@@ -9,9 +9,21 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { alarmName, dashboardName } from '../stage';
 
 export interface MonitoringProps {
+  /** Names every alarm (`car-rental-<stage>-<what>`, lib/stage.ts), so stages in one account tell theirs apart. */
+  stage: string;
   alarmEmail?: string;
+}
+
+export interface AlarmProps {
+  /** What it watches, in its name after `car-rental-<stage>-` (the runbooks in docs/operations.md go by it). */
+  name: string;
+  metric: cloudwatch.IMetric;
+  description: string;
+  /** Reached or passed: alarm (default 1). */
+  threshold?: number;
 }
 
 /**
@@ -21,9 +33,11 @@ export interface MonitoringProps {
  */
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
+  readonly stage: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    this.stage = props.stage;
     // A customer-managed key: CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.
     const key = new kms.Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Encrypts the alarm topic' });
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
@@ -31,18 +45,19 @@ export class Monitoring extends Construct {
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     // Throttling is a matter of the region's shared concurrency pool, so one alarm on Lambda's
     // region-wide Throttles metric serves every function (the per-function metric says which); one per
-    // function cost 40-odd of CloudFormation's 500 resources for no other signal.
-    this.alarm(
-      this,
-      'LambdaThrottlesAlarm',
-      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period: Monitoring.PERIOD }),
-      'A Lambda function in this region was throttled (see the per-function Throttles metric for which).',
-    );
+    // function cost 40-odd of CloudFormation's 500 resources for no other signal. The pool is shared by
+    // every stage in the account and region, so each stage's alarm fires for any stage's throttles.
+    this.alarm(this, 'LambdaThrottlesAlarm', {
+      name: 'lambda-throttles',
+      metric: new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period: Monitoring.PERIOD }),
+      description: 'A Lambda function in this region (of any stage) was throttled (see the per-function Throttles metric for which).',
+    });
   }
 
   /** Alarms when `metric` (summed over 5 minutes unless the metric says otherwise) reaches `threshold`. */
-  alarm(scope: Construct, id: string, metric: cloudwatch.IMetric, description: string, threshold = 1): cloudwatch.Alarm {
+  alarm(scope: Construct, id: string, { name, metric, description, threshold = 1 }: AlarmProps): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(scope, id, {
+      alarmName: alarmName(this.stage, name),
       metric,
       threshold,
       evaluationPeriods: 1,
@@ -91,27 +106,24 @@ export class ServiceHealth extends Construct {
       const serverErrors = metric('5XXError', { statistic: 'Average' });
       const clientErrors = metric('4XXError', { statistic: 'Average' });
       const p99 = metric('Latency', { statistic: 'p99' });
-      monitoring.alarm(
-        this,
-        `${version}Api5xxRateAlarm`,
-        serverErrors,
-        `At least 1% of ${version} API requests answered 5xx in 5 minutes.`,
-        0.01,
-      );
-      monitoring.alarm(
-        this,
-        `${version}Api4xxRateAlarm`,
-        clientErrors,
-        `At least 25% of ${version} API requests answered 4xx in 5 minutes (throttling, a broken client or an attack).`,
-        0.25,
-      );
-      const latency = monitoring.alarm(
-        this,
-        `${version}ApiLatencyP99Alarm`,
-        p99,
-        `${version} API p99 latency was 3 s or more for 10 minutes.`,
-        3_000,
-      );
+      monitoring.alarm(this, `${version}Api5xxRateAlarm`, {
+        name: `api-${version}-5xx-rate`,
+        metric: serverErrors,
+        description: `At least 1% of ${version} API requests answered 5xx in 5 minutes.`,
+        threshold: 0.01,
+      });
+      monitoring.alarm(this, `${version}Api4xxRateAlarm`, {
+        name: `api-${version}-4xx-rate`,
+        metric: clientErrors,
+        description: `At least 25% of ${version} API requests answered 4xx in 5 minutes (throttling, a broken client or an attack).`,
+        threshold: 0.25,
+      });
+      const latency = monitoring.alarm(this, `${version}ApiLatencyP99Alarm`, {
+        name: `api-${version}-p99-latency`,
+        metric: p99,
+        description: `${version} API p99 latency was 3 s or more for 10 minutes.`,
+        threshold: 3_000,
+      });
       (latency.node.defaultChild as cloudwatch.CfnAlarm).evaluationPeriods = 2;
       return [
         new cloudwatch.GraphWidget({ title: `API ${version} requests`, left: [metric('Count', { statistic: 'Sum' })], width: 8 }),
@@ -146,7 +158,11 @@ export class ServiceHealth extends Construct {
       period,
       label: 'DynamoDB throttle events',
     });
-    monitoring.alarm(this, 'DynamoThrottlesAlarm', tableThrottles, 'A DynamoDB table throttled reads or writes in 5 minutes.');
+    monitoring.alarm(this, 'DynamoThrottlesAlarm', {
+      name: 'dynamodb-throttles',
+      metric: tableThrottles,
+      description: 'A DynamoDB table throttled reads or writes in 5 minutes.',
+    });
 
     // Each function by its ARN, which the API stacks import too: one export per function from the functions
     // stack, not two (ARN and name), against CloudFormation's 200 outputs a stack.
@@ -158,6 +174,7 @@ export class ServiceHealth extends Construct {
         ] as const,
     );
     new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: dashboardName(monitoring.stage), // the runbooks name it (docs/operations.md)
       defaultInterval: Duration.hours(3),
       widgets: [
         ...apiRows,

@@ -3,9 +3,12 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { deadLetterQueueName, queueList, type QueueDefinition, type QueueId } from '../../lambdas/shared/queues';
+import { stagedName } from '../stage';
 import { Monitoring } from './monitoring';
 
 export interface QueuesProps {
+  /** Prefixes the queue names outside prod (`dev-booking-requests.fifo`, lib/stage.ts). */
+  stage: string;
   /** Longest timeout among each queue's consumers; its visibility timeout is six times that (AWS guidance). */
   consumerTimeout: (queue: QueueId) => Duration;
   monitoring: Monitoring;
@@ -30,7 +33,9 @@ export class Queues extends Construct {
     this.queues = Object.fromEntries(queueList.map((def) => [def.id, this.pair(def, props)])) as Record<QueueId, QueuePair>;
   }
 
-  private pair(def: QueueDefinition, props: QueuesProps): QueuePair {
+  private pair(declared: QueueDefinition, props: QueuesProps): QueuePair {
+    const def = { ...declared, name: stagedName(props.stage, declared.name) };
+    const alarmPrefix = declared.name.replace(/\.fifo$/, '');
     const common = { fifo: def.fifo || undefined, encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
     const deadLetterQueue = new sqs.Queue(this, `${def.id}Dlq`, {
       ...common,
@@ -55,19 +60,17 @@ export class Queues extends Construct {
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: def.maxReceiveCount },
     });
     // A message in a DLQ is a request nobody decided: someone must look at it (npm run dlq:redrive).
-    props.monitoring.alarm(
-      this,
-      `${def.id}DlqNotEmptyAlarm`,
-      deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
-      `Messages landed in ${deadLetterQueueName(def)}; inspect them and redrive with npm run dlq:redrive.`,
-    );
-    props.monitoring.alarm(
-      this,
-      `${def.id}OldestMessageAlarm`,
-      queue.metricApproximateAgeOfOldestMessage({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
-      `The oldest message in ${def.name} waited over 5 minutes: its consumer is stuck or failing.`,
-      300,
-    );
+    props.monitoring.alarm(this, `${def.id}DlqNotEmptyAlarm`, {
+      name: `${alarmPrefix}-dlq-not-empty`,
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
+      description: `Messages landed in ${deadLetterQueueName(def)}; inspect them and redrive with npm run dlq:redrive.`,
+    });
+    props.monitoring.alarm(this, `${def.id}OldestMessageAlarm`, {
+      name: `${alarmPrefix}-oldest-message`,
+      metric: queue.metricApproximateAgeOfOldestMessage({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
+      description: `The oldest message in ${def.name} waited over 5 minutes: its consumer is stuck or failing.`,
+      threshold: 300,
+    });
     return { queue, deadLetterQueue };
   }
 }
