@@ -8,6 +8,8 @@
  * test/infra/stages.test.ts asserts that two stages in one app share no name.
  */
 
+import { deadLetterQueueName, type QueueDefinition } from '../lambdas/shared/queues';
+
 export const PROD_STAGE = 'prod';
 /** What `cdk deploy` without `-c stage=...` deploys: never production by accident. */
 export const DEFAULT_STAGE = 'dev';
@@ -50,6 +52,12 @@ export const stackIds = (stage: string) => {
  * stage's prefixed with it. A FIFO queue's name keeps its `.fifo` suffix (`dev-booking-requests.fifo`).
  */
 export const stagedName = (stage: string, name: string): string => (isProdStage(stage) ? name : `${stage}-${name}`);
+
+/** A declared queue's and its dead-letter queue's names in a stage. */
+export const stagedQueueNames = (stage: string, def: QueueDefinition): { queue: string; deadLetterQueue: string } => {
+  const name = stagedName(stage, def.name);
+  return { queue: name, deadLetterQueue: deadLetterQueueName({ ...def, name }) };
+};
 
 /** Alarms and the dashboard are named with the stage in every stage, prod's too: an alarm email says which stage it is about. */
 export const alarmName = (stage: string, what: string): string => `car-rental-${stage}-${what}`;

@@ -9,7 +9,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { alarmName, dashboardName } from '../stage';
+import { queueList } from '../../lambdas/shared/queues';
+import { alarmName, dashboardName, stagedQueueNames } from '../stage';
 
 export interface MonitoringProps {
   /** Names every alarm (`car-rental-<stage>-<what>`, lib/stage.ts), so stages in one account tell theirs apart. */
@@ -83,7 +84,8 @@ export interface ServiceHealthProps {
 /**
  * Each stage's health: 5xx rate at least 1%, 4xx rate at least 25% (a spike of refusals: a broken client,
  * an attack, throttling), p99 latency at least 3 s for 10 minutes; one alarm over every table's throttle
- * events; and a dashboard of the APIs, the functions and the tables. It reads every other stack, so it
+ * events; and a dashboard of the APIs, the functions, the tables and the queues (one widget for what each
+ * alarm watches: the runbooks in docs/operations.md point at them). It reads every other stack, so it
  * sits in a stack of its own that deploys last.
  */
 export class ServiceHealth extends Construct {
@@ -173,6 +175,17 @@ export class ServiceHealth extends Construct {
           lambda.Function.fromFunctionAttributes(this, `${id}Function`, { functionArn: fn.functionArn, sameEnvironment: true }),
         ] as const,
     );
+    // The queues by their literal names, as the stages above: a widget needs no export from the data stack.
+    const queueMetric = (queueName: string, metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/SQS',
+        metricName,
+        dimensionsMap: { QueueName: queueName },
+        statistic: 'Maximum',
+        period,
+        label: queueName,
+      });
+    const queueNames = queueList.map((def) => stagedQueueNames(monitoring.stage, def));
     new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: dashboardName(monitoring.stage), // the runbooks name it (docs/operations.md)
       defaultInterval: Duration.hours(3),
@@ -199,6 +212,18 @@ export class ServiceHealth extends Construct {
             width: 12,
           }),
           new cloudwatch.GraphWidget({ title: 'DynamoDB throttle events', left: [tableThrottles], width: 12 }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Dead-letter queues (messages)',
+            left: queueNames.map((q) => queueMetric(q.deadLetterQueue, 'ApproximateNumberOfMessagesVisible')),
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Queues: age of the oldest message (s)',
+            left: queueNames.map((q) => queueMetric(q.queue, 'ApproximateAgeOfOldestMessage')),
+            width: 12,
+          }),
         ],
       ],
     });

@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { deadLetterQueueName, queueList, type QueueDefinition, type QueueId } from '../../lambdas/shared/queues';
-import { stagedName } from '../stage';
+import { queueList, type QueueDefinition, type QueueId } from '../../lambdas/shared/queues';
+import { stagedQueueNames } from '../stage';
 import { Monitoring } from './monitoring';
 
 export interface QueuesProps {
@@ -33,13 +33,13 @@ export class Queues extends Construct {
     this.queues = Object.fromEntries(queueList.map((def) => [def.id, this.pair(def, props)])) as Record<QueueId, QueuePair>;
   }
 
-  private pair(declared: QueueDefinition, props: QueuesProps): QueuePair {
-    const def = { ...declared, name: stagedName(props.stage, declared.name) };
-    const alarmPrefix = declared.name.replace(/\.fifo$/, '');
+  private pair(def: QueueDefinition, props: QueuesProps): QueuePair {
+    const names = stagedQueueNames(props.stage, def);
+    const alarmPrefix = def.name.replace(/\.fifo$/, '');
     const common = { fifo: def.fifo || undefined, encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
     const deadLetterQueue = new sqs.Queue(this, `${def.id}Dlq`, {
       ...common,
-      queueName: deadLetterQueueName(def),
+      queueName: names.deadLetterQueue,
       retentionPeriod: Duration.days(14), // the longest SQS allows: time to inspect and redrive
     });
     NagSuppressions.addResourceSuppressions(deadLetterQueue, [
@@ -47,7 +47,7 @@ export class Queues extends Construct {
     ]);
     const queue = new sqs.Queue(this, `${def.id}Queue`, {
       ...common,
-      queueName: def.name,
+      queueName: names.queue,
       ...(def.fifo
         ? {
             contentBasedDeduplication: false,
@@ -63,12 +63,12 @@ export class Queues extends Construct {
     props.monitoring.alarm(this, `${def.id}DlqNotEmptyAlarm`, {
       name: `${alarmPrefix}-dlq-not-empty`,
       metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
-      description: `Messages landed in ${deadLetterQueueName(def)}; inspect them and redrive with npm run dlq:redrive.`,
+      description: `Messages landed in ${names.deadLetterQueue}; inspect them and redrive with npm run dlq:redrive.`,
     });
     props.monitoring.alarm(this, `${def.id}OldestMessageAlarm`, {
       name: `${alarmPrefix}-oldest-message`,
       metric: queue.metricApproximateAgeOfOldestMessage({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
-      description: `The oldest message in ${def.name} waited over 5 minutes: its consumer is stuck or failing.`,
+      description: `The oldest message in ${names.queue} waited over 5 minutes: its consumer is stuck or failing.`,
       threshold: 300,
     });
     return { queue, deadLetterQueue };
