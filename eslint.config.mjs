@@ -60,7 +60,7 @@ export default tseslint.config(
   {
     // The functions, the CDK app and the operator tools work without the local runtime (and its devDependencies).
     files: ['lambdas/**', 'lib/**', 'bin/**'],
-    ignores: ['bin/local.ts', 'bin/dlq-redrive.ts'],
+    ignores: ['bin/local.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -8,7 +8,8 @@ import { configFromContext } from '../lib/config';
 const app = new App();
 const config = configFromContext(app);
 
-// CarRentalStack (data), CarRentalStack-Functions, CarRentalStack-Api-<version>, CarRentalStack-Monitoring.
+// One stage per synthesis (`-c stage=dev`, the default; `-c stage=prod` for production): CarRentalStack-<stage>
+// (data), -Functions, -Api-<version>, -Monitoring; prod's are CarRentalStack, CarRentalStack-Functions... (lib/stage.ts).
 addCarRentalStacks(app, {
   config,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

@@ -9,9 +9,7 @@ import { suppressCdkInternals } from './stacks/cdk-internals';
 import { DataStack } from './stacks/data-stack';
 import { FunctionsStack } from './stacks/functions-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
-
-/** The one-stack app's id, kept by the data stack (its resources stay where they are) and prefixing the others. */
-export const BASE_STACK_ID = 'CarRentalStack';
+import { stackIds } from './stage';
 
 export type { ApiVersion };
 
@@ -39,20 +37,23 @@ export interface CarRentalStacks {
  * The platform as stacks by concern, each well inside CloudFormation's 500 resources:
  * `CarRentalStack` (data and shared, deployed first) <- `-Functions` <- `-Api-<version>` per API version
  * <- `-Monitoring`. References go one way only (the later stack imports from the earlier through CDK's
- * exports), so `cdk deploy --all` orders them and no cycle can form.
+ * exports), so `cdk deploy --all` orders them and no cycle can form. The ids are the stage's
+ * (`CarRentalStack-dev`, `CarRentalStack-dev-Functions`...; prod's as above, lib/stage.ts), so one
+ * scope may hold several stages.
  */
 export const addCarRentalStacks = (scope: Construct, props: CarRentalProps): CarRentalStacks => {
   const { config, env } = props;
   const capabilities = props.capabilities ?? capabilityList();
   const description = (part: string) => `Car rental platform (${config.stage})${part}`;
+  const ids = stackIds(config.stage);
 
-  const data = new DataStack(scope, BASE_STACK_ID, {
+  const data = new DataStack(scope, ids.data, {
     env,
     description: description(''),
     config,
     capabilities,
   });
-  const functions = new FunctionsStack(scope, `${BASE_STACK_ID}-Functions`, {
+  const functions = new FunctionsStack(scope, ids.functions, {
     env,
     description: description(': functions'),
     capabilities,
@@ -61,9 +62,10 @@ export const addCarRentalStacks = (scope: Construct, props: CarRentalProps): Car
 
   const apis: Record<string, ApiStack> = {};
   for (const version of props.versions ?? API_VERSIONS) {
-    const api = new ApiStack(scope, `${BASE_STACK_ID}-Api-${version}`, {
+    const api = new ApiStack(scope, ids.api(version), {
       env,
       description: description(`: API ${version}`),
+      stage: config.stage,
       version,
       routes: props.routes ?? routesOf(version),
       functions: functions.functions,
@@ -75,7 +77,7 @@ export const addCarRentalStacks = (scope: Construct, props: CarRentalProps): Car
     apis[version] = api;
   }
 
-  const monitoring = new MonitoringStack(scope, `${BASE_STACK_ID}-Monitoring`, {
+  const monitoring = new MonitoringStack(scope, ids.monitoring, {
     env,
     description: description(': monitoring'),
     monitoring: data.resources.monitoring,

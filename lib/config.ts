@@ -1,9 +1,14 @@
 import * as path from 'node:path';
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
+import { checkStage, DEFAULT_STAGE, isProdStage } from './stage';
 
 /** Everything that differs between deployments, read once from CDK context (see cdk.json). */
 export interface DeploymentConfig {
-  /** `prod` keeps data on stack deletion and turns deletion protection on. */
+  /**
+   * Names the stacks and every explicitly named resource (lib/stage.ts), so stages share an account and
+   * region. `prod` keeps data on stack deletion and turns deletion protection on; other stages delete
+   * theirs with the stack. Default `dev`: production is always an explicit `-c stage=prod`.
+   */
   stage: string;
   /** Origins allowed to PUT/GET car photos with presigned URLs. */
   corsOrigins: string[];
@@ -26,7 +31,7 @@ export interface DeploymentConfig {
 /** Repository root: capability entries (lambdas/capabilities) are relative to it. */
 export const projectRoot = path.resolve(__dirname, '..');
 
-export const isProd = (config: DeploymentConfig): boolean => config.stage === 'prod';
+export const isProd = (config: DeploymentConfig): boolean => isProdStage(config.stage);
 
 /** Production data outlives the stack; other stages clean up after themselves. */
 export const dataRemovalPolicy = (config: DeploymentConfig): RemovalPolicy =>
@@ -54,7 +59,7 @@ const corsOrigins = (origins: string[]): string[] => {
 export const configFromContext = (app: App): DeploymentConfig => {
   const ctx = (key: string): unknown => app.node.tryGetContext(key);
   return {
-    stage: String(ctx('stage') ?? 'prod'),
+    stage: checkStage(String(ctx('stage') ?? DEFAULT_STAGE)),
     corsOrigins: corsOrigins(asList(ctx('corsOrigins'), [])),
     alarmEmail: ctx('alarmEmail') ? String(ctx('alarmEmail')) : undefined,
     sesFromEmail: ctx('sesFromEmail') ? String(ctx('sesFromEmail')) : undefined,

@@ -385,6 +385,10 @@ export class CapabilityFunction extends Construct {
 
   private addAlarms(id: string, monitoring: Monitoring): void {
     const period = Monitoring.PERIOD;
-    monitoring.alarm(this, 'ErrorsAlarm', this.fn.metricErrors({ period }), `The ${id} function failed at least once in 5 minutes.`);
+    monitoring.alarm(this, 'ErrorsAlarm', {
+      name: `${id}-errors`,
+      metric: this.fn.metricErrors({ period }),
+      description: `The ${id} function failed at least once in 5 minutes.`,
+    });
   }
 }

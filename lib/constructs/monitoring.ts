@@ -9,9 +9,22 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { queueList } from '../../lambdas/shared/queues';
+import { alarmName, dashboardName, stagedQueueNames } from '../stage';
 
 export interface MonitoringProps {
+  /** Names every alarm (`car-rental-<stage>-<what>`, lib/stage.ts), so stages in one account tell theirs apart. */
+  stage: string;
   alarmEmail?: string;
+}
+
+export interface AlarmProps {
+  /** What it watches, in its name after `car-rental-<stage>-` (the runbooks in docs/operations.md go by it). */
+  name: string;
+  metric: cloudwatch.IMetric;
+  description: string;
+  /** Reached or passed: alarm (default 1). */
+  threshold?: number;
 }
 
 /**
@@ -21,9 +34,11 @@ export interface MonitoringProps {
  */
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
+  readonly stage: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
+    this.stage = props.stage;
     // A customer-managed key: CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key.
     const key = new kms.Key(this, 'TopicKey', { enableKeyRotation: true, description: 'Encrypts the alarm topic' });
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
@@ -31,18 +46,19 @@ export class Monitoring extends Construct {
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     // Throttling is a matter of the region's shared concurrency pool, so one alarm on Lambda's
     // region-wide Throttles metric serves every function (the per-function metric says which); one per
-    // function cost 40-odd of CloudFormation's 500 resources for no other signal.
-    this.alarm(
-      this,
-      'LambdaThrottlesAlarm',
-      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period: Monitoring.PERIOD }),
-      'A Lambda function in this region was throttled (see the per-function Throttles metric for which).',
-    );
+    // function cost 40-odd of CloudFormation's 500 resources for no other signal. The pool is shared by
+    // every stage in the account and region, so each stage's alarm fires for any stage's throttles.
+    this.alarm(this, 'LambdaThrottlesAlarm', {
+      name: 'lambda-throttles',
+      metric: new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: 'Sum', period: Monitoring.PERIOD }),
+      description: 'A Lambda function in this region (of any stage) was throttled (see the per-function Throttles metric for which).',
+    });
   }
 
   /** Alarms when `metric` (summed over 5 minutes unless the metric says otherwise) reaches `threshold`. */
-  alarm(scope: Construct, id: string, metric: cloudwatch.IMetric, description: string, threshold = 1): cloudwatch.Alarm {
+  alarm(scope: Construct, id: string, { name, metric, description, threshold = 1 }: AlarmProps): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(scope, id, {
+      alarmName: alarmName(this.stage, name),
       metric,
       threshold,
       evaluationPeriods: 1,
@@ -68,7 +84,8 @@ export interface ServiceHealthProps {
 /**
  * Each stage's health: 5xx rate at least 1%, 4xx rate at least 25% (a spike of refusals: a broken client,
  * an attack, throttling), p99 latency at least 3 s for 10 minutes; one alarm over every table's throttle
- * events; and a dashboard of the APIs, the functions and the tables. It reads every other stack, so it
+ * events; and a dashboard of the APIs, the functions, the tables and the queues (one widget for what each
+ * alarm watches: the runbooks in docs/operations.md point at them). It reads every other stack, so it
  * sits in a stack of its own that deploys last.
  */
 export class ServiceHealth extends Construct {
@@ -91,27 +108,24 @@ export class ServiceHealth extends Construct {
       const serverErrors = metric('5XXError', { statistic: 'Average' });
       const clientErrors = metric('4XXError', { statistic: 'Average' });
       const p99 = metric('Latency', { statistic: 'p99' });
-      monitoring.alarm(
-        this,
-        `${version}Api5xxRateAlarm`,
-        serverErrors,
-        `At least 1% of ${version} API requests answered 5xx in 5 minutes.`,
-        0.01,
-      );
-      monitoring.alarm(
-        this,
-        `${version}Api4xxRateAlarm`,
-        clientErrors,
-        `At least 25% of ${version} API requests answered 4xx in 5 minutes (throttling, a broken client or an attack).`,
-        0.25,
-      );
-      const latency = monitoring.alarm(
-        this,
-        `${version}ApiLatencyP99Alarm`,
-        p99,
-        `${version} API p99 latency was 3 s or more for 10 minutes.`,
-        3_000,
-      );
+      monitoring.alarm(this, `${version}Api5xxRateAlarm`, {
+        name: `api-${version}-5xx-rate`,
+        metric: serverErrors,
+        description: `At least 1% of ${version} API requests answered 5xx in 5 minutes.`,
+        threshold: 0.01,
+      });
+      monitoring.alarm(this, `${version}Api4xxRateAlarm`, {
+        name: `api-${version}-4xx-rate`,
+        metric: clientErrors,
+        description: `At least 25% of ${version} API requests answered 4xx in 5 minutes (throttling, a broken client or an attack).`,
+        threshold: 0.25,
+      });
+      const latency = monitoring.alarm(this, `${version}ApiLatencyP99Alarm`, {
+        name: `api-${version}-p99-latency`,
+        metric: p99,
+        description: `${version} API p99 latency was 3 s or more for 10 minutes.`,
+        threshold: 3_000,
+      });
       (latency.node.defaultChild as cloudwatch.CfnAlarm).evaluationPeriods = 2;
       return [
         new cloudwatch.GraphWidget({ title: `API ${version} requests`, left: [metric('Count', { statistic: 'Sum' })], width: 8 }),
@@ -146,7 +160,11 @@ export class ServiceHealth extends Construct {
       period,
       label: 'DynamoDB throttle events',
     });
-    monitoring.alarm(this, 'DynamoThrottlesAlarm', tableThrottles, 'A DynamoDB table throttled reads or writes in 5 minutes.');
+    monitoring.alarm(this, 'DynamoThrottlesAlarm', {
+      name: 'dynamodb-throttles',
+      metric: tableThrottles,
+      description: 'A DynamoDB table throttled reads or writes in 5 minutes.',
+    });
 
     // Each function by its ARN, which the API stacks import too: one export per function from the functions
     // stack, not two (ARN and name), against CloudFormation's 200 outputs a stack.
@@ -157,7 +175,19 @@ export class ServiceHealth extends Construct {
           lambda.Function.fromFunctionAttributes(this, `${id}Function`, { functionArn: fn.functionArn, sameEnvironment: true }),
         ] as const,
     );
+    // The queues by their literal names, as the stages above: a widget needs no export from the data stack.
+    const queueMetric = (queueName: string, metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/SQS',
+        metricName,
+        dimensionsMap: { QueueName: queueName },
+        statistic: 'Maximum',
+        period,
+        label: queueName,
+      });
+    const queueNames = queueList.map((def) => stagedQueueNames(monitoring.stage, def));
     new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: dashboardName(monitoring.stage), // the runbooks name it (docs/operations.md)
       defaultInterval: Duration.hours(3),
       widgets: [
         ...apiRows,
@@ -182,6 +212,18 @@ export class ServiceHealth extends Construct {
             width: 12,
           }),
           new cloudwatch.GraphWidget({ title: 'DynamoDB throttle events', left: [tableThrottles], width: 12 }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Dead-letter queues (messages)',
+            left: queueNames.map((q) => queueMetric(q.deadLetterQueue, 'ApproximateNumberOfMessagesVisible')),
+            width: 12,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Queues: age of the oldest message (s)',
+            left: queueNames.map((q) => queueMetric(q.queue, 'ApproximateAgeOfOldestMessage')),
+            width: 12,
+          }),
         ],
       ],
     });

@@ -2,10 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { deadLetterQueueName, queueList, type QueueDefinition, type QueueId } from '../../lambdas/shared/queues';
+import { queueList, type QueueDefinition, type QueueId } from '../../lambdas/shared/queues';
+import { stagedQueueNames } from '../stage';
 import { Monitoring } from './monitoring';
 
 export interface QueuesProps {
+  /** Prefixes the queue names outside prod (`dev-booking-requests.fifo`, lib/stage.ts). */
+  stage: string;
   /** Longest timeout among each queue's consumers; its visibility timeout is six times that (AWS guidance). */
   consumerTimeout: (queue: QueueId) => Duration;
   monitoring: Monitoring;
@@ -31,10 +34,12 @@ export class Queues extends Construct {
   }
 
   private pair(def: QueueDefinition, props: QueuesProps): QueuePair {
+    const names = stagedQueueNames(props.stage, def);
+    const alarmPrefix = def.name.replace(/\.fifo$/, '');
     const common = { fifo: def.fifo || undefined, encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
     const deadLetterQueue = new sqs.Queue(this, `${def.id}Dlq`, {
       ...common,
-      queueName: deadLetterQueueName(def),
+      queueName: names.deadLetterQueue,
       retentionPeriod: Duration.days(14), // the longest SQS allows: time to inspect and redrive
     });
     NagSuppressions.addResourceSuppressions(deadLetterQueue, [
@@ -42,7 +47,7 @@ export class Queues extends Construct {
     ]);
     const queue = new sqs.Queue(this, `${def.id}Queue`, {
       ...common,
-      queueName: def.name,
+      queueName: names.queue,
       ...(def.fifo
         ? {
             contentBasedDeduplication: false,
@@ -55,19 +60,17 @@ export class Queues extends Construct {
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: def.maxReceiveCount },
     });
     // A message in a DLQ is a request nobody decided: someone must look at it (npm run dlq:redrive).
-    props.monitoring.alarm(
-      this,
-      `${def.id}DlqNotEmptyAlarm`,
-      deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
-      `Messages landed in ${deadLetterQueueName(def)}; inspect them and redrive with npm run dlq:redrive.`,
-    );
-    props.monitoring.alarm(
-      this,
-      `${def.id}OldestMessageAlarm`,
-      queue.metricApproximateAgeOfOldestMessage({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
-      `The oldest message in ${def.name} waited over 5 minutes: its consumer is stuck or failing.`,
-      300,
-    );
+    props.monitoring.alarm(this, `${def.id}DlqNotEmptyAlarm`, {
+      name: `${alarmPrefix}-dlq-not-empty`,
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
+      description: `Messages landed in ${names.deadLetterQueue}; inspect them and redrive with npm run dlq:redrive.`,
+    });
+    props.monitoring.alarm(this, `${def.id}OldestMessageAlarm`, {
+      name: `${alarmPrefix}-oldest-message`,
+      metric: queue.metricApproximateAgeOfOldestMessage({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
+      description: `The oldest message in ${names.queue} waited over 5 minutes: its consumer is stuck or failing.`,
+      threshold: 300,
+    });
     return { queue, deadLetterQueue };
   }
 }

@@ -10,8 +10,11 @@ import type { RouteDefinition } from '../../lambdas/api/route';
 import { STAGE_THROTTLE } from '../../lambdas/api/routes';
 import { errorTemplate, GATEWAY_ERRORS, type GatewayError } from '../api/gateway-responses';
 import { requestParameters } from '../api/request-validation';
+import { stagedName } from '../stage';
 
 export interface RestApiProps {
+  /** The deployment stage (lib/stage.ts): outside prod it prefixes the API's name, which the dashboard's metrics go by. */
+  stage: string;
   /** The API version: the stage's name, so its URLs are `/<version>/...`. */
   version: string;
   /** The routes this version serves. */
@@ -51,7 +54,7 @@ export class RestApi extends Construct {
     const observability = { loggingLevel: apigateway.MethodLoggingLevel.INFO, metricsEnabled: true, dataTraceEnabled: false };
 
     this.api = new apigateway.RestApi(this, 'Api', {
-      restApiName: `car-rental-api-${props.version}`,
+      restApiName: stagedName(props.stage, `car-rental-api-${props.version}`),
       description: `Car rental platform API ${props.version}`,
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       // The account-level role for execution logs is set once for every version (ApiGatewayAccount, data stack).

@@ -7,10 +7,12 @@ import { IP_LIMIT_MESSAGE, type IpRateLimit } from '../../lambdas/api/routes';
 import { errorBody } from '../../lambdas/http/error-response';
 
 export interface WebFirewallProps {
-  /** The stage the web ACL fronts. */
-  stage: apigateway.Stage;
+  /** The API Gateway stage the web ACL fronts. */
+  apiStage: apigateway.Stage;
   /** Its name as a literal (stage.stageName is a token): the first segment of every path WAF sees. */
   stageName: string;
+  /** The ACL's CloudWatch metric name: one per API version and deployment stage (its rules' are per ACL). */
+  metricName: string;
   /** Per-IP rate-based rules (the route table's IP_RATE_LIMITS). */
   limits: readonly IpRateLimit[];
   removalPolicy: RemovalPolicy;
@@ -80,15 +82,15 @@ export class WebFirewall extends Construct {
         [THROTTLED_BODY_KEY]: { contentType: 'APPLICATION_JSON', content: errorBody('THROTTLED', IP_LIMIT_MESSAGE) },
       },
       rules: [...rateRules, ...managedRules],
-      visibilityConfig: visibility(`car-rental-api-${props.stageName}`), // one metric name per version's ACL
+      visibilityConfig: visibility(props.metricName),
     });
 
     new wafv2.CfnWebACLAssociation(this, 'Association', {
-      resourceArn: props.stage.stageArn,
+      resourceArn: props.apiStage.stageArn,
       webAclArn: this.webAcl.attrArn,
     });
 
-    // WAF requires the `aws-waf-logs-` prefix. Only blocked requests are logged (who was throttled, what a
+    // WAF requires the `aws-waf-logs-` prefix; the stack's name makes it the stage's. Only blocked requests are logged (who was throttled, what a
     // managed rule caught); allowed traffic is in the API's access log already.
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `aws-waf-logs-${Stack.of(this).stackName}`,

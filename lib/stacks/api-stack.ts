@@ -6,8 +6,11 @@ import { IP_RATE_LIMITS } from '../../lambdas/api/routes';
 import type { RouteDefinition } from '../../lambdas/api/route';
 import { RestApi } from '../constructs/rest-api';
 import { WebFirewall } from '../constructs/web-firewall';
+import { stagedName } from '../stage';
 
 export interface ApiStackProps extends StackProps {
+  /** The deployment stage (lib/stage.ts): names the REST API and the web ACL's metric. */
+  stage: string;
   version: string;
   routes: readonly RouteDefinition[];
   functions: Record<string, lambda.IFunction>;
@@ -22,6 +25,7 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     this.api = new RestApi(this, 'Api', {
+      stage: props.stage,
       version: props.version,
       routes: props.routes,
       functions: props.functions,
@@ -29,8 +33,9 @@ export class ApiStack extends Stack {
       removalPolicy: props.removalPolicy,
     });
     new WebFirewall(this, 'Firewall', {
-      stage: this.api.api.deploymentStage,
+      apiStage: this.api.api.deploymentStage,
       stageName: props.version,
+      metricName: stagedName(props.stage, `car-rental-api-${props.version}`),
       limits: IP_RATE_LIMITS,
       removalPolicy: props.removalPolicy,
     });

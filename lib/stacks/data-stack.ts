@@ -46,9 +46,10 @@ const interfaceEndpointsFor = (defs: readonly CapabilityDefinition[]): ec2.Inter
 
 /**
  * What holds data, and what the other stacks share: network, tables, queues, topic, bucket, user pool,
- * Redis, the payments database and its schema migrations, secrets, the alarm topic. It keeps the id and
- * construct ids of the former one-stack app (CarRentalStack), so an existing deployment keeps these
- * resources in place: a changed logical id would make CloudFormation create a new table and delete the old.
+ * Redis, the payments database and its schema migrations, secrets, the alarm topic. It keeps the
+ * construct ids of the former one-stack app, and in prod its id (CarRentalStack), so an existing deployment
+ * keeps these resources in place: a changed logical id would make CloudFormation create a new table and
+ * delete the old.
  * Nothing here refers to another stack; the others refer to it (CDK exports), so it deploys first.
  */
 export class DataStack extends Stack {
@@ -63,7 +64,7 @@ export class DataStack extends Stack {
     const prod = isProd(config);
     const removalPolicy = dataRemovalPolicy(config);
 
-    const monitoring = new Monitoring(this, 'Monitoring', { alarmEmail: config.alarmEmail });
+    const monitoring = new Monitoring(this, 'Monitoring', { stage: config.stage, alarmEmail: config.alarmEmail });
     const network = new Network(this, 'Network', { interfaceEndpoints: interfaceEndpointsFor(definitions), removalPolicy });
     const data = new DataTables(this, 'Tables', { removalPolicy, deletionProtection: prod });
 
@@ -76,7 +77,7 @@ export class DataStack extends Stack {
             .map((d) => d.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
         ),
       );
-    const { queues } = new Queues(this, 'Queues', { consumerTimeout, monitoring });
+    const { queues } = new Queues(this, 'Queues', { stage: config.stage, consumerTimeout, monitoring });
     const notifications = new Notifications(this, 'Notifications', { emailSender: config.sesFromEmail });
     for (const def of queueList.filter((q) => q.subscribesTo)) notifications.subscribe(queues[def.id].queue, def.subscribesTo!.eventTypes);
     const paymentGateways = new PaymentGateways(this, 'PaymentGateways', { mode: config.paymentGateways });

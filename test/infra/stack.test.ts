@@ -810,8 +810,23 @@ describe('monitoring of the stage', () => {
     ]);
   });
 
-  test('a dashboard of the API, the functions and the tables', () => {
+  test('a dashboard of the API, the functions, the tables and the queues: a widget for what each alarm watches', () => {
     monitoring.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const [[, dashboard]] = resourcesOf(monitoring, 'AWS::CloudWatch::Dashboard');
+    expect(dashboard.DashboardName).toBe('car-rental-prod');
+    const body = JSON.stringify(dashboard.DashboardBody);
+    for (const title of [
+      'API v1 4xx / 5xx rate',
+      'API v1 latency',
+      'Lambda errors',
+      'Lambda throttles (region)',
+      'DynamoDB throttle events',
+      'Dead-letter queues (messages)',
+      'Queues: age of the oldest message (s)',
+    ]) {
+      expect(body).toContain(title);
+    }
+    for (const def of queueList) expect(body).toContain(`\\"QueueName\\",\\"${deadLetterQueueName(def)}\\"`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { API_VERSIONS } from '../../lambdas/api/routes';
-import { BASE_STACK_ID } from '../../lib/car-rental-app';
+import { BASE_STACK_ID } from '../../lib/stage';
 import { synthStack, type Synthesised } from './synth';
 
 /**

@@ -20,6 +20,9 @@ export const prodConfig: DeploymentConfig = {
   paymentGateways: 'sandbox',
 };
 
+/** An app with cdk.json's context; an empty bundling-stacks list makes NodejsFunction skip esbuild (tests stay fast and offline). */
+export const testApp = (): App => new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+
 export interface Synthesised {
   stacks: CarRentalStacks;
   /** The data stack (CarRentalStack, the one-stack app's id): tables, queues, database, pool, bucket... */
@@ -75,8 +78,7 @@ export const synthStack = (
   } = {},
 ): Synthesised => {
   const { config, nag, extend, ...rest } = overrides;
-  // An empty bundling-stacks list makes NodejsFunction skip esbuild (tests stay fast and offline).
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const app = testApp();
   const stacks = addCarRentalStacks(app, { ...rest, config: { ...prodConfig, ...config } });
   extend?.(stacks);
   if (nag) Aspects.of(app).add(new AwsSolutionsChecks());

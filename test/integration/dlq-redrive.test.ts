@@ -7,12 +7,13 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { queueList, type QueueDefinition } from '../../lambdas/shared/queues';
-import { redrive, redriveTarget, type RedriveTarget } from '../../local/dlq-redrive';
+import { redriveByCopy as redrive } from '../../bin/support/dlq/copy-messages';
+import { redriveTarget, type RedriveTarget } from '../../bin/support/dlq/redrive';
 import type { QueueUrls } from '../../local/standins/resources';
 import { testMessaging, type TestMessaging } from '../support/aws-services';
 
 /**
- * The DLQ redrive (npm run dlq:redrive) against fauxqs, with the queues the local runtime creates from
+ * The DLQ redrive's copy adapter (npm run dlq:redrive, as --local runs it) against fauxqs, with the queues the local runtime creates from
  * lambdas/shared/queues.ts: messages put in a queue's DLQ come back to the queue with their bodies and
  * attributes (and, on a FIFO queue, their message groups, in order within each group), and the DLQ
  * ends empty.
@@ -98,14 +99,14 @@ describe.each(queueList.map((def) => [def.id, def] as const))('redrive of the %s
     expect(dry.moved).toBeGreaterThan(0);
     if (def.fifo) expect(Object.keys(dry.groups).sort()).toEqual(['car-0', 'car-1', 'car-2']);
     expect(await count(target.dlqUrl)).toBe(deadLetters.length);
-    expect(await count(target.queueUrl)).toBe(0);
+    expect(await count(target.queueUrl!)).toBe(0);
 
     const summary = await redrive(sqs, target);
     expect(summary).toMatchObject({ moved: deadLetters.length, failed: [], cameBack: 0 });
     if (def.fifo) expect(summary.groups).toEqual({ 'car-0': 5, 'car-1': 4, 'car-2': 4 });
     expect(await count(target.dlqUrl)).toBe(0);
 
-    const back = await drain(target.queueUrl);
+    const back = await drain(target.queueUrl!);
     expect(back).toHaveLength(deadLetters.length);
     const attributesOf = (list: Message[]) =>
       Object.fromEntries(list.map((m) => [m.Body, m.MessageAttributes?.correlationId?.StringValue]));

@@ -11,12 +11,13 @@ import {
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { queueList, queues, type QueueDefinition, type QueueId } from '../lambdas/shared/queues';
+import type { RedriveMessage, RedriveOptions, RedriveSummary, RedriveTarget } from './redrive';
 
 /**
- * Moves the messages of a dead-letter queue back to the queue they came from (`npm run dlq:redrive`),
- * with nothing but ReceiveMessage, SendMessageBatch and DeleteMessageBatch, so it works the same on
- * AWS SQS and on fauxqs (which has no StartMessageMoveTask).
+ * The copy adapter of the redrive (./redrive.ts): moves the messages of a dead-letter queue back to the
+ * queue they came from with nothing but ReceiveMessage, SendMessageBatch and DeleteMessageBatch, so it
+ * works the same on AWS SQS and on fauxqs (which has no StartMessageMoveTask): `--local` uses it, and
+ * `--method copy` on AWS (to move a few with --limit). Every dry run lists through it.
  *
  * Each message is sent again with its body, its message attributes, its message group (FIFO) and a
  * new deduplication id: the original one may still be inside SQS's 5-minute deduplication window, where
@@ -25,77 +26,6 @@ import { queueList, queues, type QueueDefinition, type QueueId } from '../lambda
  * booking worker finds an already decided reservation and changes nothing). Within a message group the
  * DLQ hands messages out in order and they are sent in that order.
  */
-
-export interface RedriveTarget {
-  /** A name for the summary (the queue id of lambdas/shared/queues.ts). */
-  name: string;
-  queueUrl: string;
-  dlqUrl: string;
-  fifo: boolean;
-}
-
-export interface RedriveMessage {
-  messageId: string;
-  groupId?: string;
-  /** How many times the source queue handed it out before it was dead-lettered (as SQS counts it). */
-  receiveCount?: number;
-  /** When it was first sent, ISO. */
-  sentAt?: string;
-  body: string;
-}
-
-export interface RedriveSummary {
-  queue: string;
-  fifo: boolean;
-  dryRun: boolean;
-  /** ApproximateNumberOfMessages (+ NotVisible) of the DLQ when the run started. */
-  dlqApproximateAtStart: number;
-  /** Moved back to the queue (deleted from the DLQ); in a dry run, listed. */
-  moved: number;
-  /** SQS refused the send; they stay in the DLQ (visible again after the visibility timeout). */
-  failed: Array<{ messageId: string; reason: string }>;
-  /** Messages sent back during this run that failed again and were dead-lettered again: left in the DLQ. */
-  cameBack: number;
-  /** Messages per message group (FIFO), moved or listed. */
-  groups: Record<string, number>;
-  messages: RedriveMessage[];
-}
-
-export interface RedriveOptions {
-  dryRun?: boolean;
-  /** Seconds a received DLQ message stays hidden while it is being moved (default 60). */
-  visibilityTimeoutSeconds?: number;
-  /** Long-poll wait of each receive; on AWS a short poll can answer empty while messages exist (default 1). */
-  waitTimeSeconds?: number;
-  /** Empty receives in a row that mean "the DLQ is empty" (default 2). */
-  emptyReceivesToStop?: number;
-  /** Stop after this many messages (default: no limit). */
-  limit?: number;
-  /** Called with each batch handled, for progress output. */
-  onBatch?: (messages: RedriveMessage[]) => void;
-}
-
-/** The queues to redrive: every one of lambdas/shared/queues.ts, or the one named. */
-export const redriveDefinitions = (only?: string): QueueDefinition[] => {
-  if (only === undefined) return [...queueList];
-  const def = queues[only as QueueId];
-  if (!def) throw new Error(`Unknown queue "${only}"; known: ${queueList.map((q) => q.id).join(', ')}.`);
-  return [def];
-};
-
-/** The URLs of a queue and its DLQ from an environment (the local runtime's, or the deployed stack's outputs). */
-export const redriveTarget = (def: QueueDefinition, env: Record<string, string | undefined>): RedriveTarget => {
-  const queueUrl = env[def.envVar];
-  const dlqUrl = env[def.dlqEnvVar];
-  const missing = [
-    [def.envVar, queueUrl],
-    [def.dlqEnvVar, dlqUrl],
-  ]
-    .filter(([, v]) => !v)
-    .map(([name]) => name);
-  if (missing.length) throw new Error(`Set ${missing.join(' and ')} (the URLs of ${def.name} and its dead-letter queue).`);
-  return { name: def.id, queueUrl: queueUrl!, dlqUrl: dlqUrl!, fifo: def.fifo };
-};
 
 const BATCH = 10;
 
@@ -158,11 +88,14 @@ const release = async (sqs: SQSClient, url: string, messages: Message[]) => {
  * in flight (up to 10 per receive, usually the head of each group); `dlqApproximateAtStart` gives the
  * full count.
  */
-export const redrive = async (sqs: SQSClient, target: RedriveTarget, options: RedriveOptions = {}): Promise<RedriveSummary> => {
+export const redriveByCopy = async (sqs: SQSClient, target: RedriveTarget, options: RedriveOptions = {}): Promise<RedriveSummary> => {
   const dryRun = options.dryRun ?? false;
   const limit = options.limit ?? Infinity;
+  const queueUrl = target.queueUrl;
+  if (!dryRun && !queueUrl) throw new Error(`${target.name}: copying messages back needs the queue's URL.`);
   const summary: RedriveSummary = {
     queue: target.name,
+    method: 'copy',
     fifo: target.fifo,
     dryRun,
     dlqApproximateAtStart: await approximateCount(sqs, target.dlqUrl),
@@ -206,7 +139,7 @@ export const redrive = async (sqs: SQSClient, target: RedriveTarget, options: Re
 
       let handled = fresh;
       if (dryRun) held.push(...fresh);
-      else handled = await moveBatch(sqs, target, fresh, run, summary, sentIds);
+      else handled = await moveBatch(sqs, { ...target, queueUrl: queueUrl! }, fresh, run, summary, sentIds);
       const listed = handled.map(summaryOf);
       for (const m of listed) summary.groups[m.groupId ?? '(none)'] = (summary.groups[m.groupId ?? '(none)'] ?? 0) + 1;
       summary.messages.push(...listed);
@@ -222,7 +155,7 @@ export const redrive = async (sqs: SQSClient, target: RedriveTarget, options: Re
 /** Sends one received batch to the queue and deletes from the DLQ what SQS accepted; returns those. */
 const moveBatch = async (
   sqs: SQSClient,
-  target: RedriveTarget,
+  target: RedriveTarget & { queueUrl: string },
   messages: Message[],
   run: string,
   summary: RedriveSummary,
@@ -268,22 +201,4 @@ const moveBatch = async (
     }
   }
   return sent;
-};
-
-/** One line per queue, and the groups, for the command line. */
-export const formatSummary = (s: RedriveSummary): string => {
-  const groups = Object.entries(s.groups);
-  return [
-    `${s.queue}: ${s.dryRun ? `${s.moved} listed (dry run: nothing moved)` : `${s.moved} moved back to the queue`}; ` +
-      `about ${s.dlqApproximateAtStart} in the DLQ at start` +
-      (s.failed.length ? `; ${s.failed.length} failed` : '') +
-      (s.cameBack ? `; ${s.cameBack} failed again and were dead-lettered again during this run (left in the DLQ)` : ''),
-    ...(s.dryRun && s.fifo && s.moved < s.dlqApproximateAtStart
-      ? [
-          '  (a FIFO queue hands out no more of a message group while earlier messages of it are held, so a dry run lists the first of each group)',
-        ]
-      : []),
-    ...(groups.length ? [`  message groups: ${groups.map(([g, n]) => `${g} (${n})`).join(', ')}`] : []),
-    ...s.failed.map((f) => `  failed ${f.messageId}: ${f.reason}`),
-  ].join('\n');
 };
