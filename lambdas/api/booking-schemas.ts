@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { bookingLimits, bookingPeriodProblems, DEFAULT_BOOKING_LIMITS } from '../domain/bookings/limits';
 import { MAX_WAIT_SECONDS } from '../domain/bookings/policy';
-import { REJECTION_REASONS, RESERVATION_STATUSES } from '../domain/bookings/reservation';
+import { REJECTION_REASONS, RESERVATION_STATUSES, type RejectionReason } from '../domain/bookings/reservation';
 import { MAX_RENTAL_DAYS } from '../domain/fleet/catalog';
 import { clock } from '../shared/clock';
 import {
@@ -15,6 +15,7 @@ import {
   OffsetDateTime,
   NextCursor,
   PAGE_MAX,
+  patterned,
   ResourceId,
   Sentence,
   text,
@@ -22,6 +23,7 @@ import {
   UserId,
 } from './fields';
 import { CarType, IsoDate, LocationCode } from './fleet-schemas';
+import type { ApiVersion } from './route';
 
 /** Request and response schemas of the booking routes. */
 
@@ -110,41 +112,55 @@ export const CarReservationsQuery = z.object({
   cursor: Cursor,
 });
 
-export const ReservationView = z
-  .object({
-    reservationId: ResourceId,
-    userId: UserId,
-    carId: ResourceId,
-    car: z.object({ make: text(60), model: text(60), year: count(9999), type: CarType, location: LocationCode }),
-    startDate: IsoDate,
-    endDate: IsoDate,
-    pickupAt: z
-      .optional(OffsetDateTime)
-      .check(z.meta({ description: 'A booking made with times (v2): pick-up, with the location’s offset.' })),
-    returnAt: z
-      .optional(OffsetDateTime)
-      .check(z.meta({ description: 'A booking made with times (v2): return, with the location’s offset.' })),
-    status: z.enum(RESERVATION_STATUSES),
-    totalPrice: z.number().check(z.meta({ description: 'What the stay costs, as quoted when booked.' })),
-    price: z.object({ currency: z.literal('USD'), dailyRate: z.number(), days: count(MAX_RENTAL_DAYS), total: z.number() }),
-    holdExpiresAt: z.optional(Timestamp).check(z.meta({ description: 'Pending only: pay before this, or the hold lapses.' })),
-    reason: z.optional(z.object({ code: z.enum(Object.keys(REJECTION_REASONS) as [keyof typeof REJECTION_REASONS]), message: Sentence })),
-    refund: z.optional(z.object({ percent: count(100), amount: z.number() })),
-    feedback: z
-      .object({
-        state: z.enum(['given', 'open', 'notYet', 'never']),
-        feedbackId: z.optional(ResourceId),
-      })
-      .check(
-        z.meta({
-          description:
-            'Feedback on this rental: given (with its id), open (POST /v1/feedback now), notYet (once the rental is over), or never (rejected, cancelled or expired).',
-        }),
-      ),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-  })
-  .check(z.meta({ id: 'Reservation' }));
+/**
+ * The rejection codes v1 answers, written out rather than read from REJECTION_REASONS: v1 is frozen, so a
+ * reason added later (v2 only) must not grow its enum. The v1 presenter shows a newer reason under one of these.
+ */
+export const V1_REJECTION_REASONS = [
+  'CAR_TAKEN',
+  'CAR_BLOCKED',
+  'CAR_UNAVAILABLE',
+  'NOT_DECIDED',
+] as const satisfies readonly RejectionReason[];
+
+const feedbackField = (version: ApiVersion) =>
+  z
+    .object({
+      state: z.enum(['given', 'open', 'notYet', 'never']),
+      feedbackId: z.optional(ResourceId),
+    })
+    .check(
+      z.meta({
+        description: `Feedback on this rental: given (with its id), open (POST /${version}/feedback now), notYet (once the rental is over), or never (rejected, cancelled or expired).`,
+      }),
+    );
+
+/** v1's reservation fields; v2's view is these with its own price and reasons, plus what v2 bookings carry. */
+const reservationFields = {
+  reservationId: ResourceId,
+  userId: UserId,
+  carId: ResourceId,
+  car: z.object({ make: text(60), model: text(60), year: count(9999), type: CarType, location: LocationCode }),
+  startDate: IsoDate,
+  endDate: IsoDate,
+  pickupAt: z
+    .optional(OffsetDateTime)
+    .check(z.meta({ description: 'A booking made with times (v2): pick-up, with the location’s offset.' })),
+  returnAt: z
+    .optional(OffsetDateTime)
+    .check(z.meta({ description: 'A booking made with times (v2): return, with the location’s offset.' })),
+  status: z.enum(RESERVATION_STATUSES),
+  totalPrice: z.number().check(z.meta({ description: 'What the stay costs, as quoted when booked.' })),
+  price: z.object({ currency: z.literal('USD'), dailyRate: z.number(), days: count(MAX_RENTAL_DAYS), total: z.number() }),
+  holdExpiresAt: z.optional(Timestamp).check(z.meta({ description: 'Pending only: pay before this, or the hold lapses.' })),
+  reason: z.optional(z.object({ code: z.enum(V1_REJECTION_REASONS), message: Sentence })),
+  refund: z.optional(z.object({ percent: count(100), amount: z.number() })),
+  feedback: feedbackField('v1'),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+};
+
+export const ReservationView = z.object(reservationFields).check(z.meta({ id: 'Reservation' }));
 
 export const ReservationList = z
   .object({
@@ -152,6 +168,62 @@ export const ReservationList = z
     nextCursor: NextCursor,
   })
   .check(z.meta({ id: 'ReservationList' }));
+
+/** A line of a price (v2): decimals in the reservation's currency; a price's lines sum exactly to its total. */
+export const PriceLineView = z
+  .object({
+    code: text(100).check(
+      z.meta({ description: 'BASE, DISCOUNT, SEASON, WEEKEND, ONE_WAY, EXTRA:<code>, YOUNG_DRIVER, FEE:<name>, TAX:<name>.' }),
+    ),
+    label: text(200),
+    quantity: count().check(z.meta({ description: 'Billed days, hours or items, or 1.' })),
+    unitAmount: z.number().check(z.meta({ description: 'Per unit of the quantity; negative for a discount.' })),
+    amount: z.number().check(z.meta({ description: 'unitAmount x quantity.' })),
+  })
+  .check(z.meta({ id: 'PriceLine' }));
+
+/** Price lines on one price: far more than any rental has (base, season, extras, fees, taxes). */
+const MAX_PRICE_LINES = 100;
+
+/** v2's reservation: v1's, with amounts in the location's currency, every rejection reason, and the quote's details. */
+export const ReservationViewV2 = z
+  .object({
+    ...reservationFields,
+    totalPrice: z.number().check(z.meta({ description: 'What the stay costs, as quoted when booked, in `price.currency`.' })),
+    price: z.object({
+      currency: patterned(3, /^[A-Z]{3}$/, 'An ISO 4217 currency code.').check(z.meta({ description: 'ISO 4217, such as USD.' })),
+      dailyRate: z.number(),
+      days: count(MAX_RENTAL_DAYS),
+      total: z.number(),
+    }),
+    reason: z.optional(z.object({ code: z.enum(Object.keys(REJECTION_REASONS) as [RejectionReason]), message: Sentence })),
+    feedback: feedbackField('v2'),
+    quoteId: z.optional(ResourceId).check(z.meta({ description: 'The quote this was booked from (POST /v2/quotes).' })),
+    lines: z
+      .optional(list(PriceLineView, MAX_PRICE_LINES))
+      .check(z.meta({ description: 'Booked from a quote: its lines as sold; they sum exactly to `totalPrice`.' })),
+    extras: z
+      .optional(
+        list(
+          z.object({
+            code: text(40),
+            quantity: count(),
+            stocked: z.boolean().check(z.meta({ description: 'Each item is taken from the location’s stock for the rental.' })),
+          }),
+          MAX_PRICE_LINES,
+        ),
+      )
+      .check(z.meta({ description: 'The extras booked (child seats, GPS...).' })),
+    returnLocation: z.optional(LocationCode).check(z.meta({ description: 'A one-way rental: where the car is returned.' })),
+  })
+  .check(z.meta({ id: 'ReservationV2' }));
+
+export const ReservationListV2 = z
+  .object({
+    reservations: list(ReservationViewV2, PAGE_MAX),
+    nextCursor: NextCursor,
+  })
+  .check(z.meta({ id: 'ReservationListV2' }));
 
 export const BlockBody = z
   .strictObject({

@@ -8,11 +8,11 @@ import type { ApiVersion, RouteInput } from '../../api/route';
 import type { routes } from '../../api/routes';
 import type { BookingDeps } from '../../domain/bookings/ports';
 import { awaitDecision, requestBooking, type BookingRequest } from '../../domain/bookings/request';
-import { REJECTION_REASONS } from '../../domain/bookings/reservation';
+import { REJECTION_REASONS, type Reservation } from '../../domain/bookings/reservation';
 import { httpHandler, type Reply } from '../../http/handler';
 import { actorOf } from '../../http/principal';
 import { clock } from '../../shared/clock';
-import { presentReservation } from './presenter';
+import { presentReservation, presentReservationV2 } from './presenter';
 
 /** Time kept back from the function's timeout for answering after a wait. */
 const ANSWER_MARGIN_MS = 1_500;
@@ -20,13 +20,14 @@ const ANSWER_MARGIN_MS = 1_500;
 /**
  * POST /reservations in any version: queue the request, wait for its decision if the client prefers
  * (`Prefer: wait=N`), and answer 202 (queued), 201 (held) or 409 (rejected, with the reservation that
- * records it), with the reservation's URL in the version the client called.
+ * records it), with the reservation's URL in the version the client called and in that version's view.
  */
 const bookAndAnswer = async (
   deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'holdMs'>,
   request: BookingRequest,
-  call: { prefer?: string; context: Context; version: ApiVersion },
+  call: { prefer?: string; context: Context; version: ApiVersion; present: (r: Reservation) => unknown },
 ): Promise<Reply> => {
+  const { present } = call;
   const { reservation: queued } = await requestBooking(deps, request);
   const waitS = preferredWait(call.prefer);
   const reservation =
@@ -44,7 +45,7 @@ const bookAndAnswer = async (
         error: {
           code: 'CONFLICT',
           message: reservation.reason ? REJECTION_REASONS[reservation.reason] : 'The car is not available for these days.',
-          details: { reservation: presentReservation(reservation) },
+          details: { reservation: present(reservation) },
         },
       },
     };
@@ -52,17 +53,24 @@ const bookAndAnswer = async (
   return {
     status: reservation.status === 'Requested' ? 202 : 201,
     headers: { location, ...applied },
-    body: presentReservation(reservation),
+    body: present(reservation),
   };
 };
 
 type BookingRoute = typeof routes.requestBooking | typeof routes.requestTimedBooking;
+
+/** Each booking route's view: its version's (the route's 201/202 schema). */
+const presenters: Record<BookingRoute['operationId'], (r: Reservation) => unknown> = {
+  requestBooking: presentReservation,
+  requestTimedBooking: presentReservationV2,
+};
 
 /** A booking route's handler: the same request, answer and deps in every version; `when` reads what it books. */
 export const bookingHandler = <R extends BookingRoute>(
   route: R,
   when: (body: NonNullable<RouteInput<R>['body']>) => Pick<BookingRequest, 'carId' | 'period' | 'times' | 'quoteId'>,
 ) => {
+  const present = presenters[route.operationId];
   const deps = {
     reservations: reservationStore(),
     cars: carRepository(),
@@ -84,7 +92,7 @@ export const bookingHandler = <R extends BookingRoute>(
         idempotencyKey: headers['idempotency-key'],
         correlationId: requestId,
       },
-      { prefer: headers.prefer, context, version },
+      { prefer: headers.prefer, context, version, present },
     );
   });
 };

@@ -4,12 +4,20 @@ import { fleetCache } from '../../adapters/redis-backed';
 import { clock } from '../../shared/clock';
 import { bookingRoutes as routes } from '../../api/routes/bookings';
 import { cancelReservation } from '../../domain/bookings/lifecycle';
-import { httpHandler } from '../../http/handler';
-import { actorOf } from '../../http/principal';
-import { presentReservation } from './presenter';
+import { byVersion, httpHandler } from '../../http/handler';
+import { actorOf, type Principal } from '../../http/principal';
+import { presentReservation, presentReservationV2 } from './presenter';
 
 const deps = { reservations: reservationStore(), cache: fleetCache(), notifier: bookingNotifier(), clock };
 
-export const handler = httpHandler(routes.cancelReservation, async ({ params, principal }) => ({
-  body: presentReservation(await cancelReservation(deps, actorOf(principal), params.reservationId)),
-}));
+const cancel = (principal: Principal | undefined, reservationId: string) => cancelReservation(deps, actorOf(principal), reservationId);
+
+/** One use case, each version's view. */
+export const handler = byVersion({
+  v1: httpHandler(routes.cancelReservation, async ({ params, principal }) => ({
+    body: presentReservation(await cancel(principal, params.reservationId)),
+  })),
+  v2: httpHandler(routes.cancelReservationV2, async ({ params, principal }) => ({
+    body: presentReservationV2(await cancel(principal, params.reservationId)),
+  })),
+});

@@ -2,16 +2,26 @@ import { cursorKey } from '../../adapters/cursor-key';
 import { reservationStore } from '../../adapters/bookings';
 import { bookingRoutes as routes } from '../../api/routes/bookings';
 import { userReservations } from '../../domain/bookings/history';
-import { httpHandler } from '../../http/handler';
+import { byVersion, httpHandler } from '../../http/handler';
 import { actorOf } from '../../http/principal';
-import { presentPage } from './presenter';
+import { presentPage, presentPageV2 } from './presenter';
 
 const deps = { reservations: reservationStore() };
 
-export const handler = httpHandler(
-  routes.listUserReservations,
-  async ({ params, query, principal }) => ({
-    body: presentPage(await userReservations(deps, actorOf(principal), params.userId, query)),
-  }),
-  { cursorKey },
-);
+/** One use case, each version's view (and its own cursors: each route seals its own). */
+export const handler = byVersion({
+  v1: httpHandler(
+    routes.listUserReservations,
+    async ({ params, query, principal }) => ({
+      body: presentPage(await userReservations(deps, actorOf(principal), params.userId, query)),
+    }),
+    { cursorKey },
+  ),
+  v2: httpHandler(
+    routes.listUserReservationsV2,
+    async ({ params, query, principal }) => ({
+      body: presentPageV2(await userReservations(deps, actorOf(principal), params.userId, query)),
+    }),
+    { cursorKey },
+  ),
+});

@@ -1,12 +1,22 @@
 import type * as z from '../../shared/zod';
 import type { CarType } from '../../api/fleet-schemas';
-import type { ReservationView } from '../../api/booking-schemas';
-import { REJECTION_REASONS, type Reservation } from '../../domain/bookings/reservation';
+import { V1_REJECTION_REASONS, type ReservationView, type ReservationViewV2 } from '../../api/booking-schemas';
+import { REJECTION_REASONS, type RejectionReason, type Reservation } from '../../domain/bookings/reservation';
 import { feedbackStateOf } from '../../domain/feedback/feedback';
 import { fromMinorUnits } from '../../domain/fleet/money';
+import { toDecimal } from '../../domain/pricing/money';
 import { clock } from '../../shared/clock';
 
-/** A reservation as the API shows it: money as decimal numbers, times as ISO strings. */
+type V1Reason = (typeof V1_REJECTION_REASONS)[number];
+const isV1Reason = (reason: RejectionReason): reason is V1Reason => (V1_REJECTION_REASONS as readonly string[]).includes(reason);
+
+/**
+ * v1's code for a reason: itself, or, for a reason v1 does not know (added with v2's features), the
+ * nearest one v1 has. The message stays the reason's own, so a v1 client still reads why.
+ */
+const v1ReasonCode = (reason: RejectionReason): V1Reason => (isV1Reason(reason) ? reason : 'CAR_UNAVAILABLE');
+
+/** A reservation as v1 shows it: money as decimal numbers (cents), times as ISO strings. */
 export const presentReservation = (r: Reservation): z.output<typeof ReservationView> => ({
   reservationId: r.reservationId,
   userId: r.userId,
@@ -24,14 +34,52 @@ export const presentReservation = (r: Reservation): z.output<typeof ReservationV
     total: fromMinorUnits(r.price.totalMinor),
   },
   ...(r.status === 'Pending' && r.holdExpiresAt !== undefined ? { holdExpiresAt: new Date(r.holdExpiresAt).toISOString() } : {}),
-  ...(r.reason ? { reason: { code: r.reason, message: REJECTION_REASONS[r.reason] } } : {}),
+  ...(r.reason ? { reason: { code: v1ReasonCode(r.reason), message: REJECTION_REASONS[r.reason] } } : {}),
   ...(r.refund ? { refund: { percent: r.refund.percent, amount: fromMinorUnits(r.refund.amountMinor) } } : {}),
   feedback: { state: feedbackStateOf(r, clock.now()), ...(r.feedbackId ? { feedbackId: r.feedbackId } : {}) },
   createdAt: r.createdAt,
   updatedAt: r.updatedAt,
 });
 
-export const presentPage = (page: { items: Reservation[]; nextCursor?: string }) => ({
-  reservations: page.items.map(presentReservation),
-  nextCursor: page.nextCursor ?? null,
-});
+/**
+ * A reservation as v2 shows it: v1's view with every amount in the reservation's currency (its own
+ * minor digits), every rejection reason as itself, and what a booking from a quote carries: the quote,
+ * its lines as sold, the extras and a one-way return location.
+ */
+export const presentReservationV2 = (r: Reservation): z.output<typeof ReservationViewV2> => {
+  const { currency } = r.price;
+  const decimal = (minor: number) => toDecimal(minor, currency);
+  const v1 = presentReservation(r);
+  return {
+    ...v1,
+    totalPrice: decimal(r.price.totalMinor),
+    price: { ...v1.price, currency, dailyRate: decimal(r.price.dailyMinor), total: decimal(r.price.totalMinor) },
+    ...(r.reason ? { reason: { code: r.reason, message: REJECTION_REASONS[r.reason] } } : {}),
+    ...(r.refund ? { refund: { percent: r.refund.percent, amount: decimal(r.refund.amountMinor) } } : {}),
+    ...(r.quoteId ? { quoteId: r.quoteId } : {}),
+    ...(r.lines
+      ? {
+          lines: r.lines.map(({ code, label, quantity, unitMinor, amountMinor }) => ({
+            code,
+            label,
+            quantity,
+            unitAmount: decimal(unitMinor),
+            amount: decimal(amountMinor),
+          })),
+        }
+      : {}),
+    ...(r.extras ? { extras: r.extras.map(({ code, quantity, stocked }) => ({ code, quantity, stocked })) } : {}),
+    ...(r.returnLocation ? { returnLocation: r.returnLocation } : {}),
+  };
+};
+
+/** A page of reservations, each shown by the version's presenter. */
+const pageOf =
+  <View>(present: (r: Reservation) => View) =>
+  (page: { items: Reservation[]; nextCursor?: string }) => ({
+    reservations: page.items.map((r) => present(r)),
+    nextCursor: page.nextCursor ?? null,
+  });
+
+export const presentPage = pageOf(presentReservation);
+export const presentPageV2 = pageOf(presentReservationV2);

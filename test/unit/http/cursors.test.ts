@@ -37,8 +37,10 @@ describe('sealed cursors', () => {
     expect(paged.map((r) => r.operationId).sort()).toEqual([
       'listCarFeedback',
       'listCarReservations',
+      'listCarReservationsV2',
       'listUserFeedback',
       'listUserReservations',
+      'listUserReservationsV2',
       'searchCars',
       'searchCarsAtTimes',
     ]);
