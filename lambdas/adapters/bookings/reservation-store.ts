@@ -34,6 +34,8 @@ import {
   toReservationItem,
 } from './reservation-item';
 import { CustomerLedger, usageOf, type Ledger } from './customer-ledger';
+import type { DynamoStockCalendars } from './stock-calendars';
+import type { StockBlock, StockCalendar } from '../../domain/fleet/stock';
 
 /** Requests of one customer judged on usage that changed before they landed are judged again this many times. */
 const USAGE_RETRIES = 20;
@@ -58,6 +60,8 @@ export class DynamoReservationStore implements ReservationStore {
     private readonly tableName: string,
     /** A repository, or a factory called on the first write that changes a car's blocks: readers need no cars table. */
     private cars: DynamoCarRepository | (() => DynamoCarRepository),
+    /** The stock calendars of physical extras (or their factory), for reservations that take some. */
+    private stock?: DynamoStockCalendars | (() => DynamoStockCalendars),
   ) {
     this.ledger = new CustomerLedger(db, tableName);
   }
@@ -67,6 +71,34 @@ export class DynamoReservationStore implements ReservationStore {
   private carRepository(): DynamoCarRepository {
     if (typeof this.cars === 'function') this.cars = this.cars();
     return this.cars;
+  }
+
+  private stockCalendars(): DynamoStockCalendars {
+    if (typeof this.stock === 'function') this.stock = this.stock();
+    if (!this.stock) throw new Error('This store was made without stock calendars, and a reservation takes stocked extras.');
+    return this.stock;
+  }
+
+  /** The reservation's stocked extras. */
+  private stocked(r: Reservation) {
+    return (r.extras ?? []).filter((e) => e.stocked);
+  }
+
+  /** The stock clauses that go with a change of the reservation's car block: one per stocked extra. */
+  private stockClauses(
+    r: Reservation,
+    change: { set?: Pick<StockBlock, 'status' | 'holdExpiresAt'>; remove?: true; stillThere?: true; seen?: StockCalendar[] },
+    now: Date,
+  ): TransactItem[] {
+    return this.stocked(r).map((extra) =>
+      this.stockCalendars().clause(r.car.location, extra.code, {
+        ...(change.set ? { set: { id: r.reservationId, ...intervalOf(r), quantity: extra.quantity, ...change.set } } : {}),
+        ...(change.remove ? { remove: r.reservationId } : {}),
+        ...(change.stillThere ? { stillThere: true as const } : {}),
+        ...(change.seen ? { unchangedSince: change.seen.find((c) => c.code === extra.code) } : {}),
+        now,
+      }),
+    );
   }
 
   /** Sends a transaction (conflicts retried); returns the cancellation reasons of a failed condition. */
@@ -184,10 +216,13 @@ export class DynamoReservationStore implements ReservationStore {
     // attempt's hold is already there (it is this decision; its expiry is kept).
     if (!hold.onCar) {
       const block = { ...this.blockOf(r), status: 'Pending' as const, holdExpiresAt: expiresAt };
-      const fleet = this.carRepository();
-      if (!(await writeItem(this.db, fleet.blockClause(r.carId, { set: block, unchangedSince: car, activeAt: r.car.location, now })))) {
-        return { kind: 'stale' };
-      }
+      const onCar = this.carRepository().blockClause(r.carId, { set: block, unchangedSince: car, activeAt: r.car.location, now });
+      // With stocked extras, the car and each extra's calendar in one transaction: all held, or none.
+      const stock = hold.stock?.length
+        ? this.stockClauses(r, { set: { status: 'Pending', holdExpiresAt: expiresAt }, seen: hold.stock }, now)
+        : [];
+      const landed = stock.length ? !(await this.transact([onCar, ...stock])) : await writeItem(this.db, onCar);
+      if (!landed) return { kind: 'stale' };
     }
     // Then the reservation follows, while it is still a request within its decision window.
     const followed = await writeItem(
@@ -212,9 +247,10 @@ export class DynamoReservationStore implements ReservationStore {
     return { kind: 'held' };
   }
 
-  /** Takes a reservation's block off its car, if it is there. */
+  /** Takes a reservation's block off its car, and off its extras' stock, where it is there. */
   private async dropBlock(r: Reservation, now: Date): Promise<void> {
     await writeItem(this.db, this.carRepository().blockClause(r.carId, { remove: r.reservationId, stillThere: true, now }));
+    for (const clause of this.stockClauses(r, { remove: true, stillThere: true }, now)) await writeItem(this.db, clause);
   }
 
   /** A reservation's block on its car, as the car's calendar keeps it (v1 days kept for v1's views). */
@@ -255,6 +291,7 @@ export class DynamoReservationStore implements ReservationStore {
       ),
       // Its block must still be there: a hold that lapsed may have been dropped by a later booking's write.
       this.carRepository().blockClause(r.carId, { set: { ...this.blockOf(r), status: 'Confirmed' }, stillThere: true, now }),
+      ...this.stockClauses(r, { set: { status: 'Confirmed' }, stillThere: true }, now),
       // No longer an open hold; still a booking for its interval.
       this.ledger.count(r),
     ]);
@@ -274,7 +311,9 @@ export class DynamoReservationStore implements ReservationStore {
           ...(r.status === 'Pending' ? { extraCondition: 'holdExpiresAt > :now', values: { ':now': now.getTime() } } : {}),
         },
       ),
-      ...(r.status === 'Requested' ? [] : [this.carRepository().blockClause(r.carId, { remove: r.reservationId, now })]),
+      ...(r.status === 'Requested'
+        ? []
+        : [this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }), ...this.stockClauses(r, { remove: true }, now)]),
       this.ledger.forget(r),
     ]);
     // A request's too, if a decider put its hold on the car a moment ago (its own write then finds the
@@ -296,6 +335,7 @@ export class DynamoReservationStore implements ReservationStore {
         },
       ),
       this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
+      ...this.stockClauses(r, { remove: true }, now),
       this.ledger.forget(r),
     ]);
     return !reasons;
@@ -308,6 +348,8 @@ export class DynamoReservationStore implements ReservationStore {
     const reasons = await this.transact([
       this.transition(r, ['Confirmed'], { status: 'Completed', updatedAt: now.toISOString() }, { due: null }),
       ...(ready ? [this.carRepository().blockClause(r.carId, { remove: r.reservationId, now })] : []),
+      // Its extras are back at the counter.
+      ...this.stockClauses(r, { remove: true }, now),
       this.ledger.forget(r),
     ]);
     return !reasons;

@@ -8,6 +8,7 @@ import { searchKeysOf } from '../../domain/fleet/search-keys';
 import { AppError, conflict, notFound } from '../../shared/errors';
 import { tables } from '../../shared/tables';
 import { keyReused } from '../../domain/idempotency';
+import { calendarClause } from '../calendar-clause';
 import { claimPut } from '../claims';
 import { conditionalWrite, transactWrite, type TransactItem } from '../dynamo-conflicts';
 import { queryAll } from '../dynamodb';
@@ -217,52 +218,29 @@ export class DynamoCarRepository implements CarRepository {
    * without a read-modify-write. Cache invalidation is the caller's step after the commit.
    */
   blockClause(carId: string, change: BlockChange): TransactItem {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':one': 1 };
-    const removes: string[] = [];
-    const sets: string[] = [];
-    if (change.set) {
-      names['#set'] = change.set.id;
-      values[':block'] = toStoredBlock(change.set);
-      sets.push('blocks.#set = :block');
-    }
-    if (change.remove) {
-      names['#rm'] = change.remove;
-      removes.push('blocks.#rm');
-    }
-    const ended = change.unchangedSince ? endedBlocks(change.unchangedSince.blocks, change.now.getTime()) : [];
-    ended
-      .filter((b) => b.id !== change.set?.id && b.id !== change.remove)
-      .forEach((b, i) => {
-        names[`#e${i}`] = b.id;
-        removes.push(`blocks.#e${i}`);
-      });
-    const conditions = ['attribute_exists(pk)'];
-    if (change.unchangedSince) {
-      const seen = change.unchangedSince.blocksVersion;
-      // A car no booking ever touched may predate the counter: version 0 is its absence too.
-      conditions.push(
-        seen === 0 ? '(blocksVersion = :seenVersion OR attribute_not_exists(blocksVersion))' : 'blocksVersion = :seenVersion',
-      );
-      values[':seenVersion'] = seen;
-    }
-    if (change.stillThere && change.set) conditions.push('attribute_exists(blocks.#set)');
-    if (change.stillThere && change.remove) conditions.push('attribute_exists(blocks.#rm)');
-    if (change.activeAt) {
-      conditions.push('#status = :active', '#location = :at');
-      Object.assign(names, { '#status': 'status', '#location': 'location' });
-      Object.assign(values, { ':active': 'active', ':at': change.activeAt });
-    }
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: carKey(carId),
-        UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}${removes.length ? `REMOVE ${removes.join(', ')} ` : ''}ADD blocksVersion :one`,
-        ConditionExpression: conditions.join(' AND '),
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    };
+    const now = change.now.getTime();
+    return calendarClause(this.tableName, carKey(carId), {
+      ...(change.set ? { set: { id: change.set.id, stored: toStoredBlock(change.set) } } : {}),
+      ...(change.remove ? { remove: change.remove } : {}),
+      ...(change.unchangedSince
+        ? {
+            unchangedSince: {
+              version: change.unchangedSince.blocksVersion,
+              ended: endedBlocks(change.unchangedSince.blocks, now).map((b) => b.id),
+            },
+          }
+        : {}),
+      ...(change.stillThere ? { stillThere: true as const } : {}),
+      ...(change.activeAt
+        ? {
+            also: {
+              expression: '#status = :active AND #location = :at',
+              names: { '#status': 'status', '#location': 'location' },
+              values: { ':active': 'active', ':at': change.activeAt },
+            },
+          }
+        : {}),
+    });
   }
 
   async create(car: Car, claim?: OwnedClaim): Promise<{ created: true } | { created: false; carId: string; fingerprint: string }> {

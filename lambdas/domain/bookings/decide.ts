@@ -2,6 +2,7 @@ import { logger } from '../../shared/logger';
 import { metrics } from '../../shared/observability';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { blockersOf, holdsCar } from '../fleet/availability';
+import { stockFits, type StockCalendar } from '../fleet/stock';
 import type { Car } from '../fleet/car';
 import { DECIDE_WITHIN_MS } from './policy';
 import type { BookingDeps, HoldOutcome } from './ports';
@@ -81,12 +82,35 @@ const holdOrRefuse = async (
     // on the car made this decision: its hold is kept as it is, so the car and the reservation agree.
     const earlier = car!.blocks.find((b) => b.id === reservation.reservationId && b.kind === 'reservation' && holdsCar(b, nowMs));
     const holdExpiresAt = earlier?.kind === 'reservation' && earlier.holdExpiresAt ? earlier.holdExpiresAt : nowMs + deps.holdMs;
-    const terms = { expiresAt: holdExpiresAt, onCar: earlier !== undefined, requestedAfter };
+    // Its stocked extras, judged the same way (the earlier attempt's hold took them with the car).
+    const stock = earlier ? [] : await stockFor(deps, reservation, nowMs);
+    if (stock === 'short') return { outcome: { kind: 'rejected', reason: 'EXTRA_UNAVAILABLE' }, holdExpiresAt: 0 };
+    const terms = { expiresAt: holdExpiresAt, onCar: earlier !== undefined, requestedAfter, stock };
     const outcome = await deps.reservations.hold(reservation, car!, terms, now);
     if (outcome.kind !== 'stale') return { outcome, holdExpiresAt };
   }
   // Thrown, so the queue delivers the message again: a later decision, never a wrong one.
   throw new Error(`The calendar of car ${reservation.carId} kept changing; the request is decided on a retry.`);
+};
+
+/**
+ * The stock calendars of a reservation's stocked extras, read strongly, or 'short' when one of them
+ * has not enough left over its interval (a location that no longer offers the extra has none).
+ */
+const stockFor = async (deps: DeciderDeps, reservation: Reservation, nowMs: number): Promise<StockCalendar[] | 'short'> => {
+  const stocked = (reservation.extras ?? []).filter((e) => e.stocked);
+  if (stocked.length === 0) return [];
+  if (!deps.stock) throw new Error('A request with stocked extras needs the extras stock (deps.stock).');
+  const calendars: StockCalendar[] = [];
+  for (const extra of stocked) {
+    const [count, calendar] = await Promise.all([
+      deps.stock.count(reservation.car.location, extra.code),
+      deps.stock.calendar(reservation.car.location, extra.code),
+    ]);
+    if (!stockFits(calendar, intervalOf(reservation), extra.quantity, count ?? 0, nowMs, reservation.reservationId)) return 'short';
+    calendars.push(calendar);
+  }
+  return calendars;
 };
 
 const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<Decision> => {

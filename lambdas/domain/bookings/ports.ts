@@ -1,5 +1,7 @@
 import type { Clock } from '../../shared/clock';
 import type { Car } from '../fleet/car';
+import type { LocationCode } from '../fleet/catalog';
+import type { StockCalendar } from '../fleet/stock';
 import type { MaintenanceBlock } from '../fleet/availability';
 import type { CarRepository, FleetCache } from '../fleet/ports';
 import type { OwnedClaim, RequestClaim } from '../idempotency';
@@ -53,6 +55,14 @@ export type BlockOutcome =
  */
 export type HoldOutcome = { kind: 'held' } | { kind: 'rejected'; reason: RejectionReason } | { kind: 'alreadyDecided' } | { kind: 'stale' };
 
+/** A location's stock of its physical extras, as a hold decides on it (fleet/stock.ts). */
+export interface ExtrasStock {
+  /** How many the location has, from its extras catalogue (undefined: it offers none). */
+  count(location: LocationCode, code: string): Promise<number | undefined>;
+  /** The extra's calendar at the location, read strongly (version 0 when never written). */
+  calendar(location: LocationCode, code: string): Promise<StockCalendar>;
+}
+
 /** The hold a decision writes. */
 export interface HoldTerms {
   /** Epoch ms the hold lapses at. */
@@ -61,6 +71,8 @@ export interface HoldTerms {
   onCar: boolean;
   /** The request must have been made after this instant (ISO, UTC): its decision window. */
   requestedAfter: string;
+  /** The stock calendars of its stocked extras as judged (each written in the car's transaction, conditional on its version). */
+  stock?: StockCalendar[];
 }
 
 export interface Page<T> {
@@ -142,6 +154,8 @@ export interface BookingDeps {
   newId: () => string;
   /** How long a Pending reservation holds the car for payment. */
   holdMs: number;
+  /** The stock of physical extras (a request with a stocked extra needs it). */
+  stock?: ExtrasStock;
   /** The per-customer booking limits; `bookingLimits()` (configuration) when left out. */
   limits?: BookingLimits;
   /** Quotes a v2 request may book (`{ quoteId }`); without them such a request finds no quote. */

@@ -22,6 +22,7 @@ export const REJECTION_REASONS = {
   CAR_BLOCKED: 'The car is out of service for some of these days.',
   CAR_UNAVAILABLE: 'The car was removed from the fleet or moved to another location.',
   NOT_DECIDED: 'The request could not be processed in time; please book again.',
+  EXTRA_UNAVAILABLE: 'Not enough of an extra you chose is left at the location for these times.',
 } as const;
 export type RejectionReason = keyof typeof REJECTION_REASONS;
 

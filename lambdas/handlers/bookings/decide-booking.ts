@@ -1,5 +1,5 @@
 import * as z from '../../shared/zod';
-import { holdMs, reservationStore } from '../../adapters/bookings';
+import { extrasStock, holdMs, reservationStore } from '../../adapters/bookings';
 import { carRepository } from '../../adapters/fleet';
 import { bookingNotifier } from '../../adapters/notifications';
 import { carLocks, fleetCache } from '../../adapters/redis-backed';
@@ -16,6 +16,7 @@ const deps = {
   notifier: bookingNotifier(),
   clock,
   holdMs: holdMs(),
+  stock: extrasStock(),
 };
 const BookingMessage = z.object({ reservationId: z.uuid(), carId: z.uuid() });
 
