@@ -201,7 +201,9 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     if (throttles.get(version)!.check(`${route.method} ${route.path}`, route.throttle) > 0)
       throw HttpFailure.gateway(GATEWAY_ERRORS.throttled);
     const headers = flatHeaders(req);
-    const claims = route.access === 'public' ? undefined : await authenticate(headers.authorization, options.verifyToken);
+    // An optional route (no authorizer in AWS) checks a token only when one is sent, as its function does there.
+    const anonymous = route.access === 'public' || (route.access === 'optional' && !headers.authorization);
+    const claims = anonymous ? undefined : await authenticate(headers.authorization, options.verifyToken);
     const event = apiGatewayEvent({
       route,
       method,

@@ -29,6 +29,18 @@ FOUND=$(curl -sS "$API/cars?location=LAX&pickupAt=${DAY}T10:00&returnAt=${BACK}T
 CAR=$(echo "$FOUND" | json cars.0.carId)
 echo "car: $CAR, $(echo "$FOUND" | json days) days, total $(echo "$FOUND" | json cars.0.totalPrice) $(echo "$FOUND" | json currency)"
 
+# 2b. A quote: the rental priced line by line, valid 15 minutes. Without extras its total is the search's
+#     (rates, season, weekend, LAX's airport fee and sales tax). With choices it has a line each: returned at
+#     SEA (one-way drop fee), a child seat, a 23-year-old driver (young-driver fee). A signed-in customer's age
+#     comes from their profile's date of birth; this one is asked anonymously, so it says driverAge.
+quote() { curl -sS -X POST "$API/quotes" -H 'content-type: application/json' -d "$1"; }
+RENTAL="\"carId\":\"$CAR\",\"pickupAt\":\"${DAY}T10:00\",\"returnAt\":\"${BACK}T10:00\""
+echo "quote: total $(quote "{$RENTAL}" | json total)"
+QUOTE=$(quote "{$RENTAL,\"returnLocation\":\"SEA\",\"extras\":[{\"code\":\"CHILD_SEAT\",\"quantity\":1}],\"driverAge\":23}")
+echo "$QUOTE" | json lines | node -e 'process.stdin.on("data", (d) => JSON.parse(d).forEach((l) =>
+  console.log(`line: ${l.code.padEnd(18)} ${String(l.quantity).padStart(2)} x ${String(l.unitAmount).padStart(8)} = ${String(l.amount).padStart(8)}  ${l.label}`)))'
+echo "quoted: $(echo "$QUOTE" | json quoteId), subtotal $(echo "$QUOTE" | json subtotal), tax $(echo "$QUOTE" | json taxTotal), total $(echo "$QUOTE" | json total) $(echo "$QUOTE" | json currency), until $(echo "$QUOTE" | json expiresAt)"
+
 # 3. book PICKUP RETURN: books the car, waiting up to 10 s for the decision, and prints the reservation.
 #    201 is held (Pending: pay within 5 minutes); 409 is refused, with the reservation that says why;
 #    202 is not decided yet: read it until it is.

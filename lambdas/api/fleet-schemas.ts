@@ -12,6 +12,7 @@ import {
   TRANSMISSIONS,
 } from '../domain/fleet/catalog';
 import { hasAtMostTwoDecimals } from '../domain/fleet/money';
+import { CurrencyCode } from '../domain/pricing/rules';
 import { periodProblems } from '../domain/fleet/period';
 import { WEEKDAYS } from '../domain/rental-time';
 import { clock } from '../shared/clock';
@@ -160,12 +161,17 @@ export const TimedSearchResults = z
     pickupAt: OffsetDateTime,
     returnAt: OffsetDateTime,
     days: count(MAX_RENTAL_DAYS + 1).check(z.meta({ description: 'Days billed: one per started 24 hours after the grace period.' })),
-    currency: z.literal('USD'),
+    currency: CurrencyCode.check(z.meta({ description: 'ISO 4217 code: the location’s currency, of every total.' })),
     cars: list(
       z.object({
         ...carSummaryFields,
-        totalPrice: z.number().check(z.meta({ description: 'The rental’s price for these times: the daily price times `days`.' })),
-        currency: z.literal('USD'),
+        totalPrice: z.number().check(
+          z.meta({
+            description:
+              'The rental’s price for these times by the location’s pricing (rates, season, weekend, fees and taxes; no extras, one-way or young-driver fee): what a quote for the car starts from.',
+          }),
+        ),
+        currency: CurrencyCode,
       }),
       PAGE_MAX,
     ),

@@ -96,6 +96,7 @@ const operation = (route: RouteDefinition, components: Components) => {
   const errors = new Set<number>([...(route.request.body ? [400, 413, 415] : []), ...(route.errors ?? []), 429, 500]);
   if (Object.keys(route.request.params?.shape ?? {}).length || route.request.query) errors.add(400);
   if (route.access !== 'public') [401, 403].forEach((s) => errors.add(s));
+  if (route.access === 'optional') errors.delete(403);
   for (const status of [...errors].sort()) {
     if (responses[String(status)]) continue; // the route documents this status itself
     responses[String(status)] = {
@@ -109,6 +110,8 @@ const operation = (route: RouteDefinition, components: Components) => {
     summary: route.summary,
     tags: [route.tag],
     ...(route.access === 'public' ? { security: [] } : {}),
+    // Anonymous or with a bearer token.
+    ...(route.access === 'optional' ? { security: [{}, { bearerAuth: [] }] } : {}),
     ...(route.access === 'admin' ? { description: 'Administrators only (Cognito group `admin`).' } : {}),
     parameters: parameters(route),
     ...(route.request.body

@@ -5,8 +5,16 @@ import type { CapabilityId } from '../capabilities';
 export const API_VERSIONS = ['v1', 'v2'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
 
-/** Who may call a route: anyone, any signed-in user (customers and admins), or admins only. */
-export type Access = 'public' | 'customer' | 'admin';
+/**
+ * Who may call a route: anyone, any signed-in user (customers and admins), or admins only. `optional`:
+ * anyone, and a signed-in caller is known (a quote made for a customer). API Gateway's Cognito authorizer
+ * cannot be optional, so such a route has none there and its function verifies a bearer token itself
+ * (httpHandler's `verifyToken`); an invalid token is a 401, as on a protected route.
+ */
+export type Access = 'public' | 'optional' | 'customer' | 'admin';
+
+/** Routes API Gateway lets through without a token (an `optional` route's function checks one if sent). */
+export const isOpenRoute = (access: Access): boolean => access === 'public' || access === 'optional';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ResponseSpec {

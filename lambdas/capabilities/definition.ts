@@ -21,6 +21,11 @@ export interface CapabilityUses {
   carMedia?: CarMediaAccess;
   /** Cognito: 'client' for sign-up/sign-in calls, 'admin' for Admin* user-management calls. */
   userPool?: 'client' | 'admin';
+  /**
+   * Verifies Cognito ID tokens itself (an `optional` route, which API Gateway lets through without its
+   * authorizer): the pool and client ids, and the pool's public keys over https; no IAM permission.
+   */
+  idTokens?: boolean;
   /** Runs in the VPC with a network path and credentials for ElastiCache Redis. */
   redis?: boolean;
   /** Runs in the VPC with a network path and credentials for Aurora PostgreSQL (via RDS Proxy). */

@@ -6,6 +6,7 @@ import { bookingCapabilities } from './bookings';
 import { paymentCapabilities } from './payments';
 import { feedbackCapabilities } from './feedback';
 import { pricingCapabilities } from './pricing';
+import { quoteCapabilities } from './quotes';
 
 export * from './definition';
 
@@ -24,6 +25,7 @@ export const capabilities = {
   ...inArea('payments', paymentCapabilities),
   ...inArea('feedback', feedbackCapabilities),
   ...inArea('pricing', pricingCapabilities),
+  ...inArea('quotes', quoteCapabilities),
 } satisfies Record<string, CapabilityDefinition>;
 
 export type CapabilityId = keyof typeof capabilities;

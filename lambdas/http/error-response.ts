@@ -13,7 +13,7 @@ const STATUS: Record<ErrorKind, { status: number; code: string }> = {
   PAYLOAD_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   PAYMENT_DECLINED: { status: 422, code: 'PAYMENT_DECLINED' },
-  UNPROCESSABLE: { status: 422, code: 'RULE_BROKEN' },
+  UNPROCESSABLE: { status: 422, code: 'UNPROCESSABLE' },
   IDEMPOTENCY_MISMATCH: { status: 422, code: 'IDEMPOTENCY_KEY_REUSED' },
   TOO_MANY_REQUESTS: { status: 429, code: 'THROTTLED' },
   DEPENDENCY_UNAVAILABLE: { status: 503, code: 'SERVICE_UNAVAILABLE' },

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_VERSIONS, type ApiVersion, type RouteDefinition, type RouteInput } from '../api/route';
 import { ENV } from '../shared/env-names';
+import { unauthenticated } from '../shared/errors';
 import { lambdaFunction } from '../shared/lambda-function';
 import { logger } from '../shared/logger';
 import { cursorScope, openCursor, sealCursor, takesCursor } from './cursors';
@@ -61,10 +62,37 @@ export interface HttpHandlerOptions {
    * passed in by the list handlers so the others do not load the Secrets Manager client.
    */
   cursorKey?: () => Promise<Buffer>;
+  /**
+   * Verifies an ID token's signature and claims (adapters/id-tokens.ts), required for an `optional`
+   * route: API Gateway lets its requests through without the authorizer, so a token sent is checked here.
+   */
+  verifyToken?: (token: string) => Promise<Record<string, unknown>>;
 }
 
+type Claims = Parameters<typeof principalFromClaims>[0];
+
+/**
+ * The caller's claims: the authorizer's (a protected route; the local runtime's twin of it for every
+ * route), else, on an `optional` route, a bearer token's once verified here. A token that does not verify
+ * is a 401, as the authorizer answers; no token is an anonymous caller.
+ */
+const claimsOf = async (route: RouteDefinition, event: APIGatewayProxyEvent, verifyToken: HttpHandlerOptions['verifyToken']) => {
+  const claims = event.requestContext?.authorizer?.claims as Claims;
+  if (claims || route.access !== 'optional' || !verifyToken) return claims;
+  const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  const token = header?.replace(/^Bearer\s+/i, '').trim();
+  if (!token) return undefined;
+  try {
+    return await verifyToken(token);
+  } catch {
+    throw unauthenticated();
+  }
+};
+
 export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandlerFn<R>, options: HttpHandlerOptions = {}) => {
-  const { cursorKey } = options;
+  const { cursorKey, verifyToken } = options;
+  if (route.access === 'optional' && !verifyToken)
+    throw new Error(`${route.operationId} takes an optional token: pass httpHandler the verifyToken that checks it`);
   if (takesCursor(route) && !cursorKey)
     throw new Error(`${route.operationId} takes a cursor: pass httpHandler the cursorKey that seals it`);
   return lambdaFunction<APIGatewayProxyEvent, APIGatewayProxyResult>(
@@ -73,10 +101,7 @@ export const httpHandler = <R extends RouteDefinition>(route: R, fn: HttpHandler
       logger.appendKeys({ operation: route.operationId });
       const requestId = requestIdOf(event, context);
       try {
-        const principal = authorizeRoute(
-          route,
-          principalFromClaims(event.requestContext?.authorizer?.claims as Parameters<typeof principalFromClaims>[0]),
-        );
+        const principal = authorizeRoute(route, principalFromClaims(await claimsOf(route, event, verifyToken)));
         const input = parseRequest(route, event);
         const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
         const cursors = cursorKey ? cursorScope(route, input.params) : undefined;

@@ -83,7 +83,7 @@ export const ADMIN_MFA_REQUIRED =
  * route needs the caller to act as admin; one in the group without MFA is told how to turn it on.
  */
 export const authorize = (access: Access, principal: Principal | undefined): Principal | undefined => {
-  if (access === 'public') return principal;
+  if (access === 'public' || access === 'optional') return principal;
   if (!principal) throw unauthenticated();
   if (access === 'admin' && !actsAs(principal, access))
     throw forbidden(principal.groups.includes(access) ? ADMIN_MFA_REQUIRED : 'This operation is for administrators only.');

@@ -51,13 +51,16 @@ export const emailNotVerified = () =>
     'Verify your email first: enter the code we emailed you at POST /v1/users/me/email/verify (a new code: ' +
       'POST /v1/users/me/email/verification), then refresh your token.',
   );
-/** Well-formed input that a business rule refuses (a driver under the minimum age...): each issue names its field and rule. */
-export const unprocessable = (issues: FieldIssue[], message = 'The request breaks a rule.') =>
-  new AppError('UNPROCESSABLE', message, { fields: issues });
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} was not found.`);
 export const conflict = (message: string, details?: unknown, code?: string) => new AppError('CONFLICT', message, details, undefined, code);
 /** An `If-Match` that names another version than the current one: the client read something that has changed since. */
 export const preconditionFailed = (message: string, details?: unknown) => new AppError('PRECONDITION_FAILED', message, details);
+/**
+ * Well-formed input that a business rule refuses (a one-way return the matrix does not allow, a driver
+ * under the minimum age): 422, coded by the rule, each issue naming its field and rule.
+ */
+export const unprocessable = (issues: FieldIssue[], message: string, code = issues[0]?.rule) =>
+  new AppError('UNPROCESSABLE', message, { fields: issues }, undefined, code);
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many requests; retry later.') =>
   new AppError('TOO_MANY_REQUESTS', message, undefined, retryAfterSeconds);
 export const dependencyUnavailable = (dependency: string, retryAfterSeconds = 5) =>

@@ -213,7 +213,7 @@ export class CapabilityFunction extends Construct {
     if (uses.notifications) this.useNotifications(r.notifications);
     else if (uses.email) this.useEmail(r.notifications);
     this.useMedia(uses.carMedia, r.media);
-    this.useUserPool(uses.userPool, r.auth);
+    this.useUserPool(uses.userPool, r.auth, uses.idTokens);
     if (uses.redis) this.useRedis(r.redis);
     if (uses.database) this.useDatabase(r.database);
     if (uses.paymentGateways) r.paymentGateways.bind(this.fn);
@@ -324,8 +324,8 @@ export class CapabilityFunction extends Construct {
     });
   }
 
-  private useUserPool(mode: CapabilityDefinition['uses']['userPool'], auth: Auth): void {
-    if (!mode) return;
+  private useUserPool(mode: CapabilityDefinition['uses']['userPool'], auth: Auth, idTokens = false): void {
+    if (!mode && !idTokens) return;
     this.env(ENV.userPoolId, auth.userPool.userPoolId);
     this.env(ENV.userPoolClientId, auth.client.userPoolClientId);
     // 'client' calls (SignUp, InitiateAuth...) are public Cognito APIs and need no IAM permission.

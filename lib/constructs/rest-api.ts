@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import type { RouteDefinition } from '../../lambdas/api/route';
+import { isOpenRoute, type RouteDefinition } from '../../lambdas/api/route';
 import { STAGE_THROTTLE } from '../../lambdas/api/routes';
 import { errorTemplate, GATEWAY_ERRORS, type GatewayError } from '../api/gateway-responses';
 import { requestParameters } from '../api/request-validation';
@@ -133,10 +133,10 @@ export class RestApi extends Construct {
         requestParameters: requestParameters(route),
         ...this.authorization(route),
       });
-      if (route.access === 'public') {
+      if (isOpenRoute(route.access)) {
         NagSuppressions.addResourceSuppressions(method, [
-          { id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by design (route access: public).` },
-          { id: 'AwsSolutions-COG4', reason: `${route.method} ${route.path} is public by design (route access: public).` },
+          { id: 'AwsSolutions-APIG4', reason: `${route.method} ${route.path} is public by design (route access: ${route.access}).` },
+          { id: 'AwsSolutions-COG4', reason: `${route.method} ${route.path} is public by design (route access: ${route.access}).` },
         ]);
       }
     }
@@ -147,7 +147,8 @@ export class RestApi extends Construct {
    * and ownership, which a user-pool authorizer cannot express.
    */
   private authorization(route: RouteDefinition): apigateway.MethodOptions {
-    if (route.access === 'public') return { authorizationType: apigateway.AuthorizationType.NONE };
+    // An optional route's function verifies a token itself, if one is sent (lambdas/api/route.ts).
+    if (isOpenRoute(route.access)) return { authorizationType: apigateway.AuthorizationType.NONE };
     // Created on first use: API Gateway rejects an authorizer attached to no method.
     this.authorizer ??= new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
       cognitoUserPools: [this.props.userPool],

@@ -65,8 +65,18 @@ it('the v2 customer walk-through: search and book with times, the same car again
     field(stdout, 'reservation'),
   )!;
   expect(held).toBe('Pending');
-  // The total the search quoted is the total booked: three days at the car's daily price.
-  expect(total).toBe(quoted);
+  // The search's total is a quote's for the same rental without extras (the same pricing).
+  expect(field(stdout, 'quote')).toBe(`total ${quoted}`);
+  // With choices, a line each: one-way, a child seat, a young driver, beside the rates, the fee and the tax.
+  const lines = [...stdout.matchAll(/^line: (\S+)\s+(\d+) x\s+(-?[\d.]+) =\s+(-?[\d.]+)/gm)];
+  const codes = lines.map((m) => m[1]);
+  expect(codes).toEqual(expect.arrayContaining(['BASE', 'ONE_WAY', 'EXTRA:CHILD_SEAT', 'YOUNG_DRIVER', 'FEE:AIRPORT_FEE']));
+  expect(codes.some((code) => code.startsWith('TAX:'))).toBe(true);
+  expect(codes.length).toBeGreaterThanOrEqual(6);
+  const quotedTotal = /total (\S+) USD, until/.exec(field(stdout, 'quoted'))![1];
+  expect(lines.reduce((sum, m) => sum + Math.round(Number(m[4]) * 100), 0)).toBe(Math.round(Number(quotedTotal) * 100));
+  // Booking by times (not yet from a quote) prices the days at the car's daily price.
+  expect(Number(total)).toBeGreaterThan(0);
   expect(pickupAt).toMatch(/T10:00:00[+-]\d\d:\d\d$/);
   expect(Date.parse(returnAt) - Date.parse(pickupAt)).toBe(3 * 86_400_000);
   // Within the turnaround the car is still taken; from its end it is free again.

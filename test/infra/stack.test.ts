@@ -4,6 +4,7 @@ import { missingEnvironment } from '../../lambdas/capabilities/environment';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Construct } from 'constructs';
 import { API_STAGE, API_VERSIONS, STAGE_THROTTLE, routesOf } from '../../lambdas/api/routes';
+import { isOpenRoute } from '../../lambdas/api/route';
 
 /** The v1 API stack's routes (`api` is that stack's template). */
 const routeList = routesOf(API_STAGE);
@@ -666,7 +667,7 @@ describe('REST API (from the route table)', () => {
       const capability = capabilityList().find(([id]) => id === route.capability)![1];
       expect(m).toMatchObject({
         HttpMethod: route.method,
-        AuthorizationType: route.access === 'public' ? 'NONE' : 'COGNITO_USER_POOLS',
+        AuthorizationType: isOpenRoute(route.access) ? 'NONE' : 'COGNITO_USER_POOLS',
         Integration: { Type: 'AWS_PROXY' },
       });
       expect(JSON.stringify(m.Integration.Uri)).toContain(functionId(capability.description));

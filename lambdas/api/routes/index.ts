@@ -6,6 +6,7 @@ import { bookingRoutes } from './bookings';
 import { paymentRoutes } from './payments';
 import { feedbackRoutes } from './feedback';
 import { pricingRoutes } from './pricing';
+import { quoteRoutes } from './quotes';
 
 /**
  * THE route table. API Gateway resources and methods (lib/), the local runtime's dispatcher (local/)
@@ -20,6 +21,7 @@ export const routes = {
   ...paymentRoutes,
   ...feedbackRoutes,
   ...pricingRoutes,
+  ...quoteRoutes,
 } satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

@@ -206,13 +206,16 @@ const quoteToBook = async (
     );
   }
   if (quote.currency !== 'USD') {
-    throw unprocessable([
-      {
-        field: 'body.quoteId',
-        message: `Bookings are charged in USD for now; this quote is in ${quote.currency}.`,
-        rule: 'CURRENCY_NOT_CHARGED',
-      },
-    ]);
+    throw unprocessable(
+      [
+        {
+          field: 'body.quoteId',
+          message: `Bookings are charged in USD for now; this quote is in ${quote.currency}.`,
+          rule: 'CURRENCY_NOT_CHARGED',
+        },
+      ],
+      'This quote cannot be booked.',
+    );
   }
   return quote;
 };

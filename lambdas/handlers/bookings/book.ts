@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { holdMs, reservationStore } from '../../adapters/bookings';
 import { bookingQueue } from '../../adapters/bookings/queue';
 import { carRepository } from '../../adapters/fleet';
+import { quoteStore } from '../../adapters/quotes';
 import { preferredWait } from '../../api/booking-schemas';
 import type { ApiVersion, RouteInput } from '../../api/route';
 import type { routes } from '../../api/routes';
@@ -23,7 +24,7 @@ const ANSWER_MARGIN_MS = 1_500;
  * records it), with the reservation's URL in the version the client called and in that version's view.
  */
 const bookAndAnswer = async (
-  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'holdMs'>,
+  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'holdMs' | 'quotes'>,
   request: BookingRequest,
   call: { prefer?: string; context: Context; version: ApiVersion; present: (r: Reservation) => unknown },
 ): Promise<Reply> => {
@@ -78,6 +79,8 @@ export const bookingHandler = <R extends BookingRoute>(
     clock,
     newId: randomUUID,
     holdMs: holdMs(),
+    // v2's { quoteId } (quotes live in the reservations table, which this function writes already).
+    quotes: quoteStore(),
   };
   return httpHandler(route, async ({ body, headers, principal, requestId, context, version }) => {
     const input = body as NonNullable<RouteInput<R>['body']> & { carId: string; userId?: string };

@@ -4,18 +4,20 @@ import { mediaStore } from '../../adapters/fleet/media';
 import { fleetCache } from '../../adapters/redis-backed';
 import { fleetRoutes as routes } from '../../api/routes/fleet';
 import { bookingLimits } from '../../domain/bookings/limits';
-import { fromMinorUnits } from '../../domain/fleet/money';
+import { pricingRules } from '../../adapters/pricing';
 import { searchWithCache } from '../../domain/fleet/search';
-import { periodPriceMinor, resolveRentalTimes } from '../../domain/rental-time';
+import { locationPricing, toDecimal } from '../../domain/pricing';
+import { priceSearchPage } from '../../domain/quotes/search-totals';
+import { resolveRentalTimes } from '../../domain/rental-time';
 import { httpHandler } from '../../http/handler';
 import { countEvent } from '../../shared/business-metrics';
 import { clock } from '../../shared/clock';
 import { validationError } from '../../shared/errors';
 import { presentCar, searchFiltersOf } from './presenter';
 
-const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), clock };
+const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), pricing: pricingRules(), clock };
 
-/** v2: cars free from a time to a time, each with the rental's total (the same days for every car, so price order is total order). */
+/** v2: cars free from a time to a time, each with the rental's total by the location's pricing (as a quote without extras prices it). */
 export const handler = httpHandler(
   routes.searchCarsAtTimes,
   async ({ query }) => {
@@ -25,21 +27,19 @@ export const handler = httpHandler(
     if (!resolved.ok)
       throw validationError(resolved.problems.map((p) => ({ field: `query.${p.field}`, message: p.message, rule: p.rule })));
     const { times } = resolved;
-    const page = await searchWithCache(
-      deps,
-      {
-        location: query.location,
-        window: times.window,
-        ...searchFiltersOf(query),
-      },
-      nowMs,
-    );
+    const filters = searchFiltersOf(query);
+    // One read of the location's pricing per search, beside the page.
+    const [page, pricing] = await Promise.all([
+      searchWithCache(deps, { location: query.location, window: times.window, ...filters }, nowMs),
+      locationPricing(deps, query.location),
+    ]);
+    const { currency } = pricing.rules;
     countEvent(page.cached ? 'SearchCacheHits' : 'SearchCacheMisses');
     const cars = await Promise.all(
-      page.cars.map(async (car) => ({
+      priceSearchPage(page.cars, pricing, times, filters.sort).map(async ({ car, totalMinor }) => ({
         ...(await presentCar(car, deps.media)),
-        totalPrice: fromMinorUnits(periodPriceMinor(car.pricePerDayMinor, times.days)),
-        currency: 'USD' as const,
+        totalPrice: toDecimal(totalMinor, currency),
+        currency,
       })),
     );
     return {
@@ -47,7 +47,7 @@ export const handler = httpHandler(
         pickupAt: times.pickupAt,
         returnAt: times.returnAt,
         days: times.days,
-        currency: 'USD',
+        currency,
         cars,
         nextCursor: page.nextCursor ?? null,
       },
