@@ -17,5 +17,5 @@ export const verifyIdToken = async (token: string): Promise<Record<string, unkno
     clientId: env.required(ENV.userPoolClientId),
     tokenUse: 'id',
   });
-  return (await verifier.verify(token));
+  return await verifier.verify(token);
 };
