@@ -35,32 +35,35 @@ echo "car: $CAR, $(echo "$FOUND" | json days) days, total $(echo "$FOUND" | json
 #     comes from their profile's date of birth; this one is asked anonymously, so it says driverAge.
 quote() { curl -sS -X POST "$API/quotes" -H 'content-type: application/json' -d "$1"; }
 RENTAL="\"carId\":\"$CAR\",\"pickupAt\":\"${DAY}T10:00\",\"returnAt\":\"${BACK}T10:00\""
-echo "quote: total $(quote "{$RENTAL}" | json total)"
+PLAIN=$(quote "{$RENTAL}")
+echo "quote: total $(echo "$PLAIN" | json total)"
 QUOTE=$(quote "{$RENTAL,\"returnLocation\":\"SEA\",\"extras\":[{\"code\":\"CHILD_SEAT\",\"quantity\":1}],\"driverAge\":23}")
 echo "$QUOTE" | json lines | node -e 'process.stdin.on("data", (d) => JSON.parse(d).forEach((l) =>
   console.log(`line: ${l.code.padEnd(18)} ${String(l.quantity).padStart(2)} x ${String(l.unitAmount).padStart(8)} = ${String(l.amount).padStart(8)}  ${l.label}`)))'
 echo "quoted: $(echo "$QUOTE" | json quoteId), subtotal $(echo "$QUOTE" | json subtotal), tax $(echo "$QUOTE" | json taxTotal), total $(echo "$QUOTE" | json total) $(echo "$QUOTE" | json currency), until $(echo "$QUOTE" | json expiresAt)"
 
-# 3. book PICKUP RETURN: books the car, waiting up to 10 s for the decision, and prints the reservation.
+# 3. book BODY: books, waiting up to 10 s for the decision, and prints the reservation. The body is a quote
+#    ({"quoteId": ...}: its car, times and extras at its total) or a car and times (priced at its daily price).
 #    201 is held (Pending: pay within 5 minutes); 409 is refused, with the reservation that says why;
 #    202 is not decided yet: read it until it is.
 book() {
   local answer id reservation
   answer=$(curl -sS -X POST "$API/reservations" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-    -H 'Prefer: wait=10' -d "{\"carId\":\"$CAR\",\"pickupAt\":\"$1\",\"returnAt\":\"$2\"}")
+    -H 'Prefer: wait=10' -d "$1")
   id=$(echo "$answer" | json reservationId 2>/dev/null || echo "$answer" | json error.details.reservation.reservationId)
   while reservation=$(curl -sS "$API/reservations/$id" -H "authorization: Bearer $TOKEN") &&
     [ "$(echo "$reservation" | json status)" = Requested ]; do sleep 1; done
   echo "$reservation"
 }
-BOOKING=$(book "${DAY}T10:00" "${BACK}T10:00")
+times() { echo "{\"carId\":\"$CAR\",\"pickupAt\":\"$1\",\"returnAt\":\"$2\"}"; }
+BOOKING=$(book "{\"quoteId\":\"$(echo "$PLAIN" | json quoteId)\"}")
 RES=$(echo "$BOOKING" | json reservationId)
 echo "reservation: $RES $(echo "$BOOKING" | json status), $(echo "$BOOKING" | json pickupAt) to $(echo "$BOOKING" | json returnAt), total $(echo "$BOOKING" | json totalPrice)"
 
 # 4. After a return the car is cleaned (LAX: 60 minutes' turnaround): from 10:30 it is still taken, from 11:00 it is free.
-TOO_SOON=$(book "${BACK}T10:30" "${BACK}T18:00")
+TOO_SOON=$(book "$(times "${BACK}T10:30" "${BACK}T18:00")")
 echo "same car from 10:30: $(echo "$TOO_SOON" | json status) $(echo "$TOO_SOON" | json reason.code)"
-NEXT=$(book "${BACK}T11:00" "${BACK}T18:00")
+NEXT=$(book "$(times "${BACK}T11:00" "${BACK}T18:00")")
 echo "same car from 11:00: $(echo "$NEXT" | json status) $(echo "$NEXT" | json reservationId)"
 
 # 5. Pay the first booking's total (the local sandbox gateway: no money moves; tok_visa succeeds). The key makes a retry safe.

@@ -75,8 +75,8 @@ it('the v2 customer walk-through: search and book with times, the same car again
   expect(codes.length).toBeGreaterThanOrEqual(6);
   const quotedTotal = /total (\S+) USD, until/.exec(field(stdout, 'quoted'))![1];
   expect(lines.reduce((sum, m) => sum + Math.round(Number(m[4]) * 100), 0)).toBe(Math.round(Number(quotedTotal) * 100));
-  // Booking by times (not yet from a quote) prices the days at the car's daily price.
-  expect(Number(total)).toBeGreaterThan(0);
+  // The first booking is of the plain quote: booked at the quoted total, which is the search's.
+  expect(Number(total)).toBe(Number(quoted));
   expect(pickupAt).toMatch(/T10:00:00[+-]\d\d:\d\d$/);
   expect(Date.parse(returnAt) - Date.parse(pickupAt)).toBe(3 * 86_400_000);
   // Within the turnaround the car is still taken; from its end it is free again.
