@@ -46,9 +46,9 @@ export class DynamoStockCalendars implements ExtrasStock {
     private readonly pricing: Pick<PricingRules, 'location'>,
   ) {}
 
-  async count(location: LocationCode, code: string): Promise<number | undefined> {
+  async counts(location: LocationCode): Promise<Readonly<Record<string, number>>> {
     const stored = await this.pricing.location(location);
-    return stored.extras?.value.find((e) => e.code === code)?.stock;
+    return Object.fromEntries((stored.extras?.value ?? []).flatMap((e) => (e.stock === undefined ? [] : [[e.code, e.stock]])));
   }
 
   async calendar(location: LocationCode, code: string): Promise<StockCalendar> {

@@ -101,16 +101,17 @@ const stockFor = async (deps: DeciderDeps, reservation: Reservation, nowMs: numb
   const stocked = (reservation.extras ?? []).filter((e) => e.stocked);
   if (stocked.length === 0) return [];
   if (!deps.stock) throw new Error('A request with stocked extras needs the extras stock (deps.stock).');
-  const calendars: StockCalendar[] = [];
-  for (const extra of stocked) {
-    const [count, calendar] = await Promise.all([
-      deps.stock.count(reservation.car.location, extra.code),
-      deps.stock.calendar(reservation.car.location, extra.code),
-    ]);
-    if (!stockFits(calendar, intervalOf(reservation), extra.quantity, count ?? 0, nowMs, reservation.reservationId)) return 'short';
-    calendars.push(calendar);
-  }
-  return calendars;
+  const stock = deps.stock;
+  const location = reservation.car.location;
+  const [counts, calendars] = await Promise.all([
+    stock.counts(location),
+    Promise.all(stocked.map((extra) => stock.calendar(location, extra.code))),
+  ]);
+  const short = stocked.some(
+    (extra, i) =>
+      !stockFits(calendars[i], intervalOf(reservation), extra.quantity, counts[extra.code] ?? 0, nowMs, reservation.reservationId),
+  );
+  return short ? 'short' : calendars;
 };
 
 const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<Decision> => {

@@ -57,8 +57,8 @@ export type HoldOutcome = { kind: 'held' } | { kind: 'rejected'; reason: Rejecti
 
 /** A location's stock of its physical extras, as a hold decides on it (fleet/stock.ts). */
 export interface ExtrasStock {
-  /** How many the location has, from its extras catalogue (undefined: it offers none). */
-  count(location: LocationCode, code: string): Promise<number | undefined>;
+  /** How many of each extra the location has, from its extras catalogue (an extra it does not stock: absent). */
+  counts(location: LocationCode): Promise<Readonly<Record<string, number>>>;
   /** The extra's calendar at the location, read strongly (version 0 when never written). */
   calendar(location: LocationCode, code: string): Promise<StockCalendar>;
 }
