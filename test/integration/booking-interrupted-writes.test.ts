@@ -18,6 +18,7 @@ import { ShiftedClock } from '../../lambdas/shared/clock';
 import { AppError } from '../../lambdas/shared/errors';
 import { testTables, type TestTables } from '../support/aws-services';
 import { interceptedClient } from '../support/intercepted-client';
+import { storeOnlyBookingDeps } from '../support/booking-deps';
 import { carFixture } from '../support/fixtures/car';
 
 // A booking's writes are single-item writes in a fixed order (the customer's ledger, then the
@@ -33,19 +34,8 @@ const clock = new ShiftedClock();
 /** Fails the next write that matches, once, as a crash or an outage between two writes would. */
 const failNext: { match?: (command: string, input: Record<string, unknown>) => boolean } = {};
 
-const deps = (patch: Partial<BookingDeps> = {}): BookingDeps => ({
-  reservations: store,
-  cars,
-  cache: { invalidateLocation: async () => undefined },
-  queue: { send: async () => undefined },
-  locks: { acquire: async () => 'unavailable' },
-  notifier: { publish: async () => undefined },
-  clock,
-  newId: () => randomUUID(),
-  holdMs: 5 * 60_000,
-  limits: DEFAULT_BOOKING_LIMITS,
-  ...patch,
-});
+const deps = (patch: Partial<BookingDeps> = {}): BookingDeps =>
+  storeOnlyBookingDeps({ reservations: store, cars, clock, limits: DEFAULT_BOOKING_LIMITS, ...patch });
 const day = (offset: number) => new Date(clock.now().getTime() + offset * 86_400_000).toISOString().slice(0, 10);
 const newCar = async (): Promise<string> => {
   const at = clock.now().toISOString();

@@ -9,6 +9,7 @@ import type { BookingDeps } from '../../lambdas/domain/bookings/ports';
 import type { Reservation } from '../../lambdas/domain/bookings/reservation';
 import { ShiftedClock } from '../../lambdas/shared/clock';
 import { testTables, type TestTables } from '../support/aws-services';
+import { storeOnlyBookingDeps } from '../support/booking-deps';
 import { carFixture } from '../support/fixtures/car';
 
 // A location's child seats are booked like its cars: N seats, and the (N+1)th booking overlapping N
@@ -22,19 +23,8 @@ const clock = new ShiftedClock();
 const H = 3_600_000;
 const LOCATION = 'ORD';
 
-const deps = (): BookingDeps => ({
-  reservations: store,
-  cars,
-  cache: { invalidateLocation: async () => undefined },
-  queue: { send: async () => undefined },
-  // No Redis lock: different cars, so nothing but the stock calendar's condition stands between them.
-  locks: { acquire: async () => 'unavailable' },
-  notifier: { publish: async () => undefined },
-  clock,
-  newId: () => randomUUID(),
-  holdMs: 5 * 60_000,
-  stock,
-});
+// No Redis lock (and different cars): nothing but the stock calendar's condition stands between them.
+const deps = (): BookingDeps => storeOnlyBookingDeps({ reservations: store, cars, clock, stock });
 
 const newCar = async () => {
   const at = clock.now().toISOString();
