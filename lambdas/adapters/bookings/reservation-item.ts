@@ -55,11 +55,8 @@ const FIELDS = [
 ] as const;
 
 export const reservationKey = (reservationId: string) => ({ pk: `RES#${reservationId}`, sk: 'RES' });
-export const dayLockKey = (carId: string, day: string) => ({ pk: `DAY#${carId}#${day}`, sk: 'DAY' });
 export const claimKey = (userId: string, key: string) => ({ pk: `CLAIM#${userId}#${key}`, sk: 'CLAIM' });
 export const customerPartition = (userId: string) => `CUSTOMER#${userId}`;
-export const usageKey = (userId: string, reservationId: string) => ({ pk: customerPartition(userId), sk: `RES#${reservationId}` });
-export const usageVersionKey = (userId: string) => ({ pk: customerPartition(userId), sk: 'VERSION' });
 
 const dueShard = (reservationId: string) => createHash('sha1').update(reservationId).digest().readUInt32BE(0) % DUE_SHARDS;
 export const duePartition = (shard: number) => `SWEEP#${shard}`;
