@@ -323,7 +323,15 @@ const verifiedToken = async (api: string, email: string, session: { token: strin
   if (verified.status !== 200) throw new Error(`verify email: ${verified.status} ${JSON.stringify(verified.body)}`);
   const refreshed = await postJson(`${api}/users/token/refresh`, { refreshToken: session.refreshToken });
   if (refreshed.status !== 200) throw new Error(`refresh: ${refreshed.status} ${JSON.stringify(refreshed.body)}`);
-  return refreshed.body.token as string;
+  const token = refreshed.body.token as string;
+  // A v2 booking is sold only to a driver the location allows: a date of birth and a licence in the profile.
+  const driver = await call(`${api.replace(/\/v1$/, '/v2')}/users/me`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ dateOfBirth: '1990-04-12', licence: { number: 'BENCH-1', country: 'US', expiresOn: '2099-12-31' } }),
+  });
+  if (driver.status !== 200) throw new Error(`driver details: ${driver.status} ${JSON.stringify(driver.body)}`);
+  return token;
 };
 
 /* ------------------------------------------------------------------------------------------------ */

@@ -21,6 +21,13 @@ echo "email verified: $VERIFIED"
 TOKEN=$(curl -sS -X POST "$API/users/token/refresh" -H 'content-type: application/json' \
   -d "{\"refreshToken\":\"$(echo "$LOGIN" | json refreshToken)\"}" | json token)
 
+# 1b. The driver: a v2 booking is sold only to a driver the location's rules allow (minimum age for the car
+#     type, a licence valid until the return), read from the profile (personal data: only you and admins see it).
+EXPIRES=$(node -e 'console.log(new Date(Date.now() + 5 * 365 * 864e5).toISOString().slice(0, 10))')
+DRIVER=$(curl -sS -X PATCH "$API/users/me" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+  -d "{\"dateOfBirth\":\"1990-04-12\",\"licence\":{\"number\":\"D1234-5678\",\"country\":\"US\",\"expiresOn\":\"$EXPIRES\"}}")
+echo "driver: born $(echo "$DRIVER" | json dateOfBirth), licence until $(echo "$DRIVER" | json licence.expiresOn)"
+
 # 2. Search by time: local date-times at the pick-up location (LAX's desk is open around the clock).
 #    Three weeks from now, 10:00 to 10:00 three days later: each car comes with the rental's total price.
 DAY=$(node -e 'console.log(new Date(Date.now() + 21 * 864e5).toISOString().slice(0, 10))')
@@ -43,7 +50,7 @@ echo "$QUOTE" | json lines | node -e 'process.stdin.on("data", (d) => JSON.parse
 echo "quoted: $(echo "$QUOTE" | json quoteId), subtotal $(echo "$QUOTE" | json subtotal), tax $(echo "$QUOTE" | json taxTotal), total $(echo "$QUOTE" | json total) $(echo "$QUOTE" | json currency), until $(echo "$QUOTE" | json expiresAt)"
 
 # 3. book BODY: books, waiting up to 10 s for the decision, and prints the reservation. The body is a quote
-#    ({"quoteId": ...}: its car, times and extras at its total) or a car and times (priced at its daily price).
+#    ({"quoteId": ...}: its car, times and extras at its total) or a car and times (priced now as a quote would be).
 #    201 is held (Pending: pay within 5 minutes); 409 is refused, with the reservation that says why;
 #    202 is not decided yet: read it until it is.
 book() {

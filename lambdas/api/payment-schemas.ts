@@ -1,7 +1,7 @@
 import * as z from '../shared/zod';
 import { PAYMENT_METHODS } from '../domain/payments/methods';
 import { PAYMENT_STATUS_LABELS } from '../domain/payments/ports';
-import { freeText, idempotencyKey, list, money, PAGE_MAX, ResourceId, Sentence, text, Timestamp } from './fields';
+import { freeText, idempotencyKey, list, money, PAGE_MAX, patterned, ResourceId, Sentence, text, Timestamp } from './fields';
 
 /** Request and response schemas of the payment routes. */
 
@@ -27,6 +27,19 @@ export const PaymentBody = z
       .check(z.meta({ description: "The method's fields (a gateway token, never a card number)." })),
   })
   .check(z.meta({ id: 'PaymentRequest' }));
+
+/** v2: amounts in the reservation's currency (its own minor digits), which the client may say to be sure. */
+export const PaymentBodyV2 = z
+  .strictObject({
+    ...PaymentBody.shape,
+    amount: Amount.check(z.meta({ description: "The reservation's total price, exactly as quoted (totalPrice), in its currency." })),
+    currency: z.optional(
+      patterned(3, /^[A-Z]{3}$/, 'An ISO 4217 currency code.').check(
+        z.meta({ description: "ISO 4217; when given it must be the reservation's (`price.currency`), else 422 CURRENCY_MISMATCH." }),
+      ),
+    ),
+  })
+  .check(z.meta({ id: 'PaymentRequestV2' }));
 
 export const PaymentView = z
   .object({

@@ -12,8 +12,9 @@ export const bookingCapabilities = {
     timeoutSeconds: 15,
   },
   requestTimedBooking: {
-    description: 'Customer (v2): a booking from a time to a time at the car’s location, priced per started 24 hours, queued as v1’s.',
-    uses: { tables: { reservations: 'readWrite', cars: 'read' }, queues: { booking: 'send' } },
+    description:
+      'Customer (v2): a booking from a time to a time, or of a quote, sold at its quote-style price to an eligible driver (the profile in the users table), queued as v1’s.',
+    uses: { tables: { reservations: 'readWrite', cars: 'read', users: 'read' }, queues: { booking: 'send' } },
     timeoutSeconds: 15,
   },
   getReservation: {

@@ -27,7 +27,7 @@ let ada: Customer;
 let admin: string;
 
 beforeAll(async () => {
-  [ada, admin] = await Promise.all([registerCustomer('Ada Driver'), adminToken()]);
+  [ada, admin] = await Promise.all([registerCustomer('Ada Driver', { driver: false }), adminToken()]);
 });
 
 describe('driver details in the profile', () => {

@@ -1,4 +1,4 @@
-import { call, createCar, registerCustomer, runtimeNow } from '../support/booking-client';
+import { advanceClock, call, createCar, day, registerCustomer, runtimeNow } from '../support/booking-client';
 import { adminToken } from '../support/tokens';
 
 /**
@@ -101,10 +101,108 @@ describe('quotes (v2)', () => {
       expect.objectContaining({ field: 'body.returnLocation', rule: 'ONE_WAY_NOT_ALLOWED' }),
     ]);
     const young = await call('POST', '/quotes', { ...v2, body: { ...trip(), driverAge: 18 } });
-    expect([young.status, young.body.error.code]).toEqual([422, 'UNDER_MINIMUM_AGE']);
+    expect([young.status, young.body.error.code]).toEqual([422, 'DRIVER_UNDER_MINIMUM_AGE']);
   });
 
   it('is v2 only', async () => {
     expect((await call('POST', '/quotes', { body: trip() })).status).toBe(404);
+  });
+});
+
+describe('booking a quote, and by times (v2): sold at the quoted price to an eligible driver', () => {
+  const book = (token: string, body: Record<string, unknown>) =>
+    call('POST', '/reservations', { ...v2, token, body, headers: { prefer: 'wait=10' } });
+  const payKey = () => ({ 'idempotency-key': `e2e-${Math.random().toString(36).slice(2)}` });
+
+  it('books a quote with extras at its total, keeps its lines, is paid that total, and its cancellation refunds it', async () => {
+    const quoted = await call('POST', '/quotes', {
+      ...v2,
+      token: customer.token,
+      body: { ...trip(), extras: [{ code: 'GPS', quantity: 1 }] },
+    });
+    expect(quoted.status).toBe(201);
+    const booked = await book(customer.token, { quoteId: quoted.body.quoteId });
+    expect([booked.status, booked.body.status]).toEqual([201, 'Pending']);
+    expect(booked.body).toMatchObject({ quoteId: quoted.body.quoteId, totalPrice: quoted.body.total, lines: quoted.body.lines });
+    expect(booked.body.price).toMatchObject({ currency: 'USD', total: quoted.body.total });
+    const id = booked.body.reservationId;
+    expect((await call('GET', `/reservations/${id}`, { ...v2, token: customer.token })).body.lines).toEqual(quoted.body.lines);
+
+    // Paying another total, or in another currency, is refused; the quoted total in USD is taken.
+    const pay = (amount: number, extra: Record<string, unknown> = {}) =>
+      call('POST', '/payments', {
+        ...v2,
+        token: customer.token,
+        headers: payKey(),
+        body: { reservationId: id, amount, paymentMethod: 'credit_card', details: { cardToken: 'tok_visa' }, ...extra },
+      });
+    expect((await pay(quoted.body.total - 1)).status).toBe(400);
+    const euros = await pay(quoted.body.total, { currency: 'EUR' });
+    expect([euros.status, euros.body.error.code]).toEqual([422, 'CURRENCY_MISMATCH']);
+    const paid = await pay(quoted.body.total, { currency: 'USD' });
+    expect([paid.status, paid.body.amount, paid.body.currency]).toEqual([201, quoted.body.total, 'USD']);
+
+    // Cancelled ten days ahead: the policy refunds all of it, on the quoted total, to the payment.
+    const cancelled = await call('POST', `/reservations/${id}/cancel`, { ...v2, token: customer.token });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.refund).toEqual({ percent: 100, amount: quoted.body.total });
+    const refunds = async () => (await call('GET', `/reservations/${id}/payments`, { ...v2, token: customer.token })).body.refunds;
+    const deadline = Date.now() + 20_000;
+    while ((await refunds()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await refunds()).toEqual([expect.objectContaining({ amount: quoted.body.total, source: 'cancellation' })]);
+  });
+
+  it('by car and times, a booking is priced now as a quote would be: its lines sum to its total', async () => {
+    const plain = await call('POST', '/quotes', {
+      ...v2,
+      token: customer.token,
+      body: { ...trip(), pickupAt: localAt(30), returnAt: localAt(33) },
+    });
+    const booked = await book(customer.token, { carId, pickupAt: localAt(30), returnAt: localAt(33) });
+    expect([booked.status, booked.body.status]).toEqual([201, 'Pending']);
+    expect(booked.body.quoteId).toBeUndefined();
+    expect(booked.body.lines).toEqual(plain.body.lines);
+    expect(booked.body.totalPrice).toBe(plain.body.total);
+    expect(sum(booked.body.lines.map((line: { amount: number }) => line.amount))).toBe(booked.body.totalPrice);
+  });
+
+  it("the driver's profile decides: no licence, or one expiring before the return, is a 422 naming the rule; nothing is booked", async () => {
+    const bare = await registerCustomer('No Licence', { driver: false });
+    const missing = await book(bare.token, { carId, pickupAt: localAt(40), returnAt: localAt(41) });
+    expect([missing.status, missing.body.error.code]).toEqual([422, 'DRIVER_DETAILS_MISSING']);
+    expect(missing.body.error.details.fields).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'licence', rule: 'DRIVER_DETAILS_MISSING' })]),
+    );
+    const expiring = { dateOfBirth: '1990-04-12', licence: { number: 'X-1', country: 'US', expiresOn: day(40) } };
+    expect((await call('PATCH', '/users/me', { ...v2, token: bare.token, body: expiring })).status).toBe(200);
+    const lapsing = await book(bare.token, { carId, pickupAt: localAt(40), returnAt: localAt(42) });
+    expect([lapsing.status, lapsing.body.error.code]).toEqual([422, 'LICENCE_EXPIRES_BEFORE_RETURN']);
+    expect(lapsing.body.error.details.fields).toEqual([expect.objectContaining({ field: 'licence.expiresOn' })]);
+    const history = await call('GET', `/users/${bare.userId}/reservations`, { ...v2, token: bare.token });
+    expect(history.body.reservations).toEqual([]);
+  });
+
+  it('an anonymous quote priced for another age is a 409 QUOTE_DRIVER_MISMATCH; a lapsed quote is a 409 QUOTE_EXPIRED with a fresh price', async () => {
+    const young = await call('POST', '/quotes', {
+      ...v2,
+      body: { ...trip(), pickupAt: localAt(50), returnAt: localAt(52), driverAge: 22 },
+    });
+    const mismatch = await book(customer.token, { quoteId: young.body.quoteId });
+    expect([mismatch.status, mismatch.body.error.code]).toEqual([409, 'QUOTE_DRIVER_MISMATCH']);
+
+    const mine = await call('POST', '/quotes', {
+      ...v2,
+      token: customer.token,
+      body: { ...trip(), pickupAt: localAt(55), returnAt: localAt(57) },
+    });
+    await advanceClock(16 * 60);
+    const lapsed = await book(customer.token, { quoteId: mine.body.quoteId });
+    expect([lapsed.status, lapsed.body.error.code]).toEqual([409, 'QUOTE_EXPIRED']);
+    expect(lapsed.body.error.details).toMatchObject({
+      quoteId: mine.body.quoteId,
+      freshQuote: { currency: 'USD', total: mine.body.total },
+    });
+    const fresh = await call('GET', `/quotes/${lapsed.body.error.details.freshQuote.quoteId}`, { ...v2, token: customer.token });
+    expect(fresh.body.total).toBe(mine.body.total);
   });
 });

@@ -67,8 +67,9 @@ const paid = async (d: PaymentDeps, totalMinor: number) => {
   return payments[0];
 };
 
-const refund = (d: PaymentDeps, paymentId: string, amountMinor: number) =>
-  adminRefund(d, paymentId, amountMinor, 'Goodwill', { adminId: 'admin-1', idempotencyKey: randomUUID() });
+/** An admin's refund of `amountMinor` cents (the route takes decimal USD). */
+const refund = async (d: PaymentDeps, paymentId: string, amountMinor: number) =>
+  (await adminRefund(d, paymentId, amountMinor / 100, 'Goodwill', { adminId: 'admin-1', idempotencyKey: randomUUID() })).refund;
 
 beforeAll(async () => {
   db = await startPaymentsDatabase();

@@ -274,18 +274,25 @@ describe('payments on PostgreSQL', () => {
     const paymentOf = async (r: Reservation) => (await pay(deps, payment(r))).body as { paymentId: string };
     const [p1, p2] = [await paymentOf(first), await paymentOf(second)];
     const key = { adminId: 'admin-1', idempotencyKey: 'refund-key-1' };
-    const refund = await adminRefund(deps, p1.paymentId, 500, 'Goodwill', key);
-    expect(await adminRefund(deps, p1.paymentId, 500, 'Goodwill', key)).toMatchObject({ refundId: refund.refundId });
+    // Amounts are decimal in the payment's currency (USD here: 5 is 500 cents).
+    const refundOf = async (paymentId: string, amount: number, reason: string, k = key) =>
+      (await adminRefund(deps, paymentId, amount, reason, k)).refund;
+    const refund = await refundOf(p1.paymentId, 5, 'Goodwill');
+    expect(await refundOf(p1.paymentId, 5, 'Goodwill')).toMatchObject({ refundId: refund.refundId });
     // The same key with another amount or reason: refused, nothing refunded.
-    await expect(adminRefund(deps, p1.paymentId, 700, 'Goodwill', key)).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
-    await expect(adminRefund(deps, p1.paymentId, 500, 'Other', key)).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+    await expect(refundOf(p1.paymentId, 7, 'Goodwill')).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
+    await expect(refundOf(p1.paymentId, 5, 'Other')).rejects.toMatchObject({ kind: 'IDEMPOTENCY_MISMATCH' });
     // The same key on another payment: that payment's own refund (before: the first payment's, and nothing refunded).
-    const other = await adminRefund(deps, p2.paymentId, 500, 'Goodwill', key);
+    const other = await refundOf(p2.paymentId, 5, 'Goodwill');
     expect(other).toMatchObject({ paymentId: p2.paymentId, status: 'succeeded' });
     expect(other.refundId).not.toBe(refund.refundId);
     // Another admin's key of the same text is theirs.
-    const byOther = await adminRefund(deps, p1.paymentId, 500, 'Goodwill', { ...key, adminId: 'admin-2' });
+    const byOther = await refundOf(p1.paymentId, 5, 'Goodwill', { ...key, adminId: 'admin-2' });
     expect(byOther.refundId).not.toBe(refund.refundId);
+    // More decimals than the currency has: a 400 naming the amount, nothing refunded.
+    await expect(refundOf(p1.paymentId, 0.001, 'Goodwill', { ...key, idempotencyKey: 'refund-key-2' })).rejects.toMatchObject({
+      kind: 'VALIDATION',
+    });
     expect((await deps.payments.get(p1.paymentId))!.refundedMinor).toBe(1000);
     expect((await deps.payments.get(p2.paymentId))!.refundedMinor).toBe(500);
   });

@@ -63,12 +63,19 @@ export const emailedCode = async (email: string): Promise<string> => {
   return code;
 };
 
+/** A driver every location's rules allow: 36 at the latest pick-up a test books, licence valid for years. */
+export const ADULT_DRIVER = {
+  dateOfBirth: '1990-04-12',
+  licence: { number: 'E2E-0001', country: 'US', expiresOn: day(3 * 365) },
+} as const;
+
 /**
  * Registers a new customer and signs in, as a new user of the API does; then (unless `verify: false`)
  * verifies the email with the code from the local mailbox and refreshes the token, which booking and
- * paying need (see README, Accounts).
+ * paying need (see README, Accounts); and (unless `driver: false`) records a driver's date of birth and
+ * licence (PATCH /v2/users/me), which a v2 booking checks.
  */
-export const registerCustomer = async (name = 'E2E Customer', { verify = true } = {}): Promise<Customer> => {
+export const registerCustomer = async (name = 'E2E Customer', { verify = true, driver = true } = {}): Promise<Customer> => {
   const email = `customer-${randomUUID()}@example.com`;
   const password = `Pw-${randomUUID()}-x1A!`;
   const registered = await call('POST', '/users/register', {
@@ -83,7 +90,12 @@ export const registerCustomer = async (name = 'E2E Customer', { verify = true } 
   if (verified.status !== 200) throw new Error(`email verification failed: ${verified.status} ${JSON.stringify(verified.body)}`);
   const refreshed = await call('POST', '/users/token/refresh', { body: { refreshToken: login.body.refreshToken } });
   if (refreshed.status !== 200) throw new Error(`refresh failed: ${refreshed.status} ${JSON.stringify(refreshed.body)}`);
-  return { ...customer, token: refreshed.body.token };
+  const token = refreshed.body.token;
+  if (driver) {
+    const details = await call('PATCH', '/users/me', { body: ADULT_DRIVER, token, version: 'v2' });
+    if (details.status !== 200) throw new Error(`driver details failed: ${details.status} ${JSON.stringify(details.body)}`);
+  }
+  return { ...customer, token };
 };
 
 /**

@@ -3,6 +3,7 @@ import {
   IdempotencyKeyHeader,
   OptionalIdempotencyKeyHeader,
   PaymentBody,
+  PaymentBodyV2,
   PaymentDetail,
   PaymentIdParams,
   PaymentMethods,
@@ -11,27 +12,39 @@ import {
   RefundView,
   ReservationPayments,
 } from '../payment-schemas';
-import { defineRoute } from '../route';
+import { defineRoute, type RouteDefinition } from '../route';
 import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 
 /** Paying is a money movement: a tight limit, with a per-IP WAF rule in front in AWS (security issue). */
 const PAYMENT_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 const tag = 'Payments';
 
+const payForReservation = {
+  method: 'POST',
+  path: '/payments',
+  capability: 'payForReservation',
+  access: 'customer',
+  verifiedEmail: true,
+  summary: 'Pay a Pending reservation within its hold (Idempotency-Key required); confirms it',
+  tag,
+  responses: { 201: { description: 'Paid; the reservation is Confirmed', schema: PaymentView } },
+  errors: [404, 409, 422, 503],
+  throttle: PAYMENT_THROTTLE,
+} satisfies Omit<RouteDefinition, 'operationId' | 'versions' | 'request'>;
+
 export const paymentRoutes = {
   payForReservation: defineRoute({
+    ...payForReservation,
     operationId: 'payForReservation',
-    method: 'POST',
-    path: '/payments',
-    capability: 'payForReservation',
-    access: 'customer',
-    verifiedEmail: true,
-    summary: 'Pay a Pending reservation within its hold (Idempotency-Key required); confirms it',
-    tag,
+    versions: ['v1'],
     request: { headers: IdempotencyKeyHeader, body: PaymentBody },
-    responses: { 201: { description: 'Paid; the reservation is Confirmed', schema: PaymentView } },
-    errors: [404, 409, 422, 503],
-    throttle: PAYMENT_THROTTLE,
+  }),
+  /** v2: the same payment, which may say its currency (a reservation is in its pick-up location's). */
+  payForReservationV2: defineRoute({
+    ...payForReservation,
+    operationId: 'payForReservationV2',
+    versions: ['v2'],
+    request: { headers: IdempotencyKeyHeader, body: PaymentBodyV2 },
   }),
   listPaymentMethods: defineRoute({
     operationId: 'listPaymentMethods',

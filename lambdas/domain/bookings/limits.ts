@@ -44,6 +44,12 @@ export const bookingLimits = (): BookingLimits => {
   };
 };
 
+/** The limits a rental's times are checked with (rental-time's names), so quotes and booking check the same. */
+export const rentalLimits = (): { maxDays: number; horizonDays: number } => {
+  const { maxRentalDays, horizonDays } = bookingLimits();
+  return { maxDays: maxRentalDays, horizonDays };
+};
+
 const DAY_MS = 86_400_000;
 
 /** The period checks of a booking: those of any period, with the longest rental, plus the horizon. */

@@ -7,7 +7,8 @@ import type { CarRepository, FleetCache } from '../fleet/ports';
 import type { OwnedClaim, RequestClaim } from '../idempotency';
 import type { BookingLimits, CustomerUsage, LimitRefusal } from './limits';
 import type { Notifier } from './notifications';
-import type { QuoteStore, StoredQuote } from '../quotes/quote';
+import type { QuoteStore } from '../quotes/quote';
+import type { RentalSales } from '../quotes/sales';
 import type { RejectionReason, Refund, Reservation, ReservationStatus } from './reservation';
 
 /** What the booking use cases need from the outside world; adapters implement these. */
@@ -160,6 +161,6 @@ export interface BookingDeps {
   limits?: BookingLimits;
   /** Quotes a v2 request may book (`{ quoteId }`); without them such a request finds no quote. */
   quotes?: Pick<QuoteStore, 'get'>;
-  /** A fresh quote for the rental of a lapsed one (the 409 tells its price), where the deployment makes quotes. */
-  requote?: (lapsed: StoredQuote, userId: string) => Promise<StoredQuote>;
+  /** v2's pricing and driver rules (a rental sold at a quote's price, to an eligible driver); see `sell` in request.ts. */
+  sales?: RentalSales;
 }

@@ -1,5 +1,7 @@
 import { conflict, forbidden, notFound, unprocessable, validationError } from '../../shared/errors';
-import type { StoredQuote } from '../quotes/quote';
+import type { PricedRental, StoredQuote } from '../quotes/quote';
+import type { Car } from '../fleet/car';
+import { toDecimal } from '../pricing/money';
 import { logger } from '../../shared/logger';
 import type { Period } from '../fleet/period';
 import { idempotencyClaim, keyReused, requestHash as hash } from '../idempotency';
@@ -71,7 +73,7 @@ const rentalOf = (
  * is still undecided; the queue deduplicates by reservation id).
  */
 export const requestBooking = async (
-  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'limits' | 'holdMs' | 'quotes' | 'requote'>,
+  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'limits' | 'holdMs' | 'quotes' | 'sales'>,
   req: BookingRequest,
 ): Promise<{ reservation: Reservation; replayed: boolean }> => {
   if (req.claimedUserId !== undefined && req.claimedUserId !== req.userId) {
@@ -96,6 +98,7 @@ export const requestBooking = async (
     now,
     limits,
   );
+  const sold = times ? await sell(deps, req, car, times, quote) : undefined;
   const at = now.toISOString();
   let reservation: Reservation = {
     reservationId: deps.newId(),
@@ -105,16 +108,16 @@ export const requestBooking = async (
     ...period,
     ...(times ? { pickupAt: times.pickupAt, returnAt: times.returnAt, readyAt: times.readyAt } : {}),
     status: 'Requested',
-    // The quote's total is what is charged: the daily figure is what v1's views show beside it.
-    price: quote
-      ? { currency: 'USD', dailyMinor: Math.round(quote.totalMinor / days), days, totalMinor: quote.totalMinor }
+    // What was sold is what is charged: the daily figure is what v1's views show beside it.
+    price: sold
+      ? { currency: sold.currency, dailyMinor: Math.round(sold.totalMinor / days), days, totalMinor: sold.totalMinor }
       : { currency: 'USD', dailyMinor: car.pricePerDayMinor, days, totalMinor: car.pricePerDayMinor * days },
-    ...(quote
+    ...(sold
       ? {
-          quoteId: quote.quoteId,
-          lines: quote.lines,
-          ...(quote.extras.length ? { extras: quote.extras } : {}),
-          ...(quote.returnLocation ? { returnLocation: quote.returnLocation } : {}),
+          ...(quote ? { quoteId: quote.quoteId } : {}),
+          lines: sold.lines,
+          ...(sold.extras.length ? { extras: sold.extras } : {}),
+          ...(sold.returnLocation ? { returnLocation: sold.returnLocation } : {}),
         }
       : {}),
     car: { make: car.make, model: car.model, year: car.year, type: car.type, location: car.location },
@@ -179,12 +182,52 @@ export const requestBooking = async (
 };
 
 /**
- * The quote a request books: the caller's (or an anonymous one), still valid, in the currency payments
- * charge. A lapsed one is a 409 `QUOTE_EXPIRED`, with a fresh quote for the same rental when the
- * deployment can make one (`requote`), so the client sees the price it would book at now.
+ * v2 sells a rental at a quote's price and only to a driver the location's rules allow: the quote the
+ * client booked, or the rental priced now from its times exactly as a quote would be (its lines are
+ * kept). Refused with a 422 naming each rule the driver's profile breaks (`driverProblems`: minimum
+ * age, licence valid until the return, the details those rules need); an anonymous quote whose driver
+ * age prices otherwise than the booker's (a young-driver fee) is a 409 QUOTE_DRIVER_MISMATCH. Without `sales` (store-level
+ * tests and benches), a rental by times is priced from the car's daily price and no driver is checked.
+ */
+const sell = async (
+  deps: Pick<BookingDeps, 'sales'>,
+  req: BookingRequest,
+  car: Car,
+  times: RentalTimes,
+  quote: StoredQuote | undefined,
+): Promise<PricedRental | undefined> => {
+  if (!deps.sales) return quote;
+  const { pickupMs, returnMs, profile } = times;
+  const driver = await deps.sales.driver(req.userId, {
+    carType: car.type,
+    location: car.location,
+    pickupMs,
+    returnMs,
+    timeZone: profile.timeZone,
+  });
+  const { problems } = driver;
+  if (problems.length) throw unprocessable(problems, problems.map((problem) => problem.message).join(' '));
+  // An anonymous quote was priced for the age its caller said, or none: it sells at its price to a driver
+  // whose own age gives that price (the young-driver fee charged or not alike); anyone else quotes again.
+  if (quote && quote.userId === undefined && quote.lines.some((line) => line.code === 'YOUNG_DRIVER') !== driver.youngDriver) {
+    throw conflict(
+      driver.youngDriver
+        ? "This quote has no young-driver fee, which your profile's age needs: quote again signed in, for your price."
+        : "This quote has a young-driver fee your profile's age does not: quote again signed in, for your price.",
+      { quoteId: quote.quoteId },
+      'QUOTE_DRIVER_MISMATCH',
+    );
+  }
+  return quote ?? deps.sales.price(req.userId, { carId: car.carId, pickupAt: times.pickupAt, returnAt: times.returnAt });
+};
+
+/**
+ * The quote a request books: the caller's (or an anonymous one), still valid. A lapsed one is a 409
+ * `QUOTE_EXPIRED`, with a fresh quote for the same rental when the deployment can make one (`requote`),
+ * so the client sees the price it would book at now.
  */
 const quoteToBook = async (
-  deps: Pick<BookingDeps, 'quotes' | 'requote'>,
+  deps: Pick<BookingDeps, 'quotes' | 'sales'>,
   quoteId: string,
   userId: string,
   now: Date,
@@ -192,29 +235,24 @@ const quoteToBook = async (
   const quote = await deps.quotes?.get(quoteId);
   if (!quote || (quote.userId !== undefined && quote.userId !== userId)) throw notFound(`Quote ${quoteId}`);
   if (Date.parse(quote.expiresAt) <= now.getTime()) {
-    const fresh = await deps.requote?.(quote, userId).catch(() => undefined);
+    const fresh = await deps.sales?.requote(quote, userId).catch(() => undefined);
     throw conflict(
       `Quote ${quoteId} expired at ${quote.expiresAt}; book a fresh quote.`,
       {
         quoteId,
         expiredAt: quote.expiresAt,
         ...(fresh
-          ? { freshQuote: { quoteId: fresh.quoteId, currency: fresh.currency, totalMinor: fresh.totalMinor, expiresAt: fresh.expiresAt } }
+          ? {
+              freshQuote: {
+                quoteId: fresh.quoteId,
+                currency: fresh.currency,
+                total: toDecimal(fresh.totalMinor, fresh.currency),
+                expiresAt: fresh.expiresAt,
+              },
+            }
           : {}),
       },
       'QUOTE_EXPIRED',
-    );
-  }
-  if (quote.currency !== 'USD') {
-    throw unprocessable(
-      [
-        {
-          field: 'body.quoteId',
-          message: `Bookings are charged in USD for now; this quote is in ${quote.currency}.`,
-          rule: 'CURRENCY_NOT_CHARGED',
-        },
-      ],
-      'This quote cannot be booked.',
     );
   }
   return quote;

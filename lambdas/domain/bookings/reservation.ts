@@ -28,7 +28,8 @@ export type RejectionReason = keyof typeof REJECTION_REASONS;
 
 /** The price as quoted when the request was made: what the customer is charged. */
 export interface PriceSnapshot {
-  currency: 'USD';
+  /** ISO 4217: v1 prices in USD; a v2 rental in its pick-up location's currency. */
+  currency: string;
   dailyMinor: number;
   days: number;
   totalMinor: number;

@@ -13,7 +13,8 @@ export type ChargeSource =
 
 export interface ChargeRequest {
   amountMinor: number;
-  currency: 'USD';
+  /** ISO 4217: the reservation's. */
+  currency: string;
   source: ChargeSource;
   /** Ours, passed to the gateway so a retry of this charge never charges twice there either. */
   idempotencyKey: string;
@@ -29,7 +30,7 @@ export interface RefundRequest {
   /** The gateway's reference of the charge. */
   reference: string;
   amountMinor: number;
-  currency: 'USD';
+  currency: string;
   idempotencyKey: string;
 }
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { AppError, conflict, dependencyUnavailable, notFound, validationError, type FieldIssue } from '../../shared/errors';
+import { AppError, conflict, dependencyUnavailable, notFound, unprocessable, validationError, type FieldIssue } from '../../shared/errors';
 import { fieldIssues } from '../../shared/validation';
 import { holdsCar } from '../bookings/reservation';
-import { fromMinorUnits } from '../fleet/money';
+import { fromDecimal, toDecimal } from '../pricing/money';
 import { cardNumberFields } from '../../shared/card-numbers';
 import { keyReused } from '../idempotency';
 import { AllGatewaysUnavailable, type ChargeResult, type GatewayId } from './gateway';
@@ -16,6 +16,8 @@ export interface PaymentRequest {
   reservationId: string;
   /** In currency units, as the client sends it. */
   amount: number;
+  /** ISO 4217, when the client says it (v2): it must be the reservation's. */
+  currency?: string;
   paymentMethod: string;
   details: unknown;
 }
@@ -25,7 +27,7 @@ export const paymentBody = (p: Payment) => ({
   paymentId: p.paymentId,
   reservationId: p.reservationId,
   status: paymentStatusLabel(p.status),
-  amount: fromMinorUnits(p.amountMinor),
+  amount: toDecimal(p.amountMinor, p.currency),
   currency: p.currency,
   paymentMethod: p.method,
   gateway: p.gateway ?? null,
@@ -33,7 +35,7 @@ export const paymentBody = (p: Payment) => ({
 
 const requestHash = (r: PaymentRequest) =>
   createHash('sha256')
-    .update(JSON.stringify([r.reservationId, r.amount, r.paymentMethod, r.details]))
+    .update(JSON.stringify([r.reservationId, r.amount, r.paymentMethod, r.details, ...(r.currency ? [r.currency] : [])]))
     .digest('base64url');
 
 const declined = (reason: string) => new AppError('PAYMENT_DECLINED', `The payment was declined: ${reason}`, { reason });
@@ -81,7 +83,7 @@ const answer = async (deps: PaymentDeps, response: StoredResponse): Promise<Stor
     throw conflict('The hold on this reservation lapsed while the payment was under way: the payment was refunded in full. Book again.', {
       status: 'Expired',
       paymentId: paid.paymentId,
-      refunded: fromMinorUnits(lapsed.amountMinor),
+      refunded: toDecimal(lapsed.amountMinor, paid.currency),
     });
   }
   return response;
@@ -127,12 +129,17 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
         { status: reservation.status === 'Pending' ? 'Expired' : reservation.status },
       );
     }
-    if (Math.round(req.amount * 100) !== reservation.price.totalMinor) {
+    const { currency, totalMinor } = reservation.price;
+    if (req.currency !== undefined && req.currency !== currency) {
+      throw unprocessable(
+        [{ field: 'body.currency', rule: 'CURRENCY_MISMATCH', message: `This reservation is charged in ${currency}.` }],
+        `A payment in ${req.currency} cannot pay a reservation priced in ${currency}.`,
+      );
+    }
+    const amount = fromDecimal(req.amount, currency);
+    if (!amount.ok || amount.minor !== totalMinor) {
       throw validationError([
-        {
-          field: 'body.amount',
-          message: `Must be the reservation's total price, ${fromMinorUnits(reservation.price.totalMinor)} ${reservation.price.currency}.`,
-        },
+        { field: 'body.amount', message: `Must be the reservation's total price, ${toDecimal(totalMinor, currency)} ${currency}.` },
       ]);
     }
 

@@ -21,7 +21,8 @@ export interface Payment {
   reservationId: string;
   userId: string;
   amountMinor: number;
-  currency: 'USD';
+  /** ISO 4217: the reservation's (a v2 rental is in its pick-up location's currency). */
+  currency: string;
   method: string;
   gateway?: GatewayId;
   gatewayReference?: string;

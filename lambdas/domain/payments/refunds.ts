@@ -1,4 +1,5 @@
-import { conflict, dependencyUnavailable, notFound } from '../../shared/errors';
+import { conflict, dependencyUnavailable, notFound, validationError } from '../../shared/errors';
+import { fromDecimal, toDecimal } from '../pricing/money';
 import { keyReused, requestHash, type AdminRequest } from '../idempotency';
 import { GatewayUnavailable } from './gateway';
 import type { Payment, PaymentDeps, Refund, RefundSource } from './ports';
@@ -35,8 +36,8 @@ export const refundPayment = async (
   };
   const begun = await deps.payments.beginRefund(draft, order.idempotencyKey);
   if (begun.kind === 'exceeds')
-    throw conflict(`At most ${begun.left / 100} ${payment.currency} of this payment is left to refund.`, {
-      leftToRefund: begun.left / 100,
+    throw conflict(`At most ${toDecimal(begun.left, payment.currency)} ${payment.currency} of this payment is left to refund.`, {
+      leftToRefund: toDecimal(begun.left, payment.currency),
     });
   if (begun.kind === 'exists' && begun.refund.status !== 'failed') return begun.refund;
   const refund = begun.refund;
@@ -64,17 +65,21 @@ export const refundPayment = async (
 export const adminRefund = async (
   deps: Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'>,
   paymentId: string,
-  amountMinor: number,
+  /** Decimal, in the payment's currency (its own minor digits: none for JPY). */
+  amount: number,
   reason: string,
   request: Required<AdminRequest>,
-): Promise<Refund> => {
+): Promise<{ refund: Refund; currency: string }> => {
   const payment = await deps.payments.get(paymentId);
   if (!payment) throw notFound(`Payment ${paymentId}`);
+  const parsed = fromDecimal(amount, payment.currency);
+  if (!parsed.ok) throw validationError([{ field: 'body.amount', message: parsed.message }]);
+  const amountMinor = parsed.minor;
   const idempotencyKey = `admin:${paymentId}:${requestHash(request.adminId, request.idempotencyKey)}`;
   const refund = await refundPayment(deps, { payment, amountMinor, reason, source: 'admin', idempotencyKey });
   // A refund made now always matches; one found under the key must have been asked for with this body.
   if (refund.amountMinor !== amountMinor || refund.reason !== reason) throw keyReused('refund');
-  return refund;
+  return { refund, currency: payment.currency };
 };
 
 /**

@@ -22,7 +22,7 @@ export interface Choices {
 }
 
 /** The rules a quote can break, as stable codes for clients (the API answers 422 naming them). */
-export type PricingRuleCode = 'EXTRA_UNKNOWN' | 'EXTRA_DUPLICATE' | 'EXTRA_QUANTITY' | 'ONE_WAY_NOT_ALLOWED' | 'UNDER_MINIMUM_AGE';
+export type PricingRuleCode = 'EXTRA_UNKNOWN' | 'EXTRA_DUPLICATE' | 'EXTRA_QUANTITY' | 'ONE_WAY_NOT_ALLOWED' | 'DRIVER_UNDER_MINIMUM_AGE';
 
 export interface PricingIssue extends FieldIssue {
   rule: PricingRuleCode;
@@ -35,6 +35,10 @@ const routeTo = (to: LocationCode, from: LocationCode, oneWay: readonly OneWayRo
 /** The minimum age for a car type at the location: the type's own, else the location's. */
 export const minimumAgeFor = (carType: CarType, rules: LocationPricing): number =>
   rules.drivers.minimumAgeByType?.[carType] ?? rules.drivers.minimumAge;
+
+/** Does a driver of this age (unknown: no) pay the location's young-driver fee? */
+export const isYoungDriver = (driverAge: number | undefined, rules: LocationPricing): boolean =>
+  driverAge !== undefined && rules.drivers.youngDriver !== undefined && driverAge < rules.drivers.youngDriver.underAge;
 
 /**
  * Everything in the choices the location's rules refuse: an extra it does not offer (or named twice),
@@ -74,7 +78,7 @@ export const choiceIssues = (
   }
   if (driverAge !== undefined && driverAge < minimumAgeFor(carType, rules)) {
     const message = `Drivers of ${carType} cars at ${rules.location} must be at least ${minimumAgeFor(carType, rules)}.`;
-    issues.push({ field: 'driverAge', rule: 'UNDER_MINIMUM_AGE', message });
+    issues.push({ field: 'driverAge', rule: 'DRIVER_UNDER_MINIMUM_AGE', message });
   }
   return issues;
 };
@@ -113,7 +117,7 @@ export const choiceLines = (choices: Choices, rules: LocationPricing, oneWay: re
     });
   }
   const young = rules.drivers.youngDriver;
-  if (young && driverAge !== undefined && driverAge < young.underAge) {
+  if (young && isYoungDriver(driverAge, rules)) {
     const uncapped = timesQuantity(young.dailyMinor, days);
     const capped = young.capMinor !== undefined && uncapped > young.capMinor;
     const [quantity, unitMinor] = capped ? [1, young.capMinor ?? 0] : [days, young.dailyMinor];

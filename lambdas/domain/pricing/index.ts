@@ -36,7 +36,7 @@ export {
 } from './rules';
 export { seasonFor } from './calendar';
 export { MONTHLY_FROM_DAYS, WEEKLY_FROM_DAYS } from './rate-lines';
-export { minimumAgeFor, type ExtraChoice, type PricingIssue, type PricingRuleCode } from './choices';
+export { isYoungDriver, minimumAgeFor, type ExtraChoice, type PricingIssue, type PricingRuleCode } from './choices';
 export type { Quote, QuoteLine } from './lines';
 export { priceRental, searchTotal, type PriceInput, type PriceResult, type RentalPeriod, type SearchPriceInput } from './quote';
 export {

@@ -5,7 +5,7 @@ import type { ProfileStore } from '../accounts/ports';
 import type { LocationCode } from '../fleet/catalog';
 import { locationPricing, priceRental, rateCardFor, type ExtraChoice, type PricingIssue, type PricingRules } from '../pricing';
 import { resolveRentalTimes, type RentalLimits } from '../rental-time';
-import { QUOTE_VALID_MS, type QuoteStore, type StoredQuote } from './quote';
+import { QUOTE_VALID_MS, type PricedRental, type QuoteStore, type StoredQuote } from './quote';
 
 /**
  * Quotes (POST /v2/quotes, GET /v2/quotes/{quoteId}): a rental priced line by line, stored so the
@@ -48,7 +48,13 @@ const asBodyFields = (issues: readonly PricingIssue[], driverField: string): Fie
   issues.map(({ field, message, rule }) => ({ field: field === 'driverAge' ? driverField : `body.${field}`, message, rule }));
 
 /** The driver's age for the quote: the caller's, from their profile when signed in, else `driverAge` if given. */
-const driverAgeOf = async (deps: QuoteDeps, caller: QuoteCaller, request: QuoteRequest, pickupMs: number, timeZone: string) => {
+const driverAgeOf = async (
+  deps: Pick<QuoteDeps, 'profiles'>,
+  caller: QuoteCaller,
+  request: QuoteRequest,
+  pickupMs: number,
+  timeZone: string,
+) => {
   if (!caller) return request.driverAge;
   if (request.driverAge !== undefined) {
     throw validationError([
@@ -63,12 +69,17 @@ const driverAgeOf = async (deps: QuoteDeps, caller: QuoteCaller, request: QuoteR
 };
 
 /**
- * Prices and stores a quote. 404 for a car that is not active; 400 for times booking would refuse (the
- * same rules: notice, horizon, length, opening hours) and for extras the location does not offer or
- * quantities out of bounds; 422 coded by the rule for a one-way return not allowed from here
- * (ONE_WAY_NOT_ALLOWED) or a driver under the car type's minimum age (UNDER_MINIMUM_AGE).
+ * A rental priced line by line for this caller, as a quote shows it (not stored: `makeQuote` stores it,
+ * booking by times keeps its lines on the reservation). 404 for a car that is not active; 400 for times
+ * booking would refuse (the same rules: notice, horizon, length, opening hours) and for extras the location
+ * does not offer or quantities out of bounds; 422 coded by the rule for a one-way return not allowed from
+ * here (ONE_WAY_NOT_ALLOWED) or a driver under the car type's minimum age (DRIVER_UNDER_MINIMUM_AGE).
  */
-export const makeQuote = async (deps: QuoteDeps, caller: QuoteCaller, request: QuoteRequest): Promise<StoredQuote> => {
+export const priceFor = async (
+  deps: Omit<QuoteDeps, 'quotes' | 'newId'>,
+  caller: QuoteCaller,
+  request: QuoteRequest,
+): Promise<PricedRental> => {
   const car = await deps.pricing.car(request.carId);
   if (!car) throw notFound(`Car ${request.carId}`);
   const now = deps.clock.now();
@@ -100,9 +111,8 @@ export const makeQuote = async (deps: QuoteDeps, caller: QuoteCaller, request: Q
     throw unprocessable(fields, priced.issues.map((issue) => issue.message).join(' '));
   }
   const offered = new Map(pricing.rules.extras.map((extra) => [extra.code, extra]));
-  return storeQuote(deps, {
+  return {
     ...priced.quote,
-    quoteId: deps.newId(),
     ...(caller ? { userId: caller.userId } : {}),
     carId: car.carId,
     location: car.location,
@@ -112,7 +122,16 @@ export const makeQuote = async (deps: QuoteDeps, caller: QuoteCaller, request: Q
     extras: extras.map(({ code, quantity }) => ({ code, quantity, stocked: offered.get(code)?.stock !== undefined })),
     ...(driverAge !== undefined ? { driverAge } : {}),
     createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + QUOTE_VALID_MS).toISOString(),
+  };
+};
+
+/** Prices and stores a quote (POST /v2/quotes): valid for QUOTE_VALID_MS at its price. Errors as `priceFor`'s. */
+export const makeQuote = async (deps: QuoteDeps, caller: QuoteCaller, request: QuoteRequest): Promise<StoredQuote> => {
+  const priced = await priceFor(deps, caller, request);
+  return storeQuote(deps, {
+    ...priced,
+    quoteId: deps.newId(),
+    expiresAt: new Date(Date.parse(priced.createdAt) + QUOTE_VALID_MS).toISOString(),
   });
 };
 

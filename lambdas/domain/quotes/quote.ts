@@ -11,12 +11,8 @@ export interface QuotedExtra {
   stocked: boolean;
 }
 
-/**
- * A quote as issued (POST /v2/quotes): the rental it prices and its lines. Stored, so a client cannot
- * alter it; booking it (POST /v2/reservations { quoteId }) charges its total while it is valid.
- */
-export interface StoredQuote extends Quote {
-  quoteId: string;
+/** A rental priced for its customer: what it is (car, times, extras, driver) and its lines. */
+export interface PricedRental extends Quote {
   /** The signed-in customer it was made for; none for an anonymous caller (anyone may then book it). */
   userId?: string;
   carId: string;
@@ -30,6 +26,14 @@ export interface StoredQuote extends Quote {
   /** The age the price was made for (a young-driver fee, a minimum age), from the profile or the caller. */
   driverAge?: number;
   createdAt: string;
+}
+
+/**
+ * A quote as issued (POST /v2/quotes): a priced rental, stored so a client cannot alter it; booking it
+ * (POST /v2/reservations { quoteId }) charges its total while it is valid.
+ */
+export interface StoredQuote extends PricedRental {
+  quoteId: string;
   expiresAt: string;
 }
 

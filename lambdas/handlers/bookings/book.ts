@@ -3,7 +3,6 @@ import type { Context } from 'aws-lambda';
 import { holdMs, reservationStore } from '../../adapters/bookings';
 import { bookingQueue } from '../../adapters/bookings/queue';
 import { carRepository } from '../../adapters/fleet';
-import { quoteStore } from '../../adapters/quotes';
 import { preferredWait } from '../../api/booking-schemas';
 import type { ApiVersion, RouteInput } from '../../api/route';
 import type { routes } from '../../api/routes';
@@ -24,7 +23,7 @@ const ANSWER_MARGIN_MS = 1_500;
  * records it), with the reservation's URL in the version the client called and in that version's view.
  */
 const bookAndAnswer = async (
-  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'holdMs' | 'quotes'>,
+  deps: Pick<BookingDeps, 'reservations' | 'cars' | 'queue' | 'clock' | 'newId' | 'holdMs' | 'quotes' | 'sales'>,
   request: BookingRequest,
   call: { prefer?: string; context: Context; version: ApiVersion; present: (r: Reservation) => unknown },
 ): Promise<Reply> => {
@@ -66,10 +65,14 @@ const presenters: Record<BookingRoute['operationId'], (r: Reservation) => unknow
   requestTimedBooking: presentReservationV2,
 };
 
-/** A booking route's handler: the same request, answer and deps in every version; `when` reads what it books. */
+/**
+ * A booking route's handler: the same request, answer and deps in every version; `when` reads what it
+ * books, `extra` adds what only that version's booking uses (v2: its pricing and driver rules).
+ */
 export const bookingHandler = <R extends BookingRoute>(
   route: R,
   when: (body: NonNullable<RouteInput<R>['body']>) => Pick<BookingRequest, 'carId' | 'period' | 'times' | 'quoteId'>,
+  extra: Pick<BookingDeps, 'quotes' | 'sales'> = {},
 ) => {
   const present = presenters[route.operationId];
   const deps = {
@@ -79,8 +82,7 @@ export const bookingHandler = <R extends BookingRoute>(
     clock,
     newId: randomUUID,
     holdMs: holdMs(),
-    // v2's { quoteId } (quotes live in the reservations table, which this function writes already).
-    quotes: quoteStore(),
+    ...extra,
   };
   return httpHandler(route, async ({ body, headers, principal, requestId, context, version }) => {
     const input = body as NonNullable<RouteInput<R>['body']> & { carId: string; userId?: string };

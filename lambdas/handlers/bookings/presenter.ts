@@ -28,7 +28,9 @@ export const presentReservation = (r: Reservation): z.output<typeof ReservationV
   status: r.status,
   totalPrice: fromMinorUnits(r.price.totalMinor),
   price: {
-    currency: r.price.currency,
+    // v1 was specified in USD; a v2 booking at a location priced in another currency shows its own here
+    // too (docs/api.md, Currencies): a wrong currency code would misstate the money.
+    currency: r.price.currency as 'USD',
     dailyRate: fromMinorUnits(r.price.dailyMinor),
     days: r.price.days,
     total: fromMinorUnits(r.price.totalMinor),

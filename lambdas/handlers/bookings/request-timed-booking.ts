@@ -1,17 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { accountProfiles } from '../../adapters/accounts/profiles';
+import { pricingRules } from '../../adapters/pricing';
+import { quoteStore } from '../../adapters/quotes';
 import { routes } from '../../api/routes';
+import { rentalLimits } from '../../domain/bookings/limits';
+import { rentalSales } from '../../domain/quotes/sales';
+import { clock } from '../../shared/clock';
 import { validationError } from '../../shared/errors';
 import { bookingHandler } from './book';
 
+// Quotes live in the reservations table, which this function writes already; pricing in the cars table.
+const quotes = quoteStore();
+const sales = rentalSales({ pricing: pricingRules(), quotes, profiles: accountProfiles(), clock, newId: randomUUID, limits: rentalLimits });
+
 /** v2: a car from a time to a time, local at its location; or a quote of it, at the quote's price. */
-export const handler = bookingHandler(routes.requestTimedBooking, (body) => {
-  const { carId, pickupAt, returnAt, quoteId } = body;
-  if (quoteId !== undefined) {
-    const extra = (['carId', 'pickupAt', 'returnAt'] as const).filter((f) => body[f] !== undefined);
-    if (extra.length)
-      throw validationError(extra.map((f) => ({ field: `body.${f}`, message: 'Comes from the quote: leave it out with quoteId.' })));
-    return { quoteId };
-  }
-  const missing = (['carId', 'pickupAt', 'returnAt'] as const).filter((f) => body[f] === undefined);
-  if (missing.length) throw validationError(missing.map((f) => ({ field: `body.${f}`, message: 'Required (or book a quote: quoteId).' })));
-  return { carId, times: { pickupAt: pickupAt!, returnAt: returnAt! } };
-});
+export const handler = bookingHandler(
+  routes.requestTimedBooking,
+  (body) => {
+    const { carId, pickupAt, returnAt, quoteId } = body;
+    if (quoteId !== undefined) {
+      const extra = (['carId', 'pickupAt', 'returnAt'] as const).filter((f) => body[f] !== undefined);
+      if (extra.length)
+        throw validationError(extra.map((f) => ({ field: `body.${f}`, message: 'Comes from the quote: leave it out with quoteId.' })));
+      return { quoteId };
+    }
+    const missing = (['carId', 'pickupAt', 'returnAt'] as const).filter((f) => body[f] === undefined);
+    if (missing.length)
+      throw validationError(missing.map((f) => ({ field: `body.${f}`, message: 'Required (or book a quote: quoteId).' })));
+    return { carId, times: { pickupAt: pickupAt!, returnAt: returnAt! } };
+  },
+  { quotes, sales },
+);

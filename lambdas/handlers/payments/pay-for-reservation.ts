@@ -1,19 +1,20 @@
 import { confirmingPaymentDeps } from '../../adapters/payments/reservations';
 import { paymentRoutes as routes } from '../../api/routes/payments';
-import { pay } from '../../domain/payments/pay';
-import { httpHandler } from '../../http/handler';
-import { actorOf } from '../../http/principal';
+import { pay, type PaymentRequest } from '../../domain/payments/pay';
+import { byVersion, httpHandler, type Reply } from '../../http/handler';
+import { actorOf, type Principal } from '../../http/principal';
 
 const deps = confirmingPaymentDeps();
 
-export const handler = httpHandler(routes.payForReservation, async ({ body, headers, principal }) => {
-  const answer = await pay(deps, {
-    userId: actorOf(principal).userId,
-    idempotencyKey: headers['idempotency-key'],
-    reservationId: body.reservationId,
-    amount: body.amount,
-    paymentMethod: body.paymentMethod,
-    details: body.details,
-  });
+type Asked = Omit<PaymentRequest, 'userId' | 'idempotencyKey'>;
+
+const payAndAnswer = async (principal: Principal | undefined, idempotencyKey: string, asked: Asked): Promise<Reply> => {
+  const answer = await pay(deps, { ...asked, userId: actorOf(principal).userId, idempotencyKey });
   return { status: answer.status, body: answer.body, headers: { 'cache-control': 'no-store' } };
+};
+
+/** One use case; v2's body may say the currency. */
+export const handler = byVersion({
+  v1: httpHandler(routes.payForReservation, ({ body, headers, principal }) => payAndAnswer(principal, headers['idempotency-key'], body)),
+  v2: httpHandler(routes.payForReservationV2, ({ body, headers, principal }) => payAndAnswer(principal, headers['idempotency-key'], body)),
 });

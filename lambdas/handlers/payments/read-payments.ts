@@ -15,7 +15,10 @@ const one = httpHandler(routes.getPayment, async ({ params, principal }) => ({
 
 const ofReservation = httpHandler(routes.listReservationPayments, async ({ params, principal }) => {
   const { payments, refunds } = await reservationPayments(deps, actorOf(principal), params.reservationId);
-  return { body: { payments: payments.map(presentPayment), refunds: refunds.map(presentRefund) } };
+  const currencyOf = new Map(payments.map((p) => [p.paymentId, p.currency]));
+  return {
+    body: { payments: payments.map(presentPayment), refunds: refunds.map((r) => presentRefund(r, currencyOf.get(r.paymentId) ?? 'USD')) },
+  };
 });
 
 /** One function serves both read routes; API Gateway's resource says which. */

@@ -4,7 +4,7 @@ import { verifyIdToken } from '../../adapters/id-tokens';
 import { pricingRules } from '../../adapters/pricing';
 import { quoteStore } from '../../adapters/quotes';
 import { quoteRoutes as routes } from '../../api/routes/quotes';
-import { bookingLimits } from '../../domain/bookings/limits';
+import { rentalLimits } from '../../domain/bookings/limits';
 import { makeQuote, type QuoteDeps } from '../../domain/quotes/make-quote';
 import { httpHandler } from '../../http/handler';
 import { clock } from '../../shared/clock';
@@ -17,10 +17,7 @@ const deps: QuoteDeps = {
   clock,
   newId: randomUUID,
   // The same limits booking checks the times with, so a quote is never issued for times booking refuses.
-  limits: () => {
-    const { maxRentalDays, horizonDays } = bookingLimits();
-    return { maxDays: maxRentalDays, horizonDays };
-  },
+  limits: rentalLimits,
 };
 
 /** v2: price a rental and store the quote; 201 with its Location. */

@@ -10,6 +10,8 @@ import { holdsCar, type Reservation } from '../../../lambdas/domain/bookings/res
 import type { MaintenanceBlock } from '../../../lambdas/domain/fleet/availability';
 import { dayInterval } from '../../../lambdas/domain/fleet/interval';
 import type { StoredQuote } from '../../../lambdas/domain/quotes/quote';
+import type { RentalSales } from '../../../lambdas/domain/quotes/sales';
+import type { DriverProblem } from '../../../lambdas/domain/accounts/eligibility';
 import { formatRentalTime } from '../../../lambdas/domain/rental-time';
 import { ShiftedClock } from '../../../lambdas/shared/clock';
 import type { AppError } from '../../../lambdas/shared/errors';
@@ -610,6 +612,13 @@ describe('requestBooking: a quote (v2)', () => {
     expiresAt: new Date(NOW + 15 * 60_000).toISOString(),
     ...patch,
   });
+  /** The sales port: an eligible driver of no known age, unless a test says otherwise. */
+  const sales = (patch: Partial<RentalSales> = {}): RentalSales => ({
+    price: async () => quote(),
+    requote: async () => quote({ quoteId: 'fresh' }),
+    driver: async () => ({ problems: [], youngDriver: false }),
+    ...patch,
+  });
   const withQuotes = (q: StoredQuote, patch: Partial<BookingDeps> = {}) =>
     deps({ quotes: { get: async (id) => (id === q.quoteId ? q : undefined) }, ...patch });
 
@@ -637,12 +646,67 @@ describe('requestBooking: a quote (v2)', () => {
   it('a lapsed quote is a 409 QUOTE_EXPIRED telling the price of a fresh one', async () => {
     const lapsed = quote({ expiresAt: new Date(NOW).toISOString() });
     const fresh = quote({ quoteId: 'q2', totalMinor: 13_000, expiresAt: new Date(NOW + 15 * 60_000).toISOString() });
-    const d = withQuotes(lapsed, { requote: async () => fresh });
+    const d = withQuotes(lapsed, { sales: sales({ requote: async () => fresh }) });
     await expect(requestBooking(d, { userId: 'u1', quoteId: 'q1' })).rejects.toMatchObject({
       kind: 'CONFLICT',
       code: 'QUOTE_EXPIRED',
-      details: { quoteId: 'q1', freshQuote: { quoteId: 'q2', totalMinor: 13_000 } },
+      details: { quoteId: 'q1', freshQuote: { quoteId: 'q2', currency: 'USD', total: 130 } },
     });
+  });
+
+  it('a driver the profile shows cannot drive it is a 422 naming each rule (and nothing is written)', async () => {
+    const created = jest.fn();
+    const problems: DriverProblem[] = [
+      { field: 'dateOfBirth', rule: 'DRIVER_UNDER_MINIMUM_AGE', message: 'Too young.' },
+      { field: 'licence.expiresOn', rule: 'LICENCE_EXPIRES_BEFORE_RETURN', message: 'Licence expires.' },
+    ];
+    const d = withQuotes(quote(), {
+      sales: sales({ driver: async () => ({ problems, youngDriver: true }) }),
+      reservations: fakeStore({ create: created }),
+    });
+    await expect(requestBooking(d, { userId: 'u1', quoteId: 'q1' })).rejects.toMatchObject({
+      kind: 'UNPROCESSABLE',
+      code: 'DRIVER_UNDER_MINIMUM_AGE',
+      details: { fields: problems.map(({ field, rule }) => expect.objectContaining({ field, rule })) },
+    });
+    expect(created).not.toHaveBeenCalled();
+  });
+
+  it('an anonymous quote sells at its price unless the booker’s age prices it otherwise (409 QUOTE_DRIVER_MISMATCH)', async () => {
+    const youngLine = { code: 'YOUNG_DRIVER', label: 'Young driver', quantity: 2, unitMinor: 2_500, amountMinor: 5_000 };
+    const plain = quote({ userId: undefined });
+    const young = quote({ userId: undefined, driverAge: 22, lines: [...quote().lines, youngLine], totalMinor: 17_535 });
+    const booking = (q: StoredQuote, youngDriver: boolean) =>
+      requestBooking(withQuotes(q, { sales: sales({ driver: async () => ({ problems: [], youngDriver }) }) }), {
+        userId: 'u2',
+        quoteId: 'q1',
+      });
+    expect((await booking(plain, false)).reservation.price.totalMinor).toBe(12_535);
+    expect((await booking(young, true)).reservation.price.totalMinor).toBe(17_535);
+    await expect(booking(plain, true)).rejects.toMatchObject({ code: 'QUOTE_DRIVER_MISMATCH' });
+    await expect(booking(young, false)).rejects.toMatchObject({ code: 'QUOTE_DRIVER_MISMATCH' });
+  });
+
+  it('a quote in another currency books in it: the reservation is charged in that currency', async () => {
+    const yen = quote({
+      currency: 'JPY',
+      lines: [{ code: 'BASE', label: '2 days', quantity: 2, unitMinor: 9_000, amountMinor: 18_000 }],
+      subtotalMinor: 18_000,
+      taxTotalMinor: 0,
+      totalMinor: 18_000,
+    });
+    const { reservation } = await requestBooking(withQuotes(yen, { sales: sales() }), { userId: 'u1', quoteId: 'q1' });
+    expect(reservation.price).toEqual({ currency: 'JPY', dailyMinor: 9_000, days: 2, totalMinor: 18_000 });
+  });
+
+  it('v2 by times is priced as a quote would be (its lines kept, no quote id), for the caller', async () => {
+    const priced = jest.fn(async () => ({ ...quote(), quoteId: undefined, expiresAt: undefined }));
+    const d = deps({ sales: sales({ price: priced }) });
+    const times = { pickupAt: quote().pickupAt, returnAt: quote().returnAt };
+    const { reservation } = await requestBooking(d, { userId: 'u1', carId: 'c1', times });
+    expect(priced).toHaveBeenCalledWith('u1', { carId: 'c1', ...times });
+    expect(reservation).toMatchObject({ price: { currency: 'USD', totalMinor: 12_535 }, lines: quote().lines });
+    expect(reservation.quoteId).toBeUndefined();
   });
 
   it('the same quote twice names the same request (its claim is the quote)', async () => {

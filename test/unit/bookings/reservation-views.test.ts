@@ -78,7 +78,7 @@ describe('reservation views', () => {
   });
 
   test("v2's amounts take the currency's minor digits (JPY has none)", () => {
-    const yen = { currency: 'JPY', dailyMinor: 6_000, days: 2, totalMinor: 13_200 } as unknown as PriceSnapshot;
+    const yen = { currency: 'JPY', dailyMinor: 6_000, days: 2, totalMinor: 13_200 } satisfies PriceSnapshot;
     const view = presentReservationV2(
       fromQuote({
         price: yen,

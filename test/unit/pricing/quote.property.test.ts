@@ -269,7 +269,7 @@ describe('priceRental: properties over random rules and periods', () => {
           const expected = [
             ...(!extra ? ['EXTRA_UNKNOWN'] : quantity < 1 || quantity > extra.maxQuantity ? ['EXTRA_QUANTITY'] : []),
             ...(input.oneWay?.some((route) => route.to === returnLocation) ? [] : ['ONE_WAY_NOT_ALLOWED']),
-            ...(driverAge < minimum ? ['UNDER_MINIMUM_AGE'] : []),
+            ...(driverAge < minimum ? ['DRIVER_UNDER_MINIMUM_AGE'] : []),
           ];
           if (expected.length === 0) expect(result.ok).toBe(true);
           else {

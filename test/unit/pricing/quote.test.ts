@@ -324,14 +324,17 @@ describe('priceRental: refusals', () => {
           rule: 'ONE_WAY_NOT_ALLOWED',
           message: 'Cars picked up at LAX cannot be returned to JFK (one-way returns: SFO).',
         },
-        { field: 'driverAge', rule: 'UNDER_MINIMUM_AGE', message: 'Drivers of LUXURY cars at LAX must be at least 25.' },
+        { field: 'driverAge', rule: 'DRIVER_UNDER_MINIMUM_AGE', message: 'Drivers of LUXURY cars at LAX must be at least 25.' },
       ],
     });
   });
 
   it("takes the location's minimum age for car types without their own", () => {
     expect(priceRental({ ...base, carType: 'SEDAN', driverAge: 21 }).ok).toBe(true);
-    expect(priceRental({ ...base, carType: 'SEDAN', driverAge: 20 })).toMatchObject({ ok: false, issues: [{ rule: 'UNDER_MINIMUM_AGE' }] });
+    expect(priceRental({ ...base, carType: 'SEDAN', driverAge: 20 })).toMatchObject({
+      ok: false,
+      issues: [{ rule: 'DRIVER_UNDER_MINIMUM_AGE' }],
+    });
     expect(priceRental({ ...base, driverAge: 25 }).ok).toBe(true);
   });
 

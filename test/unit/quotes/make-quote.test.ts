@@ -176,12 +176,12 @@ describe('makeQuote', () => {
     });
     expect(await refusal(makeQuote(deps, undefined, { ...trip, driverAge: 19 }))).toMatchObject({
       kind: 'UNPROCESSABLE',
-      code: 'UNDER_MINIMUM_AGE',
-      details: { fields: [{ field: 'body.driverAge', rule: 'UNDER_MINIMUM_AGE' }] },
+      code: 'DRIVER_UNDER_MINIMUM_AGE',
+      details: { fields: [{ field: 'body.driverAge', rule: 'DRIVER_UNDER_MINIMUM_AGE' }] },
     });
     const young = setup({ dateOfBirth: '2010-01-01' });
     expect(await refusal(makeQuote(young.deps, { userId: 'u1' }, trip))).toMatchObject({
-      code: 'UNDER_MINIMUM_AGE',
+      code: 'DRIVER_UNDER_MINIMUM_AGE',
       details: { fields: [{ field: 'dateOfBirth' }] },
     });
   });
