@@ -188,7 +188,32 @@ interface Row {
   bound: number;
   returned: number;
   hitRate: number;
+  latencies: number[];
 }
+
+/** One row of several runs of a scenario: latencies pooled, per-search figures averaged by searches. */
+const mergeRows = (runs: Row[]): Row => {
+  const searches = runs.reduce((n, r) => n + r.searches, 0);
+  const mean = (f: (r: Row) => number) => runs.reduce((n, r) => n + f(r) * r.searches, 0) / Math.max(1, searches);
+  return {
+    scenario: runs[0].scenario,
+    searches,
+    p50: percentile(
+      runs.flatMap((r) => r.latencies),
+      50,
+    ),
+    p95: percentile(
+      runs.flatMap((r) => r.latencies),
+      95,
+    ),
+    requests: mean((r) => r.requests),
+    itemsRead: mean((r) => r.itemsRead),
+    bound: mean((r) => r.bound),
+    returned: mean((r) => r.returned),
+    hitRate: mean((r) => r.hitRate),
+    latencies: runs.flatMap((r) => r.latencies),
+  };
+};
 
 const main = async () => {
   const dynamo = await startDynamoDb();
@@ -232,14 +257,34 @@ const main = async () => {
         `(${Math.round(((CARS + RESERVATIONS) / loadMs) * 1000)} items/s, BatchWrite x${WRITE_CONCURRENCY}).`,
     );
 
+    // v2's totals price by each location's rules: the demo's (rates, season, weekend, fees, taxes) at every one.
+    const { seedDemoPricing } = await import('../local/pricing/seed-demo-pricing');
+    const { DEMO_TYPE_DAILY_MINOR } = await import('../local/fleet/seed-demo-fleet');
+    await seedDemoPricing(LOCATIONS, DEMO_TYPE_DAILY_MINOR, []);
+
     instrument();
-    const { handler } = (await import('../lambdas/handlers/fleet/search-cars')) as {
-      handler: (e: unknown, c: unknown) => Promise<APIGatewayProxyResult>;
+    type Handler = (e: unknown, c: unknown) => Promise<APIGatewayProxyResult>;
+    const { handler: v1Handler } = (await import('../lambdas/handlers/fleet/search-cars')) as { handler: Handler };
+    const { handler: v2Handler } = (await import('../lambdas/handlers/fleet/search-cars-at-times')) as { handler: Handler };
+    /** v1 takes days; v2 takes local times at the location (10:00 to 10:00 over the same days), and prices each car. */
+    const handler: Handler = (event, c) => {
+      const q = (event as { queryStringParameters: Record<string, string> }).queryStringParameters;
+      if (!q.pickupAt) return v1Handler(event, c);
+      return v2Handler(
+        { ...(event as object), requestContext: { ...(event as { requestContext: object }).requestContext, stage: 'v2' } },
+        c,
+      );
     };
+    const v2Of = ({ startDate, endDate, ...rest }: Record<string, string>) => ({
+      ...rest,
+      pickupAt: `${startDate}T10:00`,
+      returnAt: `${endDate}T10:00`,
+    });
 
     /** Cars of that type at that location, plus reservations overlapping the period there: the target's bound. */
     const boundFor = (q: Record<string, string>) => {
-      const wanted = dayInterval({ startDate: q.startDate, endDate: q.endDate });
+      const days = q.pickupAt ? { startDate: q.pickupAt.slice(0, 10), endDate: q.returnAt.slice(0, 10) } : q;
+      const wanted = dayInterval({ startDate: days.startDate, endDate: days.endDate });
       const here = cars.filter((c) => c.location === q.location && (!q.type || c.type === q.type));
       return here.length + here.reduce((n, c) => n + c.blocks.filter((b) => occupies(b, wanted)).length, 0);
     };
@@ -276,6 +321,7 @@ const main = async () => {
         bound: bound / n,
         returned: returned / n,
         hitRate: hits / n,
+        latencies,
       };
     };
 
@@ -294,6 +340,16 @@ const main = async () => {
     const rows: Row[] = [];
     rows.push(await run('type, cold cache', typed));
     rows.push(await run('type, warm cache', typed));
+    // v1 against v2 with totals, side by side: the same kind of query (fresh, so both cold), alternated in
+    // rounds so the machine's load falls on both alike.
+    const pairs: Row[][] = [[], []];
+    for (let round = 0; round < 3; round++) {
+      const fresh = queriesFor(() => ({ type: pick(CAR_TYPES) }));
+      pairs[0].push(await run('v1 days, type, cold', fresh.slice(0, Math.ceil(SEARCHES / 2))));
+      pairs[1].push(await run('v2 times + totals, type, cold', fresh.slice(Math.ceil(SEARCHES / 2)).map(v2Of)));
+    }
+    const merged = pairs.map((runs) => mergeRows(runs));
+    rows.push(...merged);
     rows.push(
       await run(
         'type + price range, cold',
@@ -356,6 +412,11 @@ const main = async () => {
     const cold = rows[0].p95;
     const warm = rows[1].p95;
     console.log(`\nWarm-cache p95 is ${(cold / warm).toFixed(1)}x lower than cold (target >= 5x).`);
+    const [v1Row, v2Row] = merged;
+    console.log(
+      `v2 search with totals, against v1 in the same run (3 alternated rounds, cold): p50 ${(v2Row.p50 / v1Row.p50).toFixed(2)}x, ` +
+        `p95 ${(v2Row.p95 / v1Row.p95).toFixed(2)}x (target <= 1.5x).`,
+    );
     console.log(
       'items = DynamoDB items read per search (ScannedCount); bound = cars of that type at that location + reservations overlapping the period (target: items <= 2 x bound).',
     );

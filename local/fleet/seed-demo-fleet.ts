@@ -27,7 +27,8 @@ const MODELS: ReadonlyArray<[make: string, model: string, type: CarType, pricePe
 ];
 export const DEMO_LOCATIONS: readonly LocationCode[] = ['LAX', 'JFK', 'ORD', 'MIA', 'SEA'];
 /** The rate of each car type at the demo locations: its cheapest demo model's price per day. */
-const TYPE_DAILY_MINOR = Object.fromEntries(
+/** The demo's daily price per car type: its cheapest model's (location cards add 3.00 per location index). */
+export const DEMO_TYPE_DAILY_MINOR = Object.fromEntries(
   CAR_TYPES.map((type) => [type, Math.min(...MODELS.filter((m) => m[2] === type).map((m) => m[3]))]),
 ) as Record<CarType, number>;
 
@@ -49,6 +50,6 @@ export const seedDemoFleet = async (): Promise<number> => {
   );
   const cars = [];
   for (const spec of specs) cars.push({ carId: await createCar(deps, spec), pricePerDayMinor: spec.pricePerDayMinor });
-  await seedDemoPricing(DEMO_LOCATIONS, TYPE_DAILY_MINOR, cars);
+  await seedDemoPricing(DEMO_LOCATIONS, DEMO_TYPE_DAILY_MINOR, cars);
   return specs.length;
 };
