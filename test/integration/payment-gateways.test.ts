@@ -5,6 +5,7 @@ import { PayPalGateway } from '../../lambdas/adapters/payments/gateways/paypal-g
 import { CircuitBreakingRouter } from '../../lambdas/adapters/payments/gateways/router';
 import { start as startStripe, type StripeFake } from '../../local/payments/stripe-fake';
 import { start as startPayPal, type PayPalFake } from '../../local/payments/paypal-fake';
+import { chargeOnly } from '../support/gateway-stubs';
 
 /**
  * The real Stripe and PayPal adapters (official SDKs, real HTTP) against the local fakes, which check
@@ -192,7 +193,7 @@ describe('Stripe gateway against the Stripe fake', () => {
   });
 
   it('behind the router: Stripe down -> the fallback takes the charge, and the breaker opens', async () => {
-    const fallback: PaymentGateway & { calls: number } = {
+    const fallback = chargeOnly<Pick<PaymentGateway, 'id' | 'charge' | 'refund'> & { calls: number }>({
       id: 'sandbox',
       calls: 0,
       async charge() {
@@ -202,7 +203,7 @@ describe('Stripe gateway against the Stripe fake', () => {
       async refund() {
         return { reference: 'r' };
       },
-    };
+    });
     const router = new CircuitBreakingRouter([stripe, fallback], { failuresBeforeOpen: 2, timeoutMs: 2_000 });
     fake.outage(503);
     try {

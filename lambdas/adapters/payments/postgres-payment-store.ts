@@ -16,7 +16,7 @@ const toPayment = (r: Row): Payment => ({
   reservationId: String(r.reservation_id),
   userId: String(r.user_id),
   amountMinor: Number(r.amount_minor),
-  currency: String(r.currency) as 'USD',
+  currency: String(r.currency),
   method: String(r.method),
   ...(r.gateway ? { gateway: String(r.gateway) as GatewayId } : {}),
   ...(r.gateway_reference ? { gatewayReference: String(r.gateway_reference) } : {}),
