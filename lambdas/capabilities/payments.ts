@@ -40,7 +40,8 @@ export const paymentCapabilities = {
     timeoutSeconds: 60,
   },
   reconcilePayments: {
-    description: 'Every 5 minutes: settle payments a crash left processing, asking the gateways by our idempotency key.',
+    description:
+      'Every 5 minutes: settle payments a crash left processing, asking the gateways by our idempotency key; retry hold captures, voids and releases left processing or failed.',
     trigger: { kind: 'schedule', everyMinutes: 5 },
     uses: confirms,
     timeoutSeconds: 120,

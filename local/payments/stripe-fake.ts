@@ -3,7 +3,9 @@ import { fakeId, parseForm, sleep, startServer, type FakeServer, type ParsedRequ
 
 /**
  * A local HTTP fake of the two Stripe endpoints the Stripe gateway adapter uses, for integration tests:
- * `POST /v1/payment_intents` (create and confirm) and `POST /v1/refunds`. It checks requests as Stripe
+ * `POST /v1/payment_intents` (create and confirm) and `POST /v1/refunds`; for holds, a manual-capture
+ * intent (`capture_method=manual`, left `requires_capture`), `POST /v1/payment_intents/{id}/capture`
+ * (`amount_to_capture`), `/cancel`, and `GET /v1/payment_intents/{id}`. It checks requests as Stripe
  * does, in the parts that matter to us:
  *
  * - a secret key (`Authorization: Bearer sk_...`), a form-encoded body, a `Stripe-Version` header;
@@ -55,7 +57,8 @@ export interface FakePaymentIntent {
   metadata: Record<string, string>;
   created: number;
   livemode: false;
-  capture_method: 'automatic';
+  capture_method: 'automatic' | 'manual';
+  cancellation_reason: string | null;
   confirmation_method: 'automatic';
   automatic_payment_methods: { enabled: boolean; allow_redirects?: string } | null;
   last_payment_error: unknown;
@@ -158,7 +161,8 @@ export const start = async (options: StripeFakeOptions = {}): Promise<StripeFake
       metadata: (p.metadata as Record<string, string>) ?? {},
       created: Math.floor(Date.now() / 1000),
       livemode: false,
-      capture_method: 'automatic',
+      capture_method: p.capture_method === 'manual' ? 'manual' : 'automatic',
+      cancellation_reason: null,
       confirmation_method: 'automatic',
       automatic_payment_methods: apm ? { enabled: apm.enabled === 'true', allow_redirects: apm.allow_redirects ?? 'always' } : null,
       last_payment_error: null,
@@ -182,8 +186,49 @@ export const start = async (options: StripeFakeOptions = {}): Promise<StripeFake
       Object.assign(intent, { status: 'requires_action', next_action: { type: 'use_stripe_sdk', use_stripe_sdk: {} } });
       return { status: 200, body: intent };
     }
+    if (intent.capture_method === 'manual') {
+      Object.assign(intent, { status: 'requires_capture', latest_charge: fakeId('ch_') });
+      return { status: 200, body: intent };
+    }
     Object.assign(intent, { status: 'succeeded', amount_received: amount, latest_charge: fakeId('ch_') });
     return { status: 200, body: intent };
+  };
+
+  const unexpectedState = (intent: FakePaymentIntent, action: string): Reply =>
+    invalid(`This PaymentIntent could not be ${action} because it has a status of ${intent.status}.`, {
+      code: 'payment_intent_unexpected_state',
+      payment_intent: intent,
+    });
+
+  /** Capture of a manual-capture intent: `amount_to_capture` (default all) is taken, the rest released. */
+  const captureIntent = (intent: FakePaymentIntent, p: Record<string, unknown>): Reply => {
+    if (intent.status !== 'requires_capture') return unexpectedState(intent, 'captured');
+    const amount = p.amount_to_capture === undefined ? intent.amount : Number(p.amount_to_capture);
+    if (!(amount > 0 && amount <= intent.amount))
+      return invalid('amount_to_capture must be at most the amount authorized.', {
+        code: 'parameter_invalid_integer',
+        param: 'amount_to_capture',
+      });
+    Object.assign(intent, { status: 'succeeded', amount_received: amount });
+    return { status: 200, body: intent };
+  };
+
+  const cancelIntent = (intent: FakePaymentIntent): Reply => {
+    if (['succeeded', 'canceled'].includes(intent.status)) return unexpectedState(intent, 'canceled');
+    Object.assign(intent, { status: 'canceled', cancellation_reason: 'requested_by_customer' });
+    return { status: 200, body: intent };
+  };
+
+  /** `/v1/payment_intents/{id}`, `/capture`, `/cancel`. */
+  const onIntent = (req: ParsedRequest, params: Record<string, unknown>): Reply | undefined => {
+    const m = /^\/v1\/payment_intents\/(pi_\w+)(?:\/(capture|cancel))?$/.exec(req.path);
+    if (!m) return undefined;
+    const intent = paymentIntents.find((pi) => pi.id === m[1]);
+    if (!intent) return invalid(`No such payment_intent: '${m[1]}'`, { code: 'resource_missing', param: 'intent' });
+    if (req.method === 'GET' && !m[2]) return { status: 200, body: intent };
+    if (req.method === 'POST' && m[2] === 'capture') return captureIntent(intent, params);
+    if (req.method === 'POST' && m[2] === 'cancel') return cancelIntent(intent);
+    return undefined;
   };
 
   const createRefund = (p: Record<string, unknown>): Reply => {
@@ -239,6 +284,8 @@ export const start = async (options: StripeFakeOptions = {}): Promise<StripeFake
     if (req.method === 'GET' && req.path === '/v1/payment_intents/search') return searchPaymentIntents(req.query.query);
     if (req.method === 'POST' && req.path === '/v1/payment_intents') return createPaymentIntent(params);
     if (req.method === 'POST' && req.path === '/v1/refunds') return createRefund(params);
+    const onOne = onIntent(req, params);
+    if (onOne) return onOne;
     return error(404, 'invalid_request_error', `Unrecognized request URL (${req.method}: ${req.path}).`);
   };
 

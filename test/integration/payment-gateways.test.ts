@@ -5,6 +5,7 @@ import { PayPalGateway } from '../../lambdas/adapters/payments/gateways/paypal-g
 import { CircuitBreakingRouter } from '../../lambdas/adapters/payments/gateways/router';
 import { start as startStripe, type StripeFake } from '../../local/payments/stripe-fake';
 import { start as startPayPal, type PayPalFake } from '../../local/payments/paypal-fake';
+import { chargeOnly } from '../support/gateway-stubs';
 
 /**
  * The real Stripe and PayPal adapters (official SDKs, real HTTP) against the local fakes, which check
@@ -191,8 +192,38 @@ describe('Stripe gateway against the Stripe fake', () => {
     await expect(stripe.refund({ ...refund, amountMinor: 1, idempotencyKey: randomUUID() })).rejects.toThrow(/charge_already_refunded/);
   });
 
+  it('holds: a manual-capture PaymentIntent, captured in part once; release and void judge an intent that already ended', async () => {
+    const req = request(card('pm_card_visa'), { amountMinor: 30_000 });
+    const held = await stripe.authorise(req);
+    expect(held).toEqual({ outcome: 'authorised', reference: expect.stringMatching(/^pi_/), expiresAt: expect.any(String) });
+    expect(fake.requests.at(-1)!.body).toMatchObject({ capture_method: 'manual', confirm: 'true' });
+    if (held.outcome !== 'authorised') throw new Error('expected a hold');
+    const on = { reference: held.reference, currency: 'USD', idempotencyKey: randomUUID() };
+    await expect(stripe.capture({ ...on, amountMinor: 4_500 })).resolves.toEqual({ outcome: 'captured', reference: held.reference });
+    expect(fake.requests.at(-1)!).toMatchObject({
+      path: `/v1/payment_intents/${held.reference}/capture`,
+      body: { amount_to_capture: '4500' },
+    });
+    expect(fake.paymentIntents.find((pi) => pi.id === held.reference)).toMatchObject({ status: 'succeeded', amount_received: 4_500 });
+    // A new attempt after a crash: Stripe refuses (already captured), the adapter reads the intent: done.
+    await expect(stripe.capture({ ...on, idempotencyKey: randomUUID(), amountMinor: 4_500 })).resolves.toMatchObject({
+      outcome: 'captured',
+    });
+    await expect(stripe.release({ ...on, idempotencyKey: randomUUID() })).resolves.toEqual({ outcome: 'released' });
+    await expect(stripe.void({ ...on, idempotencyKey: randomUUID() })).rejects.toThrow(/cannot void .* succeeded/);
+
+    const other = await stripe.authorise(request(card('pm_card_visa')));
+    if (other.outcome !== 'authorised') throw new Error('expected a hold');
+    const again = { reference: other.reference, currency: 'USD', idempotencyKey: randomUUID() };
+    await expect(stripe.void(again)).resolves.toEqual({ outcome: 'voided' });
+    await expect(stripe.void({ ...again, idempotencyKey: randomUUID() })).resolves.toEqual({ outcome: 'voided' });
+    await expect(stripe.release({ ...again, idempotencyKey: randomUUID() })).resolves.toEqual({ outcome: 'released' });
+    await expect(stripe.capture({ ...again, idempotencyKey: randomUUID(), amountMinor: 1 })).rejects.toThrow(/canceled/);
+    await expect(stripe.authorise(request(card('pm_card_chargeDeclined')))).resolves.toMatchObject({ outcome: 'declined' });
+  });
+
   it('behind the router: Stripe down -> the fallback takes the charge, and the breaker opens', async () => {
-    const fallback: PaymentGateway & { calls: number } = {
+    const fallback = chargeOnly<Pick<PaymentGateway, 'id' | 'charge' | 'refund'> & { calls: number }>({
       id: 'sandbox',
       calls: 0,
       async charge() {
@@ -202,7 +233,7 @@ describe('Stripe gateway against the Stripe fake', () => {
       async refund() {
         return { reference: 'r' };
       },
-    };
+    });
     const router = new CircuitBreakingRouter([stripe, fallback], { failuresBeforeOpen: 2, timeoutMs: 2_000 });
     fake.outage(503);
     try {

@@ -13,8 +13,8 @@ import { startPaymentsDatabase, type PaymentsTestDatabase } from '../support/pay
  * once, a no-op the second time, safe when two run at once (PostgreSQL only: PGlite has one session,
  * so its advisory locks exclude nothing), and the constraints the payment code relies on hold.
  */
-const ALL = ['0001_payments', '0002_hashed_idempotency_keys'];
-const TABLES = ['idempotency_keys', 'outbox', 'payments', 'pgmigrations', 'refunds'];
+const ALL = ['0001_payments', '0002_hashed_idempotency_keys', '0003_authorisations'];
+const TABLES = ['authorisation_operations', 'authorisations', 'idempotency_keys', 'outbox', 'payments', 'pgmigrations', 'refunds'];
 const realPostgres = process.env.DATABASE_URL;
 
 const targets: Array<[string, { embedded: boolean }]> = [
@@ -222,7 +222,7 @@ test('0002 hashes the idempotency keys stored before it, and scopes old admin re
          VALUES ($1, $2, 100, 'r', 'admin', 'succeeded', 'admin:k-1'), ($3, $2, 100, 'r', 'cancellation', 'succeeded', 'cancel:r1')`,
         [randomUUID(), paymentId, randomUUID()],
       );
-      expect(await migrateDatabase(url, { schema })).toEqual([ALL[1]]);
+      expect(await migrateDatabase(url, { schema })).toEqual(ALL.slice(1));
       expect((await client.query('SELECT key FROM idempotency_keys')).rows).toEqual([{ key: sha('4242 4242 4242 4242') }]);
       expect((await client.query('SELECT idempotency_key FROM payments')).rows).toEqual([{ idempotency_key: sha('4242 4242 4242 4242') }]);
       expect((await client.query('SELECT idempotency_key FROM refunds ORDER BY source')).rows).toEqual([

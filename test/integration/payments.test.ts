@@ -27,6 +27,7 @@ import { start as startStripe, type StripeFake } from '../../local/payments/stri
 import { startPostgres, type PostgresStandIn } from '../../local/standins/postgres';
 import { testRedis } from '../support/redis';
 import { testTables, type TestTables } from '../support/aws-services';
+import { chargeOnly } from '../support/gateway-stubs';
 
 // Payments on PostgreSQL (the real server when DATABASE_URL is set, in a schema of its own; PGlite
 // otherwise) and the booking tables on DynamoDB Local, with the sandbox gateway behind the router.
@@ -53,6 +54,10 @@ class CountingGateway implements PaymentGateway {
     return result;
   }
   refund = (request: Parameters<PaymentGateway['refund']>[0]) => this.inner.refund(request);
+  authorise = (request: Parameters<PaymentGateway['authorise']>[0]) => this.inner.authorise(request);
+  capture = (request: Parameters<PaymentGateway['capture']>[0]) => this.inner.capture(request);
+  void = (request: Parameters<PaymentGateway['void']>[0]) => this.inner.void(request);
+  release = (request: Parameters<PaymentGateway['release']>[0]) => this.inner.release(request);
 }
 
 const paymentDeps = (gateways: PaymentGateway[], timeoutMs = 500): PaymentDeps => ({
@@ -158,7 +163,7 @@ describe('payments on PostgreSQL', () => {
   });
 
   it('primary down: the fallback takes it and the payment records which; both down: 503, nothing charged, still Pending', async () => {
-    const down: PaymentGateway = {
+    const down = chargeOnly({
       id: 'stripe',
       charge: async () => {
         throw new GatewayUnavailable('stripe', 'connect ECONNREFUSED');
@@ -166,7 +171,7 @@ describe('payments on PostgreSQL', () => {
       refund: async () => {
         throw new GatewayUnavailable('stripe', 'connect ECONNREFUSED');
       },
-    };
+    });
     const r = await heldReservation();
     const answer = await pay(paymentDeps([down, new SandboxGateway()]), payment(r));
     expect(answer.body).toMatchObject({ gateway: 'sandbox', status: 'Completed' });
@@ -312,14 +317,14 @@ describe('payments on PostgreSQL', () => {
 
   it('a hold that lapses while the payment is under way: refunded in full, and the answer (and its replay) says so', async () => {
     const sandbox = new SandboxGateway();
-    const lapsing: PaymentGateway = {
+    const lapsing = chargeOnly({
       id: 'sandbox',
       charge: async (request) => {
         clock.advance(6 * 60_000); // the hold lapses during the charge
         return sandbox.charge(request);
       },
       refund: (request) => sandbox.refund(request),
-    };
+    });
     const deps = paymentDeps([lapsing]);
     const r = await heldReservation();
     const request = payment(r);

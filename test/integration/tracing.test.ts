@@ -7,7 +7,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { CircuitBreakingRouter } from '../../lambdas/adapters/payments/gateways/router';
 import { SANDBOX_TOKENS, SandboxGateway } from '../../lambdas/adapters/payments/gateways/sandbox-gateway';
-import type { PaymentGateway } from '../../lambdas/domain/payments/gateway';
+import { chargeOnly } from '../support/gateway-stubs';
 import { redisClient, useRedisFactory } from '../../lambdas/adapters/redis';
 import { closePostgresPool, postgresPool } from '../../lambdas/adapters/postgres';
 import { captureSubsegments, inSubsegment, traceAwsClient, traceInvocation, type SubsegmentDocument } from '../../lambdas/shared/tracing';
@@ -244,7 +244,7 @@ describe('payment gateway calls', () => {
   });
 
   it('closes a call the router gave up on (a timeout) as failed, without waiting for the gateway', async () => {
-    const hung: PaymentGateway = { id: 'stripe', charge: () => new Promise(() => undefined), refund: () => new Promise(() => undefined) };
+    const hung = chargeOnly({ id: 'stripe', charge: () => new Promise(() => undefined), refund: () => new Promise(() => undefined) });
     const router = new CircuitBreakingRouter([hung], { timeoutMs: 50 });
     const request = {
       amountMinor: 1_000,

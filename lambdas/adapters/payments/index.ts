@@ -1,4 +1,4 @@
-import type { PaymentGateway } from '../../domain/payments/gateway';
+import type { GatewayRouter, PaymentGateway } from '../../domain/payments/gateway';
 import { ConfigError, env } from '../../shared/config';
 import { ENV } from '../../shared/env-names';
 import { onFirstUse } from '../../shared/on-first-use';
@@ -32,9 +32,22 @@ const gatewaysFromEnvironment = async (): Promise<PaymentGateway[]> => {
 
 const gatewayRouter = onFirstUse(async () => new CircuitBreakingRouter(await gatewaysFromEnvironment()));
 
+/** One router method, called on the router built on first use. */
+const onRouter =
+  <K extends keyof GatewayRouter>(name: K) =>
+  async (...args: Parameters<GatewayRouter[K]>): Promise<Awaited<ReturnType<GatewayRouter[K]>>> => {
+    const router = await gatewayRouter();
+    const method = router[name] as (...a: Parameters<GatewayRouter[K]>) => Promise<Awaited<ReturnType<GatewayRouter[K]>>>;
+    return method.apply(router, args);
+  };
+
 /** The gateway router, built on first use (its breakers live as long as the function instance). */
-export const paymentGateways = () => ({
-  charge: async (...args: Parameters<CircuitBreakingRouter['charge']>) => (await gatewayRouter()).charge(...args),
-  refund: async (...args: Parameters<CircuitBreakingRouter['refund']>) => (await gatewayRouter()).refund(...args),
-  lookup: async (...args: Parameters<CircuitBreakingRouter['lookup']>) => (await gatewayRouter()).lookup(...args),
+export const paymentGateways = (): GatewayRouter => ({
+  charge: onRouter('charge'),
+  refund: onRouter('refund'),
+  lookup: onRouter('lookup'),
+  authorise: onRouter('authorise'),
+  capture: onRouter('capture'),
+  void: onRouter('void'),
+  release: onRouter('release'),
 });

@@ -40,9 +40,9 @@ const toRefund = (r: Row): Refund => ({
  * A client's Idempotency-Key is stored as its SHA-256 (hex), never as sent: a client may put anything in
  * it, a card number included. migrations/0002 hashed the keys stored before, the same way.
  */
-const keyDigest = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
+export const keyDigest = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
 
-const UNIQUE_VIOLATION = '23505';
+export const UNIQUE_VIOLATION = '23505';
 const CHECK_VIOLATION = '23514';
 
 export class PostgresPaymentStore implements PaymentStore {

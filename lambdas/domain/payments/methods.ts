@@ -1,3 +1,6 @@
+import { cardNumberFields } from '../../shared/card-numbers';
+import { validationError, type FieldIssue } from '../../shared/errors';
+import { fieldIssues } from '../../shared/validation';
 import * as z from '../../shared/zod';
 import type { ChargeSource, GatewayId } from './gateway';
 
@@ -56,3 +59,23 @@ type AnyMethod = PaymentMethod<any>;
 export const PAYMENT_METHODS: readonly AnyMethod[] = [creditCard, paypal, applePay, googlePay];
 
 export const methodById = (id: string): AnyMethod | undefined => PAYMENT_METHODS.find((m) => m.id === id);
+
+/**
+ * The method a request names and its validated details (a payment, a hold): 422 naming the fields for an
+ * unknown method or bad details, and for anything that looks like a card number, checked before
+ * anything is stored or logged (clients send gateway tokens, never numbers).
+ */
+export const chosenMethod = (paymentMethod: string, rawDetails: unknown): { method: AnyMethod; details: unknown } => {
+  const pans = cardNumberFields({ details: rawDetails }).map((field) => ({
+    field,
+    message: 'Looks like a card number: send the gateway token instead, never the number.',
+  }));
+  if (pans.length) throw validationError(pans);
+  const method = methodById(paymentMethod);
+  const details = method?.details.safeParse(rawDetails);
+  const issues: FieldIssue[] = [];
+  if (!method) issues.push({ field: 'body.paymentMethod', message: 'Unknown payment method; GET /v1/payments/methods lists them.' });
+  else if (details && !details.success) issues.push(...fieldIssues('body.details', details.error));
+  if (issues.length || !method || !details?.success) throw validationError(issues);
+  return { method, details: details.data };
+};

@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import { AppError, conflict, dependencyUnavailable, notFound, unprocessable, validationError, type FieldIssue } from '../../shared/errors';
-import { fieldIssues } from '../../shared/validation';
+import { AppError, conflict, dependencyUnavailable, notFound, unprocessable, validationError } from '../../shared/errors';
 import { holdsCar } from '../bookings/reservation';
 import { fromDecimal, toDecimal } from '../pricing/money';
-import { cardNumberFields } from '../../shared/card-numbers';
 import { keyReused } from '../idempotency';
 import { AllGatewaysUnavailable, type ChargeResult, type GatewayId } from './gateway';
-import { methodById } from './methods';
+import { chosenMethod } from './methods';
 import { paymentStatusLabel, type Payment, type PaymentDeps, type StoredResponse } from './ports';
 import { deliverEvents } from './relay';
 
@@ -97,18 +95,7 @@ const answer = async (deps: PaymentDeps, response: StoredResponse): Promise<Stor
  * automatically when the hold lapsed before the confirmation landed).
  */
 export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<StoredResponse> => {
-  // Before anything is stored or logged: no card numbers, anywhere in the request.
-  const pans = cardNumberFields({ details: req.details }).map((field) => ({
-    field,
-    message: 'Looks like a card number: send the gateway token instead, never the number.',
-  }));
-  if (pans.length) throw validationError(pans);
-  const method = methodById(req.paymentMethod);
-  const details = method?.details.safeParse(req.details);
-  const issues: FieldIssue[] = [];
-  if (!method) issues.push({ field: 'body.paymentMethod', message: 'Unknown payment method; GET /v1/payments/methods lists them.' });
-  else if (details && !details.success) issues.push(...fieldIssues('body.details', details.error));
-  if (issues.length) throw validationError(issues);
+  const { method, details } = chosenMethod(req.paymentMethod, req.details);
 
   const claim = await deps.payments.claimKey(req.userId, req.idempotencyKey, requestHash(req));
   if (claim.kind === 'replay') return answer(deps, claim.response);
@@ -149,7 +136,7 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
       userId: req.userId,
       amountMinor: reservation.price.totalMinor,
       currency: reservation.price.currency,
-      method: method!.id,
+      method: method.id,
       status: 'processing',
       refundedMinor: 0,
       createdAt: now.toISOString(),
@@ -161,10 +148,10 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
 
     let charged;
     try {
-      charged = await deps.gateways.charge(method!.gateways, {
+      charged = await deps.gateways.charge(method.gateways, {
         amountMinor: payment.amountMinor,
         currency: payment.currency,
-        source: method!.source(details!.data),
+        source: method.source(details),
         idempotencyKey: `pay_${payment.paymentId}`,
         description: `Car rental reservation ${reservation.reservationId}`,
       });

@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock';
 import type { Reservation } from '../bookings/reservation';
-import type { GatewayId, GatewayRouter } from './gateway';
+import type { CurrencyCode, GatewayId, GatewayRouter } from './gateway';
 
 /** What the payment use cases need from the outside world (PostgreSQL, DynamoDB, gateways). */
 
@@ -21,8 +21,7 @@ export interface Payment {
   reservationId: string;
   userId: string;
   amountMinor: number;
-  /** ISO 4217: the reservation's (a v2 rental is in its pick-up location's currency). */
-  currency: string;
+  currency: CurrencyCode;
   method: string;
   gateway?: GatewayId;
   gatewayReference?: string;

@@ -1,4 +1,6 @@
 import { logger } from '../../shared/logger';
+import type { HoldDeps } from './hold-ports';
+import { runOperation } from './holds';
 import { methodById } from './methods';
 import { recordCharge } from './pay';
 import type { PaymentDeps } from './ports';
@@ -43,6 +45,43 @@ export const reconcilePayments = async (deps: PaymentDeps, limit = 50): Promise<
       counts.left++;
       logger.warn('payment not reconciled yet; the next run retries', { paymentId: payment.paymentId, error: (err as Error).message });
     }
+  }
+  return counts;
+};
+
+/**
+ * The reconciler's part for holds (scheduled with `reconcilePayments`):
+ *
+ * - a capture, void or release left `processing` (a crash after the gateway call) is asked again with
+ *   the same gateway key, which replays the gateway's answer, and recorded;
+ * - a void or release that `failed` (the gateway could not be reached) is tried again, as a new attempt,
+ *   until it goes through: a deposit is never left held because a release met an outage. (A failed
+ *   capture is not: whether to take the money still is the caller's decision.)
+ * - an authorisation left `processing` is marked `failed`: a retry with the caller's key starts it again
+ *   under the same gateway key, so a hold the gateway did make is found, not made twice; one nobody asks
+ *   for again lapses at the gateway on its own.
+ */
+export const reconcileHolds = async (deps: HoldDeps, limit = 50): Promise<{ settled: number; failed: number; left: number }> => {
+  const before = new Date(deps.clock.now().getTime() - RECONCILE_AFTER_MS).toISOString();
+  const counts = { settled: 0, failed: 0, left: 0 };
+  const { operations, authorisations } = await deps.holds.unsettled(before, limit);
+  for (const stuck of operations) {
+    try {
+      const op = stuck.status === 'failed' ? await deps.holds.retryOperation(stuck.operationId) : stuck;
+      const hold = op && (await deps.holds.getAuthorisation(op.authorisationId));
+      if (!op || !hold) continue;
+      await runOperation(deps, hold, op);
+      counts.settled++;
+    } catch (err) {
+      counts.left++;
+      logger.warn('hold operation not settled yet; the next run retries', {
+        operationId: stuck.operationId,
+        error: (err as Error).message,
+      });
+    }
+  }
+  for (const authorisation of authorisations) {
+    if (await deps.holds.finishAuthorisation(authorisation.authorisationId, { status: 'failed' })) counts.failed++;
   }
   return counts;
 };

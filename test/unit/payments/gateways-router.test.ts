@@ -1,11 +1,18 @@
 import {
   AllGatewaysUnavailable,
   GatewayUnavailable,
+  type AuthoriseRequest,
+  type AuthoriseResult,
+  type CaptureRequest,
+  type CaptureResult,
   type ChargeRequest,
   type ChargeResult,
   type GatewayId,
+  type HoldRequest,
   type PaymentGateway,
   type RefundRequest,
+  type ReleaseResult,
+  type VoidResult,
 } from '../../../lambdas/domain/payments/gateway';
 import { CircuitBreakingRouter } from '../../../lambdas/adapters/payments/gateways/router';
 import { SandboxGateway } from '../../../lambdas/adapters/payments/gateways/sandbox-gateway';
@@ -28,6 +35,23 @@ class FakeGateway implements PaymentGateway {
   async refund(request: RefundRequest): Promise<{ reference: string }> {
     this.refunds.push(request);
     return this.act(() => ({ reference: `${this.id}_re_${this.refunds.length}` }));
+  }
+  holds: string[] = [];
+  async authorise(request: AuthoriseRequest): Promise<AuthoriseResult> {
+    this.holds.push(`authorise ${request.idempotencyKey}`);
+    return this.act<AuthoriseResult>(() => ({ outcome: 'authorised', reference: `${this.id}_au`, expiresAt: '2030-01-01T00:00:00.000Z' }));
+  }
+  async capture(request: CaptureRequest): Promise<CaptureResult> {
+    this.holds.push(`capture ${request.reference} ${request.amountMinor}`);
+    return this.act<CaptureResult>(() => ({ outcome: 'captured', reference: `${this.id}_cap` }));
+  }
+  async void(request: HoldRequest): Promise<VoidResult> {
+    this.holds.push(`void ${request.reference}`);
+    return this.act<VoidResult>(() => ({ outcome: 'voided' }));
+  }
+  async release(request: HoldRequest): Promise<ReleaseResult> {
+    this.holds.push(`release ${request.reference}`);
+    return this.act<ReleaseResult>(() => ({ outcome: 'released' }));
   }
   private act<T>(ok: () => T): Promise<T> {
     switch (this.behaviour) {
@@ -267,6 +291,48 @@ describe('CircuitBreakingRouter', () => {
       for (let n = 0; n < 3; n++)
         await expect(router.charge(['sandbox'], card('tok_visa', n))).rejects.toBeInstanceOf(AllGatewaysUnavailable);
       expect(router.states()).toEqual({ sandbox: 'open' });
+    });
+  });
+
+  describe('holds', () => {
+    const hold = (n = 1) => ({ ...request(n) });
+    const on = { reference: 'stripe_au', currency: 'USD', idempotencyKey: 'op-1' };
+
+    it('authorise falls back as a charge does: primary down, the fallback holds it; a decline is final', async () => {
+      const { stripe, sandbox, router } = setup('down', 'ok');
+      await expect(router.authorise(['stripe', 'sandbox'], hold())).resolves.toEqual({
+        gateway: 'sandbox',
+        result: { outcome: 'authorised', reference: 'sandbox_au', expiresAt: '2030-01-01T00:00:00.000Z' },
+      });
+      expect([stripe.holds, sandbox.holds]).toEqual([['authorise key-1'], ['authorise key-1']]);
+      const declining = setup('decline', 'ok');
+      await expect(declining.router.authorise(['stripe', 'sandbox'], hold())).resolves.toMatchObject({
+        gateway: 'stripe',
+        result: { outcome: 'declined' },
+      });
+      expect(declining.sandbox.holds).toEqual([]);
+      await expect(setup('down', 'down').router.authorise(['stripe', 'sandbox'], hold())).rejects.toBeInstanceOf(AllGatewaysUnavailable);
+    });
+
+    it('capture, void and release go to the gateway holding the authorisation, never elsewhere', async () => {
+      const { stripe, sandbox, router } = setup('ok', 'ok');
+      await expect(router.capture('stripe', { ...on, amountMinor: 500 })).resolves.toEqual({
+        outcome: 'captured',
+        reference: 'stripe_cap',
+      });
+      await expect(router.void('stripe', on)).resolves.toEqual({ outcome: 'voided' });
+      await expect(router.release('stripe', on)).resolves.toEqual({ outcome: 'released' });
+      expect(stripe.holds).toEqual(['capture stripe_au 500', 'void stripe_au', 'release stripe_au']);
+      expect(sandbox.holds).toEqual([]);
+
+      const down = setup('down', 'ok');
+      await expect(down.router.release('stripe', on)).rejects.toBeInstanceOf(GatewayUnavailable);
+      expect(down.sandbox.holds).toEqual([]);
+      const hung = setup('hang', 'ok');
+      await expect(hung.router.capture('stripe', { ...on, amountMinor: 1 })).rejects.toMatchObject({
+        name: 'GatewayUnavailable',
+        message: expect.stringMatching(/no answer within 50 ms/),
+      });
     });
   });
 });

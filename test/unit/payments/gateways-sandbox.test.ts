@@ -1,5 +1,6 @@
 import { GatewayUnavailable, type ChargeRequest, type ChargeSource } from '../../../lambdas/domain/payments/gateway';
 import {
+  SANDBOX_CAPTURE_FAILURE,
   SANDBOX_DECLINE_REASON,
   SANDBOX_TOKENS,
   SandboxGateway,
@@ -8,6 +9,7 @@ import {
 } from '../../../lambdas/adapters/payments/gateways/sandbox-gateway';
 import { CircuitBreakingRouter } from '../../../lambdas/adapters/payments/gateways/router';
 import { PAYMENT_METHODS } from '../../../lambdas/domain/payments/methods';
+import { chargeOnly } from '../../support/gateway-stubs';
 
 const card = (token: string): ChargeSource => ({ type: 'card_token', token });
 const charge = (source: ChargeSource, key = 'key-1', amountMinor = 12_000): ChargeRequest => ({
@@ -29,7 +31,7 @@ describe('SandboxGateway', () => {
     const sources = new Set(PAYMENT_METHODS.map((m) => m.source({ cardToken: 'x', orderId: 'x', walletToken: 'x' }).type));
     for (const source of sources) {
       const outcomes = SANDBOX_TOKENS.filter((t) => t.source === source).map((t) => t.outcome);
-      expect([...new Set(outcomes)].sort()).toEqual(['declined', 'succeeds', 'times_out', 'unavailable']);
+      expect([...new Set(outcomes)].sort()).toEqual(['capture_fails', 'declined', 'expires', 'succeeds', 'times_out', 'unavailable']);
     }
   });
 
@@ -67,7 +69,7 @@ describe('SandboxGateway', () => {
   it('makes _timeout tokens wait longer than the router timeout, so the router falls back', async () => {
     const sandbox = new SandboxGateway({ timeoutDelayMs: 5_000 });
     const other = new SandboxGateway();
-    const fallback = { id: 'stripe' as const, charge: other.charge.bind(other), refund: other.refund.bind(other) };
+    const fallback = chargeOnly({ id: 'stripe' as const, charge: other.charge.bind(other), refund: other.refund.bind(other) });
     const router = new CircuitBreakingRouter([sandbox, fallback], { timeoutMs: 100 });
     const started = Date.now();
     // The fallback sandbox sees the same token: it would time out too, so use one it accepts.
@@ -160,6 +162,70 @@ describe('SandboxGateway', () => {
       const { sandbox, reference } = await charged();
       await expect(sandbox.refund(refund('sbx_ch_nope', 1, 'r1'))).rejects.toThrow(/no charge/);
       await expect(sandbox.refund(refund(reference, 0, 'r2'))).rejects.toThrow(/positive/);
+    });
+  });
+
+  describe('holds', () => {
+    const authorise = (token: string, key = 'a-1', amountMinor = 30_000) => ({ ...charge(card(token), key, amountMinor) });
+    const hold = async (sandbox: SandboxGateway, token: string) => {
+      const result = await sandbox.authorise(authorise(token));
+      if (result.outcome !== 'authorised') throw new Error(`expected an authorisation, got ${result.outcome}`);
+      return result.reference;
+    };
+    const on = (reference: string, key: string) => ({ reference, currency: 'USD', idempotencyKey: key });
+
+    it('authorises for the hold time, declines _decline tokens, and is unavailable for _fail tokens', async () => {
+      const sandbox = new SandboxGateway({ now: () => new Date('2030-01-01T00:00:00Z') });
+      await expect(sandbox.authorise(authorise('tok_visa'))).resolves.toEqual({
+        outcome: 'authorised',
+        reference: expect.stringMatching(/^sbx_au_30000_ok_/),
+        expiresAt: '2030-01-08T00:00:00.000Z',
+      });
+      await expect(sandbox.authorise(authorise('tok_decline', 'a-2'))).resolves.toEqual({
+        outcome: 'declined',
+        reason: SANDBOX_DECLINE_REASON,
+      });
+      await expect(sandbox.authorise(authorise('tok_fail', 'a-3'))).rejects.toBeInstanceOf(GatewayUnavailable);
+    });
+
+    it('captures part of a hold once (a capture reference that refunds), and replays a repeated key', async () => {
+      const sandbox = new SandboxGateway();
+      const reference = await hold(sandbox, 'tok_visa');
+      const captured = await sandbox.capture({ ...on(reference, 'c-1'), amountMinor: 12_000 });
+      expect(captured).toEqual({ outcome: 'captured', reference: expect.stringMatching(/^sbx_ch_12000_/) });
+      await expect(sandbox.capture({ ...on(reference, 'c-1'), amountMinor: 12_000 })).resolves.toEqual(captured);
+      await expect(sandbox.capture({ ...on(reference, 'c-2'), amountMinor: 1 })).rejects.toThrow(/captured authorisation/);
+      await expect(sandbox.void(on(reference, 'v-1'))).rejects.toThrow(/captured/);
+      await expect(sandbox.release(on(reference, 'r-1'))).resolves.toEqual({ outcome: 'released' });
+      expect(sandbox.holdState(reference)).toBe('captured');
+      if (captured.outcome === 'captured') expect(sandbox.refundable(captured.reference)).toBe(12_000);
+    });
+
+    it('tok_capture_fail: authorised, the capture refused; tok_auth_expired: capture and void find it lapsed, release accepts it', async () => {
+      const sandbox = new SandboxGateway();
+      const failing = await hold(sandbox, 'tok_capture_fail');
+      await expect(sandbox.capture({ ...on(failing, 'c-1'), amountMinor: 100 })).resolves.toEqual({
+        outcome: 'failed',
+        reason: SANDBOX_CAPTURE_FAILURE,
+      });
+      await expect(sandbox.void(on(failing, 'v-1'))).resolves.toEqual({ outcome: 'voided' });
+      const lapsed = await hold(new SandboxGateway(), 'tok_auth_expired');
+      // Another instance (another function in AWS) knows the hold from its reference.
+      await expect(sandbox.capture({ ...on(lapsed, 'c-2'), amountMinor: 100 })).resolves.toEqual({ outcome: 'expired' });
+      await expect(sandbox.void(on(lapsed, 'v-2'))).resolves.toEqual({ outcome: 'expired' });
+      await expect(sandbox.release(on(lapsed, 'r-2'))).resolves.toEqual({ outcome: 'released' });
+      expect(sandboxOutcome('order_capture_fail')).toBe('capture_fails');
+      expect(sandboxOutcome('my_wallet_expired')).toBe('expires');
+      expect(sandboxOutcome('x_fail')).toBe('unavailable');
+    });
+
+    it('voids a live hold; release after a void is fine; capturing more than the hold is refused', async () => {
+      const sandbox = new SandboxGateway();
+      const reference = await hold(sandbox, 'tok_visa');
+      await expect(sandbox.capture({ ...on(reference, 'c-1'), amountMinor: 30_001 })).rejects.toThrow(/at most 30000/);
+      await expect(sandbox.void(on(reference, 'v-1'))).resolves.toEqual({ outcome: 'voided' });
+      await expect(sandbox.release(on(reference, 'r-1'))).resolves.toEqual({ outcome: 'released' });
+      expect(sandbox.holdState(reference)).toBe('voided');
     });
   });
 });

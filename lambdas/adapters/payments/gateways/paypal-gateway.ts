@@ -4,6 +4,7 @@ import { connect as tlsConnect } from 'node:tls';
 import {
   AbortError,
   ApiError,
+  AuthorizationStatus,
   CaptureStatus,
   Client,
   Environment,
@@ -15,11 +16,20 @@ import {
 } from './payment-sdks';
 import {
   GatewayUnavailable,
+  type AuthoriseRequest,
+  type AuthoriseResult,
+  type CaptureRequest,
+  type CaptureResult,
   type ChargeRequest,
   type ChargeResult,
+  type CurrencyCode,
+  type HoldRequest,
   type PaymentGateway,
   type RefundRequest,
+  type ReleaseResult,
+  type VoidResult,
 } from '../../../domain/payments/gateway';
+import { isCurrencyCode, minorDigits } from '../../../domain/pricing/money';
 import { logger } from '../../../shared/logger';
 
 export interface PayPalGatewayOptions {
@@ -60,11 +70,33 @@ export const redirectingAgent = (base: URL, options: AgentOptions = {}): HttpsAg
   return new RedirectingAgent({ keepAlive: true, ...options });
 };
 
-const toValue = (minor: number): string => `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
-const toMinor = (value: string): number | undefined => {
-  const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(value);
-  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : undefined;
+/** PayPal's amounts are decimal strings with the currency's own digits (USD 2, JPY 0). */
+const toValue = (minor: number, currency: CurrencyCode): string => {
+  const digits = minorDigits(currency);
+  if (digits === 0) return String(minor);
+  const text = String(minor).padStart(digits + 1, '0');
+  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
 };
+const toMinor = (value: string, currency: CurrencyCode): number | undefined => {
+  const digits = minorDigits(currency);
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!m || (m[2] ?? '').length > digits) return undefined;
+  return Number(m[1]) * 10 ** digits + Number((m[2] ?? '').padEnd(digits, '0') || '0');
+};
+
+/** PayPal's 422 issues that say what became of an authorisation (a capture, void or release refused for its state). */
+const EXPIRED_ISSUES = new Set(['AUTHORIZATION_EXPIRED']);
+const ENDED_ISSUES = new Set([
+  'AUTHORIZATION_ALREADY_CAPTURED',
+  'AUTHORIZATION_VOIDED',
+  'PREVIOUSLY_VOIDED',
+  'CANNOT_BE_VOIDED',
+  'AUTHORIZATION_EXPIRED',
+]);
+const VOIDED_ISSUES = new Set(['AUTHORIZATION_VOIDED', 'PREVIOUSLY_VOIDED']);
+
+/** PayPal keeps an authorisation 29 days (3 of them honoured for sure); used when it does not say. */
+const HOLD_MS = 29 * 86_400_000;
 
 interface PayPalErrorBody {
   name?: string;
@@ -168,7 +200,7 @@ export class PayPalGateway implements PaymentGateway {
         captureId: request.reference,
         paypalRequestId: request.idempotencyKey,
         prefer: 'return=minimal',
-        body: { amount: { currencyCode: request.currency, value: toValue(request.amountMinor) } },
+        body: { amount: { currencyCode: request.currency, value: toValue(request.amountMinor, request.currency) } },
       });
       if (!result.id) throw new Error('paypal: refund answered without an id');
       if (result.status === RefundStatus.Failed || result.status === RefundStatus.Cancelled)
@@ -177,6 +209,97 @@ export class PayPalGateway implements PaymentGateway {
     } catch (err) {
       throw this.failure(err, 'refund');
     }
+  }
+
+  /**
+   * A hold: the client approved an order made with intent AUTHORIZE; `authorizeOrder` (with our
+   * `PayPal-Request-Id`) turns it into an authorisation, whose id is the reference.
+   */
+  async authorise(request: AuthoriseRequest): Promise<AuthoriseResult> {
+    if (request.source.type !== 'paypal_order') throw new Error(`paypal: cannot authorise a ${request.source.type}`);
+    const id = request.source.orderId;
+    try {
+      const { result: order } = await this.client().orders.getOrder({ id });
+      const mismatch = this.amountMismatch(order, request);
+      if (mismatch) return { outcome: 'declined', reason: mismatch };
+      const { result: authorized } = await this.client().orders.authorizeOrder({
+        id,
+        paypalRequestId: request.idempotencyKey,
+        prefer: 'return=representation',
+        body: {},
+      });
+      const authorization = authorized.purchaseUnits?.[0]?.payments?.authorizations?.[0];
+      if (!authorization?.id)
+        throw new Error(`paypal: order authorization answered ${authorized.status ?? 'no status'} without an authorization`);
+      switch (authorization.status) {
+        case AuthorizationStatus.Created:
+        case AuthorizationStatus.Pending:
+          return {
+            outcome: 'authorised',
+            reference: authorization.id,
+            expiresAt: new Date(authorization.expirationTime ?? Date.now() + HOLD_MS).toISOString(),
+          };
+        case AuthorizationStatus.Denied:
+          return { outcome: 'declined', reason: 'PayPal declined the authorization (DENIED)' };
+        default:
+          throw new Error(`paypal: authorization ${authorization.id} is ${authorization.status ?? 'without a status'}`);
+      }
+    } catch (err) {
+      const declined = this.declineOf(err);
+      if (declined) return declined;
+      throw this.failure(err, 'authorise');
+    }
+  }
+
+  /** A final capture (`final_capture: true`): PayPal releases what is not captured. */
+  async capture(request: CaptureRequest): Promise<CaptureResult> {
+    try {
+      const { result: capture } = await this.client().payments.captureAuthorizedPayment({
+        authorizationId: request.reference,
+        paypalRequestId: request.idempotencyKey,
+        prefer: 'return=representation',
+        body: { amount: { currencyCode: request.currency, value: toValue(request.amountMinor, request.currency) }, finalCapture: true },
+      });
+      if (!capture.id) throw new Error('paypal: capture answered without an id');
+      if (capture.status === CaptureStatus.Declined || capture.status === CaptureStatus.Failed)
+        return { outcome: 'failed', reason: `PayPal declined the capture (${capture.status})` };
+      return { outcome: 'captured', reference: capture.id };
+    } catch (err) {
+      const issue = this.issueOf(err);
+      if (issue && EXPIRED_ISSUES.has(issue)) return { outcome: 'expired' };
+      if (issue && !ENDED_ISSUES.has(issue)) return { outcome: 'failed', reason: `PayPal refused the capture (${issue})` };
+      throw this.failure(err, 'capture');
+    }
+  }
+
+  async void(request: HoldRequest): Promise<VoidResult> {
+    try {
+      await this.client().payments.voidPayment({ authorizationId: request.reference, paypalRequestId: request.idempotencyKey });
+      return { outcome: 'voided' };
+    } catch (err) {
+      const issue = this.issueOf(err);
+      if (issue && EXPIRED_ISSUES.has(issue)) return { outcome: 'expired' };
+      if (issue && VOIDED_ISSUES.has(issue)) return { outcome: 'voided' };
+      throw this.failure(err, 'void');
+    }
+  }
+
+  /** A void, where an authorisation already captured, voided or lapsed counts as released. */
+  async release(request: HoldRequest): Promise<ReleaseResult> {
+    try {
+      await this.client().payments.voidPayment({ authorizationId: request.reference, paypalRequestId: request.idempotencyKey });
+    } catch (err) {
+      const issue = this.issueOf(err);
+      if (!issue || !ENDED_ISSUES.has(issue)) throw this.failure(err, 'release');
+    }
+    return { outcome: 'released' };
+  }
+
+  /** The issue of PayPal's 422 (UNPROCESSABLE_ENTITY), if that is what `err` is. */
+  private issueOf(err: unknown): string | undefined {
+    if (!(err instanceof ApiError) || err.statusCode !== 422) return undefined;
+    const body = errorBody(err);
+    return body.details?.[0]?.issue ?? body.name;
   }
 
   private client() {
@@ -204,19 +327,19 @@ export class PayPalGateway implements PaymentGateway {
     return this.api;
   }
 
-  private amountMismatch(order: Order, request: ChargeRequest): string | undefined {
+  private amountMismatch(order: Order, request: ChargeRequest | AuthoriseRequest): string | undefined {
     const units = order.purchaseUnits ?? [];
     if (units.length !== 1) return `The PayPal order has ${units.length} purchase units; exactly one is expected.`;
     const amount = units[0].amount;
-    const minor = amount && toMinor(amount.value);
+    const minor = amount && isCurrencyCode(amount.currencyCode) ? toMinor(amount.value, amount.currencyCode) : undefined;
     if (!amount) return 'The PayPal order has no amount.';
     if (amount.currencyCode !== request.currency || minor !== request.amountMinor) {
-      return `The PayPal order is for ${amount.value} ${amount.currencyCode}, not ${toValue(request.amountMinor)} ${request.currency}.`;
+      return `The PayPal order is for ${amount.value} ${amount.currencyCode}, not ${toValue(request.amountMinor, request.currency)} ${request.currency}.`;
     }
     return undefined;
   }
 
-  private declineOf(err: unknown): ChargeResult | undefined {
+  private declineOf(err: unknown): { outcome: 'declined'; reason: string } | undefined {
     if (!(err instanceof ApiError) || (err.statusCode !== 422 && err.statusCode !== 404)) return undefined;
     const body = errorBody(err);
     // A 404 without PayPal's error body is a wrong URL (a proxy, a misconfigured base URL), not an unknown order.
@@ -229,7 +352,7 @@ export class PayPalGateway implements PaymentGateway {
   }
 
   /** Unavailable (the router may go elsewhere) or a plain Error. Never carries the SDK's request (it holds the token). */
-  private failure(err: unknown, what: 'charge' | 'refund'): Error {
+  private failure(err: unknown, what: 'charge' | 'refund' | 'authorise' | 'capture' | 'void' | 'release'): Error {
     if (err instanceof ApiError) {
       const status = err.statusCode;
       if (status === 429 || status >= 500) {

@@ -14,12 +14,19 @@ import {
 import {
   AllGatewaysUnavailable,
   GatewayUnavailable,
+  type AuthoriseRequest,
+  type AuthoriseResult,
+  type CaptureRequest,
+  type CaptureResult,
   type ChargeRequest,
   type ChargeResult,
   type GatewayId,
   type GatewayRouter,
+  type HoldRequest,
   type PaymentGateway,
   type RefundRequest,
+  type ReleaseResult,
+  type VoidResult,
 } from '../../../domain/payments/gateway';
 import { logger } from '../../../shared/logger';
 import { inSubsegment } from '../../../shared/observability';
@@ -97,7 +104,38 @@ export class CircuitBreakingRouter implements GatewayRouter {
     }
   }
 
-  async charge(order: readonly GatewayId[], request: ChargeRequest): Promise<{ gateway: GatewayId; result: ChargeResult }> {
+  charge(order: readonly GatewayId[], request: ChargeRequest): Promise<{ gateway: GatewayId; result: ChargeResult }> {
+    return this.firstUp(order, 'charge', request, (gateway) => gateway.charge(request));
+  }
+
+  /** The same fallback order and rules as a charge. */
+  authorise(order: readonly GatewayId[], request: AuthoriseRequest): Promise<{ gateway: GatewayId; result: AuthoriseResult }> {
+    return this.firstUp(order, 'authorise', request, (gateway) => gateway.authorise(request));
+  }
+
+  refund(gateway: GatewayId, request: RefundRequest): Promise<{ reference: string }> {
+    return this.holder(gateway, 'refund', request.reference, (g) => g.refund(request));
+  }
+
+  capture(gateway: GatewayId, request: CaptureRequest): Promise<CaptureResult> {
+    return this.holder(gateway, 'capture', request.reference, (g) => g.capture(request));
+  }
+
+  void(gateway: GatewayId, request: HoldRequest): Promise<VoidResult> {
+    return this.holder(gateway, 'void', request.reference, (g) => g.void(request));
+  }
+
+  release(gateway: GatewayId, request: HoldRequest): Promise<ReleaseResult> {
+    return this.holder(gateway, 'release', request.reference, (g) => g.release(request));
+  }
+
+  /** The first gateway of `order` that answers (a decline is an answer); `AllGatewaysUnavailable` when none does. */
+  private async firstUp<R>(
+    order: readonly GatewayId[],
+    operation: 'charge' | 'authorise',
+    request: ChargeRequest | AuthoriseRequest,
+    call: (gateway: PaymentGateway) => Promise<R>,
+  ): Promise<{ gateway: GatewayId; result: R }> {
     const tried: GatewayId[] = [];
     const candidates = [...new Set(order)];
     for (const [i, id] of candidates.entries()) {
@@ -110,13 +148,14 @@ export class CircuitBreakingRouter implements GatewayRouter {
       tried.push(id);
       try {
         const policy = guarded.gateway.simulatesFailure?.(request) ? guarded.unguarded : guarded.policy;
-        const result = await inSubsegment(id, { operation: 'charge' }, () => policy.execute(() => guarded.gateway.charge(request)));
+        const result = await inSubsegment(id, { operation }, () => policy.execute(() => call(guarded.gateway)));
         return { gateway: id, result };
       } catch (err) {
         const reason = skipReason(err);
         if (!reason) throw err;
         logger.warn('payment gateway fallback', {
           gateway: id,
+          operation,
           reason,
           // Our own text (status, error code), never the request: see the adapters.
           ...(err instanceof GatewayUnavailable ? { detail: err.message } : {}),
@@ -127,11 +166,15 @@ export class CircuitBreakingRouter implements GatewayRouter {
     throw new AllGatewaysUnavailable(tried);
   }
 
-  async refund(gateway: GatewayId, request: RefundRequest): Promise<{ reference: string }> {
+  /**
+   * A call to the gateway that holds the money (a refund) or the hold (capture, void, release): no
+   * fallback; an open breaker or a timeout is `GatewayUnavailable`, for the caller to retry later.
+   */
+  private async holder<R>(gateway: GatewayId, operation: string, reference: string, call: (g: PaymentGateway) => Promise<R>): Promise<R> {
     const guarded = this.guarded.get(gateway);
-    if (!guarded) throw new Error(`payment gateway ${gateway} is not configured: cannot refund ${request.reference}`);
+    if (!guarded) throw new Error(`payment gateway ${gateway} is not configured: cannot ${operation} ${reference}`);
     try {
-      return await inSubsegment(gateway, { operation: 'refund' }, () => guarded.policy.execute(() => guarded.gateway.refund(request)));
+      return await inSubsegment(gateway, { operation }, () => guarded.policy.execute(() => call(guarded.gateway)));
     } catch (err) {
       const reason = skipReason(err);
       if (reason === 'circuit_open') throw new GatewayUnavailable(gateway, 'circuit open');

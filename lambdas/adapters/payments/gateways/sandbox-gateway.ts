@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import {
   GatewayUnavailable,
+  type AuthoriseRequest,
+  type AuthoriseResult,
+  type CaptureRequest,
+  type CaptureResult,
   type ChargeRequest,
   type ChargeResult,
   type ChargeSource,
   type LookupResult,
+  type HoldRequest,
   type PaymentGateway,
   type RefundRequest,
+  type ReleaseResult,
+  type VoidResult,
 } from '../../../domain/payments/gateway';
 
 /**
@@ -19,7 +26,11 @@ import {
  * gateway (nothing is charged).
  */
 
-export type SandboxOutcome = 'succeeds' | 'declined' | 'unavailable' | 'times_out';
+/**
+ * `capture_fails` and `expires` are about holds (pay at pick-up, deposits): the authorisation succeeds,
+ * then its capture is refused, or finds the hold lapsed. A charge with such a token succeeds.
+ */
+export type SandboxOutcome = 'succeeds' | 'declined' | 'unavailable' | 'times_out' | 'capture_fails' | 'expires';
 
 export interface SandboxToken {
   /** The token, order id or wallet token to send in the payment's `details`. */
@@ -32,9 +43,13 @@ export interface SandboxToken {
 
 export const SANDBOX_DECLINE_REASON = 'Your card was declined.';
 
+export const SANDBOX_CAPTURE_FAILURE = 'The sandbox refused the capture (test token).';
+
 /**
  * The documented test tokens. Besides these exact values, any token ENDING in `_ok`, `_decline`,
- * `_fail` or `_timeout` behaves as its suffix says (so `apple_pay_ok`, `my_card_decline`... work too);
+ * `_fail`, `_timeout`, `_capture_fail` or `_expired` behaves as its suffix says (so `apple_pay_ok`,
+ * `my_card_decline`... work too). An authorisation (a hold) follows the same tokens as a charge (`_decline`
+ * declines it, `_fail` and `_timeout` make the gateway unavailable);
  * any other token is declined with a message naming the tokens that succeed. The README shows this
  * list (`GET /v1/payments/methods` lists the methods and their fields, not these tokens).
  */
@@ -77,9 +92,43 @@ export const SANDBOX_TOKENS: readonly SandboxToken[] = [
     outcome: 'times_out',
     description: 'The gateway does not answer in time: fallback or 503.',
   },
+  {
+    token: 'tok_capture_fail',
+    source: 'card_token',
+    outcome: 'capture_fails',
+    description: `A hold is authorised, but its capture is refused ("${SANDBOX_CAPTURE_FAILURE}"); a charge succeeds.`,
+  },
+  {
+    token: 'tok_auth_expired',
+    source: 'card_token',
+    outcome: 'expires',
+    description: 'A hold is authorised, but has lapsed when it is captured or voided (expired); a charge succeeds.',
+  },
+  {
+    token: 'order_capture_fail',
+    source: 'paypal_order',
+    outcome: 'capture_fails',
+    description: 'PayPal authorises, then refuses the capture.',
+  },
+  {
+    token: 'order_expired',
+    source: 'paypal_order',
+    outcome: 'expires',
+    description: 'PayPal authorises, but the authorisation has lapsed at capture.',
+  },
+  {
+    token: 'wallet_capture_fail',
+    source: 'wallet_token',
+    outcome: 'capture_fails',
+    description: 'A wallet hold whose capture is refused.',
+  },
+  { token: 'wallet_expired', source: 'wallet_token', outcome: 'expires', description: 'A wallet hold that has lapsed at capture.' },
 ];
 
 const SUFFIXES: readonly [string, SandboxOutcome][] = [
+  // Before `_fail`, which it also ends with.
+  ['_capture_fail', 'capture_fails'],
+  ['_expired', 'expires'],
   ['_ok', 'succeeds'],
   ['_decline', 'declined'],
   ['_fail', 'unavailable'],
@@ -101,8 +150,21 @@ export interface SandboxGatewayOptions {
   timeoutDelayMs?: number;
   /** Simulated latency of every call (default 0). */
   latencyMs?: number;
-  /** When it returns true the charge or refund fails as unavailable, whatever the token (simulates an outage). */
-  failWhen?: (request: ChargeRequest | RefundRequest) => boolean;
+  /** When it returns true the call fails as unavailable, whatever the token (simulates an outage). */
+  failWhen?: (request: ChargeRequest | RefundRequest | AuthoriseRequest | HoldRequest) => boolean;
+  /** How long an authorisation holds (default 7 days, as Stripe's online card holds). */
+  holdMs?: number;
+  /** The clock of `expiresAt` (the local runtime's shifted clock); the machine's by default. */
+  now?: () => Date;
+}
+
+type HoldState = 'authorised' | 'captured' | 'voided' | 'expired';
+
+interface Hold {
+  amountMinor: number;
+  /** The token's outcome for what comes after the authorisation. */
+  outcome: SandboxOutcome;
+  state: HoldState;
 }
 
 interface Charge {
@@ -115,6 +177,15 @@ interface Remembered<T> {
   fingerprint: string;
   answer: Promise<T>;
 }
+
+/** How a hold's reference carries its token's outcome, so any sandbox instance can capture or void it. */
+const HOLD_FLAGS: readonly [SandboxOutcome, string][] = [
+  ['succeeds', 'ok'],
+  ['capture_fails', 'cf'],
+  ['expires', 'ex'],
+];
+const holdReference = (amountMinor: number, outcome: SandboxOutcome) =>
+  `sbx_au_${amountMinor}_${HOLD_FLAGS.find(([o]) => o === outcome)?.[1] ?? 'ok'}_${randomUUID()}`;
 
 export class SandboxIdempotencyError extends Error {
   constructor(key: string) {
@@ -136,6 +207,9 @@ export class SandboxGateway implements PaymentGateway {
   private readonly charges = new Map<string, Remembered<ChargeResult>>();
   private readonly refunds = new Map<string, Remembered<{ reference: string }>>();
   private readonly chargesByReference = new Map<string, Charge>();
+  private readonly authorisations = new Map<string, Remembered<AuthoriseResult>>();
+  private readonly holdCalls = new Map<string, Remembered<CaptureResult | VoidResult | ReleaseResult>>();
+  private readonly holds = new Map<string, Hold>();
   private readonly timeoutDelayMs: number;
   private readonly latencyMs: number;
 
@@ -157,7 +231,7 @@ export class SandboxGateway implements PaymentGateway {
   }
 
   /** A `_fail` or `_timeout` test token fails because the client chose so, not because the sandbox is down. */
-  simulatesFailure(request: ChargeRequest): boolean {
+  simulatesFailure(request: ChargeRequest | AuthoriseRequest): boolean {
     const outcome = sandboxOutcome(sourceToken(request.source));
     return outcome === 'unavailable' || outcome === 'times_out';
   }
@@ -181,13 +255,94 @@ export class SandboxGateway implements PaymentGateway {
     });
   }
 
+  authorise(request: AuthoriseRequest): Promise<AuthoriseResult> {
+    const fingerprint = JSON.stringify([request.amountMinor, request.currency, request.source]);
+    return this.once(this.authorisations, request.idempotencyKey, fingerprint, async () => {
+      const decided = await this.decide(request);
+      if (decided.outcome === 'declined') return decided;
+      const outcome = sandboxOutcome(sourceToken(request.source))!;
+      const reference = holdReference(request.amountMinor, outcome);
+      this.holds.set(reference, { amountMinor: request.amountMinor, outcome, state: 'authorised' });
+      const expiresAt = new Date((this.options.now?.() ?? new Date()).getTime() + (this.options.holdMs ?? 7 * 86_400_000));
+      return { outcome: 'authorised', reference, expiresAt: expiresAt.toISOString() };
+    });
+  }
+
+  capture(request: CaptureRequest): Promise<CaptureResult> {
+    return this.onHold('capture', request, [request.amountMinor], async (hold) => {
+      if (hold.state === 'expired' || hold.outcome === 'expires') return this.lapse(hold);
+      if (hold.state !== 'authorised') throw new Error(`sandbox: cannot capture a ${hold.state} authorisation ${request.reference}`);
+      if (!Number.isInteger(request.amountMinor) || request.amountMinor <= 0 || request.amountMinor > hold.amountMinor)
+        throw new Error(`sandbox: a capture must be a positive integer of at most ${hold.amountMinor}`);
+      if (hold.outcome === 'capture_fails') return { outcome: 'failed', reason: SANDBOX_CAPTURE_FAILURE };
+      hold.state = 'captured';
+      // A charge reference, so the captured amount can be refunded like any charge.
+      const reference = `sbx_ch_${request.amountMinor}_${randomUUID()}`;
+      this.chargesByReference.set(reference, { reference, amountMinor: request.amountMinor, refundedMinor: 0 });
+      return { outcome: 'captured', reference };
+    });
+  }
+
+  void(request: HoldRequest): Promise<VoidResult> {
+    return this.onHold('void', request, [], async (hold) => {
+      if (hold.state === 'expired' || hold.outcome === 'expires') return this.lapse(hold);
+      if (hold.state === 'captured') throw new Error(`sandbox: cannot void the captured authorisation ${request.reference}`);
+      hold.state = 'voided';
+      return { outcome: 'voided' };
+    });
+  }
+
+  release(request: HoldRequest): Promise<ReleaseResult> {
+    return this.onHold('release', request, [], async (hold) => {
+      if (hold.state === 'authorised') hold.state = hold.outcome === 'expires' ? 'expired' : 'voided';
+      return { outcome: 'released' };
+    });
+  }
+
+  /** What became of a hold (for tests): undefined for a reference this instance never saw. */
+  holdState(reference: string): HoldState | undefined {
+    return this.holds.get(reference)?.state;
+  }
+
+  private lapse(hold: Hold): { outcome: 'expired' } {
+    hold.state = 'expired';
+    return { outcome: 'expired' };
+  }
+
+  /** A capture, void or release: once per idempotency key, on a hold this or another instance authorised. */
+  private onHold<T extends CaptureResult | VoidResult | ReleaseResult>(
+    operation: string,
+    request: HoldRequest,
+    parameters: unknown[],
+    work: (hold: Hold) => Promise<T>,
+  ): Promise<T> {
+    const fingerprint = JSON.stringify([operation, request.reference, request.currency, ...parameters]);
+    return this.once(this.holdCalls, request.idempotencyKey, fingerprint, async () => {
+      await sleep(this.latencyMs);
+      if (this.options.failWhen?.(request)) throw new GatewayUnavailable(this.id, 'simulated outage');
+      const hold = this.holds.get(request.reference) ?? this.adoptHold(request.reference);
+      if (!hold) throw new Error(`sandbox: no authorisation ${request.reference}`);
+      return work(hold);
+    }) as Promise<T>;
+  }
+
+  /** As `adopt`, for an authorisation another instance made: its amount and token outcome are in its reference. */
+  private adoptHold(reference: string): Hold | undefined {
+    const m = /^sbx_au_(\d{1,15})_(\w+?)_[0-9a-f-]{36}$/.exec(reference);
+    const outcome = m && HOLD_FLAGS.find(([, flag]) => flag === m[2])?.[0];
+    if (!m || !outcome) return undefined;
+    const hold: Hold = { amountMinor: Number(m[1]), outcome, state: 'authorised' };
+    this.holds.set(reference, hold);
+    return hold;
+  }
+
   /** What is left to refund of a charge (for tests and the local runtime's pages). */
   refundable(reference: string): number | undefined {
     const charge = this.chargesByReference.get(reference);
     return charge && charge.amountMinor - charge.refundedMinor;
   }
 
-  private async decide(request: ChargeRequest): Promise<ChargeResult> {
+  private async decide(request: ChargeRequest | AuthoriseRequest): Promise<ChargeResult> {
     await sleep(this.latencyMs);
     if (this.options.failWhen?.(request)) throw new GatewayUnavailable(this.id, 'simulated outage');
     const outcome = sandboxOutcome(sourceToken(request.source));

@@ -1,10 +1,17 @@
 import { Stripe } from './payment-sdks';
 import {
   GatewayUnavailable,
+  type AuthoriseRequest,
+  type AuthoriseResult,
+  type CaptureRequest,
+  type CaptureResult,
   type ChargeRequest,
   type ChargeResult,
+  type HoldRequest,
   type PaymentGateway,
   type RefundRequest,
+  type ReleaseResult,
+  type VoidResult,
 } from '../../../domain/payments/gateway';
 
 export interface StripeGatewayOptions {
@@ -20,7 +27,7 @@ export interface StripeGatewayOptions {
 }
 
 /** What a card-like source may be sent to Stripe as: a PaymentMethod id (`pm_...`) from Stripe.js or a wallet. */
-const paymentMethodOf = (request: ChargeRequest): string => {
+const paymentMethodOf = (request: ChargeRequest | AuthoriseRequest): string => {
   switch (request.source.type) {
     case 'card_token':
     case 'wallet_token':
@@ -69,15 +76,87 @@ export class StripeGateway implements PaymentGateway {
   }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
-    const paymentMethod = paymentMethodOf(request);
-    let intent: Stripe.PaymentIntent;
+    const created = await this.createIntent(request, {});
+    return 'outcome' in created ? created : outcomeOf(created);
+  }
+
+  /**
+   * A hold: a PaymentIntent confirmed with `capture_method: manual`, which ends `requires_capture`. Stripe
+   * keeps an online card hold 7 days (the charge's `capture_before` says exactly; 7 days from creation is
+   * the rule for the cards this API takes).
+   */
+  async authorise(request: AuthoriseRequest): Promise<AuthoriseResult> {
+    const created = await this.createIntent(request, { capture_method: 'manual' });
+    if ('outcome' in created) return created;
+    if (created.status !== 'requires_capture') {
+      const answer = outcomeOf(created);
+      if (answer.outcome === 'declined') return answer;
+      throw new Error(`stripe: PaymentIntent ${created.id} is ${created.status} after a manual-capture confirmation`);
+    }
+    return { outcome: 'authorised', reference: created.id, expiresAt: new Date((created.created + HOLD_SECONDS) * 1000).toISOString() };
+  }
+
+  /** `amount_to_capture`: Stripe takes that much and releases the rest of the hold at once. */
+  async capture(request: CaptureRequest): Promise<CaptureResult> {
     try {
-      intent = await this.stripe.paymentIntents.create(
+      const intent = await this.stripe.paymentIntents.capture(
+        request.reference,
+        { amount_to_capture: request.amountMinor },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      if (intent.status === 'succeeded') return { outcome: 'captured', reference: intent.id };
+      throw new Error(`stripe: PaymentIntent ${intent.id} is ${intent.status} after capture`);
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeCardError)
+        return { outcome: 'failed', reason: declineReason(err.message, err.decline_code || err.code) };
+      const state = await this.stateAfterRefusal(err, request.reference, 'capture');
+      // Captured before (a retry with a new key after a crash): the capture is done.
+      if (state.status === 'succeeded') return { outcome: 'captured', reference: state.id };
+      if (state.status === 'canceled' && state.cancellation_reason === 'automatic') return { outcome: 'expired' };
+      throw new Error(`stripe: cannot capture PaymentIntent ${state.id}: it is ${state.status}`);
+    }
+  }
+
+  async void(request: HoldRequest): Promise<VoidResult> {
+    try {
+      await this.stripe.paymentIntents.cancel(request.reference, {}, { idempotencyKey: request.idempotencyKey });
+      return { outcome: 'voided' };
+    } catch (err) {
+      const state = await this.stateAfterRefusal(err, request.reference, 'void');
+      if (state.status === 'canceled') return state.cancellation_reason === 'automatic' ? { outcome: 'expired' } : { outcome: 'voided' };
+      throw new Error(`stripe: cannot void PaymentIntent ${state.id}: it is ${state.status}`);
+    }
+  }
+
+  /** A cancel, where a PaymentIntent already captured or cancelled (by us, or by Stripe at expiry) is released too. */
+  async release(request: HoldRequest): Promise<ReleaseResult> {
+    try {
+      await this.stripe.paymentIntents.cancel(request.reference, {}, { idempotencyKey: request.idempotencyKey });
+    } catch (err) {
+      const state = await this.stateAfterRefusal(err, request.reference, 'release');
+      if (state.status !== 'succeeded' && state.status !== 'canceled')
+        throw new Error(`stripe: cannot release PaymentIntent ${state.id}: it is ${state.status}`);
+    }
+    return { outcome: 'released' };
+  }
+
+  /**
+   * A PaymentIntent created and confirmed with our idempotency key, or the decline Stripe answered.
+   * `extra` adds the hold's `capture_method`.
+   */
+  private async createIntent(
+    request: ChargeRequest | AuthoriseRequest,
+    extra: Pick<Stripe.PaymentIntentCreateParams, 'capture_method'>,
+  ): Promise<Stripe.PaymentIntent | { outcome: 'declined'; reason: string }> {
+    const paymentMethod = paymentMethodOf(request);
+    try {
+      return await this.stripe.paymentIntents.create(
         {
           amount: request.amountMinor,
           currency: request.currency.toLowerCase(),
           payment_method: paymentMethod,
           confirm: true,
+          ...extra,
           automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
           description: request.description,
           // So the reconciler can find the intent by our key (search) when we never learnt its id.
@@ -92,9 +171,22 @@ export class StripeGateway implements PaymentGateway {
       // (422), not our error; nothing was created at Stripe.
       if (err instanceof Stripe.errors.StripeInvalidRequestError && err.param === 'payment_method')
         return { outcome: 'declined', reason: declineReason(`Stripe refused the payment method: ${redact(err.message)}`, err.code) };
-      throw this.failure(err, 'charge');
+      throw this.failure(err, extra.capture_method === 'manual' ? 'authorise' : 'charge');
     }
-    return outcomeOf(intent);
+  }
+
+  /**
+   * After Stripe refused a capture or cancel because of the PaymentIntent's state (already captured,
+   * cancelled, lapsed), the PaymentIntent as it is now, for the caller to judge; any other error is thrown.
+   */
+  private async stateAfterRefusal(err: unknown, reference: string, what: HoldOperation): Promise<Stripe.PaymentIntent> {
+    if (!(err instanceof Stripe.errors.StripeInvalidRequestError) || err.code !== 'payment_intent_unexpected_state')
+      throw this.failure(err, what);
+    try {
+      return await this.stripe.paymentIntents.retrieve(reference);
+    } catch (retrieveErr) {
+      throw this.failure(retrieveErr, what);
+    }
   }
 
   /** The PaymentIntent created with this idempotency key (our metadata), found with Stripe's search. */
@@ -130,7 +222,7 @@ export class StripeGateway implements PaymentGateway {
   }
 
   /** Unavailable (the router may go elsewhere) or a plain Error (ours to fix), with no token in the text. */
-  private failure(err: unknown, what: 'charge' | 'refund' | 'lookup'): Error {
+  private failure(err: unknown, what: 'charge' | 'refund' | 'lookup' | HoldOperation): Error {
     if (!(err instanceof Stripe.errors.StripeError)) return err as Error;
     const status = err.statusCode;
     if (err instanceof Stripe.errors.StripeConnectionError) {
@@ -148,6 +240,11 @@ export class StripeGateway implements PaymentGateway {
     return new Error(`stripe: ${what} refused (${details.join(', ')}): ${redact(err.message)}`);
   }
 }
+
+type HoldOperation = 'authorise' | 'capture' | 'void' | 'release';
+
+/** Stripe's hold on an online card payment: 7 days. */
+const HOLD_SECONDS = 7 * 86_400;
 
 const declineReason = (message: string, code: string | null | undefined) => (code ? `${message} (${code})` : message);
 
