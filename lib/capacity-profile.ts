@@ -47,7 +47,7 @@ export const SMALL: CapacityProfile = {
  */
 export const SEED_PEAK: CapacityProfile = {
   stageThrottle: { rateLimit: 200_000, burstLimit: 100_000 },
-  routeThrottleScale: 400,
+  routeThrottleScale: 1000,
   ipAllScale: 1,
   // The booking path's decider and search get a floor so a burst elsewhere cannot starve them.
   reservedConcurrency: { searchCars: 1500, searchCarsAtTimes: 1500, requestBooking: 500, requestTimedBooking: 1000, decideBooking: 1000 },
