@@ -166,5 +166,7 @@ export const SEARCH_TTL_SECONDS = 60;
 /** A car item without its calendar, and each block of it (docs/performance.md: about 75 bytes a hold). */
 export const CAR_ITEM_BASE_BYTES = 700;
 export const CAR_BLOCK_BYTES = 75;
+/** Share of searches that name a type (one Query per shard); the others read every type (8 per shard). */
+export const TYPED_SEARCH_SHARE = 0.5;
 /** Lambda time beyond the handler (API Gateway integration, runtime): added to each measured handler time. */
 export const LAMBDA_OVERHEAD_MS = 15;
