@@ -58,6 +58,8 @@ import { createCar } from '../lambdas/domain/fleet/manage-cars';
 import { tableName } from '../lambdas/shared/config';
 import { startLocalRuntime, type LocalRuntime } from '../local/main';
 import { clientConfig } from '../local/standins/aws';
+import { writeCosts } from './costs';
+import { newCustomer, postJson, sleep, stats } from './http-client';
 import { WriteCapacityModel } from './write-capacity';
 
 const num = (name: string, fallback: number) => {
@@ -98,7 +100,6 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Write capacity, metered at the SDK layer on the document client every handler shares.            */
@@ -152,6 +153,8 @@ const meter = {
   /** Cancelled transactions (a condition failed): DynamoDB Local reports no capacity for them. */
   cancelled: 0,
   cancelledEstimate: 0,
+  /** Read capacity by table, as DynamoDB Local reports it (reads are billed per 4 KB item, which it follows). */
+  read: {} as Record<string, number>,
   /** Milliseconds per DynamoDB call of the handlers, by command. */
   latency: {} as Record<string, number[]>,
 };
@@ -205,8 +208,16 @@ const instrument = () => {
       const started = performance.now();
       const timed = () => (meter.latency[context.commandName ?? '?'] ??= []).push(performance.now() - started);
       if (!op) {
+        (args.input as Item).ReturnConsumedCapacity = 'TOTAL';
         try {
-          return await next(args);
+          const result = await next(args);
+          const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+          for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as Array<{
+            TableName?: string;
+            CapacityUnits?: number;
+          }>)
+            meter.read[c.TableName ?? '?'] = (meter.read[c.TableName ?? '?'] ?? 0) + (c.CapacityUnits ?? 0);
+          return result;
         } finally {
           timed();
         }
@@ -263,75 +274,6 @@ const instrument = () => {
     },
     { step: 'initialize', name: 'benchWriteMeter' },
   );
-};
-
-/* ------------------------------------------------------------------------------------------------ */
-/* HTTP                                                                                              */
-/* ------------------------------------------------------------------------------------------------ */
-
-const stats = { throttled: 0, throttledRequests: 0, retried: 0, errors: new Map<string, number>() };
-
-/**
- * One request, retrying 429 and 503 after their Retry-After (and network errors after a second). A 429
- * is expected at the route's limit, so it is retried up to 30 times; anything else up to 8.
- */
-const call = async (url: string, init: RequestInit): Promise<{ status: number; body: any; sentAt: number; ms: number }> => {
-  let throttledOnce = false;
-  for (let attempt = 1; ; attempt++) {
-    const attempts = throttledOnce ? 30 : 8;
-    const sentAt = Date.now();
-    const started = performance.now();
-    let res: Response;
-    try {
-      res = await fetch(url, init);
-    } catch (err) {
-      if (attempt >= attempts) throw err;
-      stats.retried++;
-      await sleep(1000);
-      continue;
-    }
-    const text = await res.text();
-    const ms = performance.now() - started;
-    if ((res.status === 429 || res.status === 503) && attempt < attempts) {
-      if (res.status === 429) {
-        stats.throttled++;
-        if (!throttledOnce) stats.throttledRequests++;
-        throttledOnce = true;
-      } else stats.retried++;
-      await sleep(Number(res.headers.get('retry-after') ?? 1) * 1000);
-      continue;
-    }
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, sentAt, ms };
-  }
-};
-
-const postJson = (url: string, body: unknown, token?: string) =>
-  call(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
-
-/** Booking needs a verified email: the code from the local mailbox, then a token issued after it. */
-const verifiedToken = async (api: string, email: string, session: { token: string; refreshToken: string }): Promise<string> => {
-  const mail = await call(`${new URL(api).origin}/_local/mailbox?to=${encodeURIComponent(email)}`, {
-    headers: { accept: 'application/json' },
-  });
-  const code = /\b(\d{6})\b/.exec(mail.body?.[0]?.text ?? '')?.[1];
-  if (!code) throw new Error(`no verification code in the mailbox for ${email}: ${JSON.stringify(mail.body)}`);
-  const verified = await postJson(`${api}/users/me/email/verify`, { code }, session.token);
-  if (verified.status !== 200) throw new Error(`verify email: ${verified.status} ${JSON.stringify(verified.body)}`);
-  const refreshed = await postJson(`${api}/users/token/refresh`, { refreshToken: session.refreshToken });
-  if (refreshed.status !== 200) throw new Error(`refresh: ${refreshed.status} ${JSON.stringify(refreshed.body)}`);
-  const token = refreshed.body.token as string;
-  // A v2 booking is sold only to a driver the location allows: a date of birth and a licence in the profile.
-  const driver = await call(`${api.replace(/\/v1$/, '/v2')}/users/me`, {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ dateOfBirth: '1990-04-12', licence: { number: 'BENCH-1', country: 'US', expiresOn: '2099-12-31' } }),
-  });
-  if (driver.status !== 200) throw new Error(`driver details: ${driver.status} ${JSON.stringify(driver.body)}`);
-  return token;
 };
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -516,19 +458,7 @@ const main = async (): Promise<number> => {
     const run = Date.now().toString(36);
     const tokens: string[] = [];
     for (let i = 0; i < CUSTOMERS; i++) {
-      const email = `bench-${run}-${i}@example.com`;
-      const password = `Bench-${run}-pw-${i}!A`;
-      const registered = await postJson(`${api}/users/register`, {
-        name: `Bench ${i}`,
-        email,
-        password,
-        phoneNumber: '+14155550123',
-        address: '1 Bench St',
-      });
-      if (registered.status !== 201) throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
-      const login = await postJson(`${api}/users/login`, { email, password });
-      if (login.status !== 200 || !login.body?.token) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
-      tokens.push(await verifiedToken(api, email, login.body));
+      tokens.push(await newCustomer(api, `${run}-${i}`));
     }
     const throttledInSetup = stats.throttled;
     Object.assign(stats, { throttled: 0, throttledRequests: 0 });
@@ -828,6 +758,29 @@ const main = async (): Promise<number> => {
       `cost per million bookings    ${price(perBooking)} in writes (${price(perBooking + per(meter.cancelledEstimate))} with cancelled transactions, ${price(per(billedTotal + billedIndexes + meter.cancelledEstimate))} with doubled index writes too), ` +
         `at $${WRU_PRICE} per million write request units: DynamoDB on-demand, us-east-1, standard table class, the price since the Nov 2024 cut (an assumption to verify on aws.amazon.com/dynamodb/pricing)`,
     );
+    writeCosts({
+      bench: 'booking',
+      size: { requests: REQUESTS, cars: CARS, customers: CUSTOMERS, contention: CONTENTION, rate: RATE, decided: decided.length },
+      perRequest: {
+        // Every write and read of the run over the decided bookings: request, decision, ledger, calendar.
+        'booking (decided)': {
+          ...Object.fromEntries(
+            Object.entries(meter.billed).flatMap(([table, c]) => [
+              [`wcu.${table}`, per(c.table)],
+              ...Object.entries(c.indexes).map(([index, n]) => [`wcu.${table}.${index}`, per(n)]),
+            ]),
+          ),
+          ...Object.fromEntries(Object.entries(meter.read).map(([table, n]) => [`rcu.${table}`, per(n)])),
+          wcu: perBooking,
+          rcu: per(Object.values(meter.read).reduce((a, b) => a + b, 0)),
+          postP50Ms: percentile(
+            sent.map((s) => s.postMs),
+            50,
+          ),
+          decisionP50Ms: percentile(decisionMs, 50),
+        },
+      },
+    });
     const errors = workerLog.filter((l) => !/ready in/.test(l));
     if (errors.length) console.log(`\nruntime log (${errors.length} lines), first ones:\n  ${errors.slice(0, 5).join('\n  ')}`);
 

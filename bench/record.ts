@@ -1,5 +1,5 @@
 /**
- * `npm run bench:record -- <search|booking|payments|cold-start>` runs that benchmark as its npm script
+ * `npm run bench:record -- <search|booking|mixed|payments|cold-start>` runs that benchmark as its npm script
  * does, shows its output as it comes, and writes it to bench/results/<name>.md with when it ran, on what
  * (Node.js, CPUs) and the machine's load average before and after: figures in docs/performance.md are
  * quoted from these files, never typed by hand, so each says when and under what load it was measured.
@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
-export const BENCHES = ['search', 'booking', 'payments', 'cold-start'] as const;
+export const BENCHES = ['search', 'booking', 'mixed', 'payments', 'cold-start'] as const;
 
 export interface RecordedRun {
   name: string;

@@ -32,6 +32,7 @@ import { clientConfig } from '../local/standins/aws';
 import { startDynamoDb } from '../local/standins/dynamodb';
 import { createTables } from '../local/standins/resources';
 import { apiEvent, context } from '../test/support/api-event';
+import { countingRedis, writeCosts } from './costs';
 
 const CARS = Number(process.env.BENCH_CARS ?? 50_000);
 const RESERVATIONS = Number(process.env.BENCH_RESERVATIONS ?? 200_000);
@@ -172,6 +173,10 @@ const instrument = () => {
   );
 };
 
+/** Redis commands the handler sent (ioredis-mock only: with REDIS_URL they are not counted). */
+const redisCounts: Record<string, number> = {};
+const redisTotal = () => Object.values(redisCounts).reduce((a, b) => a + b, 0);
+
 const percentile = (values: number[], p: number) => {
   if (values.length === 0) return NaN; // a scenario with no searches (e.g. no second pages at a tiny scale)
   const sorted = [...values].sort((a, b) => a - b);
@@ -189,6 +194,9 @@ interface Row {
   returned: number;
   hitRate: number;
   latencies: number[];
+  /** Read capacity per search (DynamoDB Local's ConsumedCapacity) and Redis commands per search. */
+  rcu: number;
+  redis: number;
 }
 
 /** One row of several runs of a scenario: latencies pooled, per-search figures averaged by searches. */
@@ -212,6 +220,8 @@ const mergeRows = (runs: Row[]): Row => {
     returned: mean((r) => r.returned),
     hitRate: mean((r) => r.hitRate),
     latencies: runs.flatMap((r) => r.latencies),
+    rcu: mean((r) => r.rcu),
+    redis: mean((r) => r.redis),
   };
 };
 
@@ -237,7 +247,7 @@ const main = async () => {
     });
     if (!process.env.REDIS_URL) {
       const { default: RedisMock } = await import('ioredis-mock');
-      useRedisFactory(async () => new RedisMock());
+      useRedisFactory(countingRedis(async () => new RedisMock(), redisCounts));
     }
 
     const db = DynamoDBDocumentClient.from(raw);
@@ -296,6 +306,7 @@ const main = async () => {
       let worstRatio = 0;
       let bound = 0;
       Object.assign(meter, { requests: 0, itemsRead: 0, capacity: 0 });
+      const redisBefore = redisTotal();
       for (const q of queries) {
         const before = meter.itemsRead;
         const started = performance.now();
@@ -322,6 +333,8 @@ const main = async () => {
         returned: returned / n,
         hitRate: hits / n,
         latencies,
+        rcu: meter.capacity / n,
+        redis: (redisTotal() - redisBefore) / n,
       };
     };
 
@@ -392,6 +405,8 @@ const main = async () => {
         'bound'.padStart(8),
         'returned'.padStart(8),
         'hit rate'.padStart(8),
+        'RCU'.padStart(8),
+        'redis'.padStart(8),
       ].join(' '),
     );
     for (const r of rows) {
@@ -406,6 +421,8 @@ const main = async () => {
           fmt(r.bound),
           fmt(r.returned),
           fmt(r.hitRate * 100, 0) + '%',
+          fmt(r.rcu),
+          fmt(r.redis),
         ].join(' '),
       );
     }
@@ -420,6 +437,28 @@ const main = async () => {
     console.log(
       'items = DynamoDB items read per search (ScannedCount); bound = cars of that type at that location + reservations overlapping the period (target: items <= 2 x bound).',
     );
+    writeCosts({
+      bench: 'search',
+      size: {
+        cars: CARS,
+        reservations: RESERVATIONS,
+        searchesPerScenario: SEARCHES,
+        redis: process.env.REDIS_URL ? 'REDIS_URL' : 'ioredis-mock',
+      },
+      perRequest: Object.fromEntries(
+        rows.map((r) => [
+          r.scenario,
+          {
+            rcu: r.rcu,
+            dynamoRequests: r.requests,
+            itemsRead: r.itemsRead,
+            redisCommands: r.redis,
+            handlerP50Ms: r.p50,
+            handlerP95Ms: r.p95,
+          },
+        ]),
+      ),
+    });
     const failures = [
       ...(meter.scans > 0 ? [`${meter.scans} scans (target 0)`] : []),
       ...(second.length === 0 ? [`no first page had a next page: page 2 was not measured (BENCH_PAGE_LIMIT ${PAGE_LIMIT})`] : []),

@@ -2,7 +2,7 @@
  * `npm run bench:smoke`: every benchmark at a small size, one after the other, so none can rot unseen
  * (CI runs it). Each one exits non-zero when its own correctness counters are off (search: non-200
  * answers, scans, no second page; booking: overbookings, undecided requests, 5xx; payments: failed or
- * unconfirmed payments, statements over target; cold start: a bundle over its size or failing to load; four functions).
+ * unconfirmed payments, statements over target; mixed: a held car shown by a search, 5xx; cold start: a bundle over its size or failing to load; four functions).
  * The figures of a smoke run mean nothing: the sizes are tiny and the machine is busy.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,8 @@ const SMOKE: Array<{ script: string; env: Record<string, string> }> = [
     script: 'booking',
     env: { BENCH_REQUESTS: '60', BENCH_CARS: '10', BENCH_CUSTOMERS: '20', BENCH_CONCURRENCY: '10', BENCH_DECIDE_TIMEOUT_S: '120' },
   },
+  // Both cache schemes over a few operations: the correctness check (no held car shown) runs, the hit rate means nothing.
+  { script: 'mixed', env: { BENCH_OPS: '40', BENCH_CARS: '6', BENCH_CONCURRENCY: '4' } },
   { script: 'payments', env: { BENCH_PAYMENTS: '40', BENCH_WARMUP: '5', BENCH_CONCURRENCY: '1,4' } },
   // One function per kind of trigger (HTTP, FIFO queue, stream) and the payment one with sidecars: all
   // 40 take minutes on a busy machine, and test/infra/bundle-size.test.ts checks every size already.

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { API_VERSIONS, routesOf, type ApiVersion } from '../lambdas/api/routes';
 import type { RouteDefinition } from '../lambdas/api/route';
 import { capabilityList, type CapabilityDefinition } from '../lambdas/capabilities';
-import type { DeploymentConfig } from './config';
+import { capacityOf, type DeploymentConfig } from './config';
 import { ApiStack } from './stacks/api-stack';
 import { suppressCdkInternals } from './stacks/cdk-internals';
 import { DataStack } from './stacks/data-stack';
@@ -46,6 +46,9 @@ export const addCarRentalStacks = (scope: Construct, props: CarRentalProps): Car
   const capabilities = props.capabilities ?? capabilityList();
   const description = (part: string) => `Car rental platform (${config.stage})${part}`;
   const ids = stackIds(config.stage);
+  const capacity = capacityOf(config);
+  const unknown = Object.keys(capacity.reservedConcurrency).filter((id) => !capabilities.some(([capId]) => capId === id));
+  if (unknown.length) throw new Error(`capacity.reservedConcurrency names no capability: ${unknown.join(', ')}`);
 
   const data = new DataStack(scope, ids.data, {
     env,
@@ -58,6 +61,7 @@ export const addCarRentalStacks = (scope: Construct, props: CarRentalProps): Car
     description: description(': functions'),
     capabilities,
     resources: data.resources,
+    reservedConcurrency: capacity.reservedConcurrency,
   });
 
   const apis: Record<string, ApiStack> = {};
@@ -66,6 +70,7 @@ export const addCarRentalStacks = (scope: Construct, props: CarRentalProps): Car
       env,
       description: description(`: API ${version}`),
       stage: config.stage,
+      capacity,
       version,
       routes: props.routes ?? routesOf(version),
       functions: functions.functions,

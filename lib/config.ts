@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
+import { resolveCapacity, type CapacityProfile } from './capacity-profile';
 import { checkStage, DEFAULT_STAGE, isProdStage } from './stage';
 
 /** Everything that differs between deployments, read once from CDK context (see cdk.json). */
@@ -26,10 +27,15 @@ export interface DeploymentConfig {
    * the PaymentGatewaySecret the stack creates, which an operator fills in).
    */
   paymentGateways: 'sandbox' | 'live';
+  /** Throttles, reserved concurrency, Redis and Aurora sizes (lib/capacity-profile.ts); absent: the `small` profile. */
+  capacity?: CapacityProfile;
 }
 
 /** Repository root: capability entries (lambdas/capabilities) are relative to it. */
 export const projectRoot = path.resolve(__dirname, '..');
+
+/** The configured capacity profile, `small` when none was given. */
+export const capacityOf = (config: DeploymentConfig): CapacityProfile => config.capacity ?? resolveCapacity(config.stage, undefined);
 
 export const isProd = (config: DeploymentConfig): boolean => isProdStage(config.stage);
 
@@ -58,8 +64,10 @@ const corsOrigins = (origins: string[]): string[] => {
 
 export const configFromContext = (app: App): DeploymentConfig => {
   const ctx = (key: string): unknown => app.node.tryGetContext(key);
+  const stage = checkStage(String(ctx('stage') ?? DEFAULT_STAGE));
   return {
-    stage: checkStage(String(ctx('stage') ?? DEFAULT_STAGE)),
+    stage,
+    capacity: resolveCapacity(stage, ctx('capacityProfile'), ctx('capacity')),
     corsOrigins: corsOrigins(asList(ctx('corsOrigins'), [])),
     alarmEmail: ctx('alarmEmail') ? String(ctx('alarmEmail')) : undefined,
     sesFromEmail: ctx('sesFromEmail') ? String(ctx('sesFromEmail')) : undefined,

@@ -25,6 +25,7 @@ interface SetCommand<R> {
  */
 export interface RedisCommands {
   get(key: string): Promise<string | null>;
+  mget(...keys: string[]): Promise<Array<string | null>>;
   set: SetCommand<Promise<'OK' | null>>;
   incr(key: string): Promise<number>;
   del(...keys: string[]): Promise<number>;
@@ -91,6 +92,7 @@ export const redisCommands = (client: RedisCommands): RedisCommands => {
     call('SET', () => (client.set as (...a: unknown[]) => Promise<'OK' | null>)(...args));
   return {
     get: (key) => call('GET', () => client.get(key)),
+    mget: (...keys) => call('MGET', () => client.mget(...keys)),
     set: set as RedisCommands['set'],
     incr: (key) => call('INCR', () => client.incr(key)),
     del: (...keys) => call('DEL', () => client.del(...keys)),

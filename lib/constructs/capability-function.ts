@@ -94,6 +94,8 @@ export interface CapabilityFunctionProps {
   id: string;
   definition: CapabilityDefinition;
   resources: CapabilityResources;
+  /** Concurrency kept for this function and its ceiling (the capacity profile's); none: the account's shared pool. */
+  reservedConcurrency?: number;
 }
 
 /** Cognito user-management calls an 'admin' capability may make, and nothing else. */
@@ -188,6 +190,7 @@ export class CapabilityFunction extends Construct {
       description: def.description,
       memorySize: def.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: Duration.seconds(def.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role,
       logGroup,
       bundling: { ...FUNCTION_DEFAULTS.bundling, ...sidecarHooks(sidecarsOf(uses)) },

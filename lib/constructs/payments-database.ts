@@ -13,6 +13,9 @@ export interface PaymentsDatabaseProps {
   network: Network;
   removalPolicy: RemovalPolicy;
   deletionProtection: boolean;
+  /** Serverless v2 capacity range in ACUs (the capacity profile's). */
+  minAcu: number;
+  maxAcu: number;
 }
 
 /**
@@ -41,8 +44,8 @@ export class PaymentsDatabase extends Construct {
       writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
       // Same tier as the writer so it can take over at full size.
       readers: [rds.ClusterInstance.serverlessV2('Reader', { scaleWithWriter: true, publiclyAccessible: false })],
-      serverlessV2MinCapacity: 0.5,
-      serverlessV2MaxCapacity: 8,
+      serverlessV2MinCapacity: props.minAcu,
+      serverlessV2MaxCapacity: props.maxAcu,
       vpc,
       vpcSubnets: subnets,
       securityGroups: [clusterSg],

@@ -12,6 +12,8 @@ export interface QueuesProps {
   /** Longest timeout among each queue's consumers; its visibility timeout is six times that (AWS guidance). */
   consumerTimeout: (queue: QueueId) => Duration;
   monitoring: Monitoring;
+  /** FIFO high-throughput mode: throughput and deduplication per message group (else per queue: 300 messages/s). */
+  fifoHighThroughput: boolean;
 }
 
 export interface QueuePair {
@@ -22,7 +24,7 @@ export interface QueuePair {
 /**
  * One queue and its dead-letter queue per entry of `queueList` (lambdas/shared/queues.ts), the list the
  * local runtime creates its queues from too. A FIFO queue uses high-throughput mode (deduplication and
- * throughput per message group); producers always set a deduplication id, so content-based
+ * throughput per message group) unless the capacity profile turns it off; producers always set a deduplication id, so content-based
  * deduplication stays off.
  */
 export class Queues extends Construct {
@@ -51,8 +53,12 @@ export class Queues extends Construct {
       ...(def.fifo
         ? {
             contentBasedDeduplication: false,
-            deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
-            fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+            ...(props.fifoHighThroughput
+              ? {
+                  deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
+                  fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+                }
+              : { deduplicationScope: sqs.DeduplicationScope.QUEUE, fifoThroughputLimit: sqs.FifoThroughputLimit.PER_QUEUE }),
           }
         : {}),
       visibilityTimeout: Duration.seconds(props.consumerTimeout(def.id).toSeconds() * 6),

@@ -9,11 +9,16 @@ export const REDIS_PORT = 6379;
 
 export interface RedisCacheProps {
   network: Network;
+  /** The capacity profile's node type (`cache.t4g.small` for a small deployment). */
+  nodeType: string;
+  /** Replicas of the primary (at least 1: Multi-AZ failover promotes one). */
+  replicas: number;
 }
 
 /**
  * ElastiCache Redis for booking locks and caches: two nodes across AZs with automatic failover, TLS and
- * AUTH. Correctness never depends on it (DynamoDB conditions decide bookings), so a small node suffices.
+ * AUTH. Correctness never depends on it (DynamoDB conditions decide bookings); its size is the capacity
+ * profile's (lib/capacity-profile.ts): one shard, since the sign-in counters' scripts touch keys of several slots.
  */
 export class RedisCache extends Construct {
   readonly replicationGroup: elasticache.CfnReplicationGroup;
@@ -55,8 +60,8 @@ export class RedisCache extends Construct {
       replicationGroupDescription: 'Car rental locks and caches',
       engine: 'redis',
       engineVersion: '7.1',
-      cacheNodeType: 'cache.t4g.small',
-      numCacheClusters: 2,
+      cacheNodeType: props.nodeType,
+      numCacheClusters: 1 + props.replicas,
       multiAzEnabled: true,
       automaticFailoverEnabled: true,
       transitEncryptionEnabled: true,

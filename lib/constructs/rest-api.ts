@@ -7,14 +7,16 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { isOpenRoute, type RouteDefinition } from '../../lambdas/api/route';
-import { STAGE_THROTTLE } from '../../lambdas/api/routes';
 import { errorTemplate, GATEWAY_ERRORS, type GatewayError } from '../api/gateway-responses';
 import { requestParameters } from '../api/request-validation';
+import { scaledThrottle, type CapacityProfile } from '../capacity-profile';
 import { stagedName } from '../stage';
 
 export interface RestApiProps {
   /** The deployment stage (lib/stage.ts): outside prod it prefixes the API's name, which the dashboard's metrics go by. */
   stage: string;
+  /** The stage's throttle and the factor on each route's (lib/capacity-profile.ts). */
+  capacity: CapacityProfile;
   /** The API version: the stage's name, so its URLs are `/<version>/...`. */
   version: string;
   /** The routes this version serves. */
@@ -65,13 +67,16 @@ export class RestApi extends Construct {
         ...observability, // no data trace: it would log request bodies (passwords, tokens)
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
-        throttlingRateLimit: STAGE_THROTTLE.rateLimit,
-        throttlingBurstLimit: STAGE_THROTTLE.burstLimit,
+        throttlingRateLimit: props.capacity.stageThrottle.rateLimit,
+        throttlingBurstLimit: props.capacity.stageThrottle.burstLimit,
         methodOptions: Object.fromEntries(
-          props.routes.map((route) => [
-            methodSettingsKey(route),
-            { ...observability, throttlingRateLimit: route.throttle.rateLimit, throttlingBurstLimit: route.throttle.burstLimit },
-          ]),
+          props.routes.map((route) => {
+            const throttle = scaledThrottle(props.capacity, route.throttle);
+            return [
+              methodSettingsKey(route),
+              { ...observability, throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit },
+            ];
+          }),
         ),
       },
     });

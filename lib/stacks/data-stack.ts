@@ -7,7 +7,7 @@ import type { CapabilityDefinition } from '../../lambdas/capabilities';
 import { queueList, type QueueId } from '../../lambdas/shared/queues';
 import { tableList } from '../../lambdas/shared/tables';
 import { version as appVersion } from '../../package.json';
-import { dataRemovalPolicy, isProd, type DeploymentConfig } from '../config';
+import { capacityOf, dataRemovalPolicy, isProd, type DeploymentConfig } from '../config';
 import { ApiGatewayAccount } from '../constructs/api-gateway-account';
 import { Auth } from '../constructs/auth';
 import { DEFAULT_TIMEOUT_SECONDS, runsInVpc, streamFailureQueue, type CapabilityResources } from '../constructs/capability-function';
@@ -63,6 +63,7 @@ export class DataStack extends Stack {
     const definitions = props.capabilities.map(([, def]) => def);
     const prod = isProd(config);
     const removalPolicy = dataRemovalPolicy(config);
+    const capacity = capacityOf(config);
 
     const monitoring = new Monitoring(this, 'Monitoring', { stage: config.stage, alarmEmail: config.alarmEmail });
     const network = new Network(this, 'Network', { interfaceEndpoints: interfaceEndpointsFor(definitions), removalPolicy });
@@ -77,13 +78,18 @@ export class DataStack extends Stack {
             .map((d) => d.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
         ),
       );
-    const { queues } = new Queues(this, 'Queues', { stage: config.stage, consumerTimeout, monitoring });
+    const { queues } = new Queues(this, 'Queues', {
+      stage: config.stage,
+      consumerTimeout,
+      monitoring,
+      fifoHighThroughput: capacity.fifoHighThroughput,
+    });
     const notifications = new Notifications(this, 'Notifications', { emailSender: config.sesFromEmail });
     for (const def of queueList.filter((q) => q.subscribesTo)) notifications.subscribe(queues[def.id].queue, def.subscribesTo!.eventTypes);
     const paymentGateways = new PaymentGateways(this, 'PaymentGateways', { mode: config.paymentGateways });
 
-    const redis = new RedisCache(this, 'Redis', { network });
-    const database = new PaymentsDatabase(this, 'Payments', { network, removalPolicy, deletionProtection: prod });
+    const redis = new RedisCache(this, 'Redis', { network, ...capacity.redis });
+    const database = new PaymentsDatabase(this, 'Payments', { network, removalPolicy, deletionProtection: prod, ...capacity.aurora });
     const media = new MediaBucket(this, 'Media', {
       corsOrigins: config.corsOrigins,
       removalPolicy,

@@ -8,6 +8,8 @@ export interface FunctionsStackProps extends StackProps {
   capabilities: ReadonlyArray<readonly [string, CapabilityDefinition]>;
   /** The data stack's resources; grants land in each function's role policy, in this stack. */
   resources: CapabilityResources;
+  /** Reserved concurrency by capability id (the capacity profile's). */
+  reservedConcurrency?: Record<string, number>;
 }
 
 /**
@@ -20,7 +22,12 @@ export class FunctionsStack extends Stack {
   constructor(scope: Construct, id: string, props: FunctionsStackProps) {
     super(scope, id, props);
     for (const [capId, definition] of props.capabilities) {
-      this.functions[capId] = new CapabilityFunction(this, `${capId}Capability`, { id: capId, definition, resources: props.resources }).fn;
+      this.functions[capId] = new CapabilityFunction(this, `${capId}Capability`, {
+        id: capId,
+        definition,
+        resources: props.resources,
+        reservedConcurrency: props.reservedConcurrency?.[capId],
+      }).fn;
     }
   }
 }

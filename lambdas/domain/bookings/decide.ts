@@ -129,7 +129,7 @@ const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<
     return outcome.reason;
   }
   // A search made after this returns must not offer the car for this time.
-  await deps.cache.invalidateLocation(reservation.car.location);
+  await deps.cache.invalidateLocation(reservation.car.location, intervalOf(reservation));
   const held: Reservation = { ...reservation, status: 'Pending', holdExpiresAt, updatedAt: now.toISOString() };
   await deps.notifier.publish({ type: 'ReservationHeld', reservation: held, at: now.toISOString() });
   return 'held';

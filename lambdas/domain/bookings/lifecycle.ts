@@ -3,7 +3,7 @@ import { logger } from '../../shared/logger';
 import type { BookingEvent, BookingEventType } from './notifications';
 import { confirmedDueMs, DECIDE_WITHIN_MS, pickupMs, REMINDER_BEFORE_MS, RESEND_AFTER_MS, refundFor, returnMs } from './policy';
 import type { BookingDeps } from './ports';
-import { holdsCar, type Reservation } from './reservation';
+import { holdsCar, intervalOf, type Reservation } from './reservation';
 
 /** Who is asking: owners see and act on their own reservations, admins on every one. */
 export interface Actor {
@@ -61,7 +61,7 @@ export const cancelReservation = async (deps: LifecycleDeps, actor: Actor, reser
         holdExpiresAt: undefined,
         updatedAt: now.toISOString(),
       };
-      if (reservation.status !== 'Requested') await deps.cache.invalidateLocation(reservation.car.location);
+      if (reservation.status !== 'Requested') await deps.cache.invalidateLocation(reservation.car.location, intervalOf(reservation));
       await tell(deps, 'ReservationCancelled', cancelled, now);
       return cancelled;
     }
@@ -82,7 +82,7 @@ export const confirmReservation = async (deps: LifecycleDeps, reservationId: str
   if (!holdsCar(reservation, now.getTime())) return false;
   const confirmed: Reservation = { ...reservation, status: 'Confirmed', holdExpiresAt: undefined, updatedAt: now.toISOString() };
   if (!(await deps.reservations.confirm(reservation, now, confirmedDueMs(confirmed)))) return false;
-  await deps.cache.invalidateLocation(reservation.car.location);
+  await deps.cache.invalidateLocation(reservation.car.location, intervalOf(reservation));
   await tell(deps, 'ReservationConfirmed', confirmed, now);
   return true;
 };
@@ -92,7 +92,7 @@ export const expireReservation = async (deps: LifecycleDeps, reservation: Reserv
   const now = deps.clock.now();
   if (reservation.status !== 'Pending' || holdsCar(reservation, now.getTime())) return false;
   if (!(await deps.reservations.expire(reservation, now))) return false;
-  await deps.cache.invalidateLocation(reservation.car.location);
+  await deps.cache.invalidateLocation(reservation.car.location, intervalOf(reservation));
   await tell(deps, 'ReservationExpired', { ...reservation, status: 'Expired', updatedAt: now.toISOString() }, now);
   return true;
 };
@@ -173,7 +173,7 @@ const sweepOne = async (deps: LifecycleDeps & Pick<BookingDeps, 'queue'>, r: Res
       if (t >= returnMs(r)) {
         if (await deps.reservations.complete(r, now)) {
           report.completed++;
-          await deps.cache.invalidateLocation(r.car.location);
+          await deps.cache.invalidateLocation(r.car.location, intervalOf(r));
         }
       } else if (!r.remindedAt && t >= pickupMs(r) - REMINDER_BEFORE_MS) {
         const reminded = { ...r, remindedAt: now.toISOString() };

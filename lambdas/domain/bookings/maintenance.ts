@@ -67,7 +67,7 @@ export const addMaintenanceBlock = async (
     }
     const outcome = await deps.reservations.block(car, block, now, claim);
     if (outcome.blocked) {
-      await deps.cache.invalidateLocation(car.location);
+      await deps.cache.invalidateLocation(car.location, block);
       return block;
     }
     if ('claimed' in outcome) return answerEarlier(outcome.claimed);
@@ -82,7 +82,7 @@ export const removeMaintenanceBlock = async (deps: MaintenanceDeps, carId: strin
     const block = car.blocks.find((b): b is MaintenanceBlock => b.id === blockId && b.kind === 'maintenance');
     if (!block) throw notFound(`Block ${blockId}`);
     if (await deps.reservations.unblock(car, block, deps.clock.now())) {
-      await deps.cache.invalidateLocation(car.location);
+      await deps.cache.invalidateLocation(car.location, block);
       return;
     }
   }

@@ -1,3 +1,4 @@
+import type { Interval } from './interval';
 import type { Clock } from '../../shared/clock';
 import type { OwnedClaim } from '../idempotency';
 import type { LocationCode, PhotoContentType } from './catalog';
@@ -92,11 +93,17 @@ export interface MediaStore {
  * cache that is down behaves as a miss), because DynamoDB can always answer.
  */
 export interface FleetCache {
-  /** A cached page, and the location's generation to store a fresh page under. */
-  lookupSearch(location: LocationCode, queryKey: string): Promise<{ page?: SearchResultPage; generation?: string }>;
+  /**
+   * A cached page, and the generation to store a fresh page under: the location's, and with a `window`
+   * the generations of the days it covers there (a change of some days leaves other days' pages valid).
+   */
+  lookupSearch(location: LocationCode, queryKey: string, window?: Interval): Promise<{ page?: SearchResultPage; generation?: string }>;
   storeSearch(location: LocationCode, queryKey: string, generation: string | undefined, page: SearchResultPage): Promise<void>;
-  /** Makes every cached search of the location unreachable. */
-  invalidateLocation(location: LocationCode): Promise<void>;
+  /**
+   * Makes cached searches of the location unreachable: with `interval` (a hold, a booking, a block
+   * that changed), those whose window overlaps its days; without, every one (a car added, moved, edited).
+   */
+  invalidateLocation(location: LocationCode, interval?: Interval): Promise<void>;
   /** Cached details, and the car's generation to store fresh details under (read before DynamoDB is). */
   lookupCar(carId: string): Promise<{ details?: { car: Car; photos: Photo[] }; generation?: string }>;
   storeCar(carId: string, generation: string | undefined, details: { car: Car; photos: Photo[] }): Promise<void>;

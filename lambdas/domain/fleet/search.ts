@@ -150,14 +150,14 @@ const pickHead = (streams: Stream[], descending: boolean): Stream | undefined =>
   return best;
 };
 
-/** Search through the cache: a hit answers without DynamoDB; a miss is stored under the location's generation. */
+/** Search through the cache: a hit answers without DynamoDB; a miss is stored under the generation of the location and the window's days. */
 export const searchWithCache = async (
   deps: { cars: CarRepository; cache: FleetCache },
   query: SearchQuery,
   nowMs: number,
 ): Promise<SearchResultPage & { cached: boolean }> => {
   const queryKey = filtersFingerprint(query);
-  const { page, generation } = await deps.cache.lookupSearch(query.location, queryKey);
+  const { page, generation } = await deps.cache.lookupSearch(query.location, queryKey, query.window);
   if (page) return { ...page, cached: true };
   const fresh = await searchAvailableCars(deps.cars, query, nowMs);
   await deps.cache.storeSearch(query.location, queryKey, generation, fresh);
