@@ -116,7 +116,7 @@ export default tseslint.config(
   },
   {
     // CommonJS files load their dependencies with require(): that is what the format is.
-    files: ['**/*.cjs', 'test/support/esm-to-cjs.js'],
+    files: ['**/*.cjs', 'test/support/esbuild-transform.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,21 +1,14 @@
+import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 
 // Four layers, each a jest project, so one layer can be run alone (`npm run test:unit` etc.).
 // Tests run as CommonJS; ESM-only packages (@middy/core, otplib and its deps) are transpiled on the way in.
 const ESM_ONLY = ['@middy', 'otplib', '@otplib', '@scure', '@noble', 'node-pg-migrate'];
-const tsJest = [
-  'ts-jest',
-  { diagnostics: false, tsconfig: { module: 'commonjs', moduleResolution: 'node10', allowJs: true, isolatedModules: true } },
-];
 
 const project = (displayName: string, extra: Partial<Config> = {}): Config => ({
   displayName,
   testEnvironment: 'node',
-  transform: {
-    // node-pg-migrate uses import.meta, which ts-jest leaves in place: esbuild converts it instead.
-    '/node_modules/node-pg-migrate/.+\\.js$': '<rootDir>/test/support/esm-to-cjs.js',
-    '^.+\\.[tj]s$': tsJest as never,
-  },
+  transform: { '^.+\\.[tj]s$': '<rootDir>/test/support/esbuild-transform.js' },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   testMatch: [`<rootDir>/test/${displayName}/**/*.test.ts`],
   setupFiles: ['<rootDir>/test/support/quiet-logs.ts'],
@@ -23,6 +16,10 @@ const project = (displayName: string, extra: Partial<Config> = {}): Config => ({
 });
 
 const config: Config = {
+  // At least two workers: jest's default (cores - 1) runs the files one at a time on a 2-core machine, yet much
+  // of a file's time is waiting (a stand-in starting, the runtime answering, a child process), which another
+  // file fills.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   // Global, not per project (jest ignores it there): generous for the synth, stand-in and e2e layers.
   testTimeout: 120_000,
   projects: [

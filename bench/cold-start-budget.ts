@@ -1,6 +1,6 @@
 /**
  * The cold-start budget of every function, in one place: `npm run bench:cold-start` exits non-zero
- * when a function breaks it, and test/infra/bundle-size.test.ts fails when a bundle is over its size
+ * when a function breaks it, and test/infra/bundles.test.ts fails when a bundle is over its size
  * (sizes are deterministic; timings are only ever checked by the benchmark, never by a test).
  *
  * KB are 1,000 bytes of the minified index.js the stack ships (bench/function-bundle.ts). The init

@@ -18,7 +18,7 @@ const SMOKE: Array<{ script: string; env: Record<string, string> }> = [
   { script: 'mixed', env: { BENCH_OPS: '40', BENCH_CARS: '6', BENCH_CONCURRENCY: '4' } },
   { script: 'payments', env: { BENCH_PAYMENTS: '40', BENCH_WARMUP: '5', BENCH_CONCURRENCY: '1,4' } },
   // One function per kind of trigger (HTTP, FIFO queue, stream) and the payment one with sidecars: all
-  // 40 take minutes on a busy machine, and test/infra/bundle-size.test.ts checks every size already.
+  // 40 take minutes on a busy machine, and test/infra/bundles.test.ts checks every size already.
   {
     script: 'cold-start',
     env: { BENCH_COLD_START_RUNS: '1', BENCH_COLD_START_ONLY: 'searchCars,decideBooking,aggregateRatings,payForReservation' },

@@ -1,5 +1,5 @@
 // Runs cognito-local in a child Node process (its TOTP library pulls in ESM-only code that CommonJS
-// under ts-jest cannot load). This is cognito-local's createDefaultServer, changed to keep its data in
+// under jest cannot load). This is cognito-local's createDefaultServer, changed to keep its data in
 // COGNITO_DATA_DIR (its default is `.cognito` in the cwd), listen on a free port on 127.0.0.1, issue
 // tokens for that address, stay quiet, put email_verified in ID tokens as Cognito does, and report delivered codes as JSON lines instead of printing
 // boxes, and with its router wrapped by cognito-guard.cjs (sessions, TOTP reuse, write attributes

@@ -1,5 +1,5 @@
 // Runs fauxqs (SQS + S3 emulator) in its own Node process, because fauxqs is ESM-only and CommonJS
-// code under ts-jest cannot load it. Prints one JSON line ({ address }) once listening, and exits
+// code under jest cannot load it. Prints one JSON line ({ address }) once listening, and exits
 // when its parent goes away (stdin closes), so it cannot be orphaned.
 //
 // It assembles the server from fauxqs's buildApp instead of startFauxqs, to change three things:

@@ -1,5 +1,5 @@
 // Runs PGlite, served over the Postgres wire protocol, in a child Node process: PGlite loads its
-// WASM and extensions with dynamic import(), which CommonJS under ts-jest cannot do, and its
+// WASM and extensions with dynamic import(), which CommonJS under jest cannot do, and its
 // single-threaded engine would otherwise block the caller's event loop. Data lives in
 // PGLITE_DATA_DIR when set, else in memory. Protocol: see runner.ts.
 import { PGlite } from '@electric-sql/pglite';

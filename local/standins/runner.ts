@@ -6,7 +6,7 @@ import { captureOutput, superviseChild } from './process';
 
 /**
  * Runs one of the *-runner scripts next to this file in a child Node process. fauxqs and
- * cognito-local (through otplib) load ESM-only code that CommonJS under ts-jest cannot require, so
+ * cognito-local (through otplib) load ESM-only code that CommonJS under jest cannot require, so
  * they run outside the test's module system. Protocol: the runner writes JSON lines to stdout, the
  * first one once it is listening; it exits when its stdin (our lifeline to it) closes.
  */

@@ -4,16 +4,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { capabilityList } from '../../lambdas/capabilities';
-import { bundleFunction } from '../../bench/function-bundle';
 import { build } from 'esbuild';
 import { BUNDLE_FILE, BUNDLE_SETTINGS, esbuildOptions } from '../../lib/bundling/bundle-settings';
-import { SIDECARS, sidecarFile, sidecarHooks, sidecarsOf, type SidecarName } from '../../lib/bundling/sidecars';
+import { SIDECARS, sidecarFile, sidecarHooks, type SidecarName } from '../../lib/bundling/sidecars';
 import { FUNCTION_DEFAULTS } from '../../lib/constructs/capability-function';
 
 /**
  * Sidecars (lib/bundling/sidecars.ts) ship beside index.js only where the CDK hooks put them, so: every
- * sidecar a bundle requires is one its capability's `uses` gives it, each specifier is written only in its
+ * sidecar a bundle requires is one its capability's `uses` gives it (bundles.test.ts), each specifier is written only in its
  * entry's directory (it is matched as written), a sidecar holds no code of ours, and the hook command
  * builds a file that loads.
  */
@@ -29,12 +27,6 @@ const sourceFiles = (dir: string): string[] =>
 describe('sidecars', () => {
   it('the stack bundles CommonJS, as the settings the benchmark and tests use say', () => {
     expect(FUNCTION_DEFAULTS.bundling.format).toBe(BUNDLE_SETTINGS.format);
-  });
-
-  it.each(capabilityList().map(([id, def]) => [id, def] as const))('%s ships every sidecar its bundle requires', async (_id, def) => {
-    const bundle = await bundleFunction(def.entry);
-    const required = bundle.sidecars.map((s) => s.name).sort();
-    expect(required.filter((name) => !sidecarsOf(def.uses).includes(name))).toEqual([]);
   });
 
   it('each specifier is written only beside its entry, so it always means that module', () => {

@@ -6,7 +6,7 @@ import { RedisCarLocks } from '../../lambdas/adapters/bookings/redis-car-locks';
 import { DynamoReservationStore } from '../../lambdas/adapters/bookings/reservation-store';
 import { RedisFleetCache } from '../../lambdas/adapters/fleet/cache';
 import { DynamoCarRepository } from '../../lambdas/adapters/fleet/car-repository';
-import { DynamoReservationsOfCar } from '../../lambdas/adapters/fleet/reservations-of-car';
+import { DynamoReservationsOfCar } from '../../lambdas/adapters/bookings/reservations-of-car';
 import { decideBooking, refusalOf } from '../../lambdas/domain/bookings/decide';
 import { cancelReservation, confirmReservation, sweepReservations } from '../../lambdas/domain/bookings/lifecycle';
 import { addMaintenanceBlock, removeMaintenanceBlock } from '../../lambdas/domain/bookings/maintenance';

@@ -5,7 +5,7 @@ import type Redis from 'ioredis';
 import { RedisFleetCache } from '../../lambdas/adapters/fleet/cache';
 import { fromReservationItem, toReservationItem } from '../../lambdas/adapters/bookings/reservation-item';
 import { DynamoCarRepository, type BlockChange } from '../../lambdas/adapters/fleet/car-repository';
-import { DynamoReservationsOfCar } from '../../lambdas/adapters/fleet/reservations-of-car';
+import { DynamoReservationsOfCar } from '../../lambdas/adapters/bookings/reservations-of-car';
 import type { Reservation, ReservationStatus } from '../../lambdas/domain/bookings/reservation';
 import type { Block } from '../../lambdas/domain/fleet/availability';
 import type { LocationCode } from '../../lambdas/domain/fleet/catalog';

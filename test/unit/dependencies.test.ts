@@ -14,7 +14,6 @@ const TOOLS: Record<string, string> = {
   typescript: 'tsc --noEmit',
   tsx: 'npm scripts and cdk.json run the TypeScript entry points with it',
   'ts-node': 'jest reads jest.config.ts with it',
-  'ts-jest': "jest.config.ts's transform",
   jest: 'npm test',
   'aws-cdk': 'the cdk CLI (synth, deploy)',
   eslint: 'npm run lint',

@@ -4,6 +4,7 @@ import { ENV } from '../../shared/env-names';
 import { documentClient } from '../dynamodb';
 import { carRepository } from '../fleet';
 import { DynamoReservationStore } from './reservation-store';
+import { DynamoReservationsOfCar } from './reservations-of-car';
 import { DynamoStockCalendars } from './stock-calendars';
 import { pricingRules } from '../pricing';
 
@@ -16,6 +17,11 @@ let store: DynamoReservationStore | undefined;
 // that only read reservations (uses: reservations) get no CARS_TABLE from the stack and must start without it.
 export const reservationStore = (): DynamoReservationStore =>
   (store ??= new DynamoReservationStore(documentClient(), tableName('reservations'), carRepository, extrasStock));
+
+/** A car's upcoming reservations, for the fleet's 409s and the maintenance blocks (the fleet's `ReservationsOfCar`). */
+let upcoming: DynamoReservationsOfCar | undefined;
+export const upcomingReservations = (): DynamoReservationsOfCar =>
+  (upcoming ??= new DynamoReservationsOfCar(documentClient(), tableName('reservations')));
 
 /** The stock of physical extras (in the cars table, with the counts of the locations' catalogues). */
 let stock: DynamoStockCalendars | undefined;

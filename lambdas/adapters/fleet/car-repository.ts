@@ -12,7 +12,7 @@ import { calendarClause } from '../calendar-clause';
 import { claimPut } from '../claims';
 import { conditionalWrite, transactWrite, type TransactItem } from '../dynamo-conflicts';
 import { queryAll } from '../dynamodb';
-import { fromStoredRateCard } from '../pricing/rate-card-item';
+import { fromStoredRateCard } from './rate-card-item';
 
 /**
  * The cars table (see lambdas/shared/tables.ts):
@@ -26,7 +26,7 @@ import { fromStoredRateCard } from '../pricing/rate-card-item';
  *   claim    pk CLAIM#<admin>#<key> sk CLAIM   an Idempotency-Key of a car creation (carId) or a photo upload
  *                                              (photoId, photoKey, contentType): fingerprint, claimUntil
  *
- * The car's own rate card is `rates` (short form: adapters/pricing/rate-card-item.ts) with `ratesVersion`,
+ * The car's own rate card is `rates` (short form: rate-card-item.ts) with `ratesVersion`,
  * written by the pricing adapter alone (adapters/pricing/pricing-rules.ts); no write here touches them.
  *
  * The car's rating totals are top-level numbers (ratingCount, ratingTotal, stars1..stars5) that the

@@ -1,7 +1,6 @@
 import { tableName } from '../../shared/config';
 import { documentClient } from '../dynamodb';
 import { DynamoCarRepository } from './car-repository';
-import { DynamoReservationsOfCar } from './reservations-of-car';
 
 /**
  * The fleet's adapters, one factory per backing service, each built once per function instance. A
@@ -11,8 +10,3 @@ import { DynamoReservationsOfCar } from './reservations-of-car';
  */
 let cars: DynamoCarRepository | undefined;
 export const carRepository = (): DynamoCarRepository => (cars ??= new DynamoCarRepository(documentClient(), tableName('cars')));
-
-let upcoming: DynamoReservationsOfCar | undefined;
-/** A car's upcoming reservations (the fleet's 409s), from the reservations table. */
-export const upcomingReservations = (): DynamoReservationsOfCar =>
-  (upcoming ??= new DynamoReservationsOfCar(documentClient(), tableName('reservations')));

@@ -5,14 +5,14 @@ import type { PricingRules, RatedCar, RulesWrite, StoredLocationPricing, WriteOp
 import type { Extra, RateCard } from '../../domain/pricing/rules';
 import { conditionalWrite } from '../dynamo-conflicts';
 import { carKey } from '../fleet/car-repository';
-import { fromStoredRateCard, toStoredRateCard } from './rate-card-item';
+import { fromStoredRateCard, toStoredRateCard } from '../fleet/rate-card-item';
 
 /**
  * The pricing rules, in the cars table (docs/data-model.md):
  *   pricing  pk PRICING#<code>  sk PRICING   `currency` of both parts; `rules` (the location's rules but
  *                                            their currency) + `rulesVersion`, `rulesUpdatedAt`; `extras`
  *                                            (the catalogue) + `extrasVersion`, `extrasUpdatedAt`
- *   car      pk CAR#<carId>     sk CAR       `rates` (short form, rate-card-item.ts) + `ratesVersion`
+ *   car      pk CAR#<carId>     sk CAR       `rates` (short form, adapters/fleet/rate-card-item.ts) + `ratesVersion`
  * One item per location, so a quote reads everything a location prices with in one GetItem, and the rule
  * that both parts share one currency is a condition of each write. Each part has its own version, so
  * editing the extras never invalidates an If-Match on the rules.

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { reservationStore } from '../../adapters/bookings';
-import { carRepository, upcomingReservations } from '../../adapters/fleet';
+import { reservationStore, upcomingReservations } from '../../adapters/bookings';
+import { carRepository } from '../../adapters/fleet';
 import { fleetCache } from '../../adapters/redis-backed';
 import { clock } from '../../shared/clock';
 import { bookingRoutes as routes } from '../../api/routes/bookings';

@@ -1,4 +1,5 @@
-import { carRepository, upcomingReservations } from '../../adapters/fleet';
+import { upcomingReservations } from '../../adapters/bookings';
+import { carRepository } from '../../adapters/fleet';
 import { fleetCache } from '../../adapters/redis-backed';
 import { clock } from '../../shared/clock';
 import { fleetRoutes as routes } from '../../api/routes/fleet';

@@ -2,10 +2,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { holdsCar, intervalOf } from '../../domain/bookings/reservation';
 import type { ReservationsOfCar, UpcomingReservation } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
-import { BY_CAR, fromReservationItem } from '../bookings/reservation-item';
 import { getInOrder, queryAll } from '../dynamodb';
+import { BY_CAR, fromReservationItem } from './reservation-item';
 
 /**
+ * The fleet's port on the bookings' data (`ReservationsOfCar`, domain/fleet/ports.ts), served here beside
+ * the reservations table's item format, so the fleet's adapters never reach into bookings.
  * A car's reservations that have not ended and hold the car (`holdsCar`), from the reservations
  * table's keys-only `byCarKeys` index (gsi2pk CAR#<carId>, gsi2sk <endDate>#<reservationId>): a key range from today
  * on, not a filter.
