@@ -18,7 +18,8 @@ const project = (displayName: string, extra: Partial<Config> = {}): Config => ({
 const config: Config = {
   // At least two workers: jest's default (cores - 1) runs the files one at a time on a 2-core machine, yet much
   // of a file's time is waiting (a stand-in starting, the runtime answering, a child process), which another
-  // file fills.
+  // file fills. Not the e2e layer: its files share one local runtime whose clock some of them move forward
+  // (a hold another file is paying would lapse), so `npm test` runs it apart, --runInBand.
   maxWorkers: Math.max(2, availableParallelism() - 1),
   // Global, not per project (jest ignores it there): generous for the synth, stand-in and e2e layers.
   testTimeout: 120_000,
