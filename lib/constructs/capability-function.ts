@@ -97,7 +97,7 @@ export interface CapabilityFunctionProps {
 }
 
 /** Cognito user-management calls an 'admin' capability may make, and nothing else. */
-/** The one S3 action each car-media right needs (presigned GET, presigned PUT, DeleteObject). */
+/** The one S3 action each car-media right needs (HEAD, presigned PUT, DeleteObject). */
 export const CAR_MEDIA_ACTIONS: Record<CarMediaAccess, string> = {
   read: 's3:GetObject',
   upload: 's3:PutObject',
@@ -213,6 +213,7 @@ export class CapabilityFunction extends Construct {
     if (uses.notifications) this.useNotifications(r.notifications);
     else if (uses.email) this.useEmail(r.notifications);
     this.useMedia(uses.carMedia, r.media);
+    if (uses.photoUrls) this.env(ENV.carPhotosUrl, r.media.photosUrl);
     this.useUserPool(uses.userPool, r.auth, uses.idTokens);
     if (uses.redis) this.useRedis(r.redis);
     if (uses.database) this.useDatabase(r.database);
@@ -319,7 +320,7 @@ export class CapabilityFunction extends Construct {
     );
     this.wildcards.push({
       id: 'AwsSolutions-IAM5',
-      reason: 'Presigned URLs act on any photo key of the car-media bucket (keys are generated per upload).',
+      reason: 'Presigned uploads and HEADs act on any photo key of the car-media bucket (keys are generated per upload).',
       appliesTo: [{ regex: `/^Resource::${this.nagAttribute(bucket, 'Arn')}\\/${escapeRegex(CAR_PHOTO_PREFIX)}\\*$/` }],
     });
   }

@@ -149,6 +149,7 @@ export class DataStack extends Stack {
     }
     output('NotificationsTopicArn', notifications.topic.topicArn, 'Booking life-cycle events');
     output('CarMediaBucket', media.bucket.bucketName, 'Car photos bucket');
+    output('CarPhotosUrl', media.photosUrl, 'Car photos CDN: a photo is at <this>/<object key>');
     output('DbProxyEndpoint', database.proxy.endpoint, 'RDS Proxy endpoint for PostgreSQL');
     output('RedisEndpoint', redis.host, 'ElastiCache Redis primary endpoint');
     output('AlarmTopicArn', monitoring.topic.topicArn, 'Subscribe here to receive alarms');

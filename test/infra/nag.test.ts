@@ -24,7 +24,7 @@ describe('cdk-nag AwsSolutions', () => {
     const app = synthStack({ nag: true, config: { stage: 'dev' } });
     const { template } = app;
     expect(nagFindings(app)).toEqual([]);
-    template.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 3); // photos, their access logs, the photo CDN's logs
     template.hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: false });
   });
 
