@@ -126,8 +126,9 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/
  * records for 24 h. A queue holds what is to be inspected, so it lives with the data (the data stack),
  * at the path `<capability>Capability/StreamFailures` it had beside its function in the one-stack app.
  */
-export const streamFailureQueue = (scope: Construct, capabilityId: string): sqs.Queue => {
-  const failures = new sqs.Queue(new Construct(scope, `${capabilityId}Capability`), 'StreamFailures', {
+export const streamFailureQueue = (scope: Construct, capabilityId: string, monitoring: Monitoring): sqs.Queue => {
+  const parent = new Construct(scope, `${capabilityId}Capability`);
+  const failures = new sqs.Queue(parent, 'StreamFailures', {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
@@ -138,6 +139,12 @@ export const streamFailureQueue = (scope: Construct, capabilityId: string): sqs.
       reason: 'This queue is itself the failure destination of the stream event source; nothing consumes it automatically.',
     },
   ]);
+  // A batch described here was given up on: those records' effect (a rating) is missing until rebuilt.
+  monitoring.alarm(parent, 'StreamFailuresAlarm', {
+    name: `${capabilityId}-stream-failures`,
+    metric: failures.metricApproximateNumberOfMessagesVisible({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
+    description: `A stream batch of ${capabilityId} failed every retry and was described on its StreamFailures queue; fix, then rebuild (docs/operations.md).`,
+  });
   return failures;
 };
 

@@ -42,6 +42,12 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nagFindings(synthStack({ nag: true, env, config: { sesFromEmail: 'no-reply@example.com' } }))).toEqual([]);
   });
 
+  test('with a standby region (global tables, Aurora secondary, media replica, backup copies): none either', () => {
+    const app = synthStack({ nag: true, env: { region: 'us-east-1' }, config: { standbyRegion: 'us-west-2' } });
+    expect(app.stacks.standby).toBeDefined();
+    expect(nagFindings(app)).toEqual([]);
+  });
+
   test('threat protection on: Plus tier, enforced, and clean without the COG8 suppression', () => {
     const app = synthStack({ nag: true, config: { cognitoThreatProtection: true } });
     const { template } = app;
