@@ -237,8 +237,7 @@ const main = async () => {
       AWS_SECRET_ACCESS_KEY: 'local',
       CARS_TABLE: 'cars',
       RESERVATIONS_TABLE: 'reservations',
-      CAR_MEDIA_BUCKET: 'bench-media',
-      S3_FORCE_PATH_STYLE: 'true',
+      [ENV.carPhotosUrl]: 'https://photos.bench.invalid',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       // As in the local runtime and tests: no EMF lines printed per invocation.
       POWERTOOLS_METRICS_DISABLED: 'true',

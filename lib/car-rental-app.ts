@@ -9,7 +9,9 @@ import { suppressCdkInternals } from './stacks/cdk-internals';
 import { DataStack } from './stacks/data-stack';
 import { FunctionsStack } from './stacks/functions-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
-import { stackIds } from './stage';
+import { StandbyDatabaseStack, StandbyStorageStack } from './stacks/standby-stack';
+import { globalClusterName, stackIds } from './stage';
+import { dataRemovalPolicy, isProd } from './config';
 
 export type { ApiVersion };
 
@@ -29,6 +31,8 @@ export interface CarRentalStacks {
   functions: FunctionsStack;
   apis: Record<string, ApiStack>;
   monitoring: MonitoringStack;
+  /** With a `standbyRegion` only: its storage (before the data stack) and its database (after). */
+  standby?: { storage: StandbyStorageStack; database: StandbyDatabaseStack };
   /** In deployment order. */
   all: Stack[];
 }
@@ -50,12 +54,37 @@ export const addCarRentalStacks = (scope: Construct, props: CarRentalProps): Car
   const unknown = Object.keys(capacity.reservedConcurrency).filter((id) => !capabilities.some(([capId]) => capId === id));
   if (unknown.length) throw new Error(`capacity.reservedConcurrency names no capability: ${unknown.join(', ')}`);
 
+  // The standby region's bucket and vault exist before the data stack points replication and copies at them.
+  const standbyEnv = config.standbyRegion ? { account: env?.account, region: config.standbyRegion } : undefined;
+  const standbyProps = { stage: config.stage, removalPolicy: dataRemovalPolicy(config), deletionProtection: isProd(config) };
+  const standbyStorage =
+    standbyEnv &&
+    new StandbyStorageStack(scope, ids.standbyStorage, {
+      env: standbyEnv,
+      description: description(': standby region storage'),
+      ...standbyProps,
+    });
+
   const data = new DataStack(scope, ids.data, {
     env,
     description: description(''),
     config,
     capabilities,
   });
+  if (standbyStorage) data.addStackDependency(standbyStorage, 'media replication and backup copies name the standby bucket and vault');
+  // The secondary joins the global database the data stack creates.
+  const standbyDatabase =
+    standbyEnv &&
+    new StandbyDatabaseStack(scope, ids.standbyDatabase, {
+      env: standbyEnv,
+      description: description(': standby region database'),
+      ...standbyProps,
+      globalClusterIdentifier: globalClusterName(config.stage),
+      // The primary's size, so it can take over at full size.
+      aurora: capacity.aurora,
+    });
+  standbyDatabase?.addStackDependency(data, 'the secondary cluster joins the global database of the primary');
+
   const functions = new FunctionsStack(scope, ids.functions, {
     env,
     description: description(': functions'),
@@ -94,7 +123,15 @@ export const addCarRentalStacks = (scope: Construct, props: CarRentalProps): Car
   // Not implied by a reference (the stage alarms name the API and stage literally): the dashboard follows the APIs.
   for (const api of Object.values(apis)) monitoring.addStackDependency(api, 'stage alarms and dashboard watch every API version');
 
-  const all: Stack[] = [data, functions, ...Object.values(apis), monitoring];
+  const standby = standbyStorage && standbyDatabase ? { storage: standbyStorage, database: standbyDatabase } : undefined;
+  const all: Stack[] = [
+    ...(standby ? [standby.storage] : []),
+    data,
+    ...(standby ? [standby.database] : []),
+    functions,
+    ...Object.values(apis),
+    monitoring,
+  ];
   for (const stack of all) suppressCdkInternals(stack);
-  return { data, functions, apis, monitoring, all };
+  return { data, functions, apis, monitoring, standby, all };
 };

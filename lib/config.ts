@@ -29,6 +29,17 @@ export interface DeploymentConfig {
   paymentGateways: 'sandbox' | 'live';
   /** Throttles, reserved concurrency, Redis and Aurora sizes (lib/capacity-profile.ts); absent: the `small` profile. */
   capacity?: CapacityProfile;
+  /**
+   * Opt-in standby region (`-c standbyRegion=us-west-2`): global tables with a replica there, an Aurora
+   * global database with a secondary cluster there, media replicated to a bucket there, backups copied
+   * there (docs/operations.md, "Standby region"). Unset: none of it, and the tables stay as they are.
+   */
+  standbyRegion?: string;
+  /**
+   * The primary region when the CLI does not know it (`-c region=us-east-1`, for an offline synth):
+   * replicas need it spelled out. CDK_DEFAULT_REGION (the CLI's profile) wins.
+   */
+  region?: string;
 }
 
 /** Repository root: capability entries (lambdas/capabilities) are relative to it. */
@@ -73,5 +84,25 @@ export const configFromContext = (app: App): DeploymentConfig => {
     sesFromEmail: ctx('sesFromEmail') ? String(ctx('sesFromEmail')) : undefined,
     cognitoThreatProtection: String(ctx('cognitoThreatProtection') ?? 'false') === 'true',
     paymentGateways: String(ctx('paymentGateways') ?? 'sandbox') === 'live' ? 'live' : 'sandbox',
+    standbyRegion: ctx('standbyRegion') ? String(ctx('standbyRegion')) : undefined,
+    region: ctx('region') ? String(ctx('region')) : undefined,
   };
+};
+
+/**
+ * The primary region to deploy to: the CLI's (CDK_DEFAULT_REGION), else `-c region`. A standby region
+ * needs it known (replicas and copies name both regions) and different from it.
+ */
+export const primaryRegion = (config: DeploymentConfig, cliRegion: string | undefined): string | undefined => {
+  const region = cliRegion ?? config.region;
+  if (config.standbyRegion) {
+    if (!region) {
+      throw new Error(
+        `standbyRegion ${config.standbyRegion}: the primary region must be known to replicate to it: configure the CLI's region (AWS_REGION or a profile) or add -c region=<primary>.`,
+      );
+    }
+    if (region === config.standbyRegion)
+      throw new Error(`standbyRegion ${config.standbyRegion} is the primary region: choose another one.`);
+  }
+  return region;
 };

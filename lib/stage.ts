@@ -44,6 +44,9 @@ export const stackIds = (stage: string) => {
     functions: `${prefix}-Functions`,
     api: (version: string) => `${prefix}-Api-${version}`,
     monitoring: `${prefix}-Monitoring`,
+    /** In the standby region (`standbyRegion`): before the data stack, and after it. */
+    standbyStorage: `${prefix}-StandbyStorage`,
+    standbyDatabase: `${prefix}-StandbyDatabase`,
   };
 };
 
@@ -62,3 +65,13 @@ export const stagedQueueNames = (stage: string, def: QueueDefinition): { queue: 
 /** Alarms and the dashboard are named with the stage in every stage, prod's too: an alarm email says which stage it is about. */
 export const alarmName = (stage: string, what: string): string => `car-rental-${stage}-${what}`;
 export const dashboardName = (stage: string): string => `car-rental-${stage}`;
+
+/** The Aurora global database's identifier (an account-wide name): the standby stack's secondary cluster joins it by name. */
+export const globalClusterName = (stage: string): string => `car-rental-${stage}-payments`;
+/**
+ * The standby region's copy of the media bucket and its backup vault, named so that the primary stack
+ * can point at them without a cross-region reference (the account is the deploy-time pseudo parameter).
+ */
+export const mediaReplicaBucketName = (stage: string, account: string, region: string): string =>
+  `car-rental-${stage}-media-${region}-${account}`;
+export const standbyVaultName = (stage: string): string => `car-rental-${stage}-standby`;

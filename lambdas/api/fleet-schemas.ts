@@ -116,7 +116,7 @@ const carSummaryFields = {
   transmission: z.optional(z.enum(TRANSMISSIONS)),
   fuel: z.optional(z.enum(FUELS)),
   features: z.optional(list(text(40), 20)),
-  photoUrl: z.nullable(Url).check(z.meta({ description: 'Presigned URL of the cover photo, or null.' })),
+  photoUrl: z.nullable(Url).check(z.meta({ description: 'URL of the cover photo on the photo CDN (stable: cacheable), or null.' })),
   rating: z.object({ average: z.nullable(z.number()), count: count() }),
 };
 

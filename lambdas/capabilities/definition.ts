@@ -17,8 +17,13 @@ export interface CapabilityUses {
   notifications?: boolean;
   /** Emails account owners through SES only (verification codes): no topic. */
   email?: boolean;
-  /** The car-media bucket, one right: read (presigned GET), upload (presigned PUT) or delete (the current version only). */
+  /**
+   * The car-media bucket, one right: read (HEAD: is an upload there?), upload (presigned PUT) or delete
+   * (the current version only). Showing photos needs none of it: see `photoUrls`.
+   */
   carMedia?: CarMediaAccess;
+  /** Answers car photos' URLs on the photo CDN (ENV.carPhotosUrl): a string built per key, no S3 call or right. */
+  photoUrls?: boolean;
   /** Cognito: 'client' for sign-up/sign-in calls, 'admin' for Admin* user-management calls. */
   userPool?: 'client' | 'admin';
   /**

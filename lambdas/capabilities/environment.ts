@@ -13,6 +13,7 @@ export const requiredEnvironment = (uses: CapabilityUses): string[][] => [
   ...Object.keys(uses.queues ?? {}).map((id) => [queues[id as QueueId].envVar]),
   ...(uses.notifications ? [[ENV.notificationsTopicArn]] : []),
   ...(uses.carMedia ? [[ENV.carMediaBucket]] : []),
+  ...(uses.photoUrls ? [[ENV.carPhotosUrl]] : []),
   ...(uses.userPool || uses.idTokens ? [[ENV.userPoolId], [ENV.userPoolClientId]] : []),
   ...(uses.redis ? [[ENV.redisUrl, ENV.redisHost]] : []),
   ...(uses.database

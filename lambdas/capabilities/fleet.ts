@@ -27,9 +27,9 @@ export const fleetCapabilities = {
     uses: { tables: { cars: 'readWrite' }, carMedia: 'delete', redis: true },
   },
   getCar: {
-    description: 'Public: a car with presigned photo URLs and its rating (cached); marks a photo uploaded once its object is there.',
-    // Writes only the photo's uploaded mark (and the cover) the first time its object is seen.
-    uses: { tables: { cars: 'readWrite' }, carMedia: 'read', redis: true },
+    description: 'Public: a car with its photos’ CDN URLs and its rating (cached); marks a photo uploaded once its object is there.',
+    // Writes only the photo's uploaded mark (and the cover) the first time its object is seen (a HEAD: carMedia 'read').
+    uses: { tables: { cars: 'readWrite' }, carMedia: 'read', photoUrls: true, redis: true },
   },
   listLocations: {
     description: 'Public: the rental locations with their active-car counters.',
@@ -37,12 +37,12 @@ export const fleetCapabilities = {
   },
   searchCars: {
     description: 'Public: available cars by location, period, type and price (Queries on the byLocation index, cached in Redis).',
-    uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true, cursors: true },
+    uses: { tables: { cars: 'read' }, photoUrls: true, redis: true, cursors: true },
     memoryMb: 1024,
   },
   searchCarsAtTimes: {
     description: 'Public (v2): cars free from a time to a time at a location, turnaround included, with the rental’s total price.',
-    uses: { tables: { cars: 'read' }, carMedia: 'read', redis: true, cursors: true },
+    uses: { tables: { cars: 'read' }, photoUrls: true, redis: true, cursors: true },
     memoryMb: 1024,
   },
 } satisfies Record<string, AreaCapability>;

@@ -23,6 +23,11 @@ export const ENV = {
   /** Sender address of customer emails (an SES-verified identity); emails are skipped when unset. */
   emailSender: 'EMAIL_SENDER',
   carMediaBucket: 'CAR_MEDIA_BUCKET',
+  /**
+   * Where car photos are read: `<this>/<object key>` is a photo's public URL. On AWS the photo CDN
+   * (`https://<distribution domain>`), locally the S3 stand-in's bucket URL.
+   */
+  carPhotosUrl: 'CAR_PHOTOS_URL',
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   /** Full connection URL (redis:// or rediss://); wins over host/port/secret when set. */

@@ -99,7 +99,7 @@ export interface CapabilityFunctionProps {
 }
 
 /** Cognito user-management calls an 'admin' capability may make, and nothing else. */
-/** The one S3 action each car-media right needs (presigned GET, presigned PUT, DeleteObject). */
+/** The one S3 action each car-media right needs (HEAD, presigned PUT, DeleteObject). */
 export const CAR_MEDIA_ACTIONS: Record<CarMediaAccess, string> = {
   read: 's3:GetObject',
   upload: 's3:PutObject',
@@ -128,8 +128,9 @@ const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/
  * records for 24 h. A queue holds what is to be inspected, so it lives with the data (the data stack),
  * at the path `<capability>Capability/StreamFailures` it had beside its function in the one-stack app.
  */
-export const streamFailureQueue = (scope: Construct, capabilityId: string): sqs.Queue => {
-  const failures = new sqs.Queue(new Construct(scope, `${capabilityId}Capability`), 'StreamFailures', {
+export const streamFailureQueue = (scope: Construct, capabilityId: string, monitoring: Monitoring): sqs.Queue => {
+  const parent = new Construct(scope, `${capabilityId}Capability`);
+  const failures = new sqs.Queue(parent, 'StreamFailures', {
     encryption: sqs.QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
@@ -140,6 +141,12 @@ export const streamFailureQueue = (scope: Construct, capabilityId: string): sqs.
       reason: 'This queue is itself the failure destination of the stream event source; nothing consumes it automatically.',
     },
   ]);
+  // A batch described here was given up on: those records' effect (a rating) is missing until rebuilt.
+  monitoring.alarm(parent, 'StreamFailuresAlarm', {
+    name: `${capabilityId}-stream-failures`,
+    metric: failures.metricApproximateNumberOfMessagesVisible({ period: Monitoring.PERIOD, statistic: 'Maximum' }),
+    description: `A stream batch of ${capabilityId} failed every retry and was described on its StreamFailures queue; fix, then rebuild (docs/operations.md).`,
+  });
   return failures;
 };
 
@@ -216,6 +223,7 @@ export class CapabilityFunction extends Construct {
     if (uses.notifications) this.useNotifications(r.notifications);
     else if (uses.email) this.useEmail(r.notifications);
     this.useMedia(uses.carMedia, r.media);
+    if (uses.photoUrls) this.env(ENV.carPhotosUrl, r.media.photosUrl);
     this.useUserPool(uses.userPool, r.auth, uses.idTokens);
     if (uses.redis) this.useRedis(r.redis);
     if (uses.database) this.useDatabase(r.database);
@@ -322,7 +330,7 @@ export class CapabilityFunction extends Construct {
     );
     this.wildcards.push({
       id: 'AwsSolutions-IAM5',
-      reason: 'Presigned URLs act on any photo key of the car-media bucket (keys are generated per upload).',
+      reason: 'Presigned uploads and HEADs act on any photo key of the car-media bucket (keys are generated per upload).',
       appliesTo: [{ regex: `/^Resource::${this.nagAttribute(bucket, 'Arn')}\\/${escapeRegex(CAR_PHOTO_PREFIX)}\\*$/` }],
     });
   }

@@ -16,7 +16,16 @@ export interface PaymentsDatabaseProps {
   /** Serverless v2 capacity range in ACUs (the capacity profile's). */
   minAcu: number;
   maxAcu: number;
+  /**
+   * Make the cluster the primary of an Aurora global database of this identifier (a standby region is
+   * set): the standby stack's secondary cluster joins it by name (lib/stacks/standby-stack.ts).
+   */
+  globalClusterIdentifier?: string;
 }
+
+/** One engine for the primary and a standby secondary: a global database needs the same major version in both. */
+export const PAYMENTS_ENGINE_VERSION = rds.AuroraPostgresEngineVersion.VER_16_6;
+export const PAYMENTS_BACKUP_RETENTION = Duration.days(14);
 
 /**
  * Aurora PostgreSQL Serverless v2 for payments (money needs transactions and unique constraints), behind
@@ -38,7 +47,7 @@ export class PaymentsDatabase extends Construct {
     });
 
     this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
-      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: PAYMENTS_ENGINE_VERSION }),
       credentials: rds.Credentials.fromGeneratedSecret('carrental_admin'),
       defaultDatabaseName: DB_NAME,
       writer: rds.ClusterInstance.serverlessV2('Writer', { publiclyAccessible: false }),
@@ -54,7 +63,7 @@ export class PaymentsDatabase extends Construct {
       iamAuthentication: true,
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
-      backup: { retention: Duration.days(14), preferredWindow: '03:00-04:00' },
+      backup: { retention: PAYMENTS_BACKUP_RETENTION, preferredWindow: '03:00-04:00' },
       cloudwatchLogsExports: ['postgresql'],
       cloudwatchLogsRetention: logs.RetentionDays.ONE_MONTH,
       copyTagsToSnapshot: true,
@@ -74,6 +83,15 @@ export class PaymentsDatabase extends Construct {
           'A non-default port is obscurity, not a control: only the RDS Proxy and the rotation function reach the cluster, and only functions reach the proxy.',
       },
     ]);
+
+    if (props.globalClusterIdentifier) {
+      // Storage-level replication to the standby region's secondary, typically under a second behind.
+      new rds.CfnGlobalCluster(this, 'Global', {
+        globalClusterIdentifier: props.globalClusterIdentifier,
+        sourceDbClusterIdentifier: this.cluster.clusterArn,
+        deletionProtection: props.deletionProtection,
+      });
+    }
 
     // Hosted single-user rotation, every 30 days. The proxy reads the secret per new connection.
     this.cluster.addRotationSingleUser({

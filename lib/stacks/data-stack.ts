@@ -8,8 +8,10 @@ import { queueList, type QueueId } from '../../lambdas/shared/queues';
 import { tableList } from '../../lambdas/shared/tables';
 import { version as appVersion } from '../../package.json';
 import { capacityOf, dataRemovalPolicy, isProd, type DeploymentConfig } from '../config';
+import { globalClusterName, mediaReplicaBucketName, standbyVaultName } from '../stage';
 import { ApiGatewayAccount } from '../constructs/api-gateway-account';
 import { Auth } from '../constructs/auth';
+import { Backups } from '../constructs/backups';
 import { DEFAULT_TIMEOUT_SECONDS, runsInVpc, streamFailureQueue, type CapabilityResources } from '../constructs/capability-function';
 import { DataTables } from '../constructs/data-tables';
 import { DatabaseMigrations } from '../constructs/database-migrations';
@@ -67,7 +69,8 @@ export class DataStack extends Stack {
 
     const monitoring = new Monitoring(this, 'Monitoring', { stage: config.stage, alarmEmail: config.alarmEmail });
     const network = new Network(this, 'Network', { interfaceEndpoints: interfaceEndpointsFor(definitions), removalPolicy });
-    const data = new DataTables(this, 'Tables', { removalPolicy, deletionProtection: prod });
+    const standbyRegion = config.standbyRegion;
+    const data = new DataTables(this, 'Tables', { removalPolicy, deletionProtection: prod, standbyRegion });
 
     const consumerTimeout = (queue: QueueId) =>
       Duration.seconds(
@@ -89,11 +92,24 @@ export class DataStack extends Stack {
     const paymentGateways = new PaymentGateways(this, 'PaymentGateways', { mode: config.paymentGateways });
 
     const redis = new RedisCache(this, 'Redis', { network, ...capacity.redis });
-    const database = new PaymentsDatabase(this, 'Payments', { network, removalPolicy, deletionProtection: prod, ...capacity.aurora });
+    const database = new PaymentsDatabase(this, 'Payments', {
+      network,
+      removalPolicy,
+      deletionProtection: prod,
+      ...capacity.aurora,
+      globalClusterIdentifier: standbyRegion ? globalClusterName(config.stage) : undefined,
+    });
     const media = new MediaBucket(this, 'Media', {
       corsOrigins: config.corsOrigins,
       removalPolicy,
       autoDeleteObjects: !prod,
+      replicaBucketName: standbyRegion ? mediaReplicaBucketName(config.stage, this.account, standbyRegion) : undefined,
+    });
+    new Backups(this, 'Backups', {
+      tables: Object.values(data.tables),
+      cluster: database.cluster,
+      removalPolicy,
+      copyTo: standbyRegion ? { region: standbyRegion, vaultName: standbyVaultName(config.stage) } : undefined,
     });
     const auth = new Auth(this, 'Auth', {
       removalPolicy,
@@ -137,7 +153,9 @@ export class DataStack extends Stack {
       cursorKey,
       monitoring,
       streamFailures: Object.fromEntries(
-        props.capabilities.filter(([, def]) => def.trigger?.kind === 'stream').map(([capId]) => [capId, streamFailureQueue(this, capId)]),
+        props.capabilities
+          .filter(([, def]) => def.trigger?.kind === 'stream')
+          .map(([capId]) => [capId, streamFailureQueue(this, capId, monitoring)]),
       ),
     };
 
@@ -155,6 +173,7 @@ export class DataStack extends Stack {
     }
     output('NotificationsTopicArn', notifications.topic.topicArn, 'Booking life-cycle events');
     output('CarMediaBucket', media.bucket.bucketName, 'Car photos bucket');
+    output('CarPhotosUrl', media.photosUrl, 'Car photos CDN: a photo is at <this>/<object key>');
     output('DbProxyEndpoint', database.proxy.endpoint, 'RDS Proxy endpoint for PostgreSQL');
     output('RedisEndpoint', redis.host, 'ElastiCache Redis primary endpoint');
     output('AlarmTopicArn', monitoring.topic.topicArn, 'Subscribe here to receive alarms');

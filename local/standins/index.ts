@@ -122,6 +122,9 @@ export async function startStandIns(opts: StandInsOptions = {}): Promise<StandIn
         ]),
       ),
       [ENV.carMediaBucket]: bucket,
+      // The photo CDN's stand-in: the bucket itself, path-style (fauxqs serves GETs without a signature),
+      // so a photo's URL is `<this>/<key>` as on AWS (`https://<distribution>/<key>`).
+      [ENV.carPhotosUrl]: `${fauxqs.s3Endpoint.replace(/\/+$/, '')}/${bucket}`,
       [ENV.s3ForcePathStyle]: 'true',
       [ENV.userPoolId]: cognito.userPoolId,
       [ENV.userPoolClientId]: cognito.clientId,

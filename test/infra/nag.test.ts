@@ -24,7 +24,7 @@ describe('cdk-nag AwsSolutions', () => {
     const app = synthStack({ nag: true, config: { stage: 'dev' } });
     const { template } = app;
     expect(nagFindings(app)).toEqual([]);
-    template.resourceCountIs('Custom::S3AutoDeleteObjects', 2);
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 3); // photos, their access logs, the photo CDN's logs
     template.hasResourceProperties('AWS::RDS::DBCluster', { DeletionProtection: false });
   });
 
@@ -40,6 +40,12 @@ describe('cdk-nag AwsSolutions', () => {
     const env = { account: '123456789012', region: 'eu-west-1' };
     expect(nagFindings(synthStack({ nag: true, env }))).toEqual([]);
     expect(nagFindings(synthStack({ nag: true, env, config: { sesFromEmail: 'no-reply@example.com' } }))).toEqual([]);
+  });
+
+  test('with a standby region (global tables, Aurora secondary, media replica, backup copies): none either', () => {
+    const app = synthStack({ nag: true, env: { region: 'us-east-1' }, config: { standbyRegion: 'us-west-2' } });
+    expect(app.stacks.standby).toBeDefined();
+    expect(nagFindings(app)).toEqual([]);
   });
 
   test('threat protection on: Plus tier, enforced, and clean without the COG8 suppression', () => {

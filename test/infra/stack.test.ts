@@ -15,7 +15,7 @@ import { tableList, type TableId } from '../../lambdas/shared/tables';
 import type { DataTables } from '../../lib/constructs/data-tables';
 import { GATEWAY_ERRORS, localMessage, type GatewayError } from '../../lib/api/gateway-responses';
 import { methodSettingsKey } from '../../lib/constructs/rest-api';
-import { resourcesOf, synthStack } from './synth';
+import { logicalIdOf, resourcesOf, synthStack } from './synth';
 
 // The real app (real capability list and route table), synthesised once for the whole file: `template` is
 // the data stack's (CarRentalStack), `functions`, `api` and `monitoring` the other stacks', their imports
@@ -447,10 +447,9 @@ describe('car media bucket', () => {
           .sort(),
       ]),
     );
+    // Search answers photo URLs on the CDN: no S3 right at all. getCar's GetObject is its HEAD (is an upload there?).
     expect(Object.fromEntries(Object.entries(s3Actions).filter(([, actions]) => actions.length))).toEqual({
       getCar: ['s3:GetObject'],
-      searchCars: ['s3:GetObject'],
-      searchCarsAtTimes: ['s3:GetObject'],
       addCarPhoto: ['s3:PutObject'],
       deleteCarPhoto: ['s3:DeleteObject'],
     });
@@ -461,6 +460,85 @@ describe('car media bucket', () => {
       expect(JSON.stringify(statement.Resource)).toContain('/cars/*');
     }
     for (const t of all) expect(JSON.stringify(t.toJSON())).not.toMatch(/s3:DeleteObjectVersion|s3:DeleteObject\*|s3:\*Object\*/);
+  });
+
+  // Issue 23: a presigned GET per photo per answer, which no cache could share.
+  test('photos are read through CloudFront with origin access control; the bucket stays private', () => {
+    const [bucketId] = bucket();
+    template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    const [cdnId, cdn] = resourcesOf(template, 'AWS::CloudFront::Distribution')[0];
+    const oacId = logicalIdOf(template, 'AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+      }),
+    });
+    expect(cdn.DistributionConfig).toMatchObject({
+      Enabled: true,
+      HttpVersion: 'http2and3',
+      Origins: [
+        {
+          DomainName: { 'Fn::GetAtt': [bucketId, 'RegionalDomainName'] },
+          OriginAccessControlId: { 'Fn::GetAtt': [oacId, 'Id'] },
+          S3OriginConfig: { OriginAccessIdentity: '' },
+        },
+      ],
+      DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https', AllowedMethods: ['GET', 'HEAD'] },
+      Logging: { Bucket: { 'Fn::GetAtt': [expect.stringMatching(/^MediaCdnLogs/), 'RegionalDomainName'] } },
+    });
+    // Only this distribution may read, and only objects (no list, no write); public access stays blocked.
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+    expect(JSON.stringify(template.findResources('AWS::S3::BucketPolicy'))).toContain(cdnId);
+    expect(bucket()[1].PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  test('immutable photo keys: cached a year at the edge and in browsers', () => {
+    const year = 365 * 86_400;
+    template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({
+        DefaultTTL: year,
+        MaxTTL: year,
+        ParametersInCacheKeyAndForwardedToOrigin: Match.objectLike({
+          QueryStringsConfig: { QueryStringBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        }),
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        CustomHeadersConfig: { Items: [{ Header: 'Cache-Control', Value: `public, max-age=${year}, immutable`, Override: true }] },
+      }),
+    });
+  });
+
+  test('functions that show photos get the CDN URL, and only they', () => {
+    const cdnId = resourcesOf(template, 'AWS::CloudFront::Distribution')[0][0];
+    const cdnUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [cdnId, 'DomainName'] }]] };
+    const showing = capabilityList().filter(([, def]) => def.uses.photoUrls);
+    expect(showing.map(([id]) => id).sort()).toEqual(['getCar', 'searchCars', 'searchCarsAtTimes']);
+    for (const [, def] of capabilityList()) {
+      const variables = functions.toJSON().Resources[functionId(def.description)].Properties.Environment.Variables;
+      expect(variables[ENV.carPhotosUrl]).toEqual(def.uses.photoUrls ? cdnUrl : undefined);
+    }
+    template.hasOutput('CarPhotosUrl', { Value: cdnUrl });
   });
 
   test('no configured origin: no CORS rule at all (never *); a wildcard in context is refused', () => {
@@ -775,6 +853,7 @@ describe('outputs', () => {
         'NotificationsTopicArn',
         'AlarmTopicArn',
         'CarMediaBucket',
+        'CarPhotosUrl',
         'DbProxyEndpoint',
         'RedisEndpoint',
       ]),

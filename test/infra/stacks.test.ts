@@ -48,7 +48,8 @@ const STATEFUL: Record<string, string[]> = {
   'AWS::RDS::DBCluster': ['PaymentsCluster1149A102'],
   'AWS::RDS::DBInstance': ['PaymentsClusterWriter7ADBDD03', 'PaymentsClusterReader69D51480'],
   'AWS::RDS::DBProxy': ['PaymentsClusterProxyD18AAF7B'],
-  'AWS::S3::Bucket': ['MediaAccessLogsD396FE12', 'MediaCarMediaD915E6C9'],
+  // MediaCdnLogs: the photo CDN's access logs (issue 23), pinned from its first release.
+  'AWS::S3::Bucket': ['MediaAccessLogsD396FE12', 'MediaCarMediaD915E6C9', 'MediaCdnLogsBBE5B76F'],
   'AWS::Cognito::UserPool': ['AuthUserPool8115E87F'],
   'AWS::Cognito::UserPoolClient': ['AuthUserPoolApiClient9CFE2E12'],
   'AWS::ElastiCache::ReplicationGroup': ['RedisReplicationGroup3B65AB4E'],

@@ -38,6 +38,11 @@ const PHYSICAL: Record<string, string[]> = {
   'AWS::Cognito::UserPool': ['UserPoolName'],
   'AWS::ElastiCache::ReplicationGroup': ['ReplicationGroupId'],
   'AWS::IAM::Role': ['RoleName'],
+  // The daily backups' vault: CDK names it from the stack and construct path (one per stage).
+  'AWS::Backup::BackupVault': ['BackupVaultName'],
+  // With a standby region only (not synthesised here): account-wide names built from the stage in lib/stage.ts.
+  'AWS::RDS::GlobalCluster': ['GlobalClusterIdentifier'],
+  'AWS::DynamoDB::GlobalTable': ['TableName'],
 };
 
 /** Name-like properties that are not account-wide: scoped to their parent, or naming something AWS owns. */

@@ -57,7 +57,6 @@ const fleet = (): FleetDeps => ({
   reservations: new DynamoReservationsOfCar(db, aws.names.reservations),
   media: {
     uploadUrl: async () => ({ url: '', method: 'PUT', headers: {}, expiresAt: '' }),
-    readUrl: async (k) => k,
     exists: async () => false,
     delete: async () => undefined,
   },

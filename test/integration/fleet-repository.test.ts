@@ -35,7 +35,6 @@ const deletedKeys: string[] = [];
 const objects = new Set<string>();
 const media: MediaStore = {
   uploadUrl: async (key) => ({ url: `http://s3/${key}`, method: 'PUT', headers: {}, expiresAt: new Date().toISOString() }),
-  readUrl: async (key) => `http://s3/${key}`,
   exists: async (key) => objects.has(key),
   delete: async (key) => void deletedKeys.push(key),
 };

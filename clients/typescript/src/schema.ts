@@ -798,7 +798,7 @@ export interface components {
         photoId: string;
         url: string;
       }[];
-      /** @description Presigned URL of the cover photo, or null. */
+      /** @description URL of the cover photo on the photo CDN (stable: cacheable), or null. */
       photoUrl: string | null;
       rating: {
         average: number | null;
@@ -1072,7 +1072,7 @@ export interface components {
           | 'BZN';
         make: string;
         model: string;
-        /** @description Presigned URL of the cover photo, or null. */
+        /** @description URL of the cover photo on the photo CDN (stable: cacheable), or null. */
         photoUrl: string | null;
         rating: {
           average: number | null;

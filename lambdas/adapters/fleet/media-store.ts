@@ -1,11 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PHOTO_READ_TTL_SECONDS, PHOTO_UPLOAD_TTL_SECONDS, type PhotoContentType } from '../../domain/fleet/catalog';
+import { PHOTO_UPLOAD_TTL_SECONDS, type PhotoContentType } from '../../domain/fleet/catalog';
 import type { MediaStore, PresignedUpload } from '../../domain/fleet/ports';
 import { clock } from '../../shared/clock';
 
 /**
- * Car photos in S3, read and written by clients through presigned URLs. An upload URL signs the
- * content type and exact length, so S3 refuses a different type or size than the one allowed.
+ * Car photos in S3, uploaded by clients through presigned PUTs (read through the photo CDN, not here:
+ * ./photo-urls.ts). An upload URL signs the content type and exact length, so S3 refuses a different
+ * type or size than the one allowed.
  */
 export class S3MediaStore implements MediaStore {
   /** The S3 client is built on first use (a car without photos needs none), the SDK imported with it. */
@@ -31,11 +32,6 @@ export class S3MediaStore implements MediaStore {
       headers: { 'content-type': contentType, 'content-length': String(contentLength) },
       expiresAt: new Date(clock.now().getTime() + PHOTO_UPLOAD_TTL_SECONDS * 1000).toISOString(),
     };
-  }
-
-  async readUrl(key: string): Promise<string> {
-    const [s3, { GetObjectCommand }, { getSignedUrl }] = await this.sdk();
-    return getSignedUrl(s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: PHOTO_READ_TTL_SECONDS });
   }
 
   async exists(key: string): Promise<boolean> {

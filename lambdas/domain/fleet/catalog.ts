@@ -131,7 +131,6 @@ export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as 
 export type PhotoContentType = (typeof PHOTO_CONTENT_TYPES)[number];
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 export const PHOTO_UPLOAD_TTL_SECONDS = 300;
-export const PHOTO_READ_TTL_SECONDS = 3600;
 export const MAX_PHOTOS_PER_CAR = 20;
 /** Every photo object's key starts with this (`cars/<carId>/<photoId>.<ext>`); the functions' S3 rights stop there. */
 export const CAR_PHOTO_PREFIX = 'cars/';

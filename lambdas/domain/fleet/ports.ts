@@ -82,7 +82,6 @@ export interface PresignedUpload {
 
 export interface MediaStore {
   uploadUrl(key: string, contentType: PhotoContentType, contentLength: number): Promise<PresignedUpload>;
-  readUrl(key: string): Promise<string>;
   /** Whether the object is there (a HEAD). */
   exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;

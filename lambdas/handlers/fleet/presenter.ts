@@ -3,7 +3,7 @@ import type { CarDetails, CarSummary } from '../../api/fleet-schemas';
 import { averageRating, type Car, type CarSpec, type Photo } from '../../domain/fleet/car';
 import { fromMinorUnits, toMinorUnits } from '../../domain/fleet/money';
 import type { SortOrder } from '../../domain/fleet/cursor';
-import type { MediaStore } from '../../domain/fleet/ports';
+import type { PhotoUrl } from '../../adapters/fleet/photo-urls';
 import type { CarBody } from '../../api/fleet-schemas';
 
 /** Translation between the API's shapes (price as a decimal number, photo URLs) and the domain's. */
@@ -13,7 +13,7 @@ export const toCarSpec = ({ rentalPricePerDay, ...rest }: z.output<typeof CarBod
   pricePerDayMinor: toMinorUnits(rentalPricePerDay),
 });
 
-export const presentCar = async (car: Car, media: MediaStore): Promise<z.output<typeof CarSummary>> => ({
+export const presentCar = (car: Car, photoUrl: PhotoUrl): z.output<typeof CarSummary> => ({
   carId: car.carId,
   make: car.make,
   model: car.model,
@@ -25,17 +25,13 @@ export const presentCar = async (car: Car, media: MediaStore): Promise<z.output<
   ...(car.transmission !== undefined ? { transmission: car.transmission as 'AUTOMATIC' | 'MANUAL' } : {}),
   ...(car.fuel !== undefined ? { fuel: car.fuel as 'PETROL' | 'DIESEL' | 'HYBRID' | 'ELECTRIC' } : {}),
   ...(car.features !== undefined ? { features: car.features } : {}),
-  // Signing is a local computation (no request to S3), so every result can carry a fresh URL.
-  photoUrl: car.coverPhotoKey ? await media.readUrl(car.coverPhotoKey) : null,
+  photoUrl: car.coverPhotoKey ? photoUrl(car.coverPhotoKey) : null,
   rating: { average: averageRating(car), count: car.ratingCount },
 });
 
-export const presentCarDetails = async (
-  { car, photos }: { car: Car; photos: Photo[] },
-  media: MediaStore,
-): Promise<z.output<typeof CarDetails>> => ({
-  ...(await presentCar(car, media)),
-  photos: await Promise.all(photos.map(async (p) => ({ photoId: p.photoId, url: await media.readUrl(p.key), contentType: p.contentType }))),
+export const presentCarDetails = ({ car, photos }: { car: Car; photos: Photo[] }, photoUrl: PhotoUrl): z.output<typeof CarDetails> => ({
+  ...presentCar(car, photoUrl),
+  photos: photos.map((p) => ({ photoId: p.photoId, url: photoUrl(p.key), contentType: p.contentType })),
 });
 
 /** The filters and paging of a search, in both versions' queries, as the domain takes them. */

@@ -1,6 +1,6 @@
 import { cursorKey } from '../../adapters/cursor-key';
 import { carRepository } from '../../adapters/fleet';
-import { mediaStore } from '../../adapters/fleet/media';
+import { photoUrls } from '../../adapters/fleet/photo-urls';
 import { fleetCache } from '../../adapters/redis-backed';
 import { fleetRoutes as routes } from '../../api/routes/fleet';
 import { bookingLimits } from '../../domain/bookings/limits';
@@ -15,7 +15,7 @@ import { clock } from '../../shared/clock';
 import { validationError } from '../../shared/errors';
 import { presentCar, searchFiltersOf } from './presenter';
 
-const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), pricing: pricingRules(), clock };
+const deps = { cars: carRepository(), cache: fleetCache(), photoUrl: photoUrls(), pricing: pricingRules(), clock };
 
 /** v2: cars free from a time to a time, each with the rental's total by the location's pricing (as a quote without extras prices it). */
 export const handler = httpHandler(
@@ -35,13 +35,11 @@ export const handler = httpHandler(
     ]);
     const { currency } = pricing.rules;
     countEvent(page.cached ? 'SearchCacheHits' : 'SearchCacheMisses');
-    const cars = await Promise.all(
-      priceSearchPage(page.cars, pricing, times, filters.sort).map(async ({ car, totalMinor }) => ({
-        ...(await presentCar(car, deps.media)),
-        totalPrice: toDecimal(totalMinor, currency),
-        currency,
-      })),
-    );
+    const cars = priceSearchPage(page.cars, pricing, times, filters.sort).map(({ car, totalMinor }) => ({
+      ...presentCar(car, deps.photoUrl),
+      totalPrice: toDecimal(totalMinor, currency),
+      currency,
+    }));
     return {
       body: {
         pickupAt: times.pickupAt,

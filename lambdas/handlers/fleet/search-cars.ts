@@ -1,6 +1,6 @@
 import { cursorKey } from '../../adapters/cursor-key';
 import { carRepository } from '../../adapters/fleet';
-import { mediaStore } from '../../adapters/fleet/media';
+import { photoUrls } from '../../adapters/fleet/photo-urls';
 import { fleetCache } from '../../adapters/redis-backed';
 import { clock } from '../../shared/clock';
 import { fleetRoutes as routes } from '../../api/routes/fleet';
@@ -10,7 +10,7 @@ import { httpHandler } from '../../http/handler';
 import { countEvent } from '../../shared/business-metrics';
 import { presentCar, searchFiltersOf } from './presenter';
 
-const deps = { cars: carRepository(), cache: fleetCache(), media: mediaStore(), clock };
+const deps = { cars: carRepository(), cache: fleetCache(), photoUrl: photoUrls(), clock };
 
 export const handler = httpHandler(
   routes.searchCars,
@@ -26,7 +26,7 @@ export const handler = httpHandler(
     );
     countEvent(page.cached ? 'SearchCacheHits' : 'SearchCacheMisses');
     return {
-      body: { cars: await Promise.all(page.cars.map((car) => presentCar(car, deps.media))), nextCursor: page.nextCursor ?? null },
+      body: { cars: page.cars.map((car) => presentCar(car, deps.photoUrl)), nextCursor: page.nextCursor ?? null },
       headers: { 'x-cache': page.cached ? 'hit' : 'miss' },
     };
   },
