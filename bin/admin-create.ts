@@ -17,7 +17,7 @@ import { generatePassword, brokenPasswordRules } from '../lambdas/domain/account
 import { normalizeEmail } from '../lambdas/domain/accounts/model';
 import { ENV } from '../lambdas/shared/env-names';
 import { tables } from '../lambdas/shared/tables';
-import { bootstrapAdmin } from './support/admin-bootstrap';
+import { bootstrapAdmin } from '../lambdas/adapters/accounts/admin-bootstrap';
 import { readRuntimeFile } from '../local/runtime-file';
 
 const USAGE = 'Usage: npm run admin:create -- --email <email> --name "<name>" [--password <pw>] [--no-mfa] [--local [port]]';

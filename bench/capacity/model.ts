@@ -1,7 +1,7 @@
 /**
  * The capacity model: from the seed's figures, the per-request costs and a capacity profile, what each
  * AWS service sees at a given request rate, each figure against the limit that applies, and what a
- * month costs. Pure: no I/O (bin/capacity.ts prints it, test/unit/capacity tests it).
+ * month costs. Pure: no I/O (bench/capacity/report.ts prints it, test/unit/capacity tests it).
  */
 import { SEARCH_SHARDS, searchShardsOf } from '../../lambdas/domain/fleet/search-keys';
 import type { LocationCode } from '../../lambdas/domain/fleet/catalog';

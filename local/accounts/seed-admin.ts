@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EMAIL_TAKEN } from '../../lambdas/domain/accounts/errors';
 import { generatePassword } from '../../lambdas/domain/accounts/password-policy';
 import { AppError } from '../../lambdas/shared/errors';
-import { bootstrapAdmin } from '../../bin/support/admin-bootstrap';
+import { bootstrapAdmin } from '../../lambdas/adapters/accounts/admin-bootstrap';
 import type { SeededAdmin } from '../runtime-file';
 
 export const LOCAL_ADMIN_EMAIL = 'admin@carrental.local';

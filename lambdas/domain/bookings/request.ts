@@ -1,7 +1,7 @@
 import { conflict, forbidden, notFound, unprocessable, validationError } from '../../shared/errors';
 import type { PricedRental, StoredQuote } from '../quotes/quote';
 import type { Car } from '../fleet/car';
-import { toDecimal } from '../pricing/money';
+import { toDecimal } from '../money';
 import { logger } from '../../shared/logger';
 import type { Period } from '../fleet/period';
 import { idempotencyClaim, keyReused, requestHash as hash } from '../idempotency';

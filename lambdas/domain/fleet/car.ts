@@ -1,6 +1,6 @@
 import type { Block } from './availability';
 import type { CarType, LocationCode, PhotoContentType } from './catalog';
-import type { RateCard } from '../pricing/rules';
+import type { RateCard } from './rate-card';
 
 /** What an admin sends to create or replace a car (price already in minor units). */
 export interface CarSpec {

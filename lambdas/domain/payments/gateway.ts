@@ -7,7 +7,7 @@ export type GatewayId = 'stripe' | 'paypal' | 'sandbox';
 
 /**
  * An ISO 4217 code (three capital letters: `USD`, `EUR`, `JPY`); amounts are integer minor units of it.
- * A reservation's (its pick-up location's); `isCurrencyCode` (pricing/money.ts) says whether a code is one.
+ * A reservation's (its pick-up location's); `isCurrencyCode` (domain/money.ts) says whether a code is one.
  */
 export type CurrencyCode = string;
 

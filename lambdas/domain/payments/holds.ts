@@ -1,6 +1,6 @@
 import { AppError, conflict, dependencyUnavailable, notFound, validationError } from '../../shared/errors';
 import { keyReused } from '../idempotency';
-import { isCurrencyCode } from '../pricing/money';
+import { isCurrencyCode } from '../money';
 import { AllGatewaysUnavailable, GatewayUnavailable, type CurrencyCode } from './gateway';
 import type { Authorisation, HoldDeps, HoldKind, HoldOperation, HoldOperationKind, OperationOutcome } from './hold-ports';
 import { chosenMethod } from './methods';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, conflict, dependencyUnavailable, notFound, unprocessable, validationError } from '../../shared/errors';
 import { holdsCar } from '../bookings/reservation';
-import { fromDecimal, toDecimal } from '../pricing/money';
+import { fromDecimal, toDecimal } from '../money';
 import { keyReused } from '../idempotency';
 import { AllGatewaysUnavailable, type ChargeResult, type GatewayId } from './gateway';
 import { chosenMethod } from './methods';

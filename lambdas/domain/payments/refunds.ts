@@ -1,5 +1,5 @@
 import { conflict, dependencyUnavailable, notFound, validationError } from '../../shared/errors';
-import { fromDecimal, toDecimal } from '../pricing/money';
+import { fromDecimal, toDecimal } from '../money';
 import { keyReused, requestHash, type AdminRequest } from '../idempotency';
 import { GatewayUnavailable } from './gateway';
 import type { Payment, PaymentDeps, Refund, RefundSource } from './ports';

@@ -1,5 +1,5 @@
 import type { GroupedLine } from './lines';
-import { applyBasisPoints, timesQuantity } from './money';
+import { applyBasisPoints, timesQuantity } from '../money';
 import type { Charge } from './rules';
 
 /**

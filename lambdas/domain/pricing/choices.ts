@@ -1,7 +1,7 @@
 import type { CarType, LocationCode } from '../fleet/catalog';
 import type { FieldIssue } from '../../shared/errors';
 import type { GroupedLine } from './lines';
-import { timesQuantity } from './money';
+import { timesQuantity } from '../money';
 import type { Extra, LocationPricing, OneWayRoute } from './rules';
 
 /**

@@ -14,7 +14,7 @@ export {
   roundHalfEven,
   toDecimal,
   type FromDecimal,
-} from './money';
+} from '../money';
 export {
   Charge,
   CurrencyCode,

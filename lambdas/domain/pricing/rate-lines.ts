@@ -1,7 +1,7 @@
 import { periodPriceMinor } from '../rental-time';
 import { billedDayRules } from './calendar';
 import type { GroupedLine } from './lines';
-import { applyBasisPoints, timesQuantity } from './money';
+import { applyBasisPoints, timesQuantity } from '../money';
 import type { LocationPricing, RateCard, SeasonRule } from './rules';
 
 /**

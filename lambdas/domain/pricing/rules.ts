@@ -1,7 +1,11 @@
 import * as z from '../../shared/zod';
 import { CAR_TYPES, LOCATIONS } from '../fleet/catalog';
 import { WEEKDAYS } from '../rental-time';
-import { BP_PER_WHOLE, isBasisPoints, isCurrencyCode } from './money';
+import { BP_PER_WHOLE, isBasisPoints } from '../money';
+import { CurrencyCode, MAX_RULE_MINOR, MinorAmount, RateCard } from '../fleet/rate-card';
+
+// The car's rate card lives with the car (fleet), which carries it; the rules build on it.
+export { CurrencyCode, MAX_RULE_MINOR, MinorAmount, RateCard };
 
 /**
  * The pricing rules, as zod schemas (the admin routes validate with them) and the types the engine
@@ -19,24 +23,14 @@ export const STANDARD_EXTRAS = ['CHILD_SEAT', 'GPS', 'ADDITIONAL_DRIVER', 'CDW']
 export const LINE_GROUPS = ['rate', 'fees', 'extras', 'oneWay', 'youngDriver'] as const;
 export type LineGroup = (typeof LINE_GROUPS)[number];
 
-/** Largest amount of any rule, in minor units: far above any real price, far below where sums stop being exact. */
-export const MAX_RULE_MINOR = 10_000_000_000;
 /** Largest multiplier: x10. */
 export const MAX_MULTIPLIER_BP = 10 * BP_PER_WHOLE;
-
-const NOT_A_CURRENCY = 'Must be an ISO 4217 currency code such as USD or JPY.';
-/** Three capitals (a pattern the API document states), then one of the currencies the runtime knows. */
-export const CurrencyCode = z
-  .string()
-  .check(z.maxLength(3), z.regex(/^[A-Z]{3}$/, { message: NOT_A_CURRENCY, abort: true }), z.refine(isCurrencyCode, NOT_A_CURRENCY));
 
 /** Limits of a location's lists, shared by its schemas here and the documents the admin routes store. */
 export const MAX_SEASONS = 100;
 export const MAX_CHARGES = 30;
 export const MAX_EXTRAS = 30;
 
-/** An amount of a rule, in minor units. */
-export const MinorAmount = z.int().check(z.gte(0), z.lte(MAX_RULE_MINOR));
 const Minor = MinorAmount;
 const Code = z.string().check(z.maxLength(32), z.regex(/^[A-Z][A-Z0-9_]{0,31}$/, 'Use capitals, digits and _ (such as CHILD_SEAT).'));
 /** A label shown to customers on a quote line. (The routes may add the API's free-text rule: see api/fields.ts.) */
@@ -49,33 +43,6 @@ const Multiplier = z.int().check(z.gte(0), z.lte(MAX_MULTIPLIER_BP));
 const Percent = z.number().check(z.gte(0), z.lte(BP_PER_WHOLE), z.refine(isBasisPoints, 'Use at most 2 decimals (887.5 bp is 8.875 %).'));
 
 const defined = (value: unknown) => value !== undefined;
-
-/**
- * A car's (or a car type's at a location) rates. `weeklyDailyMinor` is the price per day for 7 billed days
- * or more, `monthlyDailyMinor` for 28 or more; neither above the daily price (they show as a DISCOUNT).
- * `hourlyMinor` prices rentals of one billed day by started hour when that comes to less than the day.
- */
-export const RateCard = z
-  .strictObject({
-    currency: CurrencyCode,
-    dailyMinor: Minor,
-    weeklyDailyMinor: z.optional(Minor),
-    monthlyDailyMinor: z.optional(Minor),
-    hourlyMinor: z.optional(z.int().check(z.gte(1), z.lte(MAX_RULE_MINOR))),
-  })
-  .check(
-    z.superRefine((rates, ctx) => {
-      const { dailyMinor, weeklyDailyMinor, monthlyDailyMinor } = rates;
-      if (weeklyDailyMinor !== undefined && weeklyDailyMinor > dailyMinor) {
-        ctx.addIssue({ code: 'custom', path: ['weeklyDailyMinor'], message: 'The weekly price per day is at most the daily price.' });
-      }
-      if (monthlyDailyMinor !== undefined && monthlyDailyMinor > (weeklyDailyMinor ?? dailyMinor)) {
-        const than = weeklyDailyMinor === undefined ? 'the daily price' : 'the weekly price per day';
-        ctx.addIssue({ code: 'custom', path: ['monthlyDailyMinor'], message: `The monthly price per day is at most ${than}.` });
-      }
-    }),
-  );
-export type RateCard = z.output<typeof RateCard>;
 
 /**
  * A season at a location: local dates `from` to `to`, both included, priced by a multiplier of the day's

@@ -4,7 +4,7 @@ import { V1_REJECTION_REASONS, type ReservationView, type ReservationViewV2 } fr
 import { REJECTION_REASONS, type RejectionReason, type Reservation } from '../../domain/bookings/reservation';
 import { feedbackStateOf } from '../../domain/feedback/feedback';
 import { fromMinorUnits } from '../../domain/fleet/money';
-import { toDecimal } from '../../domain/pricing/money';
+import { toDecimal } from '../../domain/money';
 import { clock } from '../../shared/clock';
 
 type V1Reason = (typeof V1_REJECTION_REASONS)[number];

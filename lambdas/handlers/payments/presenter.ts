@@ -1,6 +1,6 @@
 import type * as z from '../../shared/zod';
 import type { PaymentDetail, RefundView } from '../../api/payment-schemas';
-import { toDecimal } from '../../domain/pricing/money';
+import { toDecimal } from '../../domain/money';
 import { paymentStatusLabel, type Payment, type Refund } from '../../domain/payments/ports';
 
 export const presentPayment = (p: Payment): z.output<typeof PaymentDetail> => ({

@@ -1,5 +1,5 @@
 import type { QuoteView } from '../../api/quote-schemas';
-import { toDecimal } from '../../domain/pricing/money';
+import { toDecimal } from '../../domain/money';
 import type { StoredQuote } from '../../domain/quotes/quote';
 import type * as z from '../../shared/zod';
 

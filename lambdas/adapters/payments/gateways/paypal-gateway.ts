@@ -29,7 +29,7 @@ import {
   type ReleaseResult,
   type VoidResult,
 } from '../../../domain/payments/gateway';
-import { isCurrencyCode, minorDigits } from '../../../domain/pricing/money';
+import { isCurrencyCode, minorDigits } from '../../../domain/money';
 import { logger } from '../../../shared/logger';
 
 export interface PayPalGatewayOptions {

@@ -1,8 +1,8 @@
 import { generate } from 'otplib';
-import { accountIdentities } from '../../lambdas/adapters/accounts/identities';
-import { accountProfiles } from '../../lambdas/adapters/accounts/profiles';
-import { createAdmin, type CreatedAdmin } from '../../lambdas/domain/accounts/admin';
-import type { NewAccount } from '../../lambdas/domain/accounts/model';
+import { accountIdentities } from './identities';
+import { accountProfiles } from './profiles';
+import { createAdmin, type CreatedAdmin } from '../../domain/accounts/admin';
+import type { NewAccount } from '../../domain/accounts/model';
 
 /**
  * Creates an admin with the same use case and adapters the API uses, configured from process.env

@@ -3,12 +3,12 @@
  * named: `npm run capacity -- seedPeak`), at the average and at the seed's peak, every figure against its
  * limit, then the monthly bill. Exits 1 when the seedPeak profile breaks a hard limit at peak.
  */
-import { routesOf, API_VERSIONS } from '../lambdas/api/routes';
-import type { LocationCode } from '../lambdas/domain/fleet/catalog';
-import { loadCosts } from '../bench/capacity/costs';
-import { PRICES, SEED } from '../bench/capacity/inputs';
-import { modelAt, monthlyCost, requestRate, type ModelInput, type Row } from '../bench/capacity/model';
-import { CAPACITY_PROFILES, type CapacityProfileName } from '../lib/capacity-profile';
+import { routesOf, API_VERSIONS } from '../../lambdas/api/routes';
+import type { LocationCode } from '../../lambdas/domain/fleet/catalog';
+import { loadCosts } from './costs';
+import { PRICES, SEED } from './inputs';
+import { modelAt, monthlyCost, requestRate, type ModelInput, type Row } from './model';
+import { CAPACITY_PROFILES, type CapacityProfileName } from '../../lib/capacity-profile';
 
 /** The busiest location of the seed: its shards are the hot-partition check's design knob. */
 const HOTTEST: LocationCode = 'LAX';
