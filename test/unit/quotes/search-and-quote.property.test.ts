@@ -6,6 +6,7 @@ import type { StoredQuote } from '../../../lambdas/domain/quotes/quote';
 import { priceSearchPage } from '../../../lambdas/domain/quotes/search-totals';
 import { formatRentalTime, resolveRentalTimes } from '../../../lambdas/domain/rental-time';
 import { FakePricingRules } from '../pricing/fake-pricing-rules';
+import { carFixture } from '../../support/fixtures/car';
 
 // Search and quote never disagree: for random periods (across seasons, weekends, weekly and monthly
 // rates, an hourly price, DST changes), a v2 search's total for a car is the total of an anonymous quote
@@ -33,24 +34,8 @@ const rules: LocationRules = {
   drivers: { minimumAge: 21, youngDriver: { underAge: 25, dailyMinor: 2500 } },
 };
 
-const carOf = (carId: string, type: Car['type'], pricePerDayMinor: number, rates?: Car['rates']): Car => ({
-  carId,
-  make: 'Make',
-  model: 'Model',
-  year: 2025,
-  type,
-  location: 'LAX',
-  pricePerDayMinor,
-  status: 'active',
-  blocks: [],
-  blocksVersion: 0,
-  ratingCount: 0,
-  ratingTotal: 0,
-  ratingStars: [0, 0, 0, 0, 0],
-  ...(rates ? { rates } : {}),
-  createdAt: '2027-01-01T00:00:00Z',
-  updatedAt: '2027-01-01T00:00:00Z',
-});
+const carOf = (carId: string, type: Car['type'], pricePerDayMinor: number, rates?: Car['rates']): Car =>
+  carFixture({ carId, make: 'Make', model: 'Model', year: 2025, type, location: 'LAX', pricePerDayMinor, ...(rates ? { rates } : {}) });
 
 // One car priced by its type's card, one by its own card, one by its price per day.
 const cars = [
