@@ -3,7 +3,7 @@ import { carRepository } from '../../adapters/fleet';
 import { photoUrls } from '../../adapters/fleet/photo-urls';
 import { fleetCache } from '../../adapters/redis-backed';
 import { fleetRoutes as routes } from '../../api/routes/fleet';
-import { bookingLimits } from '../../domain/bookings/limits';
+import { rentalLimits } from '../../domain/bookings/limits';
 import { pricingRules } from '../../adapters/pricing';
 import { searchWithCache } from '../../domain/fleet/search';
 import { locationPricing, toDecimal } from '../../domain/pricing';
@@ -22,8 +22,7 @@ export const handler = httpHandler(
   routes.searchCarsAtTimes,
   async ({ query }) => {
     const nowMs = deps.clock.now().getTime();
-    const { maxRentalDays, horizonDays } = bookingLimits();
-    const resolved = resolveRentalTimes(query, query.location, nowMs, { maxDays: maxRentalDays, horizonDays });
+    const resolved = resolveRentalTimes(query, query.location, nowMs, rentalLimits());
     if (!resolved.ok)
       throw validationError(resolved.problems.map((p) => ({ field: `query.${p.field}`, message: p.message, rule: p.rule })));
     const { times } = resolved;
