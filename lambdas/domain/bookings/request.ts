@@ -186,8 +186,9 @@ export const requestBooking = async (
  * client booked, or the rental priced now from its times exactly as a quote would be (its lines are
  * kept). Refused with a 422 naming each rule the driver's profile breaks (`driverProblems`: minimum
  * age, licence valid until the return, the details those rules need); an anonymous quote whose driver
- * age prices otherwise than the booker's (a young-driver fee) is a 409 QUOTE_DRIVER_MISMATCH. Without `sales` (store-level
- * tests and benches), a rental by times is priced from the car's daily price and no driver is checked.
+ * age prices otherwise than the booker's (a young-driver fee) is a 409 QUOTE_DRIVER_MISMATCH. Without
+ * `sales` (store-level tests and benches), a rental by times is priced from the car's daily price and no
+ * driver is checked.
  */
 const sell = async (
   deps: Pick<BookingDeps, 'sales'>,
@@ -223,7 +224,7 @@ const sell = async (
 
 /**
  * The quote a request books: the caller's (or an anonymous one), still valid. A lapsed one is a 409
- * `QUOTE_EXPIRED`, with a fresh quote for the same rental when the deployment can make one (`requote`),
+ * `QUOTE_EXPIRED`, with a fresh quote for the same rental when the deployment can make one (`sales.requote`),
  * so the client sees the price it would book at now.
  */
 const quoteToBook = async (
