@@ -40,7 +40,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
           Key: reservationKey(feedback.reservationId),
           UpdateExpression: 'SET feedbackId = :fid',
           ConditionExpression:
-            'userId = :me AND attribute_not_exists(feedbackId) AND (#status = :completed OR (#status = :confirmed AND endDate <= :today))',
+            'userId = :me AND attribute_not_exists(feedbackId) AND (#status = :completed OR (#status = :confirmed AND attribute_not_exists(pickupAt) AND endDate <= :today))',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':fid': feedback.feedbackId,

@@ -2,18 +2,32 @@ import { dayInterval, type Interval } from '../fleet/interval';
 import type { LocationCode } from '../fleet/catalog';
 import type { QuoteLine } from '../pricing';
 import type { QuotedExtra } from '../quotes/quote';
+import type { RentalTerms } from '../counter/terms';
 
 /**
  * A reservation's life cycle:
  *
- *   Requested --(worker: days free)--> Pending --(payment within the hold)--> Confirmed --(return day)--> Completed
- *       |                                 |                                       |
- *       +--(car taken/removed/blocked)--> Rejected   +--(hold lapsed)--> Expired   +--(customer/admin)--> Cancelled
+ *   Requested --(worker: days free)--> Pending --(payment within the hold)--> Confirmed --(v1: return day)--> Completed
+ *       |                                 |                                   |    |
+ *       +--(car taken/removed/blocked)--> Rejected   +--(hold lapsed)--> Expired   |    +--(customer/admin)--> Cancelled
+ *                                                                                 |
+ *   v2, at the counter:  Confirmed --(agent: pick-up)--> Active --(agent: return)--> Completed
+ *                        Confirmed --(not picked up by the no-show deadline: sweeper)--> NoShow
  *
- * Requested, Pending and Confirmed can be cancelled. Only Pending with a live hold, and Confirmed, hold
+ * Requested, Pending and Confirmed can be cancelled. Pending with a live hold, Confirmed and Active hold
  * the car (`holdsCar`): one rule for search, booking and the fleet's 409s.
  */
-export const RESERVATION_STATUSES = ['Requested', 'Pending', 'Confirmed', 'Completed', 'Rejected', 'Expired', 'Cancelled'] as const;
+export const RESERVATION_STATUSES = [
+  'Requested',
+  'Pending',
+  'Confirmed',
+  'Active',
+  'Completed',
+  'Rejected',
+  'Expired',
+  'Cancelled',
+  'NoShow',
+] as const;
 export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 
 /** Why a request was refused by the worker (or the request path). */
@@ -25,6 +39,50 @@ export const REJECTION_REASONS = {
   EXTRA_UNAVAILABLE: 'Not enough of an extra you chose is left at the location for these times.',
 } as const;
 export type RejectionReason = keyof typeof REJECTION_REASONS;
+
+/**
+ * How a v2 rental is paid: now (the payment confirms it), or at pick-up (the payment authorises its total,
+ * which confirms it, and the agent's pick-up captures it). Only a rental whose no-show deadline is within
+ * the authorisation window can be paid at pick-up (counter/pay-at-pickup.ts).
+ */
+export const PAYMENT_OPTIONS = ['payNow', 'payAtPickup'] as const;
+export type PaymentOption = (typeof PAYMENT_OPTIONS)[number];
+
+/** The car's state as an agent records it at the counter. */
+export interface CarCondition {
+  odometerKm: number;
+  /** Eighths of a tank, 0 to 8. */
+  fuelLevel: number;
+}
+
+/** A hand-over: who (the agent's user id), when, the car's state, and what the agent noted. */
+export interface Handover extends CarCondition {
+  by: string;
+  at: string;
+  location: LocationCode;
+  notes?: string;
+  /** S3 keys of the check-out (or return) photos. */
+  photos?: string[];
+}
+
+export interface Damage {
+  description: string;
+  photos?: string[];
+}
+
+/** What the return settled, for the receipt: in minor units of the rental's currency. */
+export interface ReturnSettlement {
+  /** The rental's price as paid (or captured at pick-up). */
+  paidMinor: number;
+  /** The return's lines summed (late, fuel, mileage). */
+  chargesMinor: number;
+  /** Taken now, from the deposit. */
+  chargedNowMinor: number;
+  /** The deposit released (nothing taken of it, or the rest after the charges). */
+  releasedMinor: number;
+  /** Charges above the deposit, still owed (collected by the branch). */
+  outstandingMinor: number;
+}
 
 /** The price as quoted when the request was made: what the customer is charged. */
 export interface PriceSnapshot {
@@ -77,6 +135,17 @@ export interface Reservation {
   extras?: QuotedExtra[];
   /** A one-way rental's return location (the car moves there when it is returned). */
   returnLocation?: LocationCode;
+  /** v2: how it is paid (payNow when left out). */
+  paymentOption?: PaymentOption;
+  /** v2: the counter's terms, fixed when booked (no-show, late return, fuel, mileage, deposit). */
+  terms?: RentalTerms;
+  /** Set at pick-up (Active). */
+  pickup?: Handover;
+  /** Set at the return (Completed at the counter). */
+  dropoff?: Handover & { damages?: Damage[] };
+  /** The return's charges as quote lines (LATE_RETURN, FUEL, MILEAGE), and how they were settled. */
+  charges?: QuoteLine[];
+  settlement?: ReturnSettlement;
   /** Epoch ms until which a Pending reservation holds the car. */
   holdExpiresAt?: number;
   reason?: RejectionReason;
@@ -98,4 +167,18 @@ export const intervalOf = (r: Pick<Reservation, 'startDate' | 'endDate' | 'picku
 
 /** States a reservation never leaves. */
 export const isFinal = (status: ReservationStatus): boolean =>
-  status === 'Completed' || status === 'Rejected' || status === 'Expired' || status === 'Cancelled';
+  status === 'Completed' || status === 'Rejected' || status === 'Expired' || status === 'Cancelled' || status === 'NoShow';
+
+/** Far enough ahead to be "until it is returned": the end of a one-way rental's hold at its origin. */
+export const UNTIL_RETURNED_MS = Date.parse('9999-01-01T00:00:00Z');
+
+/**
+ * The time a reservation takes its CAR for, as the car's calendar keeps it. A one-way rental's car
+ * leaves its location and does not come back: it stays taken there until the agent's return at the
+ * other location moves it (so no later booking at the origin can take a car that has left). The
+ * customer's own limits keep `intervalOf`, the rental's real times.
+ */
+export const carIntervalOf = (r: Pick<Reservation, 'startDate' | 'endDate' | 'pickupAt' | 'readyAt' | 'returnLocation'>): Interval => {
+  const interval = intervalOf(r);
+  return r.returnLocation ? { ...interval, readyMs: UNTIL_RETURNED_MS } : interval;
+};

@@ -37,9 +37,12 @@ export interface Feedback {
 export const contributionOf = (f: Pick<Feedback, 'rating' | 'hidden'> | undefined): number | undefined =>
   f && !f.hidden ? f.rating : undefined;
 
-/** The rental is over: Completed, or Confirmed with its return day reached (before the sweeper completes it). */
-export const rentalIsOver = (r: Pick<Reservation, 'status' | 'endDate'>, now: Date): boolean =>
-  r.status === 'Completed' || (r.status === 'Confirmed' && r.endDate <= todayUtc(now));
+/**
+ * The rental is over: Completed (a v2 rental at its actual return, by the agent), or a v1 rental Confirmed
+ * with its return day reached (before the sweeper completes it).
+ */
+export const rentalIsOver = (r: Pick<Reservation, 'status' | 'endDate' | 'pickupAt'>, now: Date): boolean =>
+  r.status === 'Completed' || (r.status === 'Confirmed' && !r.pickupAt && r.endDate <= todayUtc(now));
 
 export type FeedbackState = 'given' | 'open' | 'notYet' | 'never';
 
@@ -47,10 +50,10 @@ export type FeedbackState = 'given' | 'open' | 'notYet' | 'never';
  * Where a reservation stands for feedback, as rental history shows it: given; open (can be given now);
  * not yet (the rental is still to come or under way); never (it was rejected, cancelled or expired).
  */
-export const feedbackStateOf = (r: Pick<Reservation, 'status' | 'endDate' | 'feedbackId'>, now: Date): FeedbackState => {
+export const feedbackStateOf = (r: Pick<Reservation, 'status' | 'endDate' | 'pickupAt' | 'feedbackId'>, now: Date): FeedbackState => {
   if (r.feedbackId) return 'given';
   if (rentalIsOver(r, now)) return 'open';
-  return r.status === 'Requested' || r.status === 'Pending' || r.status === 'Confirmed' ? 'notYet' : 'never';
+  return r.status === 'Requested' || r.status === 'Pending' || r.status === 'Confirmed' || r.status === 'Active' ? 'notYet' : 'never';
 };
 
 /** The first word of a profile name, which is all a public review shows of who wrote it. */

@@ -22,7 +22,7 @@ export type Block = ReservationBlock | MaintenanceBlock;
  * Confirmed. Search, booking and the fleet's 409s all ask it; bookings/reservation.ts re-exports it.
  */
 export const holdsCar = (r: { status: string; holdExpiresAt?: number }, nowMs: number): boolean =>
-  r.status === 'Confirmed' || (r.status === 'Pending' && r.holdExpiresAt !== undefined && r.holdExpiresAt > nowMs);
+  r.status === 'Confirmed' || r.status === 'Active' || (r.status === 'Pending' && r.holdExpiresAt !== undefined && r.holdExpiresAt > nowMs);
 
 /** A lapsed hold does not block, even before the sweeper has removed it (the one rule of `holdsCar`). */
 export const isBlocking = (block: Block, nowMs: number): boolean => block.kind === 'maintenance' || holdsCar(block, nowMs);

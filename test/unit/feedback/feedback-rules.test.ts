@@ -41,10 +41,12 @@ describe('feedback rules', () => {
       Requested: 'notYet',
       Pending: 'notYet',
       Confirmed: 'open', // endDate is today
+      Active: 'notYet',
       Completed: 'open',
       Rejected: 'never',
       Expired: 'never',
       Cancelled: 'never',
+      NoShow: 'never',
     };
     for (const status of RESERVATION_STATUSES)
       expect([status, feedbackStateOf(reservation({ status }), NOW)]).toEqual([status, expected[status]]);
