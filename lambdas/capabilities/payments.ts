@@ -47,7 +47,8 @@ export const paymentCapabilities = {
     timeoutSeconds: 120,
   },
   refundCancellations: {
-    description: 'ReservationCancelled events (SNS -> SQS): refund what the cancellation policy gives, once per reservation.',
+    description:
+      'ReservationCancelled and ReservationNoShow events (SNS -> SQS): refund what the policy gives back (paid now), or capture what it keeps from the rental authorisation (paid at pick-up); once per reservation.',
     trigger: { kind: 'queue', queue: 'paymentEvents', batchSize: 10 },
     uses: { database: true, paymentGateways: true },
     timeoutSeconds: 30,

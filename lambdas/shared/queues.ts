@@ -38,10 +38,11 @@ export const queues: Record<QueueId, QueueDefinition> = {
     dlqEnvVar: 'PAYMENT_EVENTS_DLQ_URL',
     // SNS standard topics deliver to standard queues; the refund is idempotent per reservation anyway.
     fifo: false,
-    subscribesTo: { topic: 'bookingEvents', eventTypes: ['ReservationCancelled'] },
+    subscribesTo: { topic: 'bookingEvents', eventTypes: ['ReservationCancelled', 'ReservationNoShow'] },
     maxReceiveCount: 5,
     retentionDays: 4,
-    description: 'Booking events payments acts on (cancellations to refund), subscribed to the notifications topic.',
+    description:
+      'Booking events payments acts on (cancellations and no-shows to refund or capture), subscribed to the notifications topic.',
   },
 };
 

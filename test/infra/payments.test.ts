@@ -166,7 +166,7 @@ describe('payment functions, default config (sandbox gateways)', () => {
     expect(queue.VisibilityTimeout).toBe(6 * paymentCapabilities.refundCancellations.timeoutSeconds);
   });
 
-  test('the notifications topic delivers ReservationCancelled events, raw, to the payment-events queue, which lets it send', () => {
+  test('the notifications topic delivers ReservationCancelled and ReservationNoShow events, raw, to the payment-events queue, which lets it send', () => {
     const subscriptions = resourcesOf(template, 'AWS::SNS::Subscription');
     expect(subscriptions).toHaveLength(1);
     expect(subscriptions[0][1]).toEqual({
@@ -174,7 +174,7 @@ describe('payment functions, default config (sandbox gateways)', () => {
       TopicArn: { Ref: topicId },
       Endpoint: { 'Fn::GetAtt': [paymentEventsQueueId, 'Arn'] },
       RawMessageDelivery: true,
-      FilterPolicy: { type: ['ReservationCancelled'] },
+      FilterPolicy: { type: ['ReservationCancelled', 'ReservationNoShow'] },
     });
     const [policy, ...more] = resourcesOf(template, 'AWS::SQS::QueuePolicy').filter(([, p]) =>
       p.Queues.some((q: { Ref: string }) => q.Ref === paymentEventsQueueId),

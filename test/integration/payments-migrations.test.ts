@@ -13,7 +13,7 @@ import { startPaymentsDatabase, type PaymentsTestDatabase } from '../support/pay
  * once, a no-op the second time, safe when two run at once (PostgreSQL only: PGlite has one session,
  * so its advisory locks exclude nothing), and the constraints the payment code relies on hold.
  */
-const ALL = ['0001_payments', '0002_hashed_idempotency_keys', '0003_authorisations'];
+const ALL = ['0001_payments', '0002_hashed_idempotency_keys', '0003_authorisations', '0004_no_show_refunds'];
 const TABLES = ['authorisation_operations', 'authorisations', 'idempotency_keys', 'outbox', 'payments', 'pgmigrations', 'refunds'];
 const realPostgres = process.env.DATABASE_URL;
 
@@ -124,6 +124,7 @@ describe.each(targets)('payments migrations on %s', (_name, { embedded }) => {
       await refund('cancellation');
       await refund('admin', 'succeeded');
       await refund('lapsed_hold', 'failed');
+      await refund('no_show');
       await expect(refund('goodwill')).rejects.toEqual(violation(/source/, '23514'));
       await expect(refund('admin', 'declined')).rejects.toEqual(violation(/status/, '23514'));
       await expect(refund('admin', 'processing', 0)).rejects.toEqual(violation(/amount_minor/, '23514'));

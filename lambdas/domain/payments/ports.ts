@@ -31,7 +31,7 @@ export interface Payment {
   createdAt: string;
 }
 
-export type RefundSource = 'cancellation' | 'admin' | 'lapsed_hold';
+export type RefundSource = 'cancellation' | 'admin' | 'lapsed_hold' | 'no_show';
 
 export interface Refund {
   refundId: string;

@@ -82,14 +82,22 @@ export const adminRefund = async (
   return { refund, currency: payment.currency };
 };
 
+/** What a reservation's own refund (a cancellation's, a no-show's) is recorded as: once per reservation under `key`. */
+export interface ReservationRefund {
+  reason: string;
+  source: RefundSource;
+  key: string;
+}
+
 /**
- * A cancelled reservation's refund, as the cancellation policy set it (the `ReservationCancelled`
- * event): once per reservation, whatever the number of deliveries.
+ * Refunds up to `amountMinor` of a reservation's succeeded payment, once per `refund.key`, whatever
+ * the number of deliveries of the event that asks for it.
  */
-export const refundCancellation = async (
+export const refundReservation = async (
   deps: Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'>,
   reservationId: string,
   amountMinor: number,
+  refund: ReservationRefund,
 ): Promise<Refund | undefined> => {
   if (amountMinor <= 0) return undefined;
   const { payments } = await deps.payments.byReservation(reservationId);
@@ -102,8 +110,23 @@ export const refundCancellation = async (
   return refundPayment(deps, {
     payment: paid,
     amountMinor: Math.min(amountMinor, left),
-    reason: 'Reservation cancelled',
-    source: 'cancellation',
-    idempotencyKey: `cancel:${reservationId}`,
+    reason: refund.reason,
+    source: refund.source,
+    idempotencyKey: refund.key,
   });
 };
+
+/**
+ * A cancelled reservation's refund, as the cancellation policy set it (the `ReservationCancelled`
+ * event): once per reservation, whatever the number of deliveries.
+ */
+export const refundCancellation = (
+  deps: Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'>,
+  reservationId: string,
+  amountMinor: number,
+): Promise<Refund | undefined> =>
+  refundReservation(deps, reservationId, amountMinor, {
+    reason: 'Reservation cancelled',
+    source: 'cancellation',
+    key: `cancel:${reservationId}`,
+  });
