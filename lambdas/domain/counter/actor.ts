@@ -1,15 +1,16 @@
 import type { LocationCode } from '../fleet/catalog';
 
 /**
- * Who acts at the counter: an agent, bound to the locations they work at, or an admin (anywhere). Decided
- * at the edge by the one "acts as" rule (http/principal.ts `counterActorOf`): group and TOTP MFA.
+ * Who acts at the counter (pick-up, return), as the "acts as" rule grants it (http/principal.ts,
+ * counterActorOf): an admin acts everywhere; a counter agent at the locations they were appointed to
+ * (PUT /v2/users/{userId}/agent), and nowhere once their appointment ended.
  */
 export interface CounterActor {
   userId: string;
   isAdmin: boolean;
-  /** The locations an agent acts at (none for an admin, who acts everywhere). */
+  /** An agent's locations; empty for an admin (who needs none) and for anyone else. */
   locations: readonly LocationCode[];
 }
 
-/** May the actor hand over or take back a car at this location? */
+/** May this actor hand over or take back a car at `location` (a reservation's pick-up or return location)? */
 export const mayActAt = (actor: CounterActor, location: LocationCode): boolean => actor.isAdmin || actor.locations.includes(location);
