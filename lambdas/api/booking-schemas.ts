@@ -108,7 +108,7 @@ export const preferredWait = (prefer: string | undefined): number => {
 export const ReservationIdParams = z.object({ reservationId: Id });
 export const UserReservationsParams = z.object({ userId: UserId });
 
-export const UserReservationsQuery = z.object({
+export const UserReservationsQueryV2 = z.object({
   status: z.optional(z.enum(RESERVATION_STATUSES)),
   limit: Limit,
   cursor: Cursor,
@@ -318,3 +318,10 @@ export const BlockParams = z.object({ carId: Id, blockId: Id });
 export const BlockView = z
   .object({ blockId: ResourceId, carId: ResourceId, startDate: IsoDate, endDate: IsoDate, reason: text(200) })
   .check(z.meta({ id: 'MaintenanceBlock' }));
+
+/** v1's history filter: v1's statuses (Confirmed takes in the rentals under way, Cancelled the no-shows, as its view shows them). */
+export const UserReservationsQuery = z.object({
+  status: z.optional(z.enum(V1_RESERVATION_STATUSES)),
+  limit: Limit,
+  cursor: Cursor,
+});

@@ -37,12 +37,18 @@ beforeAll(async () => {
 });
 
 /** Books the car from `fromMs` to `toMs` (runtime instants) and pays for it: the Confirmed reservation. */
-const bookAndPay = async (carId: string, fromMs: number, toMs: number, extra: Record<string, unknown> = {}) => {
+const bookAndPay = async (carId: string, fromMs: number, toMs: number, quoted: Record<string, unknown> = {}) => {
+  const rental = { carId, pickupAt: atLax(fromMs), returnAt: atLax(toMs) };
+  // A one-way return (or extras) is chosen on a quote, which is then booked.
+  const quote = Object.keys(quoted).length
+    ? await call('POST', '/quotes', { ...v2, token: customer.token, body: { ...rental, ...quoted } })
+    : undefined;
+  if (quote) expect(quote.status).toBe(201);
   const booked = await call('POST', '/reservations', {
     ...v2,
     token: customer.token,
     headers: { prefer: 'wait=10' },
-    body: { carId, pickupAt: atLax(fromMs), returnAt: atLax(toMs), ...extra },
+    body: quote ? { quoteId: quote.body.quoteId } : rental,
   });
   expect([booked.status, booked.body.status]).toEqual([201, 'Pending']);
   const id: string = booked.body.reservationId;
@@ -160,6 +166,36 @@ describe('a no-show', () => {
     });
     expect([again.status, again.body.status]).toEqual([201, 'Pending']);
     await call('POST', `/reservations/${again.body.reservationId}/cancel`, { ...v2, token: customer.token });
+  });
+});
+
+describe('a one-way rental', () => {
+  /** Cars free at the location from noon to 15:00 local, two days after `ms` (SEA's desk is open then). */
+  const searchAt = async (location: string, ms: number) => {
+    const day = atLax(ms + 48 * HOUR).slice(0, 10);
+    const q = new URLSearchParams({ location, pickupAt: `${day}T12:00`, returnAt: `${day}T15:00`, limit: '100' });
+    const res = await call('GET', `/cars?${q}`, v2);
+    expect(res.status).toBe(200);
+    return (res.body.cars as Array<{ carId: string }>).map((c) => c.carId);
+  };
+
+  it('LAX to SEA: taken at LAX from its pick-up on, moved to SEA by its return there', async () => {
+    const carId = await newCar('MX-5');
+    const t0 = await runtimeNow();
+    const rental = await bookAndPay(carId, t0 + 2 * HOUR, t0 + 6 * HOUR, { returnLocation: 'SEA' });
+    expect(rental.lines.map((l: { code: string }) => l.code)).toContain('ONE_WAY');
+    // Gone from LAX for any time after its pick-up: it will not come back there.
+    expect(await searchAt('LAX', t0)).not.toContain(carId);
+    await advanceClock(90 * 60);
+    expect((await pickup(rental.reservationId, admin)).status).toBe(200);
+    await advanceClock(4 * 3_600);
+    const back = await giveBack(rental.reservationId, admin, { odometerKm: 13_150, fuelLevel: 8 });
+    expect([back.status, back.body.return.location]).toEqual([200, 'SEA']);
+    const car = await call('GET', `/cars/${carId}`, v2);
+    expect(car.body.location).toBe('SEA');
+    // Searched at SEA once it is ready there (the turnaround), and never again at LAX.
+    expect(await searchAt('SEA', t0)).toContain(carId);
+    expect(await searchAt('LAX', t0)).not.toContain(carId);
   });
 });
 

@@ -492,8 +492,12 @@ export class DynamoReservationStore implements ReservationStore {
     return (await getInOrder(this.db, this.tableName, keys)).map(fromReservationItem);
   }
 
-  async listByUser(userId: string, options: { status?: ReservationStatus; limit: number; cursor?: string }): Promise<Page<Reservation>> {
+  async listByUser(
+    userId: string,
+    options: { status?: ReservationStatus | readonly ReservationStatus[]; limit: number; cursor?: string },
+  ): Promise<Page<Reservation>> {
     const partition = `USER#${userId}`;
+    const wanted = options.status === undefined ? undefined : ([] as ReservationStatus[]).concat(options.status);
     return this.page(
       {
         IndexName: BY_USER,
@@ -504,7 +508,7 @@ export class DynamoReservationStore implements ReservationStore {
       options,
       { gsi1pk: partition },
       // Filtered after the read (a keys-only index has no status): a page may be short, as with a FilterExpression.
-      options.status ? (r) => r.status === options.status : undefined,
+      wanted ? (r) => wanted.includes(r.status) : undefined,
     );
   }
 

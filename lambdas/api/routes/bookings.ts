@@ -13,6 +13,7 @@ import {
   ReservationViewV2,
   UserReservationsParams,
   UserReservationsQuery,
+  UserReservationsQueryV2,
 } from '../booking-schemas';
 import { CarIdParams } from '../fleet-schemas';
 import { OptionalIdempotencyKeyHeader } from '../payment-schemas';
@@ -149,6 +150,7 @@ export const bookingRoutes = {
   }),
   listUserReservationsV2: defineRoute({
     ...listUserReservations,
+    request: { params: UserReservationsParams, query: UserReservationsQueryV2 },
     operationId: 'listUserReservationsV2',
     versions: ['v2'],
     responses: { 200: { description: 'A page of reservations (an empty list when none)', schema: ReservationListV2 } },

@@ -8,7 +8,7 @@ export const userReservations = (
   deps: Pick<BookingDeps, 'reservations'>,
   actor: Actor,
   userId: string,
-  options: { status?: ReservationStatus; limit: number; cursor?: string },
+  options: { status?: ReservationStatus | readonly ReservationStatus[]; limit: number; cursor?: string },
 ): Promise<Page<Reservation>> => {
   if (!actor.isAdmin && actor.userId !== userId) throw forbidden('You can only see your own reservations.');
   return deps.reservations.listByUser(userId, options);

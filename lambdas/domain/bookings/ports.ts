@@ -143,7 +143,11 @@ export interface ReservationStore {
   postpone(reservation: Reservation, dueMs: number | undefined): Promise<void>;
   /** Reservations whose sweeper deadline has passed. */
   due(now: Date, limit: number): Promise<Reservation[]>;
-  listByUser(userId: string, options: { status?: ReservationStatus; limit: number; cursor?: string }): Promise<Page<Reservation>>;
+  /** `status`: one, or any of several (v1's Confirmed is also a rental under way). */
+  listByUser(
+    userId: string,
+    options: { status?: ReservationStatus | readonly ReservationStatus[]; limit: number; cursor?: string },
+  ): Promise<Page<Reservation>>;
   listByCar(carId: string, options: { when: 'upcoming' | 'past'; limit: number; cursor?: string; now: Date }): Promise<Page<Reservation>>;
   /**
    * Adds a maintenance block to the car, conditional on the car's calendar being the one `car` was read
