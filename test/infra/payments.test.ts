@@ -1,3 +1,4 @@
+import { counterCapabilities } from '../../lambdas/capabilities/counter';
 import type { CfnElement } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { API_STAGE, routesOf } from '../../lambdas/api/routes';
@@ -30,7 +31,7 @@ const PAYMENT_FUNCTIONS: PaymentCapability[] = [
 const ALL_PAYMENT_CAPABILITIES = Object.keys(paymentCapabilities) as PaymentCapability[];
 const usesGateways = (id: PaymentCapability) => Boolean((paymentCapabilities[id].uses as { paymentGateways?: boolean }).paymentGateways);
 const GATEWAY_USERS = ALL_PAYMENT_CAPABILITIES.filter(usesGateways);
-/** Every capability of the stack that uses the gateways (today all are payment ones). */
+/** Every capability of the stack that uses the gateways: the payment ones, and the counter's (deposits, pay at pick-up). */
 const ALL_GATEWAY_USERS = Object.entries(capabilities)
   .filter(([, def]) => (def.uses as { paymentGateways?: boolean }).paymentGateways)
   .map(([id]) => id);
@@ -92,7 +93,7 @@ describe('payment functions, default config (sandbox gateways)', () => {
       'refundPayment',
       'relayPayments',
     ]);
-    expect([...ALL_GATEWAY_USERS].sort()).toEqual([...GATEWAY_USERS].sort());
+    expect([...ALL_GATEWAY_USERS].sort()).toEqual([...GATEWAY_USERS, ...Object.keys(counterCapabilities)].sort());
   });
 
   test.each(PAYMENT_FUNCTIONS)('%s: in the VPC with the proxy endpoint and the database secret, which it may read', (id) => {
@@ -260,8 +261,8 @@ describe("payment functions with paymentGateways: 'live'", () => {
       .filter(([, p]) => JSON.stringify(p.PolicyDocument).includes(secret))
       .flatMap(([, p]) => p.Roles.map((r: { Ref: string }) => r.Ref))
       .sort();
-    expect(rolesNamingIt).toEqual(GATEWAY_USERS.map((id) => v.roleOf(v.functionId(id))).sort());
-    for (const id of GATEWAY_USERS) expect(v.allows(v.statements(id), 'secretsmanager:GetSecretValue', secretArn())).toBe(true);
+    expect(rolesNamingIt).toEqual(ALL_GATEWAY_USERS.map((id) => v.roleOf(v.functionId(id))).sort());
+    for (const id of ALL_GATEWAY_USERS) expect(v.allows(v.statements(id), 'secretsmanager:GetSecretValue', secretArn())).toBe(true);
     // No resource policy on the secret opens it to anyone else.
     expect(resourcesOf(template, 'AWS::SecretsManager::ResourcePolicy').filter(([, p]) => JSON.stringify(p.SecretId) === secret)).toEqual(
       [],
