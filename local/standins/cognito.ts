@@ -26,7 +26,9 @@ import { startRunner } from './runner';
  * What cognito-local 5.3 supports, checked by test/integration/standins-cognito.test.ts:
  *   works: SignUp (+ ConfirmSignUp with the code, see takeCode), AdminCreateUser (MessageAction
  *     SUPPRESS; a TemporaryPassword gives NEW_PASSWORD_REQUIRED on login), AdminSetUserPassword
- *     (Permanent), AdminAddUserToGroup, AdminConfirmSignUp, AdminGetUser, GetUser,
+ *     (Permanent), AdminAddUserToGroup, AdminRemoveUserFromGroup (also when not in the group),
+ *     AdminUpdateUserAttributes and AdminDeleteUserAttributes (custom attributes too, copied into the
+ *     ID tokens issued afterwards, by sign-in and refresh), AdminConfirmSignUp, AdminGetUser, GetUser,
  *     UpdateUserAttributes, InitiateAuth USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, TOTP MFA
  *     (AssociateSoftwareToken -> VerifySoftwareToken -> SetUserMFAPreference, then login answers
  *     SOFTWARE_TOKEN_MFA and RespondToAuthChallenge accepts a valid code, rejects a wrong one),
@@ -39,6 +41,8 @@ import { startRunner } from './runner';
  *   missing or different: GlobalSignOut and AdminUserGlobalSignOut are unsupported (HTTP 500
  *     CognitoLocal#Unsupported); the password policy is stored but NOT enforced; disabled users can
  *     still log in; a wrong password gives InvalidPasswordException (Cognito: NotAuthorizedException);
+ *     AdminUpdateUserAttributes of an unknown user gives NotAuthorizedException (Cognito:
+ *     UserNotFoundException; the group calls give UserNotFoundException in both);
  *     access tokens passed to GetUser etc. are not signature-checked; revoking a refresh token does
  *     not invalidate access tokens already issued.
  *
