@@ -35,7 +35,8 @@ import { startRunner } from './runner';
  *     RevokeToken (the refresh token stops working).
  *   made to behave as Cognito by cognito-guard.cjs: challenge sessions are unforgeable, bound to
  *     the user and client, single-use and expire after 3 minutes; a TOTP code is not accepted twice;
- *     the app client's WriteAttributes are enforced on a user's own UpdateUserAttributes.
+ *     the app client's WriteAttributes are enforced on a user's own UpdateUserAttributes; the refresh
+ *     token of an MFA sign-in (RespondToAuthChallenge) refreshes, as a password sign-in's does.
  *   ID tokens carry sub, email, email_verified, token_use "id", aud = client id, iss, and
  *     cognito:groups (omitted when the user is in no group, as in Cognito). Tokens live 24 h.
  *   missing or different: GlobalSignOut and AdminUserGlobalSignOut are unsupported (HTTP 500

@@ -84,7 +84,17 @@ it('supports TOTP MFA end to end', async () => {
     );
   await expect(answer('000000')).rejects.toMatchObject({ name: 'CodeMismatchException' });
   // The code that verified the authenticator went to VerifySoftwareToken, not to a sign-in: usable here.
-  expect((await answer(totp(SecretCode!))).AuthenticationResult?.IdToken).toBeDefined();
+  const signedIn = (await answer(totp(SecretCode!))).AuthenticationResult!;
+  expect(signedIn.IdToken).toBeDefined();
+  // Its refresh token works, as Cognito's does (cognito-guard.cjs keeps it: cognito-local did not).
+  const refreshed = await idp.send(
+    new InitiateAuthCommand({
+      ClientId: cognito.clientId,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: signedIn.RefreshToken! },
+    }),
+  );
+  expect(refreshed.AuthenticationResult?.IdToken).toBeDefined();
 });
 
 it('refreshes tokens, and RevokeToken stops the refresh token', async () => {
