@@ -11,6 +11,8 @@
 // - Write attributes. cognito-local stores an app client's WriteAttributes but lets a user's own
 //   access token write any attribute (UpdateUserAttributes, DeleteUserAttributes). Here an attribute
 //   the client may not write is refused with Cognito's NotAuthorizedException.
+// - Refresh tokens of MFA sign-ins. cognito-local keeps only those of password sign-ins, so one
+//   issued with a challenge's answer could never refresh; it is kept here too.
 // - email_verified alone. The back end marks an email verified (AdminUpdateUserAttributes) as Cognito
 //   allows, without restating the email.
 const { randomBytes } = require('node:crypto');
@@ -89,13 +91,23 @@ function guardedRouter(route, services, now = () => Date.now()) {
       throw new CodeMismatchError();
     }
     if (codeKey) usedCodes.set(codeKey, now() + CODE_REUSE_MS);
+    let res;
     try {
-      return await target(ctx, { ...req, Session: held.session });
+      res = await target(ctx, { ...req, Session: held.session });
     } catch (err) {
       if (codeKey) usedCodes.delete(codeKey);
       if (err?.code === 'CodeMismatchException') putBack();
       throw err;
     }
+    // cognito-local keeps the refresh tokens of password sign-ins only: one from a challenge answer
+    // (an admin's or agent's MFA sign-in) would be refused at its first refresh. Kept as InitiateAuth keeps them.
+    const refreshToken = res?.AuthenticationResult?.RefreshToken;
+    if (refreshToken) {
+      const pool = await services.cognito.getUserPoolForClientId(ctx, req.ClientId);
+      const signedIn = await pool.getUserByUsername(ctx, user.Username);
+      if (signedIn) await pool.storeRefreshToken(ctx, refreshToken, signedIn);
+    }
+    return res;
   };
 
   const checkingWrites = (target) => async (ctx, req) => {

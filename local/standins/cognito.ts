@@ -26,19 +26,24 @@ import { startRunner } from './runner';
  * What cognito-local 5.3 supports, checked by test/integration/standins-cognito.test.ts:
  *   works: SignUp (+ ConfirmSignUp with the code, see takeCode), AdminCreateUser (MessageAction
  *     SUPPRESS; a TemporaryPassword gives NEW_PASSWORD_REQUIRED on login), AdminSetUserPassword
- *     (Permanent), AdminAddUserToGroup, AdminConfirmSignUp, AdminGetUser, GetUser,
+ *     (Permanent), AdminAddUserToGroup, AdminRemoveUserFromGroup (also when not in the group),
+ *     AdminUpdateUserAttributes and AdminDeleteUserAttributes (custom attributes too, copied into the
+ *     ID tokens issued afterwards, by sign-in and refresh), AdminConfirmSignUp, AdminGetUser, GetUser,
  *     UpdateUserAttributes, InitiateAuth USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, TOTP MFA
  *     (AssociateSoftwareToken -> VerifySoftwareToken -> SetUserMFAPreference, then login answers
  *     SOFTWARE_TOKEN_MFA and RespondToAuthChallenge accepts a valid code, rejects a wrong one),
  *     RevokeToken (the refresh token stops working).
  *   made to behave as Cognito by cognito-guard.cjs: challenge sessions are unforgeable, bound to
  *     the user and client, single-use and expire after 3 minutes; a TOTP code is not accepted twice;
- *     the app client's WriteAttributes are enforced on a user's own UpdateUserAttributes.
+ *     the app client's WriteAttributes are enforced on a user's own UpdateUserAttributes; the refresh
+ *     token of an MFA sign-in (RespondToAuthChallenge) refreshes, as a password sign-in's does.
  *   ID tokens carry sub, email, email_verified, token_use "id", aud = client id, iss, and
  *     cognito:groups (omitted when the user is in no group, as in Cognito). Tokens live 24 h.
  *   missing or different: GlobalSignOut and AdminUserGlobalSignOut are unsupported (HTTP 500
  *     CognitoLocal#Unsupported); the password policy is stored but NOT enforced; disabled users can
  *     still log in; a wrong password gives InvalidPasswordException (Cognito: NotAuthorizedException);
+ *     AdminUpdateUserAttributes of an unknown user gives NotAuthorizedException (Cognito:
+ *     UserNotFoundException; the group calls give UserNotFoundException in both);
  *     access tokens passed to GetUser etc. are not signature-checked; revoking a refresh token does
  *     not invalidate access tokens already issued.
  *

@@ -588,9 +588,12 @@ describe('Cognito', () => {
     });
   });
 
-  test("custom:mfa_enabled exists for the admin-MFA check; users can write neither it nor their email (attack: email switched to an admin's)", () => {
+  test("custom:mfa_enabled and custom:agent_locations exist for the acts-as check and agents' locations; users can write neither them nor their email (attack: email switched to an admin's)", () => {
     template.hasResourceProperties('AWS::Cognito::UserPool', {
-      Schema: Match.arrayWith([Match.objectLike({ Name: 'mfa_enabled', AttributeDataType: 'String', Mutable: true })]),
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'mfa_enabled', AttributeDataType: 'String', Mutable: true }),
+        Match.objectLike({ Name: 'agent_locations', AttributeDataType: 'String', Mutable: true }),
+      ]),
     });
     const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0] as {
       Properties: { WriteAttributes: string[]; ReadAttributes?: string[] };
@@ -599,9 +602,11 @@ describe('Cognito', () => {
     expect(client.Properties.ReadAttributes).toBeUndefined(); // all attributes readable: the claim reaches ID tokens
   });
 
-  test('admin and customer groups', () => {
-    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
-    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'customer' });
+  test('admin, counter agent and customer groups', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin', Precedence: 0 });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'agent', Precedence: 5 });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'customer', Precedence: 10 });
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', 3);
   });
 
   test('public app client: password + refresh auth, no secret, no OAuth, 1 h / 30 d tokens, revocation', () => {

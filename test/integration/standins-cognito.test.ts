@@ -1,11 +1,18 @@
 import {
+  AdminAddUserToGroupCommand,
+  AdminDeleteUserAttributesCommand,
   AdminDisableUserCommand,
+  AdminGetUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  AdminUpdateUserAttributesCommand,
   AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   GetUserCommand,
+  DescribeUserPoolCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  ListGroupsCommand,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
   SetUserMFAPreferenceCommand,
@@ -15,6 +22,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { clientConfig } from '../../local/standins/aws';
 import { type CognitoStandIn, startCognito } from '../../local/standins/cognito';
+import { unverifiedClaims, USER_GROUPS } from '../../lambdas/shared/auth-claims';
 import { totp } from '../support/totp';
 
 // What cognito-local supports of the account features (sign-up, TOTP MFA, sign-out), pinned down so
@@ -76,7 +84,17 @@ it('supports TOTP MFA end to end', async () => {
     );
   await expect(answer('000000')).rejects.toMatchObject({ name: 'CodeMismatchException' });
   // The code that verified the authenticator went to VerifySoftwareToken, not to a sign-in: usable here.
-  expect((await answer(totp(SecretCode!))).AuthenticationResult?.IdToken).toBeDefined();
+  const signedIn = (await answer(totp(SecretCode!))).AuthenticationResult!;
+  expect(signedIn.IdToken).toBeDefined();
+  // Its refresh token works, as Cognito's does (cognito-guard.cjs keeps it: cognito-local did not).
+  const refreshed = await idp.send(
+    new InitiateAuthCommand({
+      ClientId: cognito.clientId,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: signedIn.RefreshToken! },
+    }),
+  );
+  expect(refreshed.AuthenticationResult?.IdToken).toBeDefined();
 });
 
 it('refreshes tokens, and RevokeToken stops the refresh token', async () => {
@@ -105,13 +123,14 @@ it('updates attributes through the access token', async () => {
   expect(user.UserAttributes).toContainEqual({ Name: 'name', Value: 'Ada' });
 });
 
-it("refuses the attributes the app client may not write: email and custom:mfa_enabled (attack: take an admin's email)", async () => {
+it("refuses the attributes the app client may not write: email, custom:mfa_enabled, custom:agent_locations (attack: take an admin's email)", async () => {
   const email = 'attrs-guard@example.com';
   await signUpConfirmed(email);
   const { AccessToken } = (await login(email)).AuthenticationResult!;
   for (const attribute of [
     { Name: 'email', Value: 'admin@carrental.local' },
     { Name: 'custom:mfa_enabled', Value: 'true' },
+    { Name: 'custom:agent_locations', Value: 'LAX' },
   ]) {
     await expect(idp.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [attribute] }))).rejects.toMatchObject({
       name: 'NotAuthorizedException',
@@ -120,6 +139,71 @@ it("refuses the attributes the app client may not write: email and custom:mfa_en
   const user = await idp.send(new GetUserCommand({ AccessToken }));
   expect(user.UserAttributes).toContainEqual({ Name: 'email', Value: email });
   expect(user.UserAttributes?.find((a) => a.Name === 'custom:mfa_enabled')).toBeUndefined();
+  expect(user.UserAttributes?.find((a) => a.Name === 'custom:agent_locations')).toBeUndefined();
+});
+
+// Counter agents (issue 20): what appointing and dismissing one does (adapters/accounts/cognito-identities.ts).
+describe('counter agents: the group and custom:agent_locations', () => {
+  const email = 'agent@example.com';
+  const admin = (Command: any, input: Record<string, unknown>) =>
+    idp.send(new Command({ UserPoolId: cognito.userPoolId, Username: email, ...input }));
+  const idClaims = async () => unverifiedClaims((await login(email)).AuthenticationResult!.IdToken!);
+
+  beforeAll(() => signUpConfirmed(email));
+
+  it('the pool has every group and both back-end attributes', async () => {
+    const groups = await idp.send(new ListGroupsCommand({ UserPoolId: cognito.userPoolId }));
+    expect(groups.Groups?.map((g) => g.GroupName).sort()).toEqual([...USER_GROUPS].sort());
+    const pool = await idp.send(new DescribeUserPoolCommand({ UserPoolId: cognito.userPoolId }));
+    expect(pool.UserPool?.SchemaAttributes?.map((a) => a.Name)).toEqual(
+      expect.arrayContaining(['custom:mfa_enabled', 'custom:agent_locations']),
+    );
+  });
+
+  it('copies the group and the locations into ID tokens issued after the appointment, by sign-in and by refresh', async () => {
+    const before = (await login(email)).AuthenticationResult!;
+    expect(unverifiedClaims(before.IdToken!)['custom:agent_locations']).toBeUndefined();
+    await admin(AdminAddUserToGroupCommand, { GroupName: 'agent' });
+    await admin(AdminUpdateUserAttributesCommand, { UserAttributes: [{ Name: 'custom:agent_locations', Value: 'LAX,SFO' }] });
+    expect(await idClaims()).toMatchObject({ 'cognito:groups': ['agent'], 'custom:agent_locations': 'LAX,SFO' });
+    const refreshed = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: cognito.clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: before.RefreshToken! },
+      }),
+    );
+    expect(unverifiedClaims(refreshed.AuthenticationResult!.IdToken!)).toMatchObject({ 'custom:agent_locations': 'LAX,SFO' });
+  });
+
+  it('supports AdminRemoveUserFromGroup and AdminDeleteUserAttributes: new tokens carry neither', async () => {
+    await admin(AdminRemoveUserFromGroupCommand, { GroupName: 'agent' });
+    // Removing again (a retried dismissal) is no error.
+    await admin(AdminRemoveUserFromGroupCommand, { GroupName: 'agent' });
+    await admin(AdminDeleteUserAttributesCommand, { UserAttributeNames: ['custom:agent_locations'] });
+    const claims = await idClaims();
+    expect(claims['cognito:groups']).toBeUndefined();
+    expect(claims['custom:agent_locations']).toBeUndefined();
+    const user = await idp.send(new AdminGetUserCommand({ UserPoolId: cognito.userPoolId, Username: email }));
+    expect(user.UserAttributes?.find((a) => a.Name === 'custom:agent_locations')).toBeUndefined();
+  });
+
+  it('answers UserNotFoundException for an unknown user on the group calls (the 404 the API gives), not on the attribute update', async () => {
+    for (const Command of [AdminAddUserToGroupCommand, AdminRemoveUserFromGroupCommand])
+      await expect(
+        idp.send(new Command({ UserPoolId: cognito.userPoolId, Username: 'no-such-user', GroupName: 'agent' })),
+      ).rejects.toMatchObject({ name: 'UserNotFoundException' });
+    // Unlike Cognito's UserNotFoundException: why the adapter calls the group first.
+    await expect(
+      idp.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: cognito.userPoolId,
+          Username: 'no-such-user',
+          UserAttributes: [{ Name: 'custom:agent_locations', Value: 'LAX' }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
 });
 
 describe('MFA challenge sessions (attack: tokens from a hand-made session, the same session and code twice)', () => {
