@@ -1683,7 +1683,7 @@ export interface components {
       /** Format: date */
       startDate: string;
       /** @enum {string} */
-      status: 'Requested' | 'Pending' | 'Confirmed' | 'Active' | 'Completed' | 'Rejected' | 'Expired' | 'Cancelled' | 'NoShow';
+      status: 'Requested' | 'Pending' | 'Confirmed' | 'Completed' | 'Rejected' | 'Expired' | 'Cancelled';
       /** @description What the stay costs, as quoted when booked. */
       totalPrice: number;
       /** Format: date-time */
@@ -4304,7 +4304,7 @@ export interface operations {
         /** @description Opaque cursor from the previous page. */
         cursor?: string;
         limit?: number;
-        status?: 'Requested' | 'Pending' | 'Confirmed' | 'Active' | 'Completed' | 'Rejected' | 'Expired' | 'Cancelled' | 'NoShow';
+        status?: 'Requested' | 'Pending' | 'Confirmed' | 'Completed' | 'Rejected' | 'Expired' | 'Cancelled';
       };
       header?: never;
       path: {
