@@ -178,6 +178,14 @@ export const FIRST_EVENTS: Partial<Record<CapabilityId, (world: EventWorld) => u
       body: { code: '123456' },
     }),
   verifyEmail: () => http('POST', '/users/me/email/verify', { claims: customer(), body: { code: '123456' } }),
+  // An unknown user: Cognito answers, the function maps it to 404.
+  manageAgents: () =>
+    http('PUT', '/users/{userId}/agent', {
+      version: 'v2',
+      params: { userId: randomUUID() },
+      claims: mfaAdmin(),
+      body: { locations: ['LAX'] },
+    }),
   getCar: ({ carId }) => http('GET', '/cars/{carId}', { params: { carId } }),
   listLocations: () => http('GET', '/locations'),
   searchCars: ({ location }) => http('GET', '/cars', { query: { location, startDate: day(3), endDate: day(6) } }),

@@ -17,8 +17,11 @@ export interface CalendarChange {
   unchangedSince?: { version: number; ended: readonly string[] };
   /** The block set or removed must be there already (a hold being confirmed, a hold taken off). */
   stillThere?: true;
-  /** Conditions of the item itself, ANDed (e.g. the car active at a location). */
-  also?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  /**
+   * Conditions of the item itself, ANDed (e.g. the car active at a location), and other attributes the
+   * same write sets (`sets`: `#name = :value` clauses; a car moved to another location by a return).
+   */
+  also?: { expression: string; names: Record<string, string>; values: Record<string, unknown>; sets?: readonly string[] };
   /** The item may not exist (a calendar never written, version 0): then the block creates it. */
   mayBeNew?: boolean;
 }
@@ -42,7 +45,7 @@ export const calendarClause = (tableName: string, key: { pk: string; sk: string 
   const names: Record<string, string> = { ...change.also?.names };
   const values: Record<string, unknown> = { ':one': 1, ...change.also?.values };
   const removes: string[] = [];
-  const sets: string[] = [];
+  const sets: string[] = [...(change.also?.sets ?? [])];
   if (change.set) {
     names['#set'] = change.set.id;
     values[':block'] = change.set.stored;

@@ -4,8 +4,9 @@ import { clock } from '../shared/clock';
 import { brokenPasswordRules, PASSWORD_POLICY } from '../domain/accounts/password-policy';
 import { COUNTRY_CODES } from '../domain/accounts/countries';
 import { dateOfBirthProblem, DRIVER_AGE_RANGE, LICENCE_NUMBER, LICENCE_NUMBER_MAX } from '../domain/accounts/driver-details';
-import { count, freeText, patterned, Sentence, text, Timestamp, UserId } from './fields';
-import { IsoDate } from './fleet-schemas';
+import { count, freeText, list, patterned, Sentence, text, Timestamp, UserId } from './fields';
+import { LOCATIONS } from '../domain/fleet/catalog';
+import { IsoDate, LocationCode } from './fleet-schemas';
 
 /**
  * Request and response bodies of the accounts routes. Request objects are `.strict()`: a `role`,
@@ -172,6 +173,31 @@ export const UpdateDriverProfileBody = z
   .check(givesSomething('name, phoneNumber, address, dateOfBirth, licence'), z.meta({ id: 'UpdateDriverProfileRequest' }));
 
 export const UserIdParams = z.object({ userId: UserId });
+
+/** An agent's locations: at least one, each once (a code listed twice is named by its index). */
+const AgentLocations = z.array(LocationCode).check(
+  z.minLength(1, 'Give at least one location.'),
+  z.maxLength(LOCATIONS.length),
+  z.superRefine((codes, ctx) => {
+    codes.forEach((code, i) => {
+      if (codes.indexOf(code) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `${code} is listed more than once.` });
+    });
+  }),
+  z.meta({ uniqueItems: true }),
+);
+
+/** v2: appoint a user a counter agent at these locations (replacing the ones they had). */
+export const AgentAppointmentBody = z
+  .strictObject({
+    locations: AgentLocations.check(
+      z.meta({ description: 'The locations the agent hands over and takes back cars at (pick-up or return location).' }),
+    ),
+  })
+  .check(z.meta({ id: 'AgentAppointmentRequest' }));
+
+export const AgentAppointment = z
+  .object({ userId: UserId, locations: list(LocationCode, LOCATIONS.length) })
+  .check(z.meta({ id: 'AgentAppointment' }));
 
 /** Cognito has no admin call to enrol an authenticator: it needs the user's own access token. */
 export const AccessTokenHeader = z.object({

@@ -1,7 +1,13 @@
 import * as z from '../shared/zod';
 import { bookingLimits, bookingPeriodProblems, DEFAULT_BOOKING_LIMITS } from '../domain/bookings/limits';
 import { MAX_WAIT_SECONDS } from '../domain/bookings/policy';
-import { REJECTION_REASONS, RESERVATION_STATUSES, type RejectionReason } from '../domain/bookings/reservation';
+import {
+  PAYMENT_OPTIONS,
+  REJECTION_REASONS,
+  RESERVATION_STATUSES,
+  type RejectionReason,
+  type ReservationStatus,
+} from '../domain/bookings/reservation';
 import { MAX_RENTAL_DAYS } from '../domain/fleet/catalog';
 import { clock } from '../shared/clock';
 import {
@@ -68,6 +74,12 @@ export const TimedBookingBody = z
         description: 'A quote of yours (POST /v2/quotes) to book at its total, with its car, times and extras; instead of the other three.',
       }),
     ),
+    paymentOption: z.optional(z.enum(PAYMENT_OPTIONS)).check(
+      z.meta({
+        description:
+          'payNow (the default): the payment confirms it. payAtPickup: the payment authorises the total, captured when the car is picked up; only for pick-ups within 6 days 22 hours (card authorisations lapse after 7), else 422 PAY_AT_PICKUP_TOO_FAR.',
+      }),
+    ),
     userId: z
       .optional(z.string().check(z.maxLength(64)))
       .check(z.meta({ description: 'Optional; when given it must be your own user id.' })),
@@ -113,6 +125,20 @@ export const CarReservationsQuery = z.object({
 });
 
 /**
+ * The statuses v1 answers, written out: v1 is frozen, so the counter's (Active, NoShow; v2 only) must not
+ * grow its enum. The v1 presenter shows an Active rental as Confirmed and a no-show as Cancelled.
+ */
+export const V1_RESERVATION_STATUSES = [
+  'Requested',
+  'Pending',
+  'Confirmed',
+  'Completed',
+  'Rejected',
+  'Expired',
+  'Cancelled',
+] as const satisfies readonly ReservationStatus[];
+
+/**
  * The rejection codes v1 answers, written out rather than read from REJECTION_REASONS: v1 is frozen, so a
  * reason added later (v2 only) must not grow its enum. The v1 presenter shows a newer reason under one of these.
  */
@@ -149,7 +175,7 @@ const reservationFields = {
   returnAt: z
     .optional(OffsetDateTime)
     .check(z.meta({ description: 'A booking made with times (v2): return, with the location’s offset.' })),
-  status: z.enum(RESERVATION_STATUSES),
+  status: z.enum(V1_RESERVATION_STATUSES),
   totalPrice: z.number().check(z.meta({ description: 'What the stay costs, as quoted when booked.' })),
   price: z.object({ currency: z.literal('USD'), dailyRate: z.number(), days: count(MAX_RENTAL_DAYS), total: z.number() }),
   holdExpiresAt: z.optional(Timestamp).check(z.meta({ description: 'Pending only: pay before this, or the hold lapses.' })),
@@ -185,6 +211,49 @@ export const PriceLineView = z
 /** Price lines on one price: far more than any rental has (base, season, extras, fees, taxes). */
 const MAX_PRICE_LINES = 100;
 
+/** A rental's counter terms, fixed when it was booked (amounts in the reservation's currency). */
+const RentalTermsView = z
+  .object({
+    noShowAfterMinutes: count(),
+    noShowFee: z.number(),
+    lateGraceMinutes: count(),
+    lateHourlyRate: z.number(),
+    lateDailyRate: z.number(),
+    fuelPerEighth: z.number(),
+    kmPerDay: z.optional(count()).check(z.meta({ description: 'Kilometres included per rental day; absent: unlimited.' })),
+    perKm: z.optional(z.number()),
+    deposit: z.number().check(z.meta({ description: 'Authorised on a card at pick-up, released at the return.' })),
+  })
+  .check(z.meta({ id: 'RentalTerms' }));
+
+const HandoverView = z
+  .object({
+    by: UserId,
+    at: Timestamp,
+    location: LocationCode,
+    odometerKm: count(),
+    fuelLevel: count(8).check(z.meta({ description: 'Eighths of a tank.' })),
+    notes: z.optional(text(1000)),
+  })
+  .check(z.meta({ id: 'Handover' }));
+
+const ReturnView = z
+  .object({
+    ...HandoverView.shape,
+    damages: z.optional(list(z.object({ description: text(1000) }), 20)),
+  })
+  .check(z.meta({ id: 'Return' }));
+
+const SettlementView = z
+  .object({
+    paid: z.number().check(z.meta({ description: 'The rental’s price as paid (or captured at pick-up).' })),
+    charges: z.number().check(z.meta({ description: 'The return’s charges.' })),
+    chargedNow: z.number().check(z.meta({ description: 'Taken from the deposit.' })),
+    released: z.number().check(z.meta({ description: 'Of the deposit, released.' })),
+    outstanding: z.number().check(z.meta({ description: 'Charges above the deposit, still owed.' })),
+  })
+  .check(z.meta({ id: 'Settlement' }));
+
 /** v2's reservation: v1's, with amounts in the location's currency, every rejection reason, and the quote's details. */
 export const ReservationViewV2 = z
   .object({
@@ -215,6 +284,17 @@ export const ReservationViewV2 = z
       )
       .check(z.meta({ description: 'The extras booked (child seats, GPS...).' })),
     returnLocation: z.optional(LocationCode).check(z.meta({ description: 'A one-way rental: where the car is returned.' })),
+    status: z
+      .enum(RESERVATION_STATUSES)
+      .check(z.meta({ description: 'v1’s, plus Active (picked up at the counter) and NoShow (not picked up by the deadline).' })),
+    paymentOption: z.optional(z.enum(PAYMENT_OPTIONS)),
+    terms: z.optional(RentalTermsView),
+    pickup: z.optional(HandoverView).check(z.meta({ description: 'The hand-over at the counter (Active from then on).' })),
+    return: z.optional(ReturnView).check(z.meta({ description: 'The return at the counter (Completed).' })),
+    charges: z
+      .optional(list(PriceLineView, MAX_PRICE_LINES))
+      .check(z.meta({ description: 'The return’s charges (LATE_RETURN, FUEL, MILEAGE): quote-style lines.' })),
+    settlement: z.optional(SettlementView),
   })
   .check(z.meta({ id: 'ReservationV2' }));
 

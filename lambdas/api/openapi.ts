@@ -1,6 +1,6 @@
 import * as z from '../shared/zod';
 import { version } from '../../package.json';
-import type { ApiVersion, RouteDefinition } from './route';
+import type { Access, ApiVersion, RouteDefinition } from './route';
 import { API_STAGE, routesOf } from './routes';
 import { ErrorBody } from './schemas';
 
@@ -22,6 +22,13 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 };
 
 /** The seconds a 429 or 503 asks a client to wait (the longest: a sign-in lockout). */
+/** Who may call an operation, where the security scheme alone does not say it. */
+const ACCESS_DESCRIPTIONS: Partial<Record<Access, string>> = {
+  admin: 'Administrators only (Cognito group `admin`).',
+  agent:
+    'Counter agents (Cognito group `agent`, TOTP MFA on) at the locations they are appointed to, and administrators (who act at every location).',
+};
+
 const RETRY_AFTER = { schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 86_400 }, description: 'Seconds to wait' };
 
 const INT32 = 2 ** 31;
@@ -112,7 +119,7 @@ const operation = (route: RouteDefinition, components: Components) => {
     ...(route.access === 'public' ? { security: [] } : {}),
     // Anonymous or with a bearer token.
     ...(route.access === 'optional' ? { security: [{}, { bearerAuth: [] }] } : {}),
-    ...(route.access === 'admin' ? { description: 'Administrators only (Cognito group `admin`).' } : {}),
+    ...(ACCESS_DESCRIPTIONS[route.access] ? { description: ACCESS_DESCRIPTIONS[route.access] } : {}),
     parameters: parameters(route),
     ...(route.request.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.request.body, 'input', components) } } } }

@@ -6,12 +6,14 @@ export const API_VERSIONS = ['v1', 'v2'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
 
 /**
- * Who may call a route: anyone, any signed-in user (customers and admins), or admins only. `optional`:
+ * Who may call a route: anyone, any signed-in user (customers, agents and admins), counter agents
+ * (and admins, who may do everything an agent does), or admins only; agent and admin routes need TOTP
+ * MFA (http/principal.ts, actsAs). `optional`:
  * anyone, and a signed-in caller is known (a quote made for a customer). API Gateway's Cognito authorizer
  * cannot be optional, so such a route has none there and its function verifies a bearer token itself
  * (httpHandler's `verifyToken`); an invalid token is a 401, as on a protected route.
  */
-export type Access = 'public' | 'optional' | 'customer' | 'admin';
+export type Access = 'public' | 'optional' | 'customer' | 'agent' | 'admin';
 
 /** Routes API Gateway lets through without a token (an `optional` route's function checks one if sent). */
 export const isOpenRoute = (access: Access): boolean => access === 'public' || access === 'optional';

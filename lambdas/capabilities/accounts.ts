@@ -1,9 +1,9 @@
 import type { AreaCapability } from './definition';
 
 /**
- * One function per accounts route, so each holds only the grants it needs: only registration (and
- * MFA verification, which writes the MFA attribute) may call Cognito's Admin* APIs; sign-in calls are
- * public Cognito APIs and need none.
+ * One function per accounts route (or pair of routes), so each holds only the grants it needs: only
+ * registration, MFA and email verification (which write their attributes) and agent appointments may
+ * call Cognito's Admin* APIs; sign-in calls are public Cognito APIs and need none.
  */
 export const accountsCapabilities = {
   registerUser: {
@@ -50,5 +50,10 @@ export const accountsCapabilities = {
   getUserProfile: {
     description: "Reads any user's profile (admins; v2: with the driver details).",
     uses: { tables: { users: 'read' } },
+  },
+  manageAgents: {
+    description:
+      'Admins appoint a user a counter agent at their locations, or end it (the agent group and custom:agent_locations in Cognito).',
+    uses: { userPool: 'admin' },
   },
 } satisfies Record<string, AreaCapability>;

@@ -7,6 +7,7 @@ import { paymentCapabilities } from './payments';
 import { feedbackCapabilities } from './feedback';
 import { pricingCapabilities } from './pricing';
 import { quoteCapabilities } from './quotes';
+import { counterCapabilities } from './counter';
 
 export * from './definition';
 
@@ -26,6 +27,7 @@ export const capabilities = {
   ...inArea('feedback', feedbackCapabilities),
   ...inArea('pricing', pricingCapabilities),
   ...inArea('quotes', quoteCapabilities),
+  ...inArea('counter', counterCapabilities),
 } satisfies Record<string, CapabilityDefinition>;
 
 export type CapabilityId = keyof typeof capabilities;

@@ -1,9 +1,11 @@
 import type { Access, RouteDefinition } from '../api/route';
 import type { Actor } from '../domain/bookings/lifecycle';
-import { MFA_ENABLED_CLAIM, USER_GROUPS, type Role } from '../shared/auth-claims';
+import type { CounterActor } from '../domain/counter/actor';
+import { LOCATIONS, type LocationCode } from '../domain/fleet/catalog';
+import { AGENT_LOCATIONS_CLAIM, MFA_ENABLED_CLAIM, USER_GROUPS, type Role } from '../shared/auth-claims';
 import { emailNotVerified, forbidden, unauthenticated } from '../shared/errors';
 
-export type { Role };
+export type { Role, CounterActor };
 
 /**
  * The caller, as established by the Cognito authorizer (API Gateway or the local runtime's twin). It
@@ -17,6 +19,11 @@ export interface Principal {
   mfaEnabled: boolean;
   /** The token says the user proved they own the email (Cognito's email_verified). */
   emailVerified: boolean;
+  /**
+   * The locations the token says a counter agent is appointed to (custom:agent_locations); what counts
+   * is counterActorOf's answer, which gives them only to a caller acting as agent.
+   */
+  agentLocations: LocationCode[];
 }
 
 type Claims = Record<string, unknown>;
@@ -30,6 +37,15 @@ export const parseGroups = (raw: unknown): Role[] => {
   return list.filter((g): g is Role => (USER_GROUPS as readonly string[]).includes(g));
 };
 
+/**
+ * custom:agent_locations is "LAX,SFO" (the back end writes it so: adapters/accounts/cognito-identities.ts).
+ * A code this version does not know is dropped rather than trusted; each code counts once.
+ */
+export const parseAgentLocations = (raw: unknown): LocationCode[] => {
+  const list = typeof raw === 'string' ? raw.split(/[\s,]+/) : Array.isArray(raw) ? raw.map(String) : [];
+  return [...new Set(list.filter((c): c is LocationCode => (LOCATIONS as readonly string[]).includes(c)))];
+};
+
 export const principalFromClaims = (claims: Claims | undefined): Principal | undefined => {
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub === '') return undefined;
@@ -41,21 +57,23 @@ export const principalFromClaims = (claims: Claims | undefined): Principal | und
     mfaEnabled: String(claims?.[MFA_ENABLED_CLAIM]) === 'true',
     // A boolean in the token, a string once API Gateway has passed it on.
     emailVerified: String(claims?.email_verified) === 'true',
+    agentLocations: parseAgentLocations(claims?.[AGENT_LOCATIONS_CLAIM]),
   };
 };
 
 /**
- * The roles that grant more than a customer has. Each needs TOTP MFA to act as: the counter's `agent`
- * role, when it comes, is added here (and to USER_GROUPS), and the rule below then holds for it too.
+ * The roles that grant more than a customer has. Each needs TOTP MFA to act as: admins, and the
+ * counter's agents (who act at their locations only: counterActorOf).
  */
-export const PRIVILEGED_ROLES = ['admin'] as const satisfies readonly Role[];
+export const PRIVILEGED_ROLES = ['admin', 'agent'] as const satisfies readonly Role[];
 export type PrivilegedRole = (typeof PRIVILEGED_ROLES)[number];
 
 /**
  * THE "acts as" rule, the only place that decides it: the caller acts as `role` when the verified token
- * puts them in the role's group AND says TOTP MFA is on. Everything that grants more to admins asks
- * this: the admin routes (authorize) and the owner-or-admin use cases (through actorOf). An admin
- * without MFA is a plain customer on those, and refused on admin routes.
+ * puts them in the role's group AND says TOTP MFA is on. Everything that grants more to admins or
+ * agents asks this: the admin and agent routes (authorize), the owner-or-admin use cases (through
+ * actorOf) and the counter's (through counterActorOf). An admin or agent without MFA is a plain
+ * customer on those, and refused on their routes.
  *
  * Why a token claim and not a lookup: an admin with TOTP on can only sign in with a code (Cognito asks
  * for it at every sign-in), and /users/me/mfa/verify records MFA in the custom attribute that Cognito
@@ -73,22 +91,53 @@ export const actorOf = (principal: Principal | undefined): Actor => {
   return { userId: principal.userId, isAdmin: actsAs(principal, 'admin') };
 };
 
-export const ADMIN_MFA_REQUIRED =
-  'Administrators must have MFA on to use admin routes. Set it up with POST /v1/users/me/mfa/setup and ' +
-  'POST /v1/users/me/mfa/verify, then sign in again with your code.';
+/**
+ * Who acts at the counter: an admin anywhere; an agent at the locations of their token (an appointment
+ * changed since the token was issued counts from the next sign-in); anyone else nowhere. The counter's
+ * use cases ask `mayActAt` (domain/counter/actor.ts) of a reservation's location.
+ */
+export const counterActorOf = (principal: Principal | undefined): CounterActor => {
+  if (!principal) throw unauthenticated();
+  return {
+    userId: principal.userId,
+    isAdmin: actsAs(principal, 'admin'),
+    locations: actsAs(principal, 'agent') ? principal.agentLocations : [],
+  };
+};
+
+const MFA_SETUP = 'Set it up with POST /v1/users/me/mfa/setup and POST /v1/users/me/mfa/verify, then sign in again with your code.';
+export const ADMIN_MFA_REQUIRED = `Administrators must have MFA on to use admin routes. ${MFA_SETUP}`;
+export const AGENT_MFA_REQUIRED = `Counter agents must have MFA on to use counter routes. ${MFA_SETUP}`;
+
+/** What a user in the role's group without MFA is told. */
+const MFA_REQUIRED: Record<PrivilegedRole, string> = { admin: ADMIN_MFA_REQUIRED, agent: AGENT_MFA_REQUIRED };
+
+/** The roles that may call a route of each privileged access level (admins do everything agents do), and the answer to others. */
+const PRIVILEGED_ACCESS: Record<
+  Exclude<Access, 'public' | 'optional' | 'customer'>,
+  { roles: readonly PrivilegedRole[]; refused: string }
+> = {
+  admin: { roles: ['admin'], refused: 'This operation is for administrators only.' },
+  agent: { roles: ['agent', 'admin'], refused: 'This operation is for counter agents and administrators only.' },
+};
 
 /**
  * Enforces a route's access level. Authentication is the authorizer's job (a protected route never runs
  * without claims in AWS); roles are checked here because the authorizer does not know groups. An admin
- * route needs the caller to act as admin; one in the group without MFA is told how to turn it on.
+ * route needs the caller to act as admin, an agent route as agent or admin; one in such a group without
+ * MFA is told how to turn it on.
  */
 export const authorize = (access: Access, principal: Principal | undefined): Principal | undefined => {
   if (access === 'public' || access === 'optional') return principal;
   if (!principal) throw unauthenticated();
-  if (access === 'admin' && !actsAs(principal, access))
-    throw forbidden(principal.groups.includes(access) ? ADMIN_MFA_REQUIRED : 'This operation is for administrators only.');
-  if (access === 'customer' && principal.groups.length === 0) throw forbidden('Your account has no role yet.');
-  return principal;
+  if (access === 'customer') {
+    if (principal.groups.length === 0) throw forbidden('Your account has no role yet.');
+    return principal;
+  }
+  const { roles, refused } = PRIVILEGED_ACCESS[access];
+  if (roles.some((role) => actsAs(principal, role))) return principal;
+  const inGroup = roles.find((role) => principal.groups.includes(role));
+  throw forbidden(inGroup ? MFA_REQUIRED[inGroup] : refused);
 };
 
 /**

@@ -1,5 +1,8 @@
-/** The Cognito groups a user can be in: the roles the route table's access levels check. */
-export const USER_GROUPS = ['admin', 'customer'] as const;
+/**
+ * The Cognito groups a user can be in: the roles the route table's access levels check. `agent`: counter
+ * staff, who act only at the locations in their custom:agent_locations (see AGENT_LOCATIONS_ATTRIBUTE).
+ */
+export const USER_GROUPS = ['admin', 'agent', 'customer'] as const;
 export type Role = (typeof USER_GROUPS)[number];
 
 /**
@@ -12,11 +15,23 @@ export const MFA_ENABLED_ATTRIBUTE = 'mfa_enabled';
 export const MFA_ENABLED_CLAIM = `custom:${MFA_ENABLED_ATTRIBUTE}`;
 
 /**
+ * The custom attribute that binds a counter agent to their locations: location codes joined by commas
+ * ("LAX,SFO"). Like custom:mfa_enabled, only the back end writes it (an admin appointing the agent) and
+ * Cognito copies it into ID tokens, so the agent's locations are read from the verified token with no
+ * lookup (http/principal.ts); a new appointment reaches the token at the agent's next sign-in.
+ */
+export const AGENT_LOCATIONS_ATTRIBUTE = 'agent_locations';
+export const AGENT_LOCATIONS_CLAIM = `custom:${AGENT_LOCATIONS_ATTRIBUTE}`;
+
+/** The attributes the back end alone writes, declared on the pool (lib/constructs/auth.ts, the local pool). */
+export const BACK_END_ATTRIBUTES = [MFA_ENABLED_ATTRIBUTE, AGENT_LOCATIONS_ATTRIBUTE] as const;
+
+/**
  * The only attributes a user may change with their own access token (the app client's write
  * attributes; the stack and the local pool both read this list). Never `email`: the back end finds
  * nobody by email after sign-in, but a user who could set their email to someone else's would have
  * that address in their ID token, and could sign in as it. Never a `custom:` attribute: those are
- * decisions the back end records (custom:mfa_enabled). A customer cannot change their email; see
+ * decisions the back end records (custom:mfa_enabled, custom:agent_locations). A customer cannot change their email; see
  * README, Accounts.
  */
 export const CLIENT_WRITABLE_ATTRIBUTES = ['name', 'phone_number', 'address'] as const;

@@ -3,7 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { PASSWORD_POLICY } from '../../lambdas/domain/accounts/password-policy';
-import { CLIENT_WRITABLE_ATTRIBUTES, MFA_ENABLED_ATTRIBUTE, USER_GROUPS } from '../../lambdas/shared/auth-claims';
+import { BACK_END_ATTRIBUTES, CLIENT_WRITABLE_ATTRIBUTES, USER_GROUPS, type Role } from '../../lambdas/shared/auth-claims';
 
 /** Cognito's attribute names -> the CDK's names for them (only those the app client may write). */
 const CDK_ATTRIBUTE: Record<(typeof CLIENT_WRITABLE_ATTRIBUTES)[number], keyof cognito.StandardAttributesMask> = {
@@ -11,6 +11,9 @@ const CDK_ATTRIBUTE: Record<(typeof CLIENT_WRITABLE_ATTRIBUTES)[number], keyof c
   phone_number: 'phoneNumber',
   address: 'address',
 };
+
+/** Cognito's precedence (lower wins) for a user in several groups: only its preferred-role claim reads it. */
+const GROUP_PRECEDENCE: Record<Role, number> = { admin: 0, agent: 5, customer: 10 };
 
 export interface AuthProps {
   removalPolicy: RemovalPolicy;
@@ -21,7 +24,7 @@ export interface AuthProps {
   sesFromEmail?: string;
 }
 
-/** The user pool customers and admins sign in to, and the public app client the API uses for them. */
+/** The user pool customers, counter agents and admins sign in to, and the public app client the API uses for them. */
 export class Auth extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
@@ -45,8 +48,9 @@ export class Auth extends Construct {
         requireSymbols: PASSWORD_POLICY.requireSymbols,
         tempPasswordValidity: Duration.days(3),
       },
-      // Set by the back end once TOTP is verified; copied into ID tokens for the admin-MFA check.
-      customAttributes: { [MFA_ENABLED_ATTRIBUTE]: new cognito.StringAttribute({ mutable: true }) },
+      // Set by the back end only (MFA verified, an agent appointed); copied into ID tokens for the
+      // "acts as" check and an agent's locations.
+      customAttributes: Object.fromEntries(BACK_END_ATTRIBUTES.map((name) => [name, new cognito.StringAttribute({ mutable: true })])),
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
@@ -64,7 +68,7 @@ export class Auth extends Construct {
       {
         id: 'AwsSolutions-COG2',
         reason:
-          'MFA is optional by product decision: customers may enrol TOTP; admins are expected to (enforced by policy, not by the pool, since one pool serves both).',
+          'MFA is optional by product decision: customers may enrol TOTP; admins and counter agents must (enforced by the API, which grants their roles only to tokens with MFA on, not by the pool, since one pool serves all).',
       },
       ...(props.threatProtection
         ? []
@@ -77,11 +81,11 @@ export class Auth extends Construct {
           ]),
     ]);
 
-    // Handlers read `cognito:groups` from the token to tell admins from customers.
+    // Handlers read `cognito:groups` from the token to tell admins and agents from customers.
     for (const groupName of USER_GROUPS) {
       this.userPool.addGroup(`${groupName}Group`, {
         groupName,
-        precedence: groupName === 'admin' ? 0 : 10,
+        precedence: GROUP_PRECEDENCE[groupName],
         description: `Users with the ${groupName} role`,
       });
     }
@@ -94,7 +98,7 @@ export class Auth extends Construct {
       preventUserExistenceErrors: true,
       // Users may update a few of their own standard attributes with their access token: never
       // `email` (one could take another's address, then be found by it) and never a custom attribute
-      // such as custom:mfa_enabled (only the back end writes it). One list, shared with the local pool.
+      // such as custom:mfa_enabled or custom:agent_locations (only the back end writes them). One list, shared with the local pool.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes(
         Object.fromEntries(CLIENT_WRITABLE_ATTRIBUTES.map((a) => [CDK_ATTRIBUTE[a], true])),
       ),

@@ -111,6 +111,7 @@ const COGNITO_ADMIN_ACTIONS = [
   'AdminCreateUser',
   'AdminSetUserPassword',
   'AdminUpdateUserAttributes',
+  'AdminDeleteUserAttributes',
   'AdminDisableUser',
   'AdminEnableUser',
   'AdminDeleteUser',

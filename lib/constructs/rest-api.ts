@@ -148,8 +148,8 @@ export class RestApi extends Construct {
   }
 
   /**
-   * Signed-in routes ('customer' and 'admin') share one Cognito authorizer; the handler checks the admin group
-   * and ownership, which a user-pool authorizer cannot express.
+   * Signed-in routes ('customer', 'agent' and 'admin') share one Cognito authorizer; the handler checks the
+   * groups with MFA, an agent's locations and ownership, which a user-pool authorizer cannot express.
    */
   private authorization(route: RouteDefinition): apigateway.MethodOptions {
     // An optional route's function verifies a token itself, if one is sent (lambdas/api/route.ts).

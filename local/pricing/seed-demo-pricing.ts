@@ -18,7 +18,7 @@ import { AppError } from '../../lambdas/shared/errors';
  * Pricing rules for the demo locations, so a new user's quotes have real lines: at each location a sales
  * tax and an airport fee, weekly and monthly rates per car type (and on each demo car), one season, a
  * weekend adjustment, driver rules (21, 25 for LUXURY, a young-driver fee under 25), the four standard
- * extras with three child seats, and one-way rentals between LAX and SEA. Written through the admin use
+ * extras with three child seats, one-way rentals between LAX and SEA, and the counter's rules. Written through the admin use
  * cases with `If-Match: 0`, so rules an admin has set (or a kept data dir holds) are never overwritten.
  */
 
@@ -78,6 +78,18 @@ export const demoLocationRules = (
   charges: charges(location),
   oneWay: ONE_WAY.filter(([from]) => from === location).map(([, to, dropFeeMinor]) => ({ to, dropFeeMinor })),
   drivers: { minimumAge: 21, minimumAgeByType: { LUXURY: 25 }, youngDriver: { underAge: 25, dailyMinor: 2500, capMinor: 25_000 } },
+  // The counter: a no-show 2 hours after the pick-up time keeps a quarter of the price; 29 minutes' grace
+  // on a return; 15.00 an eighth of a tank; 300 km a day (150 for LUXURY), 0.25 a kilometre over; a
+  // 200.00 deposit (500.00 LUXURY).
+  counter: {
+    noShowAfterMinutes: 120,
+    noShowFeeBp: 2_500,
+    lateGraceMinutes: 29,
+    fuelPerEighthMinor: 1_500,
+    mileage: { kmPerDay: 300, kmPerDayByType: { LUXURY: 150 }, perKmMinor: 25 },
+    depositMinor: 20_000,
+    depositByType: { LUXURY: 50_000 },
+  },
 });
 
 /** Runs a write made with If-Match 0: false when the rules were set already (412), which the demo leaves alone. */

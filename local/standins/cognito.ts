@@ -7,13 +7,14 @@ import {
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   SetUserPoolMfaConfigCommand,
   UpdateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PASSWORD_POLICY } from '../../lambdas/domain/accounts/password-policy';
-import { CLIENT_WRITABLE_ATTRIBUTES, MFA_ENABLED_ATTRIBUTE, USER_GROUPS } from '../../lambdas/shared/auth-claims';
+import { BACK_END_ATTRIBUTES, CLIENT_WRITABLE_ATTRIBUTES, USER_GROUPS } from '../../lambdas/shared/auth-claims';
 import { clientConfig } from './aws';
 import { startRunner } from './runner';
 
@@ -165,8 +166,8 @@ async function provisionPool(endpoint: string): Promise<{ userPoolId: string; cl
           SoftwareTokenMfaConfiguration: { Enabled: true },
         }),
       );
-      await Promise.all(USER_GROUPS.map((GroupName) => idp.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName }))));
     }
+    await ensureGroups(idp, userPoolId);
     const clients = await idp.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
     let clientId = clients.UserPoolClients?.find((c) => c.ClientName === CLIENT_NAME)?.ClientId;
     if (!clientId) {
@@ -188,7 +189,7 @@ async function provisionPool(endpoint: string): Promise<{ userPoolId: string; cl
         }),
       );
     }
-    await ensureMfaAttribute(idp, userPoolId);
+    await ensureBackEndAttributes(idp, userPoolId);
     return { userPoolId, clientId };
   } finally {
     idp.destroy();
@@ -196,20 +197,35 @@ async function provisionPool(endpoint: string): Promise<{ userPoolId: string; cl
 }
 
 /**
- * The stack declares the `custom:mfa_enabled` attribute on its pool (see shared/auth-claims.ts);
- * a local or external pool gets it here. Adding it twice is refused, which is fine.
+ * The stack declares the custom attributes only the back end writes (custom:mfa_enabled,
+ * custom:agent_locations; see shared/auth-claims.ts) on its pool; a local or external pool gets them
+ * here, one at a time so that one added before does not stop the others.
  */
-async function ensureMfaAttribute(idp: CognitoIdentityProviderClient, userPoolId: string): Promise<void> {
-  try {
-    await idp.send(
-      new AddCustomAttributesCommand({
-        UserPoolId: userPoolId,
-        CustomAttributes: [{ Name: MFA_ENABLED_ATTRIBUTE, AttributeDataType: 'String', Mutable: true }],
-      }),
-    );
-  } catch (err) {
-    if (!/already/i.test((err as Error).message)) throw err;
+async function ensureBackEndAttributes(idp: CognitoIdentityProviderClient, userPoolId: string): Promise<void> {
+  for (const Name of BACK_END_ATTRIBUTES) {
+    try {
+      await idp.send(
+        new AddCustomAttributesCommand({
+          UserPoolId: userPoolId,
+          CustomAttributes: [{ Name, AttributeDataType: 'String', Mutable: true }],
+        }),
+      );
+    } catch (err) {
+      // Adding one twice is refused, which is fine.
+      if (!/already/i.test((err as Error).message)) throw err;
+    }
   }
+}
+
+/**
+ * The stack's groups, the missing ones only: a pool kept from before a role was added (such as `agent`)
+ * gets it, and an existing group is left alone (cognito-local's CreateGroup would replace it, members
+ * and all).
+ */
+async function ensureGroups(idp: CognitoIdentityProviderClient, userPoolId: string): Promise<void> {
+  const existing = new Set((await idp.send(new ListGroupsCommand({ UserPoolId: userPoolId, Limit: 60 }))).Groups?.map((g) => g.GroupName));
+  for (const GroupName of USER_GROUPS.filter((g) => !existing.has(g)))
+    await idp.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName }));
 }
 
 /** A Cognito (real or an already running emulator) named by COGNITO_ENDPOINT; pool and client must be given. */
@@ -227,7 +243,7 @@ async function externalCognito(endpoint: string): Promise<CognitoStandIn> {
       : `${endpoint.replace(/\/$/, '')}/${userPoolId}`);
   const idp = new CognitoIdentityProviderClient(clientConfig(endpoint));
   try {
-    await ensureMfaAttribute(idp, userPoolId);
+    await ensureBackEndAttributes(idp, userPoolId);
   } finally {
     idp.destroy();
   }

@@ -1,7 +1,9 @@
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminDeleteUserAttributesCommand,
   AdminDeleteUserCommand,
+  AdminRemoveUserFromGroupCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AssociateSoftwareTokenCommand,
@@ -22,8 +24,9 @@ import {
 } from '../../domain/accounts/errors';
 import type { Role, SessionTokens, SignInResult } from '../../domain/accounts/model';
 import type { IdentityProvider } from '../../domain/accounts/ports';
-import { MFA_ENABLED_CLAIM, unverifiedSubject } from '../../shared/auth-claims';
-import { unauthenticated, validationError } from '../../shared/errors';
+import type { LocationCode } from '../../domain/fleet/catalog';
+import { AGENT_LOCATIONS_CLAIM, MFA_ENABLED_CLAIM, unverifiedSubject } from '../../shared/auth-claims';
+import { notFound, unauthenticated, validationError } from '../../shared/errors';
 import { logger } from '../../shared/logger';
 import { orUnavailable } from '../unavailable';
 
@@ -34,6 +37,9 @@ export interface PoolIds {
 
 /** Cognito error names -> the domain error each one means for that call. */
 type ErrorMap = Record<string, () => Error>;
+
+const unknownUser = { UserNotFoundException: () => notFound('The user') };
+const AGENT_GROUP: Role = 'agent';
 
 const badAccessToken = () => unauthenticated('The access token (X-Access-Token) is invalid or expired; sign in again.');
 
@@ -204,16 +210,53 @@ export class CognitoIdentities implements IdentityProvider {
     await this.setAttribute(userId, 'email_verified', 'true');
   }
 
-  private async setAttribute(userId: string, name: string, value: string): Promise<void> {
-    await this.send(() =>
-      this.client.send(
-        new AdminUpdateUserAttributesCommand({
-          UserPoolId: this.pool.userPoolId,
-          // The sub is the username of a pool with email sign-in: it names one user for good.
-          Username: userId,
-          UserAttributes: [{ Name: name, Value: value }],
-        }),
-      ),
+  async appointAgent(userId: string, locations: readonly LocationCode[]): Promise<void> {
+    // The group first: it answers UserNotFoundException for an unknown user (cognito-local's attribute
+    // update another error). A failure between the two leaves an agent with their earlier locations or
+    // none (acting nowhere new); the admin's retry finishes it.
+    await this.send(
+      () =>
+        this.client.send(new AdminAddUserToGroupCommand({ UserPoolId: this.pool.userPoolId, Username: userId, GroupName: AGENT_GROUP })),
+      unknownUser,
+    );
+    // The format http/principal.ts (parseAgentLocations) reads.
+    await this.setAttribute(userId, AGENT_LOCATIONS_CLAIM, locations.join(','), unknownUser);
+  }
+
+  async dismissAgent(userId: string): Promise<void> {
+    // Out of the group first: from then on the user acts as agent nowhere, whatever happens to the attribute.
+    await this.send(
+      () =>
+        this.client.send(
+          new AdminRemoveUserFromGroupCommand({ UserPoolId: this.pool.userPoolId, Username: userId, GroupName: AGENT_GROUP }),
+        ),
+      unknownUser,
+    );
+    await this.send(
+      () =>
+        this.client.send(
+          new AdminDeleteUserAttributesCommand({
+            UserPoolId: this.pool.userPoolId,
+            Username: userId,
+            UserAttributeNames: [AGENT_LOCATIONS_CLAIM],
+          }),
+        ),
+      unknownUser,
+    );
+  }
+
+  private async setAttribute(userId: string, name: string, value: string, errors: ErrorMap = {}): Promise<void> {
+    await this.send(
+      () =>
+        this.client.send(
+          new AdminUpdateUserAttributesCommand({
+            UserPoolId: this.pool.userPoolId,
+            // The sub is the username of a pool with email sign-in: it names one user for good.
+            Username: userId,
+            UserAttributes: [{ Name: name, Value: value }],
+          }),
+        ),
+      errors,
     );
   }
 

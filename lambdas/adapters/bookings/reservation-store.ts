@@ -2,6 +2,7 @@ import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   BlockOutcome,
+  CarMove,
   CreateOptions,
   CreateOutcome,
   HoldOutcome,
@@ -10,7 +11,18 @@ import type {
   ReservationStore,
   RequestClaim,
 } from '../../domain/bookings/ports';
-import { intervalOf, type RejectionReason, type Refund, type Reservation, type ReservationStatus } from '../../domain/bookings/reservation';
+import {
+  carIntervalOf,
+  intervalOf,
+  type Handover,
+  type RejectionReason,
+  type Refund,
+  type Reservation,
+  type ReservationStatus,
+  type ReturnSettlement,
+} from '../../domain/bookings/reservation';
+import { HANDOVER_CLAIM_MS } from '../../domain/bookings/policy';
+import type { QuoteLine } from '../../domain/pricing';
 import type { MaintenanceBlock } from '../../domain/fleet/availability';
 import type { Car } from '../../domain/fleet/car';
 import type { OwnedClaim } from '../../domain/fleet/ports';
@@ -111,9 +123,15 @@ export class DynamoReservationStore implements ReservationStore {
     r: Reservation,
     from: ReservationStatus[],
     set: Record<string, unknown>,
-    options: { remove?: string[]; due?: number | null; extraCondition?: string; values?: Record<string, unknown> } = {},
+    options: {
+      remove?: string[];
+      due?: number | null;
+      extraCondition?: string;
+      values?: Record<string, unknown>;
+      names?: Record<string, string>;
+    } = {},
   ): TransactItem {
-    const names: Record<string, string> = { '#status': 'status' };
+    const names: Record<string, string> = { '#status': 'status', ...options.names };
     const values: Record<string, unknown> = { ...options.values };
     const sets: string[] = [];
     const removes = [...(options.remove ?? [])];
@@ -258,7 +276,7 @@ export class DynamoReservationStore implements ReservationStore {
     return {
       id: r.reservationId,
       kind: 'reservation' as const,
-      ...intervalOf(r),
+      ...carIntervalOf(r),
       ...(r.pickupAt ? {} : { from: r.startDate, to: r.endDate }),
     };
   }
@@ -309,6 +327,8 @@ export class DynamoReservationStore implements ReservationStore {
           due: null,
           // A Pending one only while its hold is live: after that its time may belong to someone else.
           ...(r.status === 'Pending' ? { extraCondition: 'holdExpiresAt > :now', values: { ':now': now.getTime() } } : {}),
+          // A Confirmed one not while an agent is handing the car over (its money is being taken).
+          ...(r.status === 'Confirmed' ? this.unclaimed('pickup', new Date(now.getTime() - HANDOVER_CLAIM_MS).toISOString()) : {}),
         },
       ),
       ...(r.status === 'Requested'
@@ -349,6 +369,96 @@ export class DynamoReservationStore implements ReservationStore {
       this.transition(r, ['Confirmed'], { status: 'Completed', updatedAt: now.toISOString() }, { due: null }),
       ...(ready ? [this.carRepository().blockClause(r.carId, { remove: r.reservationId, now })] : []),
       // Its extras are back at the counter.
+      ...this.stockClauses(r, { remove: true }, now),
+      this.ledger.forget(r),
+    ]);
+    return !reasons;
+  }
+
+  /** The condition that no agent's hand-over claim newer than `staleBefore` is on the reservation. */
+  private unclaimed(field: 'pickup' | 'dropoff', staleBefore: string) {
+    return {
+      extraCondition: `(attribute_not_exists(${field}) OR ${field}.#claimAt < :stale)`,
+      names: { '#claimAt': 'at' },
+      values: { ':stale': staleBefore },
+    };
+  }
+
+  /** The condition that the claim on the reservation is still this one (by, at). */
+  private claimed(field: 'pickup' | 'dropoff', claim: Handover) {
+    return {
+      extraCondition: `${field}.#claimBy = :by AND ${field}.#claimAt = :at`,
+      names: { '#claimBy': 'by', '#claimAt': 'at' },
+      values: { ':by': claim.by, ':at': claim.at },
+    };
+  }
+
+  async claimPickup(r: Reservation, pickup: Handover, staleBefore: string): Promise<boolean> {
+    return writeItem(this.db, this.transition(r, ['Confirmed'], { pickup }, this.unclaimed('pickup', staleBefore)));
+  }
+
+  async releasePickup(r: Reservation): Promise<void> {
+    if (!r.pickup) return;
+    await writeItem(this.db, this.transition(r, ['Confirmed'], {}, { remove: ['pickup'], ...this.claimed('pickup', r.pickup) }));
+  }
+
+  async startRental(r: Reservation, now: Date): Promise<boolean> {
+    if (!r.pickup) throw new Error('startRental: the reservation has no pick-up claim');
+    // Off the sweeper's list: an Active rental ends at the counter, never by time.
+    return writeItem(
+      this.db,
+      this.transition(
+        r,
+        ['Confirmed'],
+        { status: 'Active', updatedAt: now.toISOString() },
+        { due: null, ...this.claimed('pickup', r.pickup) },
+      ),
+    );
+  }
+
+  async claimReturn(
+    r: Reservation,
+    dropoff: NonNullable<Reservation['dropoff']>,
+    charges: QuoteLine[],
+    staleBefore: string,
+  ): Promise<boolean> {
+    return writeItem(this.db, this.transition(r, ['Active'], { dropoff, charges }, this.unclaimed('dropoff', staleBefore)));
+  }
+
+  async finishRental(r: Reservation, settlement: ReturnSettlement, now: Date, move?: CarMove): Promise<boolean> {
+    if (!r.dropoff) throw new Error('finishRental: the reservation has no return claim');
+    // The car is back: its block now ends a turnaround after the actual return (cleaning), early or late.
+    const turnaroundMs = r.readyAt && r.returnAt ? Date.parse(r.readyAt) - Date.parse(r.returnAt) : 0;
+    const readyMs = Date.parse(r.dropoff.at) + turnaroundMs;
+    const carClause = this.carRepository().blockClause(r.carId, {
+      ...(readyMs > now.getTime() ? { set: { ...this.blockOf(r), readyMs, status: 'Confirmed' as const } } : { remove: r.reservationId }),
+      ...(move ? { moveTo: { from: r.car.location, car: move.car, to: move.to } } : {}),
+      now,
+    });
+    const reasons = await this.transact([
+      this.transition(
+        r,
+        ['Active'],
+        { status: 'Completed', settlement, updatedAt: now.toISOString() },
+        { due: null, ...this.claimed('dropoff', r.dropoff) },
+      ),
+      carClause,
+      ...(move ? this.carRepository().moveCounters(r.car.location, move.to) : []),
+      ...this.stockClauses(r, { remove: true }, now),
+      this.ledger.forget(r),
+    ]);
+    return !reasons;
+  }
+
+  async noShow(r: Reservation, refund: Refund, now: Date, staleBefore: string): Promise<boolean> {
+    const reasons = await this.transact([
+      this.transition(
+        r,
+        ['Confirmed'],
+        { status: 'NoShow', refund, updatedAt: now.toISOString() },
+        { due: null, ...this.unclaimed('pickup', staleBefore) },
+      ),
+      this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
       ...this.stockClauses(r, { remove: true }, now),
       this.ledger.forget(r),
     ]);

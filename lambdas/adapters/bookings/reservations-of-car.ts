@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { holdsCar, intervalOf } from '../../domain/bookings/reservation';
+import { carIntervalOf, holdsCar } from '../../domain/bookings/reservation';
 import type { ReservationsOfCar, UpcomingReservation } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
 import { getInOrder, queryAll } from '../dynamodb';
@@ -31,7 +31,7 @@ export class DynamoReservationsOfCar implements ReservationsOfCar {
     const items = await getInOrder(this.db, this.tableName, keys as Array<{ pk: string; sk: string }>);
     return items
       .map(fromReservationItem)
-      .filter((r) => holdsCar(r, now.getTime()) && intervalOf(r).readyMs > now.getTime())
+      .filter((r) => holdsCar(r, now.getTime()) && carIntervalOf(r).readyMs > now.getTime())
       .map(({ reservationId, startDate, endDate, pickupAt, returnAt, readyAt, status }) => ({
         reservationId,
         startDate,

@@ -162,6 +162,11 @@ export interface BlockChange {
   unchangedSince?: Car;
   /** The block being set must still be there (a hold being confirmed: a lapsed one may have been dropped). */
   stillThere?: true;
+  /**
+   * The car moves to this location in the same write (a one-way rental returned there): its location and
+   * search keys; it must be active at `from`. The location counters go with `moveCounters`.
+   */
+  moveTo?: { from: LocationCode; car: Pick<Car, 'carId' | 'type' | 'pricePerDayMinor'>; to: LocationCode };
   now: Date;
 }
 
@@ -231,16 +236,28 @@ export class DynamoCarRepository implements CarRepository {
           }
         : {}),
       ...(change.stillThere ? { stillThere: true as const } : {}),
-      ...(change.activeAt
+      ...(change.activeAt || change.moveTo
         ? {
             also: {
               expression: '#status = :active AND #location = :at',
               names: { '#status': 'status', '#location': 'location' },
-              values: { ':active': 'active', ':at': change.activeAt },
+              values: { ':active': 'active', ':at': change.moveTo?.from ?? change.activeAt, ...this.moveValues(change) },
+              ...(change.moveTo ? { sets: ['#location = :to', 'gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk'] } : {}),
             },
           }
         : {}),
     });
+  }
+
+  private moveValues(change: BlockChange): Record<string, unknown> {
+    if (!change.moveTo) return {};
+    const keys = searchKeysOf({ ...change.moveTo.car, location: change.moveTo.to });
+    return { ':to': change.moveTo.to, ':gsi1pk': keys.gsi1pk, ':gsi1sk': keys.gsi1sk };
+  }
+
+  /** The location counters' side of a car's move (a transaction's clauses, with the car's own write). */
+  moveCounters(from: LocationCode, to: LocationCode): TransactItem[] {
+    return [this.counter(from, -1), this.counter(to, 1)];
   }
 
   async create(car: Car, claim?: OwnedClaim): Promise<{ created: true } | { created: false; carId: string; fingerprint: string }> {

@@ -1,5 +1,7 @@
 import {
   AccessTokenHeader,
+  AgentAppointment,
+  AgentAppointmentBody,
   DriverProfile,
   EmailCodeBody,
   EmailCodeSentResponse,
@@ -22,7 +24,7 @@ import {
   UserIdParams,
 } from '../accounts-schemas';
 import { defineRoute } from '../route';
-import { DEFAULT_THROTTLE } from './throttle';
+import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 
 /**
  * Routes that take a password or a code are throttled hard at the gateway (guessing), on top of the
@@ -239,5 +241,35 @@ export const accountsRoutes = {
     responses: { 200: { description: 'The profile', schema: DriverProfile } },
     errors: [404, 503],
     throttle: DEFAULT_THROTTLE,
+  }),
+  // Counter agents (issue 20): v2 only. The appointment reaches the agent's token at their next sign-in.
+  appointAgent: defineRoute({
+    operationId: 'appointAgent',
+    method: 'PUT',
+    path: '/users/{userId}/agent',
+    versions: ['v2'],
+    capability: 'manageAgents',
+    access: 'admin',
+    summary:
+      'Appoint a user a counter agent at these locations, or change their locations (they sign in again, with MFA on, to act as agent)',
+    tag,
+    request: { params: UserIdParams, body: AgentAppointmentBody },
+    responses: { 200: { description: 'The agent and their locations', schema: AgentAppointment } },
+    errors: [404, 503],
+    throttle: ADMIN_THROTTLE,
+  }),
+  dismissAgent: defineRoute({
+    operationId: 'dismissAgent',
+    method: 'DELETE',
+    path: '/users/{userId}/agent',
+    versions: ['v2'],
+    capability: 'manageAgents',
+    access: 'admin',
+    summary: "End a user's appointment as counter agent (also when they were none); from their next token on, they act at no location",
+    tag,
+    request: { params: UserIdParams },
+    responses: { 204: { description: 'The user is no counter agent' } },
+    errors: [404, 503],
+    throttle: ADMIN_THROTTLE,
   }),
 };

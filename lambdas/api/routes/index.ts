@@ -7,6 +7,7 @@ import { paymentRoutes } from './payments';
 import { feedbackRoutes } from './feedback';
 import { pricingRoutes } from './pricing';
 import { quoteRoutes } from './quotes';
+import { counterRoutes } from './counter';
 
 /**
  * THE route table. API Gateway resources and methods (lib/), the local runtime's dispatcher (local/)
@@ -22,6 +23,7 @@ export const routes = {
   ...feedbackRoutes,
   ...pricingRoutes,
   ...quoteRoutes,
+  ...counterRoutes,
 } satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

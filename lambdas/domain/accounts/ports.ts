@@ -1,3 +1,4 @@
+import type { LocationCode } from '../fleet/catalog';
 import type { SlowHash } from './slow-hash';
 import type { NewAccount, Profile, ProfileChanges, Role, SessionTokens, SignInResult } from './model';
 
@@ -32,6 +33,14 @@ export interface IdentityProvider {
   markMfaEnabled(userId: string): Promise<void>;
   /** Records that the user proved they own their email (email_verified, in new ID tokens); by sub, like markMfaEnabled. */
   markEmailVerified(userId: string): Promise<void>;
+  /**
+   * Makes the user (by sub) a counter agent at `locations`: in the agent group, with the locations
+   * recorded where new ID tokens carry them (custom:agent_locations), replacing earlier ones. Throws
+   * notFound for an unknown user.
+   */
+  appointAgent(userId: string, locations: readonly LocationCode[]): Promise<void>;
+  /** Ends the user's appointment: out of the agent group, no locations. Throws notFound for an unknown user. */
+  dismissAgent(userId: string): Promise<void>;
 }
 
 /** The registration attempt claiming an email, and the fingerprint of its request (to know its retries). */

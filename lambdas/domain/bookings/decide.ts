@@ -6,7 +6,7 @@ import { stockFits, type StockCalendar } from '../fleet/stock';
 import type { Car } from '../fleet/car';
 import { DECIDE_WITHIN_MS } from './policy';
 import type { BookingDeps, HoldOutcome } from './ports';
-import { intervalOf, type RejectionReason, type Reservation } from './reservation';
+import { carIntervalOf, intervalOf, type RejectionReason, type Reservation } from './reservation';
 
 /** Long enough for one decision; short enough that a crashed decider does not stall its car for long. */
 const LOCK_TTL_MS = 5_000;
@@ -57,7 +57,7 @@ const MAX_STALE_READS = 10;
 export const refusalOf = (car: Car | undefined, reservation: Reservation, nowMs: number): RejectionReason | undefined => {
   if (!car || car.status !== 'active' || car.location !== reservation.car.location) return 'CAR_UNAVAILABLE';
   const others = car.blocks.filter((block) => block.id !== reservation.reservationId);
-  const blockers = blockersOf(others, intervalOf(reservation), nowMs);
+  const blockers = blockersOf(others, carIntervalOf(reservation), nowMs);
   if (blockers.length === 0) return undefined;
   return blockers.some((block) => block.kind === 'maintenance') ? 'CAR_BLOCKED' : 'CAR_TAKEN';
 };

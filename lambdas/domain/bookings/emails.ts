@@ -1,6 +1,7 @@
 import { fromMinorUnits } from '../fleet/money';
 import type { BookingEvent, BookingEventType } from './notifications';
 import { REJECTION_REASONS, type Reservation } from './reservation';
+import type { QuoteLine } from '../pricing';
 
 /** A plain-text customer email: plain text reads everywhere and cannot be broken by a value that looks like markup. */
 export interface Email {
@@ -52,6 +53,37 @@ const refundLine = (r: Reservation): string | undefined => {
   return `We are refunding ${money(r.refund.amountMinor, r.price.currency)} (${r.refund.percent}% of the total) to your payment method.`;
 };
 
+/** Quote-style lines as a receipt shows them: label, quantity x unit, amount. */
+const lineList = (lines: readonly QuoteLine[], currency: string): string =>
+  lines.map((l) => `  ${l.label}: ${l.quantity} x ${money(l.unitMinor, currency)} = ${money(l.amountMinor, currency)}`).join('\n');
+
+/** The receipt of a rental returned at the counter: what it cost, what the return added, and how it was settled. */
+const receipt = (r: Reservation): string[] => {
+  const currency = r.price.currency;
+  const charges = r.charges ?? [];
+  const s = r.settlement;
+  return [
+    `Returned ${r.dropoff ? `at ${r.dropoff.location} on ${utcTime(Date.parse(r.dropoff.at))}` : ''}, ${r.dropoff?.odometerKm ?? '?'} km, fuel ${r.dropoff?.fuelLevel ?? '?'}/8.`,
+    ...(r.lines?.length ? [`Your rental:\n${lineList(r.lines, currency)}`] : []),
+    charges.length
+      ? `Charges at the return:\n${lineList(charges, currency)}`
+      : 'No charges at the return: on time, with the fuel and within the mileage.',
+    ...(s
+      ? [
+          [
+            `Paid for the rental:   ${money(s.paidMinor, currency)}`,
+            `Charged now:           ${money(s.chargedNowMinor, currency)} (from your deposit)`,
+            `Deposit released:      ${money(s.releasedMinor, currency)}`,
+            ...(s.outstandingMinor > 0
+              ? [`Still to pay:          ${money(s.outstandingMinor, currency)} (the branch will contact you)`]
+              : []),
+            `Refunded:              ${money(0, currency)}`,
+          ].join('\n'),
+        ]
+      : []),
+  ];
+};
+
 const RENDER: Record<BookingEventType, (r: Reservation) => Email> = {
   ReservationHeld: (r) => {
     // A Pending reservation always has a hold; the fallback only keeps a malformed one from breaking the email.
@@ -97,6 +129,29 @@ const RENDER: Record<BookingEventType, (r: Reservation) => Email> = {
       ],
       r,
     ),
+  ReservationNoShow: (r) =>
+    email(
+      `Missed pick-up: ${carName(r)}`,
+      [
+        `The car was not picked up by the end of the pick-up window, so the booking has ended as a no-show and the car is released.`,
+        r.refund
+          ? r.paymentOption === 'payAtPickup'
+            ? `We keep the no-show fee of ${money(r.price.totalMinor - r.refund.amountMinor, r.price.currency)} from your card's authorisation; the rest is released.`
+            : `We keep the no-show fee of ${money(r.price.totalMinor - r.refund.amountMinor, r.price.currency)} and refund ${money(r.refund.amountMinor, r.price.currency)} to your payment method.`
+          : undefined,
+      ],
+      r,
+    ),
+  RentalStarted: (r) =>
+    email(
+      `Enjoy your ${carName(r)}`,
+      [
+        `You picked the car up${r.pickup ? ` at ${r.pickup.location} with ${r.pickup.odometerKm} km and ${r.pickup.fuelLevel}/8 of fuel` : ''}.`,
+        `Please bring it back to ${r.returnLocation ?? r.car.location} by ${returnOf(r)}, with the same fuel.`,
+      ],
+      r,
+    ),
+  RentalReturned: (r) => email(`Your receipt: ${carName(r)}`, ['Thank you for renting with us.', ...receipt(r)], r),
   PickupReminder: (r) =>
     email(
       `Reminder: pick up your ${carName(r)} on ${pickupOf(r)}`,

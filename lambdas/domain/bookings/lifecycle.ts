@@ -1,7 +1,18 @@
 import { conflict, notFound } from '../../shared/errors';
 import { logger } from '../../shared/logger';
 import type { BookingEvent, BookingEventType } from './notifications';
-import { confirmedDueMs, DECIDE_WITHIN_MS, pickupMs, REMINDER_BEFORE_MS, RESEND_AFTER_MS, refundFor, returnMs } from './policy';
+import {
+  confirmedDueMs,
+  DECIDE_WITHIN_MS,
+  HANDOVER_CLAIM_MS,
+  noShowMs,
+  noShowRefund,
+  pickupMs,
+  REMINDER_BEFORE_MS,
+  RESEND_AFTER_MS,
+  refundFor,
+  returnMs,
+} from './policy';
 import type { BookingDeps } from './ports';
 import { holdsCar, intervalOf, type Reservation } from './reservation';
 
@@ -97,12 +108,27 @@ export const expireReservation = async (deps: LifecycleDeps, reservation: Reserv
   return true;
 };
 
+/**
+ * A v2 rental nobody picked up by its deadline becomes a no-show: the car and the extras are free for
+ * the rest of its time, the terms' fee is kept and the rest given back (payments acts on the event).
+ * False when it moved on meanwhile, or an agent's pick-up holds it (it is looked at again next run).
+ */
+export const markNoShow = async (deps: LifecycleDeps, r: Reservation, now: Date): Promise<boolean> => {
+  if (r.status !== 'Confirmed' || !r.pickupAt || now.getTime() < noShowMs(r)) return false;
+  const refund = noShowRefund(r);
+  if (!(await deps.reservations.noShow(r, refund, now, new Date(now.getTime() - HANDOVER_CLAIM_MS).toISOString()))) return false;
+  await deps.cache.invalidateLocation(r.car.location, intervalOf(r));
+  await tell(deps, 'ReservationNoShow', { ...r, status: 'NoShow', refund, updatedAt: now.toISOString() }, now);
+  return true;
+};
+
 export interface SweepReport {
   resent: number;
   rejected: number;
   expired: number;
   reminded: number;
   completed: number;
+  noShows: number;
 }
 
 /** Batches one sweeper run reads at most (it stops earlier once a batch has nothing new). */
@@ -119,7 +145,7 @@ const MAX_SWEEP_BATCHES = 10;
  * one batch is cleared in one run instead of `batch` reservations a minute.
  */
 export const sweepReservations = async (deps: LifecycleDeps & Pick<BookingDeps, 'queue'>, batch = 100): Promise<SweepReport> => {
-  const report: SweepReport = { resent: 0, rejected: 0, expired: 0, reminded: 0, completed: 0 };
+  const report: SweepReport = { resent: 0, rejected: 0, expired: 0, reminded: 0, completed: 0, noShows: 0 };
   const now = deps.clock.now();
   const seen = new Set<string>();
   for (let round = 0; round < MAX_SWEEP_BATCHES; round++) {
@@ -170,7 +196,10 @@ const sweepOne = async (deps: LifecycleDeps & Pick<BookingDeps, 'queue'>, r: Res
       else if (r.holdExpiresAt !== undefined) await deps.reservations.postpone(r, r.holdExpiresAt);
       return;
     case 'Confirmed':
-      if (t >= returnMs(r)) {
+      if (r.pickupAt && t >= noShowMs(r)) {
+        // A v2 rental ends Confirmed only as a no-show (an agent's pick-up makes it Active first).
+        if (await markNoShow(deps, r, now)) report.noShows++;
+      } else if (!r.pickupAt && t >= returnMs(r)) {
         if (await deps.reservations.complete(r, now)) {
           report.completed++;
           await deps.cache.invalidateLocation(r.car.location, intervalOf(r));

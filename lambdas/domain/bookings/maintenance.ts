@@ -7,7 +7,7 @@ import type { CarRepository, ReservationsOfCar } from '../fleet/ports';
 import { adminClaim, keyReused, requestHash, type AdminRequest } from '../idempotency';
 import { MAX_BLOCK_DAYS } from './policy';
 import type { BookingDeps } from './ports';
-import { intervalOf } from './reservation';
+import { carIntervalOf } from './reservation';
 
 /** Calendar changes under one request before it gives up (each one is another booking landing). */
 const MAX_STALE_READS = 5;
@@ -57,7 +57,7 @@ export const addMaintenanceBlock = async (
       // A retry of a request that landed finds its own block in the way: it answers with that block.
       const earlier = claim && (await deps.reservations.earlierBlock(carId, claim, now));
       if (earlier) return answerEarlier(earlier);
-      const overlapping = (await deps.upcoming.upcoming(carId, now)).filter((r) => occupies(intervalOf(r), wanted));
+      const overlapping = (await deps.upcoming.upcoming(carId, now)).filter((r) => occupies(carIntervalOf(r), wanted));
       throw conflict(
         overlapping.length
           ? 'Reservations hold the car on some of these days; cancel them first or choose other days.'

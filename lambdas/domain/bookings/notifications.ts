@@ -12,6 +12,12 @@ export const BOOKING_EVENT_TYPES = [
   'ReservationCancelled',
   'ReservationExpired',
   'PickupReminder',
+  /** A v2 rental not picked up by its deadline: its `refund` is what is given back (the rest, the no-show fee, kept). */
+  'ReservationNoShow',
+  /** An agent handed the car over (Active). */
+  'RentalStarted',
+  /** An agent took the car back (Completed): the receipt (`charges`, `settlement`). */
+  'RentalReturned',
   /** Payments refunded a payment that arrived after the hold had lapsed (`reservation.refund` says how much). */
   'LatePaymentRefunded',
 ] as const;

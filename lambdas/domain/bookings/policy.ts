@@ -1,4 +1,5 @@
 import { daysBetween } from '../fleet/period';
+import { DEFAULT_COUNTER_RULES } from '../counter/terms';
 import type { Refund, Reservation } from './reservation';
 
 /** The booking rules in numbers, in one place (README "Booking"). */
@@ -20,6 +21,20 @@ export const firstLookMs = (requestedMs: number, holdMs: number): number => requ
 export const MAX_BLOCK_DAYS = 90;
 /** The pick-up reminder is sent this long before pick-up. */
 export const REMINDER_BEFORE_MS = 24 * 3_600_000;
+/**
+ * An agent's hand-over (pick-up or return) claims the reservation while its money is taken: no cancel,
+ * no no-show and no other agent meanwhile. A claim older than this was left by a crash, and yields.
+ */
+export const HANDOVER_CLAIM_MS = 5 * 60_000;
+/** How early before its pick-up time a car can be picked up (the counter's hand-over opens). */
+export const PICKUP_OPENS_BEFORE_MS = 60 * 60_000;
+/**
+ * Pay at pick-up authorises the total when the booking is paid for, and the pick-up captures it. Card
+ * authorisations last days (Stripe's online holds: 7), so the latest pick-up (the no-show deadline)
+ * must fall within this of the booking; a rental further ahead is paid now. The margin leaves room for
+ * the hour between booking and paying, and for clock differences with the gateway.
+ */
+export const PAY_AT_PICKUP_WITHIN_MS = 7 * 24 * 3_600_000 - 2 * 3_600_000;
 /** Longest `Prefer: wait=N` honoured, in seconds. */
 export const MAX_WAIT_SECONDS = 10;
 
@@ -46,8 +61,30 @@ export const refundFor = (r: Pick<Reservation, 'startDate' | 'pickupAt' | 'price
   return { percent, amountMinor: Math.floor((r.price.totalMinor * percent) / 100) };
 };
 
-/** When the sweeper must next look at a Confirmed reservation: the reminder, then the return day. */
-export const confirmedDueMs = (r: Pick<Reservation, 'startDate' | 'endDate' | 'pickupAt' | 'returnAt' | 'remindedAt'>): number =>
-  r.remindedAt ? returnMs(r) : Math.min(pickupMs(r) - REMINDER_BEFORE_MS, returnMs(r));
+/**
+ * A v2 rental not picked up by this instant is a no-show: its pick-up time plus its terms' minutes (the
+ * location's rules when booked; the defaults for a rental booked before the counter came).
+ */
+export const noShowMs = (r: Pick<Reservation, 'startDate' | 'pickupAt' | 'terms'>): number =>
+  pickupMs(r) + (r.terms?.noShowAfterMinutes ?? DEFAULT_COUNTER_RULES.noShowAfterMinutes) * 60_000;
+
+/** A no-show keeps its terms' fee (at most the total) and gives the rest back. */
+export const noShowRefund = (r: Pick<Reservation, 'price' | 'terms'>): Refund => {
+  const total = r.price.totalMinor;
+  const kept = Math.min(total, r.terms?.noShowFeeMinor ?? 0);
+  return { percent: total > 0 ? Math.round(((total - kept) * 100) / total) : 0, amountMinor: total - kept };
+};
+
+/**
+ * When the sweeper must next look at a Confirmed reservation: the reminder, then the end of its
+ * Confirmed life: v1's return day (it completes), v2's no-show deadline (an agent's pick-up makes it
+ * Active before; otherwise it is a no-show).
+ */
+export const confirmedDueMs = (
+  r: Pick<Reservation, 'startDate' | 'endDate' | 'pickupAt' | 'returnAt' | 'remindedAt' | 'terms'>,
+): number => {
+  const endMs = r.pickupAt ? noShowMs(r) : returnMs(r);
+  return r.remindedAt ? endMs : Math.min(pickupMs(r) - REMINDER_BEFORE_MS, endMs);
+};
 
 export const rentalDays = (startDate: string, endDate: string): number => Math.round(daysBetween(startDate, endDate));

@@ -9,7 +9,14 @@ import type { BookingLimits, CustomerUsage, LimitRefusal } from './limits';
 import type { Notifier } from './notifications';
 import type { QuoteStore } from '../quotes/quote';
 import type { RentalSales } from '../quotes/sales';
-import type { RejectionReason, Refund, Reservation, ReservationStatus } from './reservation';
+import type { Handover, RejectionReason, Refund, Reservation, ReservationStatus, ReturnSettlement } from './reservation';
+import type { QuoteLine } from '../pricing';
+
+/** A one-way rental's car, moved by its return: the car as it is priced and searched, and where it now is. */
+export interface CarMove {
+  car: Pick<Car, 'carId' | 'type' | 'pricePerDayMinor'>;
+  to: LocationCode;
+}
 
 /** What the booking use cases need from the outside world; adapters implement these. */
 
@@ -107,6 +114,29 @@ export interface ReservationStore {
   expire(reservation: Reservation, now: Date): Promise<boolean>;
   /** Confirmed past its return day -> Completed. */
   complete(reservation: Reservation, now: Date): Promise<boolean>;
+  /**
+   * The counter (counter/handover.ts). A pick-up is claimed first: the agent's record written on the
+   * Confirmed reservation, unless another claim newer than `staleBefore` (ISO) is there. While claimed,
+   * neither a cancel nor the no-show sweeper can move it; then its money is taken and `startRental`
+   * makes it Active (false when the claim is gone), or `releasePickup` gives it back.
+   */
+  claimPickup(reservation: Reservation, pickup: Handover, staleBefore: string): Promise<boolean>;
+  releasePickup(reservation: Reservation): Promise<void>;
+  startRental(reservation: Reservation, now: Date): Promise<boolean>;
+  /** The same for a return: the agent's record and the charges on the Active reservation, then its end. */
+  claimReturn(
+    reservation: Reservation,
+    dropoff: NonNullable<Reservation['dropoff']>,
+    charges: QuoteLine[],
+    staleBefore: string,
+  ): Promise<boolean>;
+  /**
+   * Active -> Completed with its settlement: the car's block and the extras' come off (the car is back),
+   * and a one-way rental's car moves to its return location in the same transaction.
+   */
+  finishRental(reservation: Reservation, settlement: ReturnSettlement, now: Date, move?: CarMove): Promise<boolean>;
+  /** Confirmed, not picked up (no claim newer than `staleBefore`) -> NoShow with its refund: the car and extras are free. */
+  noShow(reservation: Reservation, refund: Refund, now: Date, staleBefore: string): Promise<boolean>;
   /** Records the pick-up reminder and when the sweeper looks again. */
   reminded(reservation: Reservation, now: Date, dueMs: number): Promise<void>;
   /** Sets when the sweeper looks at a reservation next; `undefined` takes it off the sweeper's list. */

@@ -9,9 +9,9 @@ import type { LocationCode } from '../fleet/catalog';
 import { dayInterval, periodOf } from '../fleet/interval';
 import { resolveRentalTimes, type RentalTimes, type RentalTimesInput } from '../rental-time';
 import { bookingLimits, bookingPeriodProblems, limitRefusal, type BookingLimits } from './limits';
-import { DECIDE_WITHIN_MS, firstLookMs, rentalDays, REQUEST_DEDUP_MS } from './policy';
+import { DECIDE_WITHIN_MS, firstLookMs, noShowMs, PAY_AT_PICKUP_WITHIN_MS, rentalDays, REQUEST_DEDUP_MS } from './policy';
 import type { BookingDeps, RequestClaim } from './ports';
-import { isFinal, type Reservation } from './reservation';
+import { isFinal, type PaymentOption, type Reservation } from './reservation';
 
 export interface BookingRequest {
   /** The caller (Cognito sub) and where to tell them about the decision. */
@@ -27,6 +27,8 @@ export interface BookingRequest {
   times?: RentalTimesInput;
   /** v2: a quote to book at its price (its car, times and extras); instead of `carId` and `times`. */
   quoteId?: string;
+  /** v2: pay now (the default) or at pick-up (PAY_AT_PICKUP_WITHIN_MS). */
+  paymentOption?: PaymentOption;
   idempotencyKey?: string;
   correlationId?: string;
 }
@@ -118,12 +120,26 @@ export const requestBooking = async (
           lines: sold.lines,
           ...(sold.extras.length ? { extras: sold.extras } : {}),
           ...(sold.returnLocation ? { returnLocation: sold.returnLocation } : {}),
+          ...(sold.terms ? { terms: sold.terms } : {}),
+          ...(req.paymentOption ? { paymentOption: req.paymentOption } : {}),
         }
       : {}),
     car: { make: car.make, model: car.model, year: car.year, type: car.type, location: car.location },
     createdAt: at,
     updatedAt: at,
   };
+  if (reservation.paymentOption === 'payAtPickup' && noShowMs(reservation) > now.getTime() + PAY_AT_PICKUP_WITHIN_MS) {
+    throw unprocessable(
+      [
+        {
+          field: 'body.paymentOption',
+          message: `Pay at pick-up is for rentals picked up within ${Math.floor(PAY_AT_PICKUP_WITHIN_MS / 86_400_000)} days (a card authorisation lapses after 7): choose payNow.`,
+          rule: 'PAY_AT_PICKUP_TOO_FAR',
+        },
+      ],
+      'Pay at pick-up is not possible this far ahead: choose payNow.',
+    );
+  }
   // The same user, car and times name the same request (v1: its days; v2: its instants; a quote: itself).
   const claims = claimsFor(
     { ...req, carId },

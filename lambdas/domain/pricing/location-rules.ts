@@ -1,4 +1,5 @@
 import * as z from '../../shared/zod';
+import { CounterRules, DEFAULT_COUNTER_RULES } from '../counter/terms';
 import { CAR_TYPES, LOCATIONS, type CarType, type LocationCode } from '../fleet/catalog';
 import {
   Charge,
@@ -49,6 +50,8 @@ export const LocationRules = z
     charges: z.array(Charge).check(z.maxLength(MAX_CHARGES)),
     oneWay: z.array(OneWayReturn).check(z.maxLength(LOCATIONS.length - 1)),
     drivers: DriverRules,
+    /** The counter's rules (no-show, late return, fuel, mileage, deposit); DEFAULT_COUNTER_RULES when left out. */
+    counter: z.optional(CounterRules),
   })
   .check(
     z.superRefine((rules, ctx) => {
@@ -96,6 +99,9 @@ export interface PricingOfLocation {
   rates: Partial<Record<CarType, RateCard>>;
   /** `priceRental`'s `oneWay`: the returns allowed from here, with their drop fees. */
   oneWay: OneWayRoute[];
+  /** The counter's rules here, as set or the defaults (`counterSet`: whether an administrator set them). */
+  counter: CounterRules;
+  counterSet: boolean;
   /** Version of the rules (all but the extras). */
   version: number;
   extrasVersion: number;
@@ -106,19 +112,21 @@ export const pricingOf = (
   location: LocationCode,
   set: { rules?: LocationRules; version?: number; extras?: readonly Extra[]; extrasVersion?: number },
 ): PricingOfLocation => {
-  const { currency, rates, seasons, weekend, charges, oneWay, drivers } = set.rules ?? defaultLocationRules();
+  const { currency, rates, seasons, weekend, charges, oneWay, drivers, counter } = set.rules ?? defaultLocationRules();
   return {
     location,
     rules: { location, currency, seasons, ...(weekend ? { weekend } : {}), charges, extras: [...(set.extras ?? [])], drivers },
     rates,
     oneWay: oneWay.map((route) => ({ from: location, ...route })),
+    counter: counter ?? DEFAULT_COUNTER_RULES,
+    counterSet: counter !== undefined,
     version: set.version ?? 0,
     extrasVersion: set.extrasVersion ?? 0,
   };
 };
 
 /** The rules of a location as an administrator reads and sets them back (the inverse of `pricingOf`). */
-export const rulesOf = ({ rules, rates, oneWay }: PricingOfLocation): LocationRules => ({
+export const rulesOf = ({ rules, rates, oneWay, counter, counterSet }: PricingOfLocation): LocationRules => ({
   currency: rules.currency,
   rates,
   seasons: rules.seasons,
@@ -126,6 +134,7 @@ export const rulesOf = ({ rules, rates, oneWay }: PricingOfLocation): LocationRu
   charges: rules.charges,
   oneWay: oneWay.map(({ to, dropFeeMinor }) => ({ to, dropFeeMinor })),
   drivers: rules.drivers,
+  ...(counterSet ? { counter } : {}),
 });
 
 /** What a car's rates are chosen from: its type, its v1 price per day and its own card, if any. */

@@ -1,3 +1,4 @@
+import { termsFor } from '../counter/terms';
 import type { Clock } from '../../shared/clock';
 import { notFound, unprocessable, validationError, type FieldIssue } from '../../shared/errors';
 import { ageAt } from '../accounts/age';
@@ -120,6 +121,7 @@ export const priceFor = async (
     pickupAt: times.pickupAt,
     returnAt: times.returnAt,
     extras: extras.map(({ code, quantity }) => ({ code, quantity, stocked: offered.get(code)?.stock !== undefined })),
+    terms: termsFor(pricing.counter, car.type, rateCardFor(car, pricing), priced.quote.totalMinor),
     ...(driverAge !== undefined ? { driverAge } : {}),
     createdAt: now.toISOString(),
   };

@@ -1,5 +1,6 @@
 import type { LocationCode } from '../fleet/catalog';
 import type { Quote } from '../pricing';
+import type { RentalTerms } from '../counter/terms';
 
 /** How long a quote can be booked at its price. */
 export const QUOTE_VALID_MS = 15 * 60_000;
@@ -23,6 +24,8 @@ export interface PricedRental extends Quote {
   pickupAt: string;
   returnAt: string;
   extras: QuotedExtra[];
+  /** The counter's terms it is sold on (the location's rules for its car type; absent on quotes made before them). */
+  terms?: RentalTerms;
   /** The age the price was made for (a young-driver fee, a minimum age), from the profile or the caller. */
   driverAge?: number;
   createdAt: string;

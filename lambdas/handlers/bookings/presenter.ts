@@ -1,7 +1,14 @@
 import type * as z from '../../shared/zod';
 import type { CarType } from '../../api/fleet-schemas';
-import { V1_REJECTION_REASONS, type ReservationView, type ReservationViewV2 } from '../../api/booking-schemas';
-import { REJECTION_REASONS, type RejectionReason, type Reservation } from '../../domain/bookings/reservation';
+import { V1_REJECTION_REASONS, V1_RESERVATION_STATUSES, type ReservationView, type ReservationViewV2 } from '../../api/booking-schemas';
+import {
+  REJECTION_REASONS,
+  type Handover,
+  type RejectionReason,
+  type Reservation,
+  type ReservationStatus,
+} from '../../domain/bookings/reservation';
+import type { QuoteLine } from '../../domain/pricing';
 import { feedbackStateOf } from '../../domain/feedback/feedback';
 import { fromMinorUnits } from '../../domain/fleet/money';
 import { toDecimal } from '../../domain/money';
@@ -16,6 +23,10 @@ const isV1Reason = (reason: RejectionReason): reason is V1Reason => (V1_REJECTIO
  */
 const v1ReasonCode = (reason: RejectionReason): V1Reason => (isV1Reason(reason) ? reason : 'CAR_UNAVAILABLE');
 
+/** v1's status for a v2 counter status it does not know: a rental under way is Confirmed, a no-show Cancelled. */
+const v1Status = (status: ReservationStatus): (typeof V1_RESERVATION_STATUSES)[number] =>
+  status === 'Active' ? 'Confirmed' : status === 'NoShow' ? 'Cancelled' : status;
+
 /** A reservation as v1 shows it: money as decimal numbers (cents), times as ISO strings. */
 export const presentReservation = (r: Reservation): z.output<typeof ReservationView> => ({
   reservationId: r.reservationId,
@@ -25,7 +36,7 @@ export const presentReservation = (r: Reservation): z.output<typeof ReservationV
   startDate: r.startDate,
   endDate: r.endDate,
   ...(r.pickupAt && r.returnAt ? { pickupAt: r.pickupAt, returnAt: r.returnAt } : {}),
-  status: r.status,
+  status: v1Status(r.status),
   totalPrice: fromMinorUnits(r.price.totalMinor),
   price: {
     // v1 was specified in USD; a v2 booking at a location priced in another currency shows its own here
@@ -59,19 +70,49 @@ export const presentReservationV2 = (r: Reservation): z.output<typeof Reservatio
     ...(r.reason ? { reason: { code: r.reason, message: REJECTION_REASONS[r.reason] } } : {}),
     ...(r.refund ? { refund: { percent: r.refund.percent, amount: decimal(r.refund.amountMinor) } } : {}),
     ...(r.quoteId ? { quoteId: r.quoteId } : {}),
-    ...(r.lines
-      ? {
-          lines: r.lines.map(({ code, label, quantity, unitMinor, amountMinor }) => ({
-            code,
-            label,
-            quantity,
-            unitAmount: decimal(unitMinor),
-            amount: decimal(amountMinor),
-          })),
-        }
-      : {}),
+    ...(r.lines ? { lines: priceLines(r.lines, decimal) } : {}),
     ...(r.extras ? { extras: r.extras.map(({ code, quantity, stocked }) => ({ code, quantity, stocked })) } : {}),
     ...(r.returnLocation ? { returnLocation: r.returnLocation } : {}),
+    status: r.status,
+    ...(r.paymentOption ? { paymentOption: r.paymentOption } : {}),
+    ...(r.terms
+      ? {
+          terms: {
+            noShowAfterMinutes: r.terms.noShowAfterMinutes,
+            noShowFee: decimal(r.terms.noShowFeeMinor),
+            lateGraceMinutes: r.terms.lateGraceMinutes,
+            lateHourlyRate: decimal(r.terms.lateHourlyMinor),
+            lateDailyRate: decimal(r.terms.lateDailyMinor),
+            fuelPerEighth: decimal(r.terms.fuelPerEighthMinor),
+            ...(r.terms.kmPerDay !== undefined && r.terms.perKmMinor !== undefined
+              ? { kmPerDay: r.terms.kmPerDay, perKm: decimal(r.terms.perKmMinor) }
+              : {}),
+            deposit: decimal(r.terms.depositMinor),
+          },
+        }
+      : {}),
+    // A claim in progress (still Confirmed, or Active) is not a hand-over yet.
+    ...(r.pickup && r.status !== 'Confirmed' ? { pickup: handover(r.pickup) } : {}),
+    ...(r.dropoff && r.status === 'Completed'
+      ? {
+          return: {
+            ...handover(r.dropoff),
+            ...(r.dropoff.damages?.length ? { damages: r.dropoff.damages.map(({ description }) => ({ description })) } : {}),
+          },
+        }
+      : {}),
+    ...(r.charges && r.status === 'Completed' ? { charges: priceLines(r.charges, decimal) } : {}),
+    ...(r.settlement
+      ? {
+          settlement: {
+            paid: decimal(r.settlement.paidMinor),
+            charges: decimal(r.settlement.chargesMinor),
+            chargedNow: decimal(r.settlement.chargedNowMinor),
+            released: decimal(r.settlement.releasedMinor),
+            outstanding: decimal(r.settlement.outstandingMinor),
+          },
+        }
+      : {}),
   };
 };
 
@@ -85,3 +126,23 @@ const pageOf =
 
 export const presentPage = pageOf(presentReservation);
 export const presentPageV2 = pageOf(presentReservationV2);
+
+/** Quote-style lines as the API shows them: decimals in the reservation's currency. */
+const priceLines = (lines: readonly QuoteLine[], decimal: (minor: number) => number) =>
+  lines.map(({ code, label, quantity, unitMinor, amountMinor }) => ({
+    code,
+    label,
+    quantity,
+    unitAmount: decimal(unitMinor),
+    amount: decimal(amountMinor),
+  }));
+
+/** A hand-over as the API shows it (the photos' keys are not shown). */
+const handover = (h: Handover) => ({
+  by: h.by,
+  at: h.at,
+  location: h.location,
+  odometerKm: h.odometerKm,
+  fuelLevel: h.fuelLevel,
+  ...(h.notes ? { notes: h.notes } : {}),
+});

@@ -10,6 +10,7 @@ import type {
   NewEmailClaim,
   ProfileStore,
 } from '../../../lambdas/domain/accounts/ports';
+import type { LocationCode } from '../../../lambdas/domain/fleet/catalog';
 import { conflict, dependencyUnavailable, notFound } from '../../../lambdas/shared/errors';
 
 /** A JWT-shaped string whose payload carries `sub` and `token_use` (the use cases read them, the fakes never verify). */
@@ -92,6 +93,21 @@ export class FakeIdentities implements IdentityProvider {
   async markEmailVerified(userId: string) {
     this.guard('markEmailVerified');
     [...this.users.values()].find((u) => u.sub === userId)!.emailVerified = true;
+  }
+  /** Agents' locations by sub (in the agent group while here). */
+  agents = new Map<string, readonly LocationCode[]>();
+  private knownSub(userId: string) {
+    if (![...this.users.values()].some((u) => u.sub === userId)) throw notFound('The user');
+  }
+  async appointAgent(userId: string, locations: readonly LocationCode[]) {
+    this.guard('appointAgent');
+    this.knownSub(userId);
+    this.agents.set(userId, locations);
+  }
+  async dismissAgent(userId: string) {
+    this.guard('dismissAgent');
+    this.knownSub(userId);
+    this.agents.delete(userId);
   }
 }
 

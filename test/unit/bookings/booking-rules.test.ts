@@ -51,6 +51,12 @@ const fakeStore = (patch: Partial<ReservationStore> = {}): ReservationStore & { 
     block: record('block', true),
     unblock: record('unblock', true),
     earlierBlock: record('earlierBlock', undefined),
+    claimPickup: record('claimPickup', true),
+    releasePickup: record('releasePickup', undefined),
+    startRental: record('startRental', true),
+    claimReturn: record('claimReturn', true),
+    finishRental: record('finishRental', true),
+    noShow: record('noShow', true),
     ...patch,
   };
 };
@@ -272,7 +278,7 @@ describe('cancel and sweep', () => {
     const report = await sweepReservations(
       deps({ reservations: store, clock, queue: { send: async (m) => void sent.push(m.reservationId) } }),
     );
-    expect(report).toEqual({ resent: 1, rejected: 1, expired: 1, reminded: 1, completed: 1 });
+    expect(report).toEqual({ resent: 1, rejected: 1, expired: 1, reminded: 1, completed: 1, noShows: 0 });
     expect(sent).toEqual(['new-request']);
   });
 });
@@ -540,7 +546,7 @@ describe('sweeper batches', () => {
     });
     const report = await sweepReservations(deps({ reservations: store }));
     expect(limits).toEqual([100, 100, 100]);
-    expect(report).toEqual({ resent: 0, rejected: 0, expired: 130, reminded: 0, completed: 0 });
+    expect(report).toEqual({ resent: 0, rejected: 0, expired: 130, reminded: 0, completed: 0, noShows: 0 });
     // Each reservation moved on once, though the last read returned 30 of them again.
     expect(expired).toHaveLength(130);
     expect(new Set(expired).size).toBe(130);
@@ -555,6 +561,7 @@ describe('sweeper batches', () => {
       expired: 0,
       reminded: 0,
       completed: 0,
+      noShows: 0,
     });
     expect(reads).toBe(1);
   });

@@ -1,5 +1,12 @@
 import { routeList } from '../../../lambdas/api/routes';
-import { ADMIN_MFA_REQUIRED, actorOf, authorizeRoute, principalFromClaims } from '../../../lambdas/http/principal';
+import {
+  ADMIN_MFA_REQUIRED,
+  AGENT_MFA_REQUIRED,
+  actorOf,
+  authorizeRoute,
+  counterActorOf,
+  principalFromClaims,
+} from '../../../lambdas/http/principal';
 import { AppError } from '../../../lambdas/shared/errors';
 
 /**
@@ -23,7 +30,7 @@ const token = (groups: string | string[], extra: Record<string, unknown> = {}) =
 const outcome = (route: (typeof routeList)[number], claims: Record<string, unknown>) => {
   try {
     const principal = authorizeRoute(route, principalFromClaims(claims));
-    return { actor: principal && actorOf(principal) };
+    return { actor: principal && actorOf(principal), counter: principal && counterActorOf(principal) };
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
     return { refused: e.kind, message: e.message };
@@ -60,8 +67,47 @@ describe.each([
     const others = routeList.filter((r) => r.access !== 'admin');
     expect(admin.length).toBeGreaterThan(0);
     expect(others.length).toBeGreaterThan(0);
-    for (const route of admin) expect(outcome(route, mfaAdmin)).toEqual({ actor: { userId: CALLER, isAdmin: true } });
-    for (const route of others.filter((r) => r.access === 'customer'))
-      expect(outcome(route, mfaAdmin)).toEqual({ actor: { userId: CALLER, isAdmin: true } });
+    const asAdmin = { actor: { userId: CALLER, isAdmin: true }, counter: { userId: CALLER, isAdmin: true, locations: [] } };
+    for (const route of admin) expect(outcome(route, mfaAdmin)).toEqual(asAdmin);
+    for (const route of others.filter((r) => r.access === 'customer' || r.access === 'agent'))
+      expect(outcome(route, mfaAdmin)).toEqual(asAdmin);
+  });
+});
+
+// The counter agent role (issue 20) under the same rule: without MFA, the agent group and its locations
+// give nothing a customer does not have; with MFA, only the counter's actor gets the locations.
+describe.each([
+  ['API Gateway claims (strings)', 'agent,customer', 'customer'],
+  ['local runtime claims (arrays)', ['agent', 'customer'], ['customer']],
+] as const)('every route, agents, %s', (_, agentGroups, customerGroups) => {
+  const located = { 'custom:agent_locations': 'LAX,SFO' };
+  const noMfaAgent = token(agentGroups as string | string[], located);
+  const mfaOff = token(agentGroups as string | string[], { ...located, 'custom:mfa_enabled': 'false' });
+  const mfaAgent = token(agentGroups as string | string[], { ...located, 'custom:mfa_enabled': 'true' });
+  // A customer whose token claims locations (a dismissed agent's, say) gets nothing from them either.
+  const customer = token(customerGroups as string | string[], located);
+
+  it.each(routeList.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s: a no-MFA agent gets no more than a customer',
+    (_name, route) => {
+      const asCustomer = outcome(route, customer);
+      for (const claims of [noMfaAgent, mfaOff]) {
+        const asNoMfaAgent = outcome(route, claims);
+        if (route.access === 'agent') {
+          expect(asNoMfaAgent).toEqual({ refused: 'FORBIDDEN', message: AGENT_MFA_REQUIRED });
+          expect(asCustomer).toMatchObject({ refused: 'FORBIDDEN' });
+        } else {
+          expect(asNoMfaAgent).toEqual(asCustomer);
+        }
+      }
+    },
+  );
+
+  it('an agent with MFA acts at their locations on counter routes, as a customer everywhere else, and never as admin', () => {
+    const asAgent = { actor: { userId: CALLER, isAdmin: false }, counter: { userId: CALLER, isAdmin: false, locations: ['LAX', 'SFO'] } };
+    for (const route of routeList) {
+      if (route.access === 'admin') expect(outcome(route, mfaAgent)).toMatchObject({ refused: 'FORBIDDEN' });
+      else if (route.access === 'agent' || route.access === 'customer') expect(outcome(route, mfaAgent)).toEqual(asAgent);
+    }
   });
 });

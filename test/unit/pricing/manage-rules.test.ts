@@ -1,3 +1,4 @@
+import { DEFAULT_COUNTER_RULES } from '../../../lambdas/domain/counter/terms';
 import {
   carRates,
   locationPricing,
@@ -77,6 +78,8 @@ describe('a location’s pricing', () => {
       rules: { location: 'SFO', currency: 'USD', seasons: [], charges: [], extras: [], drivers: { minimumAge: 18 } },
       rates: {},
       oneWay: [],
+      counter: DEFAULT_COUNTER_RULES,
+      counterSet: false,
       version: 0,
       extrasVersion: 0,
     });

@@ -1,0 +1,29 @@
+import type { AreaCapability } from './definition';
+
+/**
+ * The counter: a hand-over moves the reservation and the car (DynamoDB), takes the deposit and a
+ * pay-at-pick-up price (PostgreSQL holds, the gateways), invalidates the location's searches (Redis) and
+ * tells the customer (the receipt).
+ */
+const handsOver = {
+  tables: { reservations: 'readWrite', cars: 'readWrite' },
+  database: true,
+  paymentGateways: true,
+  redis: true,
+  notifications: true,
+} as const;
+
+export const counterCapabilities = {
+  pickUpRental: {
+    description: 'Agent or admin: hand a v2 rental’s car over (Active), with the deposit authorised and a pay-at-pick-up price captured.',
+    uses: handsOver,
+    // A deposit authorisation and a capture, each with its gateway fallback.
+    timeoutSeconds: 25,
+  },
+  returnRental: {
+    description:
+      'Agent or admin at the return location: take the car back (Completed) with its charges settled from the deposit, and email the receipt.',
+    uses: handsOver,
+    timeoutSeconds: 25,
+  },
+} satisfies Record<string, AreaCapability>;
