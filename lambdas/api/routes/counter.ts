@@ -13,7 +13,7 @@ export const counterRoutes = {
     path: '/reservations/{reservationId}/pickup',
     versions: ['v2'],
     capability: 'pickUpRental',
-    access: 'admin',
+    access: 'agent',
     summary:
       'Agent: hand the car over (Confirmed -> Active), from an hour before the pick-up time until the no-show deadline: records the car’s state, authorises the deposit, captures a pay-at-pick-up price. A repeat answers the rental as it is.',
     tag,
@@ -28,7 +28,7 @@ export const counterRoutes = {
     path: '/reservations/{reservationId}/return',
     versions: ['v2'],
     capability: 'returnRental',
-    access: 'admin',
+    access: 'agent',
     summary:
       'Agent at the return location: take the car back (Active -> Completed) with the return’s charges (late, fuel, mileage) settled from the deposit; a one-way rental’s car moves here; the receipt is emailed. A repeat answers the rental as it is.',
     tag,

@@ -1,0 +1,17 @@
+import { reservationStore } from '../../adapters/bookings';
+import { carRepository } from '../../adapters/fleet';
+import { bookingNotifier } from '../../adapters/notifications';
+import { counterMoneyFromEnvironment } from '../../adapters/payments/counter-money';
+import { fleetCache } from '../../adapters/redis-backed';
+import type { CounterDeps } from '../../domain/counter/handover';
+import { clock } from '../../shared/clock';
+
+/** What the counter's two functions use: the reservations and cars, the location's searches, the customer's emails, and the holds. */
+export const counterDeps = (): CounterDeps => ({
+  reservations: reservationStore(),
+  cars: carRepository(),
+  cache: fleetCache(),
+  notifier: bookingNotifier(),
+  clock,
+  money: counterMoneyFromEnvironment(),
+});
