@@ -92,7 +92,8 @@ describe('payment functions, default config (sandbox gateways)', () => {
       'refundPayment',
       'relayPayments',
     ]);
-    expect([...ALL_GATEWAY_USERS].sort()).toEqual([...GATEWAY_USERS].sort());
+    // Besides payments, the counter's hand-overs take and release holds (deposits, pay at pick-up).
+    expect([...ALL_GATEWAY_USERS].sort()).toEqual([...GATEWAY_USERS, 'pickUpRental', 'returnRental'].sort());
   });
 
   test.each(PAYMENT_FUNCTIONS)('%s: in the VPC with the proxy endpoint and the database secret, which it may read', (id) => {
@@ -260,8 +261,8 @@ describe("payment functions with paymentGateways: 'live'", () => {
       .filter(([, p]) => JSON.stringify(p.PolicyDocument).includes(secret))
       .flatMap(([, p]) => p.Roles.map((r: { Ref: string }) => r.Ref))
       .sort();
-    expect(rolesNamingIt).toEqual(GATEWAY_USERS.map((id) => v.roleOf(v.functionId(id))).sort());
-    for (const id of GATEWAY_USERS) expect(v.allows(v.statements(id), 'secretsmanager:GetSecretValue', secretArn())).toBe(true);
+    expect(rolesNamingIt).toEqual(ALL_GATEWAY_USERS.map((id) => v.roleOf(v.functionId(id))).sort());
+    for (const id of ALL_GATEWAY_USERS) expect(v.allows(v.statements(id), 'secretsmanager:GetSecretValue', secretArn())).toBe(true);
     // No resource policy on the secret opens it to anyone else.
     expect(resourcesOf(template, 'AWS::SecretsManager::ResourcePolicy').filter(([, p]) => JSON.stringify(p.SecretId) === secret)).toEqual(
       [],
