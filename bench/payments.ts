@@ -30,6 +30,7 @@ import { Client, Pool } from 'pg';
 import { CircuitBreakingRouter } from '../lambdas/adapters/payments/gateways/router';
 import { SandboxGateway } from '../lambdas/adapters/payments/gateways/sandbox-gateway';
 import { migrateDatabase, withSearchPath } from '../lambdas/adapters/payments/migrate';
+import { PostgresHoldStore } from '../lambdas/adapters/payments/postgres-hold-store';
 import { PostgresPaymentStore } from '../lambdas/adapters/payments/postgres-payment-store';
 import type { Reservation } from '../lambdas/domain/bookings/reservation';
 import { pay } from '../lambdas/domain/payments/pay';
@@ -218,6 +219,7 @@ const main = async () => {
   const reservations = new FakeReservations();
   const deps: PaymentDeps = {
     payments: labelled(new PostgresPaymentStore(async () => pool)),
+    holds: new PostgresHoldStore(async () => pool),
     reservations,
     gateways: new CircuitBreakingRouter([new SandboxGateway()]),
     notices: { refundedLate: async () => undefined },

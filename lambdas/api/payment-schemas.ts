@@ -53,6 +53,27 @@ export const PaymentView = z
   })
   .check(z.meta({ id: 'Payment' }));
 
+/** v2: a pay-at-pick-up reservation's payment authorises its total (captured at pick-up) instead of charging it. */
+export const AuthorisationView = z
+  .object({
+    authorisationId: ResourceId,
+    reservationId: ResourceId,
+    status: z.enum(['Authorised']),
+    amount: z.number(),
+    currency: Currency,
+    paymentMethod: MethodId,
+    gateway: z.nullable(GatewayId),
+    expiresAt: z.nullable(Timestamp).check(z.meta({ description: 'When the authorisation lapses at the gateway.' })),
+  })
+  .check(z.meta({ id: 'PaymentAuthorisation' }));
+
+export const PaymentViewV2 = z.union([PaymentView, AuthorisationView]).check(
+  z.meta({
+    id: 'PaymentResultV2',
+    description: 'A payment (paymentOption payNow), or the authorisation of the total (payAtPickup), which pick-up captures.',
+  }),
+);
+
 export const PaymentIdParams = z.object({ paymentId: z.uuid() });
 
 export const RefundBody = z.strictObject({ amount: Amount, reason: freeText(200) }).check(z.meta({ id: 'RefundRequest' }));

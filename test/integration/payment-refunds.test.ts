@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CircuitBreakingRouter } from '../../lambdas/adapters/payments/gateways/router';
 import { SandboxGateway } from '../../lambdas/adapters/payments/gateways/sandbox-gateway';
+import { PostgresHoldStore } from '../../lambdas/adapters/payments/postgres-hold-store';
 import { PostgresPaymentStore } from '../../lambdas/adapters/payments/postgres-payment-store';
 import type { Reservation } from '../../lambdas/domain/bookings/reservation';
 import { pay, type PaymentRequest } from '../../lambdas/domain/payments/pay';
@@ -22,6 +23,7 @@ const reservations = new Map<string, Reservation>();
 
 const deps = (gateway = new SandboxGateway()): PaymentDeps => ({
   payments: new PostgresPaymentStore(async () => db.pool()),
+  holds: new PostgresHoldStore(async () => db.pool()),
   reservations: { get: async (id) => reservations.get(id), confirm: async (id) => reservations.has(id) },
   gateways: new CircuitBreakingRouter([gateway], { timeoutMs: 2_000 }),
   notices: { refundedLate: async () => undefined },

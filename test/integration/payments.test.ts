@@ -8,6 +8,7 @@ import { DynamoCarRepository } from '../../lambdas/adapters/fleet/car-repository
 import { CircuitBreakingRouter } from '../../lambdas/adapters/payments/gateways/router';
 import { SandboxGateway } from '../../lambdas/adapters/payments/gateways/sandbox-gateway';
 import { migrateDatabase, withSearchPath } from '../../lambdas/adapters/payments/migrate';
+import { PostgresHoldStore } from '../../lambdas/adapters/payments/postgres-hold-store';
 import { PostgresPaymentStore } from '../../lambdas/adapters/payments/postgres-payment-store';
 import { decideBooking } from '../../lambdas/domain/bookings/decide';
 import { cancelReservation, confirmReservation } from '../../lambdas/domain/bookings/lifecycle';
@@ -62,6 +63,7 @@ class CountingGateway implements PaymentGateway {
 
 const paymentDeps = (gateways: PaymentGateway[], timeoutMs = 500): PaymentDeps => ({
   payments: new PostgresPaymentStore(async () => pool),
+  holds: new PostgresHoldStore(async () => pool),
   reservations: { get: (id) => booking.reservations.get(id), confirm: (id) => confirmReservation(booking, id) },
   gateways: new CircuitBreakingRouter(gateways, { timeoutMs }),
   notices: { refundedLate: async (r) => void notices.push(r.reservationId) },

@@ -74,6 +74,13 @@ export class PostgresPaymentStore implements PaymentStore {
     await this.query(`DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status = 'in_progress'`, [userId, keyDigest(key)]);
   }
 
+  async answerKey(userId: string, key: string, response: StoredResponse): Promise<void> {
+    await this.query(
+      `UPDATE idempotency_keys SET status = 'done', response_status = $3, response_body = $4::jsonb WHERE user_id = $1 AND key = $2`,
+      [userId, keyDigest(key), response.status, JSON.stringify(response.body)],
+    );
+  }
+
   async begin(p: Payment, idempotencyKey: string): Promise<boolean> {
     try {
       await this.query(
@@ -206,9 +213,11 @@ export class PostgresPaymentStore implements PaymentStore {
   }
 
   async pendingEvents(limit: number, paymentId?: string) {
-    // The partial index on unpublished ids keeps the payment filter to the (short) undelivered backlog.
+    // The partial index on unpublished ids keeps the filter (a payment's or an authorisation's events) to the
+    // (short) undelivered backlog.
     const rows = await this.query(
-      `SELECT id, event_type, payload FROM outbox WHERE published_at IS NULL AND ($2::text IS NULL OR payload->>'paymentId' = $2) ORDER BY id LIMIT $1`,
+      `SELECT id, event_type, payload FROM outbox WHERE published_at IS NULL AND ($2::text IS NULL OR payload->>'paymentId' = $2 OR payload->>'authorisationId' = $2)
+       ORDER BY id LIMIT $1`,
       [limit, paymentId ?? null],
     );
     return rows.map((r) => ({ id: String(r.id), type: String(r.event_type), payload: r.payload as Record<string, unknown> }));

@@ -6,7 +6,7 @@ import { reservationStore } from '../bookings';
 import { bookingNotifier } from '../notifications';
 import { fleetCache } from '../redis-backed';
 import { paymentGateways } from '.';
-import { paymentStore } from './store';
+import { holdStore, paymentStore } from './store';
 
 /** The booking side payments changes: confirming a paid reservation (the booking tables, the search cache, the notifier). */
 export const confirmingReservations = (): Reservations => {
@@ -27,6 +27,7 @@ export const paymentNotices = (): PaymentNotices => ({
 /** Everything a payment that confirms its reservation needs (the payment itself, and the relay). */
 export const confirmingPaymentDeps = (): PaymentDeps => ({
   payments: paymentStore(),
+  holds: holdStore(),
   reservations: confirmingReservations(),
   gateways: paymentGateways(),
   notices: paymentNotices(),

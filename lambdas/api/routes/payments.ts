@@ -8,6 +8,7 @@ import {
   PaymentIdParams,
   PaymentMethods,
   PaymentView,
+  PaymentViewV2,
   RefundBody,
   RefundView,
   ReservationPayments,
@@ -39,9 +40,16 @@ export const paymentRoutes = {
     versions: ['v1'],
     request: { headers: IdempotencyKeyHeader, body: PaymentBody },
   }),
-  /** v2: the same payment, which may say its currency (a reservation is in its pick-up location's). */
+  /**
+   * v2: the same payment, which may say its currency (a reservation is in its pick-up location's); a
+   * pay-at-pick-up reservation's is an authorisation of its total (201, status Authorised), which confirms it too.
+   */
   payForReservationV2: defineRoute({
     ...payForReservation,
+    summary: 'Pay a Pending reservation within its hold (Idempotency-Key required), or authorise its total (pay at pick-up); confirms it',
+    responses: {
+      201: { description: 'Paid, or authorised (paymentOption payAtPickup); the reservation is Confirmed', schema: PaymentViewV2 },
+    },
     operationId: 'payForReservationV2',
     versions: ['v2'],
     request: { headers: IdempotencyKeyHeader, body: PaymentBodyV2 },

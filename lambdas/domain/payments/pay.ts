@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { AppError, conflict, dependencyUnavailable, notFound, unprocessable, validationError } from '../../shared/errors';
-import { holdsCar } from '../bookings/reservation';
+import { holdsCar, type Reservation } from '../bookings/reservation';
 import { fromDecimal, toDecimal } from '../money';
 import { keyReused } from '../idempotency';
 import { AllGatewaysUnavailable, type ChargeResult, type GatewayId } from './gateway';
+import type { Authorisation } from './hold-ports';
+import { authorise } from './holds';
 import { chosenMethod } from './methods';
 import { paymentStatusLabel, type Payment, type PaymentDeps, type StoredResponse } from './ports';
 import { deliverEvents } from './relay';
@@ -18,6 +20,11 @@ export interface PaymentRequest {
   currency?: string;
   paymentMethod: string;
   details: unknown;
+  /**
+   * The caller answers an authorisation too (v2): a pay-at-pick-up reservation's payment authorises its
+   * total instead of charging it. Without it (v1), such a reservation is 409.
+   */
+  authorises?: boolean;
 }
 
 /** What POST /payments answers (stored with the idempotency key, so a repeat gets the same). */
@@ -29,6 +36,18 @@ export const paymentBody = (p: Payment) => ({
   currency: p.currency,
   paymentMethod: p.method,
   gateway: p.gateway ?? null,
+});
+
+/** What POST /v2/payments answers for a pay-at-pick-up reservation: its total authorised, captured at pick-up. */
+export const authorisationBody = (a: Authorisation) => ({
+  authorisationId: a.authorisationId,
+  reservationId: a.reservationId,
+  status: 'Authorised' as const,
+  amount: toDecimal(a.amountMinor, a.currency),
+  currency: a.currency,
+  paymentMethod: a.method,
+  gateway: a.gateway ?? null,
+  expiresAt: a.expiresAt ?? null,
 });
 
 const requestHash = (r: PaymentRequest) =>
@@ -74,6 +93,7 @@ const answer = async (deps: PaymentDeps, response: StoredResponse): Promise<Stor
     throw declined(stored.error?.details?.reason ?? 'declined');
   }
   if (response.status !== 201) return response;
+  if ((response.body as { status?: string }).status === 'Authorised') return answerAuthorised(deps, response);
   const paid = response.body as ReturnType<typeof paymentBody>;
   const { refunds } = await deps.payments.byReservation(paid.reservationId);
   const lapsed = refunds.find((r) => r.paymentId === paid.paymentId && r.source === 'lapsed_hold' && r.status !== 'failed');
@@ -85,6 +105,62 @@ const answer = async (deps: PaymentDeps, response: StoredResponse): Promise<Stor
     });
   }
   return response;
+};
+
+/**
+ * An authorisation's answer, as a payment's: released because the hold on the reservation lapsed before
+ * it was confirmed (the relay voids it, key `lapsed:<id>`) is 409 as a payment refunded for it is.
+ */
+const answerAuthorised = async (deps: PaymentDeps, response: StoredResponse): Promise<StoredResponse> => {
+  const held = response.body as ReturnType<typeof authorisationBody>;
+  const hold = await deps.holds.getAuthorisation(held.authorisationId);
+  if (hold?.status !== 'voided' && hold?.status !== 'expired') return response;
+  const reservation = await deps.reservations.get(held.reservationId);
+  if (reservation && reservation.status !== 'Pending' && reservation.status !== 'Expired') return response;
+  throw conflict('The hold on this reservation lapsed while the authorisation was under way: it was released. Book again.', {
+    status: 'Expired',
+    authorisationId: held.authorisationId,
+  });
+};
+
+/** The hold store's key of a payment's authorisation: the customer's own key (scoped by reservation there). */
+const authorisationKey = (req: PaymentRequest) => `pay:${req.userId}:${req.idempotencyKey}`;
+
+/**
+ * A pay-at-pick-up reservation's payment: its total authorised (`rental`), captured at pick-up. The
+ * authorisation and its `HoldAuthorised` event are one statement; the relay then confirms the
+ * reservation through the same hook as a payment's (or voids the authorisation when the hold lapsed
+ * meanwhile). The customer's key replays the answer (stored right after the authorisation; a crash in
+ * between is mended by the retry, which finds the authorisation under the same key), a decline is the
+ * payment's 422; a gateway outage frees the key (a retry goes on with the same authorisation).
+ */
+const authoriseTotal = async (
+  deps: PaymentDeps,
+  req: PaymentRequest,
+  reservation: Pick<Reservation, 'reservationId' | 'userId' | 'price'>,
+): Promise<StoredResponse> => {
+  let held: Authorisation;
+  try {
+    held = await authorise(deps, {
+      reservation,
+      amountMinor: reservation.price.totalMinor,
+      currency: reservation.price.currency,
+      kind: 'rental',
+      source: { paymentMethod: req.paymentMethod, details: req.details },
+      idempotencyKey: authorisationKey(req),
+    });
+  } catch (err) {
+    if (!(err instanceof AppError && err.kind === 'PAYMENT_DECLINED')) throw err;
+    const reason = (err.details as { reason?: string } | undefined)?.reason ?? 'declined';
+    const refused = declined(reason);
+    const response = { status: 422, body: { error: { code: 'PAYMENT_DECLINED', message: refused.message, details: refused.details } } };
+    await deps.payments.answerKey(req.userId, req.idempotencyKey, response);
+    throw refused;
+  }
+  const response = { status: 201, body: authorisationBody(held) };
+  await deps.payments.answerKey(req.userId, req.idempotencyKey, response);
+  await deliverEvents(deps, 10, held.authorisationId).catch(() => undefined);
+  return answer(deps, response);
 };
 
 /**
@@ -100,8 +176,12 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
   const claim = await deps.payments.claimKey(req.userId, req.idempotencyKey, requestHash(req));
   if (claim.kind === 'replay') return answer(deps, claim.response);
   if (claim.kind === 'mismatch') throw keyReused('payment request');
-  if (claim.kind === 'inProgress')
+  if (claim.kind === 'inProgress') {
+    // An authorisation whose answer a crash did not store: its own key (in the hold store) replays it.
+    const mended = await mendAuthorisation(deps, req);
+    if (mended) return mended;
     throw conflict('A payment with this Idempotency-Key is in progress; retry in a moment to get its answer.');
+  }
 
   let keyUsed = false;
   try {
@@ -128,6 +208,18 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
       throw validationError([
         { field: 'body.amount', message: `Must be the reservation's total price, ${toDecimal(totalMinor, currency)} ${currency}.` },
       ]);
+    }
+
+    if (reservation.paymentOption === 'payAtPickup') {
+      if (!req.authorises)
+        throw conflict('A pay-at-pick-up reservation is authorised through POST /v2/payments.', { paymentOption: 'payAtPickup' });
+      keyUsed = true; // from here the key is answered, or freed below when nothing was held
+      try {
+        return await authoriseTotal(deps, req, reservation);
+      } catch (err) {
+        if (!(err instanceof AppError && err.kind === 'PAYMENT_DECLINED')) keyUsed = false;
+        throw err;
+      }
     }
 
     const payment: Payment = {
@@ -167,4 +259,19 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
   } finally {
     if (!keyUsed) await deps.payments.releaseKey(req.userId, req.idempotencyKey).catch(() => undefined);
   }
+};
+
+/**
+ * A key left in progress by a crash between a pay-at-pick-up authorisation and the stored answer: when
+ * the reservation has a settled rental authorisation, the same authorise (same key) replays it and the
+ * answer is stored now. Undefined otherwise (a payment, or an authorisation still under way).
+ */
+const mendAuthorisation = async (deps: PaymentDeps, req: PaymentRequest): Promise<StoredResponse | undefined> => {
+  if (!req.authorises) return undefined;
+  const reservation = await deps.reservations.get(req.reservationId);
+  if (reservation?.paymentOption !== 'payAtPickup' || reservation.userId !== req.userId) return undefined;
+  const settled = (await deps.holds.authorisationsOf(reservation.reservationId)).some(
+    (a) => a.kind === 'rental' && a.status !== 'processing' && a.status !== 'failed',
+  );
+  return settled ? authoriseTotal(deps, req, reservation) : undefined;
 };

@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock';
 import type { Reservation } from '../bookings/reservation';
 import type { CurrencyCode, GatewayId, GatewayRouter } from './gateway';
+import type { HoldStore } from './hold-ports';
 
 /** What the payment use cases need from the outside world (PostgreSQL, DynamoDB, gateways). */
 
@@ -57,6 +58,8 @@ export interface PaymentStore {
   claimKey(userId: string, key: string, requestHash: string): Promise<IdempotencyClaim>;
   /** Forgets a claim whose request changed nothing (gateways down), so a retry may go ahead. */
   releaseKey(userId: string, key: string): Promise<void>;
+  /** Stores the answer of a claimed key whose request made no payment (a pay-at-pick-up authorisation): a repeat replays it. */
+  answerKey(userId: string, key: string, response: StoredResponse): Promise<void>;
   /** Inserts a processing payment; false when the reservation already has one processing or succeeded. */
   begin(payment: Payment, idempotencyKey: string): Promise<boolean>;
   /**
@@ -84,7 +87,7 @@ export interface PaymentStore {
   ): Promise<{ kind: 'started'; refund: Refund } | { kind: 'exists'; refund: Refund } | { kind: 'exceeds'; left: number }>;
   /** The refund went through, or failed (then its amount is available again). */
   finishRefund(refund: Refund, outcome: { succeeded: true; reference: string } | { succeeded: false }): Promise<void>;
-  /** Outbox events not yet delivered, oldest first; only those of one payment when `paymentId` is given. */
+  /** Outbox events not yet delivered, oldest first; only those of one payment (or authorisation) when `paymentId` is given. */
   pendingEvents(limit: number, paymentId?: string): Promise<Array<{ id: string; type: string; payload: Record<string, unknown> }>>;
   markDelivered(id: string): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
@@ -108,6 +111,8 @@ export interface PaymentNotices {
 
 export interface PaymentDeps {
   payments: PaymentStore;
+  /** Authorisations: a pay-at-pick-up reservation's payment authorises its total (holds.ts). */
+  holds: HoldStore;
   reservations: Reservations;
   gateways: GatewayRouter;
   notices: PaymentNotices;

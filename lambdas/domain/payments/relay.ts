@@ -1,5 +1,6 @@
 import { logger } from '../../shared/logger';
 import type { PaymentDeps } from './ports';
+import { voidAuthorisation } from './holds';
 import { refundPayment } from './refunds';
 
 /**
@@ -16,6 +17,8 @@ export const deliverEvents = async (deps: PaymentDeps, limit = 50, paymentId?: s
   for (const event of await deps.payments.pendingEvents(limit, paymentId)) {
     try {
       if (event.type === 'PaymentSucceeded') await confirmOrRefund(deps, String(event.payload.paymentId));
+      if (event.type === 'HoldAuthorised' && event.payload.kind === 'rental')
+        await confirmOrVoid(deps, String(event.payload.authorisationId));
       await deps.payments.markDelivered(event.id);
       delivered++;
     } catch (err) {
@@ -53,4 +56,23 @@ const confirmOrRefund = async (deps: PaymentDeps, paymentId: string) => {
     idempotencyKey: `lapsed:${payment.paymentId}`,
   });
   if (reservation) await deps.notices.refundedLate(reservation, payment.amountMinor);
+};
+
+/** What a reservation confirmed by its money may have become since: then there is nothing to undo. */
+const MOVED_ON = new Set(['Confirmed', 'Active', 'Completed', 'NoShow']);
+
+/**
+ * A pay-at-pick-up reservation's authorisation (`HoldAuthorised`, kind `rental`) confirms it as a
+ * payment does; when the hold lapsed first (or it was cancelled before it could be confirmed), the
+ * authorisation is voided, once (nothing was taken, so there is nothing to refund or tell).
+ */
+const confirmOrVoid = async (deps: PaymentDeps, authorisationId: string) => {
+  const hold = await deps.holds.getAuthorisation(authorisationId);
+  if (hold?.status !== 'authorised') return;
+  if (await deps.reservations.confirm(hold.reservationId)) return;
+  const reservation = await deps.reservations.get(hold.reservationId);
+  if (reservation && MOVED_ON.has(reservation.status)) return;
+  // Cancelled once confirmed: the cancellation's settlement (ended.ts) captures or voids it.
+  if (reservation?.status === 'Cancelled' && reservation.refund) return;
+  await voidAuthorisation(deps, authorisationId, `lapsed:${authorisationId}`);
 };

@@ -17,17 +17,19 @@ const sales = rentalSales({ pricing: pricingRules(), quotes, profiles: accountPr
 export const handler = bookingHandler(
   routes.requestTimedBooking,
   (body) => {
-    const { carId, pickupAt, returnAt, quoteId } = body;
+    const { carId, pickupAt, returnAt, quoteId, paymentOption } = body;
+    // How it is paid goes with either form (a quote's price, or the car's at these times).
+    const paid = paymentOption ? { paymentOption } : {};
     if (quoteId !== undefined) {
       const extra = (['carId', 'pickupAt', 'returnAt'] as const).filter((f) => body[f] !== undefined);
       if (extra.length)
         throw validationError(extra.map((f) => ({ field: `body.${f}`, message: 'Comes from the quote: leave it out with quoteId.' })));
-      return { quoteId };
+      return { quoteId, ...paid };
     }
     const missing = (['carId', 'pickupAt', 'returnAt'] as const).filter((f) => body[f] === undefined);
     if (missing.length)
       throw validationError(missing.map((f) => ({ field: `body.${f}`, message: 'Required (or book a quote: quoteId).' })));
-    return { carId, times: { pickupAt: pickupAt!, returnAt: returnAt! } };
+    return { carId, times: { pickupAt: pickupAt!, returnAt: returnAt! }, ...paid };
   },
   { quotes, sales },
 );

@@ -16,5 +16,8 @@ const payAndAnswer = async (principal: Principal | undefined, idempotencyKey: st
 /** One use case; v2's body may say the currency. */
 export const handler = byVersion({
   v1: httpHandler(routes.payForReservation, ({ body, headers, principal }) => payAndAnswer(principal, headers['idempotency-key'], body)),
-  v2: httpHandler(routes.payForReservationV2, ({ body, headers, principal }) => payAndAnswer(principal, headers['idempotency-key'], body)),
+  // v2 also answers a pay-at-pick-up reservation's authorisation of its total.
+  v2: httpHandler(routes.payForReservationV2, ({ body, headers, principal }) =>
+    payAndAnswer(principal, headers['idempotency-key'], { ...body, authorises: true }),
+  ),
 });
