@@ -1,14 +1,44 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RedisCommands } from '../redis';
+import { endedBlocks, type Block } from '../../domain/fleet/availability';
 import type { Interval } from '../../domain/fleet/interval';
 import type { LocationCode } from '../../domain/fleet/catalog';
 import type { Car, Photo } from '../../domain/fleet/car';
-import type { FleetCache } from '../../domain/fleet/ports';
+import type { CandidateRun, FleetCache } from '../../domain/fleet/ports';
+import { toBlock, toStoredBlock, type ShortBlock } from './stored-block';
 import type { SearchResultPage } from '../../domain/fleet/search';
 import { logger } from '../../shared/logger';
 
 /** Short on purpose: invalidation is the rule, the TTL only bounds staleness if an invalidation was lost. */
 const SEARCH_TTL_SECONDS = 60;
+/** The same bound for a car's calendar (an invalidation lost between DynamoDB's write and Redis). */
+const CALENDAR_TTL_SECONDS = 60;
+/**
+ * How long a change announced by calendarChanging keeps searches off the car's cached calendar when
+ * calendarChanged does not follow (a writer that died): well over a decision (the decider's car lock
+ * lives 5 s), so a live writer always ends it itself.
+ */
+const CHANGING_TTL_MS = 30_000;
+const CHANGING = 'changing';
+const calendarKey = (location: string, carId: string) => `fleet:cal:${location}:${carId}`;
+/**
+ * Compare-and-set of several keys at once: KEYS[i] is set to ARGV[2i+1] (with ARGV[1] seconds to live)
+ * only while it still holds ARGV[2i] ('' for no value). The reply: one character per key, 1 set, 0 left
+ * alone (a string, which every client and ioredis-mock's Lua hand back alike).
+ */
+const SET_IF_UNCHANGED = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  local expected = ARGV[2 * i]
+  if (expected == '' and not current) or current == expected then
+    redis.call('SET', key, ARGV[2 * i + 1], 'EX', ARGV[1])
+    out[i] = '1'
+  else
+    out[i] = '0'
+  end
+end
+return table.concat(out)`;
 const CAR_TTL_SECONDS = 300;
 
 const generationKey = (location: string) => `fleet:gen:${location}`;
@@ -26,18 +56,40 @@ const daysOf = (interval: Interval): number[] | undefined => {
 };
 
 /**
- * How searches are invalidated. `day` (the default): a change of a car's calendar bumps the generation
- * of each UTC day it touches at the location, and a search is cached under the location's generation
- * and those of its window's days, so a booking leaves pages of other days valid. `location`: every
- * change bumps the location's generation (the former scheme, kept to measure against: bench:mixed).
+ * How searches are cached. `calendar` (the default): runs of candidates per location and filters, and
+ * each car's calendar apart (see the class). The page schemes, kept to measure against (bench:mixed):
+ * `day`, a change of a car's calendar bumps the generation of each UTC day it touches at the location,
+ * and a page is cached under the location's generation and those of its window's days; `location`,
+ * every change bumps the location's generation.
  */
-export type SearchCacheScheme = 'location' | 'day';
+export type SearchCacheScheme = 'location' | 'day' | 'calendar';
+/** A car's calendar as cached: the location generation it was read under, and its blocks (short form, ended ones left out). */
+interface StoredCalendar {
+  g: string;
+  b: Record<string, ShortBlock>;
+}
+const storedCalendar = (generation: string, blocks: Block[], nowMs: number): StoredCalendar => {
+  const ended = new Set(endedBlocks(blocks, nowMs).map((b) => b.id));
+  return { g: generation, b: Object.fromEntries(blocks.filter((b) => !ended.has(b.id)).map((b) => [b.id, toStoredBlock(b)])) };
+};
 const searchKey = (location: string, generation: string, queryKey: string) => `fleet:search:${location}:${generation}:${queryKey}`;
+const candidatesKey = (location: string, generation: string, runKey: string) => `fleet:cand:${location}:${generation}:${runKey}`;
 const carGenerationKey = (carId: string) => `fleet:cargen:${carId}`;
 const carKey = (carId: string, generation: string) => `fleet:car:${carId}:${generation}`;
 
 /**
- * The fleet cache in Redis. Searches are cached per location under generation numbers: the location's,
+ * The fleet cache in Redis.
+ *
+ * Scheme `calendar`: runs of search candidates are stored under the location's generation, which only
+ * fleet edits bump (a booking never does). Each car's calendar is one key, `fleet:cal:<location>:<carId>`:
+ * its blocks and the location generation they were read under; `changing` while a writer is about to
+ * add a block (calendarChanging); `claim:<token>` while a search that found no calendar reads it from
+ * DynamoDB. A search stores what it read only over its own claim (a compare-and-set), and a change
+ * overwrites or deletes the claim, so a calendar read before a change is never stored after it; with
+ * `changing` set before the write and deleted after it, a search answered after the write (a client that
+ * saw the hold, then searched) never gets the calendar from before it: no staleness window.
+ *
+ * Page schemes (`day`, `location`): searches are cached per location under generation numbers: the location's,
  * and (scheme `day`) those of the days the search's window covers; invalidating is an INCR of the
  * location's, or of the changed days', which makes the affected pages unreachable (old ones expire). A page
  * computed from a read that raced with a change is stored under the generation read *before* the
@@ -51,8 +103,107 @@ export class RedisFleetCache implements FleetCache {
   constructor(
     private readonly redis: () => Promise<RedisCommands>,
     /** Settable so a benchmark can compare the schemes on the handlers' own instance (useSearchCacheScheme). */
-    public scheme: SearchCacheScheme = 'day',
+    public scheme: SearchCacheScheme = 'calendar',
   ) {}
+
+  get searchCaching(): 'candidates' | 'pages' {
+    return this.scheme === 'calendar' ? 'candidates' : 'pages';
+  }
+
+  lookupCandidates(location: LocationCode, runKey: string) {
+    return this.attempt(
+      'lookupCandidates',
+      async (redis) => {
+        const generation = (await redis.get(generationKey(location))) ?? '0';
+        const hit = await redis.get(candidatesKey(location, generation, runKey));
+        return { generation, run: hit ? (JSON.parse(hit) as CandidateRun) : undefined };
+      },
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion sets attempt's result type
+      {} as { run?: CandidateRun; generation?: string },
+    );
+  }
+
+  async storeCandidates(location: LocationCode, runKey: string, generation: string | undefined, run: CandidateRun) {
+    if (generation === undefined) return; // the lookup failed: do not store under a guessed generation
+    await this.attempt(
+      'storeCandidates',
+      (redis) => redis.set(candidatesKey(location, generation, runKey), JSON.stringify(run), 'EX', CALENDAR_TTL_SECONDS),
+      null,
+    );
+  }
+
+  async calendars(
+    location: LocationCode,
+    generation: string | undefined,
+    carIds: readonly string[],
+    read: (carIds: readonly string[]) => Promise<Map<string, Block[]>>,
+  ): Promise<{ calendars: Map<string, Block[]>; cached: boolean }> {
+    const uncached = async () => ({ calendars: await read(carIds), cached: false });
+    if (generation === undefined || carIds.length === 0) return carIds.length ? uncached() : { calendars: new Map(), cached: true };
+    const keys = carIds.map((carId) => calendarKey(location, carId));
+    const values = await this.attempt('calendars', (redis) => redis.mget(...keys), undefined);
+    if (!values) return uncached();
+    const calendars = new Map<string, Block[]>();
+    const missing: string[] = [];
+    /** Missing calendars this search may fill: the value it saw there ('' for none), which its claim replaces. */
+    const claimable: Array<{ carId: string; key: string; seen: string }> = [];
+    values.forEach((value, i) => {
+      const stored = value?.startsWith('{') ? (JSON.parse(value) as StoredCalendar) : undefined;
+      if (stored && stored.g === generation) {
+        calendars.set(
+          carIds[i],
+          Object.entries(stored.b).map(([id, block]) => toBlock(id, block)),
+        );
+        return;
+      }
+      missing.push(carIds[i]);
+      // A change announced, or another search filling it: read, store nothing.
+      if (value === null || stored) claimable.push({ carId: carIds[i], key: keys[i], seen: value ?? '' });
+    });
+    if (missing.length === 0) return { calendars, cached: true };
+    const claim = `claim:${randomUUID()}`;
+    const claimed = await this.setIfUnchanged(claimable.map(({ key, seen }) => ({ key, seen, value: claim })));
+    // Read after the claims are in place: a change committed after this read deletes or overwrites them.
+    const fresh = await read(missing);
+    for (const carId of missing) calendars.set(carId, fresh.get(carId) ?? []);
+    const nowMs = Date.now();
+    await this.setIfUnchanged(
+      claimable
+        .filter((_, i) => claimed[i])
+        .map(({ carId, key }) => ({ key, seen: claim, value: JSON.stringify(storedCalendar(generation, fresh.get(carId) ?? [], nowMs)) })),
+    );
+    return { calendars, cached: false };
+  }
+
+  /** SET_IF_UNCHANGED over the keys; nothing set (all false) when Redis fails. */
+  private async setIfUnchanged(changes: Array<{ key: string; seen: string; value: string }>): Promise<boolean[]> {
+    if (changes.length === 0) return [];
+    const replies = await this.attempt(
+      'setIfUnchanged',
+      (redis) =>
+        redis.eval(
+          SET_IF_UNCHANGED,
+          changes.length,
+          ...changes.map((c) => c.key),
+          CALENDAR_TTL_SECONDS,
+          ...changes.flatMap((c) => [c.seen, c.value]),
+        ),
+      '',
+    );
+    return changes.map((_, i) => String(replies)[i] === '1');
+  }
+
+  async calendarChanging(location: LocationCode, carId: string) {
+    await this.attempt('calendarChanging', (redis) => redis.set(calendarKey(location, carId), CHANGING, 'PX', CHANGING_TTL_MS), null);
+  }
+
+  async calendarChanged(location: LocationCode, carId: string, interval?: Interval) {
+    await Promise.all([
+      this.attempt('calendarChanged', (redis) => redis.del(calendarKey(location, carId)), 0),
+      // The page schemes know nothing of calendars: the pages of the changed time go.
+      this.scheme !== 'calendar' && interval ? this.invalidateLocation(location, interval) : undefined,
+    ]);
+  }
 
   private async attempt<T>(what: string, work: (redis: RedisCommands) => Promise<T>, fallback: T): Promise<T> {
     try {

@@ -114,9 +114,28 @@ const stockFor = async (deps: DeciderDeps, reservation: Reservation, nowMs: numb
   return short ? 'short' : calendars;
 };
 
+/**
+ * The hold is announced to the search cache before it is written and the car's cached calendar goes
+ * after (held or not), so a search answered after the client saw the reservation Pending never shows
+ * the car for its time: no staleness window (FleetCache.calendarChanging). A decider that dies in
+ * between leaves the announcement to lapse; searches read the car from DynamoDB meanwhile.
+ */
+const holdAnnounced = async (deps: DeciderDeps, reservation: Reservation, now: Date) => {
+  const { location } = reservation.car;
+  await deps.cache.calendarChanging(location, reservation.carId);
+  let held = false;
+  try {
+    const decided = await holdOrRefuse(deps, reservation, now);
+    held = decided.outcome.kind === 'held';
+    return decided;
+  } finally {
+    await deps.cache.calendarChanged(location, reservation.carId, held ? intervalOf(reservation) : undefined);
+  }
+};
+
 const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<Decision> => {
   const now = deps.clock.now();
-  const { outcome, holdExpiresAt } = await holdOrRefuse(deps, reservation, now);
+  const { outcome, holdExpiresAt } = await holdAnnounced(deps, reservation, now);
 
   if (outcome.kind === 'alreadyDecided') return 'alreadyDecided';
   if (outcome.kind === 'rejected') {
@@ -128,8 +147,6 @@ const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<
     });
     return outcome.reason;
   }
-  // A search made after this returns must not offer the car for this time.
-  await deps.cache.invalidateLocation(reservation.car.location, intervalOf(reservation));
   const held: Reservation = { ...reservation, status: 'Pending', holdExpiresAt, updatedAt: now.toISOString() };
   await deps.notifier.publish({ type: 'ReservationHeld', reservation: held, at: now.toISOString() });
   return 'held';
