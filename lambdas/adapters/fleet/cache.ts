@@ -20,7 +20,8 @@ const CALENDAR_TTL_SECONDS = 60;
  */
 const CHANGING_TTL_MS = 30_000;
 const CHANGING = 'changing';
-const calendarKey = (location: string, carId: string) => `fleet:cal:${location}:${carId}`;
+/** Per car, not per location: a car's calendar goes with it when it moves. */
+const calendarKey = (carId: string) => `fleet:cal:${carId}`;
 /**
  * Compare-and-set of several keys at once: KEYS[i] is set to ARGV[2i+1] (with ARGV[1] seconds to live)
  * only while it still holds ARGV[2i] ('' for no value). The reply: one character per key, 1 set, 0 left
@@ -63,15 +64,16 @@ const daysOf = (interval: Interval): number[] | undefined => {
  * every change bumps the location's generation.
  */
 export type SearchCacheScheme = 'location' | 'day' | 'calendar';
-/** A car's calendar as cached: the location generation it was read under, and its blocks (short form, ended ones left out). */
+/** A car's calendar as cached: its blocks (short form, ended ones left out). */
 interface StoredCalendar {
-  g: string;
   b: Record<string, ShortBlock>;
 }
-const storedCalendar = (generation: string, blocks: Block[], nowMs: number): StoredCalendar => {
+const storedCalendar = (blocks: Block[], nowMs: number): StoredCalendar => {
   const ended = new Set(endedBlocks(blocks, nowMs).map((b) => b.id));
-  return { g: generation, b: Object.fromEntries(blocks.filter((b) => !ended.has(b.id)).map((b) => [b.id, toStoredBlock(b)])) };
+  return { b: Object.fromEntries(blocks.filter((b) => !ended.has(b.id)).map((b) => [b.id, toStoredBlock(b)])) };
 };
+/** Reads cars' calendars strongly (CarRepository.calendars). */
+export type CalendarReader = (carIds: readonly string[]) => Promise<Map<string, Block[]>>;
 const searchKey = (location: string, generation: string, queryKey: string) => `fleet:search:${location}:${generation}:${queryKey}`;
 const candidatesKey = (location: string, generation: string, runKey: string) => `fleet:cand:${location}:${generation}:${runKey}`;
 const carGenerationKey = (carId: string) => `fleet:cargen:${carId}`;
@@ -81,13 +83,14 @@ const carKey = (carId: string, generation: string) => `fleet:car:${carId}:${gene
  * The fleet cache in Redis.
  *
  * Scheme `calendar`: runs of search candidates are stored under the location's generation, which only
- * fleet edits bump (a booking never does). Each car's calendar is one key, `fleet:cal:<location>:<carId>`:
- * its blocks and the location generation they were read under; `changing` while a writer is about to
- * add a block (calendarChanging); `claim:<token>` while a search that found no calendar reads it from
- * DynamoDB. A search stores what it read only over its own claim (a compare-and-set), and a change
- * overwrites or deletes the claim, so a calendar read before a change is never stored after it; with
- * `changing` set before the write and deleted after it, a search answered after the write (a client that
- * saw the hold, then searched) never gets the calendar from before it: no staleness window.
+ * fleet edits bump (a booking never does). Each car's calendar is one key, `fleet:cal:<carId>`: its
+ * blocks; `changing` while a writer is about to add a block (calendarChanging); `claim:<token>` while a
+ * search that found none, or the writer after its change, reads it from DynamoDB. A calendar read is
+ * stored only over the reader's own claim (a compare-and-set), and a change overwrites the claim, so a
+ * calendar read before a change is never stored after it; with `changing` set before the write and
+ * replaced after it, a search answered after the write (a client that saw the hold, then searched) never
+ * gets the calendar from before it: no staleness window. With a reader, the writer refills the calendar
+ * after its change (one strong read), so the next search finds it cached.
  *
  * Page schemes (`day`, `location`): searches are cached per location under generation numbers: the location's,
  * and (scheme `day`) those of the days the search's window covers; invalidating is an INCR of the
@@ -104,6 +107,8 @@ export class RedisFleetCache implements FleetCache {
     private readonly redis: () => Promise<RedisCommands>,
     /** Settable so a benchmark can compare the schemes on the handlers' own instance (useSearchCacheScheme). */
     public scheme: SearchCacheScheme = 'calendar',
+    /** Refills a car's calendar after a change (calendarChanged); without, the next search reads it. */
+    private readonly readCalendars?: CalendarReader,
   ) {}
 
   get searchCaching(): 'candidates' | 'pages' {
@@ -127,29 +132,23 @@ export class RedisFleetCache implements FleetCache {
     if (generation === undefined) return; // the lookup failed: do not store under a guessed generation
     await this.attempt(
       'storeCandidates',
-      (redis) => redis.set(candidatesKey(location, generation, runKey), JSON.stringify(run), 'EX', CALENDAR_TTL_SECONDS),
+      (redis) => redis.set(candidatesKey(location, generation, runKey), JSON.stringify(run), 'EX', SEARCH_TTL_SECONDS),
       null,
     );
   }
 
-  async calendars(
-    location: LocationCode,
-    generation: string | undefined,
-    carIds: readonly string[],
-    read: (carIds: readonly string[]) => Promise<Map<string, Block[]>>,
-  ): Promise<{ calendars: Map<string, Block[]>; cached: boolean }> {
-    const uncached = async () => ({ calendars: await read(carIds), cached: false });
-    if (generation === undefined || carIds.length === 0) return carIds.length ? uncached() : { calendars: new Map(), cached: true };
-    const keys = carIds.map((carId) => calendarKey(location, carId));
+  async calendars(carIds: readonly string[], read: CalendarReader): Promise<{ calendars: Map<string, Block[]>; cached: boolean }> {
+    if (carIds.length === 0) return { calendars: new Map(), cached: true };
+    const keys = carIds.map(calendarKey);
     const values = await this.attempt('calendars', (redis) => redis.mget(...keys), undefined);
-    if (!values) return uncached();
+    if (!values) return { calendars: await read(carIds), cached: false };
     const calendars = new Map<string, Block[]>();
     const missing: string[] = [];
-    /** Missing calendars this search may fill: the value it saw there ('' for none), which its claim replaces. */
-    const claimable: Array<{ carId: string; key: string; seen: string }> = [];
+    /** Only absent ones are claimed: `changing` or another's claim means read, store nothing. */
+    const absent: string[] = [];
     values.forEach((value, i) => {
-      const stored = value?.startsWith('{') ? (JSON.parse(value) as StoredCalendar) : undefined;
-      if (stored && stored.g === generation) {
+      if (value?.startsWith('{')) {
+        const stored = JSON.parse(value) as StoredCalendar;
         calendars.set(
           carIds[i],
           Object.entries(stored.b).map(([id, block]) => toBlock(id, block)),
@@ -157,22 +156,29 @@ export class RedisFleetCache implements FleetCache {
         return;
       }
       missing.push(carIds[i]);
-      // A change announced, or another search filling it: read, store nothing.
-      if (value === null || stored) claimable.push({ carId: carIds[i], key: keys[i], seen: value ?? '' });
+      if (value === null) absent.push(carIds[i]);
     });
     if (missing.length === 0) return { calendars, cached: true };
-    const claim = `claim:${randomUUID()}`;
-    const claimed = await this.setIfUnchanged(claimable.map(({ key, seen }) => ({ key, seen, value: claim })));
-    // Read after the claims are in place: a change committed after this read deletes or overwrites them.
-    const fresh = await read(missing);
+    const fresh = await this.readThrough(missing, absent, read);
     for (const carId of missing) calendars.set(carId, fresh.get(carId) ?? []);
+    return { calendars, cached: false };
+  }
+
+  /**
+   * Reads the cars' calendars and stores those of `absent` (no value in Redis) under a claim put in place
+   * before the read: a change after the read overwrites the claim, and the stale read is not stored.
+   */
+  private async readThrough(carIds: readonly string[], absent: readonly string[], read: CalendarReader) {
+    const claim = `claim:${randomUUID()}`;
+    const claimed = await this.setIfUnchanged(absent.map((carId) => ({ key: calendarKey(carId), seen: '', value: claim })));
+    const fresh = await read(carIds);
     const nowMs = Date.now();
     await this.setIfUnchanged(
-      claimable
+      absent
         .filter((_, i) => claimed[i])
-        .map(({ carId, key }) => ({ key, seen: claim, value: JSON.stringify(storedCalendar(generation, fresh.get(carId) ?? [], nowMs)) })),
+        .map((carId) => ({ key: calendarKey(carId), seen: claim, value: JSON.stringify(storedCalendar(fresh.get(carId) ?? [], nowMs)) })),
     );
-    return { calendars, cached: false };
+    return fresh;
   }
 
   /** SET_IF_UNCHANGED over the keys; nothing set (all false) when Redis fails. */
@@ -193,16 +199,31 @@ export class RedisFleetCache implements FleetCache {
     return changes.map((_, i) => String(replies)[i] === '1');
   }
 
-  async calendarChanging(location: LocationCode, carId: string) {
-    await this.attempt('calendarChanging', (redis) => redis.set(calendarKey(location, carId), CHANGING, 'PX', CHANGING_TTL_MS), null);
+  async calendarChanging(carId: string) {
+    await this.attempt('calendarChanging', (redis) => redis.set(calendarKey(carId), CHANGING, 'PX', CHANGING_TTL_MS), null);
   }
 
   async calendarChanged(location: LocationCode, carId: string, interval?: Interval) {
-    await Promise.all([
-      this.attempt('calendarChanged', (redis) => redis.del(calendarKey(location, carId)), 0),
-      // The page schemes know nothing of calendars: the pages of the changed time go.
-      this.scheme !== 'calendar' && interval ? this.invalidateLocation(location, interval) : undefined,
-    ]);
+    // The page schemes know nothing of calendars: the pages of the changed time go.
+    if (this.scheme !== 'calendar' && interval) await this.invalidateLocation(location, interval);
+    const key = calendarKey(carId);
+    const refill = this.readCalendars;
+    if (!refill) {
+      await this.attempt('calendarChanged', (redis) => redis.del(key), 0);
+      return;
+    }
+    // The claim replaces whatever was there (the announcement, a calendar from before, a search's claim).
+    const claim = `claim:${randomUUID()}`;
+    const replaced = await this.attempt('calendarChanged', (redis) => redis.set(key, claim, 'EX', CALENDAR_TTL_SECONDS), null);
+    if (replaced === null) return;
+    try {
+      const fresh = await refill([carId]);
+      await this.setIfUnchanged([{ key, seen: claim, value: JSON.stringify(storedCalendar(fresh.get(carId) ?? [], Date.now())) }]);
+    } catch (err) {
+      // Best effort: the next search reads the car instead.
+      logger.warn('could not refill a car calendar after its change', { carId, error: (err as Error).message });
+      await this.attempt('calendarChanged', (redis) => redis.del(key), 0);
+    }
   }
 
   private async attempt<T>(what: string, work: (redis: RedisCommands) => Promise<T>, fallback: T): Promise<T> {

@@ -63,6 +63,25 @@ export const refusalOf = (car: Car | undefined, reservation: Reservation, nowMs:
 };
 
 /**
+ * The hold's write, announced to the search cache just before it and settled just after (held or not),
+ * so a search answered after the client saw the reservation Pending never shows the car for its time:
+ * no staleness window (FleetCache.calendarChanging). Only the write is announced, not the reads before
+ * it: searches of the car read DynamoDB while it is. A decider that dies in between leaves the
+ * announcement to lapse (searches read the car meanwhile).
+ */
+const announced = async (deps: DeciderDeps, reservation: Reservation, hold: () => Promise<HoldOutcome>): Promise<HoldOutcome> => {
+  await deps.cache.calendarChanging(reservation.carId);
+  let held = false;
+  try {
+    const outcome = await hold();
+    held = outcome.kind === 'held';
+    return outcome;
+  } finally {
+    await deps.cache.calendarChanged(reservation.car.location, reservation.carId, held ? intervalOf(reservation) : undefined);
+  }
+};
+
+/**
  * Reads the car's calendar strongly, judges the interval on it (`occupies`, turnaround included), and
  * writes the hold conditional on that calendar being unchanged: a change in between (another hold, a
  * cancel, a block) makes it read and judge again.
@@ -86,7 +105,7 @@ const holdOrRefuse = async (
     const stock = earlier ? [] : await stockFor(deps, reservation, nowMs);
     if (stock === 'short') return { outcome: { kind: 'rejected', reason: 'EXTRA_UNAVAILABLE' }, holdExpiresAt: 0 };
     const terms = { expiresAt: holdExpiresAt, onCar: earlier !== undefined, requestedAfter, stock };
-    const outcome = await deps.reservations.hold(reservation, car!, terms, now);
+    const outcome = await announced(deps, reservation, () => deps.reservations.hold(reservation, car!, terms, now));
     if (outcome.kind !== 'stale') return { outcome, holdExpiresAt };
   }
   // Thrown, so the queue delivers the message again: a later decision, never a wrong one.
@@ -114,28 +133,9 @@ const stockFor = async (deps: DeciderDeps, reservation: Reservation, nowMs: numb
   return short ? 'short' : calendars;
 };
 
-/**
- * The hold is announced to the search cache before it is written and the car's cached calendar goes
- * after (held or not), so a search answered after the client saw the reservation Pending never shows
- * the car for its time: no staleness window (FleetCache.calendarChanging). A decider that dies in
- * between leaves the announcement to lapse; searches read the car from DynamoDB meanwhile.
- */
-const holdAnnounced = async (deps: DeciderDeps, reservation: Reservation, now: Date) => {
-  const { location } = reservation.car;
-  await deps.cache.calendarChanging(location, reservation.carId);
-  let held = false;
-  try {
-    const decided = await holdOrRefuse(deps, reservation, now);
-    held = decided.outcome.kind === 'held';
-    return decided;
-  } finally {
-    await deps.cache.calendarChanged(location, reservation.carId, held ? intervalOf(reservation) : undefined);
-  }
-};
-
 const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<Decision> => {
   const now = deps.clock.now();
-  const { outcome, holdExpiresAt } = await holdAnnounced(deps, reservation, now);
+  const { outcome, holdExpiresAt } = await holdOrRefuse(deps, reservation, now);
 
   if (outcome.kind === 'alreadyDecided') return 'alreadyDecided';
   if (outcome.kind === 'rejected') {

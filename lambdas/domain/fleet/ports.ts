@@ -116,13 +116,12 @@ export interface FleetCache {
   lookupCandidates(location: LocationCode, runKey: string): Promise<{ run?: CandidateRun; generation?: string }>;
   storeCandidates(location: LocationCode, runKey: string, generation: string | undefined, run: CandidateRun): Promise<void>;
   /**
-   * The cars' calendars: cached ones unless changed since (or stored under an older `generation` of the
-   * location), the others from `read` (strong reads), stored for the next search when no change of the
-   * car was announced or made meanwhile. `cached`: none needed `read`.
+   * The cars' calendars: cached ones unless the car's calendar changed since, the others from `read`
+   * (strong reads), stored for the next search when no change of the car was announced or made
+   * meanwhile. `cached`: none needed `read`. Car edits leave calendars alone (a calendar is the car's
+   * blocks, which only bookings and maintenance blocks change).
    */
   calendars(
-    location: LocationCode,
-    generation: string | undefined,
     carIds: readonly string[],
     read: (carIds: readonly string[]) => Promise<Map<string, Block[]>>,
   ): Promise<{ calendars: Map<string, Block[]>; cached: boolean }>;
@@ -131,10 +130,11 @@ export interface FleetCache {
    * writer die), searches read the car's calendar from DynamoDB and store none, so none answered after
    * the write shows the calendar from before it.
    */
-  calendarChanging(location: LocationCode, carId: string): Promise<void>;
+  calendarChanging(carId: string): Promise<void>;
   /**
-   * After a write of the car's calendar (or a decision that wrote nothing: no `interval`): its cached
-   * calendar goes. `interval`: the time whose availability changed (what the `pages` design invalidates).
+   * After a write of the car's calendar (or a decision that wrote nothing: no `interval`): the cached
+   * calendar is replaced by the car's as read now. `interval`: the time whose availability changed (what
+   * the `pages` design invalidates).
    */
   calendarChanged(location: LocationCode, carId: string, interval?: Interval): Promise<void>;
   /** `pages` only: a cached page, and the generation to store a fresh page under (the location's, and with a `window` its days'). */

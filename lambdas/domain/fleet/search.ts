@@ -194,8 +194,6 @@ export const searchWithCache = async (
     }
     const active = run.cars.filter((car) => car.status === 'active');
     const found = await deps.cache.calendars(
-      query.location,
-      generation,
       active.map((car) => car.carId),
       (carIds) => deps.cars.calendars(carIds),
     );

@@ -22,10 +22,7 @@ describe('fleet cache, car calendars', () => {
     reads.push(...carIds);
     return new Map(carIds.map((id) => [id, stored.get(id) ?? []]));
   };
-  const lookup = async (carIds: string[], loader = read) => {
-    const { generation } = await cache.lookupCandidates('LAX', 'run');
-    return cache.calendars('LAX', generation, carIds, loader);
-  };
+  const lookup = (carIds: string[], loader = read) => cache.calendars(carIds, loader);
 
   beforeEach(async () => {
     await (redis as unknown as { flushall(): Promise<unknown> }).flushall();
@@ -50,7 +47,7 @@ describe('fleet cache, car calendars', () => {
 
   it('while a change is announced, reads the car each time and stores nothing', async () => {
     await lookup(['a']);
-    await cache.calendarChanging('LAX', 'a');
+    await cache.calendarChanging('a');
     stored.set('a', [held]);
     expect((await lookup(['a'])).calendars.get('a')).toEqual([held]);
     expect((await lookup(['a'])).cached).toBe(false);
@@ -64,7 +61,7 @@ describe('fleet cache, car calendars', () => {
     const racing = async (carIds: readonly string[]) => {
       const before = await read(carIds);
       // The hold is written and announced gone while this search still holds the calendar from before.
-      await cache.calendarChanging('LAX', 'a');
+      await cache.calendarChanging('a');
       stored.set('a', [held]);
       await cache.calendarChanged('LAX', 'a', held);
       return before;
@@ -73,11 +70,35 @@ describe('fleet cache, car calendars', () => {
     expect((await lookup(['a'])).calendars.get('a')).toEqual([held]);
   });
 
-  it('reads every calendar again after the location is invalidated (a car edited or moved)', async () => {
+  it('keeps the calendars when the location is invalidated (a car edited: its blocks did not change)', async () => {
     await lookup(['a', 'b']);
     await cache.invalidateLocation('LAX');
-    expect((await lookup(['a', 'b'])).cached).toBe(false);
-    expect(reads).toEqual(['a', 'b', 'a', 'b']);
+    expect((await lookup(['a', 'b'])).cached).toBe(true);
+  });
+
+  it('with a reader, the writer refills the calendar after its change: the next search finds it cached and fresh', async () => {
+    const refilling = new RedisFleetCache(async () => redis, 'calendar', read);
+    await refilling.calendars(['a'], read);
+    await refilling.calendarChanging('a');
+    stored.set('a', [held]);
+    await refilling.calendarChanged('LAX', 'a', held);
+    expect(await refilling.calendars(['a'], read)).toEqual({ calendars: new Map([['a', [held]]]), cached: true });
+  });
+
+  it('a refill that raced a later change is not stored', async () => {
+    const racing = new RedisFleetCache(
+      async () => redis,
+      'calendar',
+      async (carIds) => {
+        const before = await read(carIds);
+        // Another hold is announced while this refill still holds the calendar from before it.
+        await cache.calendarChanging('a');
+        stored.set('a', [held]);
+        return before;
+      },
+    );
+    await racing.calendarChanged('LAX', 'a');
+    expect((await lookup(['a'])).calendars.get('a')).toEqual([held]);
   });
 
   it('drops ended blocks from what it stores, and a lapsed hold does not block when read back', async () => {
@@ -88,10 +109,9 @@ describe('fleet cache, car calendars', () => {
   });
 
   it('reads DynamoDB when Redis is down', async () => {
-    const down = new RedisFleetCache(async () => Promise.reject(new Error('ECONNREFUSED')));
-    const { generation } = await down.lookupCandidates('LAX', 'run');
-    expect(await down.calendars('LAX', generation, ['a'], read)).toMatchObject({ cached: false });
-    await expect(down.calendarChanging('LAX', 'a')).resolves.toBeUndefined();
+    const down = new RedisFleetCache(async () => Promise.reject(new Error('ECONNREFUSED')), 'calendar', read);
+    expect(await down.calendars(['a'], read)).toMatchObject({ cached: false });
+    await expect(down.calendarChanging('a')).resolves.toBeUndefined();
     await expect(down.calendarChanged('LAX', 'a', held)).resolves.toBeUndefined();
   });
 });
