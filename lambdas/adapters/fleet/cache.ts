@@ -19,12 +19,41 @@ const CALENDAR_TTL_SECONDS = 60;
  * lives 5 s), so a live writer always ends it itself.
  */
 const CHANGING_TTL_MS = 30_000;
-const CHANGING = 'changing';
+/**
+ * Announces a change (calendarChanging): `changing:<n>`, n the writers between their announcement and
+ * its end, so one writer's end never clears another's announcement. ARGV[1]: ms to live.
+ */
+const ANNOUNCE = `
+local v = redis.call('GET', KEYS[1])
+local n = 0
+if v and string.sub(v, 1, 9) == 'changing:' then n = tonumber(string.sub(v, 10)) or 0 end
+redis.call('SET', KEYS[1], 'changing:' .. (n + 1), 'PX', ARGV[1])
+return n + 1`;
+/**
+ * After a change (calendarChanged): ARGV[3] '1' ends the caller's own announcement (the count goes down;
+ * the key is only taken by the last writer out). Other writers' announcements stay: the last one out
+ * reads the calendar after this change too. When taken, the key gets ARGV[1] (a claim, for a refill),
+ * or is deleted when ARGV[1] is ''; ARGV[2]: seconds to live. Replies 1 when taken.
+ */
+const SETTLE = `
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, 9) == 'changing:' then
+  local n = tonumber(string.sub(v, 10)) or 1
+  if ARGV[3] ~= '1' then return 0 end
+  if n > 1 then
+    local ttl = redis.call('PTTL', KEYS[1])
+    if ttl < 1 then ttl = 1000 end
+    redis.call('SET', KEYS[1], 'changing:' .. (n - 1), 'PX', ttl)
+    return 0
+  end
+end
+if ARGV[1] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+return 1`;
 /** Per car, not per location: a car's calendar goes with it when it moves. */
 const calendarKey = (carId: string) => `fleet:cal:${carId}`;
 /**
- * Compare-and-set of several keys at once: KEYS[i] is set to ARGV[2i+1] (with ARGV[1] seconds to live)
- * only while it still holds ARGV[2i] ('' for no value). The reply: one character per key, 1 set, 0 left
+ * Compare-and-set of several keys at once: KEYS[i] is set to ARGV[2i+1] (with ARGV[1] seconds to live;
+ * deleted for '') only while it still holds ARGV[2i] ('' for no value). The reply: one character per key, 1 set, 0 left
  * alone (a string, which every client and ioredis-mock's Lua hand back alike).
  */
 const SET_IF_UNCHANGED = `
@@ -33,7 +62,7 @@ for i, key in ipairs(KEYS) do
   local current = redis.call('GET', key)
   local expected = ARGV[2 * i]
   if (expected == '' and not current) or current == expected then
-    redis.call('SET', key, ARGV[2 * i + 1], 'EX', ARGV[1])
+    if ARGV[2 * i + 1] == '' then redis.call('DEL', key) else redis.call('SET', key, ARGV[2 * i + 1], 'EX', ARGV[1]) end
     out[i] = '1'
   else
     out[i] = '0'
@@ -200,29 +229,30 @@ export class RedisFleetCache implements FleetCache {
   }
 
   async calendarChanging(carId: string) {
-    await this.attempt('calendarChanging', (redis) => redis.set(calendarKey(carId), CHANGING, 'PX', CHANGING_TTL_MS), null);
+    await this.attempt('calendarChanging', (redis) => redis.eval(ANNOUNCE, 1, calendarKey(carId), CHANGING_TTL_MS), null);
   }
 
-  async calendarChanged(location: LocationCode, carId: string, interval?: Interval) {
+  async calendarChanged(location: LocationCode, carId: string, interval?: Interval, announced = false) {
     // The page schemes know nothing of calendars: the pages of the changed time go.
     if (this.scheme !== 'calendar' && interval) await this.invalidateLocation(location, interval);
     const key = calendarKey(carId);
     const refill = this.readCalendars;
-    if (!refill) {
-      await this.attempt('calendarChanged', (redis) => redis.del(key), 0);
-      return;
-    }
-    // The claim replaces whatever was there (the announcement, a calendar from before, a search's claim).
-    const claim = `claim:${randomUUID()}`;
-    const replaced = await this.attempt('calendarChanged', (redis) => redis.set(key, claim, 'EX', CALENDAR_TTL_SECONDS), null);
-    if (replaced === null) return;
+    // The claim replaces whatever was there (a calendar from before, a search's claim), unless another
+    // writer's announcement is still on: that writer refills after its own write.
+    const claim = refill ? `claim:${randomUUID()}` : '';
+    const taken = await this.attempt(
+      'calendarChanged',
+      (redis) => redis.eval(SETTLE, 1, key, claim, CALENDAR_TTL_SECONDS, announced ? '1' : '0'),
+      0,
+    );
+    if (!refill || Number(taken) !== 1) return;
     try {
       const fresh = await refill([carId]);
       await this.setIfUnchanged([{ key, seen: claim, value: JSON.stringify(storedCalendar(fresh.get(carId) ?? [], Date.now())) }]);
     } catch (err) {
       // Best effort: the next search reads the car instead.
       logger.warn('could not refill a car calendar after its change', { carId, error: (err as Error).message });
-      await this.attempt('calendarChanged', (redis) => redis.del(key), 0);
+      await this.setIfUnchanged([{ key, seen: claim, value: '' }]);
     }
   }
 

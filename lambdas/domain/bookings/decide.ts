@@ -77,7 +77,7 @@ const announced = async (deps: DeciderDeps, reservation: Reservation, hold: () =
     held = outcome.kind === 'held';
     return outcome;
   } finally {
-    await deps.cache.calendarChanged(reservation.car.location, reservation.carId, held ? intervalOf(reservation) : undefined);
+    await deps.cache.calendarChanged(reservation.car.location, reservation.carId, held ? intervalOf(reservation) : undefined, true);
   }
 };
 

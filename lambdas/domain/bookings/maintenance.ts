@@ -74,7 +74,7 @@ export const addMaintenanceBlock = async (
       blocked = outcome.blocked;
       if ('claimed' in outcome) return answerEarlier(outcome.claimed);
     } finally {
-      await deps.cache.calendarChanged(car.location, carId, blocked ? block : undefined);
+      await deps.cache.calendarChanged(car.location, carId, blocked ? block : undefined, true);
     }
     if (blocked) return block;
   }

@@ -133,10 +133,11 @@ export interface FleetCache {
   calendarChanging(carId: string): Promise<void>;
   /**
    * After a write of the car's calendar (or a decision that wrote nothing: no `interval`): the cached
-   * calendar is replaced by the car's as read now. `interval`: the time whose availability changed (what
-   * the `pages` design invalidates).
+   * calendar is replaced by the car's as read now, unless a writer's announcement is still on (that writer
+   * does it after its own write). `interval`: the time whose availability changed (what the `pages`
+   * design invalidates). `announced`: this writer announced its change (calendarChanging), which ends.
    */
-  calendarChanged(location: LocationCode, carId: string, interval?: Interval): Promise<void>;
+  calendarChanged(location: LocationCode, carId: string, interval?: Interval, announced?: boolean): Promise<void>;
   /** `pages` only: a cached page, and the generation to store a fresh page under (the location's, and with a `window` its days'). */
   lookupSearch(location: LocationCode, queryKey: string, window?: Interval): Promise<{ page?: SearchResultPage; generation?: string }>;
   storeSearch(location: LocationCode, queryKey: string, generation: string | undefined, page: SearchResultPage): Promise<void>;

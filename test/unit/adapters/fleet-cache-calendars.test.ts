@@ -51,7 +51,7 @@ describe('fleet cache, car calendars', () => {
     stored.set('a', [held]);
     expect((await lookup(['a'])).calendars.get('a')).toEqual([held]);
     expect((await lookup(['a'])).cached).toBe(false);
-    await cache.calendarChanged('LAX', 'a', held);
+    await cache.calendarChanged('LAX', 'a', held, true);
     await lookup(['a']);
     expect(await lookup(['a'])).toMatchObject({ cached: true });
     expect(reads).toEqual(['a', 'a', 'a', 'a']);
@@ -63,7 +63,7 @@ describe('fleet cache, car calendars', () => {
       // The hold is written and announced gone while this search still holds the calendar from before.
       await cache.calendarChanging('a');
       stored.set('a', [held]);
-      await cache.calendarChanged('LAX', 'a', held);
+      await cache.calendarChanged('LAX', 'a', held, true);
       return before;
     };
     expect((await lookup(['a'], racing)).calendars.get('a')).toEqual([]);
@@ -81,8 +81,21 @@ describe('fleet cache, car calendars', () => {
     await refilling.calendars(['a'], read);
     await refilling.calendarChanging('a');
     stored.set('a', [held]);
-    await refilling.calendarChanged('LAX', 'a', held);
+    await refilling.calendarChanged('LAX', 'a', held, true);
     expect(await refilling.calendars(['a'], read)).toEqual({ calendars: new Map([['a', [held]]]), cached: true });
+  });
+
+  it("one writer's change does not end another's announcement: searches read the car until the last writer is done", async () => {
+    const refilling = new RedisFleetCache(async () => redis, 'calendar', read);
+    await refilling.calendarChanging('a'); // a decider, about to write its hold
+    await refilling.calendarChanging('a'); // a maintenance block, about to be written
+    await refilling.calendarChanged('LAX', 'a', undefined, true); // the block was refused
+    await refilling.calendarChanged('LAX', 'a', held); // a cancel of another reservation of the car
+    stored.set('a', [held]); // the decider's hold lands
+    expect((await lookup(['a'])).calendars.get('a')).toEqual([held]);
+    expect((await lookup(['a'])).cached).toBe(false);
+    await refilling.calendarChanged('LAX', 'a', held, true);
+    expect(await lookup(['a'])).toEqual({ calendars: new Map([['a', [held]]]), cached: true });
   });
 
   it('a refill that raced a later change is not stored', async () => {
