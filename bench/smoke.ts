@@ -14,7 +14,7 @@ const SMOKE: Array<{ script: string; env: Record<string, string> }> = [
     script: 'booking',
     env: { BENCH_REQUESTS: '60', BENCH_CARS: '10', BENCH_CUSTOMERS: '20', BENCH_CONCURRENCY: '10', BENCH_DECIDE_TIMEOUT_S: '120' },
   },
-  // Both cache schemes over a few operations: the correctness check (no held car shown) runs, the hit rate means nothing.
+  // Every cache scheme over a few operations: the correctness check (no held car shown) runs, the hit rate means nothing.
   { script: 'mixed', env: { BENCH_OPS: '40', BENCH_CARS: '6', BENCH_CONCURRENCY: '4' } },
   { script: 'payments', env: { BENCH_PAYMENTS: '40', BENCH_WARMUP: '5', BENCH_CONCURRENCY: '1,4' } },
   // One function per kind of trigger (HTTP, FIFO queue, stream) and the payment one with sidecars: all

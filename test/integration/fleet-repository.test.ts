@@ -90,7 +90,7 @@ const putReservation = (r: Reservation) => db.send(new PutCommand({ TableName: a
  */
 const changeBlocks = async (carId: string, change: Omit<BlockChange, 'now'> & { now?: Date }, location?: LocationCode) => {
   await db.send(new TransactWriteCommand({ TransactItems: [cars.blockClause(carId, { now: new Date(), ...change })] }));
-  if (location) await deps.cache.invalidateLocation(location);
+  if (location) await deps.cache.calendarChanged(location, carId);
 };
 /** Blocks written as stored items, as an older release wrote them (the repository only writes the short form). */
 const writeStoredBlocks = async (carId: string, blocks: Record<string, unknown>) => {
@@ -361,7 +361,7 @@ describe('blocks: the map the booking transactions change through blockClause', 
     await writeStoredBlocks(carId, { old: { kind: 'reservation', status: 'Confirmed', from: day(10), to: day(12) } });
     const car = (await cars.get(carId, true))!;
     expect(car.blocks).toEqual([{ id: 'old', kind: 'reservation', status: 'Confirmed', ...days(day(10), day(12)) }]);
-    await deps.cache.invalidateLocation('PHL');
+    await deps.cache.calendarChanged('PHL', carId);
     expect(await idsIn({ location: 'PHL', period: { startDate: day(11), endDate: day(13) } })).not.toContain(carId);
     expect(await idsIn({ location: 'PHL', period: { startDate: day(12), endDate: day(13) } })).toContain(carId);
   });

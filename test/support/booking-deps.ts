@@ -7,7 +7,7 @@ import type { BookingDeps } from '../../lambdas/domain/bookings/ports';
  * the 5-minute hold. `patch` adds or replaces any of them.
  */
 export const storeOnlyBookingDeps = (base: Pick<BookingDeps, 'reservations' | 'cars' | 'clock'> & Partial<BookingDeps>): BookingDeps => ({
-  cache: { invalidateLocation: async () => undefined },
+  cache: { calendarChanging: async () => undefined, calendarChanged: async () => undefined },
   queue: { send: async () => undefined },
   locks: { acquire: async () => 'unavailable' },
   notifier: { publish: async () => undefined },

@@ -1,14 +1,74 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RedisCommands } from '../redis';
+import { endedBlocks, type Block } from '../../domain/fleet/availability';
 import type { Interval } from '../../domain/fleet/interval';
 import type { LocationCode } from '../../domain/fleet/catalog';
 import type { Car, Photo } from '../../domain/fleet/car';
-import type { FleetCache } from '../../domain/fleet/ports';
+import type { CandidateRun, FleetCache } from '../../domain/fleet/ports';
+import { toBlock, toStoredBlock, type ShortBlock } from './stored-block';
 import type { SearchResultPage } from '../../domain/fleet/search';
 import { logger } from '../../shared/logger';
 
 /** Short on purpose: invalidation is the rule, the TTL only bounds staleness if an invalidation was lost. */
 const SEARCH_TTL_SECONDS = 60;
+/** The same bound for a car's calendar (an invalidation lost between DynamoDB's write and Redis). */
+const CALENDAR_TTL_SECONDS = 60;
+/**
+ * How long a change announced by calendarChanging keeps searches off the car's cached calendar when
+ * calendarChanged does not follow (a writer that died): well over a decision (the decider's car lock
+ * lives 5 s), so a live writer always ends it itself.
+ */
+const CHANGING_TTL_MS = 30_000;
+/**
+ * Announces a change (calendarChanging): `changing:<n>`, n the writers between their announcement and
+ * its end, so one writer's end never clears another's announcement. ARGV[1]: ms to live.
+ */
+const ANNOUNCE = `
+local v = redis.call('GET', KEYS[1])
+local n = 0
+if v and string.sub(v, 1, 9) == 'changing:' then n = tonumber(string.sub(v, 10)) or 0 end
+redis.call('SET', KEYS[1], 'changing:' .. (n + 1), 'PX', ARGV[1])
+return n + 1`;
+/**
+ * After a change (calendarChanged): ARGV[3] '1' ends the caller's own announcement (the count goes down;
+ * the key is only taken by the last writer out). Other writers' announcements stay: the last one out
+ * reads the calendar after this change too. When taken, the key gets ARGV[1] (a claim, for a refill),
+ * or is deleted when ARGV[1] is ''; ARGV[2]: seconds to live. Replies 1 when taken.
+ */
+const SETTLE = `
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, 9) == 'changing:' then
+  local n = tonumber(string.sub(v, 10)) or 1
+  if ARGV[3] ~= '1' then return 0 end
+  if n > 1 then
+    local ttl = redis.call('PTTL', KEYS[1])
+    if ttl < 1 then ttl = 1000 end
+    redis.call('SET', KEYS[1], 'changing:' .. (n - 1), 'PX', ttl)
+    return 0
+  end
+end
+if ARGV[1] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+return 1`;
+/** Per car, not per location: a car's calendar goes with it when it moves. */
+const calendarKey = (carId: string) => `fleet:cal:${carId}`;
+/**
+ * Compare-and-set of several keys at once: KEYS[i] is set to ARGV[2i+1] (with ARGV[1] seconds to live;
+ * deleted for '') only while it still holds ARGV[2i] ('' for no value). The reply: one character per key, 1 set, 0 left
+ * alone (a string, which every client and ioredis-mock's Lua hand back alike).
+ */
+const SET_IF_UNCHANGED = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  local expected = ARGV[2 * i]
+  if (expected == '' and not current) or current == expected then
+    if ARGV[2 * i + 1] == '' then redis.call('DEL', key) else redis.call('SET', key, ARGV[2 * i + 1], 'EX', ARGV[1]) end
+    out[i] = '1'
+  else
+    out[i] = '0'
+  end
+end
+return table.concat(out)`;
 const CAR_TTL_SECONDS = 300;
 
 const generationKey = (location: string) => `fleet:gen:${location}`;
@@ -26,18 +86,42 @@ const daysOf = (interval: Interval): number[] | undefined => {
 };
 
 /**
- * How searches are invalidated. `day` (the default): a change of a car's calendar bumps the generation
- * of each UTC day it touches at the location, and a search is cached under the location's generation
- * and those of its window's days, so a booking leaves pages of other days valid. `location`: every
- * change bumps the location's generation (the former scheme, kept to measure against: bench:mixed).
+ * How searches are cached. `calendar` (the default): runs of candidates per location and filters, and
+ * each car's calendar apart (see the class). The page schemes, kept to measure against (bench:mixed):
+ * `day`, a change of a car's calendar bumps the generation of each UTC day it touches at the location,
+ * and a page is cached under the location's generation and those of its window's days; `location`,
+ * every change bumps the location's generation.
  */
-export type SearchCacheScheme = 'location' | 'day';
+export type SearchCacheScheme = 'location' | 'day' | 'calendar';
+/** A car's calendar as cached: its blocks (short form, ended ones left out). */
+interface StoredCalendar {
+  b: Record<string, ShortBlock>;
+}
+const storedCalendar = (blocks: Block[], nowMs: number): StoredCalendar => {
+  const ended = new Set(endedBlocks(blocks, nowMs).map((b) => b.id));
+  return { b: Object.fromEntries(blocks.filter((b) => !ended.has(b.id)).map((b) => [b.id, toStoredBlock(b)])) };
+};
+/** Reads cars' calendars strongly (CarRepository.calendars). */
+export type CalendarReader = (carIds: readonly string[]) => Promise<Map<string, Block[]>>;
 const searchKey = (location: string, generation: string, queryKey: string) => `fleet:search:${location}:${generation}:${queryKey}`;
+const candidatesKey = (location: string, generation: string, runKey: string) => `fleet:cand:${location}:${generation}:${runKey}`;
 const carGenerationKey = (carId: string) => `fleet:cargen:${carId}`;
 const carKey = (carId: string, generation: string) => `fleet:car:${carId}:${generation}`;
 
 /**
- * The fleet cache in Redis. Searches are cached per location under generation numbers: the location's,
+ * The fleet cache in Redis.
+ *
+ * Scheme `calendar`: runs of search candidates are stored under the location's generation, which only
+ * fleet edits bump (a booking never does). Each car's calendar is one key, `fleet:cal:<carId>`: its
+ * blocks; `changing` while a writer is about to add a block (calendarChanging); `claim:<token>` while a
+ * search that found none, or the writer after its change, reads it from DynamoDB. A calendar read is
+ * stored only over the reader's own claim (a compare-and-set), and a change overwrites the claim, so a
+ * calendar read before a change is never stored after it; with `changing` set before the write and
+ * replaced after it, a search answered after the write (a client that saw the hold, then searched) never
+ * gets the calendar from before it: no staleness window. With a reader, the writer refills the calendar
+ * after its change (one strong read), so the next search finds it cached.
+ *
+ * Page schemes (`day`, `location`): searches are cached per location under generation numbers: the location's,
  * and (scheme `day`) those of the days the search's window covers; invalidating is an INCR of the
  * location's, or of the changed days', which makes the affected pages unreachable (old ones expire). A page
  * computed from a read that raced with a change is stored under the generation read *before* the
@@ -51,8 +135,126 @@ export class RedisFleetCache implements FleetCache {
   constructor(
     private readonly redis: () => Promise<RedisCommands>,
     /** Settable so a benchmark can compare the schemes on the handlers' own instance (useSearchCacheScheme). */
-    public scheme: SearchCacheScheme = 'day',
+    public scheme: SearchCacheScheme = 'calendar',
+    /** Refills a car's calendar after a change (calendarChanged); without, the next search reads it. */
+    private readonly readCalendars?: CalendarReader,
   ) {}
+
+  get searchCaching(): 'candidates' | 'pages' {
+    return this.scheme === 'calendar' ? 'candidates' : 'pages';
+  }
+
+  lookupCandidates(location: LocationCode, runKey: string) {
+    return this.attempt(
+      'lookupCandidates',
+      async (redis) => {
+        const generation = (await redis.get(generationKey(location))) ?? '0';
+        const hit = await redis.get(candidatesKey(location, generation, runKey));
+        return { generation, run: hit ? (JSON.parse(hit) as CandidateRun) : undefined };
+      },
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion sets attempt's result type
+      {} as { run?: CandidateRun; generation?: string },
+    );
+  }
+
+  async storeCandidates(location: LocationCode, runKey: string, generation: string | undefined, run: CandidateRun) {
+    if (generation === undefined) return; // the lookup failed: do not store under a guessed generation
+    await this.attempt(
+      'storeCandidates',
+      (redis) => redis.set(candidatesKey(location, generation, runKey), JSON.stringify(run), 'EX', SEARCH_TTL_SECONDS),
+      null,
+    );
+  }
+
+  async calendars(carIds: readonly string[], read: CalendarReader): Promise<{ calendars: Map<string, Block[]>; cached: boolean }> {
+    if (carIds.length === 0) return { calendars: new Map(), cached: true };
+    const keys = carIds.map(calendarKey);
+    const values = await this.attempt('calendars', (redis) => redis.mget(...keys), undefined);
+    if (!values) return { calendars: await read(carIds), cached: false };
+    const calendars = new Map<string, Block[]>();
+    const missing: string[] = [];
+    /** Only absent ones are claimed: `changing` or another's claim means read, store nothing. */
+    const absent: string[] = [];
+    values.forEach((value, i) => {
+      if (value?.startsWith('{')) {
+        const stored = JSON.parse(value) as StoredCalendar;
+        calendars.set(
+          carIds[i],
+          Object.entries(stored.b).map(([id, block]) => toBlock(id, block)),
+        );
+        return;
+      }
+      missing.push(carIds[i]);
+      if (value === null) absent.push(carIds[i]);
+    });
+    if (missing.length === 0) return { calendars, cached: true };
+    const fresh = await this.readThrough(missing, absent, read);
+    for (const carId of missing) calendars.set(carId, fresh.get(carId) ?? []);
+    return { calendars, cached: false };
+  }
+
+  /**
+   * Reads the cars' calendars and stores those of `absent` (no value in Redis) under a claim put in place
+   * before the read: a change after the read overwrites the claim, and the stale read is not stored.
+   */
+  private async readThrough(carIds: readonly string[], absent: readonly string[], read: CalendarReader) {
+    const claim = `claim:${randomUUID()}`;
+    const claimed = await this.setIfUnchanged(absent.map((carId) => ({ key: calendarKey(carId), seen: '', value: claim })));
+    const fresh = await read(carIds);
+    const nowMs = Date.now();
+    await this.setIfUnchanged(
+      absent
+        .filter((_, i) => claimed[i])
+        .map((carId) => ({ key: calendarKey(carId), seen: claim, value: JSON.stringify(storedCalendar(fresh.get(carId) ?? [], nowMs)) })),
+    );
+    return fresh;
+  }
+
+  /** SET_IF_UNCHANGED over the keys; nothing set (all false) when Redis fails. */
+  private async setIfUnchanged(changes: Array<{ key: string; seen: string; value: string }>): Promise<boolean[]> {
+    if (changes.length === 0) return [];
+    const replies = await this.attempt(
+      'setIfUnchanged',
+      (redis) =>
+        redis.eval(
+          SET_IF_UNCHANGED,
+          changes.length,
+          ...changes.map((c) => c.key),
+          CALENDAR_TTL_SECONDS,
+          ...changes.flatMap((c) => [c.seen, c.value]),
+        ),
+      '',
+    );
+    return changes.map((_, i) => String(replies)[i] === '1');
+  }
+
+  async calendarChanging(carId: string) {
+    await this.attempt('calendarChanging', (redis) => redis.eval(ANNOUNCE, 1, calendarKey(carId), CHANGING_TTL_MS), null);
+  }
+
+  async calendarChanged(location: LocationCode, carId: string, interval?: Interval, announced = false) {
+    // The page schemes know nothing of calendars: the pages of the changed time go.
+    if (this.scheme !== 'calendar' && interval) await this.invalidateLocation(location, interval);
+    const key = calendarKey(carId);
+    const refill = this.readCalendars;
+    // The claim replaces whatever was there (a calendar from before, a search's claim), unless another
+    // writer's announcement is still on: that writer refills after its own write.
+    const claim = refill ? `claim:${randomUUID()}` : '';
+    const taken = await this.attempt(
+      'calendarChanged',
+      (redis) => redis.eval(SETTLE, 1, key, claim, CALENDAR_TTL_SECONDS, announced ? '1' : '0'),
+      0,
+    );
+    if (!refill || Number(taken) !== 1) return;
+    try {
+      const fresh = await refill([carId]);
+      await this.setIfUnchanged([{ key, seen: claim, value: JSON.stringify(storedCalendar(fresh.get(carId) ?? [], Date.now())) }]);
+    } catch (err) {
+      // Best effort: the next search reads the car instead.
+      logger.warn('could not refill a car calendar after its change', { carId, error: (err as Error).message });
+      await this.setIfUnchanged([{ key, seen: claim, value: '' }]);
+    }
+  }
 
   private async attempt<T>(what: string, work: (redis: RedisCommands) => Promise<T>, fallback: T): Promise<T> {
     try {

@@ -1,6 +1,5 @@
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { endedBlocks, type Block } from '../../domain/fleet/availability';
-import { dayInterval, type Interval } from '../../domain/fleet/interval';
 import type { LocationCode } from '../../domain/fleet/catalog';
 import { STAR_VALUES, type Car, type CarSpec, type Photo } from '../../domain/fleet/car';
 import type { CarRepository, OwnedClaim, SearchPageRequest } from '../../domain/fleet/ports';
@@ -11,8 +10,9 @@ import { keyReused } from '../../domain/idempotency';
 import { calendarClause } from '../calendar-clause';
 import { claimPut } from '../claims';
 import { conditionalWrite, transactWrite, type TransactItem } from '../dynamo-conflicts';
-import { queryAll } from '../dynamodb';
+import { getInOrder, queryAll } from '../dynamodb';
 import { fromStoredRateCard } from './rate-card-item';
+import { toBlock, toStoredBlock, type StoredBlock } from './stored-block';
 
 /**
  * The cars table (see lambdas/shared/tables.ts):
@@ -64,69 +64,13 @@ const CAR_FIELDS = [
   'updatedAt',
 ] as const;
 
-/** The long form: blocks written before the short one (below), and before times came (no `fromMs`). */
-type LongBlock = Omit<Block, 'id' | 'fromMs' | 'readyMs'> & Partial<Interval>;
-
-/**
- * The short form every write now uses. The car item holds every block still ahead, is rewritten by
- * every hold and is projected into the search index, so each byte of a block is paid on every booking
- * of the car (1 WCU per KB, twice in a transaction, plus the index): one-letter names and values keep a
- * block, with its id, at about 60% of the long form's size (a hold: 75 bytes instead of 122).
- *   k  'R' reservation | 'M' maintenance        f, r  fromMs, readyMs
- *   s  'P' Pending | 'C' Confirmed              h     holdExpiresAt
- *   d  '<from>/<to>' v1 days, when asked for    n     a maintenance block's reason
- */
-interface ShortBlock {
-  k: 'R' | 'M';
-  f: number;
-  r: number;
-  s?: 'P' | 'C';
-  h?: number;
-  d?: string;
-  n?: string;
-}
-
-/** A block as the car item stores it (short form; the id is its key in the map). */
-export const toStoredBlock = (block: Block): ShortBlock => ({
-  k: block.kind === 'reservation' ? 'R' : 'M',
-  f: block.fromMs,
-  r: block.readyMs,
-  ...(block.kind === 'reservation' ? { s: block.status === 'Pending' ? ('P' as const) : ('C' as const) } : {}),
-  ...(block.kind === 'reservation' && block.holdExpiresAt !== undefined ? { h: block.holdExpiresAt } : {}),
-  ...(block.from !== undefined && block.to !== undefined ? { d: `${block.from}/${block.to}` } : {}),
-  ...(block.kind === 'maintenance' ? { n: block.reason } : {}),
-});
-
-/**
- * A block as stored, in either form. Long-form blocks written before times came (v1 days only, no
- * `fromMs`) read as their days' interval, the same one v1 gives its periods now: no migration is needed
- * for either form, and the next write of a block writes it short.
- */
-export const toBlock = (id: string, stored: LongBlock | ShortBlock): Block => {
-  if ('k' in stored) {
-    const [from, to] = stored.d?.split('/') ?? [];
-    const span = { id, fromMs: stored.f, readyMs: stored.r, ...(from && to ? { from, to } : {}) };
-    return stored.k === 'R'
-      ? {
-          ...span,
-          kind: 'reservation',
-          status: stored.s === 'P' ? 'Pending' : 'Confirmed',
-          ...(stored.h !== undefined ? { holdExpiresAt: stored.h } : {}),
-        }
-      : ({ ...span, kind: 'maintenance', reason: String(stored.n ?? '') } as Block);
-  }
-  return {
-    ...stored,
-    id,
-    ...(typeof stored.fromMs === 'number' && typeof stored.readyMs === 'number'
-      ? { fromMs: stored.fromMs, readyMs: stored.readyMs }
-      : dayInterval({ startDate: String(stored.from), endDate: String(stored.to) })),
-  } as Block;
-};
+// The blocks' stored forms live apart, so the fleet cache stores calendars in the same short form
+// without loading this repository (and its SDK commands).
+export { toBlock, toStoredBlock };
 
 const toCar = (item: Record<string, unknown>): Car => {
   const car = Object.fromEntries(CAR_FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]])) as unknown as Car;
-  const stored = (item.blocks ?? {}) as Record<string, LongBlock | ShortBlock>;
+  const stored = (item.blocks ?? {}) as Record<string, StoredBlock>;
   car.blocks = Object.entries(stored).map(([id, block]) => toBlock(id, block));
   car.blocksVersion = Number(item.blocksVersion ?? 0);
   car.ratingCount ??= 0;
@@ -371,6 +315,12 @@ export class DynamoCarRepository implements CarRepository {
       }),
     );
     return { cars: (res.Items ?? []).map(toCar), next: res.LastEvaluatedKey };
+  }
+
+  async calendars(carIds: readonly string[]): Promise<Map<string, Block[]>> {
+    const items = await getInOrder(this.db, this.tableName, carIds.map(carKey));
+    const found = new Map(items.map((item) => [String(item.carId), toCar(item).blocks]));
+    return new Map(carIds.map((carId) => [carId, found.get(carId) ?? []]));
   }
 
   async addPhoto(carId: string, photo: Photo, cap: { max: number; seen: number }, claim?: OwnedClaim): Promise<Photo> {

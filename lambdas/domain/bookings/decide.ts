@@ -63,6 +63,25 @@ export const refusalOf = (car: Car | undefined, reservation: Reservation, nowMs:
 };
 
 /**
+ * The hold's write, announced to the search cache just before it and settled just after (held or not),
+ * so a search answered after the client saw the reservation Pending never shows the car for its time:
+ * no staleness window (FleetCache.calendarChanging). Only the write is announced, not the reads before
+ * it: searches of the car read DynamoDB while it is. A decider that dies in between leaves the
+ * announcement to lapse (searches read the car meanwhile).
+ */
+const announced = async (deps: DeciderDeps, reservation: Reservation, hold: () => Promise<HoldOutcome>): Promise<HoldOutcome> => {
+  await deps.cache.calendarChanging(reservation.carId);
+  let held = false;
+  try {
+    const outcome = await hold();
+    held = outcome.kind === 'held';
+    return outcome;
+  } finally {
+    await deps.cache.calendarChanged(reservation.car.location, reservation.carId, held ? intervalOf(reservation) : undefined, true);
+  }
+};
+
+/**
  * Reads the car's calendar strongly, judges the interval on it (`occupies`, turnaround included), and
  * writes the hold conditional on that calendar being unchanged: a change in between (another hold, a
  * cancel, a block) makes it read and judge again.
@@ -86,7 +105,7 @@ const holdOrRefuse = async (
     const stock = earlier ? [] : await stockFor(deps, reservation, nowMs);
     if (stock === 'short') return { outcome: { kind: 'rejected', reason: 'EXTRA_UNAVAILABLE' }, holdExpiresAt: 0 };
     const terms = { expiresAt: holdExpiresAt, onCar: earlier !== undefined, requestedAfter, stock };
-    const outcome = await deps.reservations.hold(reservation, car!, terms, now);
+    const outcome = await announced(deps, reservation, () => deps.reservations.hold(reservation, car!, terms, now));
     if (outcome.kind !== 'stale') return { outcome, holdExpiresAt };
   }
   // Thrown, so the queue delivers the message again: a later decision, never a wrong one.
@@ -128,8 +147,6 @@ const decideHeld = async (deps: DeciderDeps, reservation: Reservation): Promise<
     });
     return outcome.reason;
   }
-  // A search made after this returns must not offer the car for this time.
-  await deps.cache.invalidateLocation(reservation.car.location, intervalOf(reservation));
   const held: Reservation = { ...reservation, status: 'Pending', holdExpiresAt, updatedAt: now.toISOString() };
   await deps.notifier.publish({ type: 'ReservationHeld', reservation: held, at: now.toISOString() });
   return 'held';

@@ -50,6 +50,9 @@ const ATTEMPTS = 3;
  */
 export type LifecycleDeps = Pick<BookingDeps, 'reservations' | 'cache' | 'notifier' | 'clock'>;
 
+/** After a write of the reservation's block on its car: search reads that car's calendar afresh. */
+const calendarChanged = (deps: LifecycleDeps, r: Reservation) => deps.cache.calendarChanged(r.car.location, r.carId, intervalOf(r));
+
 export const cancelReservation = async (deps: LifecycleDeps, actor: Actor, reservationId: string): Promise<Reservation> => {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const reservation = await reservationFor(deps, actor, reservationId);
@@ -72,7 +75,7 @@ export const cancelReservation = async (deps: LifecycleDeps, actor: Actor, reser
         holdExpiresAt: undefined,
         updatedAt: now.toISOString(),
       };
-      if (reservation.status !== 'Requested') await deps.cache.invalidateLocation(reservation.car.location, intervalOf(reservation));
+      if (reservation.status !== 'Requested') await calendarChanged(deps, reservation);
       await tell(deps, 'ReservationCancelled', cancelled, now);
       return cancelled;
     }
@@ -93,7 +96,7 @@ export const confirmReservation = async (deps: LifecycleDeps, reservationId: str
   if (!holdsCar(reservation, now.getTime())) return false;
   const confirmed: Reservation = { ...reservation, status: 'Confirmed', holdExpiresAt: undefined, updatedAt: now.toISOString() };
   if (!(await deps.reservations.confirm(reservation, now, confirmedDueMs(confirmed)))) return false;
-  await deps.cache.invalidateLocation(reservation.car.location, intervalOf(reservation));
+  await calendarChanged(deps, reservation);
   await tell(deps, 'ReservationConfirmed', confirmed, now);
   return true;
 };
@@ -103,7 +106,7 @@ export const expireReservation = async (deps: LifecycleDeps, reservation: Reserv
   const now = deps.clock.now();
   if (reservation.status !== 'Pending' || holdsCar(reservation, now.getTime())) return false;
   if (!(await deps.reservations.expire(reservation, now))) return false;
-  await deps.cache.invalidateLocation(reservation.car.location, intervalOf(reservation));
+  await calendarChanged(deps, reservation);
   await tell(deps, 'ReservationExpired', { ...reservation, status: 'Expired', updatedAt: now.toISOString() }, now);
   return true;
 };
@@ -202,7 +205,7 @@ const sweepOne = async (deps: LifecycleDeps & Pick<BookingDeps, 'queue'>, r: Res
       } else if (!r.pickupAt && t >= returnMs(r)) {
         if (await deps.reservations.complete(r, now)) {
           report.completed++;
-          await deps.cache.invalidateLocation(r.car.location, intervalOf(r));
+          await calendarChanged(deps, r);
         }
       } else if (!r.remindedAt && t >= pickupMs(r) - REMINDER_BEFORE_MS) {
         const reminded = { ...r, remindedAt: now.toISOString() };

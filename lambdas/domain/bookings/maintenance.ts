@@ -65,12 +65,18 @@ export const addMaintenanceBlock = async (
         { reservations: overlapping },
       );
     }
-    const outcome = await deps.reservations.block(car, block, now, claim);
-    if (outcome.blocked) {
-      await deps.cache.invalidateLocation(car.location, block);
-      return block;
+    // Announced first, so no search answered after the block is written shows the car free (FleetCache);
+    // the announcement goes after the write, written or not.
+    await deps.cache.calendarChanging(carId);
+    let blocked = false;
+    try {
+      const outcome = await deps.reservations.block(car, block, now, claim);
+      blocked = outcome.blocked;
+      if ('claimed' in outcome) return answerEarlier(outcome.claimed);
+    } finally {
+      await deps.cache.calendarChanged(car.location, carId, blocked ? block : undefined, true);
     }
-    if ('claimed' in outcome) return answerEarlier(outcome.claimed);
+    if (blocked) return block;
   }
   throw conflict('Bookings of this car keep changing its calendar; read the car again and retry.');
 };
@@ -82,7 +88,7 @@ export const removeMaintenanceBlock = async (deps: MaintenanceDeps, carId: strin
     const block = car.blocks.find((b): b is MaintenanceBlock => b.id === blockId && b.kind === 'maintenance');
     if (!block) throw notFound(`Block ${blockId}`);
     if (await deps.reservations.unblock(car, block, deps.clock.now())) {
-      await deps.cache.invalidateLocation(car.location, block);
+      await deps.cache.calendarChanged(car.location, carId, block);
       return;
     }
   }

@@ -181,7 +181,7 @@ export interface CarLocks {
 export interface BookingDeps {
   reservations: ReservationStore;
   cars: Pick<CarRepository, 'get'>;
-  cache: Pick<FleetCache, 'invalidateLocation'>;
+  cache: Pick<FleetCache, 'calendarChanging' | 'calendarChanged'>;
   queue: BookingQueue;
   locks: CarLocks;
   notifier: Notifier;

@@ -1,3 +1,4 @@
+import type { Block } from './availability';
 import type { Interval } from './interval';
 import type { Clock } from '../../shared/clock';
 import type { OwnedClaim } from '../idempotency';
@@ -25,6 +26,16 @@ export interface SearchResultPage {
   nextCursor?: string;
 }
 
+/**
+ * A run of search candidates: the active cars of a search's filters at a location, in its order, after a
+ * position, whatever their availability (their blocks are not kept: search reads calendars apart).
+ * `more`: candidates follow the last one.
+ */
+export interface CandidateRun {
+  cars: Car[];
+  more: boolean;
+}
+
 export interface CarRepository {
   /** Writes the car and bumps its location's counter in one transaction. */
   /**
@@ -43,6 +54,8 @@ export interface CarRepository {
   remove(car: Car, at: string): Promise<void>;
   locationCounts(): Promise<Map<string, number>>;
   searchPage(request: SearchPageRequest): Promise<{ cars: Car[]; next?: unknown }>;
+  /** The cars' blocks, read strongly (a car that is gone has none): what search checks availability on. */
+  calendars(carIds: readonly string[]): Promise<Map<string, Block[]>>;
   /**
    * Adds a photo item unless the car already has `max` (a conflict) or is not active (not found): the
    * car's photo counter moves in the same transaction, so concurrent uploads cannot pass the cap.
@@ -88,19 +101,50 @@ export interface MediaStore {
 }
 
 /**
- * Cache of search pages and car details. Best effort by contract: implementations never throw (a
- * cache that is down behaves as a miss), because DynamoDB can always answer.
+ * Cache of searches and car details. Best effort by contract: implementations never throw (a cache that
+ * is down behaves as a miss), because DynamoDB can always answer.
+ *
+ * Searches are cached as `candidates` (the design): runs of candidate cars per location and filters,
+ * which only fleet edits change (invalidateLocation), and each car's calendar apart, which only that
+ * car's bookings and blocks change (calendarChanging / calendarChanged); availability is judged per
+ * request. `pages` (whole result pages per window, invalidated per location or per day) is the former
+ * design, kept so that bench:mixed can measure the two side by side.
  */
 export interface FleetCache {
+  readonly searchCaching: 'candidates' | 'pages';
+  /** A cached run of candidates, and the location's generation to store a fresh run (and calendars) under. */
+  lookupCandidates(location: LocationCode, runKey: string): Promise<{ run?: CandidateRun; generation?: string }>;
+  storeCandidates(location: LocationCode, runKey: string, generation: string | undefined, run: CandidateRun): Promise<void>;
   /**
-   * A cached page, and the generation to store a fresh page under: the location's, and with a `window`
-   * the generations of the days it covers there (a change of some days leaves other days' pages valid).
+   * The cars' calendars: cached ones unless the car's calendar changed since, the others from `read`
+   * (strong reads), stored for the next search when no change of the car was announced or made
+   * meanwhile. `cached`: none needed `read`. Car edits leave calendars alone (a calendar is the car's
+   * blocks, which only bookings and maintenance blocks change).
    */
+  calendars(
+    carIds: readonly string[],
+    read: (carIds: readonly string[]) => Promise<Map<string, Block[]>>,
+  ): Promise<{ calendars: Map<string, Block[]>; cached: boolean }>;
+  /**
+   * Before a write that may add a block to the car: until calendarChanged (or a short while, should the
+   * writer die), searches read the car's calendar from DynamoDB and store none, so none answered after
+   * the write shows the calendar from before it.
+   */
+  calendarChanging(carId: string): Promise<void>;
+  /**
+   * After a write of the car's calendar (or a decision that wrote nothing: no `interval`): the cached
+   * calendar is replaced by the car's as read now, unless a writer's announcement is still on (that writer
+   * does it after its own write). `interval`: the time whose availability changed (what the `pages`
+   * design invalidates). `announced`: this writer announced its change (calendarChanging), which ends.
+   */
+  calendarChanged(location: LocationCode, carId: string, interval?: Interval, announced?: boolean): Promise<void>;
+  /** `pages` only: a cached page, and the generation to store a fresh page under (the location's, and with a `window` its days'). */
   lookupSearch(location: LocationCode, queryKey: string, window?: Interval): Promise<{ page?: SearchResultPage; generation?: string }>;
   storeSearch(location: LocationCode, queryKey: string, generation: string | undefined, page: SearchResultPage): Promise<void>;
   /**
-   * Makes cached searches of the location unreachable: with `interval` (a hold, a booking, a block
-   * that changed), those whose window overlaps its days; without, every one (a car added, moved, edited).
+   * Makes everything cached for the location's searches unreachable (a car added, moved, edited, rated,
+   * its photos or rates changed). With `interval` (`pages` with per-day generations): only the pages
+   * whose window overlaps its days.
    */
   invalidateLocation(location: LocationCode, interval?: Interval): Promise<void>;
   /** Cached details, and the car's generation to store fresh details under (read before DynamoDB is). */

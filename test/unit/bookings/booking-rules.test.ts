@@ -64,7 +64,7 @@ const fakeStore = (patch: Partial<ReservationStore> = {}): ReservationStore & { 
 const deps = (patch: Partial<BookingDeps> = {}): BookingDeps => ({
   reservations: fakeStore(),
   cars: { get: async () => car },
-  cache: { invalidateLocation: async () => undefined },
+  cache: { calendarChanging: async () => undefined, calendarChanged: async () => undefined },
   queue: { send: async () => undefined },
   locks: { acquire: async () => ({ release: async () => undefined }) },
   notifier: { publish: async () => undefined },
@@ -197,7 +197,7 @@ describe('decideBooking', () => {
       const watched = deps({
         reservations: store,
         cars: { get: async () => (touched.push('car'), undefined) },
-        cache: { invalidateLocation: async () => void touched.push('cache') },
+        cache: { calendarChanging: async () => void touched.push('cache'), calendarChanged: async () => void touched.push('cache') },
         locks: { acquire: async () => (touched.push('lock'), { release: async () => undefined }) },
         notifier: { publish: async () => void touched.push('notify') },
       });
