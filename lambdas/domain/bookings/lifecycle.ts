@@ -120,7 +120,7 @@ export const markNoShow = async (deps: LifecycleDeps, r: Reservation, now: Date)
   if (r.status !== 'Confirmed' || !r.pickupAt || now.getTime() < noShowMs(r)) return false;
   const refund = noShowRefund(r);
   if (!(await deps.reservations.noShow(r, refund, now, new Date(now.getTime() - HANDOVER_CLAIM_MS).toISOString()))) return false;
-  await deps.cache.invalidateLocation(r.car.location, intervalOf(r));
+  await calendarChanged(deps, r);
   await tell(deps, 'ReservationNoShow', { ...r, status: 'NoShow', refund, updatedAt: now.toISOString() }, now);
   return true;
 };

@@ -23,7 +23,7 @@ import { DEFAULT_COUNTER_RULES, termsFor, type RentalTerms } from './terms';
 export interface CounterDeps {
   reservations: ReservationStore;
   cars: Pick<CarRepository, 'get'>;
-  cache: Pick<FleetCache, 'invalidateLocation'>;
+  cache: Pick<FleetCache, 'calendarChanged' | 'invalidateLocation'>;
   notifier: Notifier;
   clock: Clock;
   money: CounterMoney;
@@ -138,7 +138,10 @@ export const pickUpRental = async (
     throw err;
   }
   if (!(await deps.reservations.startRental(claimed, now))) {
-    await deps.money.undoPickup(claimed);
+    // Cancelled or a no-show meanwhile (the claim had gone stale): its deposit goes back. Picked up by
+    // another agent who took over a stale claim: theirs is the deposit now, and stays.
+    const current = await deps.reservations.get(reservationId);
+    if (current?.status !== 'Active') await deps.money.undoPickup(current ?? claimed);
     throw await movedOn(deps, r, busy);
   }
   const active: Reservation = { ...claimed, status: 'Active', updatedAt: now.toISOString() };
@@ -180,15 +183,17 @@ export const returnRental = async (
   }
   const claimed: Reservation = { ...r, dropoff, charges };
   const settlement = await deps.money.settleReturn(claimed, sumMinor(charges));
-  if (!(await deps.reservations.finishRental(claimed, settlement, now, await carMove(deps, r)))) {
+  const move = await carMove(deps, r);
+  if (!(await deps.reservations.finishRental(claimed, settlement, now, move))) {
     const current = await deps.reservations.get(reservationId);
     if (current?.status === 'Completed') return current;
     throw await movedOn(deps, r, busy);
   }
   const completed: Reservation = { ...claimed, settlement, status: 'Completed', updatedAt: now.toISOString() };
-  await Promise.all(
-    [...new Set([r.car.location, returnLocationOf(r)])].map((location) => deps.cache.invalidateLocation(location, intervalOf(r))),
-  );
+  // Its calendar changed (the block ends a turnaround after the return); a one-way car is in the other
+  // location's lists now, and out of the origin's.
+  await deps.cache.calendarChanged(r.car.location, r.carId, intervalOf(r));
+  if (move) await Promise.all([deps.cache.invalidateLocation(r.car.location), deps.cache.invalidateLocation(move.to)]);
   await tell(deps, 'RentalReturned', completed, now);
   return completed;
 };
