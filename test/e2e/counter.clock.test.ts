@@ -119,6 +119,12 @@ describe('a whole rental at the counter', () => {
     // A repeat answers the rental as it is; the customer sees it Active, v1 sees it Confirmed.
     expect((await pickup(id, agent)).body).toEqual(out.body);
     expect((await call('GET', `/reservations/${id}`, { token: customer.token })).body.status).toBe('Confirmed');
+    // Out with the customer, it is among the car's upcoming reservations (an admin's view of the car).
+    const upcoming = await call('GET', `/cars/${carId}/reservations`, { ...v2, token: admin });
+    expect(upcoming.body.reservations.map((r: { reservationId: string; status: string }) => [r.reservationId, r.status])).toContainEqual([
+      id,
+      'Active',
+    ]);
     // It cannot be cancelled any more, nor returned with a reading below the pick-up's.
     expect((await call('POST', `/reservations/${id}/cancel`, { ...v2, token: customer.token })).status).toBe(409);
     const backwards = await giveBack(id, admin, { odometerKm: 11_999, fuelLevel: 8 });

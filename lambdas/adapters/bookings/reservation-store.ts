@@ -13,6 +13,7 @@ import type {
 } from '../../domain/bookings/ports';
 import {
   carIntervalOf,
+  holdsCar,
   intervalOf,
   type Handover,
   type RejectionReason,
@@ -530,11 +531,10 @@ export class DynamoReservationStore implements ReservationStore {
       },
       options,
       { gsi2pk: partition },
-      // Upcoming: only those that hold the car (`holdsCar`) or may still come to (Requested): never a
-      // cancelled, rejected or lapsed one, whose return day may well be ahead. Filtered after the read.
-      upcoming
-        ? (r) => r.status === 'Requested' || r.status === 'Confirmed' || (r.status === 'Pending' && (r.holdExpiresAt ?? 0) > nowMs)
-        : undefined,
+      // Upcoming: only those that hold the car (`holdsCar`: a live hold, Confirmed, or Active: out with a
+      // customer) or may still come to (Requested): never a cancelled, rejected, lapsed or no-show one,
+      // whose return day may well be ahead. Filtered after the read.
+      upcoming ? (r) => r.status === 'Requested' || holdsCar(r, nowMs) : undefined,
     );
   }
 
