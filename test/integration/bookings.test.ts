@@ -14,7 +14,7 @@ import type { BookingEvent } from '../../lambdas/domain/bookings/notifications';
 import type { BookingDeps, BookingQueue } from '../../lambdas/domain/bookings/ports';
 import { requestBooking } from '../../lambdas/domain/bookings/request';
 import { DEFAULT_BOOKING_LIMITS } from '../../lambdas/domain/bookings/limits';
-import { firstLookMs } from '../../lambdas/domain/bookings/policy';
+import { firstLookMs, noShowMs } from '../../lambdas/domain/bookings/policy';
 import { holdsCar, intervalOf, type Reservation } from '../../lambdas/domain/bookings/reservation';
 import { isBlocking } from '../../lambdas/domain/fleet/availability';
 import { dayInterval, occupies } from '../../lambdas/domain/fleet/interval';
@@ -322,7 +322,7 @@ describe('booking against DynamoDB Local', () => {
     await removeMaintenanceBlock({ ...mdeps, clock: { now: () => later } }, carId, block.id);
     expect(await ids()).toEqual([reservation.reservationId]);
   });
-  it('a v2 rental completed at its return keeps its block through the turnaround', async () => {
+  it('a v2 rental returned at the counter keeps its block through the turnaround after the actual return', async () => {
     const deps = depsWith();
     const carId = await newCar();
     const { reservation } = await requestBooking(deps, {
@@ -332,16 +332,50 @@ describe('booking against DynamoDB Local', () => {
     });
     expect(await decideBooking(deps, reservation.reservationId)).toBe('held');
     expect(await confirmReservation(deps, reservation.reservationId)).toBe(true);
-    const returned = Date.parse(reservation.returnAt!);
-    const at = (ms: number) => depsWith({ clock: { now: () => new Date(ms) } });
-    await sweepReservations(at(returned + 60_000));
-    expect(await store.get(reservation.reservationId)).toMatchObject({ status: 'Completed' });
-    // Cleaning until readyAt: the car is not free for a pick-up inside the turnaround...
+    const picked = Date.parse(reservation.pickupAt!);
+    const confirmed = (await store.get(reservation.reservationId))!;
+    const pickup = { by: 'agent-1', at: new Date(picked).toISOString(), location: confirmed.car.location, odometerKm: 100, fuelLevel: 8 };
+    expect(await store.claimPickup(confirmed, pickup, new Date(picked - 300_000).toISOString())).toBe(true);
+    // Another agent's claim meanwhile is refused; so is a cancel.
+    const claimed = (await store.get(reservation.reservationId))!;
+    expect(await store.claimPickup(claimed, { ...pickup, by: 'agent-2' }, new Date(picked - 300_000).toISOString())).toBe(false);
+    expect(await store.cancel(claimed, undefined, new Date(picked))).toBe(false);
+    expect(await store.startRental(claimed, new Date(picked))).toBe(true);
+    // The sweeper leaves an Active rental alone, past its return too.
+    const returned = Date.parse(reservation.returnAt!) + 60_000;
+    await sweepReservations(depsWith({ clock: { now: () => new Date(returned) } }));
+    const active = (await store.get(reservation.reservationId))!;
+    expect(active.status).toBe('Active');
+    const dropoff = { ...pickup, at: new Date(returned).toISOString(), odometerKm: 180 };
+    expect(await store.claimReturn(active, dropoff, [], new Date(returned - 300_000).toISOString())).toBe(true);
+    const settled = { paidMinor: 1, chargesMinor: 0, chargedNowMinor: 0, releasedMinor: 0, outstandingMinor: 0 };
+    expect(await store.finishRental({ ...active, dropoff, charges: [] }, settled, new Date(returned))).toBe(true);
+    expect(await store.get(reservation.reservationId)).toMatchObject({ status: 'Completed', settlement: settled });
+    // Cleaning for the turnaround from the actual return: the car is not free for a pick-up inside it...
+    const turnaround = Date.parse(reservation.readyAt!) - Date.parse(reservation.returnAt!);
     const block = await calendarBlock(carId, reservation.reservationId);
-    expect(block).toMatchObject({ status: 'Confirmed', readyMs: Date.parse(reservation.readyAt!) });
+    expect(block).toMatchObject({ status: 'Confirmed', readyMs: returned + turnaround });
     const inside = { pickupAt: new Date(returned + 30 * 60_000).toISOString(), readyAt: new Date(returned + 120 * 60_000).toISOString() };
     const car = (await cars.get(carId, true))!;
     expect(refusalOf(car, { ...reservation, reservationId: randomUUID(), ...inside }, returned + 60_000)).toBe('CAR_TAKEN');
+  });
+
+  it('a v2 rental nobody picked up is a no-show at its deadline: the sweeper frees the car', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const { reservation } = await requestBooking(deps, {
+      userId: randomUUID(),
+      carId,
+      times: { pickupAt: `${day(121)}T10:00`, returnAt: `${day(121)}T18:00` },
+    });
+    expect(await decideBooking(deps, reservation.reservationId)).toBe('held');
+    expect(await confirmReservation(deps, reservation.reservationId)).toBe(true);
+    const deadline = noShowMs(reservation);
+    await sweepReservations(depsWith({ clock: { now: () => new Date(deadline - 1_000) } }));
+    expect(await store.get(reservation.reservationId)).toMatchObject({ status: 'Confirmed' });
+    await sweepReservations(depsWith({ clock: { now: () => new Date(deadline) } }));
+    expect(await store.get(reservation.reservationId)).toMatchObject({ status: 'NoShow' });
+    expect(await calendarBlock(carId, reservation.reservationId)).toBeUndefined();
   });
 });
 

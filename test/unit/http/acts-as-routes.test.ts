@@ -52,7 +52,8 @@ describe.each([
       const asCustomer = outcome(route, customer);
       for (const claims of [noMfaAdmin, mfaOff]) {
         const asNoMfaAdmin = outcome(route, claims);
-        if (route.access === 'admin') {
+        // An admin's (or agent's) route: refused, and told to turn MFA on (a counter route admits admins too).
+        if (route.access === 'admin' || route.access === 'agent') {
           expect(asNoMfaAdmin).toEqual({ refused: 'FORBIDDEN', message: ADMIN_MFA_REQUIRED });
           expect(asCustomer).toMatchObject({ refused: 'FORBIDDEN' });
         } else {
