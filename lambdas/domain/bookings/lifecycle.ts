@@ -34,10 +34,12 @@ export const reservationFor = async (
   return reservation;
 };
 
-const tell = (deps: Pick<BookingDeps, 'notifier'>, type: BookingEventType, reservation: Reservation, now: Date) =>
+/** Publishes a booking event of the reservation as it is after the change (the counter's hand-overs tell through it too). */
+export const tell = (deps: Pick<BookingDeps, 'notifier'>, type: BookingEventType, reservation: Reservation, now: Date) =>
   deps.notifier.publish({ type, reservation, at: now.toISOString() } satisfies BookingEvent);
 
-const refuseTransition = (reservation: Reservation, action: string) =>
+/** The 409 of a change the reservation's status does not allow, with that status. */
+export const refuseTransition = (reservation: Reservation, action: string) =>
   conflict(`A ${reservation.status} reservation cannot be ${action}.`, { status: reservation.status });
 
 /** Changes of state race with the worker, the sweeper and other clients: re-read and decide again, a few times. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../../shared/clock';
 import { conflict, forbidden, notFound, validationError } from '../../shared/errors';
-import type { BookingEvent, BookingEventType, Notifier } from '../bookings/notifications';
+import { refuseTransition, tell } from '../bookings/lifecycle';
+import type { Notifier } from '../bookings/notifications';
 import { HANDOVER_CLAIM_MS, noShowMs, PICKUP_OPENS_BEFORE_MS, pickupMs, returnMs } from '../bookings/policy';
 import type { CarMove, ReservationStore } from '../bookings/ports';
 import { intervalOf, type CarCondition, type Damage, type Handover, type Reservation } from '../bookings/reservation';
@@ -42,9 +43,6 @@ export interface ReturnInput extends CarCondition {
   damages?: Damage[];
 }
 
-const tell = (deps: Pick<CounterDeps, 'notifier'>, type: BookingEventType, reservation: Reservation, now: Date) =>
-  deps.notifier.publish({ type, reservation, at: now.toISOString() } satisfies BookingEvent);
-
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Where the car is handed back: a one-way rental's return location, or where it was picked up. */
@@ -81,8 +79,6 @@ const atTheCounter = async (
   return r;
 };
 
-const refuse = (r: Reservation, action: string) => conflict(`A ${r.status} reservation cannot be ${action}.`, { status: r.status });
-
 const busy = () => conflict('Another agent is handing this car over right now.', undefined, 'HANDOVER_IN_PROGRESS');
 
 /** The actor's own claim from an earlier attempt that is still fresh: a retry resumes it. */
@@ -110,7 +106,7 @@ export const pickUpRental = async (
   const nowMs = now.getTime();
   const r = await atTheCounter(deps, actor, reservationId, (found) => found.car.location);
   if (r.status === 'Active' && r.pickup) return r;
-  if (r.status !== 'Confirmed') throw refuse(r, 'picked up');
+  if (r.status !== 'Confirmed') throw refuseTransition(r, 'picked up');
   const opensMs = pickupMs(r) - PICKUP_OPENS_BEFORE_MS;
   if (nowMs < opensMs)
     throw conflict(`Pick-up opens at ${iso(opensMs)}, an hour before the pick-up time.`, { opensAt: iso(opensMs) }, 'PICKUP_NOT_OPEN');
@@ -165,7 +161,7 @@ export const returnRental = async (
   const nowMs = now.getTime();
   const r = await atTheCounter(deps, actor, reservationId, returnLocationOf);
   if (r.status === 'Completed' && r.dropoff) return r;
-  if (r.status !== 'Active' || !r.pickup) throw refuse(r, 'returned');
+  if (r.status !== 'Active' || !r.pickup) throw refuseTransition(r, 'returned');
   let { dropoff, charges } = r;
   if (!(ownFreshClaim(dropoff, actor, nowMs) && charges)) {
     if (input.odometerKm < r.pickup.odometerKm) {
@@ -209,5 +205,7 @@ const carMove = async (deps: Pick<CounterDeps, 'cars'>, r: Reservation): Promise
 /** Why a conditional hand-over write did not land: the reservation moved on (409 with its status), or another claim holds it. */
 const movedOn = async (deps: Pick<CounterDeps, 'reservations'>, r: Reservation, claimedByOther: () => Error): Promise<Error> => {
   const current = await deps.reservations.get(r.reservationId);
-  return current && current.status !== r.status ? refuse(current, r.status === 'Confirmed' ? 'picked up' : 'returned') : claimedByOther();
+  return current && current.status !== r.status
+    ? refuseTransition(current, r.status === 'Confirmed' ? 'picked up' : 'returned')
+    : claimedByOther();
 };
