@@ -1,6 +1,6 @@
 import * as z from '../shared/zod';
 import { count, freeText, list } from './fields';
-import { PaymentBody } from './payment-schemas';
+import { PaymentSourceBody } from './payment-schemas';
 
 /** An odometer reading: whole kilometres, far above any car's. */
 const OdometerKm = count(2_000_000).check(z.meta({ description: 'The odometer, in whole kilometres.' }));
@@ -12,7 +12,7 @@ export const PickupBody = z
     odometerKm: OdometerKm,
     fuelLevel: FuelLevel,
     notes: Notes,
-    deposit: z.optional(z.strictObject({ paymentMethod: PaymentBody.shape.paymentMethod, details: PaymentBody.shape.details })).check(
+    deposit: z.optional(PaymentSourceBody).check(
       z.meta({
         description:
           'The card the security deposit is authorised on (the customer’s, taken at the counter): a method of GET /v2/payments/methods and its details. Required when the rental’s terms have a deposit.',

@@ -28,6 +28,9 @@ export const PaymentBody = z
   })
   .check(z.meta({ id: 'PaymentRequest' }));
 
+/** A payment source taken beside another request (a deposit at the counter, a change's difference): a method and its details. */
+export const PaymentSourceBody = z.strictObject({ paymentMethod: PaymentBody.shape.paymentMethod, details: PaymentBody.shape.details });
+
 /** v2: amounts in the reservation's currency (its own minor digits), which the client may say to be sure. */
 export const PaymentBodyV2 = z
   .strictObject({

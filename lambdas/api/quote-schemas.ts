@@ -10,6 +10,8 @@ import { LocationCode } from './fleet-schemas';
  */
 
 const ExtraCode = patterned(32, /^[A-Z][A-Z0-9_]{0,31}$/, 'Use an extra’s code, such as CHILD_SEAT.');
+/** Extras chosen for a rental (a quote, a change): each a code and how many. */
+export const ExtraChoices = list(z.strictObject({ code: ExtraCode, quantity: z.int().check(z.gte(1), z.lte(20)) }), MAX_EXTRAS);
 
 export const QuoteBody = z
   .strictObject({
@@ -20,7 +22,7 @@ export const QuoteBody = z
       .optional(LocationCode)
       .check(z.meta({ description: 'Return elsewhere (one-way): a location the pick-up location allows, with its drop fee.' })),
     extras: z
-      .optional(list(z.strictObject({ code: ExtraCode, quantity: z.int().check(z.gte(1), z.lte(20)) }), MAX_EXTRAS))
+      .optional(ExtraChoices)
       .check(z.meta({ description: 'Extras from the location’s catalogue (GET /v2/locations/{code}/extras), each named once.' })),
     driverAge: z.optional(z.int().check(z.gte(16), z.lte(99))).check(
       z.meta({

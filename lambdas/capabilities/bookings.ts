@@ -17,6 +17,19 @@ export const bookingCapabilities = {
     uses: { tables: { reservations: 'readWrite', cars: 'read', users: 'read' }, queues: { booking: 'send' } },
     timeoutSeconds: 15,
   },
+  changeReservation: {
+    description:
+      'Owner or admin (v2): change a rental’s times and extras, or extend it; re-priced (pricing, the driver’s profile), decided on the car’s and extras’ calendars, the difference charged or refunded (PostgreSQL, the gateways).',
+    uses: {
+      tables: { reservations: 'readWrite', cars: 'readWrite', users: 'read' },
+      database: true,
+      paymentGateways: true,
+      redis: true,
+      notifications: true,
+    },
+    // A charge with its gateway fallback, or a refund, between the claim and the change.
+    timeoutSeconds: 25,
+  },
   getReservation: {
     description: 'Owner or admin: one reservation.',
     uses: { tables: { reservations: 'read' } },

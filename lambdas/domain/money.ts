@@ -5,6 +5,12 @@
  * half-even once, so no float error can move a minor unit.
  */
 
+/** A payment source as the payment routes take it: a method and its details (a card token, a PayPal order...). */
+export interface PaymentSource {
+  paymentMethod: string;
+  details: unknown;
+}
+
 /** Basis points in a whole: 10 000 bp = 100 %, so a multiplier of 12 500 bp is x1.25. */
 export const BP_PER_WHOLE = 10_000;
 /**

@@ -13,7 +13,7 @@ import { startPaymentsDatabase, type PaymentsTestDatabase } from '../support/pay
  * once, a no-op the second time, safe when two run at once (PostgreSQL only: PGlite has one session,
  * so its advisory locks exclude nothing), and the constraints the payment code relies on hold.
  */
-const ALL = ['0001_payments', '0002_hashed_idempotency_keys', '0003_authorisations', '0004_no_show_refunds'];
+const ALL = ['0001_payments', '0002_hashed_idempotency_keys', '0003_authorisations', '0004_no_show_refunds', '0005_change_payments'];
 const TABLES = ['authorisation_operations', 'authorisations', 'idempotency_keys', 'outbox', 'payments', 'pgmigrations', 'refunds'];
 const realPostgres = process.env.DATABASE_URL;
 

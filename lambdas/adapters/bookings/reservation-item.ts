@@ -47,6 +47,7 @@ const FIELDS = [
   'returnLocation',
   'paymentOption',
   'terms',
+  'change',
   'pickup',
   'dropoff',
   'charges',

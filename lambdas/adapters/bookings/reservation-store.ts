@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import type {
   BlockOutcome,
   CarMove,
+  ChangeClaim,
   CreateOptions,
   CreateOutcome,
   HoldOutcome,
@@ -16,6 +17,7 @@ import {
   holdsCar,
   intervalOf,
   type Handover,
+  type PendingChange,
   type RejectionReason,
   type Refund,
   type Reservation,
@@ -24,7 +26,7 @@ import {
 } from '../../domain/bookings/reservation';
 import { HANDOVER_CLAIM_MS } from '../../domain/bookings/policy';
 import type { QuoteLine } from '../../domain/pricing';
-import type { MaintenanceBlock } from '../../domain/fleet/availability';
+import { changeBlockId, type MaintenanceBlock } from '../../domain/fleet/availability';
 import type { Car } from '../../domain/fleet/car';
 import type { OwnedClaim } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
@@ -329,7 +331,10 @@ export class DynamoReservationStore implements ReservationStore {
           // A Pending one only while its hold is live: after that its time may belong to someone else.
           ...(r.status === 'Pending' ? { extraCondition: 'holdExpiresAt > :now', values: { ':now': now.getTime() } } : {}),
           // A Confirmed one not while an agent is handing the car over (its money is being taken).
-          ...(r.status === 'Confirmed' ? this.unclaimed('pickup', new Date(now.getTime() - HANDOVER_CLAIM_MS).toISOString()) : {}),
+          // Nor while its change is under way (its money is being taken, its new interval held).
+          ...(r.status === 'Confirmed'
+            ? this.unclaimed(['pickup', 'change'], new Date(now.getTime() - HANDOVER_CLAIM_MS).toISOString())
+            : {}),
         },
       ),
       ...(r.status === 'Requested'
@@ -376,10 +381,14 @@ export class DynamoReservationStore implements ReservationStore {
     return !reasons;
   }
 
-  /** The condition that no agent's hand-over claim newer than `staleBefore` is on the reservation. */
-  private unclaimed(field: 'pickup' | 'dropoff', staleBefore: string) {
+  /**
+   * The condition that no claim newer than `staleBefore` is on the reservation in any of `fields`: an
+   * agent's hand-over (`pickup`, `dropoff`) or a change under way (`change`).
+   */
+  private unclaimed(fields: 'pickup' | 'dropoff' | 'change' | ReadonlyArray<'pickup' | 'dropoff' | 'change'>, staleBefore: string) {
+    const all = typeof fields === 'string' ? [fields] : fields;
     return {
-      extraCondition: `(attribute_not_exists(${field}) OR ${field}.#claimAt < :stale)`,
+      extraCondition: all.map((field) => `(attribute_not_exists(${field}) OR ${field}.#claimAt < :stale)`).join(' AND '),
       names: { '#claimAt': 'at' },
       values: { ':stale': staleBefore },
     };
@@ -395,7 +404,7 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   async claimPickup(r: Reservation, pickup: Handover, staleBefore: string): Promise<boolean> {
-    return writeItem(this.db, this.transition(r, ['Confirmed'], { pickup }, this.unclaimed('pickup', staleBefore)));
+    return writeItem(this.db, this.transition(r, ['Confirmed'], { pickup }, this.unclaimed(['pickup', 'change'], staleBefore)));
   }
 
   async releasePickup(r: Reservation): Promise<void> {
@@ -423,7 +432,7 @@ export class DynamoReservationStore implements ReservationStore {
     charges: QuoteLine[],
     staleBefore: string,
   ): Promise<boolean> {
-    return writeItem(this.db, this.transition(r, ['Active'], { dropoff, charges }, this.unclaimed('dropoff', staleBefore)));
+    return writeItem(this.db, this.transition(r, ['Active'], { dropoff, charges }, this.unclaimed(['dropoff', 'change'], staleBefore)));
   }
 
   async finishRental(r: Reservation, settlement: ReturnSettlement, now: Date, move?: CarMove): Promise<boolean> {
@@ -457,11 +466,120 @@ export class DynamoReservationStore implements ReservationStore {
         r,
         ['Confirmed'],
         { status: 'NoShow', refund, updatedAt: now.toISOString() },
-        { due: null, ...this.unclaimed('pickup', staleBefore) },
+        { due: null, ...this.unclaimed(['pickup', 'change'], staleBefore) },
       ),
       this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
       ...this.stockClauses(r, { remove: true }, now),
       this.ledger.forget(r),
+    ]);
+    return !reasons;
+  }
+
+  /** The stock clauses of a change: its extras' calendars as `set` (each clause may also remove). */
+  private changeStockClauses(
+    r: Reservation,
+    extras: ReadonlyArray<{ code: string; quantity: number }>,
+    block: (code: string, quantity: number) => { set?: StockBlock; remove?: string; unchangedSince?: StockCalendar; stillThere?: true },
+    now: Date,
+  ): TransactItem[] {
+    return extras.map(({ code, quantity }) => this.stockCalendars().clause(r.car.location, code, { ...block(code, quantity), now }));
+  }
+
+  async claimChange(
+    r: Reservation,
+    change: PendingChange,
+    car: Car,
+    stock: StockCalendar[],
+    now: Date,
+    staleBefore: string,
+  ): Promise<ChangeClaim> {
+    const to = { ...r, ...change.to };
+    const lapses = { status: 'Pending' as const, holdExpiresAt: Date.parse(change.at) + HANDOVER_CLAIM_MS };
+    const id = changeBlockId(r.reservationId);
+    const seenStock = (code: string) => stock.find((c) => c.code === code);
+    const reasons = await this.transact([
+      this.transition(r, [r.status], { change }, this.unclaimed(['change', r.status === 'Active' ? 'dropoff' : 'pickup'], staleBefore)),
+      // The new interval, beside the old: judged free on the calendar as read.
+      this.carRepository().blockClause(r.carId, {
+        set: { ...this.blockOf(to), id, ...lapses },
+        unchangedSince: car,
+        activeAt: r.car.location,
+        now,
+      }),
+      ...this.changeStockClauses(
+        r,
+        this.stocked(to),
+        (code, quantity) => ({ set: { id, ...intervalOf(to), quantity, ...lapses }, unchangedSince: seenStock(code) }),
+        now,
+      ),
+    ]);
+    if (!reasons) return 'claimed';
+    return failedCondition(reasons[0]) ? 'busy' : 'stale';
+  }
+
+  async releaseChange(r: Reservation, change: PendingChange, now: Date): Promise<void> {
+    const id = changeBlockId(r.reservationId);
+    await writeItem(
+      this.db,
+      this.transition(
+        r,
+        [r.status],
+        {},
+        {
+          remove: ['change'],
+          extraCondition: 'change.#changeId = :changeId',
+          names: { '#changeId': 'changeId' },
+          values: { ':changeId': change.changeId },
+        },
+      ),
+    );
+    await writeItem(this.db, this.carRepository().blockClause(r.carId, { remove: id, now }));
+    for (const clause of this.changeStockClauses(r, this.stocked({ ...r, ...change.to }), () => ({ remove: id }), now))
+      await writeItem(this.db, clause);
+  }
+
+  async commitChange(r: Reservation, change: PendingChange, now: Date, dueMs: number | undefined): Promise<boolean> {
+    const changed: Reservation = { ...r, ...change.to, updatedAt: now.toISOString() };
+    const id = changeBlockId(r.reservationId);
+    const keys = toReservationItem(changed);
+    const newCodes = new Set(this.stocked(changed).map((e) => e.code));
+    const status = { status: 'Confirmed' as const };
+    const reasons = await this.transact([
+      this.transition(
+        r,
+        [r.status],
+        { ...change.to, change: { ...change, landed: true }, updatedAt: changed.updatedAt, gsi1sk: keys.gsi1sk, gsi2sk: keys.gsi2sk },
+        {
+          remove: change.to.extras ? [] : ['extras'],
+          ...(dueMs === undefined ? {} : { due: dueMs }),
+          extraCondition: 'change.#changeId = :changeId',
+          names: { '#changeId': 'changeId' },
+          values: { ':changeId': change.changeId },
+        },
+      ),
+      // The reservation's own block takes the new interval; the change's second block, still there
+      // (not lapsed and dropped by another write), comes off.
+      this.carRepository().blockClause(r.carId, {
+        set: { ...this.blockOf(changed), ...status },
+        remove: id,
+        stillThere: true,
+        now,
+      }),
+      ...this.changeStockClauses(
+        r,
+        this.stocked(changed),
+        (_code, quantity) => ({ set: { id: r.reservationId, ...intervalOf(changed), quantity, ...status }, remove: id }),
+        now,
+      ),
+      // Extras it no longer takes go back.
+      ...this.changeStockClauses(
+        r,
+        this.stocked(r).filter((e) => !newCodes.has(e.code)),
+        () => ({ remove: r.reservationId }),
+        now,
+      ),
+      // Its count against the customer's limits: the new interval.
+      this.ledger.count(changed),
     ]);
     return !reasons;
   }

@@ -23,6 +23,7 @@ const toPayment = (r: Row): Payment => ({
   status: String(r.status) as Payment['status'],
   ...(r.decline_reason ? { declineReason: String(r.decline_reason) } : {}),
   refundedMinor: Number(r.refunded_minor),
+  ...(r.change_id ? { changeId: String(r.change_id) } : {}),
   createdAt: new Date(r.created_at as string).toISOString(),
 });
 
@@ -84,9 +85,19 @@ export class PostgresPaymentStore implements PaymentStore {
   async begin(p: Payment, idempotencyKey: string): Promise<boolean> {
     try {
       await this.query(
-        `INSERT INTO payments (payment_id, reservation_id, user_id, amount_minor, currency, method, status, idempotency_key, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'processing', $7, $8)`,
-        [p.paymentId, p.reservationId, p.userId, p.amountMinor, p.currency, p.method, keyDigest(idempotencyKey), p.createdAt],
+        `INSERT INTO payments (payment_id, reservation_id, user_id, amount_minor, currency, method, status, idempotency_key, created_at, change_id)
+         VALUES ($1, $2, $3, $4, $5, $6, 'processing', $7, $8, $9)`,
+        [
+          p.paymentId,
+          p.reservationId,
+          p.userId,
+          p.amountMinor,
+          p.currency,
+          p.method,
+          keyDigest(idempotencyKey),
+          p.createdAt,
+          p.changeId ?? null,
+        ],
       );
       return true;
     } catch (err) {

@@ -1,7 +1,7 @@
 import { logger } from '../../shared/logger';
 import { metrics } from '../../shared/observability';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { blockersOf, holdsCar } from '../fleet/availability';
+import { blockersOf, holdsCar, isOwnBlock } from '../fleet/availability';
 import { stockFits, type StockCalendar } from '../fleet/stock';
 import type { Car } from '../fleet/car';
 import { DECIDE_WITHIN_MS } from './policy';
@@ -56,7 +56,7 @@ const MAX_STALE_READS = 10;
 /** Why a car cannot be held for a reservation right now, judged on the car as read; nothing if it can. */
 export const refusalOf = (car: Car | undefined, reservation: Reservation, nowMs: number): RejectionReason | undefined => {
   if (!car || car.status !== 'active' || car.location !== reservation.car.location) return 'CAR_UNAVAILABLE';
-  const others = car.blocks.filter((block) => block.id !== reservation.reservationId);
+  const others = car.blocks.filter((block) => !isOwnBlock(block.id, reservation.reservationId));
   const blockers = blockersOf(others, carIntervalOf(reservation), nowMs);
   if (blockers.length === 0) return undefined;
   return blockers.some((block) => block.kind === 'maintenance') ? 'CAR_BLOCKED' : 'CAR_TAKEN';

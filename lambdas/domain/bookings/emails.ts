@@ -142,6 +142,16 @@ const RENDER: Record<BookingEventType, (r: Reservation) => Email> = {
       ],
       r,
     ),
+  ReservationChanged: (r) =>
+    email(
+      `Booking changed: ${carName(r)} from ${pickupOf(r)}`,
+      [
+        'Your booking has been changed as below, at this price:',
+        ...(r.lines ? [lineList(r.lines, r.price.currency)] : []),
+        'A higher price was charged to your payment method; a lower one is refunded to it (less what our cancellation policy keeps, shown above as a line).',
+      ],
+      r,
+    ),
   RentalStarted: (r) =>
     email(
       `Enjoy your ${carName(r)}`,

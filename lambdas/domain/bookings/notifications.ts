@@ -14,6 +14,8 @@ export const BOOKING_EVENT_TYPES = [
   'PickupReminder',
   /** A v2 rental not picked up by its deadline: its `refund` is what is given back (the rest, the no-show fee, kept). */
   'ReservationNoShow',
+  /** Its times, extras or return changed (PATCH), re-priced: the reservation as it now is. */
+  'ReservationChanged',
   /** An agent handed the car over (Active). */
   'RentalStarted',
   /** An agent took the car back (Completed): the receipt (`charges`, `settlement`). */

@@ -22,8 +22,9 @@ export const MAX_BLOCK_DAYS = 90;
 /** The pick-up reminder is sent this long before pick-up. */
 export const REMINDER_BEFORE_MS = 24 * 3_600_000;
 /**
- * An agent's hand-over (pick-up or return) claims the reservation while its money is taken: no cancel,
- * no no-show and no other agent meanwhile. A claim older than this was left by a crash, and yields.
+ * An agent's hand-over (pick-up or return), or a customer's change, claims the reservation while its
+ * money is taken: no cancel, no no-show, no other hand-over or change meanwhile. A claim older than
+ * this was left by a crash, and yields.
  */
 export const HANDOVER_CLAIM_MS = 5 * 60_000;
 /** How early before its pick-up time a car can be picked up (the counter's hand-over opens). */
@@ -88,3 +89,20 @@ export const confirmedDueMs = (
 };
 
 export const rentalDays = (startDate: string, endDate: string): number => Math.round(daysBetween(startDate, endDate));
+
+/**
+ * A change that lowers the price gives up part of the booking, so it follows the cancellation policy
+ * for that part: the decrease comes back at the share a cancellation now would (`refundFor`: all of it
+ * 48 hours or more before pick-up, half after, none once the car is out), and the rest is kept as the
+ * change's fee. A change that raises the price is charged in full. An admin's change keeps nothing.
+ */
+export const changeFeeMinor = (
+  r: Pick<Reservation, 'startDate' | 'pickupAt' | 'price'>,
+  newTotalMinor: number,
+  now: Date,
+  by: CancelledBy,
+): number => {
+  const decrease = r.price.totalMinor - newTotalMinor;
+  if (decrease <= 0) return 0;
+  return decrease - Math.floor((decrease * refundFor(r, now, by).percent) / 100);
+};

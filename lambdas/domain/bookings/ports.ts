@@ -9,7 +9,7 @@ import type { BookingLimits, CustomerUsage, LimitRefusal } from './limits';
 import type { Notifier } from './notifications';
 import type { QuoteStore } from '../quotes/quote';
 import type { RentalSales } from '../quotes/sales';
-import type { Handover, RejectionReason, Refund, Reservation, ReservationStatus, ReturnSettlement } from './reservation';
+import type { Handover, PendingChange, RejectionReason, Refund, Reservation, ReservationStatus, ReturnSettlement } from './reservation';
 import type { QuoteLine } from '../pricing';
 
 /** A one-way rental's car, moved by its return: the car as it is priced and searched, and where it now is. */
@@ -83,6 +83,13 @@ export interface HoldTerms {
   stock?: StockCalendar[];
 }
 
+/**
+ * What `claimChange` did: claimed (the new interval and extras held beside the old ones); found the
+ * car's or an extra's calendar changed since it was judged (`stale`: read and judge again); or found the
+ * reservation moved on, or another change or hand-over under way on it (`busy`).
+ */
+export type ChangeClaim = 'claimed' | 'stale' | 'busy';
+
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
@@ -137,6 +144,28 @@ export interface ReservationStore {
   finishRental(reservation: Reservation, settlement: ReturnSettlement, now: Date, move?: CarMove): Promise<boolean>;
   /** Confirmed, not picked up (no claim newer than `staleBefore`) -> NoShow with its refund: the car and extras are free. */
   noShow(reservation: Reservation, refund: Refund, now: Date, staleBefore: string): Promise<boolean>;
+  /**
+   * A change (change.ts), in three steps. `claimChange` writes the change on the reservation (in the
+   * status it was read in; no fresh change or hand-over claim there, older than `staleBefore` is stale)
+   * and, in the same transaction, holds the new interval and stocked extras beside the old ones (a
+   * second block, lapsing with the claim), conditional on the calendars judged (`car`, `stock`).
+   */
+  claimChange(
+    r: Reservation,
+    change: PendingChange,
+    car: Car,
+    stock: StockCalendar[],
+    now: Date,
+    staleBefore: string,
+  ): Promise<ChangeClaim>;
+  /** Ends a change's claim (if still this one): undone before it landed, or done after. Its second blocks come off. */
+  releaseChange(r: Reservation, change: PendingChange, now: Date): Promise<void>;
+  /**
+   * The change lands: the reservation takes its new terms (the claim stays, `landed`, until released)
+   * and its blocks the new interval, in one transaction conditional on the claim being this one and its
+   * second block still on the car. False when not.
+   */
+  commitChange(r: Reservation, change: PendingChange, now: Date, dueMs: number | undefined): Promise<boolean>;
   /** Records the pick-up reminder and when the sweeper looks again. */
   reminded(reservation: Reservation, now: Date, dueMs: number): Promise<void>;
   /** Sets when the sweeper looks at a reservation next; `undefined` takes it off the sweeper's list. */

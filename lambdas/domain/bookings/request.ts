@@ -6,6 +6,7 @@ import { logger } from '../../shared/logger';
 import type { Period } from '../fleet/period';
 import { idempotencyClaim, keyReused, requestHash as hash } from '../idempotency';
 import type { LocationCode } from '../fleet/catalog';
+import type { ExtraChoice } from '../pricing';
 import { dayInterval, periodOf } from '../fleet/interval';
 import { resolveRentalTimes, type RentalTimes, type RentalTimesInput } from '../rental-time';
 import { bookingLimits, bookingPeriodProblems, limitRefusal, type BookingLimits } from './limits';
@@ -100,7 +101,7 @@ export const requestBooking = async (
     now,
     limits,
   );
-  const sold = times ? await sell(deps, req, car, times, quote) : undefined;
+  const sold = times ? await sellRental(deps, req.userId, car, times, { quote }) : undefined;
   const at = now.toISOString();
   let reservation: Reservation = {
     reservationId: deps.newId(),
@@ -197,25 +198,35 @@ export const requestBooking = async (
   return { reservation, replayed: false };
 };
 
+/** What is sold besides the car and times: a quote booked, or the extras and return location priced now. */
+export interface RentalOffer {
+  quote?: StoredQuote;
+  extras?: ExtraChoice[];
+  returnLocation?: LocationCode;
+  /** A rental under way, re-sold for a later return (change.ts). */
+  pickedUp?: boolean;
+}
+
 /**
  * v2 sells a rental at a quote's price and only to a driver the location's rules allow: the quote the
  * client booked, or the rental priced now from its times exactly as a quote would be (its lines are
- * kept). Refused with a 422 naming each rule the driver's profile breaks (`driverProblems`: minimum
+ * kept); a change re-sells the changed rental the same way. Refused with a 422 naming each rule the driver's profile breaks (`driverProblems`: minimum
  * age, licence valid until the return, the details those rules need); an anonymous quote whose driver
  * age prices otherwise than the booker's (a young-driver fee) is a 409 QUOTE_DRIVER_MISMATCH. Without
  * `sales` (store-level tests and benches), a rental by times is priced from the car's daily price and no
  * driver is checked.
  */
-const sell = async (
+export const sellRental = async (
   deps: Pick<BookingDeps, 'sales'>,
-  req: BookingRequest,
+  userId: string,
   car: Car,
   times: RentalTimes,
-  quote: StoredQuote | undefined,
+  offer: RentalOffer,
 ): Promise<PricedRental | undefined> => {
+  const { quote } = offer;
   if (!deps.sales) return quote;
   const { pickupMs, returnMs, profile } = times;
-  const driver = await deps.sales.driver(req.userId, {
+  const driver = await deps.sales.driver(userId, {
     carType: car.type,
     location: car.location,
     pickupMs,
@@ -235,7 +246,20 @@ const sell = async (
       'QUOTE_DRIVER_MISMATCH',
     );
   }
-  return quote ?? deps.sales.price(req.userId, { carId: car.carId, pickupAt: times.pickupAt, returnAt: times.returnAt });
+  return (
+    quote ??
+    deps.sales.price(
+      userId,
+      {
+        carId: car.carId,
+        pickupAt: times.pickupAt,
+        returnAt: times.returnAt,
+        ...(offer.extras?.length ? { extras: offer.extras } : {}),
+        ...(offer.returnLocation ? { returnLocation: offer.returnLocation } : {}),
+      },
+      { pickedUp: offer.pickedUp === true },
+    )
+  );
 };
 
 /**

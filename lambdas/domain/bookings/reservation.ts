@@ -13,6 +13,7 @@ import type { RentalTerms } from '../counter/terms';
  *                                                                                 |
  *   v2, at the counter:  Confirmed --(agent: pick-up)--> Active --(agent: return)--> Completed
  *                        Confirmed --(not picked up by the no-show deadline: sweeper)--> NoShow
+ *   v2 changes (change.ts): Confirmed (times, extras) and Active (a later return) stay as they are, re-priced.
  *
  * Requested, Pending and Confirmed can be cancelled. Pending with a live hold, Confirmed and Active hold
  * the car (`holdsCar`): one rule for search, booking and the fleet's 409s.
@@ -84,6 +85,25 @@ export interface ReturnSettlement {
   outstandingMinor: number;
 }
 
+/** What a change (PATCH) makes of a reservation: its times, days, price, lines and extras. */
+export type ChangedTerms = Required<Pick<Reservation, 'pickupAt' | 'returnAt' | 'readyAt' | 'lines'>> &
+  Pick<Reservation, 'startDate' | 'endDate' | 'price' | 'extras'>;
+
+/**
+ * A change under way (change.ts): claimed on the reservation while its car holds both the old and the
+ * new interval (a second block, `changeBlockId`), so neither is free to others; the difference is charged, then the change lands (or is
+ * undone) conditional on this claim. A claim older than CHANGE_CLAIM_MS is a crashed attempt's.
+ */
+export interface PendingChange {
+  changeId: string;
+  /** Who asked (the customer, or an admin acting for them). */
+  by: string;
+  at: string;
+  to: ChangedTerms;
+  /** The reservation has its new terms; what is left is the refund of a lower price. */
+  landed?: true;
+}
+
 /** The price as quoted when the request was made: what the customer is charged. */
 export interface PriceSnapshot {
   /** ISO 4217: v1 prices in USD; a v2 rental in its pick-up location's currency. */
@@ -139,6 +159,8 @@ export interface Reservation {
   paymentOption?: PaymentOption;
   /** v2: the counter's terms, fixed when booked (no-show, late return, fuel, mileage, deposit). */
   terms?: RentalTerms;
+  /** A change under way (change.ts); gone once it lands or is undone. */
+  change?: PendingChange;
   /** Set at pick-up (Active). */
   pickup?: Handover;
   /** Set at the return (Completed at the counter). */

@@ -1,10 +1,7 @@
 import type { Reservation, ReturnSettlement } from '../bookings/reservation';
+import type { PaymentSource } from '../money';
 
-/** A payment source as the payment routes take it: a method and its details (a card token, a PayPal order...). */
-export interface PaymentSource {
-  paymentMethod: string;
-  details: unknown;
-}
+export type { PaymentSource };
 
 /**
  * The money of the counter, as the pick-up and the return need it (the payments capability implements it

@@ -18,6 +18,15 @@ export type MaintenanceBlock = Span & { kind: 'maintenance'; reason: string; fro
 export type Block = ReservationBlock | MaintenanceBlock;
 
 /**
+ * The id of the second block a reservation's change holds while under way (bookings/change.ts): a
+ * Pending hold lapsing with the change's claim, beside the reservation's own block. A reservation is
+ * never in its own way, in either.
+ */
+export const changeBlockId = (reservationId: string): string => `${reservationId}#change`;
+export const isOwnBlock = (blockId: string, reservationId: string): boolean =>
+  blockId === reservationId || blockId === changeBlockId(reservationId);
+
+/**
  * THE rule: does a reservation (or its block) hold its car right now? Pending with a live hold, or
  * Confirmed. Search, booking and the fleet's 409s all ask it; bookings/reservation.ts re-exports it.
  */

@@ -1,5 +1,5 @@
 import type { LocationCode } from './catalog';
-import { holdsCar } from './availability';
+import { holdsCar, isOwnBlock } from './availability';
 import { peakWithin, type Interval } from './interval';
 
 /**
@@ -25,7 +25,7 @@ export interface StockCalendar {
   version: number;
 }
 
-/** Whether `quantity` more fit within `stock` over `wanted`, besides reservation `except`'s own. */
+/** Whether `quantity` more fit within `stock` over `wanted`, besides reservation `except`'s own (and its change's). */
 export const stockFits = (
   calendar: StockCalendar,
   wanted: Interval,
@@ -34,7 +34,9 @@ export const stockFits = (
   nowMs: number,
   except?: string,
 ): boolean => {
-  const taken = calendar.blocks.filter((b) => b.id !== except && holdsCar(b, nowMs)).map((b) => ({ ...b, weight: b.quantity }));
+  const taken = calendar.blocks
+    .filter((b) => !(except && isOwnBlock(b.id, except)) && holdsCar(b, nowMs))
+    .map((b) => ({ ...b, weight: b.quantity }));
   return peakWithin(taken, wanted) + quantity <= stock;
 };
 

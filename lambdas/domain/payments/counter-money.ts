@@ -5,6 +5,7 @@ import type { CounterMoney, PaymentSource } from '../counter/ports';
 import type { Authorisation, HoldDeps } from './hold-ports';
 import { authorise, capture, releaseDeposit, voidAuthorisation } from './holds';
 import type { PaymentStore } from './ports';
+import { paidNetMinor } from './paid';
 
 /**
  * The counter's money (domain/counter/ports.ts) on the holds (holds.ts). Every step's key is the
@@ -85,10 +86,14 @@ export const counterMoney = (deps: CounterMoneyDeps): CounterMoney => {
     return status === 'authorised' || status === 'captured';
   };
 
+  /** Captures what the rental's authorisation covers of its total: all of it, less what payments took (a change paid now, bookings/change.ts). */
   const captureRental = async (reservation: Reservation) => {
     const hold = await rentalHoldOf(reservation.reservationId);
     if (!hold) throw conflict('This pay-at-pick-up reservation has no authorisation to capture.', { status: reservation.status });
-    return capture(deps, hold.authorisationId, KEYS.rental);
+    const { payments } = await deps.payments.byReservation(reservation.reservationId);
+    const takeMinor = Math.min(hold.amountMinor, reservation.price.totalMinor - paidNetMinor(payments));
+    if (takeMinor <= 0) return voidAuthorisation(deps, hold.authorisationId, KEYS.rental);
+    return capture(deps, hold.authorisationId, KEYS.rental, takeMinor);
   };
 
   return {
@@ -155,14 +160,12 @@ export const counterMoney = (deps: CounterMoneyDeps): CounterMoney => {
 };
 
 /**
- * What the rental was paid: a pay-now rental's payment less its refunds; a pay-at-pick-up rental's
- * captured authorisation.
+ * What the rental was paid: its payments less their refunds (the booking's and its changes'), and a
+ * pay-at-pick-up rental's captured authorisation.
  */
 const paidFor = async (deps: CounterMoneyDeps, reservation: Reservation): Promise<number> => {
-  if (reservation.paymentOption === 'payAtPickup') {
-    const rentals = (await deps.holds.authorisationsOf(reservation.reservationId)).filter((a) => a.kind === 'rental');
-    return rentals.reduce((sum, a) => sum + a.capturedMinor, 0);
-  }
   const { payments } = await deps.payments.byReservation(reservation.reservationId);
-  return payments.filter((p) => p.status === 'succeeded').reduce((sum, p) => sum + p.amountMinor - p.refundedMinor, 0);
+  if (reservation.paymentOption !== 'payAtPickup') return paidNetMinor(payments);
+  const rentals = (await deps.holds.authorisationsOf(reservation.reservationId)).filter((a) => a.kind === 'rental');
+  return paidNetMinor(payments) + rentals.reduce((sum, a) => sum + a.capturedMinor, 0);
 };

@@ -5,6 +5,7 @@ import type { HoldDeps, HoldOperation } from './hold-ports';
 import { capture, voidAuthorisation } from './holds';
 import type { PaymentDeps, Refund } from './ports';
 import { refundCancellation, refundReservation } from './refunds';
+import { paidNetMinor } from './paid';
 
 /**
  * A reservation that ended before its pick-up (the booking events `ReservationCancelled` and
@@ -53,6 +54,14 @@ export const settleEndedReservation = async (deps: EndedDeps, event: EndedReserv
   const fee = noShow ? (reservation.terms?.noShowFeeMinor ?? total - givenBack) : total - givenBack;
   const keep = Math.max(0, Math.min(fee, hold.amountMinor));
   const key = noShow ? `noshow:${id}` : `cancel:${id}`;
+  // A change paid now (bookings/change.ts) paid part of the total: what the hold does not keep of the
+  // fee is kept of those payments, and the rest of them goes back.
+  const { payments } = await deps.payments.byReservation(id);
+  await refundReservation(deps, id, paidNetMinor(payments) - Math.max(0, fee - keep), {
+    reason: noShow ? 'No-show' : 'Reservation cancelled',
+    source: noShow ? 'no_show' : 'cancellation',
+    key,
+  });
   if (keep === 0) return { kept: (await voidAuthorisation(deps, hold.authorisationId, key)).operation, keptMinor: 0 };
   try {
     return { kept: (await capture(deps, hold.authorisationId, key, keep)).operation, keptMinor: keep };

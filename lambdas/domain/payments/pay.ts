@@ -240,24 +240,43 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
 
     let charged;
     try {
-      charged = await deps.gateways.charge(method.gateways, {
-        amountMinor: payment.amountMinor,
-        currency: payment.currency,
-        source: method.source(details),
-        idempotencyKey: `pay_${payment.paymentId}`,
-        description: `Car rental reservation ${reservation.reservationId}`,
-      });
+      charged = await chargeGateways(deps, payment, method, details, `Car rental reservation ${reservation.reservationId}`);
     } catch (err) {
-      if (!(err instanceof AllGatewaysUnavailable)) throw err;
-      // Nothing was charged: the payment failed, the key is free again, the reservation still Pending.
-      await deps.payments.finish(payment, 'failed', undefined);
-      keyUsed = false;
-      throw dependencyUnavailable('payment gateway', 30);
+      // Nothing was charged: the key is free again, the reservation still Pending.
+      if (err instanceof AppError && err.kind === 'DEPENDENCY_UNAVAILABLE') keyUsed = false;
+      throw err;
     }
 
     return await answer(deps, await recordCharge(deps, payment, charged));
   } finally {
     if (!keyUsed) await deps.payments.releaseKey(req.userId, req.idempotencyKey).catch(() => undefined);
+  }
+};
+
+/**
+ * Charges a processing payment through its method's gateways (primary, then fallback), with the
+ * payment's own key at the gateway. When no gateway answers, nothing was charged: the payment is
+ * recorded failed and a 503 thrown.
+ */
+export const chargeGateways = async (
+  deps: Pick<PaymentDeps, 'gateways' | 'payments'>,
+  payment: Payment,
+  method: ReturnType<typeof chosenMethod>['method'],
+  details: unknown,
+  description: string,
+): Promise<{ gateway: GatewayId; result: ChargeResult }> => {
+  try {
+    return await deps.gateways.charge(method.gateways, {
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      source: method.source(details),
+      idempotencyKey: `pay_${payment.paymentId}`,
+      description,
+    });
+  } catch (err) {
+    if (!(err instanceof AllGatewaysUnavailable)) throw err;
+    await deps.payments.finish(payment, 'failed', undefined);
+    throw dependencyUnavailable('payment gateway', 30);
   }
 };
 

@@ -29,10 +29,12 @@ export interface Payment {
   status: PaymentStatus;
   declineReason?: string;
   refundedMinor: number;
+  /** A change's payment (bookings/change.ts): the difference a change added, beside the booking's own payment. */
+  changeId?: string;
   createdAt: string;
 }
 
-export type RefundSource = 'cancellation' | 'admin' | 'lapsed_hold' | 'no_show';
+export type RefundSource = 'cancellation' | 'admin' | 'lapsed_hold' | 'no_show' | 'change';
 
 export interface Refund {
   refundId: string;
@@ -60,7 +62,7 @@ export interface PaymentStore {
   releaseKey(userId: string, key: string): Promise<void>;
   /** Stores the answer of a claimed key whose request made no payment (a pay-at-pick-up authorisation): a repeat replays it. */
   answerKey(userId: string, key: string, response: StoredResponse): Promise<void>;
-  /** Inserts a processing payment; false when the reservation already has one processing or succeeded. */
+  /** Inserts a processing payment; false when the reservation already has one processing or succeeded (for the booking, or for this change). */
   begin(payment: Payment, idempotencyKey: string): Promise<boolean>;
   /**
    * In one transaction: the payment (still processing) succeeded, its `PaymentSucceeded` outbox event,

@@ -90,8 +90,9 @@ export interface ReservationRefund {
 }
 
 /**
- * Refunds up to `amountMinor` of a reservation's succeeded payment, once per `refund.key`, whatever
- * the number of deliveries of the event that asks for it.
+ * Refunds up to `amountMinor` of a reservation's succeeded payments, newest first (a change's payment
+ * before the booking's), once per `refund.key` whatever the number of deliveries of the event that asks
+ * for it: the booking's payment under the key itself, a change's under the key and its payment id.
  */
 export const refundReservation = async (
   deps: Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'>,
@@ -101,19 +102,24 @@ export const refundReservation = async (
 ): Promise<Refund | undefined> => {
   if (amountMinor <= 0) return undefined;
   const { payments } = await deps.payments.byReservation(reservationId);
-  const paid = payments.find((p) => p.status === 'succeeded');
-  if (!paid) return undefined;
-  const left = paid.amountMinor - paid.refundedMinor;
-  // Nothing left (refunded in full by an admin, or by an earlier delivery of this event): done. A zero
-  // refund would be refused by the database, and the event retried until it reached the DLQ.
-  if (left <= 0) return undefined;
-  return refundPayment(deps, {
-    payment: paid,
-    amountMinor: Math.min(amountMinor, left),
-    reason: refund.reason,
-    source: refund.source,
-    idempotencyKey: refund.key,
-  });
+  let remaining = amountMinor;
+  let booking: Refund | undefined;
+  for (const paid of payments.filter((p) => p.status === 'succeeded').reverse()) {
+    const left = paid.amountMinor - paid.refundedMinor;
+    // Nothing left (refunded in full by an admin, or by an earlier delivery of this event): done. A zero
+    // refund would be refused by the database, and the event retried until it reached the DLQ.
+    if (left <= 0 || remaining <= 0) continue;
+    const made = await refundPayment(deps, {
+      payment: paid,
+      amountMinor: Math.min(remaining, left),
+      reason: refund.reason,
+      source: refund.source,
+      idempotencyKey: paid.changeId ? `${refund.key}:${paid.paymentId}` : refund.key,
+    });
+    remaining -= made.amountMinor;
+    if (!paid.changeId) booking = made;
+  }
+  return booking;
 };
 
 /**

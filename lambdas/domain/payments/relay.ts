@@ -4,7 +4,7 @@ import { voidAuthorisation } from './holds';
 import { refundPayment } from './refunds';
 
 /**
- * The outbox relay: each `PaymentSucceeded` event confirms its reservation in DynamoDB (conditional on
+ * The outbox relay: each `PaymentSucceeded` event (of a booking's payment, not a change's) confirms its reservation in DynamoDB (conditional on
  * it still being Pending with a live hold) and is marked delivered only then, so a crash anywhere
  * means a retry, never a lost confirmation. When the hold lapsed before the confirmation landed, the
  * payment is refunded in full, once, and the customer told. Runs on a schedule for every event, and right
@@ -36,7 +36,8 @@ export const deliverEvents = async (deps: PaymentDeps, limit = 50, paymentId?: s
 
 const confirmOrRefund = async (deps: PaymentDeps, paymentId: string) => {
   const payment = await deps.payments.get(paymentId);
-  if (!payment) return;
+  // A change's payment confirms nothing: the change lands on its own (bookings/change.ts).
+  if (!payment || payment.changeId) return;
   if (await deps.reservations.confirm(payment.reservationId)) return;
   const reservation = await deps.reservations.get(payment.reservationId);
   if (reservation?.status === 'Confirmed') return;

@@ -80,11 +80,13 @@ export const priceFor = async (
   deps: Omit<QuoteDeps, 'quotes' | 'newId'>,
   caller: QuoteCaller,
   request: QuoteRequest,
+  /** A rental extended while out (bookings/change.ts): its pick-up is history, not judged. */
+  options: { pickedUp?: boolean } = {},
 ): Promise<PricedRental> => {
   const car = await deps.pricing.car(request.carId);
   if (!car) throw notFound(`Car ${request.carId}`);
   const now = deps.clock.now();
-  const resolved = resolveRentalTimes(request, car.location, now.getTime(), deps.limits());
+  const resolved = resolveRentalTimes(request, car.location, now.getTime(), deps.limits(), options);
   if (!resolved.ok) throw validationError(resolved.problems.map((p) => ({ field: `body.${p.field}`, message: p.message, rule: p.rule })));
   const { times } = resolved;
   const { timeZone, gracePeriodMinutes } = times.profile;

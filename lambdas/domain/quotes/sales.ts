@@ -21,8 +21,15 @@ export interface RentalToDrive {
  * reservation keeps its lines), and only to a driver the location's rules allow.
  */
 export interface RentalSales {
-  /** The rental priced now for this customer (not stored: the reservation keeps it). Errors as a quote's. */
-  price(userId: string, rental: Pick<QuoteRequest, 'carId' | 'pickupAt' | 'returnAt'>): Promise<PricedRental>;
+  /**
+   * The rental priced now for this customer (not stored: the reservation keeps it). Errors as a quote's.
+   * `pickedUp`: a rental under way re-priced for a later return (its pick-up is not judged again).
+   */
+  price(
+    userId: string,
+    rental: Pick<QuoteRequest, 'carId' | 'pickupAt' | 'returnAt' | 'returnLocation' | 'extras'>,
+    options?: { pickedUp?: boolean },
+  ): Promise<PricedRental>;
   /** A fresh quote of a lapsed one's rental, for the customer booking it: the 409 tells its price. */
   requote(lapsed: StoredQuote, userId: string): Promise<StoredQuote>;
   /**
@@ -33,7 +40,7 @@ export interface RentalSales {
 }
 
 export const rentalSales = (deps: QuoteDeps): RentalSales => ({
-  price: (userId, rental) => priceFor(deps, { userId }, rental),
+  price: (userId, rental, options) => priceFor(deps, { userId }, rental, options),
   requote: (lapsed, userId) =>
     makeQuote(
       deps,

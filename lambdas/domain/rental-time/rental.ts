@@ -42,6 +42,7 @@ export const resolveRentalTimes = (
   location: LocationCode,
   nowMs: number,
   limits: RentalLimits,
+  options: { pickedUp?: boolean } = {},
 ): { ok: true; times: RentalTimes } | { ok: false; problems: RentalTimeProblem[] } => {
   const profile = locationProfile(location);
   const pickup = parseRentalTime(input.pickupAt, profile.timeZone);
@@ -51,7 +52,7 @@ export const resolveRentalTimes = (
     ...(ret.ok ? [] : [{ field: 'returnAt' as const, rule: 'INVALID_TIME', message: ret.message }]),
   ];
   if (!pickup.ok || !ret.ok) return { ok: false, problems: unreadable };
-  const problems = rentalProblems({ pickupMs: pickup.ms, returnMs: ret.ms }, profile, nowMs, limits);
+  const problems = rentalProblems({ pickupMs: pickup.ms, returnMs: ret.ms }, profile, nowMs, limits, options);
   if (problems.length) return { ok: false, problems: problems.map(({ field, code, message }) => ({ field, rule: code, message })) };
   const window = rentalInterval(pickup.ms, ret.ms, profile.turnaroundMinutes);
   return {

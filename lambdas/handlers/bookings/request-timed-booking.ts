@@ -1,17 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { accountProfiles } from '../../adapters/accounts/profiles';
-import { pricingRules } from '../../adapters/pricing';
-import { quoteStore } from '../../adapters/quotes';
+import { quoteStore, rentalSalesFromEnvironment } from '../../adapters/quotes';
 import { routes } from '../../api/routes';
-import { rentalLimits } from '../../domain/bookings/limits';
-import { rentalSales } from '../../domain/quotes/sales';
-import { clock } from '../../shared/clock';
 import { validationError } from '../../shared/errors';
 import { bookingHandler } from './book';
 
 // Quotes live in the reservations table, which this function writes already; pricing in the cars table.
 const quotes = quoteStore();
-const sales = rentalSales({ pricing: pricingRules(), quotes, profiles: accountProfiles(), clock, newId: randomUUID, limits: rentalLimits });
+const sales = rentalSalesFromEnvironment();
 
 /** v2: a car from a time to a time, local at its location; or a quote of it, at the quote's price. */
 export const handler = bookingHandler(

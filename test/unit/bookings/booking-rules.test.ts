@@ -57,6 +57,9 @@ const fakeStore = (patch: Partial<ReservationStore> = {}): ReservationStore & { 
     claimReturn: record('claimReturn', true),
     finishRental: record('finishRental', true),
     noShow: record('noShow', true),
+    claimChange: record('claimChange', 'claimed'),
+    releaseChange: record('releaseChange', undefined),
+    commitChange: record('commitChange', true),
     ...patch,
   };
 };
@@ -711,7 +714,7 @@ describe('requestBooking: a quote (v2)', () => {
     const d = deps({ sales: sales({ price: priced }) });
     const times = { pickupAt: quote().pickupAt, returnAt: quote().returnAt };
     const { reservation } = await requestBooking(d, { userId: 'u1', carId: 'c1', times });
-    expect(priced).toHaveBeenCalledWith('u1', { carId: 'c1', ...times });
+    expect(priced).toHaveBeenCalledWith('u1', { carId: 'c1', ...times }, { pickedUp: false });
     expect(reservation).toMatchObject({ price: { currency: 'USD', totalMinor: 12_535 }, lines: quote().lines });
     expect(reservation.quoteId).toBeUndefined();
   });
