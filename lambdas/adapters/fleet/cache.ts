@@ -132,6 +132,15 @@ const carKey = (carId: string, generation: string) => `fleet:car:${carId}:${gene
  * Redis is optional: every failure is logged and behaves as a miss; DynamoDB answers instead.
  */
 export class RedisFleetCache implements FleetCache {
+  /**
+   * Calendar reads by searches, for bench:mixed (a search counts as a hit only when every calendar was
+   * cached): served from Redis, or read from DynamoDB because the key was absent (never stored, expired,
+   * dropped), announced (`changing`), claimed (a refill or another search's read in flight), or Redis failed.
+   */
+  readonly calendarReads = { cached: 0, absent: 0, changing: 0, claimed: 0, failed: 0 };
+  /** Runs of candidates looked up by searches: served from Redis, or read from DynamoDB (cold, or a fleet edit). */
+  readonly candidateRuns = { cached: 0, read: 0 };
+
   constructor(
     private readonly redis: () => Promise<RedisCommands>,
     /** Settable so a benchmark can compare the schemes on the handlers' own instance (useSearchCacheScheme). */
@@ -150,6 +159,7 @@ export class RedisFleetCache implements FleetCache {
       async (redis) => {
         const generation = (await redis.get(generationKey(location))) ?? '0';
         const hit = await redis.get(candidatesKey(location, generation, runKey));
+        this.candidateRuns[hit ? 'cached' : 'read']++;
         return { generation, run: hit ? (JSON.parse(hit) as CandidateRun) : undefined };
       },
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion sets attempt's result type
@@ -170,13 +180,17 @@ export class RedisFleetCache implements FleetCache {
     if (carIds.length === 0) return { calendars: new Map(), cached: true };
     const keys = carIds.map(calendarKey);
     const values = await this.attempt('calendars', (redis) => redis.mget(...keys), undefined);
-    if (!values) return { calendars: await read(carIds), cached: false };
+    if (!values) {
+      this.calendarReads.failed += carIds.length;
+      return { calendars: await read(carIds), cached: false };
+    }
     const calendars = new Map<string, Block[]>();
     const missing: string[] = [];
     /** Only absent ones are claimed: `changing` or another's claim means read, store nothing. */
     const absent: string[] = [];
     values.forEach((value, i) => {
       if (value?.startsWith('{')) {
+        this.calendarReads.cached++;
         const stored = JSON.parse(value) as StoredCalendar;
         calendars.set(
           carIds[i],
@@ -186,6 +200,7 @@ export class RedisFleetCache implements FleetCache {
       }
       missing.push(carIds[i]);
       if (value === null) absent.push(carIds[i]);
+      this.calendarReads[value === null ? 'absent' : value.startsWith('changing:') ? 'changing' : 'claimed']++;
     });
     if (missing.length === 0) return { calendars, cached: true };
     const fresh = await this.readThrough(missing, absent, read);
