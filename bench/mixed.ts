@@ -360,10 +360,11 @@ const main = async (): Promise<number> => {
       const runs = r.candidateRuns;
       if (!c || !runs) continue;
       const reads = c.cached + c.absent + c.changing + c.claimed + c.failed;
+      const underChange = c.announced ? `, ${c.announced} of them under an announced change` : '';
       const fromDb = reads - c.cached;
       console.log(
-        `  ${r.scheme}, per calendar read: ${reads} reads, ${fmt((c.cached / Math.max(1, reads)) * 100)}% from Redis; from DynamoDB ${fromDb} ` +
-          `(${fmt(fromDb / Math.max(1, r.searches), 2)} per search; absent ${c.absent}, announced ${c.changing}, claimed ${c.claimed}, Redis failed ${c.failed}). ` +
+        `  ${r.scheme}, per calendar read: ${reads} reads, ${fmt((c.cached / Math.max(1, reads)) * 100)}% from Redis${underChange}; from DynamoDB ${fromDb} ` +
+          `(${fmt(fromDb / Math.max(1, r.searches), 2)} per search; absent ${c.absent}, announced with no calendar kept ${c.changing}, claimed ${c.claimed}, Redis failed ${c.failed}). ` +
           `Runs of candidates: ${runs.cached + runs.read} looked up, ${fmt((runs.cached / Math.max(1, runs.cached + runs.read)) * 100)}% from Redis.`,
       );
     }
