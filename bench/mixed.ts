@@ -15,7 +15,14 @@
  * edits invalidate, and each car's calendar apart, which only its own bookings do. Each run uses days
  * 120 days after the previous one's, so each starts from empty calendars for its days.
  *
- * Scale: BENCH_OPS (2000 per scheme), BENCH_CARS (60), BENCH_CONCURRENCY (8), BENCH_WRITE_SHARE (0.2).
+ * Hit rates, two ways: per search request (a hit: the run of candidates and every calendar came from
+ * Redis; one calendar refetched out of 40 makes the request a miss) and, for `calendar`, per calendar
+ * read (what DynamoDB is spared), with the reasons of the misses (RedisFleetCache.calendarReads).
+ *
+ * Scale: BENCH_OPS (2000 per scheme), BENCH_CARS (60), BENCH_CONCURRENCY (8), BENCH_WRITE_SHARE (0.2),
+ * BENCH_LIMIT (the search's page size, 20), BENCH_SCHEMES (location,day,calendar), BENCH_BOOK (`shown`:
+ * a booking takes a car that a search of its window showed, near the top of the page, as a customer
+ * does; `any`: a car of its location at random).
  * Exits 1 on a violation, a 5xx, or (outside a smoke run) no search at all.
  */
 import { randomUUID } from 'node:crypto';
@@ -25,7 +32,7 @@ import { loadavg } from 'node:os';
 import { upcomingReservations } from '../lambdas/adapters/bookings';
 import { carRepository } from '../lambdas/adapters/fleet';
 import { fleetCache, useSearchCacheScheme } from '../lambdas/adapters/redis-backed';
-import type { SearchCacheScheme } from '../lambdas/adapters/fleet/cache';
+import type { RedisFleetCache, SearchCacheScheme } from '../lambdas/adapters/fleet/cache';
 import { clock } from '../lambdas/shared/clock';
 import type { CarType, LocationCode } from '../lambdas/domain/fleet/catalog';
 import { createCar, updateCar } from '../lambdas/domain/fleet/manage-cars';
@@ -38,12 +45,14 @@ const OPS = num('BENCH_OPS', 2000);
 const CARS = num('BENCH_CARS', 60);
 const CONCURRENCY = num('BENCH_CONCURRENCY', 8);
 const WRITE_SHARE = num('BENCH_WRITE_SHARE', 0.2);
+const LIMIT = num('BENCH_LIMIT', 20);
+const BOOK: 'shown' | 'any' = process.env.BENCH_BOOK === 'any' ? 'any' : 'shown';
 const LOCATIONS: LocationCode[] = ['LAX', 'JFK', 'ORD'];
 const TYPES: CarType[] = ['SEDAN', 'SUV'];
 /** Start days ahead, and lengths in days: what people search for (and then book). */
 const START_DAYS = [3, 5, 7, 10, 14, 21];
 const LENGTHS = [2, 3, 5];
-const SCHEMES: SearchCacheScheme[] = ['location', 'day', 'calendar'];
+const SCHEMES = (process.env.BENCH_SCHEMES ?? 'location,day,calendar').split(',') as SearchCacheScheme[];
 const DAY_MS = 86_400_000;
 /**
  * The staleness allowed for the page schemes: their decider wrote the reservation Pending and then
@@ -108,7 +117,14 @@ interface Result {
   /** Of the violations: ms from the client seeing the hold to the search being sent, and whether the page was a cache hit. */
   lags: Array<{ ms: number; hit: boolean; reservationId: string }>;
   serverErrors: number;
+  /** `calendar` only: the calendar reads and runs of candidates of its searches (RedisFleetCache counters over the run). */
+  calendarReads?: RedisFleetCache['calendarReads'];
+  candidateRuns?: RedisFleetCache['candidateRuns'];
 }
+
+/** What a counter object gained between two snapshots. */
+const gained = <T extends Record<string, number>>(before: T, after: T): T =>
+  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k]])) as T;
 
 const main = async (): Promise<number> => {
   const runtime = await startLocalRuntime({ port: 0, seedDemoFleet: false, accessLog: false, perIpLimits: false, log: () => undefined });
@@ -133,9 +149,10 @@ const main = async (): Promise<number> => {
     const token = await newCustomer(api, `mixed-${Date.now().toString(36)}`);
     const auth = { authorization: `Bearer ${token}` };
     console.log(
-      `Local runtime at ${api}: ${CARS} cars at ${LOCATIONS.join(', ')}; ${OPS} operations per scheme, ${CONCURRENCY} in flight, ${WRITE_SHARE * 100}% writes.`,
+      `Local runtime at ${api}: ${CARS} cars at ${LOCATIONS.join(', ')}; ${OPS} operations per scheme, ${CONCURRENCY} in flight, ${WRITE_SHARE * 100}% writes; searches of limit ${LIMIT}; bookings of ${BOOK === 'shown' ? 'cars shown by a search of their window' : 'any car of their location'}.`,
     );
 
+    const byId = new Map(cars.map((c) => [c.carId, c]));
     const results: Result[] = [];
     for (const [n, scheme] of SCHEMES.entries()) {
       useSearchCacheScheme(scheme);
@@ -162,6 +179,11 @@ const main = async (): Promise<number> => {
       const watchers: Array<Promise<void>> = [];
       const tracked = new Set<string>();
       const keysSeen = new Set<string>();
+      /** The latest page shown per window and type (BENCH_BOOK=shown books from it). */
+      const shown = new Map<string, string[]>();
+      const windowKey = (w: Window, type?: CarType) => `${w.location}/${w.startDate}/${w.endDate}/${type ?? ''}`;
+      const calendarsBefore = { ...fleetCache().calendarReads };
+      const runsBefore = { ...fleetCache().candidateRuns };
 
       /** Polls a reservation until it is decided, as a client would. */
       const watch = (hold: Hold) =>
@@ -189,7 +211,7 @@ const main = async (): Promise<number> => {
             location: window.location,
             startDate: window.startDate,
             endDate: window.endDate,
-            limit: '100',
+            limit: String(LIMIT),
             ...(type ? { type } : {}),
           });
           const sentAt = Date.now();
@@ -205,14 +227,9 @@ const main = async (): Promise<number> => {
           }
           const hit = res.headers.get('x-cache') === 'hit';
           if (hit) r.hits++;
-          searches.push({
-            sentAt,
-            answeredAt: Date.now(),
-            window,
-            type,
-            hit,
-            carIds: new Set((res.body.cars as Array<{ carId: string }>).map((c) => c.carId)),
-          });
+          const carIds = (res.body.cars as Array<{ carId: string }>).map((c) => c.carId);
+          shown.set(windowKey(window, type), carIds);
+          searches.push({ sentAt, answeredAt: Date.now(), window, type, hit, carIds: new Set(carIds) });
           return;
         }
         r.writes++;
@@ -232,7 +249,9 @@ const main = async (): Promise<number> => {
         } else {
           const window = windowOf(offset);
           const here = cars.filter((c) => c.location === window.location);
-          const car = here[Math.floor(rand() * here.length)];
+          const seen = BOOK === 'shown' ? (shown.get(windowKey(window)) ?? shown.get(windowKey(window, skewed(TYPES)))) : undefined;
+          // From the top of the page (the cheapest), as customers do; a window no one searched yet: any car there.
+          const car = seen?.length ? byId.get(skewed(seen))! : here[Math.floor(rand() * here.length)];
           const res = await postJson(
             `${api}/reservations`,
             { carId: car.carId, startDate: window.startDate, endDate: window.endDate },
@@ -265,9 +284,12 @@ const main = async (): Promise<number> => {
       await Promise.all(watchers);
       r.seconds = (Date.now() - started) / 1000;
 
+      if (scheme === 'calendar') {
+        r.calendarReads = gained(calendarsBefore, fleetCache().calendarReads);
+        r.candidateRuns = gained(runsBefore, fleetCache().candidateRuns);
+      }
       // Every search sent after a hold was seen and answered before its cancel was sent, for its days,
       // location and type: the car must not be there (a search answered after a cancel may show it).
-      const byId = new Map(cars.map((c) => [c.carId, c]));
       for (const s of searches) {
         for (const h of holds) {
           if (h.location !== s.window.location || !occupies(h.interval, s.window.interval)) continue;
@@ -333,6 +355,19 @@ const main = async (): Promise<number> => {
           .join(' '),
       );
     }
+    for (const r of results) {
+      const c = r.calendarReads;
+      const runs = r.candidateRuns;
+      if (!c || !runs) continue;
+      const reads = c.cached + c.absent + c.changing + c.claimed + c.failed;
+      const underChange = c.announced ? `, ${c.announced} of them under an announced change` : '';
+      const fromDb = reads - c.cached;
+      console.log(
+        `  ${r.scheme}, per calendar read: ${reads} reads, ${fmt((c.cached / Math.max(1, reads)) * 100)}% from Redis${underChange}; from DynamoDB ${fromDb} ` +
+          `(${fmt(fromDb / Math.max(1, r.searches), 2)} per search; absent ${c.absent}, announced with no calendar kept ${c.changing}, claimed ${c.claimed}, Redis failed ${c.failed}). ` +
+          `Runs of candidates: ${runs.cached + runs.read} looked up, ${fmt((runs.cached / Math.max(1, runs.cached + runs.read)) * 100)}% from Redis.`,
+      );
+    }
     for (const r of results.filter((x) => x.violations)) {
       const now = await Promise.all(
         r.lags.map(async (l) => (await call(`${api}/reservations/${l.reservationId}`, { headers: auth })).body?.status as string),
@@ -342,7 +377,7 @@ const main = async (): Promise<number> => {
       );
     }
     console.log(
-      `read:write ${fmt((1 - WRITE_SHARE) / WRITE_SHARE)}:1; 429s retried after Retry-After: ${stats.throttled}. checked = (search, hold) pairs where the held car must not be shown; violations must be 0.`,
+      `hit rate = searches served wholly from Redis (run and every calendar). read:write ${fmt((1 - WRITE_SHARE) / WRITE_SHARE)}:1; 429s retried after Retry-After: ${stats.throttled}. checked = (search, hold) pairs where the held car must not be shown; violations must be 0.`,
     );
     const failures = [
       ...results.filter((r) => r.violations > 0).map((r) => `${r.scheme}: ${r.violations} searches showed a held car`),

@@ -20,35 +20,59 @@ const CALENDAR_TTL_SECONDS = 60;
  */
 const CHANGING_TTL_MS = 30_000;
 /**
- * Announces a change (calendarChanging): `changing:<n>`, n the writers between their announcement and
- * its end, so one writer's end never clears another's announcement. ARGV[1]: ms to live.
+ * An announcement, as the car's calendar key holds it: `changing:<n>:<d>|<pending>|<calendar>`. n: the
+ * writers between their announcement and its end, so one writer's end never clears another's; d: '1'
+ * once a change settled while announced (the last writer out must then read the calendar again);
+ * pending: the intervals the writers may add (`<fromMs>-<readyMs>`, comma-separated); calendar: the
+ * cached calendar from before the announcements, '' when there was none, when a writer announced no
+ * interval, or after a change that was not announced. Searches judge the car on that calendar with the
+ * pending intervals as blocks (a car being held is not shown for the hold's time, written yet or not),
+ * and read the car from DynamoDB when the calendar part is ''. The Lua below parses it (PARSE_CHANGING).
  */
-const ANNOUNCE = `
+const PARSE_CHANGING = `
+local function parse(v)
+  local head, pend, cal = string.match(v, '^changing:([^|]*)|([^|]*)|(.*)$')
+  if not head then return tonumber(string.sub(v, 10)) or 1, '1', '', '' end
+  local n, d = string.match(head, '^(%d+):(%d)$')
+  return tonumber(n) or 1, d or '1', pend, cal
+end
+local function changing(n, d, pend, cal) return 'changing:' .. n .. ':' .. d .. '|' .. pend .. '|' .. cal end
+local function keep(key, value)
+  local ttl = redis.call('PTTL', key)
+  if ttl < 1 then ttl = 1000 end
+  redis.call('SET', key, value, 'PX', ttl)
+end`;
+/** Announces a change (calendarChanging). ARGV[1]: ms to live; ARGV[2]: the interval it may add, '' if unknown. */
+const ANNOUNCE = `${PARSE_CHANGING}
 local v = redis.call('GET', KEYS[1])
-local n = 0
-if v and string.sub(v, 1, 9) == 'changing:' then n = tonumber(string.sub(v, 10)) or 0 end
-redis.call('SET', KEYS[1], 'changing:' .. (n + 1), 'PX', ARGV[1])
+local n, d, pend, cal = 0, '0', '', ''
+if v and string.sub(v, 1, 1) == '{' then cal = v end
+if v and string.sub(v, 1, 9) == 'changing:' then n, d, pend, cal = parse(v) end
+if ARGV[2] == '' then cal = '' elseif pend == '' then pend = ARGV[2] else pend = pend .. ',' .. ARGV[2] end
+redis.call('SET', KEYS[1], changing(n + 1, d, pend, cal), 'PX', ARGV[1])
 return n + 1`;
 /**
- * After a change (calendarChanged): ARGV[3] '1' ends the caller's own announcement (the count goes down;
- * the key is only taken by the last writer out). Other writers' announcements stay: the last one out
- * reads the calendar after this change too. When taken, the key gets ARGV[1] (a claim, for a refill),
- * or is deleted when ARGV[1] is ''; ARGV[2]: seconds to live. Replies 1 when taken.
+ * After a change (calendarChanged). ARGV[3] '1': the caller announced it, and its announcement ends (the
+ * count goes down; the key is only taken by the last writer out). A change that was not announced
+ * leaves the announcements on, marked so that the last writer out reads the calendar again, and drops
+ * their calendar (searches read the car meanwhile). When taken, the key gets ARGV[4] (the calendar the
+ * last writer out read after its write) if no other change settled during its announcement: the
+ * calendar is cached without a gap. Otherwise ARGV[1], a claim for a refill (deleted when ''); ARGV[2]:
+ * seconds to live. Replies 'stored', 'claimed' (the caller reads and stores over its claim) or 'left'.
  */
-const SETTLE = `
+const SETTLE = `${PARSE_CHANGING}
 local v = redis.call('GET', KEYS[1])
 if v and string.sub(v, 1, 9) == 'changing:' then
-  local n = tonumber(string.sub(v, 10)) or 1
-  if ARGV[3] ~= '1' then return 0 end
-  if n > 1 then
-    local ttl = redis.call('PTTL', KEYS[1])
-    if ttl < 1 then ttl = 1000 end
-    redis.call('SET', KEYS[1], 'changing:' .. (n - 1), 'PX', ttl)
-    return 0
+  local n, d, pend, cal = parse(v)
+  if ARGV[3] ~= '1' then keep(KEYS[1], changing(n, '1', pend, '')) return 'left' end
+  if n > 1 then keep(KEYS[1], changing(n - 1, '1', pend, cal)) return 'left' end
+  if d == '0' and ARGV[4] ~= '' then
+    redis.call('SET', KEYS[1], ARGV[4], 'EX', ARGV[2])
+    return 'stored'
   end
 end
 if ARGV[1] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
-return 1`;
+return 'claimed'`;
 /** Per car, not per location: a car's calendar goes with it when it moves. */
 const calendarKey = (carId: string) => `fleet:cal:${carId}`;
 /**
@@ -97,9 +121,27 @@ export type SearchCacheScheme = 'location' | 'day' | 'calendar';
 interface StoredCalendar {
   b: Record<string, ShortBlock>;
 }
-const storedCalendar = (blocks: Block[], nowMs: number): StoredCalendar => {
+const storedCalendar = (blocks: Block[], nowMs: number): string => {
   const ended = new Set(endedBlocks(blocks, nowMs).map((b) => b.id));
-  return { b: Object.fromEntries(blocks.filter((b) => !ended.has(b.id)).map((b) => [b.id, toStoredBlock(b)])) };
+  const stored: StoredCalendar = { b: Object.fromEntries(blocks.filter((b) => !ended.has(b.id)).map((b) => [b.id, toStoredBlock(b)])) };
+  return JSON.stringify(stored);
+};
+const calendarOf = (json: string): Block[] =>
+  Object.entries((JSON.parse(json) as StoredCalendar).b).map(([id, block]) => toBlock(id, block));
+/** An interval an announced writer may add, as the announcement holds it (ANNOUNCE), and back as a block that takes the car. */
+const pendingOf = (interval: Interval) => `${interval.fromMs}-${interval.readyMs}`;
+const pendingBlocks = (pending: string): Block[] =>
+  pending
+    .split(',')
+    .filter(Boolean)
+    .map((span, i) => {
+      const [fromMs, readyMs] = span.split('-').map(Number);
+      return { id: `changing-${i}`, kind: 'maintenance', reason: 'a change under way', from: '', to: '', fromMs, readyMs };
+    });
+/** An announcement's pending intervals and calendar (see ANNOUNCE); no calendar when it kept none. */
+const announcedCalendar = (value: string): Block[] | undefined => {
+  const [, pending, calendar] = /^changing:[^|]*\|([^|]*)\|(.*)$/s.exec(value) ?? [];
+  return calendar?.startsWith('{') ? [...calendarOf(calendar), ...pendingBlocks(pending)] : undefined;
 };
 /** Reads cars' calendars strongly (CarRepository.calendars). */
 export type CalendarReader = (carIds: readonly string[]) => Promise<Map<string, Block[]>>;
@@ -132,6 +174,16 @@ const carKey = (carId: string, generation: string) => `fleet:car:${carId}:${gene
  * Redis is optional: every failure is logged and behaves as a miss; DynamoDB answers instead.
  */
 export class RedisFleetCache implements FleetCache {
+  /**
+   * Calendar reads by searches, for bench:mixed (a search counts as a hit only when every calendar was
+   * cached): served from Redis (`announced`: of those, cars under an announced change, judged with its
+   * interval), or read from DynamoDB because the key was absent (never stored, expired, dropped),
+   * announced without a calendar kept (`changing`), claimed (a refill or another search's read in flight), or Redis failed.
+   */
+  readonly calendarReads = { cached: 0, announced: 0, absent: 0, changing: 0, claimed: 0, failed: 0 };
+  /** Runs of candidates looked up by searches: served from Redis, or read from DynamoDB (cold, or a fleet edit). */
+  readonly candidateRuns = { cached: 0, read: 0 };
+
   constructor(
     private readonly redis: () => Promise<RedisCommands>,
     /** Settable so a benchmark can compare the schemes on the handlers' own instance (useSearchCacheScheme). */
@@ -150,6 +202,7 @@ export class RedisFleetCache implements FleetCache {
       async (redis) => {
         const generation = (await redis.get(generationKey(location))) ?? '0';
         const hit = await redis.get(candidatesKey(location, generation, runKey));
+        this.candidateRuns[hit ? 'cached' : 'read']++;
         return { generation, run: hit ? (JSON.parse(hit) as CandidateRun) : undefined };
       },
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion sets attempt's result type
@@ -170,22 +223,25 @@ export class RedisFleetCache implements FleetCache {
     if (carIds.length === 0) return { calendars: new Map(), cached: true };
     const keys = carIds.map(calendarKey);
     const values = await this.attempt('calendars', (redis) => redis.mget(...keys), undefined);
-    if (!values) return { calendars: await read(carIds), cached: false };
+    if (!values) {
+      this.calendarReads.failed += carIds.length;
+      return { calendars: await read(carIds), cached: false };
+    }
     const calendars = new Map<string, Block[]>();
     const missing: string[] = [];
     /** Only absent ones are claimed: `changing` or another's claim means read, store nothing. */
     const absent: string[] = [];
     values.forEach((value, i) => {
-      if (value?.startsWith('{')) {
-        const stored = JSON.parse(value) as StoredCalendar;
-        calendars.set(
-          carIds[i],
-          Object.entries(stored.b).map(([id, block]) => toBlock(id, block)),
-        );
+      const cached = value?.startsWith('{') ? calendarOf(value) : value?.startsWith('changing:') ? announcedCalendar(value) : undefined;
+      if (cached) {
+        this.calendarReads.cached++;
+        if (!value!.startsWith('{')) this.calendarReads.announced++;
+        calendars.set(carIds[i], cached);
         return;
       }
       missing.push(carIds[i]);
       if (value === null) absent.push(carIds[i]);
+      this.calendarReads[value === null ? 'absent' : value.startsWith('changing:') ? 'changing' : 'claimed']++;
     });
     if (missing.length === 0) return { calendars, cached: true };
     const fresh = await this.readThrough(missing, absent, read);
@@ -205,7 +261,7 @@ export class RedisFleetCache implements FleetCache {
     await this.setIfUnchanged(
       absent
         .filter((_, i) => claimed[i])
-        .map((carId) => ({ key: calendarKey(carId), seen: claim, value: JSON.stringify(storedCalendar(fresh.get(carId) ?? [], nowMs)) })),
+        .map((carId) => ({ key: calendarKey(carId), seen: claim, value: storedCalendar(fresh.get(carId) ?? [], nowMs) })),
     );
     return fresh;
   }
@@ -228,8 +284,12 @@ export class RedisFleetCache implements FleetCache {
     return changes.map((_, i) => String(replies)[i] === '1');
   }
 
-  async calendarChanging(carId: string) {
-    await this.attempt('calendarChanging', (redis) => redis.eval(ANNOUNCE, 1, calendarKey(carId), CHANGING_TTL_MS), null);
+  async calendarChanging(carId: string, interval?: Interval) {
+    await this.attempt(
+      'calendarChanging',
+      (redis) => redis.eval(ANNOUNCE, 1, calendarKey(carId), CHANGING_TTL_MS, interval ? pendingOf(interval) : ''),
+      null,
+    );
   }
 
   async calendarChanged(location: LocationCode, carId: string, interval?: Interval, announced = false) {
@@ -237,22 +297,30 @@ export class RedisFleetCache implements FleetCache {
     if (this.scheme !== 'calendar' && interval) await this.invalidateLocation(location, interval);
     const key = calendarKey(carId);
     const refill = this.readCalendars;
-    // The claim replaces whatever was there (a calendar from before, a search's claim), unless another
-    // writer's announcement is still on: that writer refills after its own write.
+    // An announced writer reads the calendar after its write and before its announcement ends: stored as
+    // it ends (unless another change settled meanwhile), so searches never find the car uncached.
+    const early = announced && refill ? await this.readCalendar(refill, carId) : undefined;
+    // Otherwise a claim replaces whatever was there (a calendar from before, a search's claim), unless
+    // another writer's announcement is still on: the last writer out reads after its own write.
     const claim = refill ? `claim:${randomUUID()}` : '';
-    const taken = await this.attempt(
+    const reply = await this.attempt(
       'calendarChanged',
-      (redis) => redis.eval(SETTLE, 1, key, claim, CALENDAR_TTL_SECONDS, announced ? '1' : '0'),
-      0,
+      (redis) => redis.eval(SETTLE, 1, key, claim, CALENDAR_TTL_SECONDS, announced ? '1' : '0', early ?? ''),
+      'left',
     );
-    if (!refill || Number(taken) !== 1) return;
+    if (!refill || reply !== 'claimed') return;
+    const fresh = await this.readCalendar(refill, carId);
+    // Unread: the claim goes, and the next search reads the car instead.
+    await this.setIfUnchanged([{ key, seen: claim, value: fresh ?? '' }]);
+  }
+
+  /** The car's calendar as stored, read strongly; undefined when the read failed (best effort). */
+  private async readCalendar(read: CalendarReader, carId: string): Promise<string | undefined> {
     try {
-      const fresh = await refill([carId]);
-      await this.setIfUnchanged([{ key, seen: claim, value: JSON.stringify(storedCalendar(fresh.get(carId) ?? [], Date.now())) }]);
+      return storedCalendar((await read([carId])).get(carId) ?? [], Date.now());
     } catch (err) {
-      // Best effort: the next search reads the car instead.
-      logger.warn('could not refill a car calendar after its change', { carId, error: (err as Error).message });
-      await this.setIfUnchanged([{ key, seen: claim, value: '' }]);
+      logger.warn('could not read a car calendar after its change', { carId, error: (err as Error).message });
+      return undefined;
     }
   }
 

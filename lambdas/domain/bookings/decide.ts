@@ -66,11 +66,12 @@ export const refusalOf = (car: Car | undefined, reservation: Reservation, nowMs:
  * The hold's write, announced to the search cache just before it and settled just after (held or not),
  * so a search answered after the client saw the reservation Pending never shows the car for its time:
  * no staleness window (FleetCache.calendarChanging). Only the write is announced, not the reads before
- * it: searches of the car read DynamoDB while it is. A decider that dies in between leaves the
- * announcement to lapse (searches read the car meanwhile).
+ * it: meanwhile searches judge the car on its cached calendar with the hold's time taken (held yet or
+ * not). A decider that dies in between leaves the announcement to lapse (30 s, the car not shown for
+ * that time meanwhile).
  */
 const announced = async (deps: DeciderDeps, reservation: Reservation, hold: () => Promise<HoldOutcome>): Promise<HoldOutcome> => {
-  await deps.cache.calendarChanging(reservation.carId);
+  await deps.cache.calendarChanging(reservation.carId, carIntervalOf(reservation));
   let held = false;
   try {
     const outcome = await hold();

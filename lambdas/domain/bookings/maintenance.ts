@@ -67,7 +67,7 @@ export const addMaintenanceBlock = async (
     }
     // Announced first, so no search answered after the block is written shows the car free (FleetCache);
     // the announcement goes after the write, written or not.
-    await deps.cache.calendarChanging(carId);
+    await deps.cache.calendarChanging(carId, block);
     let blocked = false;
     try {
       const outcome = await deps.reservations.block(car, block, now, claim);

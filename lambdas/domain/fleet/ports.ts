@@ -126,15 +126,17 @@ export interface FleetCache {
     read: (carIds: readonly string[]) => Promise<Map<string, Block[]>>,
   ): Promise<{ calendars: Map<string, Block[]>; cached: boolean }>;
   /**
-   * Before a write that may add a block to the car: until calendarChanged (or a short while, should the
-   * writer die), searches read the car's calendar from DynamoDB and store none, so none answered after
-   * the write shows the calendar from before it.
+   * Before a write that may add a block to the car, over `interval`: until calendarChanged (or a short
+   * while, should the writer die), searches judge the car on its cached calendar with `interval` taken
+   * (or, without `interval` or a cached calendar, read it from DynamoDB) and store none, so none answered
+   * after the write shows the car free for the time it took.
    */
-  calendarChanging(carId: string): Promise<void>;
+  calendarChanging(carId: string, interval?: Interval): Promise<void>;
   /**
    * After a write of the car's calendar (or a decision that wrote nothing: no `interval`): the cached
    * calendar is replaced by the car's as read now, unless a writer's announcement is still on (that writer
-   * does it after its own write). `interval`: the time whose availability changed (what the `pages`
+   * does it after its own write). An announced writer reads it before its announcement ends, so the car
+   * stays cached throughout. `interval`: the time whose availability changed (what the `pages`
    * design invalidates). `announced`: this writer announced its change (calendarChanging), which ends.
    */
   calendarChanged(location: LocationCode, carId: string, interval?: Interval, announced?: boolean): Promise<void>;

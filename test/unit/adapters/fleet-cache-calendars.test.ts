@@ -1,7 +1,7 @@
 import RedisMock from 'ioredis-mock';
 import { RedisFleetCache } from '../../../lambdas/adapters/fleet/cache';
 import type { RedisCommands } from '../../../lambdas/adapters/redis';
-import type { Block } from '../../../lambdas/domain/fleet/availability';
+import { isFreeFor, type Block } from '../../../lambdas/domain/fleet/availability';
 import { dayInterval } from '../../../lambdas/domain/fleet/interval';
 
 /** The `calendar` scheme's per-car calendars: cached until the car's calendar changes, never stored across a change. */
@@ -112,6 +112,86 @@ describe('fleet cache, car calendars', () => {
     );
     await racing.calendarChanged('LAX', 'a');
     expect((await lookup(['a'])).calendars.get('a')).toEqual([held]);
+  });
+
+  describe('an announcement with the interval its writer may take (the decider, a maintenance block)', () => {
+    const refilling = new RedisFleetCache(async () => redis, 'calendar', read);
+    const taken = (calendar: Block[] | undefined) => !isFreeFor(calendar ?? [], held, Date.now());
+    const later = dayInterval({ startDate: '2030-04-01', endDate: '2030-04-03' });
+
+    it('searches judge the cached calendar with the interval taken: no read, nothing stored, no gap after', async () => {
+      await lookup(['a']);
+      await refilling.calendarChanging('a', held);
+      const during = await lookup(['a']);
+      expect(during.cached).toBe(true);
+      expect(taken(during.calendars.get('a'))).toBe(true);
+      expect(isFreeFor(during.calendars.get('a')!, later, Date.now())).toBe(true);
+      stored.set('a', [held]);
+      await refilling.calendarChanged('LAX', 'a', held, true);
+      // The writer read the calendar once, before its announcement ended; the next search reads nothing.
+      expect(await lookup(['a'])).toEqual({ calendars: new Map([['a', [held]]]), cached: true });
+      expect(reads).toEqual(['a', 'a']);
+    });
+
+    it('a refused hold leaves the car as it was', async () => {
+      await lookup(['a']);
+      await refilling.calendarChanging('a', held);
+      await refilling.calendarChanged('LAX', 'a', undefined, true);
+      expect(await lookup(['a'])).toEqual({ calendars: new Map([['a', []]]), cached: true });
+    });
+
+    it('with no calendar cached, searches read the car meanwhile', async () => {
+      await refilling.calendarChanging('a', held);
+      stored.set('a', [held]);
+      expect(await lookup(['a'])).toMatchObject({ cached: false });
+      expect(reads).toEqual(['a']);
+    });
+
+    it('the last writer out does not store its read when another change settled during its announcement', async () => {
+      const other: Block = { ...held, id: 'r-0', status: 'Confirmed', ...later };
+      stored.set('a', [other]);
+      await lookup(['a']);
+      await refilling.calendarChanging('a', held);
+      stored.set('a', [other, held]);
+      let first = true;
+      const cancelling = new RedisFleetCache(
+        async () => redis,
+        'calendar',
+        async (carIds) => {
+          const seen = await read(carIds);
+          if (first) {
+            // A cancel of the other reservation lands and settles after the writer's read.
+            first = false;
+            stored.set('a', [held]);
+            await refilling.calendarChanged('LAX', 'a', other);
+          }
+          return seen;
+        },
+      );
+      await cancelling.calendarChanged('LAX', 'a', held, true);
+      expect((await lookup(['a'])).calendars.get('a')).toEqual([held]);
+    });
+
+    it('two writers: the first out keeps the calendar judged with both intervals; the last out reads it again', async () => {
+      await lookup(['a']);
+      await refilling.calendarChanging('a', held);
+      await refilling.calendarChanging('a', later);
+      stored.set('a', [held]);
+      await refilling.calendarChanged('LAX', 'a', held, true);
+      const during = await lookup(['a']);
+      expect(during.cached).toBe(true);
+      expect(taken(during.calendars.get('a'))).toBe(true);
+      expect(isFreeFor(during.calendars.get('a')!, later, Date.now())).toBe(false);
+      await refilling.calendarChanged('LAX', 'a', undefined, true);
+      expect(await lookup(['a'])).toEqual({ calendars: new Map([['a', [held]]]), cached: true });
+    });
+
+    it('a change that was not announced drops the calendar kept: searches read the car until the last writer is out', async () => {
+      await lookup(['a']);
+      await refilling.calendarChanging('a', held);
+      await refilling.calendarChanged('LAX', 'a', later);
+      expect(await lookup(['a'])).toMatchObject({ cached: false });
+    });
   });
 
   it('drops ended blocks from what it stores, and a lapsed hold does not block when read back', async () => {
