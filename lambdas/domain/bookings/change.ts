@@ -249,12 +249,14 @@ export const changeReservation = async (
     }
     const stock = await judge(deps, r, to, car, nowMs);
     const change: PendingChange = { changeId: changeIdOf(r, to), by: actor.userId, at: now.toISOString(), to };
-    await deps.cache.calendarChanging(r.carId);
+    // Searches take the new interval as held from now on (fleet/ports.ts), until the claim is written or refused.
+    const wanted = carIntervalOf({ ...r, ...to });
+    await deps.cache.calendarChanging(r.carId, wanted);
     let claimed;
     try {
       claimed = await deps.reservations.claimChange(r, change, car, stock, now, new Date(nowMs - HANDOVER_CLAIM_MS).toISOString());
     } finally {
-      await deps.cache.calendarChanged(r.car.location, r.carId, undefined, true);
+      await deps.cache.calendarChanged(r.car.location, r.carId, claimed === 'claimed' ? wanted : undefined, true);
     }
     if (claimed === 'claimed') return carryOut(deps, r, change, input.payment, now);
     if (claimed === 'busy' && attempt === ATTEMPTS - 1) throw busy();
