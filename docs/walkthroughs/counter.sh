@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The counter on API v2 (docs/counter.md): a whole rental, booked, picked up, returned late with less fuel, and
-# its receipt. It moves the local runtime's clock forward (POST /_local/clock, npm start only), so it runs
+# The counter on API v2 (docs/counter.md): a whole rental, booked to pay at pick-up, picked up, extended,
+# returned late with less fuel, and its receipt. It moves the local runtime's clock forward (POST /_local/clock, npm start only), so it runs
 # against a runtime of its own in the tests (test/e2e/counter.clock.test.ts runs it).
 set -euo pipefail
 
@@ -25,11 +25,12 @@ curl -sS -X PATCH "$API/users/me" -H "authorization: Bearer $ADMIN" -H 'content-
   -d "{\"dateOfBirth\":\"1985-06-01\",\"licence\":{\"number\":\"C7654-321\",\"country\":\"US\",\"expiresOn\":\"$EXPIRES\"}}" >/dev/null
 CAR=$(post /cars '{"make":"Honda","model":"Civic","year":2025,"type":"SEDAN","location":"LAX","rentalPricePerDay":58}' | json carId)
 
-# 3. Book from two hours from now (the runtime's clock) for three hours, LAX's local time, and pay for it.
+# 3. Book from two hours from now (the runtime's clock) for three hours, LAX's local time, to pay at pick-up: the
+#    payment authorises the total, which the pick-up captures.
 NOW=$(curl -sS "$LOCAL/clock" | json now)
 lax() { node -e 'const t = new Date(Date.parse(process.argv[1]) + process.argv[2] * 36e5);
   console.log(new Intl.DateTimeFormat("sv-SE", { timeZone: "America/Los_Angeles", dateStyle: "short", timeStyle: "short" }).format(t).replace(" ", "T"))' "$NOW" "$1"; }
-BOOKING=$(post /reservations "{\"carId\":\"$CAR\",\"pickupAt\":\"$(lax 2)\",\"returnAt\":\"$(lax 5)\"}" -H 'Prefer: wait=10')
+BOOKING=$(post /reservations "{\"carId\":\"$CAR\",\"pickupAt\":\"$(lax 2)\",\"returnAt\":\"$(lax 5)\",\"paymentOption\":\"payAtPickup\"}" -H 'Prefer: wait=10')
 RES=$(echo "$BOOKING" | json reservationId)
 post /payments "{\"reservationId\":\"$RES\",\"amount\":$(echo "$BOOKING" | json totalPrice),\"paymentMethod\":\"credit_card\",\"details\":{\"cardToken\":\"tok_visa\"}}" \
   -H "Idempotency-Key: $(node -e 'console.log(crypto.randomUUID())')" >/dev/null
@@ -41,13 +42,18 @@ curl -sS -X POST "$LOCAL/clock?advanceSeconds=4500" >/dev/null
 OUT=$(post "/reservations/$RES/pickup" '{"odometerKm":12000,"fuelLevel":8,"deposit":{"paymentMethod":"credit_card","details":{"cardToken":"tok_visa"}}}')
 echo "picked up: $(echo "$OUT" | json status) at $(echo "$OUT" | json pickup.at)"
 
-# 5. Back 1 h 45 min after the return time, with 5/8 of a tank and 420 km: the return's charges are lines.
-curl -sS -X POST "$LOCAL/clock?advanceSeconds=$(((45 + 4 * 60 + 45) * 60))" >/dev/null
+# 5. The customer keeps the car an hour longer: the extension is re-priced and the difference paid with the same card.
+EXTENDED=$(curl -sS -X PATCH "$API/reservations/$RES" -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' \
+  -d "{\"returnAt\":\"$(lax 6)\",\"payment\":{\"paymentMethod\":\"credit_card\",\"details\":{\"cardToken\":\"tok_visa\"}}}")
+echo "extended: to $(echo "$EXTENDED" | json returnAt), total $(echo "$EXTENDED" | json totalPrice), charged $(echo "$EXTENDED" | json change.charged)"
+
+# 6. Back 1 h 45 min after the new return time, with 5/8 of a tank and 420 km: the return's charges are lines.
+curl -sS -X POST "$LOCAL/clock?advanceSeconds=$(((45 + 5 * 60 + 45) * 60))" >/dev/null
 BACK=$(post "/reservations/$RES/return" '{"odometerKm":12420,"fuelLevel":5}')
 echo "returned: $(echo "$BACK" | json status)"
 echo "$BACK" | json charges | node -e 'process.stdin.on("data", (d) => JSON.parse(d).forEach((l) =>
   console.log(`charge: ${l.code.padEnd(12)} ${String(l.quantity).padStart(2)} x ${String(l.unitAmount).padStart(6)} = ${String(l.amount).padStart(7)}  ${l.label}`)))'
-echo "settled: charged $(echo "$BACK" | json settlement.chargedNow) from the deposit, released $(echo "$BACK" | json settlement.released)"
+echo "settled: paid $(echo "$BACK" | json settlement.paid), charged $(echo "$BACK" | json settlement.chargedNow) from the deposit, released $(echo "$BACK" | json settlement.released)"
 
-# 6. The receipt, in the local mailbox.
+# 7. The receipt, in the local mailbox.
 echo "receipt: $(curl -sS "$LOCAL/mailbox?to=$ADMIN_EMAIL" | json 0.subject)"

@@ -283,6 +283,7 @@ describe('the counter walk-through (docs/counter.md)', () => {
       timeout: 180_000,
     });
     expect(stdout).toMatch(/^picked up: Active/m);
+    expect(stdout).toMatch(/^extended: to \S+, total [\d.]+, charged [1-9][\d.]*$/m);
     expect(stdout).toMatch(/^returned: Completed/m);
     expect(stdout).toMatch(/^charge: LATE_RETURN/m);
     expect(stdout).toMatch(/^charge: FUEL/m);
