@@ -16,7 +16,7 @@ import { requestBooking } from '../../lambdas/domain/bookings/request';
 import { DEFAULT_BOOKING_LIMITS } from '../../lambdas/domain/bookings/limits';
 import { firstLookMs, noShowMs } from '../../lambdas/domain/bookings/policy';
 import { holdsCar, intervalOf, type Reservation } from '../../lambdas/domain/bookings/reservation';
-import { isBlocking } from '../../lambdas/domain/fleet/availability';
+import { changeBlockId, isBlocking } from '../../lambdas/domain/fleet/availability';
 import { dayInterval, occupies } from '../../lambdas/domain/fleet/interval';
 import { createCar, removeCar } from '../../lambdas/domain/fleet/manage-cars';
 import type { FleetDeps } from '../../lambdas/domain/fleet/ports';
@@ -358,6 +358,63 @@ describe('booking against DynamoDB Local', () => {
     const inside = { pickupAt: new Date(returned + 30 * 60_000).toISOString(), readyAt: new Date(returned + 120 * 60_000).toISOString() };
     const car = (await cars.get(carId, true))!;
     expect(refusalOf(car, { ...reservation, reservationId: randomUUID(), ...inside }, returned + 60_000)).toBe('CAR_TAKEN');
+  });
+
+  it('a change holds its new interval beside the old (a second block) while claimed, and lands or is undone exactly', async () => {
+    const deps = depsWith();
+    const carId = await newCar();
+    const { reservation } = await requestBooking(deps, {
+      userId: randomUUID(),
+      carId,
+      times: { pickupAt: `${day(122)}T10:00`, returnAt: `${day(122)}T12:00` },
+    });
+    expect(await decideBooking(deps, reservation.reservationId)).toBe('held');
+    expect(await confirmReservation(deps, reservation.reservationId)).toBe(true);
+    const confirmed = (await store.get(reservation.reservationId))!;
+    const now = clock.now();
+    const stale = new Date(now.getTime() - 300_000).toISOString();
+    const later = { pickupAt: confirmed.pickupAt!, returnAt: `${day(122)}T16:00:00.000Z`, readyAt: `${day(122)}T17:00:00.000Z` };
+    const to = { ...later, startDate: confirmed.startDate, endDate: confirmed.endDate, price: confirmed.price, lines: [] };
+    const change = { changeId: 'ch-1', by: confirmed.userId, at: now.toISOString(), to };
+    const read = (await cars.get(carId, true))!;
+
+    // Claimed: the reservation carries it, the car holds both intervals; a second claim, a cancel and a pick-up wait.
+    expect(await store.claimChange(confirmed, change, read, [], now, stale)).toBe('claimed');
+    const claimed = (await store.get(reservation.reservationId))!;
+    expect(claimed.change).toMatchObject({ changeId: 'ch-1' });
+    expect(await calendarBlock(carId, changeBlockId(reservation.reservationId))).toMatchObject({
+      status: 'Pending',
+      readyMs: Date.parse(later.readyAt),
+    });
+    expect(await store.claimChange(claimed, { ...change, changeId: 'ch-2' }, (await cars.get(carId, true))!, [], now, stale)).toBe('busy');
+    expect(await store.cancel(claimed, undefined, now)).toBe(false);
+    const pickup = { by: 'agent-1', at: now.toISOString(), location: confirmed.car.location, odometerKm: 1, fuelLevel: 8 };
+    expect(await store.claimPickup(claimed, pickup, stale)).toBe(false);
+    // Judged on a calendar read before the claim: stale.
+    expect(
+      await store.claimChange(confirmed, { ...change, changeId: 'ch-3' }, read, [], now, new Date(now.getTime() + 1).toISOString()),
+    ).toBe('stale');
+
+    // Lands: the new terms, one block on the new interval, the claim marked landed until released.
+    expect(await store.commitChange(claimed, change, now, undefined)).toBe(true);
+    expect(await store.commitChange(claimed, { ...change, changeId: 'other' }, now, undefined)).toBe(false);
+    const landed = (await store.get(reservation.reservationId))!;
+    expect(landed).toMatchObject({ returnAt: later.returnAt, readyAt: later.readyAt, change: { changeId: 'ch-1', landed: true } });
+    expect(await calendarBlock(carId, changeBlockId(reservation.reservationId))).toBeUndefined();
+    expect(await calendarBlock(carId, reservation.reservationId)).toMatchObject({
+      status: 'Confirmed',
+      readyMs: Date.parse(later.readyAt),
+    });
+    await store.releaseChange(landed, change, now);
+    expect((await store.get(reservation.reservationId))!.change).toBeUndefined();
+
+    // Another change claimed, then undone: the reservation and its block exactly as they were.
+    const current = (await store.get(reservation.reservationId))!;
+    const back = { ...change, changeId: 'ch-4', to: { ...to, returnAt: confirmed.returnAt!, readyAt: confirmed.readyAt! } };
+    expect(await store.claimChange(current, back, (await cars.get(carId, true))!, [], now, stale)).toBe('claimed');
+    await store.releaseChange(current, back, now);
+    expect(await store.get(reservation.reservationId)).toEqual(current);
+    expect((await cars.get(carId, true))!.blocks.map((b) => b.id)).toEqual([reservation.reservationId]);
   });
 
   it('a v2 rental nobody picked up is a no-show at its deadline: the sweeper frees the car', async () => {

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { CircuitBreakingRouter } from '../../lambdas/adapters/payments/gateways/router';
 import { SandboxGateway } from '../../lambdas/adapters/payments/gateways/sandbox-gateway';
-import { PostgresHoldStore } from '../../lambdas/adapters/payments/postgres-hold-store';
-import { PostgresPaymentStore } from '../../lambdas/adapters/payments/postgres-payment-store';
 import type { Reservation } from '../../lambdas/domain/bookings/reservation';
 import { counterMoney } from '../../lambdas/domain/payments/counter-money';
 import { settleEndedReservation } from '../../lambdas/domain/payments/ended';
 import { pay, type PaymentRequest } from '../../lambdas/domain/payments/pay';
-import type { PaymentDeps } from '../../lambdas/domain/payments/ports';
 import { startPaymentsDatabase, type PaymentsTestDatabase } from '../support/payments-database';
+import { paymentTestDeps } from '../support/payment-deps';
 
 // The counter's money (issue 20) on PostgreSQL: a pay-at-pick-up reservation's v2 payment authorises
 // its total and confirms it; the pick-up takes the deposit and captures the rental; the return releases
@@ -22,24 +19,7 @@ const racing = (name: string, fn: () => Promise<void>) =>
 let db: PaymentsTestDatabase;
 const reservations = new Map<string, Reservation>();
 
-const deps = (sandbox = new SandboxGateway()): PaymentDeps & { sandbox: SandboxGateway } => ({
-  payments: new PostgresPaymentStore(async () => db.pool()),
-  holds: new PostgresHoldStore(async () => db.pool()),
-  reservations: {
-    get: async (id) => reservations.get(id),
-    confirm: async (id) => {
-      const r = reservations.get(id);
-      if (r?.status !== 'Pending' || (r.holdExpiresAt ?? 0) < Date.now()) return false;
-      reservations.set(id, { ...r, status: 'Confirmed' });
-      return true;
-    },
-  },
-  gateways: new CircuitBreakingRouter([sandbox], { timeoutMs: 2_000 }),
-  notices: { refundedLate: async () => undefined },
-  clock: { now: () => new Date() },
-  newId: () => randomUUID(),
-  sandbox,
-});
+const deps = (sandbox = new SandboxGateway()) => paymentTestDeps(() => db, reservations, sandbox);
 
 const TOTAL = 42_000;
 

@@ -3,7 +3,7 @@ import { preferredWait } from '../../../lambdas/api/booking-schemas';
 import { decideBooking } from '../../../lambdas/domain/bookings/decide';
 import { cancelReservation, sweepReservations } from '../../../lambdas/domain/bookings/lifecycle';
 import { addMaintenanceBlock } from '../../../lambdas/domain/bookings/maintenance';
-import { confirmedDueMs, refundFor, REMINDER_BEFORE_MS } from '../../../lambdas/domain/bookings/policy';
+import { changeFeeMinor, confirmedDueMs, refundFor, REMINDER_BEFORE_MS } from '../../../lambdas/domain/bookings/policy';
 import type { BookingDeps, ReservationStore } from '../../../lambdas/domain/bookings/ports';
 import { awaitDecision, requestBooking } from '../../../lambdas/domain/bookings/request';
 import { holdsCar, type Reservation } from '../../../lambdas/domain/bookings/reservation';
@@ -727,5 +727,22 @@ describe('requestBooking: a quote (v2)', () => {
     await requestBooking(withQuotes(quote(), { reservations: store }), { userId: 'u1', quoteId: 'q1' });
     await requestBooking(withQuotes(quote(), { reservations: store }), { userId: 'u1', quoteId: 'q1' });
     expect(keys[0]).toEqual(keys[1]);
+  });
+});
+
+describe('changeFeeMinor: what a change that lowers the price keeps (the cancellation policy on the decrease)', () => {
+  const booked = {
+    startDate: '2030-03-10',
+    pickupAt: '2030-03-10T10:00:00Z',
+    price: { currency: 'USD', dailyMinor: 10_000, days: 2, totalMinor: 20_000 },
+  };
+  const at = (iso: string) => new Date(iso);
+  it('nothing 48 hours or more ahead, half of the decrease after, all of it once the car is out; nothing for a higher price or an admin', () => {
+    expect(changeFeeMinor(booked, 15_000, at('2030-03-08T10:00:00Z'), 'customer')).toBe(0);
+    expect(changeFeeMinor(booked, 15_000, at('2030-03-08T10:00:01Z'), 'customer')).toBe(2_500);
+    expect(changeFeeMinor(booked, 15_001, at('2030-03-09T10:00:00Z'), 'customer')).toBe(2_500);
+    expect(changeFeeMinor(booked, 15_000, at('2030-03-10T11:00:00Z'), 'customer')).toBe(5_000);
+    expect(changeFeeMinor(booked, 25_000, at('2030-03-10T11:00:00Z'), 'customer')).toBe(0);
+    expect(changeFeeMinor(booked, 15_000, at('2030-03-10T11:00:00Z'), 'admin')).toBe(0);
   });
 });
