@@ -15,12 +15,21 @@ export const COLD_START_BUDGET = {
 } as const;
 
 /**
- * Functions allowed past the size budget, each with its figure and why: none today. Code that only some
+ * Functions allowed past the size budget, each with its figure and why. Code that only some
  * requests need ships as a sidecar beside index.js instead (lib/bundling/sidecars.ts: pg, and the Stripe
  * and PayPal SDKs, whose sizes the benchmark prints). Keep this list empty or short and its figures tight:
  * it is a ratchet, not a place to park growth. The init budget has no exceptions.
  */
-export const SIZE_EXCEPTIONS: Record<string, { maxBundleKB: number; why: string }> = {};
+export const SIZE_EXCEPTIONS: Record<string, { maxBundleKB: number; why: string }> = {
+  changeReservation: {
+    maxBundleKB: 266,
+    why:
+      'A change is re-priced (the pricing engine, the driver profile), decided (the booking store, the car and extras calendars, the ' +
+      'customer ledger) and paid (the payment store, the three gateways) in one request, so that it lands only once its difference ' +
+      'is charged: 265.6 KB on 2026-12-08 (its init ratio 1.19x, within 1.5x). The way under 250: hold the change for payment and ' +
+      'let POST /v2/payments pay it, as booking does, so this function carries no payment code.',
+  },
+};
 
 export const budgetOf = (id: string) => {
   const exception = SIZE_EXCEPTIONS[id];

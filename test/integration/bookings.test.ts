@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type Redis from 'ioredis';
 import { RedisCarLocks } from '../../lambdas/adapters/bookings/redis-car-locks';
 import { DynamoReservationStore } from '../../lambdas/adapters/bookings/reservation-store';
+import { DynamoReservationChanges } from '../../lambdas/adapters/bookings/reservation-changes';
 import { RedisFleetCache } from '../../lambdas/adapters/fleet/cache';
 import { DynamoCarRepository } from '../../lambdas/adapters/fleet/car-repository';
 import { DynamoReservationsOfCar } from '../../lambdas/adapters/bookings/reservations-of-car';
@@ -33,7 +34,8 @@ let aws: TestTables;
 let db: DynamoDBDocumentClient;
 let redis: Redis;
 let cars: DynamoCarRepository;
-let store: DynamoReservationStore;
+// The store with changes: a reservation store, and the change function's three steps besides.
+let store: DynamoReservationChanges;
 const clock = new ShiftedClock();
 const sent: Array<{ reservationId: string }> = [];
 const events: BookingEvent[] = [];
@@ -85,7 +87,7 @@ beforeAll(async () => {
   ({ db } = aws);
   redis = testRedis();
   cars = new DynamoCarRepository(db, aws.names.cars);
-  store = new DynamoReservationStore(db, aws.names.reservations, cars);
+  store = new DynamoReservationChanges(db, aws.names.reservations, cars);
 }, 60_000);
 
 afterAll(async () => {

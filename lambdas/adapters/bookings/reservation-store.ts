@@ -3,7 +3,6 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import type {
   BlockOutcome,
   CarMove,
-  ChangeClaim,
   CreateOptions,
   CreateOutcome,
   HoldOutcome,
@@ -17,7 +16,6 @@ import {
   holdsCar,
   intervalOf,
   type Handover,
-  type PendingChange,
   type RejectionReason,
   type Refund,
   type Reservation,
@@ -26,7 +24,7 @@ import {
 } from '../../domain/bookings/reservation';
 import { HANDOVER_CLAIM_MS } from '../../domain/bookings/policy';
 import type { QuoteLine } from '../../domain/pricing';
-import { changeBlockId, type MaintenanceBlock } from '../../domain/fleet/availability';
+import type { MaintenanceBlock } from '../../domain/fleet/availability';
 import type { Car } from '../../domain/fleet/car';
 import type { OwnedClaim } from '../../domain/fleet/ports';
 import { todayUtc } from '../../domain/fleet/period';
@@ -71,7 +69,7 @@ const USAGE_RETRIES = 20;
  */
 export class DynamoReservationStore implements ReservationStore {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
+    protected readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     /** A repository, or a factory called on the first write that changes a car's blocks: readers need no cars table. */
     private cars: DynamoCarRepository | (() => DynamoCarRepository),
@@ -81,21 +79,21 @@ export class DynamoReservationStore implements ReservationStore {
     this.ledger = new CustomerLedger(db, tableName);
   }
 
-  private readonly ledger: CustomerLedger;
+  protected readonly ledger: CustomerLedger;
 
-  private carRepository(): DynamoCarRepository {
+  protected carRepository(): DynamoCarRepository {
     if (typeof this.cars === 'function') this.cars = this.cars();
     return this.cars;
   }
 
-  private stockCalendars(): DynamoStockCalendars {
+  protected stockCalendars(): DynamoStockCalendars {
     if (typeof this.stock === 'function') this.stock = this.stock();
     if (!this.stock) throw new Error('This store was made without stock calendars, and a reservation takes stocked extras.');
     return this.stock;
   }
 
   /** The reservation's stocked extras. */
-  private stocked(r: Reservation) {
+  protected stocked(r: Reservation) {
     return (r.extras ?? []).filter((e) => e.stocked);
   }
 
@@ -117,12 +115,12 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   /** Sends a transaction (conflicts retried); returns the cancellation reasons of a failed condition. */
-  private transact(items: TransactItem[]): Promise<CancellationReason[] | undefined> {
+  protected transact(items: TransactItem[]): Promise<CancellationReason[] | undefined> {
     return transactWrite(this.db, items);
   }
 
   /** An Update of the reservation item, conditional on its status (and an optional extra condition). */
-  private transition(
+  protected transition(
     r: Reservation,
     from: ReservationStatus[],
     set: Record<string, unknown>,
@@ -275,7 +273,7 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   /** A reservation's block on its car, as the car's calendar keeps it (v1 days kept for v1's views). */
-  private blockOf(r: Reservation) {
+  protected blockOf(r: Reservation) {
     return {
       id: r.reservationId,
       kind: 'reservation' as const,
@@ -385,7 +383,7 @@ export class DynamoReservationStore implements ReservationStore {
    * The condition that no claim newer than `staleBefore` is on the reservation in any of `fields`: an
    * agent's hand-over (`pickup`, `dropoff`) or a change under way (`change`).
    */
-  private unclaimed(fields: 'pickup' | 'dropoff' | 'change' | ReadonlyArray<'pickup' | 'dropoff' | 'change'>, staleBefore: string) {
+  protected unclaimed(fields: 'pickup' | 'dropoff' | 'change' | ReadonlyArray<'pickup' | 'dropoff' | 'change'>, staleBefore: string) {
     const all = typeof fields === 'string' ? [fields] : fields;
     return {
       extraCondition: all.map((field) => `(attribute_not_exists(${field}) OR ${field}.#claimAt < :stale)`).join(' AND '),
@@ -471,115 +469,6 @@ export class DynamoReservationStore implements ReservationStore {
       this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
       ...this.stockClauses(r, { remove: true }, now),
       this.ledger.forget(r),
-    ]);
-    return !reasons;
-  }
-
-  /** The stock clauses of a change: its extras' calendars as `set` (each clause may also remove). */
-  private changeStockClauses(
-    r: Reservation,
-    extras: ReadonlyArray<{ code: string; quantity: number }>,
-    block: (code: string, quantity: number) => { set?: StockBlock; remove?: string; unchangedSince?: StockCalendar; stillThere?: true },
-    now: Date,
-  ): TransactItem[] {
-    return extras.map(({ code, quantity }) => this.stockCalendars().clause(r.car.location, code, { ...block(code, quantity), now }));
-  }
-
-  async claimChange(
-    r: Reservation,
-    change: PendingChange,
-    car: Car,
-    stock: StockCalendar[],
-    now: Date,
-    staleBefore: string,
-  ): Promise<ChangeClaim> {
-    const to = { ...r, ...change.to };
-    const lapses = { status: 'Pending' as const, holdExpiresAt: Date.parse(change.at) + HANDOVER_CLAIM_MS };
-    const id = changeBlockId(r.reservationId);
-    const seenStock = (code: string) => stock.find((c) => c.code === code);
-    const reasons = await this.transact([
-      this.transition(r, [r.status], { change }, this.unclaimed(['change', r.status === 'Active' ? 'dropoff' : 'pickup'], staleBefore)),
-      // The new interval, beside the old: judged free on the calendar as read.
-      this.carRepository().blockClause(r.carId, {
-        set: { ...this.blockOf(to), id, ...lapses },
-        unchangedSince: car,
-        activeAt: r.car.location,
-        now,
-      }),
-      ...this.changeStockClauses(
-        r,
-        this.stocked(to),
-        (code, quantity) => ({ set: { id, ...intervalOf(to), quantity, ...lapses }, unchangedSince: seenStock(code) }),
-        now,
-      ),
-    ]);
-    if (!reasons) return 'claimed';
-    return failedCondition(reasons[0]) ? 'busy' : 'stale';
-  }
-
-  async releaseChange(r: Reservation, change: PendingChange, now: Date): Promise<void> {
-    const id = changeBlockId(r.reservationId);
-    await writeItem(
-      this.db,
-      this.transition(
-        r,
-        [r.status],
-        {},
-        {
-          remove: ['change'],
-          extraCondition: 'change.#changeId = :changeId',
-          names: { '#changeId': 'changeId' },
-          values: { ':changeId': change.changeId },
-        },
-      ),
-    );
-    await writeItem(this.db, this.carRepository().blockClause(r.carId, { remove: id, now }));
-    for (const clause of this.changeStockClauses(r, this.stocked({ ...r, ...change.to }), () => ({ remove: id }), now))
-      await writeItem(this.db, clause);
-  }
-
-  async commitChange(r: Reservation, change: PendingChange, now: Date, dueMs: number | undefined): Promise<boolean> {
-    const changed: Reservation = { ...r, ...change.to, updatedAt: now.toISOString() };
-    const id = changeBlockId(r.reservationId);
-    const keys = toReservationItem(changed);
-    const newCodes = new Set(this.stocked(changed).map((e) => e.code));
-    const status = { status: 'Confirmed' as const };
-    const reasons = await this.transact([
-      this.transition(
-        r,
-        [r.status],
-        { ...change.to, change: { ...change, landed: true }, updatedAt: changed.updatedAt, gsi1sk: keys.gsi1sk, gsi2sk: keys.gsi2sk },
-        {
-          remove: change.to.extras ? [] : ['extras'],
-          ...(dueMs === undefined ? {} : { due: dueMs }),
-          extraCondition: 'change.#changeId = :changeId',
-          names: { '#changeId': 'changeId' },
-          values: { ':changeId': change.changeId },
-        },
-      ),
-      // The reservation's own block takes the new interval; the change's second block, still there
-      // (not lapsed and dropped by another write), comes off.
-      this.carRepository().blockClause(r.carId, {
-        set: { ...this.blockOf(changed), ...status },
-        remove: id,
-        stillThere: true,
-        now,
-      }),
-      ...this.changeStockClauses(
-        r,
-        this.stocked(changed),
-        (_code, quantity) => ({ set: { id: r.reservationId, ...intervalOf(changed), quantity, ...status }, remove: id }),
-        now,
-      ),
-      // Extras it no longer takes go back.
-      ...this.changeStockClauses(
-        r,
-        this.stocked(r).filter((e) => !newCodes.has(e.code)),
-        () => ({ remove: r.reservationId }),
-        now,
-      ),
-      // Its count against the customer's limits: the new interval.
-      this.ledger.count(changed),
     ]);
     return !reasons;
   }

@@ -45,6 +45,14 @@ const toOperation = (r: Row): HoldOperation => ({
 
 const LIVE = `status IN ('processing', 'authorised')`;
 
+/** A reservation's holds, oldest first: on its own, for a function that only reads them (a change's money). */
+export const authorisationsOf = async (pool: () => Promise<Pool>, reservationId: string): Promise<Authorisation[]> => {
+  const { rows } = await (
+    await pool()
+  ).query('SELECT * FROM authorisations WHERE reservation_id = $1 ORDER BY created_at, authorisation_id', [reservationId]);
+  return (rows as Row[]).map(toAuthorisation);
+};
+
 export class PostgresHoldStore implements HoldStore {
   constructor(private readonly pool: () => Promise<Pool>) {}
 
@@ -109,11 +117,8 @@ export class PostgresHoldStore implements HoldStore {
     return row && toAuthorisation(row);
   }
 
-  async authorisationsOf(reservationId: string): Promise<Authorisation[]> {
-    const rows = await this.query('SELECT * FROM authorisations WHERE reservation_id = $1 ORDER BY created_at, authorisation_id', [
-      reservationId,
-    ]);
-    return rows.map(toAuthorisation);
+  authorisationsOf(reservationId: string): Promise<Authorisation[]> {
+    return authorisationsOf(this.pool, reservationId);
   }
 
   async beginOperation(op: HoldOperation, idempotencyKey: string) {

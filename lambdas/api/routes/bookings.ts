@@ -3,8 +3,6 @@ import {
   BlockParams,
   BlockView,
   BookingBody,
-  ChangeReservationBody,
-  ChangedReservationView,
   TimedBookingBody,
   BookingHeaders,
   CarReservationsQuery,
@@ -21,10 +19,8 @@ import { CarIdParams } from '../fleet-schemas';
 import { OptionalIdempotencyKeyHeader } from '../payment-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
 import { ErrorBody } from '../schemas';
-import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
+import { ADMIN_THROTTLE, BOOKING_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 
-/** Booking requests are writes that queue work: a tighter limit than reads. */
-const BOOKING_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 const tag = 'Reservations';
 
 /** What a booking request answers, in every version, each with its version's reservation view. */
@@ -143,23 +139,6 @@ export const bookingRoutes = {
     operationId: 'cancelReservationV2',
     versions: ['v2'],
     responses: { 200: { description: 'Cancelled, with the refund when it was paid', schema: ReservationViewV2 } },
-  }),
-  changeReservation: defineRoute({
-    operationId: 'changeReservation',
-    method: 'PATCH',
-    path: '/reservations/{reservationId}',
-    versions: ['v2'],
-    capability: 'changeReservation',
-    access: 'customer',
-    summary:
-      'Change a rental (yours, or any for admins): its times and extras before pick-up, a later return once the car is out (an extension). Re-priced and decided as a booking is (never double-booked); a higher price charges the difference on the rental’s payment method, a lower one refunds it less what the cancellation policy keeps (a CHANGE_FEE line). A change that fails leaves the reservation as it was; the same change again answers it as it is.',
-    tag,
-    request: { params: ReservationIdParams, body: ChangeReservationBody },
-    responses: {
-      200: { description: 'The reservation as changed, with what the change charged or refunded', schema: ChangedReservationView },
-    },
-    errors: [404, 409, 422, 503],
-    throttle: BOOKING_THROTTLE,
   }),
   listUserReservations: defineRoute({
     ...listUserReservations,

@@ -3,6 +3,7 @@ import { operationsRoutes } from './operations';
 import { accountsRoutes } from './accounts';
 import { fleetRoutes } from './fleet';
 import { bookingRoutes } from './bookings';
+import { changeRoutes } from './changes';
 import { paymentRoutes } from './payments';
 import { feedbackRoutes } from './feedback';
 import { pricingRoutes } from './pricing';
@@ -19,6 +20,7 @@ export const routes = {
   ...accountsRoutes,
   ...fleetRoutes,
   ...bookingRoutes,
+  ...changeRoutes,
   ...paymentRoutes,
   ...feedbackRoutes,
   ...pricingRoutes,

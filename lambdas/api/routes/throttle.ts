@@ -1,5 +1,7 @@
 /** Per-method throttling for routes with no reason to differ (requests per second, burst). */
 export const DEFAULT_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+/** Booking requests and changes are writes that queue or move work and money: a tighter limit than reads. */
+export const BOOKING_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 /** Admin routes: a handful of people manage the fleet. */
 export const ADMIN_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 /** Stage-wide throttling, applied before per-method limits. */

@@ -12,7 +12,7 @@ import { refusalOf } from './decide';
 import { reservationFor, refuseTransition, tell, type Actor, type LifecycleDeps } from './lifecycle';
 import { bookingLimits, type BookingLimits } from './limits';
 import { changeFeeMinor, confirmedDueMs, HANDOVER_CLAIM_MS } from './policy';
-import type { BookingDeps } from './ports';
+import type { BookingDeps, ChangeStore } from './ports';
 import { REJECTION_REASONS, carIntervalOf, intervalOf, type ChangedTerms, type PendingChange, type Reservation } from './reservation';
 import { sellRental } from './request';
 
@@ -52,6 +52,7 @@ export interface ChangeMoney {
 }
 
 export interface ChangeDeps extends LifecycleDeps {
+  reservations: ChangeStore;
   cars: Pick<BookingDeps['cars'], 'get'>;
   stock?: BookingDeps['stock'];
   sales: RentalSales;

@@ -144,28 +144,6 @@ export interface ReservationStore {
   finishRental(reservation: Reservation, settlement: ReturnSettlement, now: Date, move?: CarMove): Promise<boolean>;
   /** Confirmed, not picked up (no claim newer than `staleBefore`) -> NoShow with its refund: the car and extras are free. */
   noShow(reservation: Reservation, refund: Refund, now: Date, staleBefore: string): Promise<boolean>;
-  /**
-   * A change (change.ts), in three steps. `claimChange` writes the change on the reservation (in the
-   * status it was read in; no fresh change or hand-over claim there, older than `staleBefore` is stale)
-   * and, in the same transaction, holds the new interval and stocked extras beside the old ones (a
-   * second block, lapsing with the claim), conditional on the calendars judged (`car`, `stock`).
-   */
-  claimChange(
-    r: Reservation,
-    change: PendingChange,
-    car: Car,
-    stock: StockCalendar[],
-    now: Date,
-    staleBefore: string,
-  ): Promise<ChangeClaim>;
-  /** Ends a change's claim (if still this one): undone before it landed, or done after. Its second blocks come off. */
-  releaseChange(r: Reservation, change: PendingChange, now: Date): Promise<void>;
-  /**
-   * The change lands: the reservation takes its new terms (the claim stays, `landed`, until released)
-   * and its blocks the new interval, in one transaction conditional on the claim being this one and its
-   * second block still on the car. False when not.
-   */
-  commitChange(r: Reservation, change: PendingChange, now: Date, dueMs: number | undefined): Promise<boolean>;
   /** Records the pick-up reminder and when the sweeper looks again. */
   reminded(reservation: Reservation, now: Date, dueMs: number): Promise<void>;
   /** Sets when the sweeper looks at a reservation next; `undefined` takes it off the sweeper's list. */
@@ -192,6 +170,32 @@ export interface ReservationStore {
   ): Promise<{ blockId: string; fingerprint: string; standing: boolean } | undefined>;
   /** Removes a maintenance block, conditional on the car's calendar being the one `car` was read at; false when it changed. */
   unblock(car: Car, block: MaintenanceBlock, now: Date): Promise<boolean>;
+}
+
+/** The store with a change's three steps (bookings/change.ts): only the change function needs them. */
+export interface ChangeStore extends ReservationStore {
+  /**
+   * A change (change.ts), in three steps. `claimChange` writes the change on the reservation (in the
+   * status it was read in; no fresh change or hand-over claim there, older than `staleBefore` is stale)
+   * and, in the same transaction, holds the new interval and stocked extras beside the old ones (a
+   * second block, lapsing with the claim), conditional on the calendars judged (`car`, `stock`).
+   */
+  claimChange(
+    r: Reservation,
+    change: PendingChange,
+    car: Car,
+    stock: StockCalendar[],
+    now: Date,
+    staleBefore: string,
+  ): Promise<ChangeClaim>;
+  /** Ends a change's claim (if still this one): undone before it landed, or done after. Its second blocks come off. */
+  releaseChange(r: Reservation, change: PendingChange, now: Date): Promise<void>;
+  /**
+   * The change lands: the reservation takes its new terms (the claim stays, `landed`, until released)
+   * and its blocks the new interval, in one transaction conditional on the claim being this one and its
+   * second block still on the car. False when not.
+   */
+  commitChange(r: Reservation, change: PendingChange, now: Date, dueMs: number | undefined): Promise<boolean>;
 }
 
 /** The queue booking requests wait in (SQS FIFO, one message group per car). */

@@ -4,8 +4,9 @@ import type { Reservation } from '../bookings/reservation';
 import type { PaymentSource } from '../money';
 import { toDecimal } from '../money';
 import { chosenMethod } from './methods';
-import { chargeGateways, recordCharge } from './pay';
+import { chargeGateways, declined, storeCharge } from './charge';
 import type { Payment, PaymentDeps } from './ports';
+import type { HoldStore } from './hold-ports';
 import { refundPayment } from './refunds';
 import { coveredByHoldMinor, paidNetMinor } from './paid';
 
@@ -16,10 +17,12 @@ import { coveredByHoldMinor, paidNetMinor } from './paid';
  * payment of its own (`change_id`), beside the booking's; one that lowers it is refunded from the
  * payments, newest first (source `change`). Every step is keyed by the change, so retries replay.
  */
-export type ChangeMoneyDeps = PaymentDeps;
+export type ChangeMoneyDeps = Pick<PaymentDeps, 'payments' | 'gateways' | 'clock' | 'newId'> & {
+  holds: Pick<HoldStore, 'authorisationsOf'>;
+};
 
 /** The method the rental was paid with: its last payment's, or its authorisation's. */
-const rentalMethod = async (deps: Pick<PaymentDeps, 'holds'>, r: Reservation, payments: readonly Payment[]) =>
+const rentalMethod = async (deps: Pick<ChangeMoneyDeps, 'holds'>, r: Reservation, payments: readonly Payment[]) =>
   payments.findLast((p) => p.status === 'succeeded')?.method ??
   (await deps.holds.authorisationsOf(r.reservationId)).findLast((a) => a.kind === 'rental')?.method;
 
@@ -88,11 +91,9 @@ export const changeMoney = (deps: ChangeMoneyDeps): ChangeMoney => {
         throw conflict('The payment of this change is in progress; retry in a moment.');
       }
       const charged = await chargeGateways(deps, payment, method, details, `Change of car rental reservation ${changed.reservationId}`);
-      const answered = await recordCharge(deps, payment, charged);
-      if (answered.status !== 201) {
-        const stored = answered.body as { error?: { message?: string; details?: unknown } };
-        throw new AppError('PAYMENT_DECLINED', stored.error?.message ?? 'The payment was declined.', stored.error?.details);
-      }
+      // Its outbox event confirms nothing (the relay passes a change's payment by): no delivery here.
+      const { succeeded } = await storeCharge(deps, payment, charged);
+      if (!succeeded) throw declined(charged.result.outcome === 'declined' ? charged.result.reason : 'declined');
       return { chargedMinor: dueMinor };
     },
 

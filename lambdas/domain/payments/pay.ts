@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
-import { AppError, conflict, dependencyUnavailable, notFound, unprocessable, validationError } from '../../shared/errors';
+import { AppError, conflict, notFound, unprocessable, validationError } from '../../shared/errors';
 import { holdsCar, type Reservation } from '../bookings/reservation';
 import { fromDecimal, toDecimal } from '../money';
 import { keyReused } from '../idempotency';
-import { AllGatewaysUnavailable, type ChargeResult, type GatewayId } from './gateway';
+import type { ChargeResult, GatewayId } from './gateway';
 import type { Authorisation } from './hold-ports';
 import { authorise } from './holds';
 import { chosenMethod } from './methods';
-import { paymentStatusLabel, type Payment, type PaymentDeps, type StoredResponse } from './ports';
+import type { Payment, PaymentDeps, StoredResponse } from './ports';
+import { chargeGateways, declined, paymentBody, storeCharge } from './charge';
+
+export { chargeGateways, paymentBody };
 import { deliverEvents } from './relay';
 
 export interface PaymentRequest {
@@ -27,17 +30,6 @@ export interface PaymentRequest {
   authorises?: boolean;
 }
 
-/** What POST /payments answers (stored with the idempotency key, so a repeat gets the same). */
-export const paymentBody = (p: Payment) => ({
-  paymentId: p.paymentId,
-  reservationId: p.reservationId,
-  status: paymentStatusLabel(p.status),
-  amount: toDecimal(p.amountMinor, p.currency),
-  currency: p.currency,
-  paymentMethod: p.method,
-  gateway: p.gateway ?? null,
-});
-
 /** What POST /v2/payments answers for a pay-at-pick-up reservation: its total authorised, captured at pick-up. */
 export const authorisationBody = (a: Authorisation) => ({
   authorisationId: a.authorisationId,
@@ -55,8 +47,6 @@ const requestHash = (r: PaymentRequest) =>
     .update(JSON.stringify([r.reservationId, r.amount, r.paymentMethod, r.details, ...(r.currency ? [r.currency] : [])]))
     .digest('base64url');
 
-const declined = (reason: string) => new AppError('PAYMENT_DECLINED', `The payment was declined: ${reason}`, { reason });
-
 /**
  * Records what the gateway answered about a processing payment (from the payment itself, or from the
  * reconciler that asked the gateway later) and returns the answer its Idempotency-Key keeps: a decline
@@ -68,18 +58,9 @@ export const recordCharge = async (
   payment: Payment,
   charged: { gateway: GatewayId; result: ChargeResult },
 ): Promise<StoredResponse> => {
-  if (charged.result.outcome === 'declined') {
-    const { reason } = charged.result;
-    const err = declined(reason);
-    const response = { status: 422, body: { error: { code: 'PAYMENT_DECLINED', message: err.message, details: err.details } } };
-    await deps.payments.finish({ ...payment, gateway: charged.gateway }, 'declined', reason, response);
-    return response;
-  }
-  const succeeded: Payment = { ...payment, gateway: charged.gateway, gatewayReference: charged.result.reference, status: 'succeeded' };
-  const response = (p: Payment): StoredResponse => ({ status: 201, body: paymentBody(p) });
-  await deps.payments.succeed(succeeded, response);
-  await deliverEvents(deps, 10, succeeded.paymentId).catch(() => undefined);
-  return response(succeeded);
+  const { response, succeeded } = await storeCharge(deps, payment, charged);
+  if (succeeded) await deliverEvents(deps, 10, succeeded.paymentId).catch(() => undefined);
+  return response;
 };
 
 /**
@@ -250,33 +231,6 @@ export const pay = async (deps: PaymentDeps, req: PaymentRequest): Promise<Store
     return await answer(deps, await recordCharge(deps, payment, charged));
   } finally {
     if (!keyUsed) await deps.payments.releaseKey(req.userId, req.idempotencyKey).catch(() => undefined);
-  }
-};
-
-/**
- * Charges a processing payment through its method's gateways (primary, then fallback), with the
- * payment's own key at the gateway. When no gateway answers, nothing was charged: the payment is
- * recorded failed and a 503 thrown.
- */
-export const chargeGateways = async (
-  deps: Pick<PaymentDeps, 'gateways' | 'payments'>,
-  payment: Payment,
-  method: ReturnType<typeof chosenMethod>['method'],
-  details: unknown,
-  description: string,
-): Promise<{ gateway: GatewayId; result: ChargeResult }> => {
-  try {
-    return await deps.gateways.charge(method.gateways, {
-      amountMinor: payment.amountMinor,
-      currency: payment.currency,
-      source: method.source(details),
-      idempotencyKey: `pay_${payment.paymentId}`,
-      description,
-    });
-  } catch (err) {
-    if (!(err instanceof AllGatewaysUnavailable)) throw err;
-    await deps.payments.finish(payment, 'failed', undefined);
-    throw dependencyUnavailable('payment gateway', 30);
   }
 };
 

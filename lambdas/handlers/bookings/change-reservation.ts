@@ -1,10 +1,11 @@
-import { extrasStock, reservationStore } from '../../adapters/bookings';
+import { extrasStock } from '../../adapters/bookings';
+import { reservationChanges } from '../../adapters/bookings/changes';
 import { carRepository } from '../../adapters/fleet';
 import { bookingNotifier } from '../../adapters/notifications';
 import { changeMoneyFromEnvironment } from '../../adapters/payments/change-money';
 import { rentalSalesFromEnvironment } from '../../adapters/quotes';
 import { fleetCache } from '../../adapters/redis-backed';
-import { bookingRoutes as routes } from '../../api/routes/bookings';
+import { changeRoutes as routes } from '../../api/routes/changes';
 import { changeReservation, type ChangeDeps } from '../../domain/bookings/change';
 import { toDecimal } from '../../domain/money';
 import { httpHandler } from '../../http/handler';
@@ -13,7 +14,7 @@ import { clock } from '../../shared/clock';
 import { presentReservationV2 } from './presenter';
 
 const deps: ChangeDeps = {
-  reservations: reservationStore(),
+  reservations: reservationChanges(),
   cars: carRepository(),
   stock: extrasStock(),
   cache: fleetCache(),

@@ -57,9 +57,6 @@ const fakeStore = (patch: Partial<ReservationStore> = {}): ReservationStore & { 
     claimReturn: record('claimReturn', true),
     finishRental: record('finishRental', true),
     noShow: record('noShow', true),
-    claimChange: record('claimChange', 'claimed'),
-    releaseChange: record('releaseChange', undefined),
-    commitChange: record('commitChange', true),
     ...patch,
   };
 };
