@@ -15,11 +15,15 @@ const project = (displayName: string, extra: Partial<Config> = {}): Config => ({
   ...extra,
 });
 
+const E2E_RUNTIME: Partial<Config> = {
+  globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/e2e-global-teardown.ts',
+};
+
 const config: Config = {
   // At least two workers: jest's default (cores - 1) runs the files one at a time on a 2-core machine, yet much
   // of a file's time is waiting (a stand-in starting, the runtime answering, a child process), which another
-  // file fills. Not the e2e layer: its files share one local runtime whose clock some of them move forward
-  // (a hold another file is paying would lapse), so `npm test` runs it apart, --runInBand.
+  // file fills.
   maxWorkers: Math.max(2, availableParallelism() - 1),
   // Global, not per project (jest ignores it there): generous for the synth, stand-in and e2e layers.
   testTimeout: 120_000,
@@ -27,10 +31,12 @@ const config: Config = {
     project('unit'),
     project('infra'),
     project('integration'),
-    project('e2e', {
-      globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/e2e-global-teardown.ts',
-    }),
+    // The e2e files share one local runtime (the global setup starts it), side by side, except those that move
+    // its clock forward (a hold another file is paying would lapse): they are named *.clock.test.ts, make a
+    // project of their own, and `npm test` runs it after the others, --runInBand, on a runtime of its own
+    // (test/support/local-runtime.ts refuses a clock move from any other file on a shared runtime).
+    project('e2e', { ...E2E_RUNTIME, testPathIgnorePatterns: ['\\.clock\\.test\\.ts$'] }),
+    project('e2e-clock', { ...E2E_RUNTIME, testMatch: ['<rootDir>/test/e2e/**/*.clock.test.ts'] }),
   ],
 };
 

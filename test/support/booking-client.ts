@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiVersion } from '../../lambdas/api/route';
-import { apiUrl, request, type JsonResponse } from './local-runtime';
+import { apiUrl, checkMayMoveClock, request, type JsonResponse } from './local-runtime';
 import { bearer } from './tokens';
 
 /**
@@ -180,7 +180,9 @@ export const runtimeNow = async (): Promise<number> => {
   return Date.parse(res.body.now);
 };
 
+/** Moves the runtime's clock forward; on the shared runtime only from a *.clock.test.ts file (checkMayMoveClock). */
 export const advanceClock = async (seconds: number): Promise<number> => {
+  checkMayMoveClock(expect.getState().testPath);
   const res = await local(`clock?advanceSeconds=${seconds}`, { method: 'POST' });
   if (res.status !== 200) throw new Error(`advance clock: ${res.status} ${JSON.stringify(res.body)}`);
   return Date.parse(res.body.now);

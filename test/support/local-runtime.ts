@@ -8,6 +8,29 @@ export const apiUrl = (version: ApiVersion = 'v1'): string => {
   return version === 'v1' ? url : url.replace(/\/v1$/, `/${version}`);
 };
 
+/**
+ * Whether the e2e client is pointed at the runtime the global setup started for every e2e file (not at a
+ * runtime of the calling file's own): E2E_SHARED_API_URL is that runtime's address.
+ */
+export const onSharedRuntime = (): boolean => {
+  const shared = process.env.E2E_SHARED_API_URL;
+  return shared !== undefined && process.env.E2E_API_URL === shared;
+};
+
+/**
+ * e2e files run side by side on the shared runtime, except those named *.clock.test.ts, which `npm test`
+ * runs after them, one at a time, on a runtime of their own: only they may move the shared runtime's
+ * clock (a hold another file is paying would lapse). A file that moves it without the name fails here,
+ * whichever order the files happen to run in.
+ */
+export const CLOCK_FILE = /\.clock\.test\.ts$/;
+export const checkMayMoveClock = (testPath: string | undefined, shared = onSharedRuntime()): void => {
+  if (shared && !CLOCK_FILE.test(testPath ?? ''))
+    throw new Error(
+      `${testPath ?? 'this file'} moves the shared runtime's clock: name it *.clock.test.ts (run apart, one at a time) or give it a runtime of its own`,
+    );
+};
+
 export interface JsonResponse<T = unknown> {
   status: number;
   headers: Headers;
