@@ -168,25 +168,32 @@ describe('a change before pick-up', () => {
 });
 
 describe('an extension', () => {
-  it('pay at pick-up, picked up, extended by two hours (the difference paid), returned late on the new time with less fuel: the receipt', async () => {
+  it('pay at pick-up, its return moved within the hour before pick-up, picked up, extended (never shortened), returned late on the new time with less fuel: the receipt', async () => {
     const carId = await newCar('Niro');
     const t0 = await runtimeNow();
     const rental = await bookAndPay(customer, carId, t0 + 70 * 60_000, t0 + 4 * HOUR, { paymentOption: 'payAtPickup' });
     const id = rental.reservationId;
+    // Within the hour before its pick-up, a change of the return alone is taken (the pick-up is not judged again).
+    const first = await change(id, customer.token, { returnAt: atLax(Date.parse(rental.returnAt) + HOUR), payment: CARD });
+    expect([first.status, first.body.change.charged]).toEqual([200, (cents(first.body.totalPrice) - cents(rental.totalPrice)) / 100]);
     await advanceClock(15 * 60);
-    expect(
-      (await call('POST', `/reservations/${id}/pickup`, { ...v2, token: agent, body: { odometerKm: 5_000, fuelLevel: 8, deposit: CARD } }))
-        .status,
-    ).toBe(200);
+    const handedOver = await call('POST', `/reservations/${id}/pickup`, {
+      ...v2,
+      token: agent,
+      body: { odometerKm: 5_000, fuelLevel: 8, deposit: CARD },
+    });
+    expect(handedOver.status).toBe(200);
 
-    // Out with the customer: only the return moves.
+    // Out with the customer: only the return moves, and only later.
     const moved = await change(id, customer.token, { pickupAt: atLax(t0 + 2 * HOUR) });
     expect([moved.status, moved.body.error.code]).toEqual([409, 'RENTAL_STARTED']);
+    const earlier = await change(id, customer.token, { returnAt: rental.returnAt });
+    expect([earlier.status, earlier.body.error.code]).toEqual([422, 'EXTENSION_ONLY']);
     const newReturn = atLax(Date.parse(rental.returnAt) + 2 * HOUR);
     const extended = await change(id, customer.token, { returnAt: newReturn, payment: CARD });
     expect([extended.status, extended.body.status, extended.body.returnAt]).toEqual([200, 'Active', newReturn]);
-    expect(extended.body.totalPrice).toBeGreaterThan(rental.totalPrice);
-    expect(extended.body.change.charged).toBe((cents(extended.body.totalPrice) - cents(rental.totalPrice)) / 100);
+    expect(extended.body.totalPrice).toBeGreaterThan(first.body.totalPrice);
+    expect(extended.body.change.charged).toBe((cents(extended.body.totalPrice) - cents(first.body.totalPrice)) / 100);
     expect(extended.body.pickup).toEqual((await read(id)).pickup);
 
     // Back 1 h 40 min after the new return time with 6/8 of fuel: two started hours late, on the new time.
@@ -199,7 +206,7 @@ describe('an extension', () => {
     ]);
     // Paid: the authorisation captured at pick-up and the extension's payment, the new total.
     expect(back.body.settlement.paid).toBe(extended.body.totalPrice);
-    expect((await money(id)).payments).toEqual([extended.body.change.charged]);
+    expect((await money(id)).payments).toEqual([first.body.change.charged, extended.body.change.charged]);
     await waitForMail(customer.email, /Your receipt/);
   });
 });

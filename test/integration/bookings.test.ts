@@ -14,9 +14,10 @@ import { addMaintenanceBlock, removeMaintenanceBlock } from '../../lambdas/domai
 import type { BookingEvent } from '../../lambdas/domain/bookings/notifications';
 import type { BookingDeps, BookingQueue } from '../../lambdas/domain/bookings/ports';
 import { requestBooking } from '../../lambdas/domain/bookings/request';
-import { DEFAULT_BOOKING_LIMITS } from '../../lambdas/domain/bookings/limits';
+import { bookingLimits, DEFAULT_BOOKING_LIMITS, limitRefusal, type CustomerUsage } from '../../lambdas/domain/bookings/limits';
 import { firstLookMs, noShowMs } from '../../lambdas/domain/bookings/policy';
 import { holdsCar, intervalOf, type Reservation } from '../../lambdas/domain/bookings/reservation';
+import type { Car } from '../../lambdas/domain/fleet/car';
 import { changeBlockId, isBlocking } from '../../lambdas/domain/fleet/availability';
 import { dayInterval, occupies } from '../../lambdas/domain/fleet/interval';
 import { createCar, removeCar } from '../../lambdas/domain/fleet/manage-cars';
@@ -379,23 +380,26 @@ describe('booking against DynamoDB Local', () => {
     const to = { ...later, startDate: confirmed.startDate, endDate: confirmed.endDate, price: confirmed.price, lines: [] };
     const change = { changeId: 'ch-1', by: confirmed.userId, at: now.toISOString(), to };
     const read = (await cars.get(carId, true))!;
+    const judged = (car: Car) => ({ car, stock: [], admit: () => undefined });
 
     // Claimed: the reservation carries it, the car holds both intervals; a second claim, a cancel and a pick-up wait.
-    expect(await store.claimChange(confirmed, change, read, [], now, stale)).toBe('claimed');
+    expect(await store.claimChange(confirmed, change, judged(read), now, stale)).toEqual({ kind: 'claimed' });
     const claimed = (await store.get(reservation.reservationId))!;
     expect(claimed.change).toMatchObject({ changeId: 'ch-1' });
     expect(await calendarBlock(carId, changeBlockId(reservation.reservationId))).toMatchObject({
       status: 'Pending',
       readyMs: Date.parse(later.readyAt),
     });
-    expect(await store.claimChange(claimed, { ...change, changeId: 'ch-2' }, (await cars.get(carId, true))!, [], now, stale)).toBe('busy');
+    expect(await store.claimChange(claimed, { ...change, changeId: 'ch-2' }, judged((await cars.get(carId, true))!), now, stale)).toEqual({
+      kind: 'busy',
+    });
     expect(await store.cancel(claimed, undefined, now)).toBe(false);
     const pickup = { by: 'agent-1', at: now.toISOString(), location: confirmed.car.location, odometerKm: 1, fuelLevel: 8 };
     expect(await store.claimPickup(claimed, pickup, stale)).toBe(false);
     // Judged on a calendar read before the claim: stale.
     expect(
-      await store.claimChange(confirmed, { ...change, changeId: 'ch-3' }, read, [], now, new Date(now.getTime() + 1).toISOString()),
-    ).toBe('stale');
+      await store.claimChange(confirmed, { ...change, changeId: 'ch-3' }, judged(read), now, new Date(now.getTime() + 1).toISOString()),
+    ).toEqual({ kind: 'stale' });
 
     // Lands: the new terms, one block on the new interval, the claim marked landed until released.
     expect(await store.commitChange(claimed, change, now, undefined)).toBe(true);
@@ -413,10 +417,54 @@ describe('booking against DynamoDB Local', () => {
     // Another change claimed, then undone: the reservation and its block exactly as they were.
     const current = (await store.get(reservation.reservationId))!;
     const back = { ...change, changeId: 'ch-4', to: { ...to, returnAt: confirmed.returnAt!, readyAt: confirmed.readyAt! } };
-    expect(await store.claimChange(current, back, (await cars.get(carId, true))!, [], now, stale)).toBe('claimed');
+    expect(await store.claimChange(current, back, judged((await cars.get(carId, true))!), now, stale)).toEqual({ kind: 'claimed' });
     await store.releaseChange(current, back, now);
     expect(await store.get(reservation.reservationId)).toEqual(current);
     expect((await cars.get(carId, true))!.blocks.map((b) => b.id)).toEqual([reservation.reservationId]);
+  });
+
+  it('a change is admitted against the customer’s limits on their other bookings, as a request is', async () => {
+    const deps = depsWith();
+    const userId = randomUUID();
+    const booked = async (dayOffset: number) => {
+      const { reservation } = await requestBooking(deps, {
+        userId,
+        carId: await newCar(),
+        times: { pickupAt: `${day(dayOffset)}T10:00`, returnAt: `${day(dayOffset)}T16:00` },
+      });
+      expect(await decideBooking(deps, reservation.reservationId)).toBe('held');
+      expect(await confirmReservation(deps, reservation.reservationId)).toBe(true);
+      return (await store.get(reservation.reservationId))!;
+    };
+    await booked(130);
+    await booked(130);
+    const third = await booked(140);
+    const onto = {
+      ...third,
+      pickupAt: `${day(130)}T10:00:00.000Z`,
+      returnAt: `${day(130)}T16:00:00.000Z`,
+      readyAt: `${day(130)}T17:00:00.000Z`,
+    };
+    const to = {
+      pickupAt: onto.pickupAt,
+      returnAt: onto.returnAt,
+      readyAt: onto.readyAt,
+      startDate: day(130),
+      endDate: day(131),
+      price: third.price,
+      lines: [],
+    };
+    const now = clock.now();
+    const admit = (others: CustomerUsage[]) => limitRefusal(others, intervalOf(onto), now, { ...bookingLimits(), maxOverlapping: 2 });
+    const claim = await store.claimChange(
+      third,
+      { changeId: 'limits', by: userId, at: now.toISOString(), to },
+      { car: (await cars.get(third.carId, true))!, stock: [], admit },
+      now,
+      new Date(now.getTime() - 300_000).toISOString(),
+    );
+    expect(claim).toMatchObject({ kind: 'refused', refused: { code: 'OVERLAP_LIMIT_REACHED' } });
+    expect(await store.get(third.reservationId)).toEqual(third);
   });
 
   it('a v2 rental nobody picked up is a no-show at its deadline: the sweeper frees the car', async () => {

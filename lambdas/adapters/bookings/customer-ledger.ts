@@ -211,6 +211,33 @@ export class CustomerLedger {
     };
   }
 
+  /**
+   * A reservation's count moved to another interval (a change, which may count for longer), as a
+   * transaction item: an admission, so conditional on the version `ledger` was read at, and bumping it
+   * (a request judged meanwhile is judged again on it).
+   */
+  recount(r: Reservation, ledger: Ledger): TransactItem {
+    const names: Record<string, string> = { '#u': USAGE + r.reservationId };
+    const values: Record<string, unknown> = { ':u': entryOf(usageOf(r)), ':next': (ledger.version ?? 0) + 1 };
+    const sets = ['#u = :u', 'v = :next'];
+    ledger.folded.forEach((u, i) => {
+      names[`#f${i}`] = USAGE + u.reservationId;
+      values[`:f${i}`] = entryOf(u);
+      sets.push(`#f${i} = :f${i}`);
+    });
+    if (ledger.version !== undefined) values[':seen'] = ledger.version;
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: ledgerKey(r.userId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: ledger.version === undefined ? 'attribute_not_exists(v)' : 'v = :seen',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
   /** Drops a reservation's count, and with `claims` the claims that still name it, as a transaction item. */
   forget(r: Reservation, claims: RequestClaim[] = []): TransactItem {
     const names: Record<string, string> = { '#u': USAGE + r.reservationId };

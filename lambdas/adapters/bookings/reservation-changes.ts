@@ -1,4 +1,5 @@
 import type { ChangeClaim, ChangeStore } from '../../domain/bookings/ports';
+import type { CustomerUsage, LimitRefusal } from '../../domain/bookings/limits';
 import type { PendingChange, Reservation } from '../../domain/bookings/reservation';
 import { intervalOf } from '../../domain/bookings/reservation';
 import { HANDOVER_CLAIM_MS } from '../../domain/bookings/policy';
@@ -29,17 +30,25 @@ export class DynamoReservationChanges extends DynamoReservationStore implements 
   async claimChange(
     r: Reservation,
     change: PendingChange,
-    car: Car,
-    stock: StockCalendar[],
+    judged: { car: Car; stock: StockCalendar[]; admit: (otherUsage: CustomerUsage[]) => LimitRefusal | undefined },
     now: Date,
     staleBefore: string,
   ): Promise<ChangeClaim> {
+    const { car, stock } = judged;
+    const ledger = await this.ledger.read(r.userId, now.getTime());
+    const refused = judged.admit(ledger.usage.filter((u) => u.reservationId !== r.reservationId));
+    if (refused) return { kind: 'refused', refused };
     const to = { ...r, ...change.to };
     const lapses = { status: 'Pending' as const, holdExpiresAt: Date.parse(change.at) + HANDOVER_CLAIM_MS };
     const id = changeBlockId(r.reservationId);
     const seenStock = (code: string) => stock.find((c) => c.code === code);
     const reasons = await this.transact([
-      this.transition(r, [r.status], { change }, this.unclaimed(['change', r.status === 'Active' ? 'dropoff' : 'pickup'], staleBefore)),
+      this.transition(
+        r,
+        [r.status],
+        { change },
+        { ...this.unclaimed(['change', r.status === 'Active' ? 'dropoff' : 'pickup'], staleBefore), seenAt: r.updatedAt },
+      ),
       // The new interval, beside the old: judged free on the calendar as read.
       this.carRepository().blockClause(r.carId, {
         set: { ...this.blockOf(to), id, ...lapses },
@@ -53,9 +62,11 @@ export class DynamoReservationChanges extends DynamoReservationStore implements 
         (code, quantity) => ({ set: { id, ...intervalOf(to), quantity, ...lapses }, unchangedSince: seenStock(code) }),
         now,
       ),
+      // Its count against the customer's limits: the new interval, admitted on the usage judged.
+      this.ledger.recount(to, ledger),
     ]);
-    if (!reasons) return 'claimed';
-    return failedCondition(reasons[0]) ? 'busy' : 'stale';
+    if (!reasons) return { kind: 'claimed' };
+    return failedCondition(reasons[0]) ? { kind: 'busy' } : { kind: 'stale' };
   }
 
   async releaseChange(r: Reservation, change: PendingChange, now: Date): Promise<void> {
@@ -89,7 +100,14 @@ export class DynamoReservationChanges extends DynamoReservationStore implements 
       this.transition(
         r,
         [r.status],
-        { ...change.to, change: { ...change, landed: true }, updatedAt: changed.updatedAt, gsi1sk: keys.gsi1sk, gsi2sk: keys.gsi2sk },
+        {
+          ...change.to,
+          change: { ...change, landed: true },
+          changeIds: [...(r.changeIds ?? []), change.changeId],
+          updatedAt: changed.updatedAt,
+          gsi1sk: keys.gsi1sk,
+          gsi2sk: keys.gsi2sk,
+        },
         {
           remove: change.to.extras ? [] : ['extras'],
           ...(dueMs === undefined ? {} : { due: dueMs }),

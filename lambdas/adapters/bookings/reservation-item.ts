@@ -48,6 +48,8 @@ const FIELDS = [
   'paymentOption',
   'terms',
   'change',
+  'changeIds',
+  'keptMinor',
   'pickup',
   'dropoff',
   'charges',

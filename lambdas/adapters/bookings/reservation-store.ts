@@ -130,6 +130,11 @@ export class DynamoReservationStore implements ReservationStore {
       extraCondition?: string;
       values?: Record<string, unknown>;
       names?: Record<string, string>;
+      /**
+       * The `updatedAt` it was read at: its terms unchanged since (a change may have re-timed and re-priced
+       * a Confirmed reservation between a read and this write).
+       */
+      seenAt?: string;
     } = {},
   ): TransactItem {
     const names: Record<string, string> = { '#status': 'status', ...options.names };
@@ -147,7 +152,13 @@ export class DynamoReservationStore implements ReservationStore {
       sets.push('gsi3pk = :g3pk', 'gsi3sk = :g3sk');
     } else if (options.due === null) removes.push('gsi3pk', 'gsi3sk');
     from.forEach((status, i) => (values[`:from${i}`] = status));
-    const condition = `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})${options.extraCondition ? ` AND ${options.extraCondition}` : ''}`;
+    const conditions = [`#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`];
+    if (options.extraCondition) conditions.push(options.extraCondition);
+    if (options.seenAt !== undefined) {
+      conditions.push('updatedAt = :seenAt');
+      values[':seenAt'] = options.seenAt;
+    }
+    const condition = conditions.join(' AND ');
     return {
       Update: {
         TableName: this.tableName,
@@ -333,6 +344,8 @@ export class DynamoReservationStore implements ReservationStore {
           ...(r.status === 'Confirmed'
             ? this.unclaimed(['pickup', 'change'], new Date(now.getTime() - HANDOVER_CLAIM_MS).toISOString())
             : {}),
+          // Its refund, and the extras it gives back, are judged on its terms as read.
+          seenAt: r.updatedAt,
         },
       ),
       ...(r.status === 'Requested'
@@ -402,7 +415,11 @@ export class DynamoReservationStore implements ReservationStore {
   }
 
   async claimPickup(r: Reservation, pickup: Handover, staleBefore: string): Promise<boolean> {
-    return writeItem(this.db, this.transition(r, ['Confirmed'], { pickup }, this.unclaimed(['pickup', 'change'], staleBefore)));
+    // On its terms as read: the pick-up captures its price.
+    return writeItem(
+      this.db,
+      this.transition(r, ['Confirmed'], { pickup }, { ...this.unclaimed(['pickup', 'change'], staleBefore), seenAt: r.updatedAt }),
+    );
   }
 
   async releasePickup(r: Reservation): Promise<void> {
@@ -464,7 +481,7 @@ export class DynamoReservationStore implements ReservationStore {
         r,
         ['Confirmed'],
         { status: 'NoShow', refund, updatedAt: now.toISOString() },
-        { due: null, ...this.unclaimed(['pickup', 'change'], staleBefore) },
+        { due: null, ...this.unclaimed(['pickup', 'change'], staleBefore), seenAt: r.updatedAt },
       ),
       this.carRepository().blockClause(r.carId, { remove: r.reservationId, now }),
       ...this.stockClauses(r, { remove: true }, now),

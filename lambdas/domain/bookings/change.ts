@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { conflict, notFound, unprocessable, validationError } from '../../shared/errors';
+import { AppError, conflict, notFound, unprocessable, validationError } from '../../shared/errors';
 import type { Car } from '../fleet/car';
 import { periodOf } from '../fleet/interval';
 import { stockFits } from '../fleet/stock';
@@ -10,8 +10,8 @@ import { resolveRentalTimes, type RentalTimes } from '../rental-time';
 import type { RentalSales } from '../quotes/sales';
 import { refusalOf } from './decide';
 import { reservationFor, refuseTransition, tell, type Actor, type LifecycleDeps } from './lifecycle';
-import { bookingLimits, type BookingLimits } from './limits';
-import { changeFeeMinor, confirmedDueMs, HANDOVER_CLAIM_MS } from './policy';
+import { bookingLimits, limitRefusal, type BookingLimits, type CustomerUsage } from './limits';
+import { changeKeeps, confirmedDueMs, HANDOVER_CLAIM_MS, returnMs } from './policy';
 import type { BookingDeps, ChangeStore } from './ports';
 import { REJECTION_REASONS, carIntervalOf, intervalOf, type ChangedTerms, type PendingChange, type Reservation } from './reservation';
 import { sellRental } from './request';
@@ -101,7 +101,7 @@ const askedRental = (deps: ChangeDeps, r: Reservation, input: ChangeInput, nowMs
     r.car.location,
     nowMs,
     { maxDays: limits.maxRentalDays, horizonDays: limits.horizonDays },
-    { pickedUp: r.status === 'Active' },
+    { pickupKept: pickupKept(r, input) },
   );
   if (!resolved.ok) {
     throw validationError(resolved.problems.map((p) => ({ field: `body.${p.field}`, message: p.message, rule: p.rule })));
@@ -109,6 +109,9 @@ const askedRental = (deps: ChangeDeps, r: Reservation, input: ChangeInput, nowMs
   const extras = input.extras ?? r.extras?.map(({ code, quantity }) => ({ code, quantity }));
   return { times: resolved.times, extras };
 };
+
+/** A change that leaves the pick-up as booked does not judge it again (it may be close, or past: the car is out). */
+const pickupKept = (r: Reservation, input: ChangeInput) => r.status === 'Active' || input.pickupAt === undefined;
 
 /** 409 unless the reservation can take this change: a v2 rental, Confirmed, or Active for a later return only. */
 const mayChange = (r: Reservation, input: ChangeInput) => {
@@ -137,16 +140,16 @@ const changedTerms = async (
   const sold = await sellRental(deps, r.userId, car, times, {
     extras,
     returnLocation: r.returnLocation,
-    pickedUp: r.status === 'Active',
+    pickupKept: pickupKept(r, { pickupAt: times.pickupAt === r.pickupAt ? undefined : times.pickupAt }),
   });
   if (!sold) throw new Error('A change is re-priced by the sales rules (deps.sales).');
   const by = actor.isAdmin && actor.userId !== r.userId ? 'admin' : 'customer';
-  const feeMinor = changeFeeMinor(r, sold.totalMinor, now, by);
+  const { keptMinor, feeMinor } = changeKeeps(r, sold.totalMinor, now, by);
   const fee: QuoteLine[] = feeMinor
     ? [
         {
           code: 'CHANGE_FEE',
-          label: 'Kept of the lower price (cancellation policy)',
+          label: 'Kept under the cancellation policy',
           quantity: 1,
           unitMinor: feeMinor,
           amountMinor: feeMinor,
@@ -163,6 +166,7 @@ const changedTerms = async (
     price: { currency: sold.currency, dailyMinor: Math.round(totalMinor / times.days), days: times.days, totalMinor },
     lines,
     ...(sold.extras.length ? { extras: sold.extras } : {}),
+    ...(keptMinor ? { keptMinor } : {}),
   };
 };
 
@@ -221,6 +225,18 @@ export const changeReservation = async (
     const nowMs = now.getTime();
     mayChange(r, input);
     const { times, extras } = askedRental(deps, r, input, nowMs);
+    if (r.status === 'Active' && times.returnMs < returnMs(r)) {
+      throw unprocessable(
+        [
+          {
+            field: 'body.returnAt',
+            rule: 'EXTENSION_ONLY',
+            message: `The car is out: its return can only move later than ${r.returnAt} (an earlier return is recorded at the counter).`,
+          },
+        ],
+        'The car is out: its return can only move later (an extension).',
+      );
+    }
     if (r.change) {
       const mine = r.change.by === actor.userId && isAsked(r.change.to, times, extras);
       if (mine || !fresh(r.change, nowMs) || r.change.landed) {
@@ -236,18 +252,6 @@ export const changeReservation = async (
     const car = await deps.cars.get(r.carId, true);
     if (!car) throw notFound(`Car ${r.carId}`);
     const to = await changedTerms(deps, actor, r, car, times, extras, now);
-    if (to.price.totalMinor > r.price.totalMinor && !input.payment) {
-      throw unprocessable(
-        [
-          {
-            field: 'body.payment',
-            rule: 'PAYMENT_REQUIRED',
-            message: 'This change raises the price: pay the difference (the rental’s payment method).',
-          },
-        ],
-        'This change raises the price: send `payment` to pay the difference.',
-      );
-    }
     const stock = await judge(deps, r, to, car, nowMs);
     const change: PendingChange = { changeId: changeIdOf(r, to), by: actor.userId, at: now.toISOString(), to };
     // Searches take the new interval as held from now on (fleet/ports.ts), until the claim is written or refused.
@@ -255,13 +259,25 @@ export const changeReservation = async (
     await deps.cache.calendarChanging(r.carId, wanted);
     let claimed;
     try {
-      claimed = await deps.reservations.claimChange(r, change, car, stock, now, new Date(nowMs - HANDOVER_CLAIM_MS).toISOString());
+      // The customer's limits, judged on their other bookings as a new request's would be.
+      const admit = (others: CustomerUsage[]) => limitRefusal(others, intervalOf({ ...r, ...to }), now, deps.limits ?? bookingLimits());
+      claimed = await deps.reservations.claimChange(
+        r,
+        change,
+        { car, stock, admit },
+        now,
+        new Date(nowMs - HANDOVER_CLAIM_MS).toISOString(),
+      );
     } finally {
-      await deps.cache.calendarChanged(r.car.location, r.carId, claimed === 'claimed' ? wanted : undefined, true);
+      await deps.cache.calendarChanged(r.car.location, r.carId, claimed?.kind === 'claimed' ? wanted : undefined, true);
     }
-    if (claimed === 'claimed') return carryOut(deps, r, change, input.payment, now);
-    if (claimed === 'busy' && attempt === ATTEMPTS - 1) throw busy();
-    // The calendar changed since it was judged, or the reservation did: read both again and judge again.
+    if (claimed.kind === 'claimed') return carryOut(deps, r, change, input.payment, now);
+    if (claimed.kind === 'refused') {
+      const { code, message, reservationIds } = claimed.refused;
+      throw conflict(message, { reservations: reservationIds }, code);
+    }
+    if (claimed.kind === 'busy' && attempt === ATTEMPTS - 1) throw busy();
+    // The calendar or the customer's usage changed since judged, or the reservation did: read again, judge again.
   }
   throw busy();
 };
@@ -281,14 +297,15 @@ const carryOut = async (
       try {
         ({ chargedMinor } = await deps.money.charge(changed, change.changeId, payment));
       } catch (err) {
-        // Declined, or no gateway: nothing was taken, so the reservation goes back to what it was.
-        await undo(deps, r, change, now);
+        // Declined, no payment given, or no gateway: nothing was taken, so the reservation goes back to
+        // what it was. Not a 409: that is this change's payment under way in another attempt of it.
+        if (!(err instanceof AppError && err.kind === 'CONFLICT')) await releaseClaim(deps, r, change, now);
         throw err;
       }
     }
-    const landed = await deps.reservations.commitChange(r, change, now, r.status === 'Confirmed' ? confirmedDueMs(changed) : undefined);
+    const committed = await deps.reservations.commitChange(r, change, now, r.status === 'Confirmed' ? confirmedDueMs(changed) : undefined);
     await deps.cache.calendarChanged(r.car.location, r.carId, spanOf(r, changed));
-    if (!landed) {
+    if (!committed && !(await landedAlready(deps, r.reservationId, change.changeId))) {
       // The claim went stale and was taken over (or the reservation moved on): the change did not happen.
       await deps.money.undo(r, change.changeId);
       throw busy();
@@ -304,8 +321,14 @@ const carryOut = async (
   return { reservation: result, unchanged: false, chargedMinor, refundedMinor };
 };
 
-/** Takes a change that did not land back: its money (if any was taken) and its claim. */
-const undo = async (deps: ChangeDeps, r: Reservation, change: PendingChange, now: Date) => {
+/** Whether the change landed in another attempt of it (the same change sent twice at once): then it is done, not undone. */
+const landedAlready = async (deps: ChangeDeps, reservationId: string, changeId: string): Promise<boolean> => {
+  const current = await deps.reservations.get(reservationId);
+  return current?.changeIds?.includes(changeId) === true;
+};
+
+/** Ends a change's claim and its second blocks (undone, or left by a crash once its money is settled). */
+const releaseClaim = async (deps: ChangeDeps, r: Reservation, change: PendingChange, now: Date) => {
   await deps.reservations.releaseChange(r, change, now);
   await deps.cache.calendarChanged(r.car.location, r.carId, spanOf(r, { ...r, ...change.to }));
 };
@@ -314,7 +337,7 @@ const undo = async (deps: ChangeDeps, r: Reservation, change: PendingChange, now
 const settleLeftover = async (deps: ChangeDeps, r: Reservation, change: PendingChange, now: Date) => {
   if (change.landed) await deps.money.refund(r, change.changeId);
   else await deps.money.undo(r, change.changeId);
-  await undo(deps, r, change, now);
+  await releaseClaim(deps, r, change, now);
 };
 
 /** The time whose availability a change touched: both intervals. */

@@ -56,10 +56,17 @@ export type CancelledBy = 'customer' | 'admin';
  * late change of plans, and an admin cancels for reasons the customer did not choose (a broken-down
  * car, a closed location, a customer's call to the counter).
  */
-export const refundFor = (r: Pick<Reservation, 'startDate' | 'pickupAt' | 'price'>, now: Date, by: CancelledBy = 'customer'): Refund => {
+export const refundFor = (
+  r: Pick<Reservation, 'startDate' | 'pickupAt' | 'price' | 'keptMinor'>,
+  now: Date,
+  by: CancelledBy = 'customer',
+): Refund => {
   const before = pickupMs(r) - now.getTime();
   const percent = by === 'admin' || before >= 48 * 3_600_000 ? 100 : before > 0 ? 50 : 0;
-  return { percent, amountMinor: Math.floor((r.price.totalMinor * percent) / 100) };
+  const { totalMinor } = r.price;
+  // What a change within the window locked in stays kept (changeKeeps); an admin refunds it all.
+  const locked = by === 'admin' ? 0 : (r.keptMinor ?? 0);
+  return { percent, amountMinor: Math.min(Math.floor((totalMinor * percent) / 100), totalMinor - locked) };
 };
 
 /**
@@ -91,18 +98,20 @@ export const confirmedDueMs = (
 export const rentalDays = (startDate: string, endDate: string): number => Math.round(daysBetween(startDate, endDate));
 
 /**
- * A change that lowers the price gives up part of the booking, so it follows the cancellation policy
- * for that part: the decrease comes back at the share a cancellation now would (`refundFor`: all of it
- * 48 hours or more before pick-up, half after, none once the car is out), and the rest is kept as the
- * change's fee. A change that raises the price is charged in full. An admin's change keeps nothing.
+ * A change made within the cancellation window keeps what a cancellation then would (`refundFor`): that
+ * share is locked in (`keptMinor`), and the changed price never falls below it, the difference being the
+ * change's fee (a CHANGE_FEE line). So no change, or run of changes, gives back more than cancelling at
+ * once would, and a change that moves the pick-up out of the window does not make a later cancel free.
+ * An admin's change locks nothing new. 48 hours or more before pick-up nothing is kept; once the car is
+ * out, all of the price as it stands.
  */
-export const changeFeeMinor = (
-  r: Pick<Reservation, 'startDate' | 'pickupAt' | 'price'>,
-  newTotalMinor: number,
+export const changeKeeps = (
+  r: Pick<Reservation, 'startDate' | 'pickupAt' | 'price' | 'keptMinor'>,
+  pricedMinor: number,
   now: Date,
   by: CancelledBy,
-): number => {
-  const decrease = r.price.totalMinor - newTotalMinor;
-  if (decrease <= 0) return 0;
-  return decrease - Math.floor((decrease * refundFor(r, now, by).percent) / 100);
+): { keptMinor: number; feeMinor: number } => {
+  const keepsNow = by === 'admin' ? 0 : r.price.totalMinor - refundFor(r, now, 'customer').amountMinor;
+  const keptMinor = Math.max(r.keptMinor ?? 0, keepsNow);
+  return { keptMinor, feeMinor: Math.max(0, keptMinor - pricedMinor) };
 };

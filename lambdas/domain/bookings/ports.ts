@@ -85,10 +85,11 @@ export interface HoldTerms {
 
 /**
  * What `claimChange` did: claimed (the new interval and extras held beside the old ones); found the
- * car's or an extra's calendar changed since it was judged (`stale`: read and judge again); or found the
- * reservation moved on, or another change or hand-over under way on it (`busy`).
+ * car's or an extra's calendar, or the customer's usage, changed since it was judged (`stale`: read and
+ * judge again); found the reservation moved on, or another change or hand-over under way on it (`busy`);
+ * or the customer's limits refused the new interval (`refused`).
  */
-export type ChangeClaim = 'claimed' | 'stale' | 'busy';
+export type ChangeClaim = { kind: 'claimed' } | { kind: 'stale' } | { kind: 'busy' } | { kind: 'refused'; refused: LimitRefusal };
 
 export interface Page<T> {
   items: T[];
@@ -175,16 +176,17 @@ export interface ReservationStore {
 /** The store with a change's three steps (bookings/change.ts): only the change function needs them. */
 export interface ChangeStore extends ReservationStore {
   /**
-   * A change (change.ts), in three steps. `claimChange` writes the change on the reservation (in the
-   * status it was read in; no fresh change or hand-over claim there, older than `staleBefore` is stale)
-   * and, in the same transaction, holds the new interval and stocked extras beside the old ones (a
-   * second block, lapsing with the claim), conditional on the calendars judged (`car`, `stock`).
+   * A change (change.ts), in three steps. `claimChange` writes the change on the reservation (as it was
+   * read: its status and terms; no fresh change or hand-over claim there, older than `staleBefore` is
+   * stale) and, in the same transaction, holds the new interval and stocked extras beside the old ones
+   * (a second block, lapsing with the claim), conditional on the calendars judged (`car`, `stock`), and
+   * counts the new interval against the customer's limits as a request's admission does (`admit`, judged
+   * on the customer's other usage).
    */
   claimChange(
     r: Reservation,
     change: PendingChange,
-    car: Car,
-    stock: StockCalendar[],
+    judged: { car: Car; stock: StockCalendar[]; admit: (otherUsage: CustomerUsage[]) => LimitRefusal | undefined },
     now: Date,
     staleBefore: string,
   ): Promise<ChangeClaim>;

@@ -203,8 +203,8 @@ export interface RentalOffer {
   quote?: StoredQuote;
   extras?: ExtraChoice[];
   returnLocation?: LocationCode;
-  /** A rental under way, re-sold for a later return (change.ts). */
-  pickedUp?: boolean;
+  /** A booked rental re-sold with its pick-up as it was (change.ts): the pick-up is not judged again. */
+  pickupKept?: boolean;
 }
 
 /**
@@ -257,7 +257,7 @@ export const sellRental = async (
         ...(offer.extras?.length ? { extras: offer.extras } : {}),
         ...(offer.returnLocation ? { returnLocation: offer.returnLocation } : {}),
       },
-      { pickedUp: offer.pickedUp === true },
+      { pickupKept: offer.pickupKept === true },
     )
   );
 };

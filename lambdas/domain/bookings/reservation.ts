@@ -87,7 +87,7 @@ export interface ReturnSettlement {
 
 /** What a change (PATCH) makes of a reservation: its times, days, price, lines and extras. */
 export type ChangedTerms = Required<Pick<Reservation, 'pickupAt' | 'returnAt' | 'readyAt' | 'lines'>> &
-  Pick<Reservation, 'startDate' | 'endDate' | 'price' | 'extras'>;
+  Pick<Reservation, 'startDate' | 'endDate' | 'price' | 'extras' | 'keptMinor'>;
 
 /**
  * A change under way (change.ts): claimed on the reservation while its car holds both the old and the
@@ -161,6 +161,13 @@ export interface Reservation {
   terms?: RentalTerms;
   /** A change under way (change.ts); gone once it lands or is undone. */
   change?: PendingChange;
+  /** The changes that landed (their ids), so a retry of one that landed meanwhile knows it did. */
+  changeIds?: string[];
+  /**
+   * What the cancellation policy keeps already (minor units): fixed by a change made within its window
+   * (policy.ts `changeKeeps`), so no later change or cancel gives back more than a cancel then would have.
+   */
+  keptMinor?: number;
   /** Set at pick-up (Active). */
   pickup?: Handover;
   /** Set at the return (Completed at the counter). */

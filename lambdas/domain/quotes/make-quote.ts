@@ -80,8 +80,8 @@ export const priceFor = async (
   deps: Omit<QuoteDeps, 'quotes' | 'newId'>,
   caller: QuoteCaller,
   request: QuoteRequest,
-  /** A rental extended while out (bookings/change.ts): its pick-up is history, not judged. */
-  options: { pickedUp?: boolean } = {},
+  /** A booked rental changed for its return only (bookings/change.ts): its pick-up is not judged again. */
+  options: { pickupKept?: boolean } = {},
 ): Promise<PricedRental> => {
   const car = await deps.pricing.car(request.carId);
   if (!car) throw notFound(`Car ${request.carId}`);

@@ -23,12 +23,12 @@ export interface RentalToDrive {
 export interface RentalSales {
   /**
    * The rental priced now for this customer (not stored: the reservation keeps it). Errors as a quote's.
-   * `pickedUp`: a rental under way re-priced for a later return (its pick-up is not judged again).
+   * `pickupKept`: a booked rental re-priced with its pick-up as it was (its pick-up is not judged again).
    */
   price(
     userId: string,
     rental: Pick<QuoteRequest, 'carId' | 'pickupAt' | 'returnAt' | 'returnLocation' | 'extras'>,
-    options?: { pickedUp?: boolean },
+    options?: { pickupKept?: boolean },
   ): Promise<PricedRental>;
   /** A fresh quote of a lapsed one's rental, for the customer booking it: the 409 tells its price. */
   requote(lapsed: StoredQuote, userId: string): Promise<StoredQuote>;

@@ -42,7 +42,7 @@ export const resolveRentalTimes = (
   location: LocationCode,
   nowMs: number,
   limits: RentalLimits,
-  options: { pickedUp?: boolean } = {},
+  options: { pickupKept?: boolean } = {},
 ): { ok: true; times: RentalTimes } | { ok: false; problems: RentalTimeProblem[] } => {
   const profile = locationProfile(location);
   const pickup = parseRentalTime(input.pickupAt, profile.timeZone);

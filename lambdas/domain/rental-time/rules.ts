@@ -66,22 +66,25 @@ export const rentalProblems = (
   profile: LocationProfile,
   nowMs: number,
   limits: RentalLimits,
-  /** The car is out already (a rental extended): its pick-up is history, only the return is judged, and it must be ahead. */
-  options: { pickedUp?: boolean } = {},
+  /**
+   * A booked rental whose pick-up stays as it was (changed for its return only, or out already): the
+   * pick-up is not judged again, only the return, which must be ahead.
+   */
+  options: { pickupKept?: boolean } = {},
 ): RentalProblem[] => {
   const { pickupMs, returnMs } = rental;
   const problems: (RentalProblem | undefined)[] = [];
   const horizonEnd = nowMs + limits.horizonDays * DAY_MS;
   const horizon = `Rentals are taken up to ${limits.horizonDays} days ahead, until ${formatRentalTime(horizonEnd, profile.timeZone)}.`;
 
-  if (options.pickedUp) {
+  if (options.pickupKept) {
     if (returnMs <= nowMs) problems.push({ field: 'returnAt', code: 'IN_THE_PAST', message: 'The return time is in the past.' });
   } else if (pickupMs < nowMs) problems.push({ field: 'pickupAt', code: 'IN_THE_PAST', message: 'The pick-up time is in the past.' });
   else if (pickupMs < nowMs + profile.minNoticeMinutes * MINUTE_MS) {
     const message = `Pick-up at ${profile.code} must be at least ${profile.minNoticeMinutes} minutes from now.`;
     problems.push({ field: 'pickupAt', code: 'TOO_SOON', message });
   } else if (pickupMs > horizonEnd) problems.push({ field: 'pickupAt', code: 'BEYOND_HORIZON', message: horizon });
-  if (!options.pickedUp) problems.push(openingProblem('pickupAt', pickupMs, profile));
+  if (!options.pickupKept) problems.push(openingProblem('pickupAt', pickupMs, profile));
 
   if (returnMs <= pickupMs) {
     problems.push({ field: 'returnAt', code: 'RETURN_BEFORE_PICKUP', message: 'The return must be after the pick-up.' });

@@ -3,7 +3,7 @@ import { preferredWait } from '../../../lambdas/api/booking-schemas';
 import { decideBooking } from '../../../lambdas/domain/bookings/decide';
 import { cancelReservation, sweepReservations } from '../../../lambdas/domain/bookings/lifecycle';
 import { addMaintenanceBlock } from '../../../lambdas/domain/bookings/maintenance';
-import { changeFeeMinor, confirmedDueMs, refundFor, REMINDER_BEFORE_MS } from '../../../lambdas/domain/bookings/policy';
+import { changeKeeps, confirmedDueMs, refundFor, REMINDER_BEFORE_MS } from '../../../lambdas/domain/bookings/policy';
 import type { BookingDeps, ReservationStore } from '../../../lambdas/domain/bookings/ports';
 import { awaitDecision, requestBooking } from '../../../lambdas/domain/bookings/request';
 import { holdsCar, type Reservation } from '../../../lambdas/domain/bookings/reservation';
@@ -711,7 +711,7 @@ describe('requestBooking: a quote (v2)', () => {
     const d = deps({ sales: sales({ price: priced }) });
     const times = { pickupAt: quote().pickupAt, returnAt: quote().returnAt };
     const { reservation } = await requestBooking(d, { userId: 'u1', carId: 'c1', times });
-    expect(priced).toHaveBeenCalledWith('u1', { carId: 'c1', ...times }, { pickedUp: false });
+    expect(priced).toHaveBeenCalledWith('u1', { carId: 'c1', ...times }, { pickupKept: false });
     expect(reservation).toMatchObject({ price: { currency: 'USD', totalMinor: 12_535 }, lines: quote().lines });
     expect(reservation.quoteId).toBeUndefined();
   });
@@ -727,19 +727,30 @@ describe('requestBooking: a quote (v2)', () => {
   });
 });
 
-describe('changeFeeMinor: what a change that lowers the price keeps (the cancellation policy on the decrease)', () => {
+describe('changeKeeps: a change within the cancellation window keeps what a cancel then would, and locks it in', () => {
   const booked = {
     startDate: '2030-03-10',
     pickupAt: '2030-03-10T10:00:00Z',
     price: { currency: 'USD', dailyMinor: 10_000, days: 2, totalMinor: 20_000 },
   };
   const at = (iso: string) => new Date(iso);
-  it('nothing 48 hours or more ahead, half of the decrease after, all of it once the car is out; nothing for a higher price or an admin', () => {
-    expect(changeFeeMinor(booked, 15_000, at('2030-03-08T10:00:00Z'), 'customer')).toBe(0);
-    expect(changeFeeMinor(booked, 15_000, at('2030-03-08T10:00:01Z'), 'customer')).toBe(2_500);
-    expect(changeFeeMinor(booked, 15_001, at('2030-03-09T10:00:00Z'), 'customer')).toBe(2_500);
-    expect(changeFeeMinor(booked, 15_000, at('2030-03-10T11:00:00Z'), 'customer')).toBe(5_000);
-    expect(changeFeeMinor(booked, 25_000, at('2030-03-10T11:00:00Z'), 'customer')).toBe(0);
-    expect(changeFeeMinor(booked, 15_000, at('2030-03-10T11:00:00Z'), 'admin')).toBe(0);
+  it('nothing 48 hours or more ahead; within them half the price is locked, and the price never falls below it', () => {
+    expect(changeKeeps(booked, 5_000, at('2030-03-08T10:00:00Z'), 'customer')).toEqual({ keptMinor: 0, feeMinor: 0 });
+    expect(changeKeeps(booked, 15_000, at('2030-03-08T10:00:01Z'), 'customer')).toEqual({ keptMinor: 10_000, feeMinor: 0 });
+    expect(changeKeeps(booked, 4_000, at('2030-03-09T10:00:00Z'), 'customer')).toEqual({ keptMinor: 10_000, feeMinor: 6_000 });
+    // Once the car is out, all of the price as it stands.
+    expect(changeKeeps(booked, 15_000, at('2030-03-10T11:00:00Z'), 'customer')).toEqual({ keptMinor: 20_000, feeMinor: 5_000 });
+    expect(changeKeeps(booked, 25_000, at('2030-03-10T11:00:00Z'), 'customer')).toEqual({ keptMinor: 20_000, feeMinor: 0 });
+    // An admin locks nothing new; what an earlier change locked stays.
+    expect(changeKeeps(booked, 4_000, at('2030-03-10T11:00:00Z'), 'admin')).toEqual({ keptMinor: 0, feeMinor: 0 });
+    expect(changeKeeps({ ...booked, keptMinor: 7_000 }, 4_000, at('2030-03-01T00:00:00Z'), 'customer')).toEqual({
+      keptMinor: 7_000,
+      feeMinor: 3_000,
+    });
+  });
+  it('a cancel never gives back what a change locked in; an admin’s gives back all', () => {
+    const locked = { ...booked, keptMinor: 10_000 };
+    expect(refundFor(locked, at('2030-03-01T00:00:00Z'))).toEqual({ percent: 100, amountMinor: 10_000 });
+    expect(refundFor(locked, at('2030-03-01T00:00:00Z'), 'admin')).toEqual({ percent: 100, amountMinor: 20_000 });
   });
 });

@@ -25,13 +25,13 @@ const codes = (list: RentalProblem[]) => list.map(({ field, code }) => `${field}
 
 describe('rentalProblems', () => {
   it('of a rental picked up already (an extension): judges only the return, which must be ahead and in the hours', () => {
-    const pickedUp = (pickup: string, ret: string) =>
-      codes(rentalProblems({ pickupMs: at(pickup, SAN), returnMs: at(ret, SAN) }, SAN, at(NOW_TEXT, SAN), LIMITS, { pickedUp: true }));
+    const pickupKept = (pickup: string, ret: string) =>
+      codes(rentalProblems({ pickupMs: at(pickup, SAN), returnMs: at(ret, SAN) }, SAN, at(NOW_TEXT, SAN), LIMITS, { pickupKept: true }));
     // Its pick-up yesterday at 05:00 (in the past, and before opening) is history.
-    expect(pickedUp('2027-01-31T05:00', '2027-02-01T18:00')).toEqual([]);
-    expect(pickedUp('2027-01-31T10:00', '2027-02-01T11:00')).toEqual(['returnAt IN_THE_PAST']);
-    expect(pickedUp('2027-01-31T10:00', '2027-02-01T23:30')).toEqual(['returnAt OUTSIDE_OPENING_HOURS']);
-    expect(pickedUp('2027-01-20T10:00', '2027-02-25T10:00')).toEqual(['returnAt TOO_LONG']);
+    expect(pickupKept('2027-01-31T05:00', '2027-02-01T18:00')).toEqual([]);
+    expect(pickupKept('2027-01-31T10:00', '2027-02-01T11:00')).toEqual(['returnAt IN_THE_PAST']);
+    expect(pickupKept('2027-01-31T10:00', '2027-02-01T23:30')).toEqual(['returnAt OUTSIDE_OPENING_HOURS']);
+    expect(pickupKept('2027-01-20T10:00', '2027-02-25T10:00')).toEqual(['returnAt TOO_LONG']);
   });
 
   it('finds nothing wrong with a rental inside the hours, with notice, of a sensible length', () => {
