@@ -1,5 +1,6 @@
 import * as z from '../shared/zod';
-import { count, freeText, list } from './fields';
+import { MAX_PHOTOS_PER_HANDOVER, RENTAL_PHOTO_PREFIX } from '../domain/counter/photos';
+import { count, freeText, list, patterned } from './fields';
 import { PaymentBody } from './payment-schemas';
 
 /** An odometer reading: whole kilometres, far above any car's. */
@@ -7,11 +8,24 @@ const OdometerKm = count(2_000_000).check(z.meta({ description: 'The odometer, i
 const FuelLevel = count(8).check(z.meta({ description: 'The fuel gauge in eighths of a tank: 0 (empty) to 8 (full).' }));
 const Notes = z.optional(freeText(1000, { multiline: true }));
 
+/** A rental photo's object key, as POST /v2/reservations/{reservationId}/photos gave it. */
+export const RentalPhotoKey = patterned(
+  200,
+  new RegExp(`^${RENTAL_PHOTO_PREFIX}[\\w-]{1,64}/[\\w-]{1,64}\\.(jpg|png|webp)$`),
+  'Must be a photo key that POST /v2/reservations/{reservationId}/photos gave for this reservation.',
+);
+export const RentalPhotoKeys = list(RentalPhotoKey, MAX_PHOTOS_PER_HANDOVER);
+const Photos = (what: string) =>
+  z
+    .optional(RentalPhotoKeys)
+    .check(z.meta({ description: `${what}: keys from POST /v2/reservations/{reservationId}/photos, each uploaded first.` }));
+
 export const PickupBody = z
   .strictObject({
     odometerKm: OdometerKm,
     fuelLevel: FuelLevel,
     notes: Notes,
+    photos: Photos('Check-out photos of the car'),
     deposit: z.optional(z.strictObject({ paymentMethod: PaymentBody.shape.paymentMethod, details: PaymentBody.shape.details })).check(
       z.meta({
         description:
@@ -26,8 +40,9 @@ export const ReturnBody = z
     odometerKm: OdometerKm.check(z.meta({ description: 'At least the reading at pick-up.' })),
     fuelLevel: FuelLevel,
     notes: Notes,
+    photos: Photos('Photos of the car as it came back'),
     damages: z
-      .optional(list(z.strictObject({ description: freeText(1000, { multiline: true }) }), 20))
+      .optional(list(z.strictObject({ description: freeText(1000, { multiline: true }), photos: Photos('Photos of the damage') }), 20))
       .check(z.meta({ description: 'Damage found at the return, recorded for the branch to assess (not charged here).' })),
   })
   .check(z.meta({ id: 'ReturnRequest' }));

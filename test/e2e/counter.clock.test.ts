@@ -87,6 +87,21 @@ const pickup = (id: string, token: string, body: Record<string, unknown> = { odo
   call('POST', `/reservations/${id}/pickup`, { ...v2, token, body });
 const giveBack = (id: string, token: string, body: Record<string, unknown>) =>
   call('POST', `/reservations/${id}/return`, { ...v2, token, body });
+/** A photo of the rental's car, uploaded through the presigned URL the agent is given: its key. */
+const uploadPhoto = async (id: string, token: string): Promise<string> => {
+  const bytes = Buffer.from('\xff\xd8\xff a photo of the car', 'latin1');
+  const started = await call('POST', `/reservations/${id}/photos`, {
+    ...v2,
+    token,
+    body: { contentType: 'image/jpeg', contentLength: bytes.length },
+  });
+  expect(started.status).toBe(201);
+  expect(started.body.key).toMatch(new RegExp(`^rentals/${id}/[\\w-]+\\.jpg$`));
+  const { upload } = started.body;
+  const put = await fetch(upload.url, { method: upload.method, headers: { 'content-type': 'image/jpeg' }, body: bytes });
+  expect(put.status).toBe(200);
+  return started.body.key;
+};
 
 describe('a whole rental at the counter', () => {
   it('book to pay at pick-up, authorise, pick up in the window, return late with less fuel: charges, settlement, receipt, feedback', async () => {
@@ -113,9 +128,36 @@ describe('a whole rental at the counter', () => {
     // The deposit needs a card.
     const noCard = await pickup(id, agent, { odometerKm: 12_000, fuelLevel: 8 });
     expect([noCard.status, noCard.body.error?.details?.fields?.[0]?.field]).toEqual([400, 'body.deposit']);
-    const out = await pickup(id, agent);
+    // Check-out photos: uploaded through presigned URLs an agent (not a customer, not JFK's) is given.
+    const photo = await uploadPhoto(id, agent);
+    for (const token of [customer.token, jfkAgent]) {
+      const refused = await call('POST', `/reservations/${id}/photos`, {
+        ...v2,
+        token,
+        body: { contentType: 'image/jpeg', contentLength: 10 },
+      });
+      expect(refused.status).toBe(403);
+    }
+    // Only keys given for this reservation: not another's, not a made-up one, nor what is no key at all.
+    const forged = await pickup(id, agent, {
+      odometerKm: 12_000,
+      fuelLevel: 8,
+      deposit: CARD,
+      photos: [photo, `rentals/${carId}/${carId}.jpg`, `rentals/${id}/${carId}.jpg`, 'cars/x/y.jpg'],
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['body.photos.3']);
+    const unknown = await pickup(id, agent, {
+      odometerKm: 12_000,
+      fuelLevel: 8,
+      deposit: CARD,
+      photos: [photo, `rentals/${carId}/${carId}.jpg`, `rentals/${id}/${carId}.jpg`],
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['body.photos.1', 'body.photos.2']);
+    const out = await pickup(id, agent, { odometerKm: 12_000, fuelLevel: 8, deposit: CARD, photos: [photo] });
     expect([out.status, out.body.status]).toEqual([200, 'Active']);
-    expect(out.body.pickup).toMatchObject({ location: 'LAX', odometerKm: 12_000, fuelLevel: 8 });
+    expect(out.body.pickup).toMatchObject({ location: 'LAX', odometerKm: 12_000, fuelLevel: 8, photos: [photo] });
     // A repeat answers the rental as it is; the customer sees it Active, v1 sees it Confirmed.
     expect((await pickup(id, agent)).body).toEqual(out.body);
     expect((await call('GET', `/reservations/${id}`, { token: customer.token })).body.status).toBe('Confirmed');
@@ -132,7 +174,12 @@ describe('a whole rental at the counter', () => {
 
     // Back 1 h 40 min after the return time (the clock now 2 h after t0, plus 4 h 40 min), with 6/8 of fuel and 150 km: two started hours late.
     await advanceClock((45 + 4 * 60 + 40) * 60);
-    const back = await giveBack(id, agent, { odometerKm: 12_150, fuelLevel: 6, damages: [{ description: 'Scratch on the rear bumper' }] });
+    const scratch = await uploadPhoto(id, secondAgent);
+    const back = await giveBack(id, agent, {
+      odometerKm: 12_150,
+      fuelLevel: 6,
+      damages: [{ description: 'Scratch on the rear bumper', photos: [scratch] }],
+    });
     expect([back.status, back.body.status]).toEqual([200, 'Completed']);
     const charges = back.body.charges as Array<{ code: string; quantity: number; amount: number }>;
     expect(charges.map((c) => [c.code, c.quantity])).toEqual([
@@ -151,8 +198,15 @@ describe('a whole rental at the counter', () => {
       location: 'LAX',
       odometerKm: 12_150,
       fuelLevel: 6,
-      damages: [{ description: 'Scratch on the rear bumper' }],
+      damages: [{ description: 'Scratch on the rear bumper', photos: [scratch] }],
     });
+    // Taken back, it takes no more photos.
+    const after = await call('POST', `/reservations/${id}/photos`, {
+      ...v2,
+      token: agent,
+      body: { contentType: 'image/jpeg', contentLength: 10 },
+    });
+    expect(after.status).toBe(409);
     expect(back.body.feedback.state).toBe('open');
     expect((await giveBack(id, agent, { odometerKm: 12_150, fuelLevel: 6 })).body).toEqual(back.body);
 

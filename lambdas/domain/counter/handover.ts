@@ -10,6 +10,7 @@ import type { CarRepository, FleetCache } from '../fleet/ports';
 import { sumMinor } from '../pricing/lines';
 import { mayActAt, type CounterActor } from './actor';
 import { returnCharges } from './charges';
+import { checkRentalPhotos, type RentalPhotos } from './photos';
 import type { CounterMoney, PaymentSource } from './ports';
 import { DEFAULT_COUNTER_RULES, termsFor, type RentalTerms } from './terms';
 
@@ -28,6 +29,8 @@ export interface CounterDeps {
   notifier: Notifier;
   clock: Clock;
   money: CounterMoney;
+  /** The photo keys issued for each rental (only read when a hand-over lists photos). */
+  photos: Pick<RentalPhotos, 'issued'>;
 }
 
 export interface PickupInput extends CarCondition {
@@ -58,17 +61,19 @@ export const rentalTermsOf = (r: Reservation): RentalTerms =>
     r.price.totalMinor,
   );
 
-/** The reservation, if it is a v2 rental the actor may hand over at `where` (its pick-up or return location). */
-const atTheCounter = async (
+/** The reservation, if it is a v2 rental the actor may hand over at `where` (its pick-up or return location, or either). */
+export const atTheCounter = async (
   deps: Pick<CounterDeps, 'reservations'>,
   actor: CounterActor,
   reservationId: string,
-  where: (r: Reservation) => LocationCode,
+  where: (r: Reservation) => LocationCode | LocationCode[],
 ): Promise<Reservation> => {
   const r = await deps.reservations.get(reservationId);
   if (!r) throw notFound(`Reservation ${reservationId}`);
-  const location = where(r);
-  if (!mayActAt(actor, location)) throw forbidden(`You are not an agent at ${location}, where this car is handed over.`);
+  const locations = [...new Set([where(r)].flat())];
+  if (!locations.some((location) => mayActAt(actor, location))) {
+    throw forbidden(`You are not an agent at ${locations.join(' or ')}, where this car is handed over.`);
+  }
   if (!r.pickupAt) {
     throw conflict(
       'A v1 reservation (whole days) is not handed over at the counter: it completes after its return day.',
@@ -120,6 +125,7 @@ export const pickUpRental = async (
   let pickup: Handover;
   if (ownFreshClaim(r.pickup, actor, nowMs)) pickup = r.pickup;
   else {
+    await checkRentalPhotos(deps.photos, r.reservationId, input);
     pickup = withOptional(
       { by: actor.userId, at: now.toISOString(), location: r.car.location, odometerKm: input.odometerKm, fuelLevel: input.fuelLevel },
       { notes: input.notes, photos: input.photos },
@@ -167,6 +173,7 @@ export const returnRental = async (
     if (input.odometerKm < r.pickup.odometerKm) {
       throw validationError([{ field: 'body.odometerKm', message: `Must be at least ${r.pickup.odometerKm}, the reading at pick-up.` }]);
     }
+    await checkRentalPhotos(deps.photos, r.reservationId, input);
     dropoff = withOptional(
       { by: actor.userId, at: now.toISOString(), location: returnLocationOf(r), odometerKm: input.odometerKm, fuelLevel: input.fuelLevel },
       { notes: input.notes, photos: input.photos, damages: input.damages },
