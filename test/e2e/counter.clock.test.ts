@@ -210,6 +210,29 @@ describe('a whole rental at the counter', () => {
     expect(back.body.feedback.state).toBe('open');
     expect((await giveBack(id, agent, { odometerKm: 12_150, fuelLevel: 6 })).body).toEqual(back.body);
 
+    // Every hold and what ended it, in v2's payment listing (v1's stays payments and refunds).
+    const money = await call('GET', `/reservations/${id}/payments`, { ...v2, token: customer.token });
+    expect(money.status).toBe(200);
+    expect(money.body.authorisations).toEqual([
+      expect.objectContaining({
+        kind: 'payAtPickup',
+        status: 'Captured',
+        amount: rental.totalPrice,
+        captured: rental.totalPrice,
+        operations: [expect.objectContaining({ kind: 'capture', amount: rental.totalPrice, status: 'Succeeded' })],
+      }),
+      expect.objectContaining({
+        kind: 'deposit',
+        status: 'PartiallyCaptured',
+        amount: 200,
+        captured: chargesTotal,
+        operations: [expect.objectContaining({ kind: 'release', amount: chargesTotal, status: 'Succeeded' })],
+      }),
+    ]);
+    const v1Money = await call('GET', `/reservations/${id}/payments`, { token: customer.token });
+    expect(v1Money.status).toBe(200);
+    expect(Object.keys(v1Money.body).sort()).toEqual(['payments', 'refunds']);
+
     const receipt = await waitForMail(customer.email, /Your receipt/);
     expect(receipt.text).toContain('Late return, per started hour');
     expect(receipt.text).toContain('Refuelling');

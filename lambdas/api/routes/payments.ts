@@ -12,6 +12,7 @@ import {
   RefundBody,
   RefundView,
   ReservationPayments,
+  ReservationPaymentsV2,
 } from '../payment-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
 import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
@@ -32,6 +33,18 @@ const payForReservation = {
   errors: [404, 409, 422, 503],
   throttle: PAYMENT_THROTTLE,
 } satisfies Omit<RouteDefinition, 'operationId' | 'versions' | 'request'>;
+
+const listReservationPayments = {
+  method: 'GET',
+  path: '/reservations/{reservationId}/payments',
+  capability: 'readPayments',
+  access: 'customer',
+  summary: 'The payments and refunds of a reservation (yours, or any for admins)',
+  tag,
+  request: { params: ReservationIdParams },
+  errors: [404, 503],
+  throttle: DEFAULT_THROTTLE,
+} satisfies Omit<RouteDefinition, 'operationId' | 'versions' | 'responses'>;
 
 export const paymentRoutes = {
   payForReservation: defineRoute({
@@ -80,17 +93,18 @@ export const paymentRoutes = {
     throttle: DEFAULT_THROTTLE,
   }),
   listReservationPayments: defineRoute({
+    ...listReservationPayments,
     operationId: 'listReservationPayments',
-    method: 'GET',
-    path: '/reservations/{reservationId}/payments',
-    capability: 'readPayments',
-    access: 'customer',
-    summary: 'The payments and refunds of a reservation (yours, or any for admins)',
-    tag,
-    request: { params: ReservationIdParams },
+    versions: ['v1'],
     responses: { 200: { description: 'Payments and refunds', schema: ReservationPayments } },
-    errors: [404, 503],
-    throttle: DEFAULT_THROTTLE,
+  }),
+  /** v2: the holds too (a pay-at-pick-up authorisation, the deposit), with their captures, voids and releases. */
+  listReservationPaymentsV2: defineRoute({
+    ...listReservationPayments,
+    operationId: 'listReservationPaymentsV2',
+    versions: ['v2'],
+    summary: 'The payments, refunds and card authorisations (pay at pick-up, deposit) of a reservation (yours, or any for admins)',
+    responses: { 200: { description: 'Payments, refunds and authorisations', schema: ReservationPaymentsV2 } },
   }),
   refundPayment: defineRoute({
     operationId: 'refundPayment',
