@@ -1,6 +1,5 @@
 import * as z from '../shared/zod';
 import { PAYMENT_METHODS } from '../domain/payments/methods';
-import { AUTHORISATION_STATUS_LABELS } from '../domain/payments/hold-ports';
 import { PAYMENT_STATUS_LABELS } from '../domain/payments/ports';
 import { freeText, idempotencyKey, list, money, PAGE_MAX, patterned, ResourceId, Sentence, text, Timestamp } from './fields';
 
@@ -10,9 +9,9 @@ const Amount = money(10_000_000);
 const IdempotencyKey = idempotencyKey(
   'The Idempotency-Key header is required: a unique key per payment attempt (a retry sends the same one).',
 );
-const Currency = text(3);
-const MethodId = text(40);
-const GatewayId = text(40);
+export const Currency = text(3);
+export const MethodId = text(40);
+export const GatewayId = text(40);
 
 export const IdempotencyKeyHeader = z.object({ 'idempotency-key': IdempotencyKey });
 
@@ -109,58 +108,6 @@ export const PaymentDetail = z
 export const ReservationPayments = z
   .object({ payments: list(PaymentDetail, PAGE_MAX), refunds: list(RefundView, PAGE_MAX) })
   .check(z.meta({ id: 'ReservationPayments' }));
-
-const labels = <T extends Record<string, string>>(byStatus: T) => Object.values(byStatus) as [T[keyof T], ...Array<T[keyof T]>];
-
-/** v2: a hold on the customer's card, and what ended it. */
-export const HoldRecordView = z
-  .object({
-    authorisationId: ResourceId,
-    kind: z.enum(['payAtPickup', 'deposit']).check(
-      z.meta({
-        description:
-          'payAtPickup: the rental’s total, authorised by its payment and captured at pick-up; deposit: the security deposit, authorised at pick-up and released (or partly captured) at the return.',
-      }),
-    ),
-    status: z.enum(labels(AUTHORISATION_STATUS_LABELS)),
-    amount: z.number().check(z.meta({ description: 'Authorised.' })),
-    captured: z.number().check(z.meta({ description: 'Taken of it.' })),
-    currency: Currency,
-    paymentMethod: MethodId,
-    gateway: z.nullable(GatewayId),
-    declineReason: z.nullable(Sentence),
-    expiresAt: z.nullable(Timestamp).check(z.meta({ description: 'When the authorisation lapses at the gateway.' })),
-    createdAt: Timestamp,
-    operations: list(
-      z.object({
-        operationId: ResourceId,
-        kind: z
-          .enum(['capture', 'void', 'release'])
-          .check(
-            z.meta({ description: 'capture: all or part taken; void: none taken; release: a deposit’s end, part taken (possibly none).' }),
-          ),
-        amount: z.number().check(z.meta({ description: 'Taken by it.' })),
-        status: z
-          .enum(['Processing', 'Succeeded', 'Failed', 'Refused'])
-          .check(z.meta({ description: 'Failed: the gateway could not be reached (retried by the reconciler); Refused: its final no.' })),
-        createdAt: Timestamp,
-      }),
-      PAGE_MAX,
-    ),
-  })
-  .check(z.meta({ id: 'PaymentHold' }));
-
-export const ReservationPaymentsV2 = z
-  .object({
-    ...ReservationPayments.shape,
-    authorisations: list(HoldRecordView, PAGE_MAX).check(
-      z.meta({
-        description:
-          'The holds on the customer’s card (pay at pick-up, the deposit), oldest first, with their captures, voids and releases.',
-      }),
-    ),
-  })
-  .check(z.meta({ id: 'ReservationPaymentsV2' }));
 
 export const PaymentMethods = z
   .object({

@@ -12,8 +12,8 @@ import {
   RefundBody,
   RefundView,
   ReservationPayments,
-  ReservationPaymentsV2,
 } from '../payment-schemas';
+import { ReservationPaymentsV2 } from '../hold-schemas';
 import { defineRoute, type RouteDefinition } from '../route';
 import { ADMIN_THROTTLE, DEFAULT_THROTTLE } from './throttle';
 

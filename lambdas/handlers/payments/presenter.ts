@@ -1,5 +1,6 @@
 import type * as z from '../../shared/zod';
-import type { HoldRecordView, PaymentDetail, RefundView } from '../../api/payment-schemas';
+import type { HoldRecordView } from '../../api/hold-schemas';
+import type { PaymentDetail, RefundView } from '../../api/payment-schemas';
 import { toDecimal } from '../../domain/money';
 import { AUTHORISATION_STATUS_LABELS } from '../../domain/payments/hold-ports';
 import { paymentStatusLabel, type Payment, type Refund } from '../../domain/payments/ports';
