@@ -182,10 +182,14 @@ describe('a whole rental at the counter', () => {
     });
     expect([back.status, back.body.status]).toEqual([200, 'Completed']);
     const charges = back.body.charges as Array<{ code: string; quantity: number; amount: number }>;
+    // Taxed as the rental's lines are: LAX's 9.5 % sales tax on them, rounded once.
     expect(charges.map((c) => [c.code, c.quantity])).toEqual([
       ['LATE_RETURN', 2],
       ['FUEL', 2],
+      ['TAX:SALES_TAX', 1],
     ]);
+    const untaxed = charges.filter((c) => !c.code.startsWith('TAX:')).reduce((sum, c) => sum + c.amount * 100, 0);
+    expect(Math.abs(charges[2].amount * 100 - untaxed * 0.095)).toBeLessThanOrEqual(0.5);
     const chargesTotal = Math.round(charges.reduce((sum, c) => sum + c.amount * 100, 0)) / 100;
     expect(back.body.settlement).toMatchObject({
       paid: rental.totalPrice,
@@ -236,6 +240,7 @@ describe('a whole rental at the counter', () => {
     const receipt = await waitForMail(customer.email, /Your receipt/);
     expect(receipt.text).toContain('Late return, per started hour');
     expect(receipt.text).toContain('Refuelling');
+    expect(receipt.text).toContain('Sales tax');
     expect(receipt.text).toContain('Deposit released');
   });
 });
@@ -364,6 +369,7 @@ describe('the counter walk-through (docs/counter.md)', () => {
     expect(stdout).toMatch(/^charge: LATE_RETURN/m);
     expect(stdout).toMatch(/^charge: FUEL/m);
     expect(stdout).toMatch(/^charge: MILEAGE/m);
+    expect(stdout).toMatch(/^charge: TAX:SALES_TAX/m);
     expect(stdout).toMatch(/^receipt: Your receipt/m);
   });
 });
