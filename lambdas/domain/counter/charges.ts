@@ -71,8 +71,9 @@ export const mileageLines = (rental: ChargedRental, back: CarCondition): QuoteLi
  * rate is charged on them as on the rental's.
  */
 export const returnCharges = (rental: ChargedRental, back: CarCondition & { atMs: number }): QuoteLine[] => {
-  const lines: GroupedLine[] = [...lateLines(rental, back.atMs), ...fuelLines(rental, back), ...mileageLines(rental, back)].map(
-    (l) => ({ ...l, group: 'rate' }),
-  );
+  const lines: GroupedLine[] = [...lateLines(rental, back.atMs), ...fuelLines(rental, back), ...mileageLines(rental, back)].map((l) => ({
+    ...l,
+    group: 'rate',
+  }));
   return plainLines([...lines, ...chargeLines('tax', rental.terms.taxes ?? [], lines, 0)]);
 };
