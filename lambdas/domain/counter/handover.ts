@@ -5,14 +5,14 @@ import type { Notifier } from '../bookings/notifications';
 import { HANDOVER_CLAIM_MS, noShowMs, PICKUP_OPENS_BEFORE_MS, pickupMs, returnMs } from '../bookings/policy';
 import type { CarMove, ReservationStore } from '../bookings/ports';
 import { intervalOf, type CarCondition, type Damage, type Handover, type Reservation } from '../bookings/reservation';
-import type { CarType, LocationCode } from '../fleet/catalog';
+import type { LocationCode } from '../fleet/catalog';
 import type { CarRepository, FleetCache } from '../fleet/ports';
 import { sumMinor } from '../pricing/lines';
 import { mayActAt, type CounterActor } from './actor';
 import { returnCharges } from './charges';
 import { checkRentalPhotos, type RentalPhotos } from './photos';
 import type { CounterMoney, PaymentSource } from './ports';
-import { DEFAULT_COUNTER_RULES, termsFor, type RentalTerms } from './terms';
+import { rentalTermsOf } from './terms';
 
 /**
  * The counter (issue 20): an agent hands a v2 rental's car over (Confirmed -> Active) and takes it back
@@ -50,16 +50,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Where the car is handed back: a one-way rental's return location, or where it was picked up. */
 export const returnLocationOf = (r: Pick<Reservation, 'returnLocation' | 'car'>): LocationCode => r.returnLocation ?? r.car.location;
-
-/** A rental's counter terms: as booked, or (booked before the counter came) the defaults on its own price. */
-export const rentalTermsOf = (r: Reservation): RentalTerms =>
-  r.terms ??
-  termsFor(
-    DEFAULT_COUNTER_RULES,
-    r.car.type as CarType,
-    { currency: r.price.currency, dailyMinor: r.price.dailyMinor },
-    r.price.totalMinor,
-  );
 
 /** The reservation, if it is a v2 rental the actor may hand over at `where` (its pick-up or return location, or either). */
 export const atTheCounter = async (

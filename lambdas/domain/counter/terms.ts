@@ -1,4 +1,5 @@
 import * as z from '../../shared/zod';
+import type { Reservation } from '../bookings/reservation';
 import { CAR_TYPES, type CarType } from '../fleet/catalog';
 import { MinorAmount, type RateCard } from '../fleet/rate-card';
 import { applyBasisPoints, BP_PER_WHOLE } from '../money';
@@ -93,3 +94,19 @@ export const termsFor = (
     ...(taxes.length ? { taxes } : {}),
   };
 };
+
+/**
+ * A rental's counter terms, the one answer for the counter and the no-show sweep: as booked, or, for a
+ * rental booked before the counter came (no terms), the default rules on its own price, with no no-show
+ * fee (none was sold with it: a no-show is refunded in full) and no taxes on the return's charges.
+ */
+export const rentalTermsOf = (r: Pick<Reservation, 'terms' | 'car' | 'price'>): RentalTerms =>
+  r.terms ?? {
+    ...termsFor(
+      DEFAULT_COUNTER_RULES,
+      r.car.type as CarType,
+      { currency: r.price.currency, dailyMinor: r.price.dailyMinor },
+      r.price.totalMinor,
+    ),
+    noShowFeeMinor: 0,
+  };
