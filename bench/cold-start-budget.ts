@@ -22,11 +22,11 @@ export const COLD_START_BUDGET = {
  */
 export const SIZE_EXCEPTIONS: Record<string, { maxBundleKB: number; why: string }> = {
   changeReservation: {
-    maxBundleKB: 266,
+    maxBundleKB: 269,
     why:
       'A change is re-priced (the pricing engine, the driver profile), decided (the booking store, the car and extras calendars, the ' +
       'customer ledger) and paid (the payment store, the three gateways) in one request, so that it lands only once its difference ' +
-      'is charged: 265.6 KB on 2026-12-08 (its init ratio 1.19x, within 1.5x). The way under 250: hold the change for payment and ' +
+      'is charged: 268.2 KB on 2026-12-08 (its init ratio 1.19x, within 1.5x). The way under 250: hold the change for payment and ' +
       'let POST /v2/payments pay it, as booking does, so this function carries no payment code.',
   },
 };

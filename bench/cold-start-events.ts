@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { CapabilityId } from '../lambdas/capabilities';
 import { routesOf } from '../lambdas/api/routes';
 import type { ApiVersion } from '../lambdas/api/route';
-import { MFA_ENABLED_CLAIM } from '../lambdas/shared/auth-claims';
+import { AGENT_LOCATIONS_CLAIM, MFA_ENABLED_CLAIM } from '../lambdas/shared/auth-claims';
+import type { CounterRentals } from './cold-start-rentals';
 import { apiGatewayEvent } from '../local/events';
 
 /**
@@ -21,6 +22,8 @@ export interface EventWorld {
   paymentEventsQueueArn: string;
   /** A real Redis answers (REDIS_URL was set); otherwise every Redis call is refused. */
   redisConfigured: boolean;
+  /** Rentals at `location` to hand over, taken one per event (bench/cold-start-rentals.ts). */
+  counter: CounterRentals;
 }
 
 type Claims = Record<string, string>;
@@ -39,6 +42,21 @@ const mfaAdmin = (): Claims => ({
   'cognito:groups': 'admin',
   [MFA_ENABLED_CLAIM]: 'true',
 });
+
+/** A counter agent at `location`, with MFA (as the counter routes require). */
+const agentAt = (location: string): Claims => ({
+  ...customer(),
+  email: 'bench-agent@example.com',
+  'cognito:groups': 'agent',
+  [MFA_ENABLED_CLAIM]: 'true',
+  [AGENT_LOCATIONS_CLAIM]: location,
+});
+
+/** Real hand-overs as the counter functions' first events (see pickUpRental below). */
+const REAL_HANDOVERS = process.env.BENCH_COLD_START_HANDOVERS === 'real';
+
+/** The next seeded rental of a kind (an unknown one, a 404, once they run out). */
+const next = (ids: string[]) => ids.shift() ?? randomUUID();
 
 const day = (fromToday: number) => new Date(Date.now() + fromToday * 86_400_000).toISOString().slice(0, 10);
 
@@ -272,6 +290,31 @@ export const FIRST_EVENTS: Partial<Record<CapabilityId, (world: EventWorld) => u
       claims: mfaAdmin(),
       headers: { 'idempotency-key': randomUUID() },
       body: { amount: 10, reason: 'bench' },
+    }),
+  // An agent's hand-over: by default refused by the use case after it read the rental (a pick-up before its
+  // window: 409; a return reading less than the pick-up: 400), as the payment's first event is a 404 after its
+  // reads; with BENCH_COLD_START_HANDOVERS=real, a real one each (the deposit authorised on the sandbox
+  // gateway and PGlite, the rental Active; a return late with less fuel, settled, the receipt sent).
+  pickUpRental: ({ counter, location }) =>
+    http('POST', '/reservations/{reservationId}/pickup', {
+      version: 'v2',
+      params: { reservationId: REAL_HANDOVERS ? next(counter.confirmed) : counter.early },
+      claims: agentAt(location),
+      body: { odometerKm: 10_000, fuelLevel: 8, deposit: { paymentMethod: 'credit_card', details: { cardToken: 'tok_visa' } } },
+    }),
+  returnRental: ({ counter, location }) =>
+    http('POST', '/reservations/{reservationId}/return', {
+      version: 'v2',
+      params: { reservationId: REAL_HANDOVERS ? next(counter.active) : counter.active[0] },
+      claims: agentAt(location),
+      body: { odometerKm: REAL_HANDOVERS ? 10_250 : 9_000, fuelLevel: 6 },
+    }),
+  addRentalPhoto: ({ counter, location }) =>
+    http('POST', '/reservations/{reservationId}/photos', {
+      version: 'v2',
+      params: { reservationId: counter.early },
+      claims: agentAt(location),
+      body: { contentType: 'image/jpeg', contentLength: 200_000 },
     }),
   relayPayments: scheduled,
   reconcilePayments: scheduled,

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { useRedisFactory } from '../lambdas/adapters/redis';
 import { closePostgresPool } from '../lambdas/adapters/postgres';
 import { migrateDatabase } from '../lambdas/adapters/payments/migrate';
@@ -12,6 +13,7 @@ import { clientConfig } from '../local/standins/aws';
 import { startStandIns } from '../local/standins';
 import { localTableName } from '../local/standins/resources';
 import type { EventWorld } from './cold-start-events';
+import { seedCounterRentals } from './cold-start-rentals';
 
 /**
  * What the "first response" of `npm run bench:cold-start` runs against: the local stand-ins, started once
@@ -41,7 +43,8 @@ const closedPort = () =>
     });
   });
 
-export const startBenchWorld = async (): Promise<BenchWorld> => {
+/** `handOvers`: the counter rentals to seed of each kind (one per first response of pickUpRental and of returnRental). */
+export const startBenchWorld = async (handOvers: number): Promise<BenchWorld> => {
   const realRedis = process.env.REDIS_URL;
   // PGlite always: the payments migrations must not run in a shared server's public schema.
   delete process.env.DATABASE_URL;
@@ -67,11 +70,21 @@ export const startBenchWorld = async (): Promise<BenchWorld> => {
     const location = DEMO_LOCATIONS[0];
     const ddb = new DynamoDBClient(clientConfig(standIns.dynamodb.endpoint));
     const { Items = [] } = await ddb.send(new ScanCommand({ TableName: localTableName(tables.cars) }));
-    ddb.destroy();
     const carId = Items.map((item) => ({ carId: item.carId?.S, location: item.location?.S })).find(
       (car) => car.carId && car.location === location,
     )?.carId;
-    if (!carId) throw new Error(`no seeded car at ${location}`);
+    if (!carId) {
+      ddb.destroy();
+      throw new Error(`no seeded car at ${location}`);
+    }
+    const counter = await seedCounterRentals(
+      DynamoDBDocumentClient.from(ddb),
+      localTableName(tables.reservations),
+      carId,
+      location,
+      handOvers,
+    );
+    ddb.destroy();
     const arn = (name: string) => `arn:aws:sqs:us-east-1:000000000000:${name}`;
     return {
       env,
@@ -81,6 +94,7 @@ export const startBenchWorld = async (): Promise<BenchWorld> => {
         bookingQueueArn: arn(queues.booking.name),
         paymentEventsQueueArn: arn(queues.paymentEvents.name),
         redisConfigured: realRedis !== undefined,
+        counter,
       },
       conditions: `stand-ins: DynamoDB Local, fauxqs, PGlite (${standIns.postgres.url.replace(/\/\/[^@]*@/, '//')}), cognito-local; Redis: ${
         realRedis

@@ -30,7 +30,8 @@
  * Redis is the machine's when REDIS_URL is set; otherwise a closed port, so functions take their Redis-down
  * fallback (the output says which). PostgreSQL is always PGlite, with the payments migrations.
  *
- * BENCH_COLD_START_RUNS (pairs per function, default 7), BENCH_COLD_START_ONLY (comma-separated ids).
+ * BENCH_COLD_START_RUNS (pairs per function, default 7), BENCH_COLD_START_ONLY (comma-separated ids),
+ * BENCH_COLD_START_HANDOVERS=real (the counter functions hand a rental over for real: bench/cold-start-events.ts).
  * BENCH_SMOKE=true (npm run bench:smoke, in CI): the init ratio is printed but not judged, since CI's
  * machine is shared and busy; sizes and a bundle that fails to load still fail the run.
  * Timings move with machine load; sizes do not. Run on an otherwise idle machine for the README figures.
@@ -89,7 +90,8 @@ const median = (xs: number[]): number => {
 
 const main = async () => {
   await rm(OUT, { recursive: true, force: true });
-  const world: BenchWorld = await startBenchWorld();
+  // A hand-over per first response: the warm-up's and each run's.
+  const world: BenchWorld = await startBenchWorld(RUNS + 1);
   try {
     await measure(world);
   } finally {

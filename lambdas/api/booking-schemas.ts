@@ -8,6 +8,7 @@ import {
   type RejectionReason,
   type ReservationStatus,
 } from '../domain/bookings/reservation';
+import { MAX_PHOTOS_PER_HANDOVER } from '../domain/counter/photos';
 import { MAX_RENTAL_DAYS } from '../domain/fleet/catalog';
 import { clock } from '../shared/clock';
 import {
@@ -226,6 +227,11 @@ const RentalTermsView = z
   })
   .check(z.meta({ id: 'RentalTerms' }));
 
+/** A hand-over's photos: their keys in the car-media bucket (private: rental photos are not on the photo CDN). */
+const RentalPhotoKeysView = list(text(200), MAX_PHOTOS_PER_HANDOVER).check(
+  z.meta({ description: 'Object keys of the photos in the car-media bucket (not public: the branch reads them there).' }),
+);
+
 const HandoverView = z
   .object({
     by: UserId,
@@ -234,13 +240,14 @@ const HandoverView = z
     odometerKm: count(),
     fuelLevel: count(8).check(z.meta({ description: 'Eighths of a tank.' })),
     notes: z.optional(text(1000)),
+    photos: z.optional(RentalPhotoKeysView),
   })
   .check(z.meta({ id: 'Handover' }));
 
 const ReturnView = z
   .object({
     ...HandoverView.shape,
-    damages: z.optional(list(z.object({ description: text(1000) }), 20)),
+    damages: z.optional(list(z.object({ description: text(1000), photos: z.optional(RentalPhotoKeysView) }), 20)),
   })
   .check(z.meta({ id: 'Return' }));
 

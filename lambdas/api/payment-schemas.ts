@@ -9,9 +9,9 @@ const Amount = money(10_000_000);
 const IdempotencyKey = idempotencyKey(
   'The Idempotency-Key header is required: a unique key per payment attempt (a retry sends the same one).',
 );
-const Currency = text(3);
-const MethodId = text(40);
-const GatewayId = text(40);
+export const Currency = text(3);
+export const MethodId = text(40);
+export const GatewayId = text(40);
 
 export const IdempotencyKeyHeader = z.object({ 'idempotency-key': IdempotencyKey });
 

@@ -26,4 +26,10 @@ export const counterCapabilities = {
     uses: handsOver,
     timeoutSeconds: 25,
   },
+  addRentalPhoto: {
+    description:
+      'Agent or admin: presigned upload URL for a rental’s check-out, return or damage photo (its key recorded with the reservation).',
+    // Its own function: the hand-overs list the keys it issued and never load the S3 client or presigner.
+    uses: { tables: { reservations: 'readWrite' }, rentalPhotos: 'upload' },
+  },
 } satisfies Record<string, AreaCapability>;

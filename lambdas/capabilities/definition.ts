@@ -22,6 +22,8 @@ export interface CapabilityUses {
    * (the current version only). Showing photos needs none of it: see `photoUrls`.
    */
   carMedia?: CarMediaAccess;
+  /** The same bucket's rental photo keys (`rentals/…`): presigned PUTs of a rental's check-out, return and damage photos. */
+  rentalPhotos?: 'upload';
   /** Answers car photos' URLs on the photo CDN (ENV.carPhotosUrl): a string built per key, no S3 call or right. */
   photoUrls?: boolean;
   /** Cognito: 'client' for sign-up/sign-in calls, 'admin' for Admin* user-management calls. */

@@ -12,7 +12,7 @@ export const requiredEnvironment = (uses: CapabilityUses): string[][] => [
   ...Object.keys(uses.tables ?? {}).map((id) => [tables[id as TableId].envVar]),
   ...Object.keys(uses.queues ?? {}).map((id) => [queues[id as QueueId].envVar]),
   ...(uses.notifications ? [[ENV.notificationsTopicArn]] : []),
-  ...(uses.carMedia ? [[ENV.carMediaBucket]] : []),
+  ...(uses.carMedia || uses.rentalPhotos ? [[ENV.carMediaBucket]] : []),
   ...(uses.photoUrls ? [[ENV.carPhotosUrl]] : []),
   ...(uses.userPool || uses.idTokens ? [[ENV.userPoolId], [ENV.userPoolClientId]] : []),
   ...(uses.redis ? [[ENV.redisUrl, ENV.redisHost]] : []),

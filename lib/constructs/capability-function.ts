@@ -14,6 +14,7 @@ import { NagSuppressions, type NagPackSuppression } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { STREAM_RETRY_ATTEMPTS, type CapabilityDefinition, type CarMediaAccess, type TableAccess } from '../../lambdas/capabilities';
 import { CAR_PHOTO_PREFIX } from '../../lambdas/domain/fleet/catalog';
+import { RENTAL_PHOTO_PREFIX } from '../../lambdas/domain/counter/photos';
 import { encodeRequirements } from '../../lambdas/capabilities/environment';
 import { ENV } from '../../lambdas/shared/env-names';
 import { queues as queueDefinitions, type QueueId } from '../../lambdas/shared/queues';
@@ -223,7 +224,8 @@ export class CapabilityFunction extends Construct {
     this.useQueues(uses.queues ?? {}, r.queues);
     if (uses.notifications) this.useNotifications(r.notifications);
     else if (uses.email) this.useEmail(r.notifications);
-    this.useMedia(uses.carMedia, r.media);
+    this.useMedia(uses.carMedia, CAR_PHOTO_PREFIX, r.media);
+    this.useMedia(uses.rentalPhotos, RENTAL_PHOTO_PREFIX, r.media);
     if (uses.photoUrls) this.env(ENV.carPhotosUrl, r.media.photosUrl);
     this.useUserPool(uses.userPool, r.auth, uses.idTokens);
     if (uses.redis) this.useRedis(r.redis);
@@ -320,19 +322,20 @@ export class CapabilityFunction extends Construct {
     notifications.grantSendEmail(this.fn);
   }
 
-  private useMedia(mode: CapabilityDefinition['uses']['carMedia'], media: MediaBucket): void {
+  /** One right on the media bucket's keys under `prefix` (car photos, or rental photos). */
+  private useMedia(mode: CarMediaAccess | undefined, prefix: string, media: MediaBucket): void {
     if (!mode) return;
     const bucket = media.bucket;
     this.env(ENV.carMediaBucket, bucket.bucketName);
     // One exact action on the photo keys, not CDK's grant groups (s3:DeleteObject* would include
     // DeleteObjectVersion: a permanent delete of the versions kept to restore a photo).
     this.fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: [CAR_MEDIA_ACTIONS[mode]], resources: [bucket.arnForObjects(`${CAR_PHOTO_PREFIX}*`)] }),
+      new iam.PolicyStatement({ actions: [CAR_MEDIA_ACTIONS[mode]], resources: [bucket.arnForObjects(`${prefix}*`)] }),
     );
     this.wildcards.push({
       id: 'AwsSolutions-IAM5',
       reason: 'Presigned uploads and HEADs act on any photo key of the car-media bucket (keys are generated per upload).',
-      appliesTo: [{ regex: `/^Resource::${this.nagAttribute(bucket, 'Arn')}\\/${escapeRegex(CAR_PHOTO_PREFIX)}\\*$/` }],
+      appliesTo: [{ regex: `/^Resource::${this.nagAttribute(bucket, 'Arn')}\\/${escapeRegex(prefix)}\\*$/` }],
     });
   }
 

@@ -1,9 +1,11 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { RENTAL_PHOTO_PREFIX } from '../../lambdas/domain/counter/photos';
 
 export interface MediaBucketProps {
   /** Browser origins allowed to use presigned URLs (PUT uploads, HEAD); none: no CORS rule. */
@@ -101,6 +103,16 @@ export class MediaBucket extends Construct {
     }
 
     this.cdn = this.photoCdn(common);
+    // Rental photos (a customer's car at its hand-overs) are evidence kept for the branch, not public
+    // content: the CDN, which serves the bucket to anyone, may not read them.
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        resources: [this.bucket.arnForObjects(`${RENTAL_PHOTO_PREFIX}*`)],
+      }),
+    );
     this.photosUrl = `https://${this.cdn.distributionDomainName}`;
   }
 

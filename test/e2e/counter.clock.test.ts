@@ -87,6 +87,21 @@ const pickup = (id: string, token: string, body: Record<string, unknown> = { odo
   call('POST', `/reservations/${id}/pickup`, { ...v2, token, body });
 const giveBack = (id: string, token: string, body: Record<string, unknown>) =>
   call('POST', `/reservations/${id}/return`, { ...v2, token, body });
+/** A photo of the rental's car, uploaded through the presigned URL the agent is given: its key. */
+const uploadPhoto = async (id: string, token: string): Promise<string> => {
+  const bytes = Buffer.from('\xff\xd8\xff a photo of the car', 'latin1');
+  const started = await call('POST', `/reservations/${id}/photos`, {
+    ...v2,
+    token,
+    body: { contentType: 'image/jpeg', contentLength: bytes.length },
+  });
+  expect(started.status).toBe(201);
+  expect(started.body.key).toMatch(new RegExp(`^rentals/${id}/[\\w-]+\\.jpg$`));
+  const { upload } = started.body;
+  const put = await fetch(upload.url, { method: upload.method, headers: { 'content-type': 'image/jpeg' }, body: bytes });
+  expect(put.status).toBe(200);
+  return started.body.key;
+};
 
 describe('a whole rental at the counter', () => {
   it('book to pay at pick-up, authorise, pick up in the window, return late with less fuel: charges, settlement, receipt, feedback', async () => {
@@ -113,9 +128,36 @@ describe('a whole rental at the counter', () => {
     // The deposit needs a card.
     const noCard = await pickup(id, agent, { odometerKm: 12_000, fuelLevel: 8 });
     expect([noCard.status, noCard.body.error?.details?.fields?.[0]?.field]).toEqual([400, 'body.deposit']);
-    const out = await pickup(id, agent);
+    // Check-out photos: uploaded through presigned URLs an agent (not a customer, not JFK's) is given.
+    const photo = await uploadPhoto(id, agent);
+    for (const token of [customer.token, jfkAgent]) {
+      const refused = await call('POST', `/reservations/${id}/photos`, {
+        ...v2,
+        token,
+        body: { contentType: 'image/jpeg', contentLength: 10 },
+      });
+      expect(refused.status).toBe(403);
+    }
+    // Only keys given for this reservation: not another's, not a made-up one, nor what is no key at all.
+    const forged = await pickup(id, agent, {
+      odometerKm: 12_000,
+      fuelLevel: 8,
+      deposit: CARD,
+      photos: [photo, `rentals/${carId}/${carId}.jpg`, `rentals/${id}/${carId}.jpg`, 'cars/x/y.jpg'],
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['body.photos.3']);
+    const unknown = await pickup(id, agent, {
+      odometerKm: 12_000,
+      fuelLevel: 8,
+      deposit: CARD,
+      photos: [photo, `rentals/${carId}/${carId}.jpg`, `rentals/${id}/${carId}.jpg`],
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['body.photos.1', 'body.photos.2']);
+    const out = await pickup(id, agent, { odometerKm: 12_000, fuelLevel: 8, deposit: CARD, photos: [photo] });
     expect([out.status, out.body.status]).toEqual([200, 'Active']);
-    expect(out.body.pickup).toMatchObject({ location: 'LAX', odometerKm: 12_000, fuelLevel: 8 });
+    expect(out.body.pickup).toMatchObject({ location: 'LAX', odometerKm: 12_000, fuelLevel: 8, photos: [photo] });
     // A repeat answers the rental as it is; the customer sees it Active, v1 sees it Confirmed.
     expect((await pickup(id, agent)).body).toEqual(out.body);
     expect((await call('GET', `/reservations/${id}`, { token: customer.token })).body.status).toBe('Confirmed');
@@ -132,13 +174,22 @@ describe('a whole rental at the counter', () => {
 
     // Back 1 h 40 min after the return time (the clock now 2 h after t0, plus 4 h 40 min), with 6/8 of fuel and 150 km: two started hours late.
     await advanceClock((45 + 4 * 60 + 40) * 60);
-    const back = await giveBack(id, agent, { odometerKm: 12_150, fuelLevel: 6, damages: [{ description: 'Scratch on the rear bumper' }] });
+    const scratch = await uploadPhoto(id, secondAgent);
+    const back = await giveBack(id, agent, {
+      odometerKm: 12_150,
+      fuelLevel: 6,
+      damages: [{ description: 'Scratch on the rear bumper', photos: [scratch] }],
+    });
     expect([back.status, back.body.status]).toEqual([200, 'Completed']);
     const charges = back.body.charges as Array<{ code: string; quantity: number; amount: number }>;
+    // Taxed as the rental's lines are: LAX's 9.5 % sales tax on them, rounded once.
     expect(charges.map((c) => [c.code, c.quantity])).toEqual([
       ['LATE_RETURN', 2],
       ['FUEL', 2],
+      ['TAX:SALES_TAX', 1],
     ]);
+    const untaxed = charges.filter((c) => !c.code.startsWith('TAX:')).reduce((sum, c) => sum + c.amount * 100, 0);
+    expect(Math.abs(charges[2].amount * 100 - untaxed * 0.095)).toBeLessThanOrEqual(0.5);
     const chargesTotal = Math.round(charges.reduce((sum, c) => sum + c.amount * 100, 0)) / 100;
     expect(back.body.settlement).toMatchObject({
       paid: rental.totalPrice,
@@ -151,14 +202,45 @@ describe('a whole rental at the counter', () => {
       location: 'LAX',
       odometerKm: 12_150,
       fuelLevel: 6,
-      damages: [{ description: 'Scratch on the rear bumper' }],
+      damages: [{ description: 'Scratch on the rear bumper', photos: [scratch] }],
     });
+    // Taken back, it takes no more photos.
+    const after = await call('POST', `/reservations/${id}/photos`, {
+      ...v2,
+      token: agent,
+      body: { contentType: 'image/jpeg', contentLength: 10 },
+    });
+    expect(after.status).toBe(409);
     expect(back.body.feedback.state).toBe('open');
     expect((await giveBack(id, agent, { odometerKm: 12_150, fuelLevel: 6 })).body).toEqual(back.body);
+
+    // Every hold and what ended it, in v2's payment listing (v1's stays payments and refunds).
+    const money = await call('GET', `/reservations/${id}/payments`, { ...v2, token: customer.token });
+    expect(money.status).toBe(200);
+    expect(money.body.authorisations).toEqual([
+      expect.objectContaining({
+        kind: 'payAtPickup',
+        status: 'Captured',
+        amount: rental.totalPrice,
+        captured: rental.totalPrice,
+        operations: [expect.objectContaining({ kind: 'capture', amount: rental.totalPrice, status: 'Succeeded' })],
+      }),
+      expect.objectContaining({
+        kind: 'deposit',
+        status: 'PartiallyCaptured',
+        amount: 200,
+        captured: chargesTotal,
+        operations: [expect.objectContaining({ kind: 'release', amount: chargesTotal, status: 'Succeeded' })],
+      }),
+    ]);
+    const v1Money = await call('GET', `/reservations/${id}/payments`, { token: customer.token });
+    expect(v1Money.status).toBe(200);
+    expect(Object.keys(v1Money.body).sort()).toEqual(['payments', 'refunds']);
 
     const receipt = await waitForMail(customer.email, /Your receipt/);
     expect(receipt.text).toContain('Late return, per started hour');
     expect(receipt.text).toContain('Refuelling');
+    expect(receipt.text).toContain('Sales tax');
     expect(receipt.text).toContain('Deposit released');
   });
 });
@@ -288,6 +370,7 @@ describe('the counter walk-through (docs/counter.md)', () => {
     expect(stdout).toMatch(/^charge: LATE_RETURN/m);
     expect(stdout).toMatch(/^charge: FUEL/m);
     expect(stdout).toMatch(/^charge: MILEAGE/m);
+    expect(stdout).toMatch(/^charge: TAX:SALES_TAX/m);
     expect(stdout).toMatch(/^receipt: Your receipt/m);
   });
 });

@@ -49,4 +49,15 @@ it('the v2 payment of a pay-at-pick-up reservation authorises its total, confirm
   expect(read.body.status).toBe('Confirmed');
   const payments = await call('GET', `/reservations/${id}/payments`, { ...v2, token: customer.token });
   expect(payments.body.payments).toEqual([]);
+  // v2 lists the authorisation (v1's listing has no such field).
+  expect(payments.body.authorisations).toEqual([
+    expect.objectContaining({
+      authorisationId: authorised.body.authorisationId,
+      kind: 'payAtPickup',
+      status: 'Authorised',
+      amount: booked.body.totalPrice,
+      captured: 0,
+      operations: [],
+    }),
+  ]);
 });

@@ -61,7 +61,11 @@ describe('function bundles within their size budget', () => {
 const CLIENTS: Array<{ pkg: RegExp; allowed: (uses: CapabilityUses) => boolean; why: string }> = [
   { pkg: /^@aws-sdk\/(client-dynamodb|lib-dynamodb)$/, allowed: (u) => Object.keys(u.tables ?? {}).length > 0, why: 'tables' },
   { pkg: /^@aws-sdk\/client-sqs$/, allowed: (u) => Object.keys(u.queues ?? {}).length > 0, why: 'queues (send)' },
-  { pkg: /^@aws-sdk\/(client-s3|s3-request-presigner)$/, allowed: (u) => Boolean(u.carMedia), why: 'carMedia' },
+  {
+    pkg: /^@aws-sdk\/(client-s3|s3-request-presigner)$/,
+    allowed: (u) => Boolean(u.carMedia || u.rentalPhotos),
+    why: 'carMedia or rentalPhotos',
+  },
   { pkg: /^@aws-sdk\/client-cognito-identity-provider$/, allowed: (u) => Boolean(u.userPool), why: 'userPool' },
   { pkg: /^@aws-sdk\/client-sns$/, allowed: (u) => Boolean(u.notifications), why: 'notifications' },
   { pkg: /^@aws-sdk\/client-sesv2$/, allowed: (u) => Boolean(u.notifications || u.email), why: 'notifications or email' },

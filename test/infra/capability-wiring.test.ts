@@ -127,6 +127,14 @@ describe('queue, bucket, user pool, VPC', () => {
     expect(fn('fleet').env[ENV.carMediaBucket]).toBeDefined();
   });
 
+  test('rental photos: PutObject on the rental keys only, never on the car photos', () => {
+    const s3 = statements('reserve').filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => s.Action)).toEqual(['s3:PutObject']);
+    expect(JSON.stringify(s3[0].Resource)).toContain('/rentals/*');
+    expect(JSON.stringify(s3[0].Resource)).not.toContain('/cars/*');
+    expect(fn('reserve').env[ENV.carMediaBucket]).toBeDefined();
+  });
+
   test('user pool: admin gets named Admin* actions on the pool; client gets ids and no IAM', () => {
     const poolId = logicalId(stack.node.findChild('Auth').node.findChild('UserPool'));
     const admin = actionsOn('fleet', poolId);

@@ -25,7 +25,7 @@ export const fixtureCapabilities: Array<[string, CapabilityDefinition]> = [
     {
       entry,
       description: 'fixture: reserve',
-      uses: { tables: { reservations: 'read' }, queues: { booking: 'send' }, redis: true },
+      uses: { tables: { reservations: 'read' }, queues: { booking: 'send' }, redis: true, rentalPhotos: 'upload' },
     },
   ],
   [

@@ -452,13 +452,16 @@ describe('car media bucket', () => {
       getCar: ['s3:GetObject'],
       addCarPhoto: ['s3:PutObject'],
       deleteCarPhoto: ['s3:DeleteObject'],
+      addRentalPhoto: ['s3:PutObject'],
     });
-    // Every policy of every stack of the app.
+    // Every policy of every stack of the app: car photo keys, and the rental photo upload on rental keys only.
     const all = stacks.all.map(templateOf);
     const statements = all.flatMap((t) => resourcesOf(t, 'AWS::IAM::Policy')).flatMap(([, p]) => p.PolicyDocument.Statement);
     for (const statement of statements.filter((st) => JSON.stringify(st.Resource).includes(`"${bucketId}"`))) {
-      expect(JSON.stringify(statement.Resource)).toContain('/cars/*');
+      expect(JSON.stringify(statement.Resource)).toMatch(statement.Action === 's3:PutObject' ? /\/(cars|rentals)\/\*/ : /\/cars\/\*/);
     }
+    const rentalKeys = statements.filter((st) => JSON.stringify(st.Resource).includes('/rentals/*'));
+    expect(rentalKeys.map((st) => st.Action)).toEqual(['s3:PutObject']);
     for (const t of all) expect(JSON.stringify(t.toJSON())).not.toMatch(/s3:DeleteObjectVersion|s3:DeleteObject\*|s3:\*Object\*/);
   });
 
@@ -502,6 +505,20 @@ describe('car media bucket', () => {
       },
     });
     expect(JSON.stringify(template.findResources('AWS::S3::BucketPolicy'))).toContain(cdnId);
+    // ...but not the rental photos (the hand-overs' evidence), which are not public.
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:GetObject',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/rentals/*']] },
+          }),
+        ]),
+      },
+    });
     expect(bucket()[1].PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,

@@ -74,6 +74,24 @@ describe(`holds on ${onPostgres ? 'PostgreSQL' : 'PGlite'}`, () => {
     expect(await events(held.authorisationId)).toEqual(['HoldAuthorised']);
   });
 
+  it('lists a reservation’s operations (captures, voids, releases) oldest first, and no other reservation’s', async () => {
+    const d = deps();
+    const r = reservation();
+    const rental = await authorise(d, order(r, 'tok_visa', 'rental', 12_000));
+    const deposit = await authorise(d, order(r, 'tok_visa', 'deposit', 30_000));
+    const other = await authorise(d, order());
+    await capture(d, rental.authorisationId, randomUUID());
+    clock.advance(1_000);
+    await releaseDeposit(d, deposit.authorisationId, randomUUID(), 4_500);
+    await voidAuthorisation(d, other.authorisationId, randomUUID());
+    const operations = await d.holds.operationsOf(r.reservationId);
+    expect(operations.map((o) => [o.authorisationId, o.kind, o.amountMinor, o.status])).toEqual([
+      [rental.authorisationId, 'capture', 12_000, 'succeeded'],
+      [deposit.authorisationId, 'release', 4_500, 'succeeded'],
+    ]);
+    expect(await d.holds.operationsOf(randomUUID())).toEqual([]);
+  });
+
   it('a declined authorisation is 422 AUTHORISATION_DECLINED, replayed as such, and holds nothing: another card may follow', async () => {
     const d = deps();
     const o = order(reservation(), 'tok_decline');

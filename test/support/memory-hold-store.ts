@@ -52,6 +52,12 @@ export class MemoryHoldStore implements HoldStore {
     return [...this.authorisations.values()].filter((a) => a.reservationId === reservationId).map((a) => this.copy(a));
   }
 
+  async operationsOf(reservationId: string) {
+    return [...this.operations.values()]
+      .filter((o) => this.authorisations.get(o.authorisationId)?.reservationId === reservationId)
+      .map((o) => this.copy(o));
+  }
+
   async beginOperation(op: HoldOperation, idempotencyKey: string) {
     const hold = this.authorisations.get(op.authorisationId)!;
     const ops = [...this.operations.values()];

@@ -67,6 +67,34 @@ export const usageOf = (r: Reservation, until?: number): CustomerUsage => ({
   ...(until === undefined ? {} : { until }),
 });
 
+/**
+ * A reservation's count moved to another interval (a change, which may count for longer), as a
+ * transaction item: an admission, so conditional on the version `ledger` was read at, and bumping it
+ * (a request judged meanwhile is judged again on it). A function, not a method: only the change's
+ * function writes it, and the other bundles leave it out.
+ */
+export const recountItem = (tableName: string, r: Reservation, ledger: Ledger): TransactItem => {
+  const names: Record<string, string> = { '#u': USAGE + r.reservationId };
+  const values: Record<string, unknown> = { ':u': entryOf(usageOf(r)), ':next': (ledger.version ?? 0) + 1 };
+  const sets = ['#u = :u', 'v = :next'];
+  ledger.folded.forEach((u, i) => {
+    names[`#f${i}`] = USAGE + u.reservationId;
+    values[`:f${i}`] = entryOf(u);
+    sets.push(`#f${i} = :f${i}`);
+  });
+  if (ledger.version !== undefined) values[':seen'] = ledger.version;
+  return {
+    Update: {
+      TableName: tableName,
+      Key: ledgerKey(r.userId),
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: ledger.version === undefined ? 'attribute_not_exists(v)' : 'v = :seen',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+};
+
 export class CustomerLedger {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -207,33 +235,6 @@ export class CustomerLedger {
         UpdateExpression: 'SET #u = :u',
         ExpressionAttributeNames: { '#u': USAGE + r.reservationId },
         ExpressionAttributeValues: { ':u': entryOf(usageOf(r, until)) },
-      },
-    };
-  }
-
-  /**
-   * A reservation's count moved to another interval (a change, which may count for longer), as a
-   * transaction item: an admission, so conditional on the version `ledger` was read at, and bumping it
-   * (a request judged meanwhile is judged again on it).
-   */
-  recount(r: Reservation, ledger: Ledger): TransactItem {
-    const names: Record<string, string> = { '#u': USAGE + r.reservationId };
-    const values: Record<string, unknown> = { ':u': entryOf(usageOf(r)), ':next': (ledger.version ?? 0) + 1 };
-    const sets = ['#u = :u', 'v = :next'];
-    ledger.folded.forEach((u, i) => {
-      names[`#f${i}`] = USAGE + u.reservationId;
-      values[`:f${i}`] = entryOf(u);
-      sets.push(`#f${i} = :f${i}`);
-    });
-    if (ledger.version !== undefined) values[':seen'] = ledger.version;
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: ledgerKey(r.userId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: ledger.version === undefined ? 'attribute_not_exists(v)' : 'v = :seen',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
       },
     };
   }

@@ -9,6 +9,7 @@ import type { StockBlock, StockCalendar } from '../../domain/fleet/stock';
 import { failedCondition, writeItem, type TransactItem } from '../dynamo-conflicts';
 import { DynamoReservationStore } from './reservation-store';
 import { toReservationItem } from './reservation-item';
+import { recountItem } from './customer-ledger';
 
 /**
  * The reservations store with changes (bookings/change.ts): only the change function writes them, so
@@ -63,7 +64,7 @@ export class DynamoReservationChanges extends DynamoReservationStore implements 
         now,
       ),
       // Its count against the customer's limits: the new interval, admitted on the usage judged.
-      this.ledger.recount(to, ledger),
+      recountItem(this.tableName, to, ledger),
     ]);
     if (!reasons) return { kind: 'claimed' };
     return failedCondition(reasons[0]) ? { kind: 'busy' } : { kind: 'stale' };

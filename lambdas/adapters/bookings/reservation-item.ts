@@ -7,6 +7,7 @@ import { tables } from '../../shared/tables';
  * adapter, the fleet's upcoming-reservations lookup, the benchmark and the tests all go through it.
  *
  *   reservation  pk RES#<id>                  sk RES
+ *   its photos   pk RES#<id>                  sk PHOTOS keys (the rental photo keys issued: counter/photos.ts)
  *                gsi1 byUserKeys USER#<userId> / <startDate or v2 pick-up instant>#<id>   (history, newest
  *                                first; keys only)
  *                gsi2 byCarKeys  CAR#<carId>   / <endDate>#<id>     (a car's upcoming and past; keys only)
@@ -64,6 +65,7 @@ const FIELDS = [
 ] as const;
 
 export const reservationKey = (reservationId: string) => ({ pk: `RES#${reservationId}`, sk: 'RES' });
+export const rentalPhotosKey = (reservationId: string) => ({ pk: `RES#${reservationId}`, sk: 'PHOTOS' });
 export const claimKey = (userId: string, key: string) => ({ pk: `CLAIM#${userId}#${key}`, sk: 'CLAIM' });
 export const customerPartition = (userId: string) => `CUSTOMER#${userId}`;
 

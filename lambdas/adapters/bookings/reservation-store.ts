@@ -70,7 +70,7 @@ const USAGE_RETRIES = 20;
 export class DynamoReservationStore implements ReservationStore {
   constructor(
     protected readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly tableName: string,
     /** A repository, or a factory called on the first write that changes a car's blocks: readers need no cars table. */
     private cars: DynamoCarRepository | (() => DynamoCarRepository),
     /** The stock calendars of physical extras (or their factory), for reservations that take some. */

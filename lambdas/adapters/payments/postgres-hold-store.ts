@@ -121,6 +121,15 @@ export class PostgresHoldStore implements HoldStore {
     return authorisationsOf(this.pool, reservationId);
   }
 
+  async operationsOf(reservationId: string): Promise<HoldOperation[]> {
+    const rows = await this.query(
+      `SELECT o.* FROM authorisation_operations o JOIN authorisations a ON a.authorisation_id = o.authorisation_id
+       WHERE a.reservation_id = $1 ORDER BY o.created_at, o.operation_id`,
+      [reservationId],
+    );
+    return rows.map(toOperation);
+  }
+
   async beginOperation(op: HoldOperation, idempotencyKey: string) {
     const key = keyDigest(idempotencyKey);
     // Written only while the hold is `authorised` and the amount within it; the key's `failed` operation

@@ -9,6 +9,7 @@ import { feedbackRoutes } from './feedback';
 import { pricingRoutes } from './pricing';
 import { quoteRoutes } from './quotes';
 import { counterRoutes } from './counter';
+import { rentalPhotoRoutes } from './rental-photos';
 
 /**
  * THE route table. API Gateway resources and methods (lib/), the local runtime's dispatcher (local/)
@@ -26,6 +27,7 @@ export const routes = {
   ...pricingRoutes,
   ...quoteRoutes,
   ...counterRoutes,
+  ...rentalPhotoRoutes,
 } satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

@@ -1,5 +1,5 @@
 import { daysBetween } from '../fleet/period';
-import { DEFAULT_COUNTER_RULES } from '../counter/terms';
+import { rentalTermsOf } from '../counter/terms';
 import type { Refund, Reservation } from './reservation';
 
 /** The booking rules in numbers, in one place (README "Booking"). */
@@ -70,16 +70,16 @@ export const refundFor = (
 };
 
 /**
- * A v2 rental not picked up by this instant is a no-show: its pick-up time plus its terms' minutes (the
- * location's rules when booked; the defaults for a rental booked before the counter came).
+ * A v2 rental not picked up by this instant is a no-show: its pick-up time plus its terms' minutes
+ * (`rentalTermsOf`: the location's rules when booked; the defaults for a rental booked before the counter came).
  */
-export const noShowMs = (r: Pick<Reservation, 'startDate' | 'pickupAt' | 'terms'>): number =>
-  pickupMs(r) + (r.terms?.noShowAfterMinutes ?? DEFAULT_COUNTER_RULES.noShowAfterMinutes) * 60_000;
+export const noShowMs = (r: Pick<Reservation, 'startDate' | 'pickupAt' | 'terms' | 'car' | 'price'>): number =>
+  pickupMs(r) + rentalTermsOf(r).noShowAfterMinutes * 60_000;
 
 /** A no-show keeps its terms' fee (at most the total) and gives the rest back. */
-export const noShowRefund = (r: Pick<Reservation, 'price' | 'terms'>): Refund => {
+export const noShowRefund = (r: Pick<Reservation, 'price' | 'terms' | 'car'>): Refund => {
   const total = r.price.totalMinor;
-  const kept = Math.min(total, r.terms?.noShowFeeMinor ?? 0);
+  const kept = Math.min(total, rentalTermsOf(r).noShowFeeMinor);
   return { percent: total > 0 ? Math.round(((total - kept) * 100) / total) : 0, amountMinor: total - kept };
 };
 
@@ -89,7 +89,7 @@ export const noShowRefund = (r: Pick<Reservation, 'price' | 'terms'>): Refund =>
  * Active before; otherwise it is a no-show).
  */
 export const confirmedDueMs = (
-  r: Pick<Reservation, 'startDate' | 'endDate' | 'pickupAt' | 'returnAt' | 'remindedAt' | 'terms'>,
+  r: Pick<Reservation, 'startDate' | 'endDate' | 'pickupAt' | 'returnAt' | 'remindedAt' | 'terms' | 'car' | 'price'>,
 ): number => {
   const endMs = r.pickupAt ? noShowMs(r) : returnMs(r);
   return r.remindedAt ? endMs : Math.min(pickupMs(r) - REMINDER_BEFORE_MS, endMs);

@@ -1,5 +1,7 @@
 import type { QuoteLine } from '../pricing';
 import { timesQuantity } from '../money';
+import { chargeLines } from '../pricing/charges';
+import { plainLines, type GroupedLine } from '../pricing/lines';
 import type { CarCondition } from '../bookings/reservation';
 import type { RentalTerms } from './terms';
 
@@ -62,9 +64,16 @@ export const mileageLines = (rental: ChargedRental, back: CarCondition): QuoteLi
   return over > 0 ? [line('MILEAGE', `Kilometres over ${kmPerDay} a day`, over, perKmMinor)] : [];
 };
 
-/** Everything a return costs beyond the rental's price, as quote lines (none when on time, full and within the mileage). */
-export const returnCharges = (rental: ChargedRental, back: CarCondition & { atMs: number }): QuoteLine[] => [
-  ...lateLines(rental, back.atMs),
-  ...fuelLines(rental, back),
-  ...mileageLines(rental, back),
-];
+/**
+ * Everything a return costs beyond the rental's price, as quote lines (none when on time, full and within
+ * the mileage), then the taxes of its terms on them: the quote's own tax lines (`chargeLines`), with the
+ * return's lines in the `rate` group (more of the rental: its time, distance and fuel), so a tax on the
+ * rate is charged on them as on the rental's.
+ */
+export const returnCharges = (rental: ChargedRental, back: CarCondition & { atMs: number }): QuoteLine[] => {
+  const lines: GroupedLine[] = [...lateLines(rental, back.atMs), ...fuelLines(rental, back), ...mileageLines(rental, back)].map((l) => ({
+    ...l,
+    group: 'rate',
+  }));
+  return plainLines([...lines, ...chargeLines('tax', rental.terms.taxes ?? [], lines, 0)]);
+};

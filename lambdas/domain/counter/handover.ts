@@ -5,13 +5,14 @@ import type { Notifier } from '../bookings/notifications';
 import { HANDOVER_CLAIM_MS, noShowMs, PICKUP_OPENS_BEFORE_MS, pickupMs, returnMs } from '../bookings/policy';
 import type { CarMove, ReservationStore } from '../bookings/ports';
 import { intervalOf, type CarCondition, type Damage, type Handover, type Reservation } from '../bookings/reservation';
-import type { CarType, LocationCode } from '../fleet/catalog';
+import type { LocationCode } from '../fleet/catalog';
 import type { CarRepository, FleetCache } from '../fleet/ports';
 import { sumMinor } from '../pricing/lines';
 import { mayActAt, type CounterActor } from './actor';
 import { returnCharges } from './charges';
+import { checkRentalPhotos, type RentalPhotos } from './photos';
 import type { CounterMoney, PaymentSource } from './ports';
-import { DEFAULT_COUNTER_RULES, termsFor, type RentalTerms } from './terms';
+import { rentalTermsOf } from './terms';
 
 /**
  * The counter (issue 20): an agent hands a v2 rental's car over (Confirmed -> Active) and takes it back
@@ -28,6 +29,8 @@ export interface CounterDeps {
   notifier: Notifier;
   clock: Clock;
   money: CounterMoney;
+  /** The photo keys issued for each rental (only read when a hand-over lists photos). */
+  photos: Pick<RentalPhotos, 'issued'>;
 }
 
 export interface PickupInput extends CarCondition {
@@ -48,27 +51,19 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Where the car is handed back: a one-way rental's return location, or where it was picked up. */
 export const returnLocationOf = (r: Pick<Reservation, 'returnLocation' | 'car'>): LocationCode => r.returnLocation ?? r.car.location;
 
-/** A rental's counter terms: as booked, or (booked before the counter came) the defaults on its own price. */
-export const rentalTermsOf = (r: Reservation): RentalTerms =>
-  r.terms ??
-  termsFor(
-    DEFAULT_COUNTER_RULES,
-    r.car.type as CarType,
-    { currency: r.price.currency, dailyMinor: r.price.dailyMinor },
-    r.price.totalMinor,
-  );
-
-/** The reservation, if it is a v2 rental the actor may hand over at `where` (its pick-up or return location). */
-const atTheCounter = async (
+/** The reservation, if it is a v2 rental the actor may hand over at `where` (its pick-up or return location, or either). */
+export const atTheCounter = async (
   deps: Pick<CounterDeps, 'reservations'>,
   actor: CounterActor,
   reservationId: string,
-  where: (r: Reservation) => LocationCode,
+  where: (r: Reservation) => LocationCode | LocationCode[],
 ): Promise<Reservation> => {
   const r = await deps.reservations.get(reservationId);
   if (!r) throw notFound(`Reservation ${reservationId}`);
-  const location = where(r);
-  if (!mayActAt(actor, location)) throw forbidden(`You are not an agent at ${location}, where this car is handed over.`);
+  const locations = [...new Set([where(r)].flat())];
+  if (!locations.some((location) => mayActAt(actor, location))) {
+    throw forbidden(`You are not an agent at ${locations.join(' or ')}, where this car is handed over.`);
+  }
   if (!r.pickupAt) {
     throw conflict(
       'A v1 reservation (whole days) is not handed over at the counter: it completes after its return day.',
@@ -120,6 +115,7 @@ export const pickUpRental = async (
   let pickup: Handover;
   if (ownFreshClaim(r.pickup, actor, nowMs)) pickup = r.pickup;
   else {
+    await checkRentalPhotos(deps.photos, r.reservationId, input);
     pickup = withOptional(
       { by: actor.userId, at: now.toISOString(), location: r.car.location, odometerKm: input.odometerKm, fuelLevel: input.fuelLevel },
       { notes: input.notes, photos: input.photos },
@@ -167,6 +163,7 @@ export const returnRental = async (
     if (input.odometerKm < r.pickup.odometerKm) {
       throw validationError([{ field: 'body.odometerKm', message: `Must be at least ${r.pickup.odometerKm}, the reading at pick-up.` }]);
     }
+    await checkRentalPhotos(deps.photos, r.reservationId, input);
     dropoff = withOptional(
       { by: actor.userId, at: now.toISOString(), location: returnLocationOf(r), odometerKm: input.odometerKm, fuelLevel: input.fuelLevel },
       { notes: input.notes, photos: input.photos, damages: input.damages },

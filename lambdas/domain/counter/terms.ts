@@ -1,7 +1,10 @@
 import * as z from '../../shared/zod';
+import type { Reservation } from '../bookings/reservation';
 import { CAR_TYPES, type CarType } from '../fleet/catalog';
 import { MinorAmount, type RateCard } from '../fleet/rate-card';
 import { applyBasisPoints, BP_PER_WHOLE } from '../money';
+import { percentageTaxes } from '../pricing/charges';
+import type { Charge } from '../pricing/rules';
 
 /**
  * The counter's rules of a location (issue 20): when a reservation not picked up becomes a no-show and
@@ -61,13 +64,23 @@ export interface RentalTerms {
   kmPerDay?: number;
   perKmMinor?: number;
   depositMinor: number;
+  /** The location's percentage taxes, charged on the return's lines too (none: booked before they were kept here). */
+  taxes?: Charge[];
 }
 
 /**
  * A rental's terms. A card without an hourly rate charges a late hour at a quarter of the day's rate,
- * so four late hours cost a day, as most rental companies' terms do.
+ * so four late hours cost a day, as most rental companies' terms do. `charges`: the location's fees and
+ * taxes, whose percentage taxes the return's charges pay too.
  */
-export const termsFor = (rules: CounterRules, carType: CarType, rates: RateCard, totalMinor: number): RentalTerms => {
+export const termsFor = (
+  rules: CounterRules,
+  carType: CarType,
+  rates: RateCard,
+  totalMinor: number,
+  charges: readonly Charge[] = [],
+): RentalTerms => {
+  const taxes = percentageTaxes(charges);
   const kmPerDay = rules.mileage ? (rules.mileage.kmPerDayByType?.[carType] ?? rules.mileage.kmPerDay) : undefined;
   return {
     noShowAfterMinutes: rules.noShowAfterMinutes,
@@ -78,5 +91,22 @@ export const termsFor = (rules: CounterRules, carType: CarType, rates: RateCard,
     fuelPerEighthMinor: rules.fuelPerEighthMinor,
     ...(kmPerDay !== undefined && rules.mileage ? { kmPerDay, perKmMinor: rules.mileage.perKmMinor } : {}),
     depositMinor: rules.depositByType?.[carType] ?? rules.depositMinor,
+    ...(taxes.length ? { taxes } : {}),
   };
 };
+
+/**
+ * A rental's counter terms, the one answer for the counter and the no-show sweep: as booked, or, for a
+ * rental booked before the counter came (no terms), the default rules on its own price, with no no-show
+ * fee (none was sold with it: a no-show is refunded in full) and no taxes on the return's charges.
+ */
+export const rentalTermsOf = (r: Pick<Reservation, 'terms' | 'car' | 'price'>): RentalTerms =>
+  r.terms ?? {
+    ...termsFor(
+      DEFAULT_COUNTER_RULES,
+      r.car.type as CarType,
+      { currency: r.price.currency, dailyMinor: r.price.dailyMinor },
+      r.price.totalMinor,
+    ),
+    noShowFeeMinor: 0,
+  };

@@ -130,6 +130,9 @@ export const FUELS = ['PETROL', 'DIESEL', 'HYBRID', 'ELECTRIC'] as const;
 export const PHOTO_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type PhotoContentType = (typeof PHOTO_CONTENT_TYPES)[number];
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
+const PHOTO_EXTENSIONS: Record<PhotoContentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+/** A photo object's file name, `<photoId>.<ext>`: the last part of a car's or a rental's photo key. */
+export const photoFileName = (photoId: string, contentType: PhotoContentType): string => `${photoId}.${PHOTO_EXTENSIONS[contentType]}`;
 export const PHOTO_UPLOAD_TTL_SECONDS = 300;
 export const MAX_PHOTOS_PER_CAR = 20;
 /** Every photo object's key starts with this (`cars/<carId>/<photoId>.<ext>`); the functions' S3 rights stop there. */

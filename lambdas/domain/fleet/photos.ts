@@ -1,11 +1,9 @@
 import { notFound } from '../../shared/errors';
 import { adminClaim, requestHash, type AdminRequest } from '../idempotency';
-import { CAR_PHOTO_PREFIX, MAX_PHOTOS_PER_CAR, type PhotoContentType } from './catalog';
+import { CAR_PHOTO_PREFIX, MAX_PHOTOS_PER_CAR, photoFileName, type PhotoContentType } from './catalog';
 import type { Photo } from './car';
 import { activeCar, activeCarWithPhotos } from './manage-cars';
 import type { FleetDeps, PresignedUpload } from './ports';
-
-const EXTENSIONS: Record<PhotoContentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 
 /**
  * Photos go straight from the admin's client to S3 through a short-lived presigned PUT, bound to the
@@ -23,7 +21,7 @@ export const startPhotoUpload = async (
   const photoId = deps.newId();
   const photo: Photo = {
     photoId,
-    key: `${CAR_PHOTO_PREFIX}${carId}/${photoId}.${EXTENSIONS[contentType]}`,
+    key: `${CAR_PHOTO_PREFIX}${carId}/${photoFileName(photoId, contentType)}`,
     contentType,
     createdAt: now.toISOString(),
   };

@@ -41,6 +41,18 @@ export interface Authorisation {
   createdAt: string;
 }
 
+/** How v2's payment listing names each status (GET /v2/reservations/{id}/payments). */
+export const AUTHORISATION_STATUS_LABELS = {
+  processing: 'Processing',
+  authorised: 'Authorised',
+  declined: 'Declined',
+  captured: 'Captured',
+  partially_captured: 'PartiallyCaptured',
+  voided: 'Voided',
+  expired: 'Expired',
+  failed: 'Failed',
+} as const satisfies Record<AuthorisationStatus, string>;
+
 export type HoldOperationKind = 'capture' | 'void' | 'release';
 
 /** A capture, void or release of one authorisation; at most one per authorisation in flight or done. */
@@ -93,6 +105,8 @@ export interface HoldStore {
   getAuthorisation(authorisationId: string): Promise<Authorisation | undefined>;
   /** Every authorisation of a reservation, oldest first. */
   authorisationsOf(reservationId: string): Promise<Authorisation[]>;
+  /** Every operation (capture, void, release) of a reservation's authorisations, oldest first. */
+  operationsOf(reservationId: string): Promise<HoldOperation[]>;
   /**
    * Records a processing operation of an `authorised` hold under `idempotencyKey`, or restarts the
    * `failed` one the key names (one more attempt). Otherwise: `exists` (the key's operation, as it is),

@@ -25,3 +25,11 @@ export const chargeLines = (kind: Charge['kind'], charges: readonly Charge[], li
       return { code, label: charge.label, quantity, unitMinor, amountMinor: timesQuantity(unitMinor, quantity), group };
     })
     .filter((line) => line.amountMinor !== 0);
+
+/**
+ * A location's taxes that also apply to what a rental is charged after its quote (the return's late,
+ * fuel and mileage lines): the percentages. A fixed tax (per rental or per day) was charged with the
+ * quote, once; `chargeLines('tax', …)` computes these on the later lines exactly as on the quote's.
+ */
+export const percentageTaxes = (charges: readonly Charge[]): Charge[] =>
+  charges.filter((charge) => charge.kind === 'tax' && charge.percentBp !== undefined);

@@ -36,9 +36,13 @@ export const sumMinor = (lines: readonly QuoteLine[]): number => {
   return total;
 };
 
+/** Built lines as quoted: without the groups they were built in. */
+export const plainLines = (lines: readonly GroupedLine[]): QuoteLine[] =>
+  lines.map(({ code, label, quantity, unitMinor, amountMinor }) => ({ code, label, quantity, unitMinor, amountMinor }));
+
 /** The quote of built lines: subtotal, tax total and total all sums of the lines themselves. */
 export const quoteOf = (currency: string, lines: readonly GroupedLine[]): Quote => {
-  const plain = lines.map(({ code, label, quantity, unitMinor, amountMinor }) => ({ code, label, quantity, unitMinor, amountMinor }));
+  const plain = plainLines(lines);
   const subtotalMinor = sumMinor(lines.filter((line) => line.group !== 'tax'));
   const taxTotalMinor = sumMinor(lines.filter((line) => line.group === 'tax'));
   return { currency, lines: plain, subtotalMinor, taxTotalMinor, totalMinor: sumMinor(lines) };

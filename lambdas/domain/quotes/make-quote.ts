@@ -123,7 +123,7 @@ export const priceFor = async (
     pickupAt: times.pickupAt,
     returnAt: times.returnAt,
     extras: extras.map(({ code, quantity }) => ({ code, quantity, stocked: offered.get(code)?.stock !== undefined })),
-    terms: termsFor(pricing.counter, car.type, rateCardFor(car, pricing), priced.quote.totalMinor),
+    terms: termsFor(pricing.counter, car.type, rateCardFor(car, pricing), priced.quote.totalMinor, pricing.rules.charges),
     ...(driverAge !== undefined ? { driverAge } : {}),
     createdAt: now.toISOString(),
   };

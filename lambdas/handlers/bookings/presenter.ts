@@ -97,7 +97,9 @@ export const presentReservationV2 = (r: Reservation): z.output<typeof Reservatio
       ? {
           return: {
             ...handover(r.dropoff),
-            ...(r.dropoff.damages?.length ? { damages: r.dropoff.damages.map(({ description }) => ({ description })) } : {}),
+            ...(r.dropoff.damages?.length
+              ? { damages: r.dropoff.damages.map(({ description, photos }) => ({ description, ...photosOf(photos) })) }
+              : {}),
           },
         }
       : {}),
@@ -137,7 +139,10 @@ const priceLines = (lines: readonly QuoteLine[], decimal: (minor: number) => num
     amount: decimal(amountMinor),
   }));
 
-/** A hand-over as the API shows it (the photos' keys are not shown). */
+/** Photos as the API shows them: their keys, when there are some. */
+const photosOf = (photos: string[] | undefined) => (photos?.length ? { photos } : {});
+
+/** A hand-over as the API shows it. */
 const handover = (h: Handover) => ({
   by: h.by,
   at: h.at,
@@ -145,4 +150,5 @@ const handover = (h: Handover) => ({
   odometerKm: h.odometerKm,
   fuelLevel: h.fuelLevel,
   ...(h.notes ? { notes: h.notes } : {}),
+  ...photosOf(h.photos),
 });

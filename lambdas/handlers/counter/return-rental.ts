@@ -1,4 +1,4 @@
-import { counterRoutes as routes } from '../../api/routes/counter';
+import { counterReturnRoutes as routes } from '../../api/routes/counter-return';
 import { returnRental } from '../../domain/counter/handover';
 import { httpHandler } from '../../http/handler';
 import { counterActorOf } from '../../http/principal';

@@ -1,5 +1,5 @@
 import { confirmingPaymentDeps } from '../../adapters/payments/reservations';
-import { paymentRoutes as routes } from '../../api/routes/payments';
+import { payRoutes as routes } from '../../api/routes/pay';
 import { pay, type PaymentRequest } from '../../domain/payments/pay';
 import { byVersion, httpHandler, type Reply } from '../../http/handler';
 import { actorOf, type Principal } from '../../http/principal';

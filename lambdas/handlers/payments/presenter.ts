@@ -1,7 +1,10 @@
 import type * as z from '../../shared/zod';
+import type { HoldRecordView } from '../../api/hold-schemas';
 import type { PaymentDetail, RefundView } from '../../api/payment-schemas';
 import { toDecimal } from '../../domain/money';
+import { AUTHORISATION_STATUS_LABELS } from '../../domain/payments/hold-ports';
 import { paymentStatusLabel, type Payment, type Refund } from '../../domain/payments/ports';
+import type { HoldRecord } from '../../domain/payments/queries';
 
 export const presentPayment = (p: Payment): z.output<typeof PaymentDetail> => ({
   paymentId: p.paymentId,
@@ -26,3 +29,30 @@ export const presentRefund = (r: Refund, currency: string): z.output<typeof Refu
   status: r.status,
   createdAt: r.createdAt,
 });
+
+const OPERATION_STATUS_LABELS = { processing: 'Processing', succeeded: 'Succeeded', failed: 'Failed', refused: 'Refused' } as const;
+
+/** A hold with its operations, in its own currency (v2's listing). */
+export const presentHold = (h: HoldRecord): z.output<typeof HoldRecordView> => {
+  const decimal = (minor: number) => toDecimal(minor, h.currency);
+  return {
+    authorisationId: h.authorisationId,
+    kind: h.kind === 'rental' ? 'payAtPickup' : 'deposit',
+    status: AUTHORISATION_STATUS_LABELS[h.status],
+    amount: decimal(h.amountMinor),
+    captured: decimal(h.capturedMinor),
+    currency: h.currency,
+    paymentMethod: h.method,
+    gateway: h.gateway ?? null,
+    declineReason: h.declineReason ?? null,
+    expiresAt: h.expiresAt ?? null,
+    createdAt: h.createdAt,
+    operations: h.operations.map((o) => ({
+      operationId: o.operationId,
+      kind: o.kind,
+      amount: decimal(o.amountMinor),
+      status: OPERATION_STATUS_LABELS[o.status],
+      createdAt: o.createdAt,
+    })),
+  };
+};

@@ -1,5 +1,6 @@
 import { allowanceDays, fuelLines, lateLines, mileageLines, returnCharges } from '../../../lambdas/domain/counter/charges';
 import { DEFAULT_COUNTER_RULES, termsFor, type RentalTerms } from '../../../lambdas/domain/counter/terms';
+import type { Charge } from '../../../lambdas/domain/pricing/rules';
 
 const HOUR = 3_600_000;
 const PICKUP = Date.parse('2030-03-01T10:00:00Z');
@@ -79,5 +80,36 @@ describe('the return’s charges', () => {
       lateHourlyMinor: 9_000,
     });
     expect(termsFor(DEFAULT_COUNTER_RULES, 'SUV', { currency: 'USD', dailyMinor: 9_000 }, 0).kmPerDay).toBeUndefined();
+  });
+
+  describe('taxes', () => {
+    // The demo's charges: a fee on the rate, a sales tax on everything, and a fixed tax per rental.
+    const charges: Charge[] = [
+      { name: 'AIRPORT_FEE', label: 'Airport fee', kind: 'fee', percentBp: 1_111, appliesTo: ['rate'] },
+      { name: 'SALES_TAX', label: 'Sales tax', kind: 'tax', percentBp: 950, appliesTo: ['rate', 'fees', 'extras'] },
+      { name: 'EXTRAS_TAX', label: 'Tax on extras', kind: 'tax', percentBp: 500, appliesTo: ['extras'] },
+      { name: 'TOURISM', label: 'Tourism levy', kind: 'tax', fixedMinor: 300, per: 'rental' },
+    ];
+    const kept = termsFor(DEFAULT_COUNTER_RULES, 'SEDAN', { currency: 'USD', dailyMinor: 9_000 }, 27_000, charges);
+    const taxed = { ...rental, terms: { ...terms, taxes: kept.taxes } };
+
+    it('a rental keeps its location’s percentage taxes in its terms (not its fees, nor a fixed tax, charged once with the quote)', () => {
+      expect(kept.taxes?.map((t) => t.name)).toEqual(['SALES_TAX', 'EXTRAS_TAX']);
+      expect(termsFor(DEFAULT_COUNTER_RULES, 'SEDAN', { currency: 'USD', dailyMinor: 9_000 }, 0, []).taxes).toBeUndefined();
+    });
+
+    it('the return’s lines pay the taxes on the rate, as the quote’s rental lines do: one line per tax, on the rounded lines', () => {
+      const lines = returnCharges(taxed, { odometerKm: 10_700, fuelLevel: 6, atMs: RETURN + 2 * HOUR });
+      const untaxed = 5_000 + 3_000 + 100 * 25;
+      expect(lines.map((l) => l.code)).toEqual(['LATE_RETURN', 'FUEL', 'MILEAGE', 'TAX:SALES_TAX']);
+      // 9.5 % of 105.00 is 9.975: rounded half-even once, 9.98; the extras-only tax has nothing to apply to.
+      expect(lines.at(-1)).toEqual({ code: 'TAX:SALES_TAX', label: 'Sales tax', quantity: 1, unitMinor: 998, amountMinor: 998 });
+      expect(total(lines)).toBe(untaxed + 998);
+    });
+
+    it('nothing to charge: no tax line either; terms without taxes (booked before they were kept): none', () => {
+      expect(returnCharges(taxed, { odometerKm: 10_100, fuelLevel: 8, atMs: RETURN })).toEqual([]);
+      expect(returnCharges(rental, { odometerKm: 10_100, fuelLevel: 7, atMs: RETURN }).map((l) => l.code)).toEqual(['FUEL']);
+    });
   });
 });

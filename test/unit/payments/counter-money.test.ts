@@ -4,7 +4,9 @@ import type { Reservation } from '../../../lambdas/domain/bookings/reservation';
 import { counterMoney, type CounterMoneyDeps } from '../../../lambdas/domain/payments/counter-money';
 import { authorise } from '../../../lambdas/domain/payments/holds';
 import type { Payment } from '../../../lambdas/domain/payments/ports';
+import { reservationMoney } from '../../../lambdas/domain/payments/queries';
 import { reconcileHolds, RECONCILE_AFTER_MS } from '../../../lambdas/domain/payments/reconcile';
+import { presentHold } from '../../../lambdas/handlers/payments/presenter';
 import { ShiftedClock } from '../../../lambdas/shared/clock';
 import { MemoryHoldStore } from '../../support/memory-hold-store';
 
@@ -226,5 +228,44 @@ describe('counter money', () => {
     // The return's replay now finds the release done: the same settlement.
     await expect(money.settleReturn(r, 4_000)).resolves.toEqual(settlement);
     expect([...holds.operations.values()]).toHaveLength(1);
+  });
+});
+
+describe('the holds in the reservation’s payments (v2)', () => {
+  it('a pay-at-pick-up hold captured at pick-up and a deposit partly captured at the return, each with its operation', async () => {
+    const { money, deps, holds } = setup();
+    const r = await payAtPickup(deps);
+    await money.pickup(r, { amountMinor: 20_000, source: card() });
+    await money.settleReturn(r, 4_000);
+    const listing = await reservationMoney(
+      { ...deps, holds, reservations: { get: async () => r } },
+      { userId: r.userId, isAdmin: false },
+      r.reservationId,
+    );
+    expect(listing.holds.map(presentHold)).toEqual([
+      expect.objectContaining({
+        kind: 'payAtPickup',
+        status: 'Captured',
+        amount: 420,
+        captured: 420,
+        currency: 'USD',
+        operations: [expect.objectContaining({ kind: 'capture', amount: 420, status: 'Succeeded' })],
+      }),
+      expect.objectContaining({
+        kind: 'deposit',
+        status: 'PartiallyCaptured',
+        amount: 200,
+        captured: 40,
+        operations: [expect.objectContaining({ kind: 'release', amount: 40, status: 'Succeeded' })],
+      }),
+    ]);
+    // Another customer's reservation is not found.
+    await expect(
+      reservationMoney(
+        { ...deps, holds, reservations: { get: async () => r } },
+        { userId: 'someone-else', isAdmin: false },
+        r.reservationId,
+      ),
+    ).rejects.toMatchObject({ kind: 'NOT_FOUND' });
   });
 });
