@@ -43,7 +43,8 @@ export const SEED: SeedFigures = {
   averageRentalDays: 4,
   bookingHorizonDays: 60,
   users: 10_000_000,
-  searchCacheHitRate: 0.8,
+  // bench:mixed, 2026-12-08: 88.7% of searches served wholly from Redis (600 cars, pages of 20, the 4:1 mix): rounded down.
+  searchCacheHitRate: 0.88,
   carCacheHitRate: 0.95,
   photosPerCarView: 3,
 };

@@ -92,8 +92,9 @@ describe('payment functions, default config (sandbox gateways)', () => {
       'refundPayment',
       'relayPayments',
     ]);
-    // Besides payments, the counter's hand-overs take and release holds (deposits, pay at pick-up).
-    expect([...ALL_GATEWAY_USERS].sort()).toEqual([...GATEWAY_USERS, 'pickUpRental', 'returnRental'].sort());
+    // Besides payments, the counter's hand-overs take and release holds (deposits, pay at pick-up), and a
+    // change charges or refunds its difference.
+    expect([...ALL_GATEWAY_USERS].sort()).toEqual([...GATEWAY_USERS, 'changeReservation', 'pickUpRental', 'returnRental'].sort());
   });
 
   test.each(PAYMENT_FUNCTIONS)('%s: in the VPC with the proxy endpoint and the database secret, which it may read', (id) => {
