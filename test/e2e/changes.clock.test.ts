@@ -203,6 +203,7 @@ describe('an extension', () => {
     expect(back.body.charges.map((c: { code: string; quantity: number }) => [c.code, c.quantity])).toEqual([
       ['LATE_RETURN', 2],
       ['FUEL', 2],
+      ['TAX:SALES_TAX', 1],
     ]);
     // Paid: the authorisation captured at pick-up and the extension's payment, the new total.
     expect(back.body.settlement.paid).toBe(extended.body.totalPrice);

@@ -1,5 +1,4 @@
 import * as z from '../../shared/zod';
-import type { Reservation } from '../bookings/reservation';
 import { CAR_TYPES, type CarType } from '../fleet/catalog';
 import { MinorAmount, type RateCard } from '../fleet/rate-card';
 import { applyBasisPoints, BP_PER_WHOLE } from '../money';
@@ -98,9 +97,14 @@ export const termsFor = (
 /**
  * A rental's counter terms, the one answer for the counter and the no-show sweep: as booked, or, for a
  * rental booked before the counter came (no terms), the default rules on its own price, with no no-show
- * fee (none was sold with it: a no-show is refunded in full) and no taxes on the return's charges.
+ * fee (none was sold with it: a no-show is refunded in full) and no taxes on the return's charges. It
+ * takes the reservation's shape, not its type, as the reservation's terms are these (no import loop).
  */
-export const rentalTermsOf = (r: Pick<Reservation, 'terms' | 'car' | 'price'>): RentalTerms =>
+export const rentalTermsOf = (r: {
+  terms?: RentalTerms;
+  car: { type: string };
+  price: { currency: string; dailyMinor: number; totalMinor: number };
+}): RentalTerms =>
   r.terms ?? {
     ...termsFor(
       DEFAULT_COUNTER_RULES,
