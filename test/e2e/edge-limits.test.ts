@@ -64,17 +64,18 @@ test('a client flooding sign-in is limited by its address; another address still
   });
   expect(registered.status).toBe(201);
 
-  // The attacker: 10 connections at a time, wrong passwords, until the victim has signed in.
+  // The attacker: 10 connections at a time, wrong passwords, until the victim has signed in. Addresses of this
+  // file's own (e2e files run side by side, and accounts.test.ts signs in from 127.0.0.2 as its second client).
   const answers: Answer[] = [];
   let flooding = true;
   const attacker = async () => {
     while (flooding)
-      answers.push(await postFrom('127.0.0.2', '/users/login', { email: `nobody-${randomUUID()}@example.com`, password: 'Wrong-pass-1!' }));
+      answers.push(await postFrom('127.0.0.4', '/users/login', { email: `nobody-${randomUUID()}@example.com`, password: 'Wrong-pass-1!' }));
   };
   const flood = Promise.all(Array.from({ length: 10 }, attacker));
   while (answers.length < 50) await new Promise((resolve) => setTimeout(resolve, 20));
 
-  const victim = await postFrom('127.0.0.3', '/users/login', { email, password });
+  const victim = await postFrom('127.0.0.5', '/users/login', { email, password });
   flooding = false;
   await flood;
 
