@@ -1,4 +1,4 @@
-import type { AreaCapability } from './definition';
+import { BOOKINGS_AND_MONEY, type AreaCapability } from './definition';
 
 /**
  * Booking: one function per operation. Only the request path sends to the queue; only the worker, the
@@ -20,13 +20,7 @@ export const bookingCapabilities = {
   changeReservation: {
     description:
       'Owner or admin (v2): change a rental’s times and extras, or extend it; re-priced (pricing, the driver’s profile), decided on the car’s and extras’ calendars, the difference charged or refunded (PostgreSQL, the gateways).',
-    uses: {
-      tables: { reservations: 'readWrite', cars: 'readWrite', users: 'read' },
-      database: true,
-      paymentGateways: true,
-      redis: true,
-      notifications: true,
-    },
+    uses: { ...BOOKINGS_AND_MONEY, tables: { ...BOOKINGS_AND_MONEY.tables, users: 'read' } },
     // A charge with its gateway fallback, or a refund, between the claim and the change.
     timeoutSeconds: 25,
   },

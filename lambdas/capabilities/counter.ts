@@ -1,17 +1,11 @@
-import type { AreaCapability } from './definition';
+import { BOOKINGS_AND_MONEY, type AreaCapability } from './definition';
 
 /**
  * The counter: a hand-over moves the reservation and the car (DynamoDB), takes the deposit and a
  * pay-at-pick-up price (PostgreSQL holds, the gateways), invalidates the location's searches (Redis) and
  * tells the customer (the receipt).
  */
-const handsOver = {
-  tables: { reservations: 'readWrite', cars: 'readWrite' },
-  database: true,
-  paymentGateways: true,
-  redis: true,
-  notifications: true,
-} as const;
+const handsOver = BOOKINGS_AND_MONEY;
 
 export const counterCapabilities = {
   pickUpRental: {

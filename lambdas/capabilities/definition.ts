@@ -71,6 +71,20 @@ export interface CapabilityDefinition {
 /** A capability as its area declares it: its entry file follows from the area and the id. */
 export type AreaCapability = Omit<CapabilityDefinition, 'entry'>;
 
+/**
+ * What a function that moves a reservation and its money together uses: the booking tables (the
+ * reservation and its car's calendar), PostgreSQL and the gateways (payments, holds), Redis (the search
+ * cache) and the notifications topic (the customer's email). Payments' confirmations, the counter's
+ * hand-overs and a change of a rental share it.
+ */
+export const BOOKINGS_AND_MONEY = {
+  tables: { reservations: 'readWrite', cars: 'readWrite' },
+  database: true,
+  paymentGateways: true,
+  redis: true,
+  notifications: true,
+} as const satisfies CapabilityUses;
+
 /** The handler module of a capability: `lambdas/handlers/<area>/<id in kebab case>.ts` (e.g. payForReservation: payments/pay-for-reservation.ts). */
 export const handlerEntry = (area: string, id: string): string =>
   `lambdas/handlers/${area}/${id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`;

@@ -1,17 +1,11 @@
-import type { AreaCapability } from './definition';
+import { BOOKINGS_AND_MONEY, type AreaCapability } from './definition';
 
 /**
  * Payments: PostgreSQL (Aurora through RDS Proxy) holds the money; confirming a reservation writes the
  * booking tables, so the functions that confirm (the payment itself and the outbox relay) also get
  * those tables, Redis (cache invalidation) and the notifications topic.
  */
-const confirms = {
-  tables: { reservations: 'readWrite', cars: 'readWrite' },
-  database: true,
-  paymentGateways: true,
-  redis: true,
-  notifications: true,
-} as const;
+const confirms = BOOKINGS_AND_MONEY;
 
 export const paymentCapabilities = {
   payForReservation: {

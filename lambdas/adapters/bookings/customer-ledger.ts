@@ -1,9 +1,9 @@
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { countsAt, type CustomerUsage } from '../../domain/bookings/limits';
 import { intervalOf, isFinal, type Reservation } from '../../domain/bookings/reservation';
 import { dayInterval } from '../../domain/fleet/interval';
 import { IDEMPOTENCY_KEY_MS, type RequestClaim } from '../../domain/idempotency';
-import { conditionalWrite, writeItem, type TransactItem } from '../dynamo-conflicts';
+import { writeItem, type TransactItem } from '../dynamo-conflicts';
 import { getInOrder, queryAll } from '../dynamodb';
 import { claimKey, customerPartition, fromReservationItem, reservationKey } from './reservation-item';
 
@@ -68,32 +68,52 @@ export const usageOf = (r: Reservation, until?: number): CustomerUsage => ({
 });
 
 /**
- * A reservation's count moved to another interval (a change, which may count for longer), as a
- * transaction item: an admission, so conditional on the version `ledger` was read at, and bumping it
- * (a request judged meanwhile is judged again on it). A function, not a method: only the change's
- * function writes it, and the other bundles leave it out.
+ * An admission, as a transaction item: `sets` (attribute, value) and the usage folded in from before the
+ * ledger written, `removes` dropped (unless written), the version bumped, all conditional on the version
+ * `ledger` was read at, so a request judged meanwhile is judged again on it.
  */
-export const recountItem = (tableName: string, r: Reservation, ledger: Ledger): TransactItem => {
-  const names: Record<string, string> = { '#u': USAGE + r.reservationId };
-  const values: Record<string, unknown> = { ':u': entryOf(usageOf(r)), ':next': (ledger.version ?? 0) + 1 };
-  const sets = ['#u = :u', 'v = :next'];
-  ledger.folded.forEach((u, i) => {
-    names[`#f${i}`] = USAGE + u.reservationId;
-    values[`:f${i}`] = entryOf(u);
-    sets.push(`#f${i} = :f${i}`);
-  });
+const admissionItem = (
+  tableName: string,
+  userId: string,
+  ledger: Ledger,
+  sets: ReadonlyArray<readonly [string, unknown]>,
+  removes: readonly string[] = [],
+): TransactItem => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':next': (ledger.version ?? 0) + 1 };
+  const clauses = ['v = :next'];
+  const name = (attr: string) => {
+    const alias = `#a${Object.keys(names).length}`;
+    names[alias] = attr;
+    return alias;
+  };
+  for (const [attr, value] of [...sets, ...ledger.folded.map((u) => [USAGE + u.reservationId, entryOf(u)] as const)]) {
+    const alias = name(attr);
+    values[`:${alias.slice(1)}`] = value;
+    clauses.push(`${alias} = :${alias.slice(1)}`);
+  }
+  const written = new Set(Object.values(names));
+  const removed = removes.filter((attr) => !written.has(attr)).map(name);
   if (ledger.version !== undefined) values[':seen'] = ledger.version;
   return {
     Update: {
       TableName: tableName,
-      Key: ledgerKey(r.userId),
-      UpdateExpression: `SET ${sets.join(', ')}`,
+      Key: ledgerKey(userId),
+      UpdateExpression: `SET ${clauses.join(', ')}${removed.length ? ` REMOVE ${removed.join(', ')}` : ''}`,
       ConditionExpression: ledger.version === undefined ? 'attribute_not_exists(v)' : 'v = :seen',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },
   };
 };
+
+/**
+ * A reservation's count moved to another interval (a change, which may count for longer), as an
+ * admission. A function, not a method: only the change's function writes it, and the other bundles
+ * leave it out.
+ */
+export const recountItem = (tableName: string, r: Reservation, ledger: Ledger): TransactItem =>
+  admissionItem(tableName, r.userId, ledger, [[USAGE + r.reservationId, entryOf(usageOf(r))]]);
 
 export class CustomerLedger {
   constructor(
@@ -191,39 +211,14 @@ export class CustomerLedger {
    * all conditional on the version `ledger` was read at. False when another admission landed first.
    */
   async admit(userId: string, ledger: Ledger, usage: CustomerUsage, claims: RequestClaim[], reservationId: string): Promise<boolean> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':next': (ledger.version ?? 0) + 1 };
-    const sets = ['v = :next'];
-    const name = (attr: string) => {
-      const alias = `#a${Object.keys(names).length}`;
-      names[alias] = attr;
-      return alias;
-    };
-    const set = (attr: string, value: unknown) => {
-      const alias = name(attr);
-      values[`:${alias.slice(1)}`] = value;
-      sets.push(`${alias} = :${alias.slice(1)}`);
-    };
-    set(USAGE + reservationId, entryOf(usage));
-    for (const u of ledger.folded) set(USAGE + u.reservationId, entryOf(u));
-    for (const c of claims)
-      set(CLAIM + c.key, { id: reservationId, t: c.until, ...(c.key.startsWith('REQ#') ? {} : { p: c.fingerprint }) });
-    if (ledger.legacyClaimsUntil !== undefined) set('lc', ledger.legacyClaimsUntil);
-    const written = new Set(Object.values(names));
-    const removes = ledger.stale.filter((attr) => !written.has(attr)).map(name);
-    if (ledger.version !== undefined) values[':seen'] = ledger.version;
-    return conditionalWrite(() =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: ledgerKey(userId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: ledger.version === undefined ? 'attribute_not_exists(v)' : 'v = :seen',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
+    const sets: Array<readonly [string, unknown]> = [
+      [USAGE + reservationId, entryOf(usage)],
+      ...claims.map(
+        (c) => [CLAIM + c.key, { id: reservationId, t: c.until, ...(c.key.startsWith('REQ#') ? {} : { p: c.fingerprint }) }] as const,
       ),
-    );
+      ...(ledger.legacyClaimsUntil !== undefined ? [['lc', ledger.legacyClaimsUntil] as const] : []),
+    ];
+    return writeItem(this.db, admissionItem(this.tableName, userId, ledger, sets, ledger.stale));
   }
 
   /** Sets what a reservation counts (its hold's expiry, or a booking's whole interval), as a transaction item. */

@@ -6,7 +6,7 @@ import { toDecimal } from '../money';
 import { chosenMethod } from './methods';
 import { chargeGateways, declined, storeCharge } from './charge';
 import type { Payment, PaymentDeps } from './ports';
-import type { HoldStore } from './hold-ports';
+import type { Authorisation, HoldStore } from './hold-ports';
 import { refundPayment } from './refunds';
 import { coveredByHoldMinor, paidNetMinor } from './paid';
 
@@ -22,9 +22,8 @@ export type ChangeMoneyDeps = Pick<PaymentDeps, 'payments' | 'gateways' | 'clock
 };
 
 /** The method the rental was paid with: its last payment's, or its authorisation's. */
-const rentalMethod = async (deps: Pick<ChangeMoneyDeps, 'holds'>, r: Reservation, payments: readonly Payment[]) =>
-  payments.findLast((p) => p.status === 'succeeded')?.method ??
-  (await deps.holds.authorisationsOf(r.reservationId)).findLast((a) => a.kind === 'rental')?.method;
+const rentalMethod = (payments: readonly Payment[], rentals: readonly Authorisation[]) =>
+  payments.findLast((p) => p.status === 'succeeded')?.method ?? rentals.at(-1)?.method;
 
 /** A payment source's problems, named under `body.payment` where the change's body carries it. */
 const sourceOf = (source: PaymentSource) => {
@@ -38,15 +37,26 @@ const sourceOf = (source: PaymentSource) => {
 };
 
 export const changeMoney = (deps: ChangeMoneyDeps): ChangeMoney => {
-  const owedByPayments = async (r: Reservation) => r.price.totalMinor - (await coveredByHoldMinor(deps, r));
+  /**
+   * A reservation's payments, its rental holds (pay at pick-up) and what the payments owe of its total,
+   * read once for a step.
+   */
+  const moneyOf = async (r: Reservation) => {
+    const [{ payments }, holds] = await Promise.all([
+      deps.payments.byReservation(r.reservationId),
+      r.paymentOption === 'payAtPickup' ? deps.holds.authorisationsOf(r.reservationId) : [],
+    ]);
+    const rentals = holds.filter((a) => a.kind === 'rental');
+    return { payments, rentals, owedMinor: r.price.totalMinor - coveredByHoldMinor(rentals) };
+  };
 
   return {
     async charge(changed, changeId, source) {
-      const { payments } = await deps.payments.byReservation(changed.reservationId);
+      const { payments, rentals, owedMinor } = await moneyOf(changed);
       const earlier = payments.find((p) => p.changeId === changeId && (p.status === 'succeeded' || p.status === 'processing'));
       if (earlier?.status === 'succeeded') return { chargedMinor: earlier.amountMinor };
       if (earlier) throw conflict('The payment of this change is in progress; retry in a moment.', { paymentId: earlier.paymentId });
-      const dueMinor = (await owedByPayments(changed)) - paidNetMinor(payments);
+      const dueMinor = owedMinor - paidNetMinor(payments);
       if (dueMinor <= 0) return { chargedMinor: 0 };
       const { currency } = changed.price;
       if (!source) {
@@ -62,7 +72,7 @@ export const changeMoney = (deps: ChangeMoneyDeps): ChangeMoney => {
         );
       }
       const { method, details } = sourceOf(source);
-      const usual = await rentalMethod(deps, changed, payments);
+      const usual = rentalMethod(payments, rentals);
       if (usual && usual !== method.id) {
         throw unprocessable(
           [
@@ -98,8 +108,8 @@ export const changeMoney = (deps: ChangeMoneyDeps): ChangeMoney => {
     },
 
     async refund(changed, changeId) {
-      const { payments } = await deps.payments.byReservation(changed.reservationId);
-      let overMinor = paidNetMinor(payments) - (await owedByPayments(changed));
+      const { payments, owedMinor } = await moneyOf(changed);
+      let overMinor = paidNetMinor(payments) - owedMinor;
       let refundedMinor = 0;
       // Newest first: a change's own payment goes back before the booking's.
       for (const p of [...payments].reverse()) {
